@@ -1,0 +1,36 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export TIMELINE_DATABASE_URL ?= sqlite:///var/timeline.db
+
+.PHONY: install run test test-sqlite lint bench bench-quick clean
+
+$(BIN)/timeline: setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/timeline
+
+run: install
+	$(BIN)/timeline seed
+	@$(BIN)/timeline token create --role writer --label "make run" | tail -n 1 | sed 's/^/writer token: /'
+	$(BIN)/timeline serve --host 127.0.0.1 --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check timeline api tests bench
+
+bench: install
+	$(BIN)/python -m bench
+
+bench-quick: install
+	$(BIN)/python -m bench --quick
+
+clean:
+	rm -rf $(VENV) var *.egg-info

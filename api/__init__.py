@@ -1,0 +1,81 @@
+"""The HTTP API: `create_app()` builds one Flask app, and one TimelineApplication, per process."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+from typing import Any
+
+from flask import Flask, Response, request
+
+from timeline.application import TimelineApplication
+
+from . import errors
+from .errors import ProblemApi
+from .schemas import Problem
+
+MAX_BODY = 1024 * 1024
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        API_TITLE="Conflict timeline",
+        API_VERSION="1.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH=None,
+        MAX_CONTENT_LENGTH=int(os.environ.get("TIMELINE_MAX_BODY", MAX_BODY)),
+        DATABASE_URL=os.environ.get("TIMELINE_DATABASE_URL"),
+        PUBLIC_READS=os.environ.get("TIMELINE_PUBLIC_READS", "1") not in ("0", "false", "no"),
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(config or {})
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    timeline = app.config.get("TIMELINE_APP") or TimelineApplication(app.config["DATABASE_URL"])
+    app.extensions["timeline"] = timeline
+    if not app.config.get("TIMELINE_APP"):
+        atexit.register(timeline.close)
+
+    api = ProblemApi(app, spec_kwargs={"info": {"description": (
+        "Event-sourced, bitemporal timeline of the conflict in Syria (late 2024 onwards). "
+        "Every report is an immutable event; state answers take `at` (valid time) and "
+        "`known_at` (record time).")}})
+    api.ERROR_SCHEMA = Problem
+    errors.register(app)
+    _guard_bodies(app)
+
+    from . import reference, reports, state, operations
+    for module in (reports, state, reference, operations):
+        api.register_blueprint(module.blp)
+    return app
+
+
+def _guard_bodies(app: Flask) -> None:
+    """Bodies of writes must be JSON that parses: 415 / 400 before any view runs."""
+
+    @app.before_request
+    def check_body() -> Response | None:
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        length = request.content_length
+        if length is not None and length > app.config["MAX_CONTENT_LENGTH"]:
+            return errors.problem(413, f"the body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes")
+        expected = getattr(app.view_functions.get(request.endpoint or ""), "body_type", "json")
+        if expected != "json":
+            return None
+        if not request.mimetype or not (request.mimetype == "application/json"
+                                        or request.mimetype.endswith("+json")):
+            return errors.problem(415, "send the body as JSON: Content-Type: application/json")
+        raw = request.get_data(cache=True)
+        try:
+            json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            return errors.problem(400, "the body is not valid UTF-8")
+        except (ValueError, RecursionError) as e:
+            return errors.problem(400, f"the body is not valid JSON: {e}"[:300])
+        return None

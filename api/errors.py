@@ -1,0 +1,128 @@
+"""One error handler: every error the app returns is an RFC 9457 problem+json document."""
+
+from __future__ import annotations
+
+import http
+import json
+import logging
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from timeline.domainmodel import DomainError
+
+log = logging.getLogger("timeline.api")
+
+PROBLEM = "application/problem+json"
+TYPE_BASE = "https://timeline.invalid/problems/"
+
+
+def problem(status: int, detail: str, errors: dict[str, Any] | None = None,
+            headers: dict[str, str] | None = None, title: str | None = None) -> Response:
+    phrase = http.HTTPStatus(status).phrase
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + phrase.lower().replace(" ", "-").replace("'", ""),
+        "title": title or phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.path if request else None,
+    }
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM)
+    for k, v in (headers or {}).items():
+        response.headers[k] = v
+    return response
+
+
+def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested {'claims': {2: {'city': [...]}}} -> {'claims.2.city': [...]}."""
+    out: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":
+                path = prefix or "body"
+            out.update(flatten(value, path) if isinstance(value, dict) else
+                       {path: [str(m) for m in (value if isinstance(value, list) else [value])]})
+    elif isinstance(messages, list):
+        out[prefix or "body"] = [str(m) for m in messages]
+    else:
+        out[prefix or "body"] = [str(messages)]
+    return out
+
+
+def _summary(errors: dict[str, list[str]]) -> str:
+    parts = [f"{path}: {msgs[0]}" for path, msgs in list(errors.items())[:5]]
+    more = len(errors) - 5
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+class ProblemApi(Api):
+    """flask-smorest Api whose errors, served and documented, are problem+json."""
+
+    def _register_responses(self):
+        from flask_smorest.utils import prepare_response
+
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+                prepare_response(response, self.spec, PROBLEM)
+            else:
+                prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+    def handle_http_exception(self, error: HTTPException):
+        return http_problem(error)
+
+
+def http_problem(error: HTTPException) -> Response:
+    code = error.code or 500
+    data = getattr(error, "data", None) or {}
+    headers = dict(error.get_headers())
+    headers.pop("Content-Type", None)
+    headers.update(data.get("headers") or {})
+    errors = None
+    if "messages" in data or "errors" in data:
+        raw = data.get("errors") or data.get("messages")
+        # webargs nests by location: {"json": {...}} / {"query": {...}}
+        if isinstance(raw, dict) and set(raw) <= {"json", "query", "headers", "files", "form", "view_args"}:
+            merged: dict[str, list[str]] = {}
+            for value in raw.values():
+                merged.update(flatten(value))
+            errors = merged
+        else:
+            errors = flatten(raw)
+    if code >= 500 and not isinstance(error, InternalServerError):
+        log.error("server error %s: %s", code, error)
+    if errors:
+        detail = _summary(errors)
+    else:
+        detail = data.get("message") or error.description or http.HTTPStatus(code).phrase
+    return problem(code, detail, errors, headers)
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        errors = {k: v if isinstance(v, list) else [v] for k, v in (error.errors or {}).items()}
+        return problem(error.status, error.detail, errors or None)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_problem(error)
+        from eventsourcing.persistence import OperationalError, InterfaceError
+        if isinstance(error, (OperationalError, InterfaceError)) or type(error).__name__ in (
+                "PoolTimeout", "OperationalError"):
+            current_app.logger.warning("store unavailable: %s", error)
+            return problem(503, "the store is unavailable; try again shortly",
+                           headers={"Retry-After": "2"})
+        current_app.logger.exception("unhandled error")
+        return problem(500, "internal error; it has been logged")

@@ -1,0 +1,136 @@
+"""Reference data: cities (and other places), factions, leaders; listed, searched, registered."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from . import idempotency
+from .auth import check_reads, requires
+from .schemas import EntityListArgs, EntityOut, EntityPage, FactionIn, LeaderIn, PlaceIn
+
+blp = Blueprint("reference", __name__, description="Places, factions and leaders")
+
+KINDS = {"cities": ("place", PlaceIn), "factions": ("faction", FactionIn), "leaders": ("leader", LeaderIn)}
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if not text.startswith("o:"):
+            raise ValueError
+        return max(0, int(text[2:]))
+    except (ValueError, UnicodeDecodeError):
+        abort(400, message="cursor is not one this service issued", errors={"cursor": ["invalid cursor"]})
+        raise
+
+
+def page(items: list[Any], args: dict[str, Any]):
+    start = decode_cursor(args.get("cursor"))
+    limit = args["limit"]
+    chunk = items[start:start + limit]
+    nxt = encode_cursor(start + limit) if start + limit < len(items) else None
+    headers = {}
+    if nxt:
+        params = dict(request.args)
+        params["cursor"] = nxt
+        from urllib.parse import urlencode
+        headers["Link"] = f'<{request.base_url}?{urlencode(params)}>; rel="next"'
+    return {"items": chunk, "next": nxt}, 200, headers
+
+
+def _list(collection: str, args: dict[str, Any]):
+    check_reads()
+    kind = KINDS[collection][0]
+    names = current_app.extensions["timeline"].names
+    if args.get("q"):
+        ids = names.search(kind, args["q"])
+        entities = [names.entity(kind, i) for i in ids]
+    else:
+        entities = sorted(names.entities(kind), key=lambda e: e["id"])
+    if args.get("governorate") and kind == "place":
+        try:
+            gov = names.governorate(args["governorate"], "governorate")
+        except Exception:
+            gov = None
+        entities = [e for e in entities if e.get("governorate") == gov]
+    return page([e for e in entities if e], args)
+
+
+def _get(collection: str, entity_id: str):
+    check_reads()
+    kind = KINDS[collection][0]
+    names = current_app.extensions["timeline"].names
+    ids = names.lookup(kind, entity_id)
+    if len(ids) != 1:
+        abort(404, message=f"no {kind} {entity_id!r}")
+    return names.entity(kind, ids[0])
+
+
+def _post(collection: str, payload: dict[str, Any]):
+    kind = KINDS[collection][0]
+    app = current_app.extensions["timeline"]
+    attributes = dict(payload)
+    name, aliases = attributes.pop("name"), attributes.pop("aliases", [])
+    if kind == "place":
+        attributes["place_kind"] = attributes.pop("kind", "city")
+        attributes.setdefault("governorate", None)
+        attributes.setdefault("parent", None)
+        attributes["source"] = None
+    elif kind == "faction":
+        attributes.setdefault("parent", None)
+        attributes["source"] = None
+    else:
+        attributes.setdefault("role", None)
+        attributes.setdefault("faction", None)
+        attributes["source"] = None
+    return idempotency.run(lambda idem: app.register(kind, name, aliases, idempotency=idem, **attributes))
+
+
+def _routes(collection: str, schema: Any) -> None:
+    kind = KINDS[collection][0]
+
+    class Collection(MethodView):
+        @blp.arguments(EntityListArgs, location="query")
+        @blp.response(200, EntityPage)
+        def get(self, args):
+            return _list(collection, args)
+
+        @requires("writer")
+        @blp.doc(security=[{"bearer": []}])
+        @blp.arguments(schema)
+        @blp.response(201, EntityOut)
+        @blp.alt_response(401, response="UNAUTHORIZED")
+        @blp.alt_response(403, response="FORBIDDEN")
+        @blp.alt_response(409, response="CONFLICT")
+        @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+        @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+        def post(self, payload):
+            return _post(collection, payload)
+
+    Collection.get.__doc__ = f"List or search {collection} (`q` matches any name or alias, best first)."
+    Collection.post.__doc__ = f"Register a {kind}; 409 if the name is already known."
+
+    class One(MethodView):
+        @blp.response(200, EntityOut)
+        @blp.alt_response(404, response="NOT_FOUND")
+        def get(self, entity_id):
+            return _get(collection, entity_id)
+
+    One.get.__doc__ = f"One {kind}, by id or any known name."
+    blp.route(f"/{collection}", endpoint=f"{collection}")(Collection)
+    blp.route(f"/{collection}/<entity_id>", endpoint=f"{collection}_one")(One)
+
+
+for _collection, (_kind, _schema) in KINDS.items():
+    _routes(_collection, _schema)

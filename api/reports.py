@@ -1,0 +1,58 @@
+"""Reports and claims: file a report (all its claims or none), read them back."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from . import idempotency
+from .auth import check_reads, requires
+from .schemas import SEED_EXAMPLE, ClaimView, ReportCreated, ReportIn, ReportView
+
+blp = Blueprint("reports", __name__, description="Reports and the claims they carry")
+
+
+@blp.route("/reports")
+class Reports(MethodView):
+    @requires("writer")
+    @blp.doc(security=[{"bearer": []}], parameters=[{
+        "in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"}}])
+    @blp.arguments(ReportIn, example=SEED_EXAMPLE)
+    @blp.response(201, ReportCreated)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self, payload):
+        """File a report: its claims are appended together, or not at all."""
+        app = current_app.extensions["timeline"]
+        return idempotency.run(lambda idem: app.file_report(payload, idempotency=idem))
+
+
+@blp.route("/reports/<report_id>")
+class OneReport(MethodView):
+    @blp.response(200, ReportView)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, report_id):
+        """A report with its claims, each with its current retracted/confidence."""
+        check_reads()
+        report = current_app.extensions["timeline"].queries.report(report_id)
+        if report is None:
+            abort(404, message=f"no report {report_id!r}")
+        return report
+
+
+@blp.route("/claims/<claim_id>")
+class OneClaim(MethodView):
+    @blp.response(200, ClaimView)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, claim_id):
+        """One claim, with the report it came from."""
+        check_reads()
+        claim = current_app.extensions["timeline"].queries.claim(claim_id)
+        if claim is None:
+            abort(404, message=f"no claim {claim_id!r}")
+        return claim

@@ -1,0 +1,334 @@
+"""marshmallow schemas: what the HTTP API accepts and answers (and what /openapi.json says)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from timeline.claims import FIELDS, MAX_CLAIMS, MAX_SHORT, MAX_TEXT
+from timeline.domainmodel import CLAIM_TYPES, CONFIDENCES, LEADER_STATUSES, PRECISIONS, parse_time
+
+SEED_EXAMPLE = {
+    "source": {"name": "Seed article (unattributed news report, 30 Nov 2024)", "kind": "news"},
+    "published_at": "2024-11-30T22:00:00Z",
+    "headline": "Gunfire Erupts in Damascus Amid Alleged Coup Attempt as Rebel Forces Advance",
+    "claims": [
+        {"type": "control", "city": "Aleppo", "faction": "HTS", "from_faction": "Syrian Arab Army",
+         "occurred_at": "2024-11-29T21:00:00+03:00", "precision": "day", "confidence": "reported",
+         "summary": "HTS seized control of Aleppo on Friday night."},
+        {"type": "coup", "city": "Damascus", "led_by": "Hassam Louka", "against": "Bashar al-Assad",
+         "occurred_at": "2024-11-30T21:00:00+03:00", "precision": "hour",
+         "confidence": "unconfirmed", "summary": "Alleged coup attempt in Damascus."},
+    ],
+}
+
+
+class Timestamp(fields.String):
+    """RFC 3339 with an offset; kept as text (the domain parses and normalises it to UTC)."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"].setdefault("format", "date-time")
+        kwargs["metadata"].setdefault("example", "2024-11-29T21:00:00+03:00")
+        super().__init__(validate=validate.Length(max=64), **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            parse_time(text)
+        except (ValueError, TypeError, OverflowError) as e:
+            raise ValidationError(f"{e}: give an RFC 3339 timestamp with an offset, "
+                                  "e.g. 2024-11-29T21:00:00+02:00") from None
+        return text
+
+
+class KnownAt(fields.String):
+    """`known_at`: a timestamp with an offset, or `@position`."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(metadata={"description": "record time: RFC 3339 with offset, or @position",
+                                   "example": "2024-12-01T00:00:00Z"}, **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if text.startswith("@"):
+            if not re.fullmatch(r"@\d{1,18}", text):
+                raise ValidationError("a log position is @ followed by digits, e.g. @1234")
+            return int(text[1:])
+        try:
+            return parse_time(text)
+        except (ValueError, TypeError, OverflowError) as e:
+            raise ValidationError(f"{e}: give an RFC 3339 timestamp with an offset, or @position") from None
+
+
+class At(fields.String):
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return parse_time(text)
+        except (ValueError, TypeError, OverflowError) as e:
+            raise ValidationError(f"{e}: give an RFC 3339 timestamp with an offset") from None
+
+
+class Window(fields.String):
+    """A duration: hours as a number (`72`), or `72h`, `3d`, `90m`."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        m = re.fullmatch(r"(\d{1,6})([hdm]?)", text.strip())
+        if not m:
+            raise ValidationError("a duration such as 72h, 3d or 90m")
+        n, unit = int(m.group(1)), m.group(2) or "h"
+        return timedelta(**{{"h": "hours", "d": "days", "m": "minutes"}[unit]: n})
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class SourceIn(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=MAX_SHORT))
+    url = fields.Url(validate=validate.Length(max=2000), allow_none=True)
+    kind = fields.String(validate=validate.Length(max=100), allow_none=True)
+
+
+_entity = validate.Length(min=1, max=MAX_SHORT)
+
+
+class ClaimIn(StrictSchema):
+    """A claim; which fields are required depends on `type` (see API.md)."""
+
+    type = fields.String(required=True, validate=validate.OneOf(CLAIM_TYPES))
+    occurred_at = Timestamp(metadata={"description": "valid time; optional for retract/confirm"})
+    confidence = fields.String(validate=validate.OneOf(CONFIDENCES))
+    precision = fields.String(validate=validate.OneOf(PRECISIONS))
+    summary = fields.String(validate=validate.Length(max=MAX_TEXT), allow_none=True)
+    city = fields.String(validate=_entity, metadata={"description": "place id or any known name"})
+    place = fields.String(validate=_entity, metadata={"description": "a district (place id or name)"})
+    faction = fields.String(validate=_entity)
+    from_faction = fields.String(validate=_entity)
+    factions = fields.List(fields.String(validate=_entity), validate=validate.Length(min=2, max=20))
+    toward = fields.String(validate=_entity)
+    governorate = fields.String(validate=_entity)
+    captured_count = fields.Integer(strict=True, validate=validate.Range(min=0, max=100_000))
+    leader = fields.String(validate=_entity)
+    status = fields.String(validate=validate.OneOf(LEADER_STATUSES))
+    location = fields.String(validate=validate.Length(min=1, max=MAX_SHORT))
+    led_by = fields.String(validate=_entity)
+    against = fields.String(validate=_entity)
+    claim = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "a claim id"})
+    reason = fields.String(validate=validate.Length(min=1, max=MAX_SHORT))
+    text = fields.String(validate=validate.Length(min=1, max=MAX_TEXT))
+
+    @validates_schema
+    def fields_of_type(self, data: dict[str, Any], **kwargs: Any) -> None:
+        ctype = data.get("type")
+        if ctype not in FIELDS:
+            return
+        required, optional = FIELDS[ctype]
+        errors: dict[str, list[str]] = {}
+        for field in required:
+            if data.get(field) is None:
+                errors[field] = [f"required for a {ctype} claim"]
+        common = {"type", "occurred_at", "confidence", "precision", "summary"}
+        for field in set(data) - common - set(required) - set(optional):
+            errors[field] = [f"not a field of a {ctype} claim"]
+        if data.get("occurred_at") is None and ctype not in ("retract", "confirm"):
+            errors["occurred_at"] = [f"required for a {ctype} claim"]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReportIn(StrictSchema):
+    source = fields.Nested(SourceIn, required=True)
+    published_at = Timestamp(required=True)
+    headline = fields.String(validate=validate.Length(max=MAX_SHORT * 2), allow_none=True)
+    body = fields.String(validate=validate.Length(max=200_000), allow_none=True)
+    language = fields.String(validate=validate.Length(max=35), allow_none=True)
+    claims = fields.List(fields.Nested(ClaimIn), required=True,
+                         validate=validate.Length(min=1, max=MAX_CLAIMS))
+
+
+class ClaimOut(Schema):
+    class Meta:
+        unknown = RAISE
+
+    id = fields.String()
+    type = fields.String()
+    occurred_at = fields.String(allow_none=True)
+    precision = fields.String()
+    confidence = fields.String()
+    summary = fields.String(allow_none=True)
+    city = fields.String()
+    place = fields.String()
+    faction = fields.String()
+    from_faction = fields.String()
+    factions = fields.List(fields.String())
+    toward = fields.String()
+    governorate = fields.String()
+    captured_count = fields.Integer()
+    leader = fields.String()
+    status = fields.String()
+    location = fields.String()
+    led_by = fields.String()
+    against = fields.String()
+    claim = fields.String()
+    reason = fields.String()
+    text = fields.String()
+
+
+class ReportCreated(Schema):
+    id = fields.String()
+    position = fields.Integer()
+    recorded_at = fields.String()
+    claims = fields.List(fields.Nested(ClaimOut))
+
+
+class ClaimView(ClaimOut):
+    retracted = fields.Boolean()
+    retracted_by = fields.String(allow_none=True)
+    confirmed_by = fields.String(allow_none=True)
+    stated_confidence = fields.String()
+    report = fields.Raw(metadata={"description": "report id, or {id, source, headline, published_at}"})
+    position = fields.Integer()
+    recorded_at = fields.String()
+
+
+class ReportView(Schema):
+    id = fields.String()
+    source = fields.Dict()
+    published_at = fields.String()
+    headline = fields.String(allow_none=True)
+    body = fields.String(allow_none=True)
+    language = fields.String(allow_none=True)
+    position = fields.Integer()
+    recorded_at = fields.String()
+    claims = fields.List(fields.Nested(ClaimView))
+
+
+class StateArgs(Schema):
+    at = At(metadata={"description": "valid time (default now)", "example": "2024-12-06T12:00:00Z"})
+    known_at = KnownAt()
+    min_confidence = fields.String(validate=validate.OneOf(CONFIDENCES), load_default="reported")
+    contest_window = Window(metadata={"description": "e.g. 72h (default), 3d"})
+
+
+class CityState(Schema):
+    id = fields.String()
+    name = fields.String()
+    controller = fields.String(allow_none=True)
+    status = fields.String()
+    since = fields.String(allow_none=True)
+    confidence = fields.String(allow_none=True)
+    claims = fields.List(fields.String())
+
+
+class LeaderState(Schema):
+    id = fields.String()
+    name = fields.String()
+    status = fields.String(allow_none=True)
+    location = fields.String(allow_none=True)
+    since = fields.String(allow_none=True)
+    confidence = fields.String(allow_none=True)
+    claims = fields.List(fields.String())
+
+
+class FactionState(Schema):
+    id = fields.String()
+    name = fields.String()
+    parent = fields.String(allow_none=True)
+    cities = fields.List(fields.String())
+    leaders = fields.List(fields.String())
+
+
+class WorldState(Schema):
+    at = fields.String()
+    known_at = fields.String(allow_none=True)
+    position = fields.Integer()
+    min_confidence = fields.String()
+    cities = fields.List(fields.Nested(CityState))
+    factions = fields.List(fields.Nested(FactionState))
+    leaders = fields.List(fields.Nested(LeaderState))
+
+
+class HistoryItem(Schema):
+    at = fields.String()
+    controller = fields.String(allow_none=True)
+    # "from" is a Python keyword
+    from_ = fields.String(data_key="from", attribute="from", allow_none=True)
+    claim = fields.String()
+    confidence = fields.String()
+
+
+class History(Schema):
+    id = fields.String()
+    items = fields.List(fields.Nested(HistoryItem))
+
+
+class EntityOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    aliases = fields.List(fields.String())
+    lat = fields.Float()
+    lon = fields.Float()
+    governorate = fields.String(allow_none=True)
+    parent = fields.String(allow_none=True)
+    kind = fields.String()
+    role = fields.String(allow_none=True)
+    faction = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+
+
+class PlaceIn(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    aliases = fields.List(fields.String(validate=validate.Length(min=1, max=200)),
+                          validate=validate.Length(max=100), load_default=list)
+    lat = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=-90, max=90))
+    lon = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=-180, max=180))
+    governorate = fields.String(validate=validate.Length(min=1, max=200), allow_none=True)
+    parent = fields.String(validate=validate.Length(min=1, max=200), allow_none=True)
+    kind = fields.String(validate=validate.OneOf(["city", "town", "village", "district", "site"]),
+                         load_default="city")
+
+
+class FactionIn(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    aliases = fields.List(fields.String(validate=validate.Length(min=1, max=200)),
+                          validate=validate.Length(max=100), load_default=list)
+    parent = fields.String(validate=validate.Length(min=1, max=200), allow_none=True)
+
+
+class LeaderIn(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    aliases = fields.List(fields.String(validate=validate.Length(min=1, max=200)),
+                          validate=validate.Length(max=100), load_default=list)
+    role = fields.String(validate=validate.Length(min=1, max=200), allow_none=True)
+    faction = fields.String(validate=validate.Length(min=1, max=200), allow_none=True)
+
+
+class ListArgs(Schema):
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    cursor = fields.String(validate=validate.Length(max=200))
+
+
+class EntityListArgs(ListArgs):
+    q = fields.String(validate=validate.Length(max=200))
+    governorate = fields.String(validate=validate.Length(max=200))
+
+
+class EntityPage(Schema):
+    items = fields.List(fields.Nested(EntityOut))
+    next = fields.String(allow_none=True)
+
+
+class Problem(Schema):
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    instance = fields.String(allow_none=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))

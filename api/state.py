@@ -1,0 +1,90 @@
+"""State at a point in time (`at`, `known_at`, `min_confidence`): world, city, faction, leader."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from .auth import check_reads
+from .schemas import CityState, FactionState, History, LeaderState, StateArgs, WorldState
+
+blp = Blueprint("state", __name__, description="State of the world at a point in time")
+
+
+def _point(args: dict[str, Any]):
+    check_reads()
+    queries = current_app.extensions["timeline"].queries
+    return queries, queries.point(at=args.get("at"), known_at=args.get("known_at"),
+                                  min_confidence=args.get("min_confidence", "reported"),
+                                  contest_window=args.get("contest_window"))
+
+
+def _entity(kind: str, text: str) -> str:
+    names = current_app.extensions["timeline"].names
+    ids = names.lookup(kind, text)
+    if len(ids) != 1:
+        abort(404, message=f"no {kind} {text!r}" + (" (ambiguous name; use an id)" if ids else ""))
+    return ids[0]
+
+
+@blp.route("/state")
+class World(MethodView):
+    @blp.arguments(StateArgs, location="query")
+    @blp.response(200, WorldState)
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def get(self, args):
+        """Every city, faction and leader at `at`, as known at `known_at`."""
+        queries, p = _point(args)
+        return queries.state(p)
+
+
+@blp.route("/cities/<city_id>/state")
+class City(MethodView):
+    @blp.arguments(StateArgs, location="query")
+    @blp.response(200, CityState)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def get(self, args, city_id):
+        """Who controlled a city at `at`, as known at `known_at`; contested or held."""
+        queries, p = _point(args)
+        return queries.city_state(_entity("place", city_id), p)
+
+
+@blp.route("/cities/<city_id>/history")
+class CityHistory(MethodView):
+    @blp.arguments(StateArgs, location="query")
+    @blp.response(200, History)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def get(self, args, city_id):
+        """Control changes of a city in valid-time order (up to `at`, as known at `known_at`)."""
+        queries, p = _point(args)
+        city = _entity("place", city_id)
+        return {"id": city, "items": queries.city_history(city, p)}
+
+
+@blp.route("/factions/<faction_id>/state")
+class Faction(MethodView):
+    @blp.arguments(StateArgs, location="query")
+    @blp.response(200, FactionState)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def get(self, args, faction_id):
+        """Cities a faction (or one of its sub-factions) held at `at`, and its leaders."""
+        queries, p = _point(args)
+        return queries.faction_state(_entity("faction", faction_id), p)
+
+
+@blp.route("/leaders/<leader_id>/state")
+class Leader(MethodView):
+    @blp.arguments(StateArgs, location="query")
+    @blp.response(200, LeaderState)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def get(self, args, leader_id):
+        """A leader's status and whereabouts at `at`, as known at `known_at`."""
+        queries, p = _point(args)
+        return queries.leader_state(_entity("leader", leader_id), p)

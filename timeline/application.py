@@ -1,0 +1,302 @@
+"""The timeline application: commands that append events (with their read-model rows, atomically)
+and queries that answer from the read model without replaying the log."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError
+
+from . import config
+from .claims import normalise_report
+from .domainmodel import (
+    CONFIDENCE_RANK,
+    ENTITY_CLASSES,
+    Conflict,
+    DomainError,
+    Report,
+    api_time,
+    db_time,
+    db_to_api,
+    name_key,
+    slugify,
+)
+from .gazetteer import Names
+from .projection import dumps, project
+from .state import StateQueries
+
+ROLES = ("writer", "admin")
+
+
+class _Job:
+    """One request's events waiting for a group commit."""
+
+    __slots__ = ("events", "ops", "idempotency", "positions", "error", "done")
+
+    def __init__(self, events: list[Any], idempotency: dict[str, Any] | None):
+        self.events = events
+        self.ops = [project(e) for e in events]
+        self.idempotency = idempotency
+        self.positions: list[int] | None = None
+        self.error: BaseException | None = None
+        self.done = False
+
+
+class TimelineApplication(Application[UUID]):
+    name = "timeline"
+
+    def __init__(self, database_url: str | None = None, env: dict[str, str] | None = None):
+        url = database_url or config.database_url()
+        self.database_url = url
+        super().__init__(env={**config.persistence_env(url), **(env or {})})
+        self.names = Names(self.recorder)  # type: ignore[arg-type]
+        self.queries = StateQueries(self.recorder, self.names)  # type: ignore[arg-type]
+        self._queue: list[_Job] = []
+        self._queue_lock = threading.Lock()
+        self._commit_lock = threading.Lock()
+        self._inflight: set[str] = set()
+        self._inflight_lock = threading.Lock()
+
+    @property
+    def backend(self) -> str:
+        return "postgres" if self.database_url.startswith("postgres") else "sqlite"
+
+    # ---- commands ----------------------------------------------------------------------------
+    def file_report(self, payload: dict[str, Any], *, idempotency: dict[str, Any] | None = None,
+                    report_id: UUID | None = None) -> dict[str, Any]:
+        """Validate and resolve every claim, then append the report: all claims or none."""
+        fields = normalise_report(payload, self.names, self.queries)
+        report = Report.file(report_id=report_id, **fields)
+        events = list(report.collect_events())
+        answer = {
+            "id": str(report.id),
+            "position": None,
+            "recorded_at": api_time(events[0].timestamp),
+            "claims": report.claims,
+        }
+        positions = self._commit(events, idempotency, answer, 201)
+        answer["position"] = positions[-1]
+        return answer
+
+    def register(self, kind: str, name: str, aliases: list[str] | None = None, *,
+                 idempotency: dict[str, Any] | None = None, slug: str | None = None,
+                 **attributes: Any) -> dict[str, Any]:
+        """Register a place, faction or leader; a name (or alias) already known is a 409."""
+        cls = ENTITY_CLASSES[kind]
+        slug = slug or slugify(name)
+        if not slug:
+            raise DomainError("the name has no letters or digits to make an id from",
+                              {"name": ["needs at least one letter or digit"]})
+        aliases = [a for a in dict.fromkeys(aliases or []) if a != name]
+        clash = self.names.known(kind, [name, *aliases]) or (
+            slug if self.queries.entity(kind, slug) else None)
+        if clash:
+            raise Conflict(f"a {kind} named {clash!r} is already known",
+                           {"name": [f"{clash!r} is already known"]})
+        attributes = self._resolve_entity_refs(kind, attributes)
+        entity = cls.register(slug, name, aliases, **attributes)
+        answer = entity_view(kind, slug, name, [name, *aliases], attributes)
+        try:
+            self._commit(list(entity.collect_events()), idempotency, answer, 201)
+        except IntegrityError:
+            raise Conflict(f"a {kind} with id {slug!r} is already known",
+                           {"name": [f"id {slug!r} is taken"]}) from None
+        return answer
+
+    def _resolve_entity_refs(self, kind: str, attributes: dict[str, Any]) -> dict[str, Any]:
+        out = dict(attributes)
+        refs = {"place": {"parent": "place"}, "faction": {"parent": "faction"},
+                "leader": {"faction": "faction"}}[kind]
+        for field, ref_kind in refs.items():
+            if out.get(field):
+                out[field] = self.names.resolve(ref_kind, out[field], field)
+        if kind == "place" and out.get("governorate"):
+            out["governorate"] = self.names.governorate(out["governorate"], "governorate")
+        return out
+
+    def _commit(self, events: list[Any], idempotency: dict[str, Any] | None,
+                answer: dict[str, Any], status: int) -> list[int]:
+        """Group commit: requests that arrive while a transaction is being written are saved
+        together in the next one, so one fsync serves many requests."""
+        idem = None
+        if idempotency:
+            idem = dict(idempotency, status=status, body=dumps(answer),
+                        created_at=db_time(datetime.now(timezone.utc)))
+        job = _Job(events, idem)
+        with self._queue_lock:
+            self._queue.append(job)
+        with self._commit_lock:
+            if not job.done:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._save_batch(batch)
+        if job.error is not None:
+            raise job.error
+        assert job.positions is not None
+        return job.positions
+
+    def _save_batch(self, batch: list[_Job]) -> None:
+        try:
+            self._save_jobs(batch)
+        except Exception as error:
+            if len(batch) == 1:
+                batch[0].error = error
+                batch[0].done = True
+                return
+            for job in batch:  # isolate the one that failed
+                try:
+                    self._save_jobs([job])
+                except Exception as single_error:
+                    job.error = single_error
+                    job.done = True
+
+    def _save_jobs(self, jobs: list[_Job]) -> None:
+        events, ops, idem = [], [], []
+        for job in jobs:
+            if job.idempotency:
+                idem.append(dict(job.idempotency, event_index=len(events) + len(job.events) - 1))
+            events += job.events
+            ops += job.ops
+        recordings = self.save(*events, projection=ops, idempotency=idem)
+        positions = [r.notification.id for r in recordings]
+        i = 0
+        for job in jobs:
+            job.positions = positions[i:i + len(job.events)]
+            i += len(job.events)
+            job.done = True
+
+    # ---- idempotency -------------------------------------------------------------------------
+    def idempotent_answer(self, key: str, fingerprint: str) -> tuple[int, dict[str, Any]] | None:
+        """The stored answer for a retried request, None for a new key; a key reused with a
+        different body is a 422."""
+        row = self.recorder.fetchone(  # type: ignore[attr-defined]
+            "SELECT fingerprint, status, body, position FROM tl_idempotency WHERE key = :key",
+            {"key": key})
+        if row is None:
+            return None
+        if not hmac.compare_digest(row["fingerprint"], fingerprint):
+            raise DomainError("this Idempotency-Key was already used with a different request body",
+                              {"Idempotency-Key": ["reused with a different body"]})
+        body = json.loads(row["body"])
+        if "position" in body:
+            body["position"] = row["position"]
+        return int(row["status"]), body
+
+    def begin_idempotent(self, key: str) -> bool:
+        with self._inflight_lock:
+            if key in self._inflight:
+                return False
+            self._inflight.add(key)
+            return True
+
+    def end_idempotent(self, key: str) -> None:
+        with self._inflight_lock:
+            self._inflight.discard(key)
+
+    # ---- tokens ------------------------------------------------------------------------------
+    def create_token(self, role: str, label: str | None = None) -> str:
+        if role not in ROLES:
+            raise DomainError(f"role must be one of {', '.join(ROLES)}")
+        token = secrets.token_urlsafe(32)
+        with self.recorder.writing() as cursor:  # type: ignore[attr-defined]
+            cursor.execute(self.recorder.sql(  # type: ignore[attr-defined]
+                "INSERT INTO tl_tokens (hash, role, label, created_at) "
+                "VALUES (:hash, :role, :label, :created_at)"),
+                {"hash": _hash(token), "role": role, "label": label,
+                 "created_at": db_time(datetime.now(timezone.utc))})
+        return token
+
+    def token_role(self, token: str) -> str | None:
+        digest = _hash(token)
+        row = self.recorder.fetchone(  # type: ignore[attr-defined]
+            "SELECT hash, role FROM tl_tokens WHERE hash = :hash AND revoked_at IS NULL",
+            {"hash": digest})
+        if row is None or not hmac.compare_digest(row["hash"], digest):
+            return None
+        return row["role"]
+
+    def list_tokens(self) -> list[dict[str, Any]]:
+        rows = self.recorder.fetchall(  # type: ignore[attr-defined]
+            "SELECT hash, role, label, created_at, revoked_at FROM tl_tokens ORDER BY created_at")
+        return [{"id": r["hash"][:12], "role": r["role"], "label": r["label"],
+                 "created_at": db_to_api(r["created_at"]),
+                 "revoked_at": db_to_api(r["revoked_at"])} for r in rows]
+
+    def revoke_token(self, token_or_id: str) -> int:
+        prefix = token_or_id if len(token_or_id) == 12 else _hash(token_or_id)
+        with self.recorder.writing() as cursor:  # type: ignore[attr-defined]
+            cursor.execute(self.recorder.sql(  # type: ignore[attr-defined]
+                "UPDATE tl_tokens SET revoked_at = :now WHERE revoked_at IS NULL AND "
+                "(hash = :hash OR substr(hash, 1, 12) = :prefix)"),
+                {"now": db_time(datetime.now(timezone.utc)), "hash": prefix, "prefix": prefix})
+            return cursor.rowcount
+
+    # ---- replay ------------------------------------------------------------------------------
+    def iter_events(self, after: int = 0, page: int = 2000) -> Iterator[tuple[int, Any]]:
+        """(position, domain event) in log order, read in pages."""
+        while True:
+            notifications = self.recorder.select_notifications(
+                start=after, limit=page, inclusive_of_start=False)
+            if not notifications:
+                return
+            for n in notifications:
+                yield n.id, self.mapper.to_domain_event(n)
+            after = notifications[-1].id
+
+    def replay(self, progress: Any = None, page: int = 2000) -> str:
+        """Rebuild every derived table from the log in one transaction; returns the digest."""
+        recorder: Any = self.recorder
+        with recorder.writing() as cursor:
+            recorder.clear_derived(cursor)
+            after = 0
+            ordinal = 0
+            while True:
+                notifications = recorder.select_notifications(
+                    start=after, limit=page, inclusive_of_start=False)
+                if not notifications:
+                    break
+                batch = []
+                for n in notifications:
+                    ordinal += 1
+                    batch.append((n.id, project(self.mapper.to_domain_event(n))))
+                recorder.execute_ops(cursor, batch)
+                after = notifications[-1].id
+                if progress is not None:
+                    progress(len(notifications))
+        return recorder.digest()
+
+    def digest(self) -> str:
+        return self.recorder.digest()  # type: ignore[attr-defined]
+
+    def head(self) -> int:
+        return self.recorder.head()  # type: ignore[attr-defined]
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def entity_view(kind: str, slug: str, name: str, aliases: list[str],
+                attributes: dict[str, Any]) -> dict[str, Any]:
+    view = {"id": slug, "name": name, "aliases": aliases}
+    if kind == "place":
+        view.update(lat=attributes.get("lat"), lon=attributes.get("lon"),
+                    governorate=attributes.get("governorate"), parent=attributes.get("parent"),
+                    kind=attributes.get("place_kind", "city"))
+    elif kind == "faction":
+        view.update(parent=attributes.get("parent"))
+    else:
+        view.update(role=attributes.get("role"), faction=attributes.get("faction"))
+    return view
+
+
+__all__ = ["TimelineApplication", "CONFIDENCE_RANK", "name_key"]

