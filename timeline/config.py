@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 DEFAULT_URL = "sqlite:///var/timeline.db"
 PG_SCHEMA = "timeline"
@@ -31,6 +31,8 @@ def persistence_env(url: str) -> dict[str, str]:
             "APPLICATION_RECORDER_TOPIC": "timeline.sqlite:TimelineSQLiteRecorder",
         }
     if parsed.scheme in ("postgresql", "postgres"):
+        # ?schema=NAME keeps several stores (tests, staging) apart in one database.
+        query = dict(parse_qsl(parsed.query))
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": unquote(parsed.path.lstrip("/")) or "postgres",
@@ -38,7 +40,7 @@ def persistence_env(url: str) -> dict[str, str]:
             "POSTGRES_PORT": str(parsed.port or 5432),
             "POSTGRES_USER": unquote(parsed.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(parsed.password or ""),
-            "POSTGRES_SCHEMA": PG_SCHEMA,
+            "POSTGRES_SCHEMA": query.get("schema") or PG_SCHEMA,
             "POSTGRES_POOL_SIZE": "4",
             "POSTGRES_MAX_OVERFLOW": "8",
             "POSTGRES_CONNECT_TIMEOUT": "5",
