@@ -100,8 +100,8 @@ _ARTICLE = re.compile(r"\b(?:al|el|ad|ar|as|at|az|an|ash|adh|ath|ed|er|es|et|ez|
 
 
 def name_key(name: str) -> str:
-    """Key under which a name is matched: case, diacritics, apostrophes, punctuation and the
-    Arabic article's transliterations (al-, el-, ar-, as-, ...) do not matter."""
+    """Key under which a name is matched: case, diacritics, apostrophes, punctuation, the
+    Arabic article's transliterations (al-, el-, ar-, as-, ...) and a final -ah/-a do not matter."""
     text = unicodedata.normalize("NFKC", name).strip()
     text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
     text = "".join(
@@ -110,7 +110,8 @@ def name_key(name: str) -> str:
     text = _APOSTROPHES.sub("", text)
     text = _ARTICLE.sub("al ", text)
     text = re.sub(r"[\W_]+", " ", text).strip()
-    return text
+    # Final -ah and -a transliterate one Arabic ending (Hamah/Hama, Raqqah/Raqqa).
+    return re.sub(r"(?<=[a-z]a)h\b", "", text)
 
 
 def slugify(name: str) -> str:

@@ -1,0 +1,87 @@
+"""Filing reports and reading state over HTTP (Flask test client, both stores)."""
+
+from tests.conftest import control, report
+
+PROBLEM = "application/problem+json"
+
+
+def test_a_filed_report_answers_201_with_position_and_claim_ids_in_order(client):
+    body = report(control("Aleppo", "HTS", "2024-11-29T21:00:00+03:00"),
+                  {"type": "note", "text": "SANA off the air", "occurred_at": "2024-11-30T18:00:00Z"})
+    r = client.post("/reports", json=body, headers=client.auth)
+    assert r.status_code == 201, r.get_json()
+    js = r.get_json()
+    assert isinstance(js["position"], int) and js["recorded_at"].endswith("Z")
+    assert [c["type"] for c in js["claims"]] == ["control", "note"]
+    assert js["claims"][0]["city"] == "aleppo" and js["claims"][0]["occurred_at"] == "2024-11-29T18:00:00Z"
+    # read-your-writes
+    state = client.get("/cities/aleppo/state?at=2024-11-30T00:00:00Z").get_json()
+    assert state["controller"] == "hts" and state["since"] == "2024-11-29T18:00:00Z"
+    got = client.get(f"/reports/{js['id']}").get_json()
+    assert [c["id"] for c in got["claims"]] == [c["id"] for c in js["claims"]]
+    claim = client.get(f"/claims/{js['claims'][0]['id']}").get_json()
+    assert claim["report"]["id"] == js["id"] and claim["retracted"] is False
+
+
+def test_state_routes_take_at_known_at_and_min_confidence(client):
+    first = client.post("/reports", json=report(control("Homs", "SAA", "2024-11-26T00:00:00Z")),
+                        headers=client.auth).get_json()
+    client.post("/reports", json=report(control("Homs", "HTS", "2024-12-07T22:00:00+03:00", confidence="unconfirmed")),
+                headers=client.auth)
+    url = "/cities/Homs/state?at=2024-12-08T12:00:00Z"
+    assert client.get(url).get_json()["controller"] == "syrian-arab-army"
+    assert client.get(url + "&min_confidence=unconfirmed").get_json()["controller"] == "hts"
+    assert client.get(url + f"&min_confidence=unconfirmed&known_at=@{first['position']}").get_json()["controller"] == "syrian-arab-army"
+    world = client.get("/state?at=2024-12-08T12:00:00Z&min_confidence=unconfirmed").get_json()
+    assert {c["id"]: c["controller"] for c in world["cities"]}["homs"] == "hts"
+    assert world["at"] == "2024-12-08T12:00:00Z" and isinstance(world["position"], int)
+
+
+def test_a_naive_timestamp_is_a_422_problem_that_names_the_field(client):
+    r = client.post("/reports", json=report(control("Aleppo", "HTS", "2024-11-29T21:00:00")),
+                    headers=client.auth)
+    assert r.status_code == 422 and r.mimetype == PROBLEM
+    assert "claims.0.occurred_at" in r.get_json()["errors"]
+
+
+def test_an_unknown_city_is_a_422_that_offers_close_names_and_writes_nothing(client):
+    before = client.get("/state").get_json()["position"]
+    r = client.post("/reports", json=report(control("Aleppo", "HTS", "2024-11-29T18:00:00Z"),
+                                            control("Alepo", "HTS", "2024-11-29T18:00:00Z")),
+                    headers=client.auth)
+    assert r.status_code == 422 and r.mimetype == PROBLEM
+    assert "Aleppo" in r.get_json()["errors"]["claims.1.city"][0]
+    assert client.get("/state").get_json()["position"] == before
+
+
+def test_writes_need_a_valid_writer_token(client):
+    body = report(control("Aleppo", "HTS", "2024-11-29T18:00:00Z"))
+    r = client.post("/reports", json=body)
+    assert r.status_code == 401 and r.mimetype == PROBLEM and r.headers["WWW-Authenticate"].startswith("Bearer")
+    r = client.post("/reports", json=body, headers={"Authorization": "Bearer not-a-token"})
+    assert r.status_code == 401 and r.mimetype == PROBLEM
+
+
+def test_an_idempotent_retry_returns_the_original_answer_and_appends_nothing(client):
+    body = report(control("Aleppo", "HTS", "2024-11-29T18:00:00Z"))
+    headers = dict(client.auth, **{"Idempotency-Key": "k-1"})
+    first = client.post("/reports", json=body, headers=headers)
+    again = client.post("/reports", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.get_json() == first.get_json()
+    assert client.get("/state").get_json()["position"] == first.get_json()["position"]
+    other = client.post("/reports", json=report(control("Homs", "HTS", "2024-12-07T18:00:00Z")), headers=headers)
+    assert other.status_code == 422 and other.mimetype == PROBLEM
+
+
+def test_not_json_and_unparseable_bodies_are_415_and_400(client):
+    r = client.post("/reports", data="source=x", headers=dict(client.auth, **{"Content-Type": "text/plain"}))
+    assert r.status_code == 415 and r.mimetype == PROBLEM
+    r = client.post("/reports", data="{not json", headers=dict(client.auth, **{"Content-Type": "application/json"}))
+    assert r.status_code == 400 and r.mimetype == PROBLEM
+
+
+def test_health_answers(client):
+    assert client.get("/healthz").status_code == 200
+    ready = client.get("/readyz").get_json()
+    assert ready["position"] == ready["projected"]

@@ -1,0 +1,63 @@
+"""`timeline seed` loads the real reference data and the seed article; the article's claims
+answer the questions analysts asked of it."""
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from timeline.seeding import seed
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+ARTICLE = Path(__file__).resolve().parents[3] / "shared" / "seed-article.txt"
+
+
+def at(text):
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def test_seeding_loads_the_gazetteer_factions_leaders_and_reports_once(app):
+    first = seed(app)
+    assert first["places"] > 300 and first["factions"] >= 8 and first["leaders"] >= 3
+    assert first["reports"] == len(list((SEEDS / "reports").glob("*.json")))
+    head = app.head()
+    assert seed(app) == {"places": 0, "factions": 0, "leaders": 0, "reports": 0}
+    assert app.head() == head
+
+    q = app.queries
+    # Aleppo fell to HTS on Friday night, 29 Nov 2024
+    assert q.city_state("aleppo", q.point(at=at("2024-11-30T12:00:00Z")))["controller"] == "hts"
+    assert q.city_state("aleppo", q.point(at=at("2024-11-27T00:00:00Z")))["controller"] == "syrian-arab-army"
+    # Assad's whereabouts unknown on Saturday night
+    assert q.leader_state("bashar-al-assad", q.point(at=at("2024-11-30T20:00:00Z")))["status"] == "whereabouts_unknown"
+    # the alleged coup counts only with rumours included
+    louka = q.leader_state("hussam-louka", q.point(at=at("2024-11-30T20:00:00Z")))
+    assert louka["status"] != "leading_coup"
+    rumour = q.leader_state("hussam-louka", q.point(at=at("2024-11-30T20:00:00Z"), min_confidence="unconfirmed"))
+    assert rumour["status"] == "leading_coup"
+    # who held Homs on 6 December?
+    assert q.city_state("homs", q.point(at=at("2024-12-06T12:00:00Z")))["controller"] == "syrian-arab-army"
+
+
+def test_names_from_the_gazetteer_resolve_in_english_transliteration_and_arabic(app):
+    seed(app, reference_only=True)
+    for name in ("Hama", "Ḩamāh", "حماة", "HAMA"):
+        assert app.names.lookup("place", name) == ["hama"], name
+    assert app.names.lookup("place", "حلب") == ["aleppo"]
+    assert app.names.lookup("leader", "Hassam Louka") == ["hussam-louka"]
+    assert app.names.entity("place", "kafr-sousa")["parent"] == "damascus"
+    assert app.names.entity("place", "aleppo")["governorate"] == "Aleppo"
+
+
+def test_the_seed_article_is_stored_verbatim_with_its_source(app):
+    seed(app)
+    text = ARTICLE.read_text()
+    article = json.loads((SEEDS / "reports" / "01-seed-article.json").read_text())
+    assert article["body"] == text
+    from timeline.seeding import seed_report_id
+
+    stored = app.queries.report(str(seed_report_id(SEEDS / "reports" / "01-seed-article.json")))
+    assert stored["body"] == text and stored["source"]["name"]
+    types = {c["type"] for c in stored["claims"]}
+    assert {"control", "advance", "clash", "coup", "leader_status"} <= types
+    coup = next(c for c in stored["claims"] if c["type"] == "coup")
+    assert coup["confidence"] == "unconfirmed"

@@ -1,0 +1,46 @@
+"""Names match across scripts, diacritics and the Arabic article; times must carry an offset."""
+
+import pytest
+
+from timeline.domainmodel import api_time, db_time, name_key, parse_time, slugify
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Hama", "Ḩamāh"),
+    ("HAMA", "hama"),
+    ("Al-Bab", "al Bāb"),
+    ("Ar Raqqah", "al-Raqqah"),
+    ("As-Suwayda", "Al Suwayda"),
+    ("Ma‘arrat an Nu‘mān", "Maarrat al Numan"),
+    ("حماة", "حماه"),
+    ("إدلب", "ادلب"),
+])
+def test_names_that_differ_only_in_spelling_variants_share_a_key(a, b):
+    assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize("a,b", [("Hama", "Homs"), ("Aleppo", "Alep"), ("حلب", "حماة")])
+def test_different_names_keep_different_keys(a, b):
+    assert name_key(a) != name_key(b)
+
+
+def test_slugs_are_ascii_lowercase_and_hyphenated():
+    assert slugify("Hayat Tahrir al-Sham") == "hayat-tahrir-al-sham"
+    assert slugify("Ḩamāh") == "hamah"
+    assert slugify("Kafr Sousa") == "kafr-sousa"
+
+
+def test_a_timestamp_with_an_offset_is_normalised_to_utc():
+    assert api_time(parse_time("2024-11-29T21:00:00+03:00")) == "2024-11-29T18:00:00Z"
+
+
+@pytest.mark.parametrize("text", ["2024-11-29T21:00:00", "2024-11-29", "yesterday", "2024-13-01T00:00:00Z"])
+def test_a_timestamp_without_an_offset_or_malformed_is_rejected(text):
+    with pytest.raises(ValueError):
+        parse_time(text)
+
+
+def test_database_times_sort_like_the_instants_they_name():
+    times = ["2024-11-29T18:00:00.5+00:00", "2024-11-29T18:00:00+00:00", "2024-11-29T17:59:59.999999Z"]
+    keys = [db_time(parse_time(t)) for t in times]
+    assert sorted(keys) == [keys[2], keys[1], keys[0]]
