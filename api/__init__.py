@@ -47,6 +47,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "`known_at` (record time).")}})
     api.ERROR_SCHEMA = Problem
     errors.register(app)
+    from . import security
+    security.init_app(app)  # rate limits and read-only mode come before any body is read
     _guard_bodies(app)
 
     from . import reference, reports, state, operations

@@ -238,7 +238,8 @@ class TimelineApplication(Application[UUID]):
                 "UPDATE tl_tokens SET revoked_at = :now WHERE revoked_at IS NULL AND "
                 "(hash = :hash OR substr(hash, 1, 12) = :prefix)"),
                 {"now": db_time(datetime.now(timezone.utc)), "hash": prefix, "prefix": prefix})
-            return cursor.rowcount
+            # eventsourcing's SQLite cursor wrapper hides rowcount; the sqlite3 cursor has it.
+            return getattr(cursor, "sqlite_cursor", cursor).rowcount
 
     # ---- replay ------------------------------------------------------------------------------
     def iter_events(self, after: int = 0, page: int = 2000) -> Iterator[tuple[int, Any]]:

@@ -1,0 +1,118 @@
+"""Security promises over HTTP: roles on every write route, hashed tokens, per-token rate limits
+answering 429 with Retry-After, read-only mode, CORS off unless configured."""
+
+from __future__ import annotations
+
+import hashlib
+
+from tests.conftest import control, report
+
+REPORT = report(control("Aleppo", "HTS", "2024-11-29T21:00:00+03:00"))
+
+
+def make_client(world, **config):
+    from api import create_app
+
+    app = create_app({"TIMELINE_APP": world, "TESTING": True, **config})
+    client = app.test_client()
+    client.token = world.create_token("writer")
+    client.auth = {"Authorization": f"Bearer {client.token}"}
+    return client
+
+
+def write_routes(client):
+    """Every route that accepts POST/PUT/PATCH/DELETE, read from the app's URL map."""
+    app = client.application
+    out = []
+    for rule in app.url_map.iter_rules():
+        for method in sorted((rule.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}):
+            if rule.rule in ("/extract",):
+                continue  # computes an answer and stores nothing
+            out.append((method, rule.rule.replace("<", "").replace(">", "")))
+    return out
+
+
+def is_problem(response, status):
+    return (response.status_code == status
+            and response.mimetype == "application/problem+json"
+            and response.get_json()["status"] == status
+            and response.get_json()["detail"])
+
+
+def test_every_write_route_needs_a_token(client):
+    routes = write_routes(client)
+    assert ("POST", "/reports") in routes and ("POST", "/factions") in routes
+    head = client.application.extensions["timeline"].head()
+    for method, path in routes:
+        response = client.open(path, method=method, json={})
+        assert is_problem(response, 401), (method, path, response.status_code)
+        assert "Bearer" in response.headers["WWW-Authenticate"]
+        response = client.open(path, method=method, json={},
+                               headers={"Authorization": "Bearer not-a-token"})
+        assert is_problem(response, 401), (method, path, response.status_code)
+    assert client.application.extensions["timeline"].head() == head
+
+
+def test_tokens_are_stored_hashed_and_revoked_tokens_fail(client):
+    timeline = client.application.extensions["timeline"]
+    rows = timeline.recorder.fetchall("SELECT hash FROM tl_tokens")
+    hashes = {r["hash"] for r in rows}
+    assert client.token not in hashes
+    assert hashlib.sha256(client.token.encode()).hexdigest() in hashes
+    assert timeline.revoke_token(client.token) == 1
+    response = client.post("/reports", json=REPORT, headers=client.auth)
+    assert is_problem(response, 401)
+
+
+def test_writes_beyond_the_per_token_limit_get_429_with_retry_after(world):
+    client = make_client(world, TIMELINE_RATE_LIMIT="3 per minute")
+    other = world.create_token("writer")
+    statuses = [client.post("/factions", json={"name": f"Brigade {i}"}, headers=client.auth).status_code
+                for i in range(4)]
+    assert statuses == [201, 201, 201, 429]
+    limited = client.post("/factions", json={"name": "Brigade 9"}, headers=client.auth)
+    assert is_problem(limited, 429)
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
+    assert world.names.entity("faction", "brigade-9") is None
+    # the limit is per token: another writer is not held back, and reads are not limited
+    assert client.post("/factions", json={"name": "Brigade 5"},
+                       headers={"Authorization": f"Bearer {other}"}).status_code == 201
+    assert client.get("/state").status_code == 200
+
+
+def test_read_only_mode_rejects_every_write_with_503(world):
+    client = make_client(world, TIMELINE_READ_ONLY="1")
+    head = world.head()
+    for method, path in write_routes(client):
+        response = client.open(path, method=method, json={"name": "X"}, headers=client.auth)
+        assert is_problem(response, 503), (method, path, response.status_code)
+    assert is_problem(client.post("/reports", json=REPORT, headers=client.auth), 503)
+    assert world.head() == head
+    assert client.get("/cities/aleppo/state").status_code == 200
+
+
+def test_cors_is_off_unless_configured(world):
+    plain = make_client(world)
+    response = plain.get("/state", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in response.headers
+    allowed = make_client(world, TIMELINE_CORS_ORIGINS="https://maps.example")
+    response = allowed.get("/state", headers={"Origin": "https://maps.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "https://maps.example"
+    response = allowed.get("/state", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_sql_in_names_and_queries_is_only_ever_data(client):
+    """SQL goes through parameters: text that looks like SQL is stored and matched literally."""
+    nasty = "Robert'); DROP TABLE tl_claims; --"
+    created = client.post("/factions", json={"name": nasty, "aliases": ["x' OR '1'='1"]},
+                          headers=client.auth)
+    assert created.status_code == 201
+    faction = created.get_json()["id"]
+    assert client.get(f"/factions/{faction}").get_json()["name"] == nasty
+    assert client.get("/cities", query_string={"q": "' OR 1=1 --"}).get_json()["items"] == []
+    filed = client.post("/reports", json=report(control("Aleppo", nasty, "2024-12-01T00:00:00Z")),
+                        headers=client.auth)
+    assert filed.status_code == 201
+    state = client.get("/cities/aleppo/state", query_string={"at": "2024-12-02T00:00:00Z"})
+    assert state.get_json()["controller"] == faction
