@@ -95,8 +95,17 @@ WRITE_SQL = {
     "mention_copy": """INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
                        SELECT entity, :occurred_at, :position, :claim_id FROM tl_mentions
                        WHERE claim_id = :target ON CONFLICT DO NOTHING""",
-    "idempotency": """INSERT INTO tl_idempotency (key, fingerprint, status, body, position, created_at)
-                      VALUES (:key, :fingerprint, :status, :body, :position, :created_at)""",
+    # Completes the request's lease on its Idempotency-Key...
+    "idempotency": """UPDATE tl_idempotency SET status = :status, body = :body, position = :position,
+                          created_at = :created_at
+                      WHERE key = :key AND status = 0 AND body = :lease""",
+    # ...and if the lease was taken over (or answered) by another request meanwhile, fails the
+    # whole transaction on the primary key, so that one key never answers for two writes.
+    "idempotency_guard": """INSERT INTO tl_idempotency (key, fingerprint, status, body, position,
+                                created_at)
+                            SELECT :key, :fingerprint, :status, :body, :position, :created_at
+                            WHERE NOT EXISTS (SELECT 1 FROM tl_idempotency
+                                WHERE key = :key AND status = :status AND body = :body)""",
 }
 
 
@@ -152,17 +161,26 @@ class ReadModelRecorder:
         return statement
 
     # ---- writing ----------------------------------------------------------------------------
+    @staticmethod
+    def check_rows(stored_events: Sequence[Any], kwargs: dict[str, Any]) -> None:
+        """Called before the INSERT: a mismatch must fail while it can still roll back."""
+        projection = kwargs.get("projection")
+        if projection is not None and len(projection) != len(stored_events):
+            raise ValueError(f"{len(projection)} projections for {len(stored_events)} events")
+
     def write_rows(self, cursor: Any, ids: Sequence[int], kwargs: dict[str, Any]) -> None:
         """Runs in the events' transaction, after the INSERT gave positions. Only SQL here: a
         Python error raised after the INSERT would not roll back on PostgreSQL."""
         projection: list[list[Op]] | None = kwargs.get("projection")
         if projection is not None:
-            self.execute_ops(cursor, zip(ids, projection))
+            self.execute_ops(cursor, zip(ids, projection, strict=True))
         for row in kwargs.get("idempotency") or ():
             # row["event_index"] is the index of the last event the request appended.
             params = {k: v for k, v in row.items() if k != "event_index"}
             params["position"] = ids[row["event_index"]] if row["event_index"] is not None else None
+            params.setdefault("lease", "")
             cursor.execute(self.sql(WRITE_SQL["idempotency"]), params)
+            cursor.execute(self.sql(WRITE_SQL["idempotency_guard"]), params)
 
     def execute_ops(self, cursor: Any, positioned: Iterable[tuple[int, list[Op]]]) -> None:
         grouped: dict[str, list[dict[str, Any]]] = {k: [] for k in OP_ORDER}

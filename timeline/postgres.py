@@ -35,6 +35,10 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
     def table(self, name: str) -> str:
         return self.sql(name)
 
+    def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        self.check_rows(stored_events, kwargs)  # before the INSERT, so an error rolls back
+        super()._insert_events(curs, stored_events, **kwargs)
+
     def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
                                        **kwargs: Any):
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)

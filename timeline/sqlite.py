@@ -17,6 +17,7 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
         return [*super().construct_create_table_statements(), *TABLES]
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any):
+        self.check_rows(stored_events, kwargs)
         ids = super()._insert_events(c, stored_events, **kwargs)
         assert ids is not None
         self.write_rows(c, ids, kwargs)

@@ -2,7 +2,7 @@
 answer the questions analysts asked of it."""
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from timeline.seeding import seed
