@@ -24,8 +24,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         API_TITLE="Conflict timeline",
         API_VERSION="1.0",
         OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX="/",
-        OPENAPI_JSON_PATH="openapi.json",
+        # /openapi.json and /docs are routes of api/operations.py, so that they are documented.
+        OPENAPI_URL_PREFIX=None,
         OPENAPI_SWAGGER_UI_PATH=None,
         MAX_CONTENT_LENGTH=int(os.environ.get("TIMELINE_MAX_BODY", MAX_BODY)),
         DATABASE_URL=os.environ.get("TIMELINE_DATABASE_URL"),
@@ -40,19 +40,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["timeline"] = timeline
     if not app.config.get("TIMELINE_APP"):
         atexit.register(timeline.close)
+    from . import observability
+    observability.init_app(app, timeline)  # first: request id and timing for every request
 
     api = ProblemApi(app, spec_kwargs={"info": {"description": (
         "Event-sourced, bitemporal timeline of the conflict in Syria (late 2024 onwards). "
         "Every report is an immutable event; state answers take `at` (valid time) and "
         "`known_at` (record time).")}})
     api.ERROR_SCHEMA = Problem
+    app.extensions["openapi"] = api
+    api.spec.components.security_scheme("bearer", {
+        "type": "http", "scheme": "bearer",
+        "description": "a token from `timeline token create --role writer|admin`"})
     errors.register(app)
     from . import security
     security.init_app(app)  # rate limits and read-only mode come before any body is read
     _guard_bodies(app)
 
-    from . import reference, reports, state, operations
-    for module in (reports, state, reference, operations):
+    from . import events, reference, reports, state, operations
+    for module in (reports, state, reference, events, operations):
         api.register_blueprint(module.blp)
     return app
 

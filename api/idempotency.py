@@ -1,47 +1,91 @@
-"""Idempotency-Key on POST: same key and body -> the original answer, nothing new written."""
+"""Idempotency-Key on POST, as draft-ietf-httpapi-idempotency-key-header describes it: a retry with
+the same key and body gets the original status and body and appends nothing; the same key with a
+different body is a 422; a retry while the first request is still running is a 409.
+
+Keys are scoped to the client (its bearer token) and the route, and kept for
+TIMELINE_IDEMPOTENCY_TTL_HOURS (default 24 h) after the answer."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any, Callable
 
 from flask import current_app, request
 from flask_smorest import abort
 
-MAX_KEY = 200
+from timeline.domainmodel import Conflict
+
+MAX_KEY = 255
+HEADER = "Idempotency-Key"
+DOC_PARAMETER = {
+    "in": "header", "name": HEADER, "required": False,
+    "description": "Makes a retry safe: the same key with the same body returns the original "
+                   "answer and writes nothing; with a different body it is a 422; while the first "
+                   "request is still running, a 409. Keys are kept for 24 hours.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY},
+}
+
+
+def fingerprint() -> str:
+    """SHA-256 of the route and the body; a JSON body is canonicalised first, so that key order
+    and whitespace do not make a retry look different."""
+    raw = request.get_data(cache=True)
+    if request.mimetype == "application/json" or (request.mimetype or "").endswith("+json"):
+        try:
+            raw = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"),
+                             ensure_ascii=False).encode()
+        except (ValueError, RecursionError):
+            pass
+    return hashlib.sha256(request.path.encode() + b"\0" + raw).hexdigest()
+
+
+def _scope() -> str:
+    header = request.headers.get("Authorization", "")
+    token = header.partition(" ")[2].strip()
+    return hashlib.sha256(token.encode()).hexdigest()[:16] if token else "-"
 
 
 def run(command: Callable[[dict[str, Any] | None], dict[str, Any]], status: int = 201):
-    """Runs `command(idempotency)` unless the key has already answered; returns (body, status)."""
-    key = request.headers.get("Idempotency-Key")
+    """Runs `command(idempotency)` unless the key has already answered; returns
+    (body, status, headers) for a flask-smorest view."""
+    key = request.headers.get(HEADER)
     if key is None:
         return command(None), status, {}
     key = key.strip()
     if not key or len(key) > MAX_KEY or not key.isprintable():
-        abort(400, message=f"Idempotency-Key must be 1 to {MAX_KEY} printable characters")
+        abort(400, message=f"{HEADER} must be 1 to {MAX_KEY} printable characters",
+              errors={HEADER: [f"1 to {MAX_KEY} printable characters"]})
     app = current_app.extensions["timeline"]
-    # The fingerprint covers the route and the exact body bytes.
-    fingerprint = hashlib.sha256(request.path.encode() + b"\0" + request.get_data()).hexdigest()
-    scoped = f"{request.path}:{key}"
-    stored = app.idempotent_answer(scoped, fingerprint)
-    if stored is not None:
-        return stored[1], stored[0], {"Idempotent-Replayed": "true"}
-    if not app.begin_idempotent(scoped):
-        abort(409, message="a request with this Idempotency-Key is still being processed; retry later",
-              headers={"Retry-After": "1"})
+    metrics = current_app.extensions.get("metrics")
+    scoped = f"{_scope()}:{request.path}:{key}"
     try:
-        stored = app.idempotent_answer(scoped, fingerprint)
-        if stored is not None:
-            return stored[1], stored[0], {"Idempotent-Replayed": "true"}
-        try:
-            return command({"key": scoped, "fingerprint": fingerprint}), status, {}
-        except Exception as error:
-            # Another process may have stored this key in the meantime (primary key conflict).
-            from eventsourcing.persistence import IntegrityError
-            if isinstance(error, IntegrityError):
-                stored = app.idempotent_answer(scoped, fingerprint)
-                if stored is not None:
-                    return stored[1], stored[0], {"Idempotent-Replayed": "true"}
-            raise
-    finally:
-        app.end_idempotent(scoped)
+        claim = app.idempotency_claim(scoped, fingerprint())
+    except Conflict as error:
+        abort(409, message=error.detail, errors=error.errors, headers={"Retry-After": "1"})
+        raise
+    if "replay" in claim:
+        if metrics:
+            metrics.idempotent_replays.inc()
+        replay_status, body = claim["replay"]
+        return body, replay_status, {"Idempotent-Replayed": "true"}
+    try:
+        return command(claim), status, {}
+    except BaseException as error:
+        from eventsourcing.persistence import IntegrityError
+
+        if isinstance(error, IntegrityError) or (
+                isinstance(error, Conflict) and "already known" in error.detail):
+            # Another request may have completed this key meanwhile: answer as a retry would.
+            try:
+                again = app.idempotency_claim(scoped, fingerprint())
+            except Exception:
+                again = {}
+            if "replay" in again:
+                if metrics:
+                    metrics.idempotent_replays.inc()
+                return again["replay"][1], again["replay"][0], {"Idempotent-Replayed": "true"}
+            if "lease" in again:
+                app.idempotency_release(again)
+        app.idempotency_release(claim)
+        raise

@@ -332,3 +332,79 @@ class Problem(Schema):
     detail = fields.String()
     instance = fields.String(allow_none=True)
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+# ---- the log, the live stream and the replayed timeline --------------------------------------
+
+class EventsArgs(Schema):
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**62),
+                           metadata={"description": "log position to start after (0: the start)"})
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    cursor = fields.String(validate=validate.Length(max=200),
+                           metadata={"description": "the `next` of the previous page"})
+
+
+class StreamArgs(Schema):
+    after = fields.Integer(validate=validate.Range(min=0, max=2**62), metadata={
+        "description": "log position to start after; default: the head of the log when the "
+                       "stream opens (only new events). `Last-Event-ID` takes precedence."})
+
+
+class EventItem(Schema):
+    position = fields.Integer()
+    id = fields.String(metadata={"description": "`<stream>:<version>`, unique in the log"})
+    type = fields.String(metadata={"description": "the event's stable topic",
+                                   "example": "timeline.report.filed.v1"})
+    recorded_at = fields.String()
+    stream = fields.String(metadata={"description": "id of the aggregate the event belongs to"})
+    version = fields.Integer()
+    data = fields.Dict(metadata={"description": "the event's payload"})
+
+
+class EventPage(Schema):
+    items = fields.List(fields.Nested(EventItem))
+    next = fields.String(allow_none=True)
+
+
+class TimelineArgs(ListArgs):
+    from_ = At(data_key="from", metadata={"description": "earliest valid time (inclusive)",
+                                          "example": "2024-11-27T00:00:00Z"})
+    to = At(metadata={"description": "latest valid time (inclusive)",
+                      "example": "2024-12-31T00:00:00Z"})
+    known_at = KnownAt()
+    min_confidence = fields.String(validate=validate.OneOf(CONFIDENCES), load_default="reported",
+                                   metadata={"description": "claims below it are listed, with "
+                                                            "`counted: false` and no changes"})
+    city = fields.String(validate=validate.Length(min=1, max=200),
+                         metadata={"description": "place id or any known name"})
+    faction = fields.String(validate=validate.Length(min=1, max=200), metadata={
+        "description": "faction id or any known name; its sub-factions are included"})
+    leader = fields.String(validate=validate.Length(min=1, max=200))
+
+
+class Change(Schema):
+    kind = fields.String(metadata={"description": "place, leader or claim"})
+    id = fields.String()
+    field = fields.String(metadata={"description": "controller, status, retracted or confidence"})
+    from_ = fields.Raw(data_key="from", attribute="from", allow_none=True)
+    to = fields.Raw(allow_none=True)
+
+
+class TimelineItem(ClaimOut):
+    at = fields.String(metadata={"description": "the claim's valid time (occurred_at)"})
+    claim = fields.String(metadata={"description": "the claim's id"})
+    changes = fields.List(fields.Nested(Change))
+    retracted = fields.Boolean()
+    counted = fields.Boolean()
+    report = fields.String()
+    position = fields.Integer()
+    recorded_at = fields.String()
+    target = fields.String(metadata={"description": "for retract/confirm: the claim corrected"})
+
+
+class TimelinePage(Schema):
+    at = fields.String(allow_none=True)
+    known_at = fields.String(allow_none=True)
+    position = fields.Integer()
+    items = fields.List(fields.Nested(TimelineItem))
+    next = fields.String(allow_none=True)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
@@ -30,11 +31,17 @@ from .domainmodel import (
     name_key,
     slugify,
 )
+from . import history
 from .gazetteer import Names
+from .history import event_item
 from .projection import dumps, project
 from .state import StateQueries
 
 ROLES = ("writer", "admin")
+# How long an answered Idempotency-Key is kept (documented in API.md / the OpenAPI document).
+IDEMPOTENCY_TTL = timedelta(hours=float(os.environ.get("TIMELINE_IDEMPOTENCY_TTL_HOURS", "24")))
+# A pending key older than this belongs to a request that died; a retry may take it over.
+IDEMPOTENCY_LEASE = timedelta(seconds=float(os.environ.get("TIMELINE_IDEMPOTENCY_LEASE_SECONDS", "10")))
 
 
 class _Job:
@@ -63,8 +70,9 @@ class TimelineApplication(Application[UUID]):
         self._queue: list[_Job] = []
         self._queue_lock = threading.Lock()
         self._commit_lock = threading.Lock()
-        self._inflight: set[str] = set()
-        self._inflight_lock = threading.Lock()
+        self._pruned_at: datetime | None = None
+        # Called with the number of events after each successful save (metrics hook).
+        self.on_saved: list[Any] = []
 
     @property
     def backend(self) -> str:
@@ -168,6 +176,8 @@ class TimelineApplication(Application[UUID]):
             ops += job.ops
         recordings = self.save(*events, projection=ops, idempotency=idem)
         positions = [r.notification.id for r in recordings]
+        for listener in self.on_saved:
+            listener(len(events))
         i = 0
         for job in jobs:
             job.positions = positions[i:i + len(job.events)]
@@ -175,32 +185,85 @@ class TimelineApplication(Application[UUID]):
             job.done = True
 
     # ---- idempotency -------------------------------------------------------------------------
-    def idempotent_answer(self, key: str, fingerprint: str) -> tuple[int, dict[str, Any]] | None:
-        """The stored answer for a retried request, None for a new key; a key reused with a
-        different body is a 422."""
-        row = self.recorder.fetchone(  # type: ignore[attr-defined]
-            "SELECT fingerprint, status, body, position FROM tl_idempotency WHERE key = :key",
-            {"key": key})
-        if row is None:
-            return None
-        if not hmac.compare_digest(row["fingerprint"], fingerprint):
-            raise DomainError("this Idempotency-Key was already used with a different request body",
-                              {"Idempotency-Key": ["reused with a different body"]})
-        body = json.loads(row["body"])
-        if "position" in body:
-            body["position"] = row["position"]
-        return int(row["status"]), body
+    # A key is first leased (a pending row, in its own transaction), then completed in the same
+    # transaction as the events it answered for (see persistence.WRITE_SQL["idempotency"]). A
+    # lease older than IDEMPOTENCY_LEASE is taken to belong to a request that died and may be
+    # taken over; the completion guard makes sure only one of two racing requests commits.
+    def idempotency_claim(self, key: str, fingerprint: str) -> dict[str, Any]:
+        """Lease `key` for a new request, or say how to answer a retry:
+        `{"lease": ...}` for a new request, `{"replay": (status, body)}` for a retry of a
+        completed one; raises 422 (the key was used with another body) or 409 (the first request
+        with this key is still running)."""
+        self._prune_idempotency()
+        for _ in range(5):
+            row = self.recorder.fetchone(  # type: ignore[attr-defined]
+                "SELECT fingerprint, status, body, position, created_at FROM tl_idempotency "
+                "WHERE key = :key", {"key": key})
+            now = datetime.now(timezone.utc)
+            if row is None:
+                lease = secrets.token_hex(16)
+                try:
+                    with self.recorder.writing() as cursor:  # type: ignore[attr-defined]
+                        cursor.execute(self.recorder.sql(  # type: ignore[attr-defined]
+                            "INSERT INTO tl_idempotency (key, fingerprint, status, body, position, "
+                            "created_at) VALUES (:key, :fingerprint, 0, :lease, NULL, :now)"),
+                            {"key": key, "fingerprint": fingerprint, "lease": "lease:" + lease,
+                             "now": db_time(now)})
+                except IntegrityError:
+                    continue  # someone else leased it just now: look again
+                except Exception as error:
+                    if "unique" in str(error).lower() or "duplicate" in str(error).lower():
+                        continue
+                    raise
+                return {"key": key, "fingerprint": fingerprint, "lease": "lease:" + lease}
+            expired = row["created_at"] < db_time(now - IDEMPOTENCY_TTL)
+            if int(row["status"]) and expired:
+                self._delete_idempotency(key, row["body"])
+                continue
+            if not hmac.compare_digest(row["fingerprint"], fingerprint):
+                raise DomainError("this Idempotency-Key was already used with a different request body",
+                                  {"Idempotency-Key": ["reused with a different body"]})
+            if int(row["status"]):
+                body = json.loads(row["body"])
+                if "position" in body and row["position"] is not None:
+                    body["position"] = row["position"]
+                return {"replay": (int(row["status"]), body)}
+            if row["created_at"] >= db_time(now - IDEMPOTENCY_LEASE):
+                raise Conflict("a request with this Idempotency-Key is still being processed; "
+                               "retry shortly", {"Idempotency-Key": ["still being processed"]})
+            # A stale lease: its request died. Take it over, unless someone else just did.
+            lease = "lease:" + secrets.token_hex(16)
+            with self.recorder.writing() as cursor:  # type: ignore[attr-defined]
+                cursor.execute(self.recorder.sql(  # type: ignore[attr-defined]
+                    "UPDATE tl_idempotency SET body = :lease, created_at = :now WHERE key = :key "
+                    "AND status = 0 AND body = :old"),
+                    {"lease": lease, "now": db_time(now), "key": key, "old": row["body"]})
+                taken = getattr(cursor, "sqlite_cursor", cursor).rowcount
+            if taken:
+                return {"key": key, "fingerprint": fingerprint, "lease": lease}
+        raise Conflict("a request with this Idempotency-Key is still being processed; retry shortly",
+                       {"Idempotency-Key": ["still being processed"]})
 
-    def begin_idempotent(self, key: str) -> bool:
-        with self._inflight_lock:
-            if key in self._inflight:
-                return False
-            self._inflight.add(key)
-            return True
+    def idempotency_release(self, idempotency: dict[str, Any]) -> None:
+        """Drop the lease of a request that failed, so that a retry runs it again."""
+        self._delete_idempotency(idempotency["key"], idempotency["lease"])
 
-    def end_idempotent(self, key: str) -> None:
-        with self._inflight_lock:
-            self._inflight.discard(key)
+    def _delete_idempotency(self, key: str, body: str) -> None:
+        with self.recorder.writing() as cursor:  # type: ignore[attr-defined]
+            cursor.execute(self.recorder.sql(  # type: ignore[attr-defined]
+                "DELETE FROM tl_idempotency WHERE key = :key AND body = :body"),
+                {"key": key, "body": body})
+
+    def _prune_idempotency(self) -> None:
+        """Forget completed keys older than IDEMPOTENCY_TTL (at most once a minute per process)."""
+        now = datetime.now(timezone.utc)
+        if self._pruned_at is not None and (now - self._pruned_at).total_seconds() < 60:
+            return
+        self._pruned_at = now
+        with self.recorder.writing() as cursor:  # type: ignore[attr-defined]
+            cursor.execute(self.recorder.sql(  # type: ignore[attr-defined]
+                "DELETE FROM tl_idempotency WHERE status > 0 AND created_at < :cutoff"),
+                {"cutoff": db_time(now - IDEMPOTENCY_TTL)})
 
     # ---- tokens ------------------------------------------------------------------------------
     def create_token(self, role: str, label: str | None = None) -> str:
@@ -240,6 +303,17 @@ class TimelineApplication(Application[UUID]):
                 {"now": db_time(datetime.now(timezone.utc)), "hash": prefix, "prefix": prefix})
             # eventsourcing's SQLite cursor wrapper hides rowcount; the sqlite3 cursor has it.
             return getattr(cursor, "sqlite_cursor", cursor).rowcount
+
+    # ---- the log and the history -------------------------------------------------------------
+    def log_page(self, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+        """Up to `limit` events after log position `after`, in record order."""
+        notifications = self.recorder.select_notifications(
+            start=after, limit=limit, inclusive_of_start=False)
+        return [event_item(n.id, self.mapper.to_domain_event(n)) for n in notifications]
+
+    def timeline(self, point: Any, **filters: Any) -> list[dict[str, Any]]:
+        """Claims in valid-time order with the changes they caused (see history.timeline)."""
+        return history.timeline(self.recorder, self.names, self.queries, point, **filters)
 
     # ---- replay ------------------------------------------------------------------------------
     def iter_events(self, after: int = 0, page: int = 2000) -> Iterator[tuple[int, Any]]:

@@ -1,0 +1,225 @@
+"""The log and the history: `/events` (the log in record order), `/events/stream` (the same items
+as Server-Sent Events) and `/timeline` (claims in valid-time order with the changes they caused)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import threading
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Response, current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from timeline.domainmodel import DomainError, db_time
+
+from .auth import check_reads
+from .schemas import EventPage, EventsArgs, StreamArgs, TimelineArgs, TimelinePage
+
+blp = Blueprint("events", __name__, description="The event log, its live stream, and the "
+                                                  "history replayed")
+
+# A stream holds a server thread: its life is bounded, and so is their number per process.
+STREAM_LIFETIME = float(os.environ.get("TIMELINE_SSE_LIFETIME_SECONDS", "300"))
+STREAM_POLL = float(os.environ.get("TIMELINE_SSE_POLL_SECONDS", "0.5"))
+STREAM_HEARTBEAT = float(os.environ.get("TIMELINE_SSE_HEARTBEAT_SECONDS", "15"))
+MAX_STREAMS = int(os.environ.get("TIMELINE_SSE_MAX_STREAMS", "4"))
+_open_streams = 0
+_streams_lock = threading.Lock()
+
+
+# ---- cursors ---------------------------------------------------------------------------------------
+
+def encode_cursor(data: dict[str, Any]) -> str:
+    raw = json.dumps(data, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, *keys: str) -> dict[str, Any]:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(data, dict) or any(k not in data for k in keys):
+            raise ValueError
+        return data
+    except (ValueError, TypeError, UnicodeDecodeError):
+        abort(400, message="cursor is not one this service issued",
+              errors={"cursor": ["invalid cursor"]})
+        raise
+
+
+def link_next(cursor: str | None) -> dict[str, str]:
+    """RFC 8288 `Link: <...>; rel="next"` for a page that has a next one."""
+    if not cursor:
+        return {}
+    params = {k: v for k, v in request.args.items() if k not in ("cursor", "after")}
+    params["cursor"] = cursor
+    return {"Link": f'<{request.base_url}?{urlencode(params)}>; rel="next"'}
+
+
+# ---- the log ---------------------------------------------------------------------------------------
+
+@blp.route("/events")
+class Events(MethodView):
+    @blp.arguments(EventsArgs, location="query")
+    @blp.response(200, EventPage)
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def get(self, args):
+        """The log in record order, a page at a time: `after` a position, or the `next` cursor."""
+        check_reads()
+        after = args["after"]
+        if args.get("cursor"):
+            after = int(decode_cursor(args["cursor"], "after")["after"])
+        app = current_app.extensions["timeline"]
+        items = app.log_page(after=after, limit=args["limit"] + 1)
+        more = len(items) > args["limit"]
+        items = items[:args["limit"]]
+        nxt = encode_cursor({"after": items[-1]["position"]}) if more else None
+        return {"items": items, "next": nxt}, 200, link_next(nxt)
+
+
+def _sse(item: dict[str, Any]) -> str:
+    return f"id: {item['position']}\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"
+
+
+@blp.route("/events/stream")
+class Stream(MethodView):
+    @blp.arguments(StreamArgs, location="query")
+    @blp.doc(parameters=[{
+        "in": "header", "name": "Last-Event-ID", "required": False,
+        "description": "resume after this position (sent by EventSource on reconnection)",
+        "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}}])
+    @blp.response(200, content_type="text/event-stream", description=(
+        "Server-Sent Events: each event's `id:` is its log position and `data:` the same JSON "
+        "item as in `/events`. Comment lines are heartbeats. The server closes the stream after "
+        "a bounded time; EventSource reconnects and resumes with `Last-Event-ID`."))
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    def get(self, args):
+        """Live stream of the log as Server-Sent Events, resumable with `Last-Event-ID`."""
+        global _open_streams
+        check_reads()
+        app = current_app.extensions["timeline"]
+        metrics = current_app.extensions.get("metrics")
+        last_id = request.headers.get("Last-Event-ID", "").strip()
+        if last_id:
+            if not last_id.isdigit() or len(last_id) > 18:
+                abort(400, message="Last-Event-ID must be a log position (digits)",
+                      errors={"Last-Event-ID": ["a log position"]})
+            after = int(last_id)
+        elif args.get("after") is not None:
+            after = args["after"]
+        else:
+            after = app.recorder.max_notification_id() or 0
+        lifetime = float(current_app.config.get("SSE_LIFETIME", STREAM_LIFETIME))
+        poll = float(current_app.config.get("SSE_POLL", STREAM_POLL))
+        heartbeat = float(current_app.config.get("SSE_HEARTBEAT", STREAM_HEARTBEAT))
+        limit = int(current_app.config.get("SSE_MAX_STREAMS", MAX_STREAMS))
+        with _streams_lock:
+            if _open_streams >= limit:
+                abort(503, message=f"too many open streams on this worker ({limit}); "
+                      "retry shortly or page /events", headers={"Retry-After": "5"})
+            _open_streams += 1
+
+        def generate():
+            global _open_streams
+            if metrics:
+                metrics.streams.inc()
+            try:
+                cursor = after
+                yield f"retry: 2000\n: stream of the log after position {cursor}\n\n"
+                deadline = time.monotonic() + lifetime
+                beat = time.monotonic()
+                while time.monotonic() < deadline:
+                    items = app.log_page(after=cursor, limit=500)
+                    for item in items:
+                        yield _sse(item)
+                        cursor = item["position"]
+                    if items:
+                        beat = time.monotonic()
+                        continue
+                    if time.monotonic() - beat >= heartbeat:
+                        yield ": heartbeat\n\n"
+                        beat = time.monotonic()
+                    time.sleep(min(poll, max(0.0, deadline - time.monotonic())))
+                yield ": lifetime reached; reconnect with Last-Event-ID\n\n"
+            finally:
+                with _streams_lock:
+                    _open_streams -= 1
+                if metrics:
+                    metrics.streams.dec()
+
+        response = Response(generate(), mimetype="text/event-stream")
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["X-Accel-Buffering"] = "no"
+        return response
+
+
+# ---- the history replayed ---------------------------------------------------------------------------
+
+@blp.route("/timeline")
+class Timeline(MethodView):
+    @blp.arguments(TimelineArgs, location="query")
+    @blp.response(200, TimelinePage)
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def get(self, args):
+        """Claims in valid-time order, each with the state changes it caused, as known at
+        `known_at`; filter by `city`, `faction` (with sub-factions), `leader`, `from`, `to`."""
+        check_reads()
+        return timeline_page(args)
+
+
+def timeline_page(args: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Shared by `/timeline` and its CSV export: the page, its status and its Link header."""
+    app = current_app.extensions["timeline"]
+    after = None
+    known_at = args.get("known_at")
+    if args.get("cursor"):
+        c = decode_cursor(args["cursor"], "t", "p", "s", "k")
+        after = (str(c["t"]), int(c["p"]), int(c["s"]))
+        known_at = int(c["k"])  # a paged walk sees one snapshot of the log
+    p = app.queries.point(known_at=known_at, min_confidence=args.get("min_confidence", "reported"))
+    entities: list[list[str]] = []
+    names = app.names
+    errors: dict[str, list[str]] = {}
+    for field, kind in (("city", "place"), ("faction", "faction"), ("leader", "leader")):
+        if args.get(field):
+            try:
+                entity = names.resolve(kind, args[field], field)
+            except DomainError as e:
+                errors.update(e.errors)
+                continue
+            family = app.queries.subfactions(entity) if kind == "faction" else {entity}
+            entities.append(sorted(f"{kind}:{e}" for e in family))
+    if errors:
+        raise DomainError("; ".join(f"{k}: {v[0]}" for k, v in errors.items()), errors)
+    start = db_time(args["from_"]) if args.get("from_") else None
+    end = db_time(args["to"]) if args.get("to") else None
+    limit = args["limit"]
+    items = app.timeline(p, start=start, end=end, entities=entities, after=after, limit=limit + 1)
+    more = len(items) > limit
+    items = items[:limit]
+    nxt = None
+    if more:
+        last = items[-1]
+        nxt = encode_cursor({"t": db_time_of(last["at"]), "p": last["position"],
+                             "s": last["_seq"], "k": p.k})
+    for item in items:
+        item.pop("_seq", None)
+    body = {"known_at": p.known_at, "position": p.k, "items": items, "next": nxt}
+    return body, 200, link_next(nxt)
+
+
+def db_time_of(api_text: str) -> str:
+    from timeline.domainmodel import parse_time
+
+    return db_time(parse_time(api_text))

@@ -1,0 +1,195 @@
+"""The history replayed: claims in valid-time order, each with the state change it caused as the
+service knew it at `known_at`; and the event log itself, page by page, in record order."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+from uuid import UUID
+
+from .domainmodel import CONFIDENCES, db_time, db_to_api, minus
+
+EPOCH = "0001-01-01T00:00:00.000000Z"
+END = "9999-12-31T23:59:59.999999Z"
+
+# Which read-model effect kind (and subject field) each claim type feeds.
+_WINNER_KINDS = {"control": ("control", "place", "controller"),
+                 "leader_status": ("status", "leader", "status"),
+                 "coup": ("status", "leader", "status")}
+
+
+def timeline(rm: Any, names: Any, queries: Any, p: Any, *, start: str | None = None,
+             end: str | None = None, entities: list[list[str]] | None = None,
+             after: tuple[str, int, int] | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Up to `limit` claims known at `p.k` with `start <= occurred_at <= end`, in valid-time order
+    (then record order) after the keyset `after`; `entities` is a list of alternatives per
+    filter (`[["place:aleppo"], ["faction:hts", "faction:hts-sub"]]`), all of which must match."""
+    params: dict[str, Any] = {"k": p.k, "start": start or EPOCH, "end": end or END,
+                              "limit": limit}
+    where = ["c.position <= :k", "c.occurred_at >= :start", "c.occurred_at <= :end"]
+    if after is not None:
+        params.update(at=after[0], ap=after[1], aseq=after[2])
+        where.append("(c.occurred_at > :at OR (c.occurred_at = :at AND (c.position > :ap OR "
+                     "(c.position = :ap AND c.seq > :aseq))))")
+    for i, alternatives in enumerate(entities or []):
+        names_sql = []
+        for j, entity in enumerate(alternatives):
+            params[f"e{i}_{j}"] = entity
+            names_sql.append(f":e{i}_{j}")
+        where.append(f"c.id IN (SELECT m.claim_id FROM tl_mentions m WHERE m.entity IN "
+                     f"({', '.join(names_sql)}) AND m.position <= :k)")
+    statement = (f"SELECT c.* FROM tl_claims c WHERE {' AND '.join(where)} "
+                 "ORDER BY c.occurred_at, c.position, c.seq LIMIT :limit")
+    with rm.reading() as cursor:
+        rows = rm.fetchall(statement, params, cursor)
+        corrections = _corrections(rm, cursor, [r["id"] for r in rows], p.k)
+        winners = _Winners(rm, cursor, p)
+        items = [_item(row, corrections.get(row["id"], {}), winners, queries, rm, cursor, p)
+                 for row in rows]
+    return items
+
+
+def _corrections(rm: Any, cursor: Any, ids: list[str], k: int) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        if not chunk:
+            continue
+        params = {f"i{n}": cid for n, cid in enumerate(chunk)}
+        params["k"] = k
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        for c in rm.fetchall(f"SELECT target, kind, claim_id, position FROM tl_corrections "
+                             f"WHERE target IN ({marks}) AND position <= :k", params, cursor):
+            out.setdefault(c["target"], {})[c["kind"]] = c
+    return out
+
+
+class _Winners:
+    """Per subject, the winning claim at each valid-time instant (by the tie rules) and the
+    value before it, as of the point's record position and minimum confidence."""
+
+    def __init__(self, rm: Any, cursor: Any, p: Any):
+        self.rm, self.cursor, self.p = rm, cursor, p
+        self._cache: dict[tuple[str, str], dict[str, tuple[str | None, str, str | None]]] = {}
+
+    def at(self, kind: str, subject: str) -> dict[str, tuple[str | None, str, str | None]]:
+        """{claim_id: (value before, value, detail)} for the claims that won their instant."""
+        key = (kind, subject)
+        if key not in self._cache:
+            rows = self.rm.history(self.cursor, kind, subject, END, self.p.k, self.p.min_rank)
+            winners: list[dict[str, Any]] = []
+            for row in rows:
+                if winners and winners[-1]["occurred_at"] == row["occurred_at"]:
+                    if (row["eff"], row["position"]) >= (winners[-1]["eff"], winners[-1]["position"]):
+                        winners[-1] = row
+                else:
+                    winners.append(row)
+            table, current = {}, None
+            for row in winners:
+                table[row["claim_id"]] = (current, row["value"], row["detail"])
+                current = row["value"]
+            self._cache[key] = table
+        return self._cache[key]
+
+
+def _item(row: dict[str, Any], corrections: dict[str, Any], winners: _Winners, queries: Any,
+          rm: Any, cursor: Any, p: Any) -> dict[str, Any]:
+    data = json.loads(row["data"])
+    ctype = row["type"]
+    retracted = "retract" in corrections
+    confirmed = "confirm" in corrections
+    eff = 2 if confirmed else row["confidence"]
+    counted = not retracted and eff >= p.min_rank
+    item: dict[str, Any] = {
+        "at": db_to_api(row["occurred_at"]),
+        "claim": row["id"],
+        "type": ctype,
+        "summary": data.get("summary"),
+        "changes": [],
+        "confidence": CONFIDENCES[eff],
+        "precision": data.get("precision"),
+        "retracted": retracted,
+        "counted": counted,
+        "report": row["report_id"],
+        "position": row["position"],
+        "recorded_at": db_to_api(row["recorded_at"]),
+        "_seq": row["seq"],  # for the page's keyset cursor; not shown
+    }
+    for field in ("city", "place", "faction", "from_faction", "factions", "toward", "governorate",
+                  "captured_count", "leader", "status", "location", "led_by", "against",
+                  "reason", "text"):
+        if data.get(field) is not None:
+            item[field] = data[field]
+    if row.get("target"):
+        item["target"] = row["target"]
+    if not counted:
+        return item
+    changes: list[dict[str, Any]] = item["changes"]
+    if ctype in _WINNER_KINDS:
+        kind, entity_kind, field = _WINNER_KINDS[ctype]
+        subjects = [data.get("led_by")] if ctype == "coup" else (
+            [data.get("leader")] if ctype == "leader_status" else
+            [s for s in (data.get("city"), data.get("place")) if s])
+        for subject in dict.fromkeys(subjects):
+            won = winners.at(kind, subject).get(row["id"])
+            if won is None:
+                continue
+            before, value, detail = won
+            if before is None and ctype == "control":
+                before = detail  # the claim's own from_faction, when nothing earlier is known
+            if before != value:
+                changes.append({"kind": entity_kind, "id": subject, "field": field,
+                                "from": before, "to": value})
+    elif ctype == "clash":
+        for subject in dict.fromkeys(s for s in (data.get("city"), data.get("place")) if s):
+            before = _status_just_before(queries, cursor, subject, row["occurred_at"], p)
+            after = queries.city_state(subject, _shifted(p, row["occurred_at"]), cursor)["status"]
+            if before != after:
+                changes.append({"kind": "place", "id": subject, "field": "status",
+                                "from": before, "to": after})
+    elif ctype == "retract" and row.get("target"):
+        changes.append({"kind": "claim", "id": row["target"], "field": "retracted",
+                        "from": False, "to": True})
+    elif ctype == "confirm" and row.get("target"):
+        target = rm.fetchone("SELECT confidence FROM tl_claims WHERE id = :id",
+                             {"id": row["target"]}, cursor)
+        before = CONFIDENCES[target["confidence"]] if target else None
+        if before != "confirmed":
+            changes.append({"kind": "claim", "id": row["target"], "field": "confidence",
+                            "from": before, "to": "confirmed"})
+    return item
+
+
+def _shifted(p: Any, at: str) -> Any:
+    from .state import Point
+
+    return Point(at, p.k, p.min_rank, p.window, p.known_at)
+
+
+def _status_just_before(queries: Any, cursor: Any, subject: str, at: str, p: Any) -> str:
+    return queries.city_state(subject, _shifted(p, minus(at, 1e-6)), cursor)["status"]
+
+
+# ---- the log ------------------------------------------------------------------------------------
+
+def event_item(position: int, event: Any) -> dict[str, Any]:
+    """One stored event as the API shows it: {position, id, type, recorded_at, stream, data}."""
+    data = {k: _jsonable(v) for k, v in vars(event).items()
+            if k not in ("originator_id", "originator_version", "timestamp")}
+    stream = str(event.originator_id)
+    return {"position": position, "id": f"{stream}:{event.originator_version}",
+            "type": getattr(type(event), "TOPIC", type(event).__qualname__),
+            "recorded_at": db_to_api(db_time(event.timestamp)), "stream": stream,
+            "version": event.originator_version, "data": data}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return db_to_api(db_time(value if value.tzinfo else value.replace(tzinfo=timezone.utc)))
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    return value
