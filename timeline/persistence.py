@@ -18,7 +18,7 @@ from .projection import OP_ORDER, Op
 
 # Derived tables: rebuilt from the log by `timeline replay`, covered by the digest.
 DERIVED_TABLES = ("tl_log", "tl_entities", "tl_names", "tl_reports", "tl_claims", "tl_effects",
-                  "tl_subjects", "tl_corrections", "tl_mentions")
+                  "tl_subjects", "tl_corrections", "tl_mentions", "tl_external")
 ALL_TABLES = (*DERIVED_TABLES, "tl_idempotency", "tl_tokens")
 
 TABLES = [
@@ -57,6 +57,10 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS tl_mentions (
         entity TEXT NOT NULL, occurred_at TEXT NOT NULL, position BIGINT NOT NULL,
         claim_id TEXT NOT NULL, PRIMARY KEY (entity, occurred_at, position, claim_id))""",
+    # Records of other datasets (ACLED events) and the claim their latest version became.
+    """CREATE TABLE IF NOT EXISTS tl_external (
+        dataset TEXT NOT NULL, ref TEXT NOT NULL, version TEXT NOT NULL, report_id TEXT NOT NULL,
+        claim_id TEXT NOT NULL, position BIGINT NOT NULL, PRIMARY KEY (dataset, ref))""",
     # Not derived from the log: kept across replays.
     """CREATE TABLE IF NOT EXISTS tl_idempotency (
         key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL,
@@ -95,6 +99,11 @@ WRITE_SQL = {
     "mention_copy": """INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
                        SELECT entity, :occurred_at, :position, :claim_id FROM tl_mentions
                        WHERE claim_id = :target ON CONFLICT DO NOTHING""",
+    "external": """INSERT INTO tl_external (dataset, ref, version, report_id, claim_id, position)
+                   VALUES (:dataset, :ref, :version, :report_id, :claim_id, :position)
+                   ON CONFLICT (dataset, ref) DO UPDATE SET version = excluded.version,
+                       report_id = excluded.report_id, claim_id = excluded.claim_id,
+                       position = excluded.position""",
     # Completes the request's lease on its Idempotency-Key...
     "idempotency": """UPDATE tl_idempotency SET status = :status, body = :body, position = :position,
                           created_at = :created_at

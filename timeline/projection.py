@@ -26,7 +26,7 @@ Op = tuple[str, dict[str, Any]]
 
 # Order in which a batch of operations is executed; later kinds may read rows of earlier ones.
 OP_ORDER = ("log", "entity", "name", "report", "claim", "effect", "subject", "correction",
-            "mention", "mention_copy")
+            "mention", "mention_copy", "external")
 
 # Claim fields that name entities, and the kind of entity each names.
 ENTITY_FIELDS = {
@@ -132,6 +132,12 @@ def _project_report(event: Any) -> list[Op]:
                                          "occurred_at": occurred_at}))
         for entity in sorted(mentioned(claim)):
             ops.append(("mention", {"entity": entity, "occurred_at": occurred_at, "claim_id": cid}))
+    # A report imported from another dataset (timeline/acled.py) names the record it came from.
+    ref = event.source.get("ref") if isinstance(event.source, dict) else None
+    if isinstance(ref, dict) and event.claims:
+        ops.append(("external", {"dataset": ref["dataset"], "ref": ref["id"],
+                                 "version": ref["version"], "report_id": report_id,
+                                 "claim_id": event.claims[ref.get("claim", -1)]["id"]}))
     return ops
 
 

@@ -1,0 +1,560 @@
+"""ACLED import: rows of an ACLED CSV export (the public codebook's columns) become reports, one per
+ACLED event, each carrying one claim; a revised event (a newer ACLED `timestamp`) becomes a
+correction, never an edit. Unknown actors and locations are registered as reference data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+from uuid import uuid5
+
+from eventsourcing.persistence import IntegrityError
+
+from .claims import normalise_report
+from .domainmodel import NAMESPACE, Conflict, DomainError, Report, api_time, slugify
+
+DATASET = "acled"
+COLUMNS = ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type",
+           "actor1", "assoc_actor_1", "actor2", "admin1", "location", "latitude", "longitude",
+           "geo_precision", "source", "source_scale", "notes", "fatalities", "timestamp")
+REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "location", "latitude",
+            "longitude", "timestamp")
+CONTROL_TYPES = {"non-state actor overtakes territory", "government regains territory",
+                 "non-violent transfer of territory"}
+CLASH_TYPES = {"armed clash"}
+# ACLED time_precision: 1 = the day is known, 2 = the week, 3 = the month.
+PRECISIONS = {"1": "day", "2": "week", "3": "month"}
+# Syria has kept UTC+3 all year since 2022; ACLED dates are local dates, read as local noon.
+LOCAL_NOON = "T12:00:00+03:00"
+NEARBY_KM = 5.0       # a location whose name is unknown takes the nearest place this close
+SAME_NAME_KM = 50.0   # a place known by the name counts only if it is this close to the point
+CHUNK = 500           # reports per transaction
+MAX_ROWS = 200_000
+
+# ACLED's standard names for state forces that the seeded factions stand for; other names resolve
+# through the factions' own names and aliases, or are registered.
+ACLED_ACTORS = {
+    "military forces of syria (2000-2024)": "syrian-arab-army",
+    "military forces of russia (2000-)": "russian-armed-forces",
+    "military forces of turkey (2016-)": "turkish-armed-forces",
+    "military forces of israel (2022-)": "idf",
+    "military forces of the united states (2021-)": "us-armed-forces",
+    "military forces of the united states (2025-)": "us-armed-forces",
+}
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y", "%Y/%m/%d",
+                 "%d/%m/%Y")
+
+
+@dataclass
+class Event:
+    """One usable ACLED row."""
+
+    line: int
+    event_id: str
+    day: date
+    precision: str
+    event_type: str
+    sub_event_type: str
+    actor1: str
+    actor2: str
+    assoc_actor_1: str
+    admin1: str
+    location: str
+    lat: float
+    lon: float
+    geo_precision: str
+    source: str
+    source_scale: str
+    notes: str
+    fatalities: int | None
+    timestamp: int
+
+    @property
+    def kind(self) -> str:
+        types = {self.event_type.casefold(), self.sub_event_type.casefold()}
+        if types & CONTROL_TYPES:
+            return "control"
+        if types & CLASH_TYPES:
+            return "clash"
+        return "note"
+
+
+@dataclass
+class Outcome:
+    imported: int = 0
+    unchanged: int = 0
+    corrected: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+    def reject(self, line: int, reason: str) -> None:
+        self.rejected.append({"line": line, "reason": reason})
+
+    def answer(self, position: int | None) -> dict[str, Any]:
+        return {"imported": self.imported, "unchanged": self.unchanged,
+                "corrected": self.corrected,
+                "rejected": sorted(self.rejected, key=lambda r: r["line"]),
+                "position": position}
+
+
+# ---- reading the file ---------------------------------------------------------------------------
+
+def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
+    """(line number where the row starts, {column: value}) for each data row; the header is line
+    1. A file without the codebook's required columns is refused as a whole (422)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise DomainError("the file is empty: send an ACLED CSV export with its header row",
+                          {"body": ["empty"]})
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except csv.Error as e:
+        raise DomainError(f"line 1: not CSV: {e}", {"body": [f"line 1: {e}"]}) from None
+    columns = [h.strip().lower() for h in header]
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        msg = (f"not an ACLED export: the header lacks {', '.join(missing)} "
+               f"(columns of the ACLED codebook: {', '.join(COLUMNS)})")
+        raise DomainError(msg, {"body": [msg]})
+    rows = []
+    end = reader.line_num
+    while True:
+        start = end + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            msg = f"line {start}: not valid CSV ({e})"
+            raise DomainError(msg, {"body": [msg]}) from None
+        end = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(rows) >= MAX_ROWS:
+            msg = f"more than {MAX_ROWS} rows: split the file"
+            raise DomainError(msg, {"body": [msg]}, status=413)
+        row = {c: (values[i].strip() if i < len(values) else "") for i, c in enumerate(columns)}
+        if len(values) > len(columns) and any(v.strip() for v in values[len(columns):]):
+            row["__extra__"] = "1"
+        rows.append((start, row))
+    return rows
+
+
+def parse_row(line: int, row: dict[str, str]) -> Event:
+    """An Event, or ValueError saying why the row cannot be used."""
+    if row.get("__extra__"):
+        raise ValueError(f"more fields than the header has columns ({len(COLUMNS)} expected)")
+    missing = [c for c in REQUIRED if not row.get(c)]
+    if missing:
+        raise ValueError(f"empty {', '.join(missing)}")
+    event_id = row["event_id_cnty"]
+    if len(event_id) > 100 or not re.fullmatch(r"[\w.\-]+", event_id):
+        raise ValueError(f"event_id_cnty {event_id[:40]!r} is not an ACLED event id")
+    day = _date(row["event_date"])
+    precision = PRECISIONS.get(row.get("time_precision") or "1")
+    if precision is None:
+        raise ValueError(f"time_precision {row['time_precision']!r} is not 1, 2 or 3")
+    try:
+        lat, lon = float(row["latitude"]), float(row["longitude"])
+    except ValueError:
+        raise ValueError("latitude/longitude are not numbers") from None
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError("latitude/longitude out of range")
+    try:
+        timestamp = int(float(row["timestamp"]))
+        stamp = datetime.fromtimestamp(timestamp, tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(f"timestamp {row['timestamp'][:30]!r} is not a Unix time") from None
+    if stamp.year < 1997:  # ACLED's coverage starts in 1997
+        raise ValueError(f"timestamp {timestamp} is before ACLED existed")
+    fatalities = None
+    if row.get("fatalities"):
+        try:
+            fatalities = int(row["fatalities"])
+        except ValueError:
+            raise ValueError(f"fatalities {row['fatalities'][:20]!r} is not a whole number") from None
+    location = row["location"]
+    for name in ("location", "actor1", "actor2", "assoc_actor_1", "admin1"):
+        if len(row.get(name) or "") > 200:
+            raise ValueError(f"{name} is longer than 200 characters")
+    return Event(line=line, event_id=event_id, day=day, precision=precision,
+                 event_type=row["event_type"], sub_event_type=row.get("sub_event_type", ""),
+                 actor1=row["actor1"], actor2=row.get("actor2", ""),
+                 assoc_actor_1=row.get("assoc_actor_1", ""), admin1=row.get("admin1", ""),
+                 location=location, lat=lat, lon=lon, geo_precision=row.get("geo_precision", ""),
+                 source=row.get("source", ""), source_scale=row.get("source_scale", ""),
+                 notes=row.get("notes", ""), fatalities=fatalities, timestamp=timestamp)
+
+
+def _date(text: str) -> date:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"event_date {text[:30]!r} is not a date (e.g. 2024-11-29 or 29 November 2024)")
+
+
+# ---- the import -----------------------------------------------------------------------------------
+
+def report_id(event_id: str, timestamp: int):
+    """The same ACLED event in the same version is always the same report: a re-import is a no-op."""
+    return uuid5(NAMESPACE, f"acled:{event_id}:{timestamp}")
+
+
+def versions(app: Any, event_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """{event_id: {version, claim_id}} of the ACLED events already imported."""
+    out: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(event_ids), 500):
+        chunk = event_ids[i:i + 500]
+        params: dict[str, Any] = {f"r{n}": ref for n, ref in enumerate(chunk)}
+        params["dataset"] = DATASET
+        marks = ", ".join(f":r{n}" for n in range(len(chunk)))
+        for row in app.recorder.fetchall(
+                f"SELECT ref, version, claim_id FROM tl_external WHERE dataset = :dataset "
+                f"AND ref IN ({marks})", params):
+            out[row["ref"]] = {"version": int(row["version"]), "claim_id": row["claim_id"]}
+    return out
+
+
+class Importer:
+    """Imports one ACLED export into a TimelineApplication."""
+
+    def __init__(self, app: Any):
+        self.app = app
+        self.names = app.names
+        self._actors: dict[str, str] = {}
+        self._places: dict[tuple[str, float, float], str] = {}
+        self._points: list[tuple[str, float, float, str | None]] | None = None
+
+    def run(self, text: str, progress: Callable[[int], Any] | None = None,
+            idempotency: dict[str, Any] | None = None) -> dict[str, Any]:
+        rows = read_rows(text)
+        outcome = Outcome()
+        events: list[Event] = []
+        first_line: dict[str, int] = {}
+        for line, row in rows:
+            try:
+                event = parse_row(line, row)
+            except ValueError as e:
+                outcome.reject(line, str(e))
+                continue
+            if event.event_id in first_line:
+                outcome.reject(line, f"event {event.event_id} already appears on line "
+                                     f"{first_line[event.event_id]}")
+                continue
+            first_line[event.event_id] = line
+            events.append(event)
+        if progress is not None and len(rows) > len(events):
+            progress(len(rows) - len(events))
+        known = versions(self.app, [e.event_id for e in events])
+        reports: list[tuple[list[Any], str]] = []
+        for event in events:
+            previous = known.get(event.event_id)
+            if previous is not None and previous["version"] >= event.timestamp:
+                outcome.unchanged += 1  # the same version, or older than the one we hold
+            else:
+                try:
+                    reports.append((self._report(event, previous), "corrected" if previous else "imported"))
+                except DomainError as e:
+                    outcome.reject(event.line, _reason(e))
+            if progress is not None:
+                progress(1)
+        outcome.imported += sum(1 for _, kind in reports if kind == "imported")
+        outcome.corrected += sum(1 for _, kind in reports if kind == "corrected")
+        self._save(reports, outcome, idempotency)
+        return outcome.answer(self.app.head())
+
+    # ---- one row ---------------------------------------------------------------------------------
+    def _report(self, event: Event, previous: dict[str, Any] | None) -> list[Any]:
+        """The events that file this row's report (after registering what it names)."""
+        claim = self._claim(event)
+        claims = [claim]
+        if previous is not None:
+            status = self.app.queries.claim_status(previous["claim_id"])
+            if status is not None and not status["retracted"]:
+                claims.insert(0, {
+                    "type": "retract", "claim": previous["claim_id"],
+                    "reason": f"ACLED revised event {event.event_id} "
+                              f"(timestamp {previous['version']} -> {event.timestamp})"})
+        stamp = api_time(datetime.fromtimestamp(event.timestamp, tz=timezone.utc))
+        source_name = f"ACLED ({event.source})" if event.source else "ACLED"
+        payload = {
+            "source": {"name": source_name[:500], "kind": "dataset",
+                       "url": "https://acleddata.com/"},
+            "published_at": stamp,
+            "headline": f"ACLED {event.event_id}: {event.sub_event_type or event.event_type} "
+                        f"in {event.location}"[:1000],
+            "body": _body(event),
+            "language": "en",
+            "claims": claims,
+        }
+        fields = normalise_report(payload, self.names, self.app.queries)
+        fields["source"]["ref"] = {"dataset": DATASET, "id": event.event_id,
+                                   "version": str(event.timestamp), "claim": len(claims) - 1}
+        report = Report.file(report_id=report_id(event.event_id, event.timestamp), **fields)
+        return list(report.collect_events())
+
+    def _claim(self, event: Event) -> dict[str, Any]:
+        base = {"occurred_at": event.day.isoformat() + LOCAL_NOON, "precision": event.precision,
+                "confidence": "reported", "summary": _summary(event)}
+        kind = event.kind
+        if kind == "control":
+            place = self.place(event)
+            faction = self.actor(event.actor1)
+            claim = dict(base, type="control", city=place, faction=faction)
+            if event.actor2:
+                loser = self.actor(event.actor2)
+                if loser != faction:
+                    claim["from_faction"] = loser
+            return claim
+        if kind == "clash":
+            first = self.actor(event.actor1)
+            second = self.actor(event.actor2) if event.actor2 else None
+            if second is not None and second != first:
+                place = self.place(event)
+                parent = (self.names.entity("place", place) or {}).get("parent")
+                if parent:  # fighting in a district contests its city
+                    return dict(base, type="clash", city=parent, place=place,
+                                factions=[first, second])
+                return dict(base, type="clash", city=place, factions=[first, second])
+            # a clash needs two sides; with one, it is still worth a note
+        return dict(base, type="note", text=_summary(event))
+
+    # ---- actors -----------------------------------------------------------------------------------
+    def actor(self, name: str) -> str:
+        """The faction an ACLED actor name stands for; registered (with the ACLED name as an
+        alias) when nothing known matches."""
+        cached = self._actors.get(name)
+        if cached is not None:
+            return cached
+        found = None
+        for candidate in _actor_candidates(name):
+            table = ACLED_ACTORS.get(candidate.casefold())
+            if table and self.names.entity("faction", table):
+                found = table
+                break
+            ids = self.names.lookup("faction", candidate)
+            if len(ids) == 1:
+                found = ids[0]
+                break
+            if len(ids) > 1:
+                raise DomainError(f"actor {name!r} is ambiguous: it names {', '.join(ids)}")
+        if found is None:
+            found = self._register_actor(name)
+        self._actors[name] = found
+        return found
+
+    def _register_actor(self, name: str) -> str:
+        abbreviation, full = _split_abbreviation(name)
+        display = full or name
+        aliases = [a for a in (name, abbreviation) if a and a != display]
+        try:
+            return self.app.register("faction", display, aliases, parent=None,
+                                     source="ACLED actor")["id"]
+        except Conflict:
+            # the short form names another faction: register under the full ACLED name alone
+            return self.app.register("faction", name, [], parent=None, source="ACLED actor",
+                                     slug=_free_slug(self.app, "faction", name))["id"]
+
+    # ---- locations --------------------------------------------------------------------------------
+    def place(self, event: Event) -> str:
+        """The place an ACLED location stands for: by name (the nearest of several, if close),
+        else the nearest known place within NEARBY_KM, else a newly registered place."""
+        key = (event.location, round(event.lat, 4), round(event.lon, 4))
+        cached = self._places.get(key)
+        if cached is not None:
+            return cached
+        found = self._by_name(event.location, event.lat, event.lon)
+        parent = None
+        if found is None and " - " in event.location:
+            # ACLED names city districts "Damascus - Kafr Sousa"
+            city_name, _, district = event.location.partition(" - ")
+            found = self._by_name(district, event.lat, event.lon)
+            parent = self._by_name(city_name, event.lat, event.lon)
+        if found is None:
+            found = self._nearest(event.lat, event.lon, NEARBY_KM)
+        if found is None:
+            found = self._register_place(event, parent)
+        self._places[key] = found
+        return found
+
+    def _by_name(self, name: str, lat: float, lon: float) -> str | None:
+        best = None
+        for pid in self.names.lookup("place", name):
+            entity = self.names.entity("place", pid) or {}
+            if entity.get("lat") is None:
+                continue
+            d = km(lat, lon, entity["lat"], entity["lon"])
+            if d <= SAME_NAME_KM and (best is None or d < best[0]):
+                best = (d, pid)
+        return best[1] if best else None
+
+    def _nearest(self, lat: float, lon: float, limit: float) -> str | None:
+        if self._points is None:
+            self._points = [(e["id"], e["lat"], e["lon"], e.get("parent"))
+                            for e in self.names.entities("place") if e.get("lat") is not None]
+        best = None
+        for pid, plat, plon, _ in self._points:
+            if abs(plat - lat) > 0.1 or abs(plon - lon) > 0.1:
+                continue
+            d = km(lat, lon, plat, plon)
+            if d <= limit and (best is None or d < best[0]):
+                best = (d, pid)
+        return best[1] if best else None
+
+    def _register_place(self, event: Event, parent: str | None) -> str:
+        try:
+            governorate = self.names.governorate(event.admin1, "admin1") if event.admin1 else None
+        except DomainError:
+            governorate = None
+        name = event.location
+        attrs = dict(lat=event.lat, lon=event.lon, governorate=governorate, parent=parent,
+                     place_kind="district" if parent else "town",
+                     source=f"ACLED {event.event_id} (geo_precision {event.geo_precision or '?'})")
+        try:
+            entity = self.app.register("place", name, [], **attrs)
+        except Conflict:
+            # the name belongs to a place far away (villages share names): qualify it
+            qualified = f"{name} ({event.admin1 or event.event_id})"
+            try:
+                entity = self.app.register("place", qualified, [], **attrs,
+                                           slug=_free_slug(self.app, "place", qualified))
+            except Conflict:
+                qualified = f"{name} ({event.event_id})"
+                entity = self.app.register("place", qualified, [], **attrs,
+                                           slug=_free_slug(self.app, "place", qualified))
+        if self._points is not None:
+            self._points.append((entity["id"], event.lat, event.lon, parent))
+        return entity["id"]
+
+    # ---- saving -----------------------------------------------------------------------------------
+    def _save(self, reports: list[tuple[list[Any], str]], outcome: Outcome,
+              idempotency: dict[str, Any] | None) -> None:
+        chunks = [reports[i:i + CHUNK] for i in range(0, len(reports), CHUNK)]
+        for n, chunk in enumerate(chunks):
+            last = n == len(chunks) - 1
+            events = [e for report, _ in chunk for e in report]
+            try:
+                self.app._commit(events, idempotency if last else None,
+                                 outcome.answer(None), 200)
+                if last:
+                    idempotency = None
+            except IntegrityError:
+                # Another import wrote some of these reports meanwhile: save one at a time and
+                # count the ones already there as unchanged.
+                for report, kind in chunk:
+                    try:
+                        self.app._commit(report, None, {}, 200)
+                    except IntegrityError:
+                        setattr(outcome, kind, getattr(outcome, kind) - 1)
+                        outcome.unchanged += 1
+        if idempotency is not None:
+            complete_idempotency(self.app, idempotency, outcome.answer(self.app.head()), 200)
+
+
+def complete_idempotency(app: Any, idempotency: dict[str, Any], answer: dict[str, Any],
+                         status: int) -> None:
+    """Completes an Idempotency-Key for an answer that appended no events."""
+    from .projection import dumps
+    from .domainmodel import db_time
+
+    row = dict(idempotency, status=status, body=dumps(answer),
+               created_at=db_time(datetime.now(timezone.utc)), event_index=None)
+    with app.recorder.writing() as cursor:
+        app.recorder.write_rows(cursor, [], {"idempotency": [row]})
+
+
+def import_csv(app: Any, text: str, progress: Callable[[int], Any] | None = None,
+               idempotency: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`{imported, unchanged, corrected, rejected: [{line, reason}], position}`."""
+    return Importer(app).run(text, progress=progress, idempotency=idempotency)
+
+
+# ---- helpers --------------------------------------------------------------------------------------
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _split_abbreviation(name: str) -> tuple[str | None, str | None]:
+    """ACLED writes some actors as "SDF: Syrian Democratic Forces"."""
+    m = re.fullmatch(r"([A-Z0-9][\w\-/&.]{0,15}):\s*(.+)", name)
+    return (m.group(1), m.group(2).strip()) if m else (None, None)
+
+
+def _actor_candidates(name: str) -> list[str]:
+    out = [name]
+    unit = re.fullmatch(r"(.+?\(\d{4}-(?:\d{4})?\))\s+(.+)", name)
+    if unit:  # "Military Forces of Syria (2000-2024) Republican Guard": the unit, then the force
+        out += [unit.group(2), unit.group(1)]
+    abbreviation, full = _split_abbreviation(name)
+    if full:
+        out += [full, abbreviation]  # type: ignore[list-item]
+    for text in list(out):
+        # "Islamic State (Syria)" -> "Islamic State"; a period such as "(2000-2024)" is kept,
+        # since ACLED uses it to tell governments apart.
+        stripped = re.sub(r"\s*\(([^()\d]*)\)\s*$", "", text)
+        if stripped and stripped != text:
+            out.append(stripped)
+    return list(dict.fromkeys(out))
+
+
+def _free_slug(app: Any, kind: str, name: str) -> str:
+    base = slugify(name) or kind
+    slug, n = base, 2
+    while app.queries.entity(kind, slug) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _summary(event: Event) -> str:
+    what = event.sub_event_type or event.event_type
+    if event.notes:
+        return event.notes[:20_000]
+    actors = " and ".join(a for a in (event.actor1, event.actor2) if a)
+    return f"{what} in {event.location} ({actors})."
+
+
+def _body(event: Event) -> str:
+    facts = [f"ACLED event {event.event_id}", f"{event.event_type} / {event.sub_event_type}"
+             if event.sub_event_type else event.event_type,
+             f"actor1: {event.actor1}"]
+    if event.assoc_actor_1:
+        facts.append(f"assoc_actor_1: {event.assoc_actor_1}")
+    if event.actor2:
+        facts.append(f"actor2: {event.actor2}")
+    facts.append(f"location: {event.location}, {event.admin1} ({event.lat}, {event.lon}; "
+                 f"geo_precision {event.geo_precision or '?'})")
+    if event.fatalities is not None:
+        facts.append(f"fatalities: {event.fatalities}")
+    if event.source:
+        facts.append(f"source: {event.source} ({event.source_scale or 'scale unknown'})")
+    text = "; ".join(facts) + "."
+    if event.notes:
+        text = event.notes + "\n\n" + text
+    return text[:200_000]
+
+
+def _reason(error: DomainError) -> str:
+    if error.errors:
+        parts = []
+        for path, messages in error.errors.items():
+            msgs = messages if isinstance(messages, list) else [messages]
+            parts.append(f"{path}: {msgs[0]}")
+        return "; ".join(parts)[:500]
+    return error.detail[:500]
