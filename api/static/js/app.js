@@ -1,0 +1,857 @@
+// The analysts' page: time controls, the map of control, and the details panel. It talks only to
+// the public API and keeps the view in the URL with the API's own parameter names.
+
+import * as api from "./api.js";
+import { Palette, UNKNOWN } from "./colors.js";
+import { ControlMap } from "./map.js";
+import { ReportForm } from "./form.js";
+import {
+  DAY, HOUR, STATUS_WORDS, clear, debounce, el, fmt, fmtClaimed, iso, parseTime, safeUrl, timeEl,
+} from "./util.js";
+
+const $ = (selector) => document.querySelector(selector);
+const CONFIDENCES = ["confirmed", "reported", "unconfirmed"];
+const TIMELINE_PAGES = 20; // bound on what the page reads of the record at start (20 × 1000 claims)
+
+const view = { at: null, knownAt: null, minConfidence: "reported", step: "day", city: null };
+const data = {
+  places: new Map(), leaders: new Map(), span: null, stops: [], head: 0, truncated: false,
+  states: new Map(), lastState: null,
+};
+const palette = new Palette();
+let map = null;
+let form = null;
+
+// ---- URL <-> view ----------------------------------------------------------------------------------
+
+function readUrl() {
+  const q = new URLSearchParams(location.search);
+  const problems = [];
+  if (q.get("at")) {
+    const ms = parseTime(q.get("at"));
+    if (ms === null) problems.push(`ignored at=${q.get("at")}: not a time`);
+    view.at = ms;
+  }
+  if (q.get("known_at")) {
+    const k = q.get("known_at");
+    if (/^@\d{1,18}$/.test(k) || parseTime(k) !== null) view.knownAt = k;
+    else problems.push(`ignored known_at=${k}: not a time or @position`);
+  }
+  if (q.get("min_confidence")) {
+    if (CONFIDENCES.includes(q.get("min_confidence"))) view.minConfidence = q.get("min_confidence");
+    else problems.push(`ignored min_confidence=${q.get("min_confidence")}`);
+  }
+  if (q.get("step") === "hour") view.step = "hour";
+  if (q.get("city")) view.city = q.get("city");
+  return problems;
+}
+
+function writeUrl() {
+  const q = new URLSearchParams();
+  if (view.at !== null) q.set("at", iso(view.at));
+  if (view.knownAt) q.set("known_at", view.knownAt);
+  if (view.minConfidence !== "reported") q.set("min_confidence", view.minConfidence);
+  if (view.step === "hour") q.set("step", "hour");
+  if (view.city) q.set("city", view.city);
+  const search = q.toString().replace(/%3A/gi, ":").replace(/%40/g, "@");
+  history.replaceState(null, "", search ? `?${search}` : location.pathname);
+}
+
+function apiParams(extra = {}) {
+  return {
+    at: view.at === null ? null : iso(view.at), known_at: view.knownAt,
+    min_confidence: view.minConfidence, ...extra,
+  };
+}
+
+// ---- status line -----------------------------------------------------------------------------------
+
+function status(text, error = false) {
+  const node = $("#status");
+  node.textContent = text;
+  node.classList.toggle("error", error);
+}
+
+function describeError(e) {
+  if (e instanceof api.ApiError) return `${e.status}: ${e.message}`;
+  return e.message || String(e);
+}
+
+// ---- the record: places, factions, leaders, span of valid time, report stops -------------------------
+
+async function loadReference() {
+  const [places, factions, leaders] = await Promise.all([
+    api.getAll("/cities"), api.getAll("/factions"), api.getAll("/leaders"),
+  ]);
+  for (const p of places) data.places.set(p.id, p);
+  palette.setFactions(factions);
+  for (const l of leaders) data.leaders.set(l.id, l);
+  data.factions = factions;
+  map.setPlaces(places);
+  fillFactionNames();
+}
+
+function fillFactionNames() {
+  const factionList = $("#faction-names");
+  clear(factionList, data.factions.map((f) => el("option", { value: f.id }, f.name)));
+  clear($("#leader-names"), [...data.leaders.values()].map((l) => el("option", { value: l.id }, l.name)));
+}
+
+async function loadRecord() {
+  // The whole timeline (bounded) as known now: the span of valid time and one stop per report.
+  const items = [];
+  let cursor = null;
+  let head = 0;
+  for (let page = 0; page < TIMELINE_PAGES; page++) {
+    const body = await api.get("/timeline", { limit: 1000, cursor, min_confidence: "unconfirmed" });
+    if (page === 0) head = body.position;
+    items.push(...body.items);
+    cursor = body.next;
+    if (!cursor) break;
+  }
+  data.truncated = !!cursor;
+  data.head = head;
+  const reports = new Map();
+  let first = null;
+  let last = null;
+  for (const item of items) {
+    const t = parseTime(item.at);
+    if (t !== null) {
+      first = first === null ? t : Math.min(first, t);
+      last = last === null ? t : Math.max(last, t);
+    }
+    if (!reports.has(item.report)) reports.set(item.report, { position: item.position, report: item.report, recorded_at: item.recorded_at });
+  }
+  data.stops = [...reports.values()].sort((a, b) => a.position - b.position);
+  if (first === null) {
+    const now = Date.now();
+    first = now - 7 * DAY;
+    last = now;
+  }
+  if (data.truncated) last = Math.max(last, Date.now());
+  setSpan(first, last);
+}
+
+function setSpan(first, last) {
+  const start = Math.floor(first / DAY) * DAY;
+  const end = Math.max(start + DAY, Math.ceil((last + 1) / DAY) * DAY);
+  data.span = { start, end };
+  const slider = $("#at");
+  slider.max = String(Math.round((end - start) / HOUR));
+  slider.disabled = false;
+  syncAtSlider();
+}
+
+function addStop(stop) {
+  if (data.stops.some((s) => s.report === stop.report)) return;
+  data.stops.push(stop);
+  data.stops.sort((a, b) => a.position - b.position);
+  data.head = Math.max(data.head, stop.position);
+  syncKnownSlider();
+}
+
+// ---- the time controls -----------------------------------------------------------------------------
+
+function atValue() {
+  // The slider's hour for the view's `at` (null = now: the end of the span).
+  if (view.at === null) return Number($("#at").max);
+  return Math.round((view.at - data.span.start) / HOUR);
+}
+
+function syncAtSlider() {
+  const slider = $("#at");
+  const value = Math.max(0, Math.min(Number(slider.max), atValue()));
+  slider.value = String(value);
+  const text = view.at === null ? "now (latest)" : fmt(view.at);
+  $("#at-out").textContent = text;
+  slider.setAttribute("aria-valuetext", text);
+}
+
+function setAt(ms, { refresh = true } = {}) {
+  if (ms !== null && data.span) {
+    if (ms > data.span.end) setSpan(data.span.start, ms);
+    if (ms < data.span.start) setSpan(ms, data.span.end - 1);
+  }
+  view.at = ms;
+  syncAtSlider();
+  writeUrl();
+  if (refresh) refreshView();
+}
+
+function stepMs() { return view.step === "hour" ? HOUR : DAY; }
+
+function step(direction) {
+  const current = view.at === null ? data.span.end : view.at;
+  let next = current + direction * stepMs();
+  if (view.step === "day") {
+    // keep day steps on midnight UTC so that a day means a calendar day
+    const aligned = direction > 0 ? Math.floor(current / DAY) * DAY + DAY : Math.ceil(current / DAY) * DAY - DAY;
+    next = aligned;
+  }
+  next = Math.max(data.span.start, Math.min(data.span.end, next));
+  setAt(next);
+}
+
+function knownIndex() {
+  // Slider stops: 0 = before the first report, i = after the i-th report, last+1 = latest (live).
+  const n = data.stops.length;
+  if (!view.knownAt) return n + 1;
+  let position = null;
+  if (view.knownAt.startsWith("@")) position = Number(view.knownAt.slice(1));
+  const ms = position === null ? parseTime(view.knownAt) : null;
+  let index = 0;
+  data.stops.forEach((s, i) => {
+    if (position !== null ? s.position <= position : parseTime(s.recorded_at) <= ms) index = i + 1;
+  });
+  return index;
+}
+
+function stopLabel(index) {
+  const n = data.stops.length;
+  if (index > n) return "latest (live)";
+  if (index === 0) return n ? "before any report" : "latest";
+  const stop = data.stops[index - 1];
+  const exact = view.knownAt && view.knownAt !== `@${stop.position}` ? ` [${view.knownAt}]` : "";
+  const title = stop.headline ? ` — ${stop.source ? `${stop.source}: ` : ""}${stop.headline}` : "";
+  return `after report ${index} of ${n} (@${stop.position}, recorded ${fmt(parseTime(stop.recorded_at))})${title}${exact}`;
+}
+
+function syncKnownSlider() {
+  const slider = $("#known");
+  slider.max = String(data.stops.length + 1);
+  slider.disabled = false;
+  const index = knownIndex();
+  slider.value = String(index);
+  const label = view.knownAt && index === 0 && data.stops.length
+    ? `${view.knownAt} (before any report)` : stopLabel(index);
+  $("#known-out").textContent = index > data.stops.length ? "latest (live)" : (view.knownAt || label);
+  $("#known-help").textContent = index > data.stops.length
+    ? "Everything recorded so far; new reports show up live. Move left to see what the service believed before each report."
+    : `Showing what was known ${label}.`;
+  slider.setAttribute("aria-valuetext", label);
+  describeStop(index);
+}
+
+async function describeStop(index) {
+  // Fetch the headline of the report a stop stands for (once), for the slider's label.
+  const stop = data.stops[index - 1];
+  if (!stop || stop.headline !== undefined) return;
+  stop.headline = null;
+  try {
+    const report = await api.cached(`/reports/${encodeURIComponent(stop.report)}`);
+    stop.headline = report.headline || "(no headline)";
+    stop.source = report.source?.name;
+    if (Number($("#known").value) === index) syncKnownSlider();
+  } catch { /* the label stays plain */ }
+}
+
+function setKnownIndex(index) {
+  const n = data.stops.length;
+  if (index > n) view.knownAt = null;
+  else if (index === 0) view.knownAt = n ? `@${Math.max(0, data.stops[0].position - 1)}` : null;
+  else view.knownAt = `@${data.stops[index - 1].position}`;
+  syncKnownSlider();
+  writeUrl();
+  refreshView();
+}
+
+let playing = false;
+async function play() {
+  if (playing) { stopPlaying(); return; }
+  playing = true;
+  $("#play").setAttribute("aria-pressed", "true");
+  $("#play").textContent = "Pause";
+  if (view.at === null || view.at >= data.span.end) setAt(data.span.start, { refresh: false });
+  while (playing) {
+    await refreshState();
+    await new Promise((resolve) => setTimeout(resolve, view.step === "hour" ? 250 : 700));
+    if (!playing) break;
+    if (view.at >= data.span.end) break;
+    const next = Math.min(data.span.end, view.at + stepMs());
+    view.at = next;
+    syncAtSlider();
+    writeUrl();
+  }
+  stopPlaying();
+  refreshPanels();
+}
+
+function stopPlaying() {
+  playing = false;
+  $("#play").setAttribute("aria-pressed", "false");
+  $("#play").textContent = "Play";
+}
+
+function wireControls() {
+  const slider = $("#at");
+  slider.addEventListener("input", () => {
+    stopPlaying();
+    setAt(data.span.start + Number(slider.value) * HOUR);
+  });
+  slider.addEventListener("keydown", (e) => {
+    const keys = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1 };
+    if (keys[e.key]) {
+      e.preventDefault();
+      stopPlaying();
+      step(keys[e.key]);
+    } else if (e.key === "PageUp" || e.key === "PageDown") {
+      e.preventDefault();
+      stopPlaying();
+      const current = view.at === null ? data.span.end : view.at;
+      const next = current + (e.key === "PageUp" ? 7 : -7) * DAY;
+      setAt(Math.max(data.span.start, Math.min(data.span.end, next)));
+    }
+  });
+  $("#at-prev").addEventListener("click", () => { stopPlaying(); step(-1); });
+  $("#at-next").addEventListener("click", () => { stopPlaying(); step(1); });
+  $("#at-now").addEventListener("click", () => { stopPlaying(); setAt(null); });
+  $("#play").addEventListener("click", () => play());
+  $("#step").value = view.step;
+  $("#step").addEventListener("change", () => { view.step = $("#step").value; writeUrl(); });
+  $("#known").addEventListener("input", () => setKnownIndex(Number($("#known").value)));
+  $("#known-latest").addEventListener("click", () => setKnownIndex(data.stops.length + 1));
+  $("#min-confidence").value = view.minConfidence;
+  $("#min-confidence").addEventListener("change", () => {
+    view.minConfidence = $("#min-confidence").value;
+    writeUrl();
+    refreshView();
+  });
+  document.addEventListener("keydown", (e) => {
+    const target = e.target;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (target.closest && target.closest("input, select, textarea, [contenteditable], dialog")) return;
+    if (e.key === "[") { stopPlaying(); step(-1); } else if (e.key === "]") { stopPlaying(); step(1); } else if (e.key === "p" || e.key === "P") play();
+  });
+}
+
+// ---- state: the map, the legend -------------------------------------------------------------------
+
+let stateSeq = 0;
+let stateAbort = null;
+
+async function refreshState() {
+  const seq = ++stateSeq;
+  if (stateAbort) stateAbort.abort();
+  stateAbort = new AbortController();
+  const mapEl = $("#map");
+  mapEl.setAttribute("aria-busy", "true");
+  try {
+    const state = await api.get("/state", apiParams(), { signal: stateAbort.signal });
+    if (seq !== stateSeq) return;
+    const states = new Map();
+    for (const city of state.cities) states.set(city.id, { ...city });
+    await addRings(states);
+    if (seq !== stateSeq) return;
+    data.states = states;
+    data.lastState = state;
+    map.paint(states, palette, describePlace);
+    renderLegend(states);
+    renderLeaders(state);
+    const held = [...states.values()].filter((s) => s.controller).length;
+    const contested = [...states.values()].filter((s) => s.status === "contested").length;
+    status(`${view.at === null ? "Now" : fmt(view.at)}, as known ${view.knownAt ? `at ${view.knownAt}` : "now"}, `
+      + `confidence ≥ ${view.minConfidence}: ${held} places with a known controller`
+      + `${contested ? `, ${contested} contested` : ""}, ${data.places.size - held} unknown.`
+      + `${data.truncated ? " (Only the first part of a very long record is on the sliders.)" : ""}`);
+    mapEl.dataset.view = viewKey();
+    mapEl.dataset.position = String(state.position);
+  } catch (e) {
+    if (e.name === "AbortError") return;
+    status(`Could not load the state: ${describeError(e)}`, true);
+  } finally {
+    if (seq === stateSeq) mapEl.setAttribute("aria-busy", "false");
+  }
+}
+
+/** What the map shows, as one string (tests and scripts wait for it). */
+function viewKey() {
+  return `at=${view.at === null ? "" : iso(view.at)}&known_at=${view.knownAt || ""}&min_confidence=${view.minConfidence}`;
+}
+
+async function addRings(states) {
+  // A contested city is drawn with a ring in the colours of the factions clashing there.
+  const contested = [...states.values()].filter((s) => s.status === "contested");
+  await Promise.all(contested.map(async (s) => {
+    const factions = new Set(s.controller ? [s.controller] : []);
+    const claims = await Promise.all((s.claims || []).map((id) => api.cached(`/claims/${encodeURIComponent(id)}`).catch(() => null)));
+    for (const c of claims) if (c && c.type === "clash") (c.factions || []).forEach((f) => factions.add(f));
+    const colours = [...new Set([...factions].map((f) => palette.colour(f)))];
+    s.ring = colours.length > 1 ? colours : null;
+  }));
+}
+
+function describePlace(place, s) {
+  if (!s || !s.controller) return `${place.name}: no counted claim (unknown)`;
+  const who = palette.name(s.controller);
+  if (s.status === "contested") return `${place.name}: contested; last held by ${who}`;
+  return `${place.name}: held by ${who} since ${fmtClaimed(s.since, "day")} (${s.confidence})`;
+}
+
+function renderLegend(states) {
+  const counts = new Map();
+  let contested = 0;
+  for (const s of states.values()) {
+    if (!s.controller) continue;
+    counts.set(s.controller, (counts.get(s.controller) || 0) + 1);
+    if (s.status === "contested") contested += 1;
+  }
+  const roots = new Map();
+  for (const [id, n] of counts) {
+    const root = palette.root(id);
+    if (!roots.has(root)) roots.set(root, { total: 0, subs: new Map() });
+    const entry = roots.get(root);
+    entry.total += n;
+    if (id !== root) entry.subs.set(id, n);
+  }
+  const item = (id, n, sub) => el("li", { class: sub ? "sub" : null, dataset: { factionId: id } },
+    el("span", { class: "swatch", style: { "--fill": palette.colour(id) }, "aria-hidden": "true" }),
+    el("span", { class: "name" }, palette.name(id)),
+    el("span", { class: "count", "aria-label": `${n} places` }, n));
+  const rows = [];
+  for (const [root, entry] of [...roots].sort((a, b) => b[1].total - a[1].total)) {
+    rows.push(item(root, counts.get(root) || 0, false));
+    for (const [sub, n] of [...entry.subs].sort((a, b) => b[1] - a[1])) rows.push(item(sub, n, true));
+  }
+  rows.push(el("li", { dataset: { status: "contested" } },
+    el("span", { class: "swatch contested", "aria-hidden": "true" }), el("span", {}, "contested (ring: clashing factions)"),
+    el("span", { class: "count" }, contested)));
+  rows.push(el("li", { dataset: { status: "unknown" } },
+    el("span", { class: "swatch", style: { "--fill": UNKNOWN }, "aria-hidden": "true" }), el("span", {}, "unknown (no counted claim)"),
+    el("span", { class: "count" }, data.places.size - [...states.values()].filter((s) => s.controller).length)));
+  clear($("#legend-list"), rows);
+}
+
+// ---- details: a place ------------------------------------------------------------------------------
+
+let placeSeq = 0;
+
+async function selectPlace(id, { pan = false, focus = false } = {}) {
+  view.city = id;
+  writeUrl();
+  map.select(id, pan);
+  showTab("place", { focus: false });
+  await renderPlace();
+  if (focus) $("#place-detail h2")?.focus();
+  if (window.matchMedia("(max-width: 900px)").matches) $("#panel").scrollIntoView({ block: "start" });
+}
+
+function factionChip(id) {
+  if (!id) return el("span", {}, "nobody known");
+  return el("span", { class: "faction-chip", dataset: { factionId: id } },
+    el("span", { class: "swatch", style: { "--fill": palette.colour(id) }, "aria-hidden": "true" }), palette.name(id));
+}
+
+function confidenceBadge(c) { return c ? el("span", { class: `badge ${c}` }, c) : null; }
+
+async function sourceOf(reportId) {
+  // Reports are immutable except for their claims' corrections; the source and headline are kept.
+  try {
+    return await api.cached(`/reports/${encodeURIComponent(reportId)}`);
+  } catch {
+    return null;
+  }
+}
+
+function sourceLine(report, reportId) {
+  const parts = [];
+  if (report) {
+    const name = report.source?.name || "unnamed source";
+    const url = safeUrl(report.source?.url);
+    parts.push(url ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, name) : el("span", {}, name));
+    if (report.published_at) parts.push(el("span", {}, ", published ", timeEl(report.published_at, "exact")));
+  }
+  parts.push(" · ", reportLink(reportId, report?.headline ? `“${report.headline}”` : "the report"));
+  return el("div", { class: "source" }, "Source: ", parts);
+}
+
+function reportLink(reportId, text) {
+  return el("a", {
+    href: `/reports/${encodeURIComponent(reportId)}`, class: "report-link", dataset: { reportId },
+    onclick: (e) => { if (e.button === 0 && !e.ctrlKey && !e.metaKey && !e.shiftKey) { e.preventDefault(); openReport(reportId); } },
+  }, text);
+}
+
+async function renderPlace() {
+  const id = view.city;
+  const box = $("#place-detail");
+  if (!id) return;
+  const seq = ++placeSeq;
+  const place = data.places.get(id) || await api.cached(`/cities/${encodeURIComponent(id)}`).catch(() => null);
+  if (!place) {
+    clear(box, el("p", { class: "muted" }, `No place ${id}.`));
+    return;
+  }
+  const params = { city: id, known_at: view.knownAt, min_confidence: view.minConfidence };
+  let items;
+  let itemsNow = null;
+  let cityState;
+  try {
+    [cityState, items, itemsNow] = await Promise.all([
+      api.get(`/cities/${encodeURIComponent(id)}/state`, apiParams()),
+      api.getAll("/timeline", params, 5),
+      view.knownAt ? api.getAll("/timeline", { ...params, known_at: null }, 5) : Promise.resolve(null),
+    ]);
+  } catch (e) {
+    if (seq === placeSeq) clear(box, el("p", { class: "status error" }, `Could not load ${place.name}: ${describeError(e)}`));
+    return;
+  }
+  if (seq !== placeSeq) return;
+  const retractedNow = new Map((itemsNow || []).map((i) => [i.claim, i.retracted]));
+  const reports = new Map();
+  await Promise.all([...new Set(items.map((i) => i.report))].map(async (r) => reports.set(r, await sourceOf(r))));
+  if (seq !== placeSeq) return;
+
+  const names = otherNames(place);
+  const header = [
+    el("h2", { tabindex: "-1", dataset: { cityId: id } }, place.name),
+    el("p", { class: "names" }, [place.governorate ? `${place.governorate} governorate` : null, place.kind,
+      `${place.lat?.toFixed(3)}, ${place.lon?.toFixed(3)}`].filter(Boolean).join(" · ")),
+    names.length ? el("p", { class: "names" }, "Also: ", names.map((n, i) => [i ? " · " : "", el("bdi", {}, n)])) : null,
+  ];
+  const nowText = cityState.controller
+    ? [cityState.status === "contested" ? el("strong", {}, "Contested. ") : null,
+      "Held by ", el("strong", {}, factionChip(cityState.controller)),
+      cityState.since ? [" since ", timeEl(cityState.since, "day")] : null, " ", confidenceBadge(cityState.confidence)]
+    : [el("strong", {}, "Unknown"), ": no counted control claim."];
+  const now = el("div", {
+    class: "now", id: "place-now", style: { "--fill": palette.colour(cityState.controller) },
+    dataset: { controller: cityState.controller || "", status: cityState.status },
+  }, el("div", { class: "muted" }, `${view.at === null ? "Now" : fmt(view.at)}, as known ${view.knownAt ? `at ${view.knownAt}` : "now"}:`), nowText);
+
+  const control = items.filter((i) => i.type === "control");
+  const other = items.filter((i) => i.type !== "control");
+  const entry = (item) => {
+    const at = parseTime(item.at);
+    const later = view.at !== null && at !== null && at > view.at;
+    const laterRetracted = !item.retracted && retractedNow.get(item.claim) === true;
+    const what = item.type === "control"
+      ? el("div", { class: "what" }, item.from_faction ? [factionChip(item.from_faction), " → "] : null, factionChip(item.faction))
+      : el("div", { class: "what" }, el("span", { class: "type" }, item.type.replace("_", " ")), ": ",
+        item.type === "clash" ? (item.factions || []).map((f, n) => [n ? " vs " : "", factionChip(f)]) : null);
+    return el("li", {
+      class: [later ? "later" : "", item.retracted ? "retracted" : ""].join(" ").trim() || null,
+      dataset: { claimId: item.claim, type: item.type, retracted: String(item.retracted || laterRetracted) },
+    },
+    el("div", { class: "when" }, timeEl(item.at, item.precision)),
+    what,
+    item.summary ? el("div", { class: "summary" }, item.summary) : null,
+    el("div", { class: "meta" },
+      confidenceBadge(item.confidence),
+      el("span", {}, `precision: ${item.precision || "day"}`),
+      item.retracted ? el("span", { class: "badge retracted" }, "retracted") : null,
+      laterRetracted ? el("span", { class: "badge retracted" }, "retracted later") : null,
+      !item.retracted && !laterRetracted ? el("span", {}, "not retracted") : null,
+      item.counted === false && !item.retracted ? el("span", { class: "badge later" }, "below the confidence shown") : null,
+      later ? el("span", { class: "badge later" }, "after the time shown") : null,
+      el("button", { type: "button", class: "linkish", onclick: () => { showTab("report"); form.correct(item.claim); } },
+        "Retract or confirm…")),
+    sourceLine(reports.get(item.report), item.report));
+  };
+  clear(box, header, now,
+    el("h3", {}, "Control history"),
+    control.length ? el("ol", { class: "history", id: "control-history" }, control.map(entry))
+      : el("p", { class: "muted" }, "No control claim about this place."),
+    other.length ? [el("h3", {}, "Other claims about this place"), el("ol", { class: "history" }, other.map(entry))] : null);
+}
+
+function otherNames(place) {
+  // A few of a place's other names: Arabic first, then distinct Latin spellings.
+  const seen = new Set([place.name.toLowerCase()]);
+  const arabic = /[\u0600-\u06ff]/;
+  const aliases = [...(place.aliases || [])].sort((a, b) => Number(arabic.test(b)) - Number(arabic.test(a)));
+  const out = [];
+  for (const a of aliases) {
+    const key = a.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(a);
+    if (out.length >= 6) break;
+  }
+  return out;
+}
+
+async function findPlace(text) {
+  const value = text.trim();
+  if (!value) return;
+  if (data.places.has(value)) { selectPlace(value, { pan: true, focus: true }); return; }
+  try {
+    const body = await api.get("/cities", { q: value, limit: 1 });
+    if (body.items.length) selectPlace(body.items[0].id, { pan: true, focus: true });
+    else status(`No place matches “${value}”.`, true);
+  } catch (e) {
+    status(`Search failed: ${describeError(e)}`, true);
+  }
+}
+
+export function placeSuggestions(input, datalist) {
+  // Autocompletion from the API: /cities?q= matches any name or alias, best first.
+  let seq = 0;
+  input.addEventListener("input", debounce(async () => {
+    const q = input.value.trim();
+    if (q.length < 2) return;
+    const mine = ++seq;
+    try {
+      const body = await api.get("/cities", { q, limit: 12 });
+      if (mine !== seq) return;
+      clear(datalist, body.items.map((p) => el("option", { value: p.id },
+        `${p.name}${p.governorate ? ` (${p.governorate})` : ""}`)));
+    } catch { /* suggestions are a convenience */ }
+  }, 150));
+}
+
+// ---- details: timeline, leaders, report dialog ---------------------------------------------------
+
+let timelineSeq = 0;
+
+async function renderTimeline() {
+  const seq = ++timelineSeq;
+  const windowDays = $("#window").value;
+  const to = view.at === null ? null : view.at;
+  const from = windowDays === "all" ? null : (to === null ? Date.now() : to) - Number(windowDays) * DAY;
+  let items;
+  try {
+    items = await api.getAll("/timeline", {
+      from: from === null ? null : iso(from), to: to === null ? null : iso(to),
+      known_at: view.knownAt, min_confidence: view.minConfidence,
+    }, 5);
+  } catch (e) {
+    if (seq === timelineSeq) $("#timeline-caption").textContent = `Could not load the timeline: ${describeError(e)}`;
+    return;
+  }
+  if (seq !== timelineSeq) return;
+  const onlyInView = $("#in-view").checked;
+  const shown = items.filter((i) => !onlyInView || [i.city, i.place, i.toward].some((p) => p && map.inView(p)));
+  shown.reverse(); // latest first
+  const reports = new Map();
+  await Promise.all([...new Set(shown.map((i) => i.report))].map(async (r) => reports.set(r, await sourceOf(r))));
+  if (seq !== timelineSeq) return;
+  $("#timeline-caption").textContent = `${shown.length} claim${shown.length === 1 ? "" : "s"} `
+    + `${from === null ? "in the whole record" : `from ${fmt(from)}`} to ${fmt(to)}, latest first.`;
+  clear($("#timeline-list"), shown.map((i) => {
+    const placeId = i.city || i.place || i.toward;
+    const placeName = placeId ? (data.places.get(placeId)?.name || placeId) : null;
+    const faction = i.faction || (i.factions || [])[0];
+    const changes = (i.changes || []).map((c) => el("li", {}, changeText(c)));
+    return el("li", { dataset: { claimId: i.claim, type: i.type }, style: faction ? { "--fill": palette.colour(faction) } : null },
+      el("div", {}, el("span", { class: "when" }, timeEl(i.at, i.precision)), " ",
+        el("span", { class: "type" }, i.type.replace("_", " ")), " ",
+        placeId ? el("button", { type: "button", class: "linkish", onclick: () => selectPlace(placeId, { pan: true }) }, placeName) : null),
+      i.summary || i.text ? el("div", {}, i.summary || i.text) : null,
+      changes.length ? el("ul", { class: "changes" }, changes) : null,
+      el("div", { class: "meta" }, confidenceBadge(i.confidence),
+        i.retracted ? el("span", { class: "badge retracted" }, "retracted") : null,
+        i.counted === false && !i.retracted ? el("span", { class: "badge later" }, "not counted") : null,
+        reportLink(i.report, reports.get(i.report)?.source?.name || "report")));
+  }));
+}
+
+function changeText(c) {
+  const name = (kind, id) => {
+    if (!id) return "nobody";
+    if (kind === "place") return data.places.get(id)?.name || id;
+    if (kind === "leader") return data.leaders.get(id)?.name || id;
+    return id;
+  };
+  const value = (v) => {
+    if (v === null || v === undefined) return "unknown";
+    if (c.field === "controller") return palette.name(v);
+    if (c.field === "status") return STATUS_WORDS[v] || v;
+    return String(v);
+  };
+  return `${name(c.kind, c.id)}: ${c.field} ${value(c.from)} → ${value(c.to)}`;
+}
+
+async function renderLeaders(state) {
+  const rows = [...state.leaders].sort((a, b) => (b.status ? 1 : 0) - (a.status ? 1 : 0) || a.name.localeCompare(b.name));
+  $("#leaders-caption").textContent = `${view.at === null ? "Now" : fmt(view.at)}, as known ${view.knownAt ? `at ${view.knownAt}` : "now"}.`;
+  const claims = new Map();
+  await Promise.all(rows.filter((l) => l.claims?.length).map(async (l) => {
+    const id = l.claims[l.claims.length - 1];
+    try { claims.set(l.id, await api.cached(`/claims/${encodeURIComponent(id)}`)); } catch { /* no source shown */ }
+  }));
+  if (data.lastState !== state) return;
+  clear($("#leaders-table tbody"), rows.map((l) => {
+    const entity = data.leaders.get(l.id) || {};
+    const claim = claims.get(l.id);
+    const report = claim && typeof claim.report === "object" ? claim.report : null;
+    const url = safeUrl(report?.source?.url);
+    return el("tr", { dataset: { leaderId: l.id } },
+      el("td", {}, el("span", {}, l.name), entity.role || entity.faction
+        ? el("span", { class: "role" }, [entity.role, entity.faction ? palette.name(entity.faction) : null].filter(Boolean).join(", ")) : null),
+      el("td", {}, l.status ? [STATUS_WORDS[l.status] || l.status, " ", confidenceBadge(l.confidence)] : el("span", { class: "muted" }, "no claim")),
+      el("td", {}, l.location || "—"),
+      el("td", {}, l.since ? timeEl(l.since, claim?.precision || "day") : "—"),
+      el("td", {}, report ? [url ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, report.source.name) : report.source?.name,
+        " ", reportLink(report.id, "(report)")] : "—"));
+  }));
+}
+
+async function openReport(reportId) {
+  const dialog = $("#report-dialog");
+  const body = $("#report-dialog-body");
+  clear(body, el("p", { class: "muted" }, "Loading…"));
+  if (!dialog.open) dialog.showModal();
+  try {
+    const r = await api.get(`/reports/${encodeURIComponent(reportId)}`);
+    const url = safeUrl(r.source?.url);
+    $("#report-dialog-title").textContent = r.headline || "Report";
+    clear(body,
+      el("p", {}, "Source: ", url ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, r.source.name) : r.source?.name,
+        r.source?.kind ? ` (${r.source.kind})` : ""),
+      el("p", { class: "meta" }, el("span", {}, "published ", timeEl(r.published_at, "exact")),
+        el("span", {}, "recorded ", timeEl(r.recorded_at, "exact"), ` (@${r.position})`),
+        el("a", { href: `/reports/${encodeURIComponent(r.id)}`, target: "_blank", rel: "noopener" }, "JSON")),
+      r.body ? el("div", { class: "report-body" }, r.body.length > 6000 ? `${r.body.slice(0, 6000)}…` : r.body) : null,
+      el("h3", {}, `${r.claims.length} claim${r.claims.length === 1 ? "" : "s"}`),
+      el("ol", { class: "history" }, r.claims.map((c) => el("li", { class: c.retracted ? "retracted" : null },
+        el("div", { class: "when" }, c.occurred_at ? timeEl(c.occurred_at, c.precision) : "—", " ", el("span", { class: "type" }, c.type)),
+        el("div", { class: "what" }, c.summary || c.text || [c.city, c.faction, c.leader, c.status].filter(Boolean).join(" · ")),
+        el("div", { class: "meta" }, confidenceBadge(c.confidence), c.precision ? el("span", {}, `precision: ${c.precision}`) : null,
+          c.retracted ? el("span", { class: "badge retracted" }, "retracted") : null)))));
+  } catch (e) {
+    clear(body, el("p", { class: "status error" }, `Could not load the report: ${describeError(e)}`));
+  }
+}
+
+// ---- tabs ------------------------------------------------------------------------------------------
+
+const TABS = ["place", "timeline", "leaders", "report"];
+
+function showTab(name, { focus = true } = {}) {
+  for (const t of TABS) {
+    const tab = $(`#tab-${t}`);
+    const selected = t === name;
+    tab.setAttribute("aria-selected", String(selected));
+    tab.tabIndex = selected ? 0 : -1;
+    $(`#pane-${t}`).hidden = !selected;
+  }
+  if (focus) $(`#tab-${name}`).focus();
+  if (name === "timeline") renderTimeline();
+}
+
+function wireTabs() {
+  for (const t of TABS) {
+    const tab = $(`#tab-${t}`);
+    tab.addEventListener("click", () => showTab(t));
+    tab.addEventListener("keydown", (e) => {
+      const i = TABS.indexOf(t);
+      const next = { ArrowRight: (i + 1) % TABS.length, ArrowLeft: (i + TABS.length - 1) % TABS.length, Home: 0, End: TABS.length - 1 }[e.key];
+      if (next !== undefined) { e.preventDefault(); showTab(TABS[next]); }
+    });
+  }
+}
+
+// ---- refreshing, live updates ------------------------------------------------------------------------
+
+function refreshPanels() {
+  if (view.city) renderPlace();
+  if (!$("#pane-timeline").hidden) renderTimeline();
+}
+
+function refreshView() {
+  refreshState();
+  if (!playing) refreshPanels();
+}
+
+const refreshSoon = debounce(() => refreshView(), 250);
+
+function onEvent(item) {
+  data.lastSeen = Math.max(data.lastSeen || 0, item.position);
+  if (item.type && item.type.startsWith("timeline.report.")) {
+    const d = item.data || {};
+    addStop({
+      position: item.position, report: item.stream, recorded_at: item.recorded_at,
+      headline: d.headline || "(no headline)", source: d.source?.name,
+    });
+    for (const c of d.claims || []) {
+      const t = parseTime(c.occurred_at);
+      if (t !== null && data.span && t >= data.span.end) setSpan(data.span.start, t);
+      if (c.city) setTimeout(() => map.flash(c.city), 300);
+    }
+    if (!view.knownAt) {
+      status(`New report recorded (@${item.position})${d.headline ? `: ${d.headline}` : ""}. Updating…`);
+      refreshSoon();
+    }
+  } else if (item.type && /\.(registered|aliased)\./.test(item.type)) {
+    reloadReference();
+  }
+}
+
+const reloadReference = debounce(() => loadReference().then(() => refreshSoon()).catch(() => {}), 500);
+
+function listen(after) {
+  // Live: Server-Sent Events of the log; if the stream cannot be had, poll /events instead.
+  data.lastSeen = after;
+  let source = null;
+  let failures = 0;
+  const open = () => {
+    source = new EventSource(`/events/stream?after=${data.lastSeen}`);
+    source.onopen = () => { failures = 0; };
+    source.onmessage = (e) => {
+      try { onEvent(JSON.parse(e.data)); } catch { /* a malformed event is skipped */ }
+    };
+    source.onerror = () => {
+      if (source.readyState === EventSource.CLOSED) {
+        failures += 1;
+        source.close();
+        setTimeout(open, Math.min(60000, 2000 * 2 ** failures));
+        poll();
+      }
+    };
+  };
+  const poll = async () => {
+    try {
+      const body = await api.get("/events", { after: data.lastSeen, limit: 1000 });
+      body.items.forEach(onEvent);
+    } catch { /* the next attempt will tell */ }
+  };
+  open();
+  window.addEventListener("pagehide", () => source && source.close());
+}
+
+// ---- start -----------------------------------------------------------------------------------------
+
+async function start() {
+  const problems = readUrl();
+  wireTabs();
+  map = new ControlMap($("#map"), $("#map").dataset.outlines || "/static/vendor/outlines/syria-and-neighbours.json",
+    (id) => selectPlace(id));
+  map.onMove(debounce(() => { if ($("#in-view").checked && !$("#pane-timeline").hidden) renderTimeline(); }, 300));
+  try {
+    await Promise.all([loadReference(), loadRecord()]);
+  } catch (e) {
+    status(`Could not load the record: ${describeError(e)}`, true);
+    return;
+  }
+  wireControls();
+  syncAtSlider();
+  syncKnownSlider();
+  form = new ReportForm($("#report-form"), {
+    places: data.places, placeSuggestions,
+    onFiled: (created) => {
+      addStop({ position: created.position, report: created.id, recorded_at: created.recorded_at });
+      for (const c of created.claims || []) {
+        const t = parseTime(c.occurred_at);
+        if (t !== null && t >= data.span.end) setSpan(data.span.start, t);
+      }
+      if (!view.knownAt) refreshView();
+      for (const c of created.claims || []) if (c.city) map.flash(c.city);
+    },
+  });
+  $("#window").addEventListener("change", renderTimeline);
+  $("#in-view").addEventListener("change", renderTimeline);
+  const find = $("#find-place");
+  placeSuggestions(find, $("#find-place-list"));
+  find.addEventListener("change", () => findPlace(find.value));
+  find.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); findPlace(find.value); } });
+  $("#report-dialog-close").addEventListener("click", () => $("#report-dialog").close());
+  $("#report-dialog").addEventListener("click", (e) => { if (e.target === $("#report-dialog")) $("#report-dialog").close(); });
+  writeUrl();
+  await refreshState();
+  if (problems.length) status(problems.join("; "), true);
+  if (view.city) selectPlace(view.city, { pan: true });
+  listen(data.head);
+  document.body.dataset.ready = "true";
+}
+
+start();
