@@ -13,6 +13,7 @@ from timeline.application import TimelineApplication
 
 from . import errors
 from .errors import ProblemApi
+from .schemas import Problem
 
 MAX_BODY = 1024 * 1024
 
@@ -46,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "Event-sourced, bitemporal timeline of the conflict in Syria (late 2024 onwards). "
         "Every report is an immutable event; state answers take `at` (valid time) and "
         "`known_at` (record time).")}})
+    api.ERROR_SCHEMA = Problem
     app.extensions["openapi"] = api
     api.spec.components.security_scheme("bearer", {
         "type": "http", "scheme": "bearer",
@@ -68,8 +70,8 @@ def _guard_bodies(app: Flask) -> None:
 
     @app.before_request
     def check_body() -> Response | None:
-        if request.method not in ("POST", "PUT", "PATCH") or request.routing_exception is not None:
-            return None  # a 404 or 405 is answered as such, whatever the body
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return None
         length = request.content_length
         if length is not None and length > app.config["MAX_CONTENT_LENGTH"]:
             return errors.problem(413, f"the body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes")
