@@ -5,15 +5,15 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import re
 from typing import Any
 
 from flask import Flask, Response, request
 
-from timeline.application import TimelineApplication
+from timeline.application import TimelineApplication, open_application
 
 from . import errors
 from .errors import ProblemApi
-from .schemas import Problem
 
 MAX_BODY = 1024 * 1024
 
@@ -36,7 +36,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    timeline = app.config.get("TIMELINE_APP") or TimelineApplication(app.config["DATABASE_URL"])
+    timeline = app.config.get("TIMELINE_APP") or open_application(
+        app.config["DATABASE_URL"], wait=float(os.environ.get("TIMELINE_STORE_WAIT", 300)))
     app.extensions["timeline"] = timeline
     if not app.config.get("TIMELINE_APP"):
         atexit.register(timeline.close)
@@ -47,7 +48,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "Event-sourced, bitemporal timeline of the conflict in Syria (late 2024 onwards). "
         "Every report is an immutable event; state answers take `at` (valid time) and "
         "`known_at` (record time).")}})
-    api.ERROR_SCHEMA = Problem
     app.extensions["openapi"] = api
     api.spec.components.security_scheme("bearer", {
         "type": "http", "scheme": "bearer",
@@ -70,8 +70,8 @@ def _guard_bodies(app: Flask) -> None:
 
     @app.before_request
     def check_body() -> Response | None:
-        if request.method not in ("POST", "PUT", "PATCH"):
-            return None
+        if request.method not in ("POST", "PUT", "PATCH") or request.routing_exception is not None:
+            return None  # a 404 or 405 is answered as such, whatever the body
         length = request.content_length
         if length is not None and length > app.config["MAX_CONTENT_LENGTH"]:
             return errors.problem(413, f"the body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes")
@@ -83,9 +83,45 @@ def _guard_bodies(app: Flask) -> None:
             return errors.problem(415, "send the body as JSON: Content-Type: application/json")
         raw = request.get_data(cache=True)
         try:
-            json.loads(raw.decode("utf-8"))
+            parsed = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
             return errors.problem(400, "the body is not valid UTF-8")
         except (ValueError, RecursionError) as e:
             return errors.problem(400, f"the body is not valid JSON: {e}"[:300])
+        bad = _unstorable(parsed)
+        if bad is not None:
+            return errors.problem(422, f"{bad}: {UNSTORABLE}", {bad: [UNSTORABLE]})
         return None
+
+    @app.before_request
+    def check_url_text() -> Response | None:
+        # NUL cannot be stored or compared by PostgreSQL: refuse it wherever a request carries it.
+        if "\x00" in request.path:
+            return errors.problem(422, f"path: {UNSTORABLE}", {"path": [UNSTORABLE]})
+        for name, value in request.args.items(multi=True):
+            if "\x00" in name or "\x00" in value:
+                return errors.problem(422, f"{name}: {UNSTORABLE}", {name: [UNSTORABLE]})
+        return None
+
+
+_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE = "contains a NUL character or an unpaired surrogate, which cannot be stored"
+
+
+def _unstorable(value: Any, path: str = "") -> str | None:
+    """JSON path of the first string (or key) that no store can keep, else None."""
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if _BAD_TEXT.search(item):
+                return where or "body"
+        elif isinstance(item, dict):
+            for k, v in item.items():
+                sub = f"{where}.{k}" if where else str(k)
+                if _BAD_TEXT.search(k):
+                    return sub
+                stack.append((v, sub))
+        elif isinstance(item, list):
+            stack.extend((v, f"{where}.{i}" if where else str(i)) for i, v in enumerate(item))
+    return None

@@ -63,6 +63,12 @@ def _summary(errors: dict[str, list[str]]) -> str:
 class ProblemApi(Api):
     """flask-smorest Api whose errors, served and documented, are problem+json."""
 
+    from .schemas import Problem as ERROR_SCHEMA  # noqa: N811 (flask-smorest's attribute name)
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        super().register_blueprint(blp, parameters=parameters, **options)
+        document_errors(self.spec)
+
     def _register_responses(self):
         from flask_smorest.utils import prepare_response
 
@@ -80,6 +86,36 @@ class ProblemApi(Api):
 
     def handle_http_exception(self, error: HTTPException):
         return http_problem(error)
+
+
+# Statuses that any route may answer, by what the route takes (see API.md, Conventions).
+_ALWAYS = {"429": "TOO_MANY_REQUESTS", "500": "INTERNAL_SERVER_ERROR", "503": "SERVICE_UNAVAILABLE"}
+_WITH_INPUT = {"400": "BAD_REQUEST", "422": "UNPROCESSABLE_ENTITY"}
+_WITH_BODY = {"401": "UNAUTHORIZED", "403": "FORBIDDEN", "409": "CONFLICT",
+              "413": "REQUEST_ENTITY_TOO_LARGE", "415": "UNSUPPORTED_MEDIA_TYPE"}
+# Routes that are public whatever TIMELINE_PUBLIC_READS says.
+OPEN_ROUTES = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/assets/{name}")
+
+
+def document_errors(spec: Any) -> None:
+    """Declare in the OpenAPI document every problem+json answer each operation can give."""
+    for path, operations in spec._paths.items():
+        for method, operation in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            wanted = dict(_ALWAYS)
+            if path not in OPEN_ROUTES:
+                wanted["401"] = "UNAUTHORIZED"  # reads too, when TIMELINE_PUBLIC_READS=0
+            if operation.get("parameters") or "{" in path or "requestBody" in operation:
+                wanted.update(_WITH_INPUT)
+            if "{" in path:
+                wanted["404"] = "NOT_FOUND"
+            if "requestBody" in operation:
+                wanted.update(_WITH_BODY)
+            for status, name in wanted.items():
+                if status not in responses:
+                    responses[status] = spec.components.get_ref("response", name)
 
 
 def http_problem(error: HTTPException) -> Response:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import threading
 import time
 from typing import Any
@@ -46,7 +47,7 @@ def decode_cursor(cursor: str, *keys: str) -> dict[str, Any]:
             raise ValueError
         return data
     except (ValueError, TypeError, UnicodeDecodeError):
-        abort(400, message="cursor is not one this service issued",
+        abort(422, message="cursor is not one this service issued",
               errors={"cursor": ["invalid cursor"]})
         raise
 
@@ -108,9 +109,9 @@ class Stream(MethodView):
         check_reads()
         app = current_app.extensions["timeline"]
         metrics = current_app.extensions.get("metrics")
-        last_id = request.headers.get("Last-Event-ID", "").strip()
-        if last_id:
-            if not last_id.isdigit() or len(last_id) > 18:
+        last_id = request.headers.get("Last-Event-ID")
+        if last_id is not None:
+            if not re.fullmatch(r"[0-9]{1,18}", last_id):
                 abort(400, message="Last-Event-ID must be a log position (digits)",
                       errors={"Last-Event-ID": ["a log position"]})
             after = int(last_id)

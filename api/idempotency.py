@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any, Callable
 
 from flask import current_app, request
@@ -17,13 +18,16 @@ from flask_smorest import abort
 from timeline.domainmodel import Conflict
 
 MAX_KEY = 255
+# Visible ASCII, spaces allowed inside: what an HTTP header can carry unambiguously.
+KEY_PATTERN = "^[!-~]([ -~]{0,%d}[!-~])?$" % (MAX_KEY - 2)
+KEY = re.compile(KEY_PATTERN)
 HEADER = "Idempotency-Key"
 DOC_PARAMETER = {
     "in": "header", "name": HEADER, "required": False,
     "description": "Makes a retry safe: the same key with the same body returns the original "
                    "answer and writes nothing; with a different body it is a 422; while the first "
                    "request is still running, a 409. Keys are kept for 24 hours.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY},
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY, "pattern": KEY_PATTERN},
 }
 
 
@@ -52,10 +56,9 @@ def run(command: Callable[[dict[str, Any] | None], dict[str, Any]], status: int 
     key = request.headers.get(HEADER)
     if key is None:
         return command(None), status, {}
-    key = key.strip()
-    if not key or len(key) > MAX_KEY or not key.isprintable():
-        abort(400, message=f"{HEADER} must be 1 to {MAX_KEY} printable characters",
-              errors={HEADER: [f"1 to {MAX_KEY} printable characters"]})
+    if not KEY.fullmatch(key):
+        abort(400, message=f"{HEADER} must be 1 to {MAX_KEY} visible ASCII characters",
+              errors={HEADER: [f"1 to {MAX_KEY} visible ASCII characters (spaces inside)"]})
     app = current_app.extensions["timeline"]
     metrics = current_app.extensions.get("metrics")
     scoped = f"{_scope()}:{request.path}:{key}"

@@ -31,7 +31,7 @@ def decode_cursor(cursor: str | None) -> int:
             raise ValueError
         return max(0, int(text[2:]))
     except (ValueError, UnicodeDecodeError):
-        abort(400, message="cursor is not one this service issued", errors={"cursor": ["invalid cursor"]})
+        abort(422, message="cursor is not one this service issued", errors={"cursor": ["invalid cursor"]})
         raise
 
 
@@ -107,7 +107,7 @@ def _routes(collection: str, schema: Any) -> None:
             return _list(collection, args)
 
         @requires("writer")
-        @blp.doc(security=[{"bearer": []}])
+        @blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
         @blp.arguments(schema)
         @blp.response(201, EntityOut)
         @blp.alt_response(401, response="UNAUTHORIZED")

@@ -16,8 +16,7 @@ blp = Blueprint("reports", __name__, description="Reports and the claims they ca
 @blp.route("/reports")
 class Reports(MethodView):
     @requires("writer")
-    @blp.doc(security=[{"bearer": []}], parameters=[{
-        "in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"}}])
+    @blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
     @blp.arguments(ReportIn, example=SEED_EXAMPLE)
     @blp.response(201, ReportCreated)
     @blp.alt_response(401, response="UNAUTHORIZED")

@@ -214,7 +214,8 @@ class StateArgs(Schema):
     at = At(metadata={"description": "valid time (default now)", "example": "2024-12-06T12:00:00Z"})
     known_at = KnownAt()
     min_confidence = fields.String(validate=validate.OneOf(CONFIDENCES), load_default="reported")
-    contest_window = Window(metadata={"description": "e.g. 72h (default), 3d"})
+    contest_window = Window(metadata={"description": "e.g. 72h (default), 3d, 90m",
+                                      "pattern": r"^\s*[0-9]{1,6}[hdm]?\s*$"})
 
 
 class CityState(Schema):

@@ -95,6 +95,11 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the HTTP API with gunicorn (gthread workers; one application per worker)."""
     # Create the tables once before forking, so workers do not race to create them.
     _app().close()
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Workers write their metrics here; /metrics sums them (prometheus_client multiprocess).
+        import tempfile
+
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="timeline-metrics-")
     argv = [
         sys.executable, "-m", "gunicorn",
         "--bind", f"{host}:{port}",
@@ -105,6 +110,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         "--graceful-timeout", "5",
         "--keep-alive", "5",
         "--no-control-socket",
+        "--config", "python:timeline.gunicorn_conf",
         "api:create_app()",
     ]
     os.execv(sys.executable, argv)
