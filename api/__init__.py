@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from timeline.application import TimelineApplication
+from timeline.application import TimelineApplication, open_application
 
 from . import errors
 from .errors import ProblemApi
@@ -36,7 +36,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    timeline = app.config.get("TIMELINE_APP") or TimelineApplication(app.config["DATABASE_URL"])
+    timeline = app.config.get("TIMELINE_APP") or open_application(
+        app.config["DATABASE_URL"], wait=float(os.environ.get("TIMELINE_STORE_WAIT", 300)))
     app.extensions["timeline"] = timeline
     if not app.config.get("TIMELINE_APP"):
         atexit.register(timeline.close)

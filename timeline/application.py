@@ -356,6 +356,25 @@ class TimelineApplication(Application[UUID]):
         return self.recorder.head()  # type: ignore[attr-defined]
 
 
+def open_application(database_url: str | None = None, wait: float = 0) -> TimelineApplication:
+    """A TimelineApplication, retrying for up to `wait` seconds while the store is unreachable:
+    a gunicorn worker that boots while PostgreSQL restarts waits for it, instead of failing to
+    boot, which makes gunicorn stop the whole server."""
+    import time
+
+    import psycopg
+    from eventsourcing.persistence import InterfaceError, OperationalError
+
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return TimelineApplication(database_url)
+        except (psycopg.OperationalError, OperationalError, InterfaceError):
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.5)
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

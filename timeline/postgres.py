@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import re
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import retry
 from psycopg.sql import SQL
 
 from .persistence import ALL_TABLES, TABLES, ReadModelRecorder
@@ -22,6 +23,15 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
         self._qualify = (re.compile(r"\b(%s)\b" % "|".join(ALL_TABLES)), rf'"{schema}".\1')
         for statement in TABLES:
             self.sql_create_statements.append(SQL(self.sql(statement)))  # type: ignore[arg-type]
+
+    # The library retries these 10 times, each attempt waiting up to the connect timeout for a
+    # connection: with the server down a request would hang ~50 s. Two attempts still ride out
+    # one dropped connection, and a client gets its 503 within seconds (tests/faults/).
+    _quick = retry((InterfaceError, OperationalError), max_attempts=2, wait=0.2)
+    insert_events = _quick(PostgresApplicationRecorder.insert_events.__wrapped__)
+    select_notifications = _quick(PostgresApplicationRecorder.select_notifications.__wrapped__)
+    max_notification_id = _quick(PostgresApplicationRecorder.max_notification_id.__wrapped__)
+    select_events = _quick(PostgresApplicationRecorder.select_events.__wrapped__)
 
     def sql(self, statement: str) -> str:
         """Schema-qualified table names and psycopg's %(name)s placeholders."""
