@@ -675,12 +675,15 @@ async function renderLeaders(state) {
     const claim = claims.get(l.id);
     const report = claim && typeof claim.report === "object" ? claim.report : null;
     const url = safeUrl(report?.source?.url);
+    const faction = entity.faction ? palette.name(entity.faction) : null;
+    const role = [entity.role, faction && !(entity.role || "").includes(faction) ? faction : null].filter(Boolean).join(", ");
     return el("tr", { dataset: { leaderId: l.id } },
-      el("td", {}, el("span", {}, l.name), entity.role || entity.faction
-        ? el("span", { class: "role" }, [entity.role, entity.faction ? palette.name(entity.faction) : null].filter(Boolean).join(", ")) : null),
-      el("td", {}, l.status ? [STATUS_WORDS[l.status] || l.status, " ", confidenceBadge(l.confidence)] : el("span", { class: "muted" }, "no claim")),
-      el("td", {}, l.location || "—"),
-      el("td", {}, l.since ? timeEl(l.since, claim?.precision || "day") : "—"),
+      el("td", {}, el("span", {}, l.name), role ? el("span", { class: "role" }, role) : null),
+      el("td", {}, l.status
+        ? [el("strong", {}, STATUS_WORDS[l.status] || l.status), " ", confidenceBadge(l.confidence),
+          l.location ? el("span", { class: "role" }, l.location) : null,
+          l.since ? el("span", { class: "role" }, "since ", timeEl(l.since, claim?.precision || "day")) : null]
+        : el("span", { class: "muted" }, "no claim")),
       el("td", {}, report ? [url ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, report.source.name) : report.source?.name,
         " ", reportLink(report.id, "(report)")] : "—"));
   }));

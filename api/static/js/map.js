@@ -46,6 +46,7 @@ export class ControlMap {
       marker.addTo(this.map);
       const el = marker.getElement();
       el.dataset.cityId = place.id;
+      el.setAttribute("role", "img"); // its aria-label says who holds the place; the panel has the rest
       el.dataset.status = "unknown";
       if (LABELLED.has(place.id)) {
         marker.bindTooltip(place.name, { permanent: true, direction: "right", offset: [6, 0], className: "city-label" });
@@ -56,7 +57,7 @@ export class ControlMap {
 
   /** Colour each marker: `states` maps place id -> {controller, status, ring: [colours]}. */
   paint(states, palette, describe) {
-    for (const [id, { el, place }] of this.markers) {
+    for (const [id, { el, place, marker }] of this.markers) {
       const s = states.get(id);
       const status = s ? s.status : "unknown";
       const colour = s && s.controller ? palette.colour(s.controller) : null;
@@ -69,6 +70,9 @@ export class ControlMap {
       } else {
         el.style.removeProperty("--ring");
       }
+      // held places above grey ones, cities above their districts, the selected one above all
+      const small = place.kind === "district" || place.parent;
+      marker.setZIndexOffset(id === this.selected ? 1000 : (s && s.controller ? (small ? 300 : 500) : 0));
       const label = describe(place, s);
       el.setAttribute("aria-label", label);
       el.title = label;
@@ -84,7 +88,11 @@ export class ControlMap {
   }
 
   select(id, pan = false) {
-    if (this.selected) this.markers.get(this.selected)?.el.classList.remove("selected");
+    const previous = this.markers.get(this.selected);
+    if (previous) {
+      previous.el.classList.remove("selected");
+      previous.marker.setZIndexOffset(previous.el.dataset.controller ? 500 : 0);
+    }
     this.selected = id;
     const entry = this.markers.get(id);
     if (!entry) return;
