@@ -31,23 +31,27 @@ DOC_PARAMETER = {
 }
 
 
-def fingerprint() -> str:
+def fingerprint_of(path: str, body: bytes, mimetype: str | None) -> str:
     """SHA-256 of the route and the body; a JSON body is canonicalised first, so that key order
     and whitespace do not make a retry look different."""
-    raw = request.get_data(cache=True)
-    if request.mimetype == "application/json" or (request.mimetype or "").endswith("+json"):
+    if mimetype == "application/json" or (mimetype or "").endswith("+json"):
         try:
-            raw = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"),
-                             ensure_ascii=False).encode()
+            body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"),
+                              ensure_ascii=False).encode()
         except (ValueError, RecursionError):
             pass
-    return hashlib.sha256(request.path.encode() + b"\0" + raw).hexdigest()
+    return hashlib.sha256(path.encode() + b"\0" + body).hexdigest()
 
 
-def _scope() -> str:
-    header = request.headers.get("Authorization", "")
-    token = header.partition(" ")[2].strip()
-    return hashlib.sha256(token.encode()).hexdigest()[:16] if token else "-"
+def fingerprint() -> str:
+    return fingerprint_of(request.path, request.get_data(cache=True), request.mimetype)
+
+
+def scoped_key(authorization: str | None, path: str, key: str) -> str:
+    """Keys belong to a client (its bearer token, hashed) and a route."""
+    token = (authorization or "").partition(" ")[2].strip()
+    scope = hashlib.sha256(token.encode()).hexdigest()[:16] if token else "-"
+    return f"{scope}:{path}:{key}"
 
 
 def run(command: Callable[[dict[str, Any] | None], dict[str, Any]], status: int = 201):
@@ -61,7 +65,7 @@ def run(command: Callable[[dict[str, Any] | None], dict[str, Any]], status: int 
               errors={HEADER: [f"1 to {MAX_KEY} visible ASCII characters (spaces inside)"]})
     app = current_app.extensions["timeline"]
     metrics = current_app.extensions.get("metrics")
-    scoped = f"{_scope()}:{request.path}:{key}"
+    scoped = scoped_key(request.headers.get("Authorization"), request.path, key)
     try:
         claim = app.idempotency_claim(scoped, fingerprint())
     except Conflict as error:

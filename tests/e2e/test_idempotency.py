@@ -1,0 +1,118 @@
+"""Idempotency-Key on every POST (draft-ietf-httpapi-idempotency-key-header), on both stores."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from eventsourcing.persistence import IntegrityError
+
+import timeline.application as application
+from api.idempotency import fingerprint_of, scoped_key
+from tests.conftest import control, report
+
+PROBLEM = "application/problem+json"
+BODY = report(control("Aleppo", "HTS", "2024-11-29T21:00:00+03:00"))
+
+
+def head(client) -> int:
+    return client.get("/readyz").get_json()["position"]
+
+
+def post(client, path, body, key, **headers):
+    return client.post(path, json=body, headers={**client.auth, "Idempotency-Key": key, **headers})
+
+
+@pytest.mark.parametrize("path,body", [
+    ("/reports", BODY),
+    ("/cities", {"name": "Tal Rifaat", "lat": 36.47, "lon": 37.1}),
+    ("/factions", {"name": "Free Syrian Army", "aliases": ["FSA"]}),
+    ("/leaders", {"name": "Ahmed al-Sharaa", "faction": "HTS"}),
+])
+def test_a_retry_with_the_same_key_and_body_gets_the_original_answer_and_appends_nothing(client, path, body):
+    first = post(client, path, body, "k-1")
+    assert first.status_code == 201
+    position = head(client)
+    again = post(client, path, body, "k-1")
+    assert again.status_code == 201 and again.get_json() == first.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert head(client) == position
+
+
+def test_key_order_and_whitespace_do_not_make_a_retry_look_different(client):
+    first = post(client, "/reports", BODY, "k-2")
+    raw = json.dumps(dict(reversed(list(BODY.items()))), indent=4).encode()
+    again = client.post("/reports", data=raw, headers={**client.auth, "Idempotency-Key": "k-2",
+                                                       "Content-Type": "application/json"})
+    assert again.status_code == 201 and again.get_json()["id"] == first.get_json()["id"]
+
+
+def test_the_same_key_with_a_different_body_is_a_422_and_writes_nothing(client):
+    post(client, "/reports", BODY, "k-3")
+    position = head(client)
+    other = report(control("Aleppo", "SNA", "2024-11-29T21:00:00+03:00"))
+    r = post(client, "/reports", other, "k-3")
+    assert r.status_code == 422 and r.mimetype == PROBLEM
+    assert "Idempotency-Key" in r.get_json()["errors"]
+    assert head(client) == position
+
+
+def test_a_retry_while_the_first_request_is_still_running_is_a_409(client, world):
+    key = scoped_key(client.auth["Authorization"], "/reports", "k-4")
+    raw = json.dumps(BODY).encode()
+    lease = world.idempotency_claim(key, fingerprint_of("/reports", raw, "application/json"))
+    assert "lease" in lease  # as the first request holds it while it runs
+    position = head(client)
+    r = client.post("/reports", data=raw, headers={**client.auth, "Idempotency-Key": "k-4",
+                                                   "Content-Type": "application/json"})
+    assert r.status_code == 409 and r.mimetype == PROBLEM and r.headers["Retry-After"]
+    assert head(client) == position
+    # when the first request finishes, the retry gets its answer
+    answer = world.file_report(BODY, idempotency=lease)
+    again = client.post("/reports", data=raw, headers={**client.auth, "Idempotency-Key": "k-4",
+                                                       "Content-Type": "application/json"})
+    assert again.status_code == 201 and again.get_json()["id"] == answer["id"]
+
+
+def test_the_lease_of_a_request_that_died_is_taken_over_and_only_one_of_the_two_commits(world, monkeypatch):
+    key, fp = "scope:/reports:k-5", "f" * 64
+    dead = world.idempotency_claim(key, fp)
+    monkeypatch.setattr(application, "IDEMPOTENCY_LEASE", timedelta(0))
+    alive = world.idempotency_claim(key, fp)
+    assert alive["lease"] != dead["lease"]
+    position = world.head()
+    # the request that was thought dead wakes up: its commit must fail, appending nothing
+    with pytest.raises(IntegrityError):
+        world.file_report(BODY, idempotency=dead)
+    assert world.head() == position
+    answer = world.file_report(BODY, idempotency=alive)
+    monkeypatch.setattr(application, "IDEMPOTENCY_LEASE", timedelta(seconds=10))
+    assert world.idempotency_claim(key, fp) == {"replay": (201, answer)}
+
+
+def test_a_request_that_failed_releases_its_key(client):
+    bad = report(control("Atlantis", "HTS", "2024-11-29T21:00:00+03:00"))
+    assert post(client, "/reports", bad, "k-6").status_code == 422
+    # the failure was not stored: the corrected request may use the same key
+    assert post(client, "/reports", BODY, "k-6").status_code == 201
+
+
+def test_keys_belong_to_the_client_that_sent_them(client, world):
+    first = post(client, "/reports", BODY, "k-7")
+    other = {"Authorization": f"Bearer {world.create_token('writer')}"}
+    again = client.post("/reports", json=BODY, headers={**other, "Idempotency-Key": "k-7"})
+    assert again.status_code == 201 and again.get_json()["id"] != first.get_json()["id"]
+
+
+def test_keys_are_forgotten_after_the_documented_period(client, monkeypatch):
+    first = post(client, "/reports", BODY, "k-8")
+    monkeypatch.setattr(application, "IDEMPOTENCY_TTL", timedelta(0))
+    again = post(client, "/reports", BODY, "k-8")
+    assert again.status_code == 201 and again.get_json()["id"] != first.get_json()["id"]
+
+
+@pytest.mark.parametrize("key", ["", "x" * 256, "tab\there", "é"])
+def test_a_malformed_key_is_a_400(client, key):
+    r = post(client, "/reports", BODY, key)
+    assert r.status_code == 400 and r.mimetype == PROBLEM and "Idempotency-Key" in r.get_json()["errors"]
