@@ -25,7 +25,7 @@ def persistence_env(url: str) -> dict[str, str]:
             raise ValueError(f"not a SQLite file URL: {url!r} (sqlite:///relative or sqlite:////abs)")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "PERSISTENCE_MODULE": "timeline.sqlite:TimelineSQLiteFactory",
             "SQLITE_DBNAME": path,
             "SQLITE_LOCK_TIMEOUT": "30",
             "APPLICATION_RECORDER_TOPIC": "timeline.sqlite:TimelineSQLiteRecorder",

@@ -28,9 +28,11 @@ class Names:
         self._governorates: dict[str, str] | None = None
 
     def _refresh(self) -> None:
-        row = self.recorder.fetchone(
-            "SELECT COUNT(*) AS n, COALESCE(MAX(position), 0) AS p FROM tl_names")
-        version = (int(row["n"]), int(row["p"]))
+        # Names are only ever added, each at a new log position (a replay re-adds the same ones
+        # at the same positions), so the newest position is the table's version: one index
+        # seek on every lookup, where COUNT(*) was a scan (bench/: ~0.25 ms SQLite, more on PG).
+        row = self.recorder.fetchone("SELECT COALESCE(MAX(position), 0) AS p FROM tl_names")
+        version = (0, int(row["p"]))
         if version == self._version:
             return
         with self._lock:

@@ -24,8 +24,13 @@ ALL_TABLES = (*DERIVED_TABLES, "tl_idempotency", "tl_tokens")
 TABLES = [
     """CREATE TABLE IF NOT EXISTS tl_log (
         position BIGINT PRIMARY KEY, ordinal BIGINT NOT NULL, recorded_at TEXT NOT NULL,
-        topic TEXT NOT NULL, stream TEXT NOT NULL)""",
+        topic TEXT NOT NULL, stream TEXT NOT NULL, smin TEXT NOT NULL, rmax TEXT NOT NULL)""",
     "CREATE UNIQUE INDEX IF NOT EXISTS tl_log_ordinal ON tl_log (ordinal)",
+    # Positions and record times disagree a little (concurrent writers, several hosts), so
+    # "the last position recorded by T" and "the latest record time up to position K" are kept
+    # as monotone columns: smin = min(recorded_at) of this and every later position, rmax =
+    # max(recorded_at) of this and every earlier one. Both answers are then one index seek.
+    "CREATE INDEX IF NOT EXISTS tl_log_smin ON tl_log (smin, position)",
     "CREATE INDEX IF NOT EXISTS tl_log_recorded ON tl_log (recorded_at)",
     """CREATE TABLE IF NOT EXISTS tl_entities (
         kind TEXT NOT NULL, id TEXT NOT NULL, uuid TEXT NOT NULL, name TEXT NOT NULL,
@@ -35,6 +40,9 @@ TABLES = [
         kind TEXT NOT NULL, id TEXT NOT NULL, alias TEXT NOT NULL, key TEXT NOT NULL,
         position BIGINT NOT NULL, PRIMARY KEY (kind, id, alias))""",
     "CREATE INDEX IF NOT EXISTS tl_names_key ON tl_names (kind, key)",
+    # The in-memory name index (gazetteer.Names) checks the table's version on every lookup:
+    # this narrow index keeps that check cheap.
+    "CREATE INDEX IF NOT EXISTS tl_names_position ON tl_names (position)",
     """CREATE TABLE IF NOT EXISTS tl_reports (
         id TEXT PRIMARY KEY, position BIGINT NOT NULL, recorded_at TEXT NOT NULL,
         published_at TEXT NOT NULL, data TEXT NOT NULL)""",
@@ -47,8 +55,17 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS tl_effects (
         kind TEXT NOT NULL, subject TEXT NOT NULL, occurred_at TEXT NOT NULL,
         position BIGINT NOT NULL, confidence INTEGER NOT NULL, claim_id TEXT NOT NULL,
-        value TEXT, detail TEXT, PRIMARY KEY (kind, subject, occurred_at, position, claim_id))""",
+        value TEXT, detail TEXT, early INTEGER NOT NULL DEFAULT 0, retracted_at BIGINT,
+        confirmed_at BIGINT, PRIMARY KEY (kind, subject, occurred_at, position, claim_id))""",
     "CREATE INDEX IF NOT EXISTS tl_effects_value ON tl_effects (kind, value, subject)",
+    # Positions of the retraction/confirmation of each effect's claim, copied from
+    # tl_corrections, so that "counted as of K" is a test on the row itself, not a subquery.
+    "CREATE INDEX IF NOT EXISTS tl_effects_claim ON tl_effects (claim_id)",
+    # Effects dated after their own record time ("early") are the only ones that can lie past
+    # the latest record time of a point of view; a state query seeks them here separately.
+    # (early first: more equality columns than the primary key, so planners prefer it.)
+    """CREATE INDEX IF NOT EXISTS tl_effects_early
+        ON tl_effects (early, kind, subject, occurred_at, position, claim_id) WHERE early = 1""",
     """CREATE TABLE IF NOT EXISTS tl_subjects (
         kind TEXT NOT NULL, subject TEXT NOT NULL, PRIMARY KEY (kind, subject))""",
     """CREATE TABLE IF NOT EXISTS tl_corrections (
@@ -57,6 +74,8 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS tl_mentions (
         entity TEXT NOT NULL, occurred_at TEXT NOT NULL, position BIGINT NOT NULL,
         claim_id TEXT NOT NULL, PRIMARY KEY (entity, occurred_at, position, claim_id))""",
+    # A retraction or confirmation copies its target's mentions: a seek, not a scan per claim.
+    "CREATE INDEX IF NOT EXISTS tl_mentions_claim ON tl_mentions (claim_id)",
     # Records of other datasets (ACLED events) and the claim their latest version became.
     """CREATE TABLE IF NOT EXISTS tl_external (
         dataset TEXT NOT NULL, ref TEXT NOT NULL, version TEXT NOT NULL, report_id TEXT NOT NULL,
@@ -71,9 +90,13 @@ TABLES = [
 ]
 
 WRITE_SQL = {
-    "log": """INSERT INTO tl_log (position, ordinal, recorded_at, topic, stream)
-              SELECT :position, COALESCE(MAX(ordinal), 0) + 1, :recorded_at, :topic, :stream
-              FROM tl_log""",
+    # ordinal, smin and rmax are filled in by execute_ops() from the log's last row.
+    "log": """INSERT INTO tl_log (position, ordinal, recorded_at, topic, stream, smin, rmax)
+              VALUES (:position, :ordinal, :recorded_at, :topic, :stream, :smin, :rmax)""",
+    "log_last": "SELECT ordinal, rmax FROM tl_log ORDER BY position DESC LIMIT 1",
+    # Run once per batch before its "log" rows: earlier positions recorded later than the
+    # batch's earliest record time get their suffix minimum lowered.
+    "log_smin": "UPDATE tl_log SET smin = :smin WHERE smin > :smin AND position < :position",
     "entity": """INSERT INTO tl_entities (kind, id, uuid, name, parent, data, position)
                  VALUES (:kind, :id, :uuid, :name, :parent, :data, :position)""",
     "name": """INSERT INTO tl_names (kind, id, alias, key, position)
@@ -86,14 +109,16 @@ WRITE_SQL = {
                 VALUES (:id, :report_id, :seq, :type, :occurred_at, :confidence, :position,
                     :recorded_at, :target, :data)""",
     "effect": """INSERT INTO tl_effects (kind, subject, occurred_at, position, confidence, claim_id,
-                     value, detail)
+                     value, detail, early)
                  VALUES (:kind, :subject, :occurred_at, :position, :confidence, :claim_id, :value,
-                     :detail)""",
+                     :detail, :early)""",
     "subject": "INSERT INTO tl_subjects (kind, subject) VALUES (:kind, :subject) ON CONFLICT DO NOTHING",
     # The primary key makes a second retraction (or confirmation) of one claim fail the whole
     # transaction, even when two writers race past the application's own check.
     "correction": """INSERT INTO tl_corrections (target, kind, position, claim_id)
                      VALUES (:target, :kind, :position, :claim_id)""",
+    "retract_effects": "UPDATE tl_effects SET retracted_at = :position WHERE claim_id = :target",
+    "confirm_effects": "UPDATE tl_effects SET confirmed_at = :position WHERE claim_id = :target",
     "mention": """INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
                   VALUES (:entity, :occurred_at, :position, :claim_id) ON CONFLICT DO NOTHING""",
     "mention_copy": """INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
@@ -120,34 +145,66 @@ WRITE_SQL = {
 
 def counted(e: str) -> str:
     """SQL: effect row `e` is known at position :k and not retracted as of :k."""
-    return (f"{e}.position <= :k AND NOT EXISTS (SELECT 1 FROM tl_corrections r "
-            f"WHERE r.target = {e}.claim_id AND r.kind = 'retract' AND r.position <= :k)")
+    return f"{e}.position <= :k AND ({e}.retracted_at IS NULL OR {e}.retracted_at > :k)"
 
 
 def effective(e: str) -> str:
     """SQL: confidence rank of effect row `e` as of :k (a confirmation raises it to 2)."""
-    return (f"(CASE WHEN EXISTS (SELECT 1 FROM tl_corrections f WHERE f.target = {e}.claim_id "
-            f"AND f.kind = 'confirm' AND f.position <= :k) THEN 2 ELSE {e}.confidence END)")
+    return f"(CASE WHEN {e}.confirmed_at <= :k THEN 2 ELSE {e}.confidence END)"
+
+
+def _newest(column: str, kind: str, subject: str, lo: str | None, alias: str) -> str:
+    """SQL scalar: `column` of the counted effect (kind, subject) latest in valid time within
+    (lo, :at]. Every counted effect not dated after its own record time lies at or before
+    :hi (the point of view's latest record time, at most :at), so the backward index scan starts
+    there; the few "early" effects past :hi come from their own partial index. The scan thus
+    skips only effects dated before :hi but recorded after :k (late reports), never the whole
+    stretch of history between :k and :at."""
+    def part(a: str, where: str) -> str:
+        return (f"(SELECT {a}.{column} FROM tl_effects {a} WHERE {a}.kind = {kind} AND "
+                f"{a}.subject = {subject} AND {where} AND {counted(a)} AND "
+                f"{effective(a)} >= :min ORDER BY {a}.occurred_at DESC, {a}.position DESC, "
+                f"{a}.claim_id DESC LIMIT 1)")
+    low = f" AND {alias}1.occurred_at > {lo}" if lo else ""
+    early_low = f" AND {alias}2.occurred_at > {lo}" if lo else ""
+    early = part(f"{alias}2", f"{alias}2.early = 1 AND {alias}2.occurred_at > :hi AND "
+                              f"{alias}2.occurred_at <= :at{early_low}")
+    main = part(f"{alias}1", f"{alias}1.occurred_at <= :hi{low}")
+    return f"COALESCE({early}, {main})"
 
 
 LATEST_SQL = f"""
 SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, {effective('e')} AS eff
 FROM tl_effects e
-WHERE e.kind = :kind AND e.subject = :subject AND e.occurred_at = (
-    SELECT e2.occurred_at FROM tl_effects e2
-    WHERE e2.kind = :kind AND e2.subject = :subject AND e2.occurred_at <= :at
-      AND {counted('e2')} AND {effective('e2')} >= :min
-    ORDER BY e2.occurred_at DESC LIMIT 1)
+WHERE e.kind = :kind AND e.subject = :subject
+  AND e.occurred_at = {_newest('occurred_at', ':kind', ':subject', None, 'n')}
   AND {counted('e')} AND {effective('e')} >= :min
-ORDER BY eff DESC, e.position DESC LIMIT 1
+ORDER BY eff DESC, e.position DESC, e.claim_id DESC LIMIT 1
 """
 
-CLASH_SQL = f"""
-SELECT e.claim_id FROM tl_effects e
-WHERE e.kind = 'clash' AND e.subject = :subject AND e.occurred_at > :lo AND e.occurred_at <= :at
-  AND {counted('e')} AND {effective('e')} >= :min
-ORDER BY e.occurred_at DESC LIMIT 1
+CLASH_SQL = f"""SELECT {_newest('claim_id', "'clash'", ':subject', ':lo', 'c')} AS claim_id"""
+
+# The whole world at once (GET /state): every subject's latest counted effect of :kind, its
+# ties (the caller picks the winner as LATEST_SQL does) and, for places, the latest counted
+# clash after it within the contest window (:lw = :at minus the window). One statement: the
+# per-subject seeks run inside the database instead of one round trip each.
+def _state_sql(kind: str) -> str:
+    clash = (_newest("claim_id", "'clash'", "m.subject",
+                     "(CASE WHEN m.o > :lw THEN m.o ELSE :lw END)", "c")
+             if kind == "control" else "NULL")
+    # MATERIALIZED: the planner must seek per subject, not scan the effects and look back.
+    return f"""
+WITH m AS MATERIALIZED (
+    SELECT s.subject, {_newest('occurred_at', f"'{kind}'", 's.subject', None, 'n')} AS o
+    FROM tl_subjects s WHERE s.kind = '{kind}')
+SELECT m.subject, e.claim_id, e.occurred_at, e.value, e.detail, e.position,
+    {effective('e')} AS eff, {clash} AS clash
+FROM m JOIN tl_effects e ON e.kind = '{kind}' AND e.subject = m.subject AND e.occurred_at = m.o
+WHERE {counted('e')} AND {effective('e')} >= :min
 """
+
+
+STATE_SQL = {kind: _state_sql(kind) for kind in ("control", "status")}
 
 HISTORY_SQL = f"""
 SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, {effective('e')} AS eff
@@ -196,17 +253,48 @@ class ReadModelRecorder:
         for position, ops in positioned:
             for name, params in ops:
                 grouped[name].append(dict(params, position=position))
+        self._number_log(cursor, grouped["log"])
+        recorded = {row["position"]: row["recorded_at"] for row in grouped["log"]}
+        for row in grouped["effect"]:
+            row["early"] = 1 if row["occurred_at"] > recorded.get(row["position"], "") else 0
         for name in OP_ORDER:
             rows = grouped[name]
             if not rows:
                 continue
-            statement = self.sql(WRITE_SQL[name])
-            if name in ("log", "mention_copy", "name"):
-                # These read rows written earlier in the same batch: one at a time.
-                for params in rows:
-                    cursor.execute(statement, params)
-            else:
-                cursor.executemany(statement, rows)
+            if name == "correction":
+                for kind in ("retract", "confirm"):
+                    these = [r for r in rows if r["kind"] == kind]
+                    if these:
+                        cursor.executemany(self.sql(WRITE_SQL["correction"]), these)
+                        cursor.executemany(self.sql(WRITE_SQL[f"{kind}_effects"]), these)
+                continue
+            # executemany runs the statement once per row, in order, so the kinds that read rows
+            # written earlier in the same batch ("log", "name", "mention_copy") still see them.
+            cursor.executemany(self.sql(WRITE_SQL[name]), rows)
+
+    def _number_log(self, cursor: Any, rows: list[dict[str, Any]]) -> None:
+        """Ordinals, and the monotone smin/rmax columns, for a batch of log rows in position
+        order; plus lowering smin of earlier rows that were recorded after this batch."""
+        if not rows:
+            return
+        cursor.execute(self.sql(WRITE_SQL["log_last"]), {})
+        last = cursor.fetchone()
+        if last is None:
+            ordinal, rmax = 0, ""
+        elif isinstance(last, dict):
+            ordinal, rmax = last["ordinal"], last["rmax"]
+        else:
+            ordinal, rmax = last[0], last[1]
+        for row in rows:
+            ordinal += 1
+            rmax = max(rmax, row["recorded_at"])
+            row["ordinal"], row["rmax"] = ordinal, rmax
+        smin = rows[-1]["recorded_at"]
+        for row in reversed(rows):
+            smin = min(smin, row["recorded_at"])
+            row["smin"] = smin
+        cursor.execute(self.sql(WRITE_SQL["log_smin"]),
+                       {"smin": smin, "position": rows[0]["position"]})
 
     # ---- reading ----------------------------------------------------------------------------
     @contextmanager
@@ -232,17 +320,42 @@ class ReadModelRecorder:
         return int(row["p"]) if row else 0
 
     def position_at(self, recorded_at: str, cursor: Any = None) -> int:
-        row = self.fetchone("SELECT COALESCE(MAX(position), 0) AS p FROM tl_log "
-                            "WHERE recorded_at <= :t", {"t": recorded_at}, cursor)
+        """The last position recorded at or before `recorded_at` (one seek: smin is monotone)."""
+        row = self.fetchone("SELECT position AS p FROM tl_log WHERE smin <= :t "
+                            "ORDER BY smin DESC, position DESC LIMIT 1", {"t": recorded_at}, cursor)
         return int(row["p"]) if row else 0
 
-    def latest(self, cursor: Any, kind: str, subject: str, at: str, k: int, min_rank: int):
-        return self.fetchone(LATEST_SQL, {"kind": kind, "subject": subject, "at": at, "k": k,
-                                          "min": min_rank}, cursor)
+    def horizon(self, cursor: Any, k: int) -> str:
+        """The latest record time of the positions up to k ("" before the first)."""
+        row = self.fetchone("SELECT rmax FROM tl_log WHERE position <= :k "
+                            "ORDER BY position DESC LIMIT 1", {"k": k}, cursor)
+        return row["rmax"] if row else ""
 
-    def clash_after(self, cursor: Any, subject: str, lo: str, at: str, k: int, min_rank: int):
-        return self.fetchone(CLASH_SQL, {"subject": subject, "lo": lo, "at": at, "k": k,
-                                         "min": min_rank}, cursor)
+    def latest(self, cursor: Any, kind: str, subject: str, at: str, k: int, min_rank: int,
+               hi: str | None = None):
+        """`hi`: min(at, horizon(k)) when the caller has it; `at` is always correct."""
+        return self.fetchone(LATEST_SQL, {"kind": kind, "subject": subject, "at": at, "k": k,
+                                          "min": min_rank, "hi": hi or at}, cursor)
+
+    def clash_after(self, cursor: Any, subject: str, lo: str, at: str, k: int, min_rank: int,
+                    hi: str | None = None):
+        row = self.fetchone(CLASH_SQL, {"subject": subject, "lo": lo, "at": at, "k": k,
+                                        "min": min_rank, "hi": hi or at}, cursor)
+        return row if row and row["claim_id"] else None
+
+    def latest_all(self, cursor: Any, kind: str, at: str, k: int, min_rank: int, hi: str,
+                   lw: str) -> dict[str, dict[str, Any]]:
+        """subject -> the row LATEST_SQL would give (plus `clash` for places), for every subject
+        of `kind` that has one."""
+        rows = self.fetchall(STATE_SQL[kind], {"at": at, "k": k, "min": min_rank,
+                                         "hi": hi, "lw": lw}, cursor)
+        best: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            current = best.get(row["subject"])
+            if current is None or ((row["eff"], row["position"], row["claim_id"])
+                                   > (current["eff"], current["position"], current["claim_id"])):
+                best[row["subject"]] = row
+        return best
 
     def history(self, cursor: Any, kind: str, subject: str, at: str, k: int, min_rank: int):
         return self.fetchall(HISTORY_SQL, {"kind": kind, "subject": subject, "at": at, "k": k,

@@ -12,6 +12,11 @@ from .domainmodel import CONFIDENCES, CONFIDENCE_RANK, DomainError, db_time, db_
 DEFAULT_WINDOW = timedelta(hours=72)
 
 
+def _api(text: str) -> str:
+    """db_to_api() for the fixed-width text db_time() writes, without parsing it."""
+    return text[:19] + "Z" if text.endswith(".000000Z") else text
+
+
 class Point:
     """A bitemporal point: valid time `at`, record position `k`, minimum confidence rank."""
 
@@ -54,15 +59,16 @@ class StateQueries:
             with self.rm.reading() as c:
                 return self.city_state(city, p, c)
         entity = self.names.entity("place", city) or {"id": city, "name": city}
-        row = self.rm.latest(cursor, "control", city, p.at, p.k, p.min_rank)
+        hi = min(p.at, self.rm.horizon(cursor, p.k))
+        row = self.rm.latest(cursor, "control", city, p.at, p.k, p.min_rank, hi)
         out = {"id": city, "name": entity["name"], "controller": None, "status": "unknown",
                "since": None, "confidence": None, "claims": []}
         if row is None:
             return out
         lo = max(row["occurred_at"], minus(p.at, p.window))
-        clash = self.rm.clash_after(cursor, city, lo, p.at, p.k, p.min_rank)
+        clash = self.rm.clash_after(cursor, city, lo, p.at, p.k, p.min_rank, hi)
         out.update(controller=row["value"], status="contested" if clash else "held",
-                   since=db_to_api(row["occurred_at"]), confidence=CONFIDENCES[row["eff"]],
+                   since=_api(row["occurred_at"]), confidence=CONFIDENCES[row["eff"]],
                    claims=[row["claim_id"], *([clash["claim_id"]] if clash else [])])
         return out
 
@@ -112,24 +118,57 @@ class StateQueries:
                 "cities": cities, "leaders": leaders}
 
     def state(self, p: Point) -> dict[str, Any]:
+        """Every city, faction and leader: the same answers as city_state()/leader_state()
+        one by one, from two statements that run every per-subject seek inside the database."""
+        lw = minus(p.at, p.window)
         with self.rm.reading() as cursor:
-            cursor.execute(self.rm.sql("SELECT kind, subject FROM tl_subjects"), {})
-            subjects = [(r[0], r[1]) if not isinstance(r, dict) else (r["kind"], r["subject"])
-                        for r in cursor.fetchall()]
-            cities = [self.city_state(s, p, cursor) for kind, s in sorted(subjects) if kind == "control"]
-            leaders = [self.leader_state(le["id"], p, cursor)
-                       for le in sorted(self.names.entities("leader"), key=lambda e: e["id"])]
+            cursor.execute(self.rm.sql("SELECT subject FROM tl_subjects WHERE kind = 'control' "
+                                       "ORDER BY subject"), {})
+            subjects = [r[0] if not isinstance(r, dict) else r["subject"] for r in cursor.fetchall()]
+            hi = min(p.at, self.rm.horizon(cursor, p.k))
+            control = self.rm.latest_all(cursor, "control", p.at, p.k, p.min_rank, hi, lw)
+            status = self.rm.latest_all(cursor, "status", p.at, p.k, p.min_rank, hi, lw)
+        places = {e["id"]: e for e in self.names.entities("place")}
+        cities = []
         holdings: dict[str, list[str]] = {}
-        for c in cities:
-            if c["controller"]:
-                holdings.setdefault(c["controller"], []).append(c["id"])
+        for city in subjects:
+            out = {"id": city, "name": places.get(city, {}).get("name", city), "controller": None,
+                   "status": "unknown", "since": None, "confidence": None, "claims": []}
+            row = control.get(city)
+            if row is not None:
+                clash = row["clash"]
+                out.update(controller=row["value"], status="contested" if clash else "held",
+                           since=_api(row["occurred_at"]), confidence=CONFIDENCES[row["eff"]],
+                           claims=[row["claim_id"], *([clash] if clash else [])])
+                holdings.setdefault(row["value"], []).append(city)
+            cities.append(out)
+        all_leaders = sorted(self.names.entities("leader"), key=lambda e: e["id"])
+        leaders = []
+        for le in all_leaders:
+            out = {"id": le["id"], "name": le["name"], "status": None, "location": None,
+                   "since": None, "confidence": None, "claims": []}
+            row = status.get(le["id"])
+            if row is not None:
+                out.update(status=row["value"], location=row["detail"],
+                           since=_api(row["occurred_at"]), confidence=CONFIDENCES[row["eff"]],
+                           claims=[row["claim_id"]])
+            leaders.append(out)
+        all_factions = sorted(self.names.entities("faction"), key=lambda e: e["id"])
+        children: dict[str | None, list[str]] = {}
+        for f in all_factions:
+            children.setdefault(f.get("parent"), []).append(f["id"])
         factions = []
-        for f in sorted(self.names.entities("faction"), key=lambda e: e["id"]):
-            family = self.subfactions(f["id"])
+        for f in all_factions:
+            family, todo = set(), [f["id"]]
+            while todo:
+                member = todo.pop()
+                if member not in family:
+                    family.add(member)
+                    todo += children.get(member, [])
             held = sorted(c for member in family for c in holdings.get(member, []))
             factions.append({"id": f["id"], "name": f["name"], "parent": f.get("parent"),
                              "cities": held,
-                             "leaders": sorted(le["id"] for le in self.names.entities("leader")
+                             "leaders": sorted(le["id"] for le in all_leaders
                                                if le.get("faction") in family)})
         return {**p.describe(), "cities": cities, "factions": factions, "leaders": leaders}
 
