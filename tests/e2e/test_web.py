@@ -7,6 +7,7 @@ on a developer's machine; `.ci/run` installs Chromium so that CI always runs the
 
 from __future__ import annotations
 
+import colorsys
 import json
 import os
 import re
@@ -210,6 +211,42 @@ def test_moving_the_slider_colours_aleppo_by_who_held_it(page):
     hts = page.legend_colour(HTS)
     assert page.fill_of(aleppo) == hts and hts != government
     page.screenshot("web-aleppo-2024-12-01-hts.png")
+
+
+def _hue(colour: str) -> float:
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return colorsys.rgb_to_hls(r, g, b)[0] * 360
+
+
+def test_a_contested_city_has_a_ring_in_the_clashing_factions_shades_of_their_parent(page, server):
+    # seed: clashes between two government units (sub-factions of the SAA) in Damascus, 30 Nov
+    page.open("?at=2024-12-01T00:00:00Z")
+    page.shows(at="2024-12-01T00:00:00Z")
+    damascus = page.marker("damascus")
+    expect(damascus).to_have_attribute("data-status", "contested")
+    expect(page.tab.locator('#legend-list [data-status="contested"] .count')).to_have_text("1")
+    ring = damascus.evaluate("e => e.style.getPropertyValue('--ring')")
+    colours = set(re.findall(r"#[0-9a-f]{6}", ring))
+    government = page.legend_colour(GOVERNMENT)
+    assert len(colours) >= 2 and government in colours, ring
+    for colour in colours:  # every unit is drawn in a shade of the government's red
+        assert abs(_hue(colour) - _hue(government)) < 8, (colour, government)
+    find = page.tab.get_by_label("Find a place")   # by any name: Arabic too, and the map zooms in
+    find.fill("دمشق")
+    find.press("Enter")
+    expect(page.tab.locator("#place-detail h2")).to_have_text("Damascus")
+    expect(page.tab.locator("#place-now")).to_contain_text("Contested")
+    page.screenshot("web-damascus-contested.png")
+
+
+def test_the_confidence_filter_drops_claims_below_it(page):
+    page.open("?at=2024-12-01T00:00:00Z")
+    page.shows(at="2024-12-01T00:00:00Z")
+    expect(page.marker("aleppo")).to_have_attribute("data-controller", HTS)  # a reported claim
+    page.tab.select_option("#min-confidence", "confirmed")
+    page.shows(at="2024-12-01T00:00:00Z", min_confidence="confirmed")
+    expect(page.marker("aleppo")).to_have_attribute("data-controller", GOVERNMENT)
+    assert "min_confidence=confirmed" in page.tab.url
 
 
 def test_an_hour_step_and_the_step_buttons_move_by_the_chosen_unit(page):

@@ -228,6 +228,7 @@ function syncKnownSlider() {
   $("#known-help").textContent = index > data.stops.length
     ? "Everything recorded so far; new reports show up live. Move left to see what the service believed before each report."
     : `Showing what was known ${label}.`;
+  $("#known-help").title = $("#known-help").textContent;
   slider.setAttribute("aria-valuetext", label);
   describeStop(index);
 }
@@ -425,10 +426,10 @@ function renderLegend(states) {
 
 let placeSeq = 0;
 
-async function selectPlace(id, { pan = false, focus = false } = {}) {
+async function selectPlace(id, { pan = false, focus = false, zoom = false } = {}) {
   view.city = id;
   writeUrl();
-  map.select(id, pan);
+  map.select(id, pan, zoom);
   showTab("place", { focus: false });
   await renderPlace();
   if (focus) $("#place-detail h2")?.focus();
@@ -573,10 +574,10 @@ function otherNames(place) {
 async function findPlace(text) {
   const value = text.trim();
   if (!value) return;
-  if (data.places.has(value)) { selectPlace(value, { pan: true, focus: true }); return; }
+  if (data.places.has(value)) { selectPlace(value, { focus: true, zoom: true }); return; }
   try {
     const body = await api.get("/cities", { q: value, limit: 1 });
-    if (body.items.length) selectPlace(body.items[0].id, { pan: true, focus: true });
+    if (body.items.length) selectPlace(body.items[0].id, { focus: true, zoom: true });
     else status(`No place matches “${value}”.`, true);
   } catch (e) {
     status(`Search failed: ${describeError(e)}`, true);
@@ -607,7 +608,9 @@ async function renderTimeline() {
   const seq = ++timelineSeq;
   const windowDays = $("#window").value;
   const to = view.at === null ? null : view.at;
-  const from = windowDays === "all" ? null : (to === null ? Date.now() : to) - Number(windowDays) * DAY;
+  // "now" on a record that ended long ago: the window closes at the record's end instead
+  const end = to === null ? Math.min(Date.now(), data.span.end) : to;
+  const from = windowDays === "all" ? null : end - Number(windowDays) * DAY;
   let items;
   try {
     items = await api.getAll("/timeline", {
@@ -704,7 +707,7 @@ async function openReport(reportId) {
       el("p", { class: "meta" }, el("span", {}, "published ", timeEl(r.published_at, "exact")),
         el("span", {}, "recorded ", timeEl(r.recorded_at, "exact"), ` (@${r.position})`),
         el("a", { href: `/reports/${encodeURIComponent(r.id)}`, target: "_blank", rel: "noopener" }, "JSON")),
-      r.body ? el("div", { class: "report-body" }, r.body.length > 6000 ? `${r.body.slice(0, 6000)}…` : r.body) : null,
+      r.body ? el("div", { class: "report-body", tabindex: "0", "aria-label": "Text of the report" }, r.body.length > 6000 ? `${r.body.slice(0, 6000)}…` : r.body) : null,
       el("h3", {}, `${r.claims.length} claim${r.claims.length === 1 ? "" : "s"}`),
       el("ol", { class: "history" }, r.claims.map((c) => el("li", { class: c.retracted ? "retracted" : null },
         el("div", { class: "when" }, c.occurred_at ? timeEl(c.occurred_at, c.precision) : "—", " ", el("span", { class: "type" }, c.type)),
@@ -845,7 +848,7 @@ async function start() {
   $("#in-view").addEventListener("change", renderTimeline);
   const find = $("#find-place");
   placeSuggestions(find, $("#find-place-list"));
-  find.addEventListener("change", () => findPlace(find.value));
+  find.addEventListener("change", () => { if (data.places.has(find.value.trim())) findPlace(find.value); }); // a suggestion picked
   find.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); findPlace(find.value); } });
   $("#report-dialog-close").addEventListener("click", () => $("#report-dialog").close());
   $("#report-dialog").addEventListener("click", (e) => { if (e.target === $("#report-dialog")) $("#report-dialog").close(); });

@@ -87,7 +87,7 @@ export class ControlMap {
     entry.el.classList.add("flash");
   }
 
-  select(id, pan = false) {
+  select(id, pan = false, zoom = false) {
     const previous = this.markers.get(this.selected);
     if (previous) {
       previous.el.classList.remove("selected");
@@ -98,7 +98,8 @@ export class ControlMap {
     if (!entry) return;
     entry.el.classList.add("selected");
     entry.marker.setZIndexOffset(1000);
-    if (pan && !this.map.getBounds().contains(entry.marker.getLatLng())) this.map.panTo(entry.marker.getLatLng());
+    if (zoom) this.map.setView(entry.marker.getLatLng(), Math.max(this.map.getZoom(), 10));
+    else if (pan && !this.map.getBounds().contains(entry.marker.getLatLng())) this.map.panTo(entry.marker.getLatLng());
   }
 
   inView(id) {
