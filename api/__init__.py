@@ -57,8 +57,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)  # rate limits and read-only mode come before any body is read
     _guard_bodies(app)
 
-    from . import events, reference, reports, state, operations
-    for module in (reports, state, reference, events, operations):
+    from . import events, interop, reference, reports, state, operations
+    for module in (reports, state, reference, events, interop, operations):
         api.register_blueprint(module.blp)
     from . import web
     app.register_blueprint(web.blp)  # the page at /: a plain blueprint, not in the OpenAPI doc

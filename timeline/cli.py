@@ -145,5 +145,112 @@ def digest() -> None:
         app.close()
 
 
+# ---- interoperability: ACLED in, GeoJSON and CSV out -------------------------------------------------
+
+@main.group("import")
+def import_() -> None:
+    """Import data from other tools."""
+
+
+@import_.command("acled")
+@click.argument("file", type=click.File("rb"))
+def import_acled(file) -> None:
+    """Import an ACLED CSV export (FILE, or - for stdin). Importing it again adds nothing; rows
+    ACLED revised (newer `timestamp`) are corrected; unusable rows are listed with their line."""
+    from .acled import import_csv, read_rows
+    from .domainmodel import DomainError
+
+    try:
+        text = file.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.ClickException("the file is not UTF-8 (save the ACLED export as UTF-8 CSV)") from None
+    app = _app()
+    try:
+        from tqdm import tqdm
+
+        total = len(read_rows(text))
+        with tqdm(total=total, unit="row", desc="acled", file=sys.stderr,
+                  disable=not sys.stderr.isatty()) as bar:
+            result = import_csv(app, text, progress=bar.update)
+    except DomainError as e:
+        raise click.ClickException(e.detail) from None
+    finally:
+        app.close()
+    for row in result["rejected"]:
+        click.echo(f"rejected line {row['line']}: {row['reason']}", err=True)
+    click.echo(f"imported {result['imported']}, unchanged {result['unchanged']}, "
+               f"corrected {result['corrected']}, rejected {len(result['rejected'])}")
+
+
+def _time_option(value: str | None, name: str):
+    from .domainmodel import parse_time
+
+    if value is None:
+        return None
+    if name == "--known-at" and value.startswith("@") and value[1:].isdigit():
+        return int(value[1:])
+    try:
+        return parse_time(value)
+    except ValueError as e:
+        raise click.BadParameter(f"{e}: e.g. 2024-12-01T00:00:00Z", param_hint=name) from None
+
+
+@main.group()
+def export() -> None:
+    """Write the state as GeoJSON (QGIS, web maps) or the timeline as CSV (spreadsheets)."""
+
+
+@export.command("geojson")
+@click.option("--at", help="Valid time (RFC 3339 with offset; default now).")
+@click.option("--known-at", help="Record time, or @position (default now).")
+@click.option("--min-confidence", type=click.Choice(["unconfirmed", "reported", "confirmed"]),
+              default="reported", show_default=True)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              show_default=True)
+def export_geojson(at, known_at, min_confidence, output) -> None:
+    """Every place as an RFC 7946 GeoJSON Point with its controller and status."""
+    from .export import geojson_text, state_features
+
+    at_value, known = _time_option(at, "--at"), _time_option(known_at, "--known-at")
+    app = _app()
+    try:
+        point = app.queries.point(at=at_value, known_at=known, min_confidence=min_confidence)
+        output.write(geojson_text(state_features(app.queries, app.names, point)) + "\n")
+    finally:
+        app.close()
+
+
+@export.command("csv")
+@click.option("--from", "from_", help="Earliest valid time (inclusive).")
+@click.option("--to", help="Latest valid time (inclusive).")
+@click.option("--known-at", help="Record time, or @position (default now).")
+@click.option("--city")
+@click.option("--faction", help="Includes its sub-factions.")
+@click.option("--leader")
+@click.option("--min-confidence", type=click.Choice(["unconfirmed", "reported", "confirmed"]),
+              default="reported", show_default=True)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              show_default=True)
+def export_csv(from_, to, known_at, city, faction, leader, min_confidence, output) -> None:
+    """The timeline (as `GET /timeline.csv`): claims in valid-time order with their changes."""
+    from .domainmodel import DomainError, db_time
+    from .export import timeline_csv, timeline_items
+
+    start, end = _time_option(from_, "--from"), _time_option(to, "--to")
+    known = _time_option(known_at, "--known-at")
+    app = _app()
+    try:
+        point = app.queries.point(known_at=known, min_confidence=min_confidence)
+        items = timeline_items(app, point, start=db_time(start) if start else None,
+                               end=db_time(end) if end else None, city=city, faction=faction,
+                               leader=leader)
+        for chunk in timeline_csv(items):
+            output.write(chunk)
+    except DomainError as e:
+        raise click.ClickException(e.detail) from None
+    finally:
+        app.close()
+
+
 if __name__ == "__main__":
     main()

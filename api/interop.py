@@ -1,0 +1,243 @@
+"""Interoperability: ACLED CSV in (`POST /imports/acled`), GeoJSON and CSV out (`/state.geojson`,
+`/timeline.csv`), and an article turned into proposed claims (`POST /extract`, stores nothing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, request, stream_with_context
+from flask_smorest import Blueprint, abort
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+
+from timeline import acled, export, extract
+
+from . import idempotency
+from .auth import check_reads, requires
+from .events import timeline_page
+from .schemas import SEED_EXAMPLE, ClaimIn, SourceIn, StateArgs, TimelineArgs, Timestamp
+
+blp = Blueprint("interop", __name__, description="ACLED import, GeoJSON and CSV export, and "
+                                                  "claims proposed from an article")
+
+CSV_TYPES = ("text/csv", "application/csv", "text/plain")
+ACLED_EXAMPLE = (
+    "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,assoc_actor_1,"
+    "actor2,admin1,location,latitude,longitude,geo_precision,source,source_scale,notes,"
+    "fatalities,timestamp\n"
+    "SYR131001,2024-11-29,1,Battles,Non-state actor overtakes territory,Hayat Tahrir al-Sham,,"
+    "Military Forces of Syria (2000-2024),Aleppo,Aleppo,36.2021,37.1343,1,Reuters,International,"
+    "\"On 29 November 2024, HTS entered Aleppo city.\",12,1733011200\n")
+
+
+# ---- schemas (specific to these routes) -----------------------------------------------------------
+
+class Rejected(Schema):
+    line = fields.Integer(metadata={"description": "line of the file where the row starts (header: 1)"})
+    reason = fields.String()
+
+
+class ImportResult(Schema):
+    imported = fields.Integer(metadata={"description": "ACLED events filed for the first time"})
+    unchanged = fields.Integer(metadata={"description": "events already imported in this version "
+                                                        "(or an older one)"})
+    corrected = fields.Integer(metadata={"description": "events whose ACLED `timestamp` changed: "
+                                                        "the old claim retracted, the new one filed"})
+    rejected = fields.List(fields.Nested(Rejected))
+    position = fields.Integer(allow_none=True, metadata={
+        "description": "log position after the import (use as `known_at=@position`)"})
+
+
+class GeoJSONPoint(Schema):
+    type = fields.String(metadata={"example": "Point"})
+    coordinates = fields.List(fields.Float(), metadata={"description": "[longitude, latitude]"})
+
+
+class PlaceProperties(Schema):
+    id = fields.String()
+    name = fields.String()
+    controller = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "held, contested or unknown"})
+    since = fields.String(allow_none=True)
+    confidence = fields.String(allow_none=True)
+
+
+class Feature(Schema):
+    type = fields.String(metadata={"example": "Feature"})
+    id = fields.String()
+    geometry = fields.Nested(GeoJSONPoint)
+    properties = fields.Nested(PlaceProperties)
+
+
+class FeatureCollection(Schema):
+    type = fields.String(metadata={"example": "FeatureCollection"})
+    at = fields.String()
+    known_at = fields.String(allow_none=True)
+    position = fields.Integer()
+    min_confidence = fields.String()
+    features = fields.List(fields.Nested(Feature))
+
+
+class TimelineCsvArgs(TimelineArgs):
+    """`/timeline`'s filters. Without `limit` or `cursor` the whole timeline is exported."""
+
+
+class SourceField(fields.Field):
+    """A source name, or `{name, url?, kind?}` as in `POST /reports`."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            value = {"name": value}
+        if not isinstance(value, dict):
+            raise ValidationError("a source name, or {name, url?, kind?}")
+        return SourceIn().load(value)
+
+
+class ExtractIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    text = fields.String(required=True, validate=validate.Length(min=1, max=200_000),
+                         metadata={"description": "the article: headline, then paragraphs"})
+    published_at = Timestamp(required=True, metadata={
+        "description": "when the article was published; relative dates resolve against it"})
+    source = SourceField(metadata={"description": "a source name or {name, url?, kind?}; when "
+                                                  "given, `report` is a body ready for POST /reports"})
+
+    @validates("text")
+    def has_words(self, value: str, **kwargs: Any) -> None:
+        if not value.strip():
+            raise ValidationError("the text is blank")
+
+
+class Unresolved(Schema):
+    text = fields.String(metadata={"description": "the words in the article"})
+    kind = fields.String(metadata={"description": "place, faction or leader: what the words "
+                                                  "seemed to name"})
+    reason = fields.String()
+    sentence = fields.String()
+
+
+class ExtractOut(Schema):
+    claims = fields.List(fields.Nested(ClaimIn), metadata={
+        "description": "proposed claims, in exactly the shape POST /reports accepts (entities as ids)"})
+    unresolved = fields.List(fields.Nested(Unresolved))
+    headline = fields.String(allow_none=True)
+    report = fields.Dict(metadata={"description": "with `source`: a POST /reports body"})
+
+
+# ---- routes ---------------------------------------------------------------------------------------
+
+@blp.route("/imports/acled", methods=["POST"])
+@requires("writer")
+@blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER], requestBody={
+    "required": True,
+    "description": "An ACLED CSV export (columns of the ACLED codebook: event_id_cnty, event_date, "
+                   "time_precision, event_type, sub_event_type, actor1, assoc_actor_1, actor2, "
+                   "admin1, location, latitude, longitude, geo_precision, source, source_scale, "
+                   "notes, fatalities, timestamp; other columns are ignored).",
+    "content": {"text/csv": {"schema": {"type": "string"}, "example": ACLED_EXAMPLE}}})
+@blp.response(200, ImportResult)
+@blp.alt_response(400, response="BAD_REQUEST")
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+@blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def import_acled():
+    """Import an ACLED export: "Non-state actor overtakes territory", "Government regains
+    territory" and "Non-violent transfer of territory" become control claims, "Armed clash" a
+    clash, the rest notes. Importing the same file again adds nothing; a row whose ACLED
+    `timestamp` changed retracts the old claim and files the new one. Rows that cannot be used
+    are listed with their line number and reason; the others are imported."""
+    if request.mimetype not in CSV_TYPES:
+        abort(415, message="send the ACLED export as CSV: Content-Type: text/csv")
+    raw = request.get_data(cache=True)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        abort(400, message="the body is not valid UTF-8 (save the ACLED export as UTF-8 CSV)")
+    app = current_app.extensions["timeline"]
+    return idempotency.run(lambda idem: acled.import_csv(app, text, idempotency=idem), status=200)
+
+
+import_acled.body_type = "csv"  # type: ignore[attr-defined]  # the JSON body guard lets it through
+
+
+@blp.route("/state.geojson", methods=["GET"])
+@blp.arguments(StateArgs, location="query")
+@blp.response(200, FeatureCollection, content_type=export.GEOJSON_TYPE, description=(
+    "RFC 7946 FeatureCollection: one Point ([longitude, latitude]) per place, with its state at "
+    "`at` as known at `known_at`. Opens in QGIS and web maps."))
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def state_geojson(args):
+    """Every place as a GeoJSON Point with `{id, name, controller, status, since, confidence}`."""
+    check_reads()
+    app = current_app.extensions["timeline"]
+    point = app.queries.point(at=args.get("at"), known_at=args.get("known_at"),
+                              min_confidence=args.get("min_confidence", "reported"),
+                              contest_window=args.get("contest_window"))
+    collection = export.state_features(app.queries, app.names, point)
+    return Response(export.geojson_text(collection), mimetype=export.GEOJSON_TYPE)
+
+
+CSV_DESCRIPTION = (
+    "The `/timeline` items as CSV (RFC 4180), header row first, one row per claim; `changes` "
+    "reads `place aleppo controller: syrian-arab-army -> hts`, several joined by `; `. Without "
+    "`limit`/`cursor` every row is exported; with them, one page and a `Link` header.")
+
+
+@blp.route("/timeline.csv", methods=["GET"])
+@blp.arguments(TimelineCsvArgs, location="query")
+@blp.doc(responses={"200": {"description": CSV_DESCRIPTION, "content": {"text/csv": {
+    "schema": {"type": "string"}, "example": (
+        "at,claim,type,confidence,precision,counted,retracted,summary,changes,city,...\r\n"
+        "2024-11-29T18:00:00Z,b387a88a-...,control,reported,day,true,false,HTS seized control "
+        "of Aleppo,place aleppo controller: syrian-arab-army -> hts,aleppo,...\r\n")}}}})
+@blp.response(200, content_type="text/csv", description=CSV_DESCRIPTION)
+@blp.alt_response(400, response="BAD_REQUEST")
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def timeline_csv(args):
+    """The replayed timeline as CSV, with the same filters as `/timeline`."""
+    check_reads()
+    paged = "limit" in request.args or "cursor" in request.args
+    body, _, headers = timeline_page(args)  # resolves the filters: a bad one is a 422 here
+
+    def items():
+        page = body
+        while True:
+            yield from page["items"]
+            if paged or not page["next"]:
+                return
+            page = timeline_page(dict(args, cursor=page["next"], limit=1000))[0]
+
+    response = Response(stream_with_context(export.timeline_csv(items())),
+                        mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="timeline.csv"'
+    if paged:
+        response.headers.update(headers)
+    return response
+
+
+@blp.route("/extract", methods=["POST"])
+@blp.arguments(ExtractIn, example={"text": "HTS seized control of Aleppo on Friday night.",
+                                   "published_at": SEED_EXAMPLE["published_at"],
+                                   "source": "Example wire"})
+@blp.response(200, ExtractOut)
+@blp.alt_response(400, response="BAD_REQUEST")
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+@blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def extract_claims(payload):
+    """Propose claims from an article, for a person to review and file with POST /reports:
+    places, factions and leaders found through the gazetteer and aliases; control, clashes,
+    advances (with counts), coups and leaders' whereabouts; hedged statements ("alleged",
+    "reportedly", "unconfirmed", "rumours") proposed as `unconfirmed`; relative dates ("Friday
+    night") resolved against `published_at`. Stores nothing."""
+    check_reads()
+    app = current_app.extensions["timeline"]
+    return extract.extract(payload["text"], payload["published_at"], app.names, app.queries,
+                           source=payload.get("source"))
