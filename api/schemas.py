@@ -409,3 +409,27 @@ class TimelinePage(Schema):
     position = fields.Integer()
     items = fields.List(fields.Nested(TimelineItem))
     next = fields.String(allow_none=True)
+
+
+def document_claim_types(spec: Any) -> None:
+    """In the OpenAPI document a claim is one of the claim types, each with exactly its own
+    fields (marshmallow's ClaimIn checks the same rules in `fields_of_type`)."""
+    base = spec.components.schemas.get("ClaimIn")
+    if not base or "oneOf" in base:
+        return
+    properties = base["properties"]
+    common = ["type", "occurred_at", "confidence", "precision", "summary"]
+    variants = []
+    for ctype, (required, optional) in FIELDS.items():
+        names = [*common, *required, *optional]
+        variant_properties = {name: dict(properties[name]) for name in names}
+        variant_properties["type"] = {"type": "string", "enum": [ctype]}
+        needed = ["type", *required]
+        if ctype not in ("retract", "confirm"):
+            needed.insert(1, "occurred_at")
+        variants.append({"type": "object", "title": f"{ctype} claim", "properties": variant_properties,
+                         "required": needed, "additionalProperties": False})
+    base.clear()
+    base.update({"description": "A claim; `type` says which fields it has (see API.md, Vocabulary). "
+                                "Entities are given by id or any known name or alias.",
+                 "oneOf": variants})
