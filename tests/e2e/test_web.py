@@ -297,6 +297,12 @@ def test_as_known_at_before_a_report_shows_what_was_believed_then(page, server):
     page.shows(at="2024-12-01T00:00:00Z")
     expect(page.marker("aleppo")).to_have_attribute("data-controller", HTS)
 
+    # a record time works as well as a position: before anything was recorded, nothing is known
+    page.open("?at=2024-12-01T00:00:00Z&known_at=2000-01-01T00:00:00Z")
+    page.shows(at="2024-12-01T00:00:00Z", known_at="2000-01-01T00:00:00Z")
+    expect(page.marker("aleppo")).to_have_attribute("data-status", "unknown")
+    expect(page.tab.locator("#known-out")).to_have_text("2000-01-01T00:00:00Z")
+
 
 def test_opening_a_shared_url_shows_that_view(page, server):
     baseline = min(i["position"] for i in _timeline(server))
@@ -337,6 +343,12 @@ def test_clicking_aleppo_shows_its_control_history_with_sources(page, server):
     page.screenshot("web-report-dialog.png")
     page.tab.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+    # a correction starts from the claim: the form opens with a retraction of it
+    entry.get_by_role("button", name="Retract or confirm…").click()
+    expect(page.tab.locator("#pane-report")).to_be_visible()
+    expect(page.tab.locator("#claim-0-type")).to_have_value("retract")
+    expect(page.tab.locator("#claim-0-claim")).to_have_value(capture["claim"])
+    expect(page.tab.locator("#claim-0-reason")).to_be_focused()
 
 
 def test_the_timeline_and_leaders_panels(page):

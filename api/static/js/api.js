@@ -27,9 +27,18 @@ async function answer(response) {
   return body;
 }
 
+function readHeaders() {
+  // Reads are public by default; where the service wants a token for reads too, the one the user
+  // pasted into the report form (kept in this tab) is sent.
+  const headers = { Accept: "application/json" };
+  const token = sessionStorage.getItem("timeline.token");
+  if (token) headers.Authorization = `Bearer ${token}`;
+  return headers;
+}
+
 export async function get(path, params, options = {}) {
   const response = await fetch(path + query(params), {
-    headers: { Accept: "application/json" }, signal: options.signal, cache: "no-store",
+    headers: readHeaders(), signal: options.signal, cache: "no-store",
   });
   return answer(response);
 }

@@ -11,7 +11,7 @@ import {
 
 const $ = (selector) => document.querySelector(selector);
 const CONFIDENCES = ["confirmed", "reported", "unconfirmed"];
-const TIMELINE_PAGES = 20; // bound on what the page reads of the record at start (20 × 1000 claims)
+const TIMELINE_PAGES = 10; // bound on what the page reads of the record at start (10 × 1000 claims)
 
 const view = { at: null, knownAt: null, minConfidence: "reported", step: "day", city: null };
 const data = {
@@ -73,6 +73,9 @@ function status(text, error = false) {
 }
 
 function describeError(e) {
+  if (e instanceof api.ApiError && e.status === 401) {
+    return "this service wants a token for reads too: paste a token under “File a report”, then reload";
+  }
   if (e instanceof api.ApiError) return `${e.status}: ${e.message}`;
   return e.message || String(e);
 }
