@@ -19,6 +19,9 @@ MAX_EXAMPLES = int(os.environ.get("TIMELINE_SCHEMATHESIS_EXAMPLES", "15"))
 CONFIG = {
     "checks": {
         "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "404", "409", "422"]},
+        # ...and a body over the size limit is refused with 413 before anything reads it.
+        "negative_data_rejection": {"expected-statuses": ["400", "401", "403", "404", "405", "406",
+                                                          "409", "413", "415", "422", "428", "429"]},
     },
     "generation": {"max-examples": MAX_EXAMPLES},
 }
