@@ -89,7 +89,7 @@ def reports(n_claims: int, ref: dict[str, list[str]], seed: int = 1) -> Iterator
         published = recorded - timedelta(seconds=rng.uniform(30, 1800))
         rid = UUID(int=rng.getrandbits(128), version=4)
         claims = []
-        for seq in range(min(rng.randint(1, 5), n_claims - made)):
+        for _ in range(min(rng.randint(1, 5), n_claims - made)):
             t = ctype()
             occurred = published - timedelta(seconds=math.exp(rng.uniform(log_lo, log_hi)))
             claim: dict[str, Any] = {"type": t, "occurred_at": api_time(occurred),
@@ -209,3 +209,22 @@ def read_marker(path: Path) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return data if data.get("version") == GENERATOR_VERSION else None
+
+
+def main() -> None:
+    """python -m bench.synth URL N: load N claims into the (empty) store, print JSON counts."""
+    import sys
+
+    from timeline.application import TimelineApplication
+
+    url, n = sys.argv[1], int(sys.argv[2])
+    app = TimelineApplication(url)
+    try:
+        info = load(app, n)
+    finally:
+        app.close()
+    print(json.dumps(info))
+
+
+if __name__ == "__main__":
+    main()

@@ -100,7 +100,21 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         import tempfile
 
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="timeline-metrics-")
-    argv = [
+    os.execv(sys.executable, gunicorn_argv(host, port, workers, threads))
+
+
+def gunicorn_argv(host: str, port: int, workers: int, threads: int,
+                  app: str = "api:create_app()") -> list[str]:
+    """The server settings of `timeline serve` (bench/ serves its baseline app with the same).
+
+    gthread workers: each worker process holds one TimelineApplication; its threads share it,
+    so concurrent POSTs meet in the application's group commit (one fsync for many requests)
+    while reads run in parallel on the pool's connections. 2 workers x 8 threads by default:
+    on SQLite there is one writer at a time anyway and a second process keeps the GIL from
+    capping reads; on PostgreSQL use --workers 2-4 per core. keep-alive 5 s lets clients reuse
+    connections; the 60 s timeout only reaps workers that hang.
+    """
+    return [
         sys.executable, "-m", "gunicorn",
         "--bind", f"{host}:{port}",
         "--workers", str(workers),
@@ -111,9 +125,8 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         "--keep-alive", "5",
         "--no-control-socket",
         "--config", "python:timeline.gunicorn_conf",
-        "api:create_app()",
+        app,
     ]
-    os.execv(sys.executable, argv)
 
 
 @main.command()

@@ -1,0 +1,110 @@
+"""B1: the state of one city at a random (`at`, `known_at`) costs the same whatever the length
+of history. Stores of different sizes are measured side by side, interleaved, so that the
+machine's noise hits them alike: in-process (point() + city_state(), what a request runs) and
+over HTTP under `timeline serve` (one client, so latency is not queueing)."""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+from . import load, synth
+from .common import log, p50
+from .server import Server
+
+
+def points(places: list[str], n: int, seed: int = 11) -> list[tuple[str, datetime, datetime]]:
+    """(city, at, known_at): valid time anywhere in the year (and the weeks before it), record
+    time anywhere in the year of records; independent, so `at` is as often after `known_at`."""
+    rng = random.Random(seed)
+    year = synth.YEAR.total_seconds()
+    out = []
+    for _ in range(n):
+        at = synth.RECORD_START + timedelta(seconds=rng.uniform(-21 * 86400, year))
+        known = synth.RECORD_START + timedelta(seconds=rng.uniform(0, year))
+        out.append((rng.choice(places), at, known))
+    return out
+
+
+def _z(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def in_process(urls: dict[int, str], n: int) -> dict[int, dict[str, float]]:
+    from timeline.application import TimelineApplication
+
+    apps = {size: TimelineApplication(url) for size, url in urls.items()}
+    try:
+        places = synth.reference_of(next(iter(apps.values())))["places"]
+        todo = points(places, n)
+        times: dict[int, list[float]] = {size: [] for size in apps}
+        for city, at, known in todo[: min(200, n)]:  # warm caches
+            for app in apps.values():
+                app.queries.city_state(city, app.queries.point(at=at, known_at=known))
+        for city, at, known in todo:
+            for size, app in apps.items():
+                started = time.perf_counter()
+                q = app.queries
+                q.city_state(city, q.point(at=at, known_at=known))
+                times[size].append(time.perf_counter() - started)
+        return {size: {"p50_us": p50(t) * 1e6, "n": len(t)} for size, t in times.items()}
+    finally:
+        for app in apps.values():
+            app.close()
+
+
+def http_requests(places: list[str], n: int) -> list[dict[str, Any]]:
+    return [{"path": f"/cities/{city}/state?at={_z(at)}&known_at={_z(known)}"}
+            for city, at, known in points(places, n, seed=12)]
+
+
+def over_http(urls: dict[int, str], seconds: float, rounds: int, workers: int = 2,
+              label: str = "sqlite") -> dict[int, dict[str, float]]:
+    from timeline.application import TimelineApplication
+
+    app = TimelineApplication(next(iter(urls.values())))
+    places = synth.reference_of(app)["places"]
+    app.close()
+    requests = http_requests(places, 2000)
+    servers = {size: Server(url, workers=workers, name=f"b1-{label}-{size}")
+               for size, url in urls.items()}
+    p50s: dict[int, list[float]] = {size: [] for size in urls}
+    rps: dict[int, list[float]] = {size: [] for size in urls}
+    try:
+        for server in servers.values():
+            server.__enter__()
+            load.run(server.base, requests, 1, 1, name="b1-warm")
+        for _ in range(rounds):
+            for size, server in servers.items():
+                r = load.run(server.base, requests, 1, seconds / rounds, name=f"b1-{label}")
+                if r["errors"]:
+                    raise RuntimeError(f"B1 over HTTP: {r['errors']} failed requests")
+                p50s[size].append(r["p50_ms"])
+                rps[size].append(r["rps"])
+    finally:
+        for server in servers.values():
+            if server.proc is not None:
+                server.__exit__()
+    return {size: {"p50_ms": p50(p50s[size]), "rps": p50(rps[size])} for size in urls}
+
+
+def run(results: Any, urls: dict[int, str], n_inproc: int, http_seconds: float,
+        backend: str = "sqlite", workers: int = 2) -> None:
+    small, large = min(urls), max(urls)
+    pair = {small: urls[small], large: urls[large]}
+    tag = f"B1 {backend}"
+    if n_inproc:
+        log(f"{tag}: city state in-process, {n_inproc} points per store, interleaved")
+        r = in_process(pair, n_inproc)
+        ratio = r[large]["p50_us"] / r[small]["p50_us"]
+        results.add(f"{tag} in-process: p50 {large:,} / {small:,} claims",
+                    f"{ratio:.2f} ({r[large]['p50_us']:.0f} / {r[small]['p50_us']:.0f} us)",
+                    "<= 1.2", ratio <= 1.2, **{str(k): v for k, v in r.items()})
+    log(f"{tag}: city state over HTTP (timeline serve --workers {workers}), one client")
+    h = over_http(pair, http_seconds, rounds=3, workers=workers, label=backend)
+    ratio = h[large]["p50_ms"] / h[small]["p50_ms"]
+    results.add(f"{tag} HTTP: p50 {large:,} / {small:,} claims",
+                f"{ratio:.2f} ({h[large]['p50_ms']:.2f} / {h[small]['p50_ms']:.2f} ms)",
+                "<= 1.2", ratio <= 1.2, **{str(k): v for k, v in h.items()})

@@ -1,0 +1,172 @@
+"""Shared pieces of the bench: cached synthetic stores, timing helpers, results."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+PROJECT = ROOT.parent
+RESULTS = ROOT / "results"
+STORES = RESULTS / "stores"
+PYTHON = sys.executable
+PG_DEFAULT = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/bench")
+
+
+def log(*parts: Any) -> None:
+    print("  ..", *parts, file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    i = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[i]
+
+
+def p50(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def store_url(backend: str, n: int, pg: str = PG_DEFAULT) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{STORES}/sqlite-{n}.db"
+    return f"{pg}?schema=bench_{n}"
+
+
+def ensure_database(pg: str) -> None:
+    """Creates the bench database on the PostgreSQL server if it is missing."""
+    import psycopg
+    from urllib.parse import urlparse
+
+    parsed = urlparse(pg)
+    name = parsed.path.lstrip("/") or "bench"
+    admin = pg.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_schema(pg: str, schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def ensure_store(backend: str, n: int, pg: str = PG_DEFAULT) -> str:
+    """A store holding the synthetic history of n claims: cached, built if missing or stale.
+    Building runs in a child process so that the parent's memory stays that of the bench."""
+    from . import synth
+
+    STORES.mkdir(parents=True, exist_ok=True)
+    url = store_url(backend, n, pg)
+    marker = synth.marker_path(STORES, backend, n)
+    data = synth.read_marker(marker)
+    if data is not None and _head(url) == data.get("head"):
+        return url
+    log(f"building the {backend} store of {n:,} claims (cached for later runs)")
+    if backend == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{STORES}/sqlite-{n}.db{suffix}").unlink(missing_ok=True)
+    else:
+        ensure_database(pg)
+        drop_schema(pg, f"bench_{n}")
+    marker.unlink(missing_ok=True)
+    out = subprocess.run([PYTHON, "-m", "bench.synth", url, str(n)], cwd=PROJECT, check=True,
+                         capture_output=True, text=True)
+    info = json.loads(out.stdout.strip().splitlines()[-1])
+    marker.write_text(json.dumps(info))
+    log(f"built in {info['seconds']} s: {info['claims']:,} claims in {info['reports']:,} reports")
+    return url
+
+
+def _head(url: str) -> int | None:
+    """The log head of a store, None when it does not exist or cannot be read."""
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        if not path.exists():
+            return None
+        import sqlite3
+
+        try:
+            with sqlite3.connect(path) as conn:
+                row = conn.execute("SELECT MAX(position) FROM tl_log").fetchone()
+            return int(row[0]) if row and row[0] is not None else None
+        except sqlite3.Error:
+            return None
+    try:
+        import psycopg
+        from urllib.parse import parse_qsl, urlparse
+
+        schema = dict(parse_qsl(urlparse(url).query)).get("schema")
+        with psycopg.connect(url.split("?")[0], connect_timeout=5) as conn:
+            row = conn.execute(f'SELECT MAX(position) FROM "{schema}".tl_log').fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+    except Exception:
+        return None
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    import sqlite3
+
+    return {"host": platform.node(), "cpu": cpu, "cores": os.cpu_count(), "memory": mem,
+            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+            "platform": platform.platform(), "time": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                                   time.gmtime())}
+
+
+class Results:
+    """Rows of the final table: scenario, figure, target, met."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.details: dict[str, Any] = {}
+
+    def add(self, scenario: str, figure: str, target: str, met: bool | None,
+            **detail: Any) -> None:
+        row = {"scenario": scenario, "figure": figure, "target": target, "met": met}
+        self.rows.append(row)
+        if detail:
+            self.details[scenario] = detail
+        mark = "yes" if met else ("no" if met is not None else "-")
+        log(f"{scenario}: {figure}  (target {target}: {mark})")
+
+    def table(self) -> str:
+        head = ("scenario", "figure", "target", "met")
+        rows = [(r["scenario"], r["figure"], r["target"],
+                 "yes" if r["met"] else ("NO" if r["met"] is not None else "-")) for r in self.rows]
+        widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+                  for i, h in enumerate(head)]
+        line = "| " + " | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + " |"
+        sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+        body = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
+                for r in rows]
+        return "\n".join([line, sep, *body])
+
+    def write(self, path: Path, extra: dict[str, Any]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({**extra, "rows": self.rows, "details": self.details},
+                                   indent=2, default=str))
