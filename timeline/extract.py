@@ -286,7 +286,11 @@ def segments(sentence: str) -> list[tuple[int, int, bool]]:
 
 # ---- names in a sentence ------------------------------------------------------------------------
 
-def find_mentions(sentence: str, names: Any, index: dict[str, set[str]], lower: set[str]) -> list[Mention]:
+def find_mentions(sentence: str, names: Any, index: dict[str, set[str]], lower: set[str],
+                  heading: bool = False) -> list[Mention]:
+    """Names in a sentence, longest first. In running text a name inside a longer run of
+    capitalised words ("Kafr Qasim Jadida", "the Free Idlib Brigade") is part of another name,
+    not a mention (headings capitalise every word, so there it is kept)."""
     tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
     out: list[Mention] = []
     i = 0
@@ -301,6 +305,8 @@ def find_mentions(sentence: str, names: Any, index: dict[str, set[str]], lower: 
             kinds = index.get(key)
             if not kinds or not _acceptable(text, key, j - i, lower):
                 continue
+            if not heading and _inside_longer_name(sentence, tokens, i, j):
+                break
             found = (j, start, end, text, kinds)
             break
         if found is None:
@@ -312,6 +318,24 @@ def find_mentions(sentence: str, names: Any, index: dict[str, set[str]], lower: 
         out.append(Mention(start, end, kind, ids, text))
         i = j
     return out
+
+
+TITLES = set("""president general brigadier colonel major captain lieutenant minister sheikh
+commander leader prime foreign defence defense interior spokesman chief emir imam mr dr gen brig
+col lt maj capt""".split())
+NAME_TAILS = set("province governorate countryside region city town village district".split())
+
+
+def _inside_longer_name(sentence: str, tokens: list[tuple[int, int]], i: int, j: int) -> bool:
+    def capitalised_word(k: int, allowed: set[str]) -> bool:
+        a, b = tokens[k]
+        word = sentence[a:b]
+        return word[:1].isupper() and word.lower() not in allowed
+    before = i > 0 and not sentence[tokens[i - 1][1]:tokens[i][0]].strip() and \
+        capitalised_word(i - 1, STOPWORDS | TITLES)
+    after = j < len(tokens) and not sentence[tokens[j - 1][1]:tokens[j][0]].strip() and \
+        capitalised_word(j, STOPWORDS | NAME_TAILS)
+    return bool(before or after)
 
 
 def _acceptable(text: str, key: str, n_tokens: int, lower: set[str]) -> bool:
@@ -478,7 +502,7 @@ class Reader:
 
     def read(self) -> None:
         for s in self.sentences:
-            s.mentions = find_mentions(s.text, self.names, self.index, self.lower)
+            s.mentions = find_mentions(s.text, self.names, self.index, self.lower, s.heading)
             add_placeholders(s, self.ctx, self.names)
             s.segments = segments(s.text)
             for m in s.mentions:

@@ -1,0 +1,189 @@
+"""ACLED import on the real stores: codebook rows become claims; names resolve or get registered;
+importing again adds nothing; a revised row is a correction; bad rows are reported by line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from timeline.acled import COLUMNS, import_csv
+from timeline.domainmodel import DomainError, parse_time
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "acled"
+
+
+def row(event_id: str, **values) -> dict[str, str]:
+    base = {"event_id_cnty": event_id, "event_date": "2024-11-29", "time_precision": "1",
+            "event_type": "Battles", "sub_event_type": "Non-state actor overtakes territory",
+            "actor1": "Hayat Tahrir al-Sham", "assoc_actor_1": "",
+            "actor2": "Military Forces of Syria (2000-2024)", "admin1": "Aleppo",
+            "location": "Aleppo", "latitude": "36.2021", "longitude": "37.1343",
+            "geo_precision": "1", "source": "Syrian Observatory for Human Rights",
+            "source_scale": "Other", "notes": f"Notes of {event_id}.", "fatalities": "0",
+            "timestamp": "1733011200"}
+    base.update(values)
+    return base
+
+
+def export(*rows: dict[str, str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def claims_of(app, event_id: str) -> list[dict]:
+    ref = app.recorder.fetchone("SELECT report_id FROM tl_external WHERE dataset = 'acled' "
+                                "AND ref = :r", {"r": event_id})
+    return app.queries.report(ref["report_id"])["claims"]
+
+
+def controller(app, city: str, at: str) -> str | None:
+    return app.queries.city_state(city, app.queries.point(at=parse_time(at)))["controller"]
+
+
+def test_territory_events_become_control_claims_clashes_clashes_and_the_rest_notes(world):
+    result = import_csv(world, export(
+        row("SYR1"),
+        row("SYR2", sub_event_type="Armed clash", event_date="2024-11-30", location="Homs",
+            admin1="Homs", latitude="34.7308", longitude="36.7094", time_precision="2"),
+        row("SYR3", event_type="Explosions/Remote violence", sub_event_type="Air/drone strike",
+            actor1="Military Forces of Russia (2000-)", actor2="Civilians (Syria)",
+            notes="Air strikes on Aleppo city, 4 killed.")))
+    assert (result["imported"], result["unchanged"], result["corrected"], result["rejected"]) == (3, 0, 0, [])
+    [control] = claims_of(world, "SYR1")
+    assert {k: control[k] for k in ("type", "city", "faction", "from_faction", "precision",
+                                    "occurred_at")} == {
+        "type": "control", "city": "aleppo", "faction": "hts", "from_faction": "syrian-arab-army",
+        "precision": "day", "occurred_at": "2024-11-29T09:00:00Z"}  # local noon, in UTC
+    [clash] = claims_of(world, "SYR2")
+    assert (clash["type"], clash["city"], clash["factions"], clash["precision"]) == (
+        "clash", "homs", ["hts", "syrian-arab-army"], "week")
+    [note] = claims_of(world, "SYR3")
+    assert note["type"] == "note" and note["text"] == "Air strikes on Aleppo city, 4 killed."
+    assert controller(world, "aleppo", "2024-11-29T12:00:00Z") == "hts"
+    assert controller(world, "aleppo", "2024-11-28T12:00:00Z") is None
+    # the report says where it came from
+    report = world.queries.report(control["report"])
+    assert report["source"]["ref"] == {"dataset": "acled", "id": "SYR1", "version": "1733011200",
+                                       "claim": 0}
+    assert report["published_at"] == "2024-12-01T00:00:00Z"  # ACLED's timestamp
+
+
+def test_importing_the_same_file_again_adds_nothing(world):
+    text = export(row("SYR1"), row("SYR2", location="Homs", latitude="34.73", longitude="36.71"))
+    import_csv(world, text)
+    head = world.head()
+    again = import_csv(world, text)
+    assert (again["imported"], again["unchanged"], again["corrected"]) == (0, 2, 0)
+    assert world.head() == head
+
+
+def test_a_new_acled_timestamp_retracts_the_old_claim_and_files_the_new_one(world):
+    import_csv(world, export(row("SYR1")))
+    [old] = claims_of(world, "SYR1")
+    revised = row("SYR1", actor1="SNA: Syrian National Army", timestamp="1733875200",
+                  notes="Revised: the SNA, not HTS, took the city.")
+    result = import_csv(world, export(revised))
+    assert (result["imported"], result["unchanged"], result["corrected"]) == (0, 0, 1)
+    retract, new = claims_of(world, "SYR1")
+    assert (retract["type"], retract["claim"]) == ("retract", old["id"])
+    assert new["type"] == "control" and new["faction"] == "sna"
+    assert controller(world, "aleppo", "2024-11-30T00:00:00Z") == "sna"
+    # the old claim is still there, unedited, and marked retracted
+    kept = world.queries.claim(old["id"])
+    assert kept["faction"] == "hts" and kept["retracted"] is True
+    # before the correction was recorded, the old claim counted
+    assert world.queries.city_state("aleppo", world.queries.point(
+        at=parse_time("2024-11-30T00:00:00Z"), known_at=result["position"] - 1))["controller"] == "hts"
+    # the same revision again, or the older version again, changes nothing
+    head = world.head()
+    assert import_csv(world, export(revised))["unchanged"] == 1
+    assert import_csv(world, export(row("SYR1")))["unchanged"] == 1
+    assert world.head() == head
+
+
+def test_unknown_actors_are_registered_with_the_acled_name_as_an_alias(world):
+    import_csv(world, export(
+        row("SYR1", actor1="SDF: Syrian Democratic Forces", actor2=""),
+        row("SYR2", actor1="Opposition Rebels (Syria)", location="Homs", latitude="34.73",
+            longitude="36.71")))
+    sdf = world.names.lookup("faction", "SDF: Syrian Democratic Forces")
+    assert sdf == world.names.lookup("faction", "SDF") == ["syrian-democratic-forces"]
+    assert world.names.entity("faction", "syrian-democratic-forces")["name"] == "Syrian Democratic Forces"
+    assert world.names.lookup("faction", "Opposition Rebels (Syria)") == ["opposition-rebels-syria"]
+    # known names resolve through the factions' aliases: nothing new for these
+    factions = len(world.names.entities("faction"))
+    import_csv(world, export(row("SYR3", actor1="SDF: Syrian Democratic Forces", actor2="HTS"),
+                             row("SYR4", actor1="Military Forces of Syria (2000-2024) Republican Guard")))
+    assert len(world.names.entities("faction")) == factions
+    assert claims_of(world, "SYR4")[0]["faction"] == "republican-guard"
+
+
+def test_locations_resolve_by_name_then_by_coordinates_else_are_registered(world):
+    result = import_csv(world, export(
+        row("SYR1", location="Halab"),  # an alias
+        row("SYR2", location="Homs - Al-Waer", latitude="34.7390", longitude="36.6800",
+            admin1="Homs"),  # 3 km from Homs: the nearest known place
+        row("SYR3", location="Kafr Nabudah", latitude="35.4439", longitude="36.5258",
+            admin1="Hama"),  # nowhere near anything known
+        row("SYR4", location="Homs", latitude="35.3359", longitude="40.1408",
+            admin1="Deir-ez-Zor"),  # a namesake 300 km away
+    ))
+    assert result["imported"] == 4, result
+    assert claims_of(world, "SYR1")[0]["city"] == "aleppo"
+    assert claims_of(world, "SYR2")[0]["city"] == "homs"
+    village = world.names.entity("place", "kafr-nabudah")
+    assert (village["lat"], village["lon"], village["governorate"]) == (35.4439, 36.5258, "Hama")
+    namesake = claims_of(world, "SYR4")[0]["city"]
+    assert namesake != "homs" and world.names.entity("place", namesake)["lon"] == 40.1408
+
+
+def test_unusable_rows_are_reported_by_line_and_the_rest_imported(world):
+    head = world.head()
+    result = import_csv(world, export(
+        row("SYR1", notes="A note\nover two lines."),
+        row("SYR2", event_date="31/31/2024"),
+        row("SYR3", latitude="north"),
+        row("SYR1", timestamp="1733011300"),  # the same event twice in one file
+        row("SYR5", actor1="")))
+    assert result["imported"] == 1
+    assert [(r["line"], r["reason"].split(" ")[0]) for r in result["rejected"]] == [
+        (4, "event_date"), (5, "latitude/longitude"), (6, "event"), (7, "empty")]
+    assert world.head() > head
+
+
+def test_a_file_that_is_not_an_acled_export_writes_nothing(world):
+    head = world.head()
+    with pytest.raises(DomainError) as e:
+        import_csv(world, "city,controller\nAleppo,HTS\n")
+    assert e.value.status == 422
+    assert world.head() == head
+
+
+def test_the_fixture_export_and_its_revision(world):
+    first = import_csv(world, (FIXTURES / "syria-2024-11-12.csv").read_text())
+    assert (first["imported"], [r["line"] for r in first["rejected"]]) == (9, [12, 13, 14])
+    second = import_csv(world, (FIXTURES / "syria-2024-11-12-revised.csv").read_text())
+    assert (second["imported"], second["unchanged"], second["corrected"]) == (1, 8, 1)
+    assert claims_of(world, "SYR131007")[0]["place"] == "kafr-sousa"  # "Damascus - Kafr Sousa"
+    # "Military Forces of Syria (2000-2024) Republican Guard": the unit when it is known, else
+    # the force (this small world knows no "4th Armoured Division")
+    assert claims_of(world, "SYR131007")[0]["factions"] == ["republican-guard", "syrian-arab-army"]
+
+
+def test_replay_rebuilds_the_acled_mapping_exactly(world):
+    import_csv(world, export(row("SYR1"), row("SYR2", location="Homs", latitude="34.73",
+                                                longitude="36.71")))
+    import_csv(world, export(row("SYR1", timestamp="1733875200")))
+    before = world.recorder.fetchall("SELECT * FROM tl_external ORDER BY ref")
+    digest = world.digest()
+    assert world.replay() == digest
+    after = world.recorder.fetchall("SELECT * FROM tl_external ORDER BY ref")
+    assert json.dumps(after, default=str) == json.dumps(before, default=str)
+    assert [r["version"] for r in after] == ["1733875200", "1733011200"]
