@@ -47,7 +47,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api = ProblemApi(app, spec_kwargs={"info": {"description": (
         "Event-sourced, bitemporal timeline of the conflict in Syria (late 2024 onwards). "
         "Every report is an immutable event; state answers take `at` (valid time) and "
-        "`known_at` (record time).")}})
+        "`known_at` (record time).\n\n"
+        "Writes need `Authorization: Bearer <token>` (`timeline token create --role writer`); "
+        "reads are public unless `TIMELINE_PUBLIC_READS=0`. Every POST honours `Idempotency-Key` "
+        "(kept 24 hours). Errors are RFC 9457 `application/problem+json`, with `errors` keyed by "
+        "JSON path for invalid content. Lists are cursor-paginated: `items`, `next` and a "
+        "`Link: <...>; rel=\"next\"` header. Timestamps in requests need an offset; responses "
+        "are UTC with `Z`.")}})
     app.extensions["openapi"] = api
     api.spec.components.security_scheme("bearer", {
         "type": "http", "scheme": "bearer",

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint, abort
 
 from . import idempotency
 from .auth import check_reads, requires
-from .schemas import EntityListArgs, EntityOut, EntityPage, FactionIn, LeaderIn, PlaceIn
+from .schemas import ENTITY_EXAMPLES, EntityListArgs, EntityOut, EntityPage, FactionIn, LeaderIn, PlaceIn
 
 blp = Blueprint("reference", __name__, description="Places, factions and leaders")
 
@@ -108,7 +108,7 @@ def _routes(collection: str, schema: Any) -> None:
 
         @requires("writer")
         @blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
-        @blp.arguments(schema)
+        @blp.arguments(schema, example=ENTITY_EXAMPLES[collection])
         @blp.response(201, EntityOut)
         @blp.alt_response(401, response="UNAUTHORIZED")
         @blp.alt_response(403, response="FORBIDDEN")

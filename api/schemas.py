@@ -26,6 +26,17 @@ SEED_EXAMPLE = {
 }
 
 
+# Registration examples, from the entities the seed article names.
+ENTITY_EXAMPLES = {
+    "cities": {"name": "Kafr Sousa", "aliases": ["Kfar Sousa", "كفر سوسة"], "lat": 33.4977,
+               "lon": 36.2706, "governorate": "Damascus", "parent": "Damascus", "kind": "district"},
+    "factions": {"name": "Syrian Republican Guard", "aliases": ["Republican Guard"],
+                 "parent": "Syrian Arab Army"},
+    "leaders": {"name": "Hassam Louka", "aliases": ["Hussam Louka"],
+                "role": "Head of the general security directorate", "faction": "Syrian Arab Army"},
+}
+
+
 class Timestamp(fields.String):
     """RFC 3339 with an offset; kept as text (the domain parses and normalises it to UTC)."""
 
