@@ -462,8 +462,10 @@ def test_the_page_passes_axe_and_labels_every_control(page):
 
     page.open("?at=2024-12-01T00:00:00Z&city=aleppo")
     expect(page.tab.locator("#control-history > li")).to_have_count(2)
-    for tab in ("place", "report"):
+    for tab in ("place", "timeline", "leaders", "report"):
         page.tab.click(f"#tab-{tab}")
+        if tab in ("timeline", "leaders"):
+            expect(page.tab.locator(f"#pane-{tab} li, #pane-{tab} tbody tr").first).to_be_visible()
         results = Axe().run(page.tab, options={"resultTypes": ["violations"],
                                                "runOnly": ["wcag2a", "wcag2aa", "best-practice"]})
         assert results.violations_count == 0, results.generate_snapshot()
