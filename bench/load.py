@@ -46,7 +46,7 @@ def _script(requests: list[dict[str, Any]], path: Path) -> None:
     printing a JSON summary at the end."""
     items = []
     for r in requests:
-        headers = ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}"
+        headers = ", ".join(f"[ {_lua_string(k)} ] = {_lua_string(v)}"
                             for k, v in (r.get("headers") or {}).items())
         body = _lua_string(r["body"]) if r.get("body") is not None else "nil"
         items.append(f"{{{_lua_string(r.get('method', 'GET'))}, {_lua_string(r['path'])}, "

@@ -329,25 +329,29 @@ class TimelineApplication(Application[UUID]):
 
     def replay(self, progress: Any = None, page: int = 2000) -> str:
         """Rebuild every derived table from the log in one transaction; returns the digest."""
+        self.rebuild(progress, page)
+        return self.recorder.digest()  # type: ignore[attr-defined]
+
+    def rebuild(self, progress: Any = None, page: int = 2000) -> int:
+        """The read model from the log, in one transaction, page by page (memory stays that of
+        one page whatever the length of the log); returns the number of events."""
         recorder: Any = self.recorder
+        count = 0
         with recorder.writing() as cursor:
             recorder.clear_derived(cursor)
             after = 0
-            ordinal = 0
             while True:
                 notifications = recorder.select_notifications(
                     start=after, limit=page, inclusive_of_start=False)
                 if not notifications:
                     break
-                batch = []
-                for n in notifications:
-                    ordinal += 1
-                    batch.append((n.id, project(self.mapper.to_domain_event(n))))
-                recorder.execute_ops(cursor, batch)
+                to_event = self.mapper.to_domain_event
+                recorder.execute_ops(cursor, [(n.id, project(to_event(n))) for n in notifications])
                 after = notifications[-1].id
+                count += len(notifications)
                 if progress is not None:
                     progress(len(notifications))
-        return recorder.digest()
+        return count
 
     def digest(self) -> str:
         return self.recorder.digest()  # type: ignore[attr-defined]

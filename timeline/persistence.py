@@ -161,7 +161,8 @@ def _newest(column: str, kind: str, subject: str, lo: str | None, alias: str) ->
     skips only effects dated before :hi but recorded after :k (late reports), never the whole
     stretch of history between :k and :at."""
     def part(a: str, where: str) -> str:
-        return (f"(SELECT {a}.{column} FROM tl_effects {a} WHERE {a}.kind = {kind} AND "
+        col = column.format(a=a) if "{a}" in column else f"{a}.{column}"
+        return (f"(SELECT {col} FROM tl_effects {a} WHERE {a}.kind = {kind} AND "
                 f"{a}.subject = {subject} AND {where} AND {counted(a)} AND "
                 f"{effective(a)} >= :min ORDER BY {a}.occurred_at DESC, {a}.position DESC, "
                 f"{a}.claim_id DESC LIMIT 1)")
@@ -186,11 +187,10 @@ CLASH_SQL = f"""SELECT {_newest('claim_id', "'clash'", ':subject', ':lo', 'c')} 
 
 # The whole world at once (GET /state): every subject's latest counted effect of :kind, its
 # ties (the caller picks the winner as LATEST_SQL does) and, for places, the latest counted
-# clash after it within the contest window (:lw = :at minus the window). One statement: the
-# per-subject seeks run inside the database instead of one round trip each.
+# clash after it as "occurred_at|claim_id" (the caller applies the contest window). One
+# statement: the per-subject seeks run inside the database instead of one round trip each.
 def _state_sql(kind: str) -> str:
-    clash = (_newest("claim_id", "'clash'", "m.subject",
-                     "(CASE WHEN m.o > :lw THEN m.o ELSE :lw END)", "c")
+    clash = (_newest("{a}.occurred_at || '|' || {a}.claim_id", "'clash'", "m.subject", "m.o", "c")
              if kind == "control" else "NULL")
     # MATERIALIZED: the planner must seek per subject, not scan the effects and look back.
     return f"""
@@ -325,6 +325,12 @@ class ReadModelRecorder:
                             "ORDER BY smin DESC, position DESC LIMIT 1", {"t": recorded_at}, cursor)
         return int(row["p"]) if row else 0
 
+    def early_after(self, cursor: Any, horizon: str, k: int) -> bool:
+        """Whether an effect known at k is dated after `horizon` (only "early" ones can be)."""
+        return self.fetchone("SELECT 1 AS x FROM tl_effects WHERE early = 1 AND "
+                             "occurred_at > :h AND position <= :k LIMIT 1",
+                             {"h": horizon, "k": k}, cursor) is not None
+
     def horizon(self, cursor: Any, k: int) -> str:
         """The latest record time of the positions up to k ("" before the first)."""
         row = self.fetchone("SELECT rmax FROM tl_log WHERE position <= :k "
@@ -343,12 +349,12 @@ class ReadModelRecorder:
                                         "min": min_rank, "hi": hi or at}, cursor)
         return row if row and row["claim_id"] else None
 
-    def latest_all(self, cursor: Any, kind: str, at: str, k: int, min_rank: int, hi: str,
-                   lw: str) -> dict[str, dict[str, Any]]:
-        """subject -> the row LATEST_SQL would give (plus `clash` for places), for every subject
-        of `kind` that has one."""
-        rows = self.fetchall(STATE_SQL[kind], {"at": at, "k": k, "min": min_rank,
-                                         "hi": hi, "lw": lw}, cursor)
+    def latest_all(self, cursor: Any, kind: str, at: str, k: int, min_rank: int, hi: str
+                   ) -> dict[str, dict[str, Any]]:
+        """subject -> the row LATEST_SQL would give (plus `clash` for places: the latest counted
+        clash after it, "occurred_at|claim_id"), for every subject of `kind` that has one."""
+        rows = self.fetchall(STATE_SQL[kind], {"at": at, "k": k, "min": min_rank, "hi": hi},
+                             cursor)
         best: dict[str, dict[str, Any]] = {}
         for row in rows:
             current = best.get(row["subject"])

@@ -119,15 +119,32 @@ class StateQueries:
 
     def state(self, p: Point) -> dict[str, Any]:
         """Every city, faction and leader: the same answers as city_state()/leader_state()
-        one by one, from two statements that run every per-subject seek inside the database."""
+        one by one, from two statements that run every per-subject seek inside the database.
+
+        Rows at positions <= k never change their answer as of k (later corrections sit at
+        later positions), and when `at` is past the latest record time up to k (as for "now"),
+        nothing dated in between can count unless an "early" effect is, so the winners per
+        subject are the same for every such `at`: they are kept per (k, min_confidence) and
+        only the contest window is applied per request."""
         lw = minus(p.at, p.window)
         with self.rm.reading() as cursor:
             cursor.execute(self.rm.sql("SELECT subject FROM tl_subjects WHERE kind = 'control' "
                                        "ORDER BY subject"), {})
             subjects = [r[0] if not isinstance(r, dict) else r["subject"] for r in cursor.fetchall()]
-            hi = min(p.at, self.rm.horizon(cursor, p.k))
-            control = self.rm.latest_all(cursor, "control", p.at, p.k, p.min_rank, hi, lw)
-            status = self.rm.latest_all(cursor, "status", p.at, p.k, p.min_rank, hi, lw)
+            horizon = self.rm.horizon(cursor, p.k)
+            hi = min(p.at, horizon)
+            key = (p.k, p.min_rank)
+            cacheable = p.at >= horizon and not self.rm.early_after(cursor, horizon, p.k)
+            cache: dict[tuple[int, int], Any] = self.__dict__.setdefault("_state_cache", {})
+            found = cache.get(key) if cacheable else None
+            if found is None:
+                found = (self.rm.latest_all(cursor, "control", p.at, p.k, p.min_rank, hi),
+                         self.rm.latest_all(cursor, "status", p.at, p.k, p.min_rank, hi))
+                if cacheable:
+                    if len(cache) >= 8:
+                        cache.pop(next(iter(cache)), None)
+                    cache[key] = found
+            control, status = found
         places = {e["id"]: e for e in self.names.entities("place")}
         cities = []
         holdings: dict[str, list[str]] = {}
@@ -136,7 +153,11 @@ class StateQueries:
                    "status": "unknown", "since": None, "confidence": None, "claims": []}
             row = control.get(city)
             if row is not None:
-                clash = row["clash"]
+                clash = None
+                if row["clash"]:
+                    when, _, claim_id = row["clash"].partition("|")
+                    if when > lw:  # after the control claim (SQL) and within the window
+                        clash = claim_id
                 out.update(controller=row["value"], status="contested" if clash else "held",
                            since=_api(row["occurred_at"]), confidence=CONFIDENCES[row["eff"]],
                            claims=[row["claim_id"], *([clash] if clash else [])])
@@ -180,7 +201,10 @@ class StateQueries:
         for row in rows:
             if winners and winners[-1]["occurred_at"] == row["occurred_at"]:
                 best = winners[-1]
-                if (row["eff"], row["position"]) >= (best["eff"], best["position"]):
+                # the same tie rule as LATEST_SQL, claim id last: claims of one report share
+                # a position, and the answer must not depend on the order rows come back in
+                if ((row["eff"], row["position"], row["claim_id"])
+                        > (best["eff"], best["position"], best["claim_id"])):
                     winners[-1] = row
             else:
                 winners.append(row)

@@ -1,0 +1,105 @@
+"""B3: ingest. 8 concurrent clients POST reports of 3 claims for a fixed time against
+`timeline serve` (SQLite: durable commits, synchronous FULL), against a baseline app that only
+parses the same JSON and answers 201 under the same gunicorn settings, interleaved."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from . import load, synth
+from .common import STORES, log, p50
+from .server import Server
+
+
+def bodies(ref: dict[str, list[str]], n: int = 500, seed: int = 31) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        published = synth.RECORD_START + synth.YEAR + timedelta(minutes=i)
+        occurred = published - timedelta(hours=rng.uniform(0.1, 72))
+        t = occurred.strftime("%Y-%m-%dT%H:%M:%SZ")
+        city = rng.choice(ref["places"])
+        a, b = rng.sample(ref["factions"], 2)
+        out.append(json.dumps({
+            "source": {"name": "Bench wire", "kind": "news"},
+            "published_at": published.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "headline": f"Fighting around {city}",
+            "claims": [
+                {"type": "control", "city": city, "faction": a, "occurred_at": t,
+                 "confidence": "reported", "summary": f"{a} took {city}"},
+                {"type": "clash", "city": city, "factions": [a, b], "occurred_at": t},
+                {"type": "leader_status", "leader": rng.choice(ref["leaders"]),
+                 "status": rng.choice(["active", "abroad", "whereabouts_unknown"]),
+                 "occurred_at": t, "confidence": "unconfirmed"},
+            ]}))
+    return out
+
+
+def template(backend: str, pg: str | None) -> tuple[str, dict[str, list[str]]]:
+    """A store with the reference data only (copied per run on SQLite)."""
+    from timeline.application import TimelineApplication
+
+    if backend == "sqlite":
+        base = STORES / "sqlite-reference.db"
+        if not base.exists():
+            app = TimelineApplication(f"sqlite:///{base}")
+            synth.ensure_reference(app)
+            app.close()
+        target = STORES / "sqlite-ingest.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        shutil.copy(base, target)
+        url = f"sqlite:///{target}"
+    else:
+        from .common import drop_schema, ensure_database
+
+        assert pg
+        ensure_database(pg)
+        drop_schema(pg, "bench_ingest")
+        url = f"{pg}?schema=bench_ingest"
+    app = TimelineApplication(url)
+    try:
+        ref = synth.ensure_reference(app)
+        token = app.create_token("writer", "bench")
+    finally:
+        app.close()
+    return url, {**ref, "token": [token]}
+
+
+def run(results: Any, seconds: float, backend: str = "sqlite", workers: int = 2,
+        pg: str | None = None, clients: int = 8) -> None:
+    url, ref = template(backend, pg)
+    token = ref["token"][0]
+    reqs = [{"method": "POST", "path": "/reports", "body": b,
+             "headers": {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}}
+            for b in bodies(ref)]
+    log(f"B3 {backend}: {clients} clients POST /reports (3 claims) vs the baseline app, "
+        f"{seconds:.0f} s each, workers={workers}")
+    rounds = 2
+    figures: dict[str, list[dict[str, Any]]] = {"service": [], "baseline": []}
+    with Server(url, workers=workers, name=f"b3-{backend}") as service, \
+            Server(None, workers=workers, app="bench.baseline:create_app()",
+                   name=f"b3-baseline-{backend}") as baseline:
+        load.run(service.base, reqs[:20], 2, 1, name="b3-warm")
+        load.run(baseline.base, reqs[:20], 2, 1, name="b3-warm")
+        for _ in range(rounds):
+            for key, server in (("baseline", baseline), ("service", service)):
+                r = load.run(server.base, reqs, clients, seconds / rounds, name=f"b3-{key}")
+                if r["errors"]:
+                    raise RuntimeError(f"B3 {key}: {r['errors']} failed requests")
+                figures[key].append(r)
+        head = json.loads(service.get("/readyz"))
+    s = {k: p50([r[k] for r in figures["service"]]) for k in ("rps", "p50_ms", "p99_ms")}
+    b = {k: p50([r[k] for r in figures["baseline"]]) for k in ("rps", "p50_ms", "p99_ms")}
+    ratio = s["rps"] / b["rps"]
+    results.add(f"B3 {backend}: POST /reports throughput / baseline ({clients} clients)",
+                f"{ratio:.0%} ({s['rps']:.0f} / {b['rps']:.0f} req/s)", ">= 50%", ratio >= 0.5,
+                service=s, baseline=b, readyz=head)
+    results.add(f"B3 {backend}: POST /reports latency p50 / p99",
+                f"{s['p50_ms']:.1f} / {s['p99_ms']:.1f} ms (baseline {b['p50_ms']:.1f} / "
+                f"{b['p99_ms']:.1f})", "reported", None)

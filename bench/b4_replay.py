@@ -1,0 +1,65 @@
+"""B4: rebuilding the read model from the log (`timeline replay`, without the digest) against
+merely reading and decoding the same events; and the replay's peak memory at two sizes. Each
+measurement runs in a fresh process, so that its peak RSS is its own.
+
+    python -m bench.b4_replay URL read|rebuild   -> one JSON line
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+from .common import PROJECT, PYTHON, log
+
+
+def _child(url: str, mode: str) -> dict[str, Any]:
+    from timeline.application import TimelineApplication
+
+    app = TimelineApplication(url)
+    try:
+        base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        if mode == "read":
+            events = sum(1 for _ in app.iter_events())
+        else:
+            events = app.rebuild()
+        seconds = time.perf_counter() - started
+    finally:
+        app.close()
+    return {"events": events, "seconds": seconds, "rate": events / seconds,
+            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "start_rss_mb": base_rss / 1024}
+
+
+def measure(url: str, mode: str) -> dict[str, Any]:
+    out = subprocess.run([PYTHON, "-m", "bench.b4_replay", url, mode], cwd=PROJECT,
+                         capture_output=True, text=True, check=True, timeout=3600)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(results: Any, urls: dict[int, str], backend: str = "sqlite") -> None:
+    small, large = min(urls), max(urls)
+    log(f"B4 {backend}: read+decode vs rebuild at {large:,} claims, then rebuild at {small:,}")
+    read = measure(urls[large], "read")
+    rebuild = measure(urls[large], "rebuild")
+    read2 = measure(urls[large], "read")  # the machine's drift, both sides of the rebuild
+    read_rate = max(read["rate"], read2["rate"])
+    ratio = rebuild["rate"] / read_rate
+    results.add(f"B4 {backend}: rebuild rate / read+decode rate at {large:,} claims",
+                f"{ratio:.0%} ({rebuild['rate']:,.0f} / {read_rate:,.0f} events/s, "
+                f"{rebuild['events']:,} events)", ">= 50%", ratio >= 0.5,
+                read=read, read_again=read2, rebuild=rebuild)
+    small_rebuild = measure(urls[small], "rebuild")
+    mem = rebuild["maxrss_mb"] / small_rebuild["maxrss_mb"]
+    results.add(f"B4 {backend}: replay peak RSS {large:,} / {small:,} claims",
+                f"{mem:.2f} ({rebuild['maxrss_mb']:.0f} / {small_rebuild['maxrss_mb']:.0f} MiB)",
+                "<= 1.2", mem <= 1.2, small=small_rebuild)
+
+
+if __name__ == "__main__":
+    print(json.dumps(_child(sys.argv[1], sys.argv[2])))
