@@ -29,8 +29,25 @@ STREAM_LIFETIME = float(os.environ.get("TIMELINE_SSE_LIFETIME_SECONDS", "300"))
 STREAM_POLL = float(os.environ.get("TIMELINE_SSE_POLL_SECONDS", "0.5"))
 STREAM_HEARTBEAT = float(os.environ.get("TIMELINE_SSE_HEARTBEAT_SECONDS", "15"))
 MAX_STREAMS = int(os.environ.get("TIMELINE_SSE_MAX_STREAMS", "4"))
-_open_streams = 0
-_streams_lock = threading.Lock()
+
+
+class _Slots:
+    """Open streams of one app (one per worker process under `timeline serve`)."""
+
+    def __init__(self) -> None:
+        self.open = 0
+        self.lock = threading.Lock()
+
+    def take(self, limit: int) -> bool:
+        with self.lock:
+            if self.open >= limit:
+                return False
+            self.open += 1
+            return True
+
+    def give_back(self) -> None:
+        with self.lock:
+            self.open -= 1
 
 
 # ---- cursors ---------------------------------------------------------------------------------------
@@ -105,7 +122,6 @@ class Stream(MethodView):
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self, args):
         """Live stream of the log as Server-Sent Events, resumable with `Last-Event-ID`."""
-        global _open_streams
         check_reads()
         app = current_app.extensions["timeline"]
         metrics = current_app.extensions.get("metrics")
@@ -123,41 +139,41 @@ class Stream(MethodView):
         poll = float(current_app.config.get("SSE_POLL", STREAM_POLL))
         heartbeat = float(current_app.config.get("SSE_HEARTBEAT", STREAM_HEARTBEAT))
         limit = int(current_app.config.get("SSE_MAX_STREAMS", MAX_STREAMS))
-        with _streams_lock:
-            if _open_streams >= limit:
-                abort(503, message=f"too many open streams on this worker ({limit}); "
-                      "retry shortly or page /events", headers={"Retry-After": "5"})
-            _open_streams += 1
+        slots = current_app.extensions.setdefault("sse_slots", _Slots())
+        if not slots.take(limit):
+            abort(503, message=f"too many open streams on this worker ({limit}); "
+                  "retry shortly or page /events", headers={"Retry-After": "5"})
+
+        if metrics:
+            metrics.streams.inc()
+
+        def release() -> None:
+            # Runs when the server closes the response, whether or not it was ever iterated.
+            slots.give_back()
+            if metrics:
+                metrics.streams.dec()
 
         def generate():
-            global _open_streams
-            if metrics:
-                metrics.streams.inc()
-            try:
-                cursor = after
-                yield f"retry: 2000\n: stream of the log after position {cursor}\n\n"
-                deadline = time.monotonic() + lifetime
-                beat = time.monotonic()
-                while time.monotonic() < deadline:
-                    items = app.log_page(after=cursor, limit=500)
-                    for item in items:
-                        yield _sse(item)
-                        cursor = item["position"]
-                    if items:
-                        beat = time.monotonic()
-                        continue
-                    if time.monotonic() - beat >= heartbeat:
-                        yield ": heartbeat\n\n"
-                        beat = time.monotonic()
-                    time.sleep(min(poll, max(0.0, deadline - time.monotonic())))
-                yield ": lifetime reached; reconnect with Last-Event-ID\n\n"
-            finally:
-                with _streams_lock:
-                    _open_streams -= 1
-                if metrics:
-                    metrics.streams.dec()
+            cursor = after
+            yield f"retry: 2000\n: stream of the log after position {cursor}\n\n"
+            deadline = time.monotonic() + lifetime
+            beat = time.monotonic()
+            while time.monotonic() < deadline:
+                items = app.log_page(after=cursor, limit=500)
+                for item in items:
+                    yield _sse(item)
+                    cursor = item["position"]
+                if items:
+                    beat = time.monotonic()
+                    continue
+                if time.monotonic() - beat >= heartbeat:
+                    yield ": heartbeat\n\n"
+                    beat = time.monotonic()
+                time.sleep(min(poll, max(0.0, deadline - time.monotonic())))
+            yield ": lifetime reached; reconnect with Last-Event-ID\n\n"
 
         response = Response(generate(), mimetype="text/event-stream")
+        response.call_on_close(release)
         response.headers["Cache-Control"] = "no-cache"
         response.headers["X-Accel-Buffering"] = "no"
         return response

@@ -103,8 +103,10 @@ def test_an_idle_stream_sends_heartbeats_and_ends_after_its_lifetime(world):
     flask_app = create_app({"TIMELINE_APP": world, "TESTING": True, "SSE_POLL": 0.01,
                             "SSE_LIFETIME": 0.3, "SSE_HEARTBEAT": 0.05})
     started = time.monotonic()
-    body = flask_app.test_client().get("/events/stream").get_data(as_text=True)
+    r = flask_app.test_client().get("/events/stream")
+    body = r.get_data(as_text=True)
     assert time.monotonic() - started < 5  # ended by itself
+    r.close()  # as a WSGI server does
     assert body.count(": heartbeat") >= 2 and "reconnect with Last-Event-ID" in body
     metrics = flask_app.test_client().get("/metrics").get_data(as_text=True)
     assert "timeline_sse_streams_open 0.0" in metrics
@@ -117,10 +119,9 @@ def test_open_streams_per_worker_are_capped_with_a_503(world):
                             "SSE_LIFETIME": 5, "SSE_MAX_STREAMS": 1})
     c = flask_app.test_client()
     first = c.get("/events/stream", buffered=False)
-    next(iter(first.response))
     second = c.get("/events/stream")
     assert second.status_code == 503 and second.headers["Retry-After"]
-    first.close()
+    first.close()  # never read: its slot is given back all the same
     third = c.get("/events/stream", buffered=False)
     assert third.status_code == 200
     third.close()

@@ -116,3 +116,31 @@ def test_keys_are_forgotten_after_the_documented_period(client, monkeypatch):
 def test_a_malformed_key_is_a_400(client, key):
     r = post(client, "/reports", BODY, key)
     assert r.status_code == 400 and r.mimetype == PROBLEM and "Idempotency-Key" in r.get_json()["errors"]
+
+
+def test_concurrent_requests_with_one_key_append_one_report(client, world):
+    import threading
+
+    flask_app = client.application
+    barrier = threading.Barrier(6)
+    answers: list = []
+
+    def send():
+        c = flask_app.test_client()
+        barrier.wait()
+        r = c.post("/reports", json=BODY, headers={**client.auth, "Idempotency-Key": "k-race"})
+        answers.append((r.status_code, r.get_json()))
+
+    position = head(client)
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    created = {js["id"] for status, js in answers if status == 201}
+    assert len(answers) == 6 and len(created) == 1
+    assert {status for status, _ in answers} <= {201, 409}
+    assert all(js["status"] == 409 for status, js in answers if status == 409)
+    reports = [e for e in client.get(f"/events?after={position}").get_json()["items"]
+               if e["type"] == "timeline.report.filed.v1"]
+    assert len(reports) == 1
