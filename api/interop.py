@@ -151,7 +151,9 @@ def import_acled():
     territory" and "Non-violent transfer of territory" become control claims, "Armed clash" a
     clash, the rest notes. Importing the same file again adds nothing; a row whose ACLED
     `timestamp` changed retracts the old claim and files the new one. Rows that cannot be used
-    are listed with their line number and reason; the others are imported."""
+    are listed with their line number and reason; the others are imported. A body over the
+    server's size limit (1 MB unless TIMELINE_MAX_BODY says otherwise) is a 413: import large
+    exports with `timeline import acled FILE`."""
     if request.mimetype not in CSV_TYPES:
         abort(415, message="send the ACLED export as CSV: Content-Type: text/csv")
     raw = request.get_data(cache=True)

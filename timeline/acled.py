@@ -363,7 +363,11 @@ class Importer:
             return self.app.register("faction", display, aliases, parent=None,
                                      source="ACLED actor")["id"]
         except Conflict:
-            # the short form names another faction: register under the full ACLED name alone
+            # registered meanwhile by a concurrent import: use it
+            ids = self.names.lookup("faction", name)
+            if len(ids) == 1:
+                return ids[0]
+            # else the short form names another faction: register under the full ACLED name
             return self.app.register("faction", name, [], parent=None, source="ACLED actor",
                                      slug=_free_slug(self.app, "faction", name))["id"]
 
@@ -425,6 +429,9 @@ class Importer:
         try:
             entity = self.app.register("place", name, [], **attrs)
         except Conflict:
+            found = self._by_name(name, event.lat, event.lon)
+            if found is not None:  # registered meanwhile by a concurrent import
+                return found
             # the name belongs to a place far away (villages share names): qualify it
             qualified = f"{name} ({event.admin1 or event.event_id})"
             try:

@@ -13,8 +13,10 @@ status). A hedge in the clause ("alleged", "reportedly", "unconfirmed", "rumours
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from itertools import pairwise
 from typing import Any
 
 from .claims import normalise_report
@@ -187,14 +189,17 @@ class Context:
 
 # ---- the name index -------------------------------------------------------------------------------
 
-_INDEX_CACHE: dict[int, tuple[Any, dict[str, set[str]], set[str]]] = {}
+# Per Names object (one per application): rebuilt when its names change.
+_INDEX_CACHE: weakref.WeakKeyDictionary[Any, tuple[Any, dict[str, set[str]], set[str]]] = \
+    weakref.WeakKeyDictionary()
 
 
 def name_index(names: Any) -> tuple[dict[str, set[str]], set[str]]:
     """{name key: kinds it names} over every place, faction and leader name and alias, and the
     governorates; plus the keys that some alias writes in lower case ("government forces")."""
+    names.entities("place")  # brings the names up to date (and their version with them)
     version = getattr(names, "_version", None)
-    cached = _INDEX_CACHE.get(id(names))
+    cached = _INDEX_CACHE.get(names)
     if cached is not None and cached[0] == version and version is not None:
         return cached[1], cached[2]
     kinds: dict[str, set[str]] = {}
@@ -211,7 +216,7 @@ def name_index(names: Any) -> tuple[dict[str, set[str]], set[str]]:
     for g in load_governorates().values():
         for alias in [g["name"], *g.get("aliases", [])]:
             kinds.setdefault(name_key(alias), set()).add("governorate")
-    _INDEX_CACHE[id(names)] = (getattr(names, "_version", None), kinds, lower)
+    _INDEX_CACHE[names] = (version, kinds, lower)
     return kinds, lower
 
 
@@ -276,7 +281,7 @@ def segments(sentence: str) -> list[tuple[int, int, bool]]:
         r"raising|according to)\b|\s+but\s+|\bhowever\b", sentence, re.I)})
     bounds = sorted({0, len(sentence), *cuts, *(s for s, _ in relative), *(e for _, e in relative)})
     out = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in pairwise(bounds):
         if b <= a:
             continue
         rel = any(s <= a and b <= e for s, e in relative)
@@ -359,7 +364,7 @@ def _kind(sentence: str, start: int, end: int, kinds: set[str]) -> str:
     return sorted(kinds)[0]
 
 
-def add_placeholders(sentence: Sentence, ctx: Context, names: Any) -> None:
+def add_placeholders(sentence: Sentence, ctx: Context, names: Any, roles: dict[str, str]) -> None:
     """Resolve "the group", "the city", "the capital", "the president" to the name they stand
     for: a name earlier in the sentence, else the faction of the last claim (or the last one
     named), the last place named, the last president named."""
@@ -394,17 +399,10 @@ def add_placeholders(sentence: Sentence, ctx: Context, names: Any) -> None:
         elif m.kind == "place" and place:
             m.ids = [place]
         elif m.kind == "leader":
-            president = [le for le in reversed(leaders) if ctx_role(le).startswith("President")]
+            president = [le for le in reversed(leaders) if roles.get(le, "").startswith("President")]
             if president:
                 m.ids = [president[0]]
     sentence.mentions = [m for m in mentions if m.ids or not m.implicit]
-
-
-_ROLES: dict[str, str] = {}
-
-
-def ctx_role(leader: str) -> str:
-    return _ROLES.get(leader, "")
 
 
 # ---- dates ----------------------------------------------------------------------------------------
@@ -486,8 +484,7 @@ class Reader:
         self.names, self.queries = names, queries
         self.published = published
         self.index, self.lower = name_index(names)
-        for leader in names.entities("leader"):
-            _ROLES[leader["id"]] = leader.get("role") or ""
+        self.roles = {le["id"]: le.get("role") or "" for le in names.entities("leader")}
         self.headline, self.sentences, dateline_name = split_article(text)
         self.ctx = Context()
         if dateline_name:
@@ -503,7 +500,7 @@ class Reader:
     def read(self) -> None:
         for s in self.sentences:
             s.mentions = find_mentions(s.text, self.names, self.index, self.lower, s.heading)
-            add_placeholders(s, self.ctx, self.names)
+            add_placeholders(s, self.ctx, self.names, self.roles)
             s.segments = segments(s.text)
             for m in s.mentions:
                 if m.kind in ("place", "faction", "leader") and len(m.ids) > 1:
@@ -629,7 +626,7 @@ class Reader:
         4th Division"), when two sides remain."""
         owners = set()
         ordered = sorted((x for x in s.mentions if x.kind == "faction" and x.id), key=lambda x: x.start)
-        for x, y in zip(ordered, ordered[1:]):
+        for x, y in pairwise(ordered):
             if re.fullmatch(r"\s*['’]s\s+(?:elite\s+)?", s.text[x.end:y.start]) and \
                     x.id in self._ancestors(y.id):
                 owners.add(x.id)
