@@ -92,12 +92,16 @@ class Events(MethodView):
         check_reads()
         after = args["after"]
         if args.get("cursor"):
-            after = int(decode_cursor(args["cursor"], "after")["after"])
+            if not re.fullmatch(r"[0-9]{1,18}", args["cursor"]):
+                abort(422, message="cursor is not one this service issued",
+                      errors={"cursor": ["invalid cursor"]})
+            after = int(args["cursor"])
         app = current_app.extensions["timeline"]
         items = app.log_page(after=after, limit=args["limit"] + 1)
         more = len(items) > args["limit"]
         items = items[:args["limit"]]
-        nxt = encode_cursor({"after": items[-1]["position"]}) if more else None
+        # The log pages by position: `next` works as `cursor=` and as `after=`.
+        nxt = str(items[-1]["position"]) if more else None
         return {"items": items, "next": nxt}, 200, link_next(nxt)
 
 

@@ -352,8 +352,8 @@ class EventsArgs(Schema):
     after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**62),
                            metadata={"description": "log position to start after (0: the start)"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    cursor = fields.String(validate=validate.Length(max=200),
-                           metadata={"description": "the `next` of the previous page"})
+    cursor = fields.String(validate=validate.Length(max=200), metadata={
+        "description": "the `next` of the previous page (a log position: `after=` takes it too)"})
 
 
 class StreamArgs(Schema):

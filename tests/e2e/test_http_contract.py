@@ -89,6 +89,9 @@ def test_lists_are_paginated_with_opaque_cursors_and_a_link_header(client):
             assert "Link" not in r.headers
             url = None
     assert sorted(seen) == sorted(set(seen)) and len(seen) == 5 and pages == 3
+    gov = post(client, "/cities", {"name": "Tal Rifaat", "lat": 36.47, "lon": 37.1, "governorate": "Aleppo"})
+    assert gov.status_code == 201
+    assert [c["id"] for c in client.get("/cities?governorate=Aleppo").get_json()["items"]] == ["tal-rifaat"]
     assert is_problem(client.get("/cities?cursor=not-a-cursor"), 422)
     assert is_problem(client.get("/cities?limit=0"), 422)
     assert is_problem(client.get("/cities?limit=1001"), 422)
@@ -305,6 +308,9 @@ def test_events_page_the_log_by_position(client):
         page = client.get(f"/events?limit=5&cursor={page['next']}").get_json()
         everything += [e["position"] for e in page["items"]]
     assert everything[-1] == filed["position"] and len(everything) == len(set(everything))
+    # `next` is a position: it works as `after=` too
+    by_after = client.get("/events?limit=5").get_json()
+    assert client.get(f"/events?limit=5&after={by_after['next']}").get_json()["items"][0]["position"] == everything[5]
     last = client.get(f"/events?after={filed['position'] - 1}").get_json()
     event = last["items"][0]
     assert last["next"] is None and event["position"] == filed["position"]
