@@ -353,7 +353,8 @@ class EventsArgs(Schema):
                            metadata={"description": "log position to start after (0: the start)"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
     cursor = fields.String(validate=validate.Length(max=200), metadata={
-        "description": "the `next` of the previous page (a log position: `after=` takes it too)"})
+        "description": "the `next` of the previous page (a log position: `after=` takes it too)",
+        "pattern": "^[0-9]{1,18}$"})
 
 
 class StreamArgs(Schema):
