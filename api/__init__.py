@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from timeline.application import TimelineApplication, open_application
+from timeline.application import open_application
 
 from . import errors
 from .errors import ProblemApi

@@ -49,9 +49,12 @@ class _Job:
 
     __slots__ = ("events", "ops", "idempotency", "positions", "error", "done")
 
-    def __init__(self, events: list[Any], idempotency: dict[str, Any] | None):
+    def __init__(self, events: list[Any], idempotency: dict[str, Any] | None,
+                 guards: list[Any] | None = None):
         self.events = events
         self.ops = [project(e) for e in events]
+        if guards:  # checks run in the transaction with the first event's rows
+            self.ops[0] = self.ops[0] + guards
         self.idempotency = idempotency
         self.positions: list[int] | None = None
         self.error: BaseException | None = None
@@ -113,11 +116,14 @@ class TimelineApplication(Application[UUID]):
         attributes = self._resolve_entity_refs(kind, attributes)
         entity = cls.register(slug, name, aliases, **attributes)
         answer = entity_view(kind, slug, name, [name, *aliases], attributes)
+        guards = [("name_guard", {"kind": kind, "key": key, "id": slug})
+                  for key in dict.fromkeys(name_key(n) for n in [name, *aliases])]
         try:
-            self._commit(list(entity.collect_events()), idempotency, answer, 201)
+            self._commit(list(entity.collect_events()), idempotency, answer, 201, guards)
         except IntegrityError:
-            raise Conflict(f"a {kind} with id {slug!r} is already known",
-                           {"name": [f"id {slug!r} is taken"]}) from None
+            # another writer registered this id, or one of these names, just before us
+            raise Conflict(f"a {kind} with the id {slug!r} or the name {name!r} is already known",
+                           {"name": [f"{name!r} or the id {slug!r} is already known"]}) from None
         return answer
 
     def _resolve_entity_refs(self, kind: str, attributes: dict[str, Any]) -> dict[str, Any]:
@@ -132,14 +138,14 @@ class TimelineApplication(Application[UUID]):
         return out
 
     def _commit(self, events: list[Any], idempotency: dict[str, Any] | None,
-                answer: dict[str, Any], status: int) -> list[int]:
+                answer: dict[str, Any], status: int, guards: list[Any] | None = None) -> list[int]:
         """Group commit: requests that arrive while a transaction is being written are saved
         together in the next one, so one fsync serves many requests."""
         idem = None
         if idempotency:
             idem = dict(idempotency, status=status, body=dumps(answer),
                         created_at=db_time(datetime.now(timezone.utc)))
-        job = _Job(events, idem)
+        job = _Job(events, idem, guards)
         with self._queue_lock:
             self._queue.append(job)
         with self._commit_lock:

@@ -93,8 +93,11 @@ def token_revoke(token_or_id: str) -> None:
               show_default="8")
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the HTTP API with gunicorn (gthread workers; one application per worker)."""
-    # Create the tables once before forking, so workers do not race to create them.
+    # Create the tables once before forking, so workers do not race to create them: on
+    # PostgreSQL, workers running CREATE TYPE / CREATE OR REPLACE FUNCTION at once fail to boot
+    # ("tuple concurrently updated"), and gunicorn then stops (tests/integration/test_concurrency).
     _app().close()
+    os.environ["CREATE_TABLE"] = "no"
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Workers write their metrics here; /metrics sums them (prometheus_client multiprocess).
         import tempfile

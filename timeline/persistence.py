@@ -102,6 +102,14 @@ WRITE_SQL = {
     "name": """INSERT INTO tl_names (kind, id, alias, key, position)
                SELECT kind, id, :alias, :key, :position FROM tl_entities WHERE uuid = :entity_uuid
                ON CONFLICT DO NOTHING""",
+    # Live path only (never projected, so never replayed): a name registered through the API
+    # must not already name another entity of its kind. Re-inserting the row that holds the
+    # name violates the primary key and fails the whole transaction; checked inside the
+    # transaction, after this batch's names, so two writers racing past the application's own
+    # check cannot both register one name (tests/integration/test_concurrency.py).
+    "name_guard": """INSERT INTO tl_names (kind, id, alias, key, position)
+                     SELECT kind, id, alias, key, position FROM tl_names
+                     WHERE kind = :kind AND key = :key AND id <> :id""",
     "report": """INSERT INTO tl_reports (id, position, recorded_at, published_at, data)
                  VALUES (:id, :position, :recorded_at, :published_at, :data)""",
     "claim": """INSERT INTO tl_claims (id, report_id, seq, type, occurred_at, confidence, position,

@@ -25,8 +25,8 @@ from .domainmodel import (
 Op = tuple[str, dict[str, Any]]
 
 # Order in which a batch of operations is executed; later kinds may read rows of earlier ones.
-OP_ORDER = ("log", "entity", "name", "report", "claim", "effect", "subject", "correction",
-            "mention", "mention_copy", "external")
+OP_ORDER = ("log", "entity", "name", "name_guard", "report", "claim", "effect", "subject",
+            "correction", "mention", "mention_copy", "external")
 
 # Claim fields that name entities, and the kind of entity each names.
 ENTITY_FIELDS = {

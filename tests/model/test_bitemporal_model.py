@@ -277,7 +277,7 @@ def check_history(app: Any, data: Any) -> None:
             COUNT["refused"] += 1
             continue
         answer = app.file_report(report)
-        for claim, made in zip(claims, answer["claims"]):
+        for claim, made in zip(claims, answer["claims"], strict=True):
             entry = {"id": made["id"], "type": claim["type"], "retracted": False, "confirmed": False}
             prior.append(entry)
             by_id[made["id"]] = entry
