@@ -91,7 +91,7 @@ class Events(MethodView):
         """The log in record order, a page at a time: `after` a position, or the `next` cursor."""
         check_reads()
         after = args["after"]
-        if args.get("cursor"):
+        if args.get("cursor") is not None:
             if not re.fullmatch(r"[0-9]{1,18}", args["cursor"]):
                 abort(422, message="cursor is not one this service issued",
                       errors={"cursor": ["invalid cursor"]})
