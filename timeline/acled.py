@@ -17,7 +17,16 @@ from uuid import uuid5
 from eventsourcing.persistence import IntegrityError
 
 from .claims import normalise_report
-from .domainmodel import NAMESPACE, Conflict, DomainError, Report, api_time, slugify
+from .domainmodel import (
+    ENTITY_CLASSES,
+    NAMESPACE,
+    Conflict,
+    DomainError,
+    Report,
+    api_time,
+    name_key,
+    slugify,
+)
 
 DATASET = "acled"
 COLUMNS = ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type",
@@ -228,14 +237,20 @@ def versions(app: Any, event_ids: list[str]) -> dict[str, dict[str, Any]]:
 
 
 class Importer:
-    """Imports one ACLED export into a TimelineApplication."""
+    """Imports one ACLED export into a TimelineApplication, in three steps: read every row and
+    decide what it names (planning the places and factions to register), register those in one
+    transaction, then file one report per new or revised event, a few hundred per transaction."""
 
     def __init__(self, app: Any):
         self.app = app
         self.names = app.names
         self._actors: dict[str, str] = {}
         self._places: dict[tuple[str, float, float], str] = {}
-        self._points: list[tuple[str, float, float, str | None]] | None = None
+        self._points: list[tuple[str, float, float]] | None = None
+        # registrations planned by this import: id -> (kind, name, aliases, attributes)
+        self._planned: dict[str, tuple[str, str, list[str], dict[str, Any]]] = {}
+        self._planned_keys: dict[tuple[str, str], str] = {}
+        self._remap: dict[str, str] = {}
 
     def run(self, text: str, progress: Callable[[int], Any] | None = None,
             idempotency: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -258,16 +273,28 @@ class Importer:
         if progress is not None and len(rows) > len(events):
             progress(len(rows) - len(events))
         known = versions(self.app, [e.event_id for e in events])
-        reports: list[tuple[list[Any], str]] = []
+        planned: list[tuple[Event, dict[str, Any], dict[str, Any] | None]] = []
         for event in events:
             previous = known.get(event.event_id)
             if previous is not None and previous["version"] >= event.timestamp:
                 outcome.unchanged += 1  # the same version, or older than the one we hold
-            else:
-                try:
-                    reports.append((self._report(event, previous), "corrected" if previous else "imported"))
-                except DomainError as e:
-                    outcome.reject(event.line, _reason(e))
+                if progress is not None:
+                    progress(1)
+                continue
+            try:
+                planned.append((event, self._claim(event), previous))
+            except DomainError as e:
+                outcome.reject(event.line, _reason(e))
+                if progress is not None:
+                    progress(1)
+        self._register_planned()
+        reports: list[tuple[list[Any], str]] = []
+        for event, claim, previous in planned:
+            try:
+                reports.append((self._report(event, self._remapped(claim), previous),
+                                "corrected" if previous else "imported"))
+            except DomainError as e:
+                outcome.reject(event.line, _reason(e))
             if progress is not None:
                 progress(1)
         outcome.imported += sum(1 for _, kind in reports if kind == "imported")
@@ -276,9 +303,8 @@ class Importer:
         return outcome.answer(self.app.head())
 
     # ---- one row ---------------------------------------------------------------------------------
-    def _report(self, event: Event, previous: dict[str, Any] | None) -> list[Any]:
-        """The events that file this row's report (after registering what it names)."""
-        claim = self._claim(event)
+    def _report(self, event: Event, claim: dict[str, Any], previous: dict[str, Any] | None) -> list[Any]:
+        """The events that file this row's report, checked as POST /reports checks a report."""
         claims = [claim]
         if previous is not None:
             status = self.app.queries.claim_status(previous["claim_id"])
@@ -323,13 +349,18 @@ class Importer:
             second = self.actor(event.actor2) if event.actor2 else None
             if second is not None and second != first:
                 place = self.place(event)
-                parent = (self.names.entity("place", place) or {}).get("parent")
+                parent = self._parent(place)
                 if parent:  # fighting in a district contests its city
                     return dict(base, type="clash", city=parent, place=place,
                                 factions=[first, second])
                 return dict(base, type="clash", city=place, factions=[first, second])
             # a clash needs two sides; with one, it is still worth a note
         return dict(base, type="note", text=_summary(event))
+
+    def _parent(self, place: str) -> str | None:
+        if place in self._planned:
+            return self._planned[place][3].get("parent")
+        return (self.names.entity("place", place) or {}).get("parent")
 
     # ---- actors -----------------------------------------------------------------------------------
     def actor(self, name: str) -> str:
@@ -350,26 +381,18 @@ class Importer:
                 break
             if len(ids) > 1:
                 raise DomainError(f"actor {name!r} is ambiguous: it names {', '.join(ids)}")
+            found = self._planned_keys.get(("faction", name_key(candidate)))
+            if found:
+                break
         if found is None:
-            found = self._register_actor(name)
+            abbreviation, full = _split_abbreviation(name)
+            display = full or name
+            aliases = [a for a in (name, abbreviation) if a and a != display]
+            if self._taken("faction", [display, *aliases]):
+                display, aliases = name, []  # the short form names another faction
+            found = self._plan("faction", display, aliases, {"parent": None, "source": "ACLED actor"})
         self._actors[name] = found
         return found
-
-    def _register_actor(self, name: str) -> str:
-        abbreviation, full = _split_abbreviation(name)
-        display = full or name
-        aliases = [a for a in (name, abbreviation) if a and a != display]
-        try:
-            return self.app.register("faction", display, aliases, parent=None,
-                                     source="ACLED actor")["id"]
-        except Conflict:
-            # registered meanwhile by a concurrent import: use it
-            ids = self.names.lookup("faction", name)
-            if len(ids) == 1:
-                return ids[0]
-            # else the short form names another faction: register under the full ACLED name
-            return self.app.register("faction", name, [], parent=None, source="ACLED actor",
-                                     slug=_free_slug(self.app, "faction", name))["id"]
 
     # ---- locations --------------------------------------------------------------------------------
     def place(self, event: Event) -> str:
@@ -389,27 +412,36 @@ class Importer:
         if found is None:
             found = self._nearest(event.lat, event.lon, NEARBY_KM)
         if found is None:
-            found = self._register_place(event, parent)
+            found = self._plan_place(event, parent)
         self._places[key] = found
         return found
 
     def _by_name(self, name: str, lat: float, lon: float) -> str | None:
         best = None
-        for pid in self.names.lookup("place", name):
-            entity = self.names.entity("place", pid) or {}
-            if entity.get("lat") is None:
+        candidates = list(self.names.lookup("place", name))
+        planned = self._planned_keys.get(("place", name_key(name)))
+        if planned:
+            candidates.append(planned)
+        for pid in candidates:
+            if pid in self._planned:
+                attrs = self._planned[pid][3]
+                plat, plon = attrs["lat"], attrs["lon"]
+            else:
+                entity = self.names.entity("place", pid) or {}
+                plat, plon = entity.get("lat"), entity.get("lon")
+            if plat is None or plon is None:
                 continue
-            d = km(lat, lon, entity["lat"], entity["lon"])
+            d = km(lat, lon, plat, plon)
             if d <= SAME_NAME_KM and (best is None or d < best[0]):
                 best = (d, pid)
         return best[1] if best else None
 
     def _nearest(self, lat: float, lon: float, limit: float) -> str | None:
         if self._points is None:
-            self._points = [(e["id"], e["lat"], e["lon"], e.get("parent"))
+            self._points = [(e["id"], e["lat"], e["lon"])
                             for e in self.names.entities("place") if e.get("lat") is not None]
         best = None
-        for pid, plat, plon, _ in self._points:
+        for pid, plat, plon in self._points:
             if abs(plat - lat) > 0.1 or abs(plon - lon) > 0.1:
                 continue
             d = km(lat, lon, plat, plon)
@@ -417,33 +449,82 @@ class Importer:
                 best = (d, pid)
         return best[1] if best else None
 
-    def _register_place(self, event: Event, parent: str | None) -> str:
+    def _plan_place(self, event: Event, parent: str | None) -> str:
         try:
             governorate = self.names.governorate(event.admin1, "admin1") if event.admin1 else None
         except DomainError:
             governorate = None
-        name = event.location
         attrs = dict(lat=event.lat, lon=event.lon, governorate=governorate, parent=parent,
                      place_kind="district" if parent else "town",
                      source=f"ACLED {event.event_id} (geo_precision {event.geo_precision or '?'})")
+        name = event.location
+        # a name that belongs to a place far away (villages share names) is qualified
+        for candidate in (name, f"{name} ({event.admin1 or event.event_id})",
+                          f"{name} ({event.event_id})"):
+            if not self._taken("place", [candidate]):
+                name = candidate
+                break
+        else:
+            raise DomainError(f"location {event.location!r} cannot be told apart from known places")
+        found = self._plan("place", name, [], attrs)
+        if self._points is None:
+            self._nearest(event.lat, event.lon, 0)
+        assert self._points is not None
+        self._points.append((found, event.lat, event.lon))
+        return found
+
+    # ---- registering --------------------------------------------------------------------------------
+    def _taken(self, kind: str, names: list[str]) -> bool:
+        return bool(self.names.known(kind, names)) or any(
+            (kind, name_key(n)) in self._planned_keys for n in names)
+
+    def _plan(self, kind: str, name: str, aliases: list[str], attrs: dict[str, Any]) -> str:
+        base = slugify(name) or kind
+        slug, n = base, 2
+        while slug in self._planned or self.names.entity(kind, slug) is not None:
+            slug, n = f"{base}-{n}", n + 1
+        self._planned[slug] = (kind, name, aliases, attrs)
+        for n_ in (name, *aliases):
+            self._planned_keys[(kind, name_key(n_))] = slug
+        return slug
+
+    def _register_planned(self) -> None:
+        """Registers the planned places and factions, all in one transaction (factions first,
+        then places, districts after their cities). If another writer registered one of them
+        meanwhile, one at a time, taking over the entity that now holds the name."""
+        if not self._planned:
+            return
+        order = sorted(self._planned.items(), key=lambda item: (
+            item[1][0] != "faction", bool(item[1][3].get("parent"))))
+        events = [e for slug, (kind, name, aliases, attrs) in order
+                  for e in ENTITY_CLASSES[kind].register(slug, name, aliases, **attrs).collect_events()]
         try:
-            entity = self.app.register("place", name, [], **attrs)
-        except Conflict:
-            found = self._by_name(name, event.lat, event.lon)
-            if found is not None:  # registered meanwhile by a concurrent import
-                return found
-            # the name belongs to a place far away (villages share names): qualify it
-            qualified = f"{name} ({event.admin1 or event.event_id})"
+            self.app._commit(events, None, {}, 201)
+            return
+        except IntegrityError:
+            pass
+        for slug, (kind, name, aliases, attrs) in order:
+            attrs = dict(attrs)
+            if attrs.get("parent") in self._remap:
+                attrs["parent"] = self._remap[attrs["parent"]]
             try:
-                entity = self.app.register("place", qualified, [], **attrs,
-                                           slug=_free_slug(self.app, "place", qualified))
+                self.app.register(kind, name, aliases, slug=slug, **attrs)
             except Conflict:
-                qualified = f"{name} ({event.event_id})"
-                entity = self.app.register("place", qualified, [], **attrs,
-                                           slug=_free_slug(self.app, "place", qualified))
-        if self._points is not None:
-            self._points.append((entity["id"], event.lat, event.lon, parent))
-        return entity["id"]
+                ids = self.names.lookup(kind, name)
+                if len(ids) != 1:
+                    raise
+                self._remap[slug] = ids[0]
+
+    def _remapped(self, claim: dict[str, Any]) -> dict[str, Any]:
+        if not self._remap:
+            return claim
+        out = dict(claim)
+        for field_name in ("city", "place", "faction", "from_faction"):
+            if out.get(field_name) in self._remap:
+                out[field_name] = self._remap[out[field_name]]
+        if out.get("factions"):
+            out["factions"] = [self._remap.get(f, f) for f in out["factions"]]
+        return out
 
     # ---- saving -----------------------------------------------------------------------------------
     def _save(self, reports: list[tuple[list[Any], str]], outcome: Outcome,
@@ -519,14 +600,6 @@ def _actor_candidates(name: str) -> list[str]:
         if stripped and stripped != text:
             out.append(stripped)
     return list(dict.fromkeys(out))
-
-
-def _free_slug(app: Any, kind: str, name: str) -> str:
-    base = slugify(name) or kind
-    slug, n = base, 2
-    while app.queries.entity(kind, slug) is not None:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _summary(event: Event) -> str:
