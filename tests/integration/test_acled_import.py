@@ -187,3 +187,23 @@ def test_replay_rebuilds_the_acled_mapping_exactly(world):
     after = world.recorder.fetchall("SELECT * FROM tl_external ORDER BY ref")
     assert json.dumps(after, default=str) == json.dumps(before, default=str)
     assert [r["version"] for r in after] == ["1733875200", "1733011200"]
+
+
+def test_an_import_racing_another_takes_over_what_the_other_registered(world):
+    """Two imports of one export: the second planned the same new village and militia before the
+    first registered them; it files its rows against the entities the first registered."""
+    from timeline.acled import Importer, parse_row, read_rows
+
+    text = export(row("SYR9", actor1="Jaysh al-Thuwar", location="Kafr Nabudah",
+                      latitude="35.4439", longitude="36.5258", admin1="Hama"))
+    slow = Importer(world)
+    event = parse_row(*read_rows(text)[0])
+    claim = slow._claim(event)  # planned: nothing registered yet
+    assert world.names.lookup("place", "Kafr Nabudah") == []
+    assert import_csv(world, text)["imported"] == 1  # the fast import
+    head = world.head()
+    slow._register_planned()  # the one transaction fails; one at a time, each is taken over
+    assert slow._remapped(claim)["city"] == world.names.lookup("place", "Kafr Nabudah")[0]
+    assert slow._remapped(claim)["faction"] == world.names.lookup("faction", "Jaysh al-Thuwar")[0]
+    assert world.head() == head
+    assert len([e for e in world.names.entities("place") if e["name"] == "Kafr Nabudah"]) == 1
