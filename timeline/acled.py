@@ -58,7 +58,7 @@ ACLED_ACTORS = {
 }
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y", "%Y/%m/%d",
-                 "%d/%m/%Y")
+                 "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%S")
 
 
 @dataclass

@@ -211,9 +211,15 @@ def _time_option(value: str | None, name: str):
         raise click.BadParameter(f"{e}: e.g. 2024-12-01T00:00:00Z", param_hint=name) from None
 
 
-@main.group()
-def export() -> None:
-    """Write the state as GeoJSON (QGIS, web maps) or the timeline as CSV (spreadsheets)."""
+@main.group(invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(["geojson", "csv"]), default="geojson",
+              show_default=True, help="Without a subcommand: what to write to stdout.")
+@click.pass_context
+def export(ctx: click.Context, fmt: str) -> None:
+    """Write the state as GeoJSON (QGIS, web maps) or the timeline as CSV (spreadsheets).
+    `timeline export` alone writes the current state as GeoJSON; see the subcommands' options."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(export_geojson if fmt == "geojson" else export_csv)
 
 
 @export.command("geojson")

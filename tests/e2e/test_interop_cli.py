@@ -64,3 +64,12 @@ def test_export_writes_geojson_and_the_timeline_csv(run, tmp_path):
     assert bad.exit_code == 1 and "unknown place 'Atlantis'" in bad.output
     naive = run("export", "geojson", "--at", "2024-12-10T00:00:00")
     assert naive.exit_code == 2 and "offset" in naive.output
+
+
+def test_export_alone_writes_the_current_state_as_geojson(run):
+    run("import", "acled", str(FIXTURES / "syria-2024-11-12.csv"))
+    doc = json.loads(run("export").stdout)
+    assert doc["type"] == "FeatureCollection"
+    assert {f["id"]: f["properties"] for f in doc["features"]}["manbij"]["controller"] == "sna"
+    rows = list(csv.DictReader(io.StringIO(run("export", "--format", "csv").stdout)))
+    assert len(rows) == 9
