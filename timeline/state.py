@@ -124,45 +124,55 @@ class StateQueries:
         Rows at positions <= k never change their answer as of k (later corrections sit at
         later positions), and when `at` is past the latest record time up to k (as for "now"),
         nothing dated in between can count unless an "early" effect is, so the winners per
-        subject are the same for every such `at`: they are kept per (k, min_confidence) and
-        only the contest window is applied per request."""
+        subject are the same for every such `at`: the view built from them is kept per
+        (k, min_confidence, head) and only the contest window is applied per request."""
         lw = minus(p.at, p.window)
         with self.rm.reading() as cursor:
-            cursor.execute(self.rm.sql("SELECT subject FROM tl_subjects WHERE kind = 'control' "
-                                       "ORDER BY subject"), {})
-            subjects = [r[0] if not isinstance(r, dict) else r["subject"] for r in cursor.fetchall()]
             horizon = self.rm.horizon(cursor, p.k)
-            hi = min(p.at, horizon)
-            key = (p.k, p.min_rank)
+            key = (p.k, p.min_rank, self.rm.head(cursor))
             cacheable = p.at >= horizon and not self.rm.early_after(cursor, horizon, p.k)
-            cache: dict[tuple[int, int], Any] = self.__dict__.setdefault("_state_cache", {})
-            found = cache.get(key) if cacheable else None
-            if found is None:
-                found = (self.rm.latest_all(cursor, "control", p.at, p.k, p.min_rank, hi),
-                         self.rm.latest_all(cursor, "status", p.at, p.k, p.min_rank, hi))
+            cache: dict[tuple[int, int, int], Any] = self.__dict__.setdefault("_state_cache", {})
+            view = cache.get(key) if cacheable else None
+            if view is None:
+                view = self._world_view(cursor, p, min(p.at, horizon))
                 if cacheable:
                     if len(cache) >= 8:
                         cache.pop(next(iter(cache)), None)
-                    cache[key] = found
-            control, status = found
-        places = {e["id"]: e for e in self.names.entities("place")}
+                    cache[key] = view
+        cities_view, factions, leaders = view
         cities = []
+        for base, clash_when, clash_id in cities_view:
+            # A counted clash after the control claim (found by SQL) and within the window.
+            if clash_when is not None and clash_when > lw:
+                cities.append(dict(base, status="contested", claims=[*base["claims"], clash_id]))
+            else:
+                cities.append(dict(base))
+        return {**p.describe(), "cities": cities,
+                "factions": [dict(f) for f in factions], "leaders": [dict(le) for le in leaders]}
+
+    def _world_view(self, cursor: Any, p: Point, hi: str) -> tuple[list, list, list]:
+        """(cities as (held-state dict, latest clash time, its claim id), factions, leaders)."""
+        cursor.execute(self.rm.sql("SELECT subject FROM tl_subjects WHERE kind = 'control' "
+                                   "ORDER BY subject"), {})
+        subjects = [r[0] if not isinstance(r, dict) else r["subject"] for r in cursor.fetchall()]
+        control = self.rm.latest_all(cursor, "control", p.at, p.k, p.min_rank, hi)
+        status = self.rm.latest_all(cursor, "status", p.at, p.k, p.min_rank, hi)
+        places = {e["id"]: e for e in self.names.entities("place")}
+        cities: list[tuple[dict[str, Any], str | None, str | None]] = []
         holdings: dict[str, list[str]] = {}
         for city in subjects:
             out = {"id": city, "name": places.get(city, {}).get("name", city), "controller": None,
                    "status": "unknown", "since": None, "confidence": None, "claims": []}
             row = control.get(city)
+            when = claim_id = None
             if row is not None:
-                clash = None
                 if row["clash"]:
                     when, _, claim_id = row["clash"].partition("|")
-                    if when > lw:  # after the control claim (SQL) and within the window
-                        clash = claim_id
-                out.update(controller=row["value"], status="contested" if clash else "held",
+                out.update(controller=row["value"], status="held",
                            since=_api(row["occurred_at"]), confidence=CONFIDENCES[row["eff"]],
-                           claims=[row["claim_id"], *([clash] if clash else [])])
+                           claims=[row["claim_id"]])
                 holdings.setdefault(row["value"], []).append(city)
-            cities.append(out)
+            cities.append((out, when, claim_id))
         all_leaders = sorted(self.names.entities("leader"), key=lambda e: e["id"])
         leaders = []
         for le in all_leaders:
@@ -191,7 +201,7 @@ class StateQueries:
                              "cities": held,
                              "leaders": sorted(le["id"] for le in all_leaders
                                                if le.get("faction") in family)})
-        return {**p.describe(), "cities": cities, "factions": factions, "leaders": leaders}
+        return cities, factions, leaders
 
     def city_history(self, city: str, p: Point) -> list[dict[str, Any]]:
         """Control changes in valid-time order, one winner per instant by the tie rules."""
