@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from tests.conftest import control, report
 
 REPORT = report(control("Aleppo", "HTS", "2024-11-29T21:00:00+03:00"))
@@ -116,3 +118,50 @@ def test_sql_in_names_and_queries_is_only_ever_data(client):
     assert filed.status_code == 201
     state = client.get("/cities/aleppo/state", query_string={"at": "2024-12-02T00:00:00Z"})
     assert state.get_json()["controller"] == faction
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway redis-server on 127.0.0.1 (Debian's package), if the machine has one."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+                             "--appendonly", "no", "--dir", str(tmp_path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_redis_storage_shares_one_limit_between_workers(world, redis_url):
+    """Two apps (as two gunicorn workers) counting in one Redis: the limit is for both."""
+    first = make_client(world, TIMELINE_RATE_LIMIT="3 per minute",
+                        TIMELINE_RATE_LIMIT_STORAGE=redis_url)
+    second = make_client(world, TIMELINE_RATE_LIMIT="3 per minute",
+                         TIMELINE_RATE_LIMIT_STORAGE=redis_url)
+    auth = first.auth
+    statuses = [first.post("/factions", json={"name": "Redis Brigade 1"}, headers=auth).status_code,
+                second.post("/factions", json={"name": "Redis Brigade 2"}, headers=auth).status_code,
+                first.post("/factions", json={"name": "Redis Brigade 3"}, headers=auth).status_code,
+                second.post("/factions", json={"name": "Redis Brigade 4"}, headers=auth).status_code]
+    assert statuses == [201, 201, 201, 429]
