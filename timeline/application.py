@@ -344,6 +344,7 @@ class TimelineApplication(Application[UUID]):
         recorder: Any = self.recorder
         count = 0
         with recorder.writing() as cursor:
+            recreate = recorder.defer_indexes(cursor)
             recorder.clear_derived(cursor)
             after = 0
             while True:
@@ -357,6 +358,8 @@ class TimelineApplication(Application[UUID]):
                 count += len(notifications)
                 if progress is not None:
                     progress(len(notifications))
+            for statement in recreate:
+                cursor.execute(statement)
         return count
 
     def digest(self) -> str:

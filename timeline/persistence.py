@@ -376,6 +376,25 @@ class ReadModelRecorder:
                                            "min": min_rank}, cursor)
 
     # ---- replay and digest -------------------------------------------------------------------
+    # Secondary indexes that no write reads: a rebuild may drop them and build each once at
+    # the end (a sort), instead of updating them row by row with random keys.
+    DEFERRABLE_INDEXES = ("tl_log_ordinal", "tl_log_recorded", "tl_names_key", "tl_names_position",
+                          "tl_claims_time", "tl_claims_report", "tl_effects_value",
+                          "tl_effects_early")
+
+    def defer_indexes(self, cursor: Any) -> list[str]:
+        """Drops the deferrable indexes inside the rebuild's transaction; returns the statements
+        that recreate them. Only where readers are not blocked meanwhile (SQLite's WAL: they
+        keep reading the last committed state); the PostgreSQL recorder keeps them."""
+        statements = []
+        for name in self.DEFERRABLE_INDEXES:
+            statement = next((t for t in TABLES if re.search(rf"INDEX IF NOT EXISTS {name}\b", t)),
+                             None)
+            if statement is not None:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+                statements.append(statement)
+        return statements
+
     def clear_derived(self, cursor: Any) -> None:
         for table in DERIVED_TABLES:
             cursor.execute(f"DELETE FROM {self.table(table)}")
