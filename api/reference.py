@@ -124,12 +124,12 @@ def _routes(collection: str, schema: Any) -> None:
     class One(MethodView):
         @blp.response(200, EntityOut)
         @blp.alt_response(404, response="NOT_FOUND")
-        def get(self, entity_id):
-            return _get(collection, entity_id)
+        def get(self, id):  # noqa: A002 (the path variable of API.md)
+            return _get(collection, id)
 
     One.get.__doc__ = f"One {kind}, by id or any known name."
     blp.route(f"/{collection}", endpoint=f"{collection}")(Collection)
-    blp.route(f"/{collection}/<entity_id>", endpoint=f"{collection}_one")(One)
+    blp.route(f"/{collection}/<id>", endpoint=f"{collection}_one")(One)
 
 
 for _collection, (_kind, _schema) in KINDS.items():

@@ -31,27 +31,27 @@ class Reports(MethodView):
         return idempotency.run(lambda idem: app.file_report(payload, idempotency=idem))
 
 
-@blp.route("/reports/<report_id>")
+@blp.route("/reports/<id>")
 class OneReport(MethodView):
     @blp.response(200, ReportView)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, report_id):
+    def get(self, id):  # noqa: A002 (the path variable of API.md)
         """A report with its claims, each with its current retracted/confidence."""
         check_reads()
-        report = current_app.extensions["timeline"].queries.report(report_id)
+        report = current_app.extensions["timeline"].queries.report(id)
         if report is None:
-            abort(404, message=f"no report {report_id!r}")
+            abort(404, message=f"no report {id!r}")
         return report
 
 
-@blp.route("/claims/<claim_id>")
+@blp.route("/claims/<id>")
 class OneClaim(MethodView):
     @blp.response(200, ClaimView)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, claim_id):
+    def get(self, id):  # noqa: A002
         """One claim, with the report it came from."""
         check_reads()
-        claim = current_app.extensions["timeline"].queries.claim(claim_id)
+        claim = current_app.extensions["timeline"].queries.claim(id)
         if claim is None:
-            abort(404, message=f"no claim {claim_id!r}")
+            abort(404, message=f"no claim {id!r}")
         return claim

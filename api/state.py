@@ -44,50 +44,50 @@ class World(MethodView):
         return current_app.json.response(queries.state(p))
 
 
-@blp.route("/cities/<city_id>/state")
+@blp.route("/cities/<id>/state")
 class City(MethodView):
     @blp.arguments(StateArgs, location="query")
     @blp.response(200, CityState)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    def get(self, args, city_id):
+    def get(self, args, id):  # noqa: A002 (the path variable of API.md)
         """Who controlled a city at `at`, as known at `known_at`; contested or held."""
         queries, p = _point(args)
-        return queries.city_state(_entity("place", city_id), p)
+        return queries.city_state(_entity("place", id), p)
 
 
-@blp.route("/cities/<city_id>/history")
+@blp.route("/cities/<id>/history")
 class CityHistory(MethodView):
     @blp.arguments(StateArgs, location="query")
     @blp.response(200, History)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    def get(self, args, city_id):
+    def get(self, args, id):  # noqa: A002
         """Control changes of a city in valid-time order (up to `at`, as known at `known_at`)."""
         queries, p = _point(args)
-        city = _entity("place", city_id)
+        city = _entity("place", id)
         return {"id": city, "items": queries.city_history(city, p)}
 
 
-@blp.route("/factions/<faction_id>/state")
+@blp.route("/factions/<id>/state")
 class Faction(MethodView):
     @blp.arguments(StateArgs, location="query")
     @blp.response(200, FactionState)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    def get(self, args, faction_id):
+    def get(self, args, id):  # noqa: A002
         """Cities a faction (or one of its sub-factions) held at `at`, and its leaders."""
         queries, p = _point(args)
-        return queries.faction_state(_entity("faction", faction_id), p)
+        return queries.faction_state(_entity("faction", id), p)
 
 
-@blp.route("/leaders/<leader_id>/state")
+@blp.route("/leaders/<id>/state")
 class Leader(MethodView):
     @blp.arguments(StateArgs, location="query")
     @blp.response(200, LeaderState)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    def get(self, args, leader_id):
+    def get(self, args, id):  # noqa: A002
         """A leader's status and whereabouts at `at`, as known at `known_at`."""
         queries, p = _point(args)
-        return queries.leader_state(_entity("leader", leader_id), p)
+        return queries.leader_state(_entity("leader", id), p)

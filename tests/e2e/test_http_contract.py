@@ -352,12 +352,12 @@ def test_the_openapi_document_describes_every_route_of_the_contract(client):
     doc = client.get("/openapi.json").get_json()
     paths = doc["paths"]
     for path, method in [
-        ("/cities", "get"), ("/cities", "post"), ("/cities/{entity_id}", "get"),
-        ("/factions", "get"), ("/factions", "post"), ("/factions/{entity_id}", "get"),
-        ("/leaders", "get"), ("/leaders", "post"), ("/leaders/{entity_id}", "get"),
-        ("/reports", "post"), ("/reports/{report_id}", "get"), ("/claims/{claim_id}", "get"),
-        ("/state", "get"), ("/cities/{city_id}/state", "get"), ("/cities/{city_id}/history", "get"),
-        ("/factions/{faction_id}/state", "get"), ("/leaders/{leader_id}/state", "get"),
+        ("/cities", "get"), ("/cities", "post"), ("/cities/{id}", "get"),
+        ("/factions", "get"), ("/factions", "post"), ("/factions/{id}", "get"),
+        ("/leaders", "get"), ("/leaders", "post"), ("/leaders/{id}", "get"),
+        ("/reports", "post"), ("/reports/{id}", "get"), ("/claims/{id}", "get"),
+        ("/state", "get"), ("/cities/{id}/state", "get"), ("/cities/{id}/history", "get"),
+        ("/factions/{id}/state", "get"), ("/leaders/{id}/state", "get"),
         ("/events", "get"), ("/events/stream", "get"), ("/timeline", "get"),
         ("/healthz", "get"), ("/readyz", "get"), ("/metrics", "get"), ("/openapi.json", "get"),
         ("/docs", "get"),
