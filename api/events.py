@@ -206,8 +206,14 @@ def timeline_page(args: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, 
     known_at = args.get("known_at")
     if args.get("cursor"):
         c = decode_cursor(args["cursor"], "t", "p", "s", "k")
-        after = (str(c["t"]), int(c["p"]), int(c["s"]))
-        known_at = int(c["k"])  # a paged walk sees one snapshot of the log
+        try:
+            after = (str(c["t"]), int(c["p"]), int(c["s"]))
+            known_at = int(c["k"])  # a paged walk sees one snapshot of the log
+            if not all(0 <= n < 2**62 for n in (after[1], after[2], known_at)) or not re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:.]+Z", after[0]):
+                raise ValueError
+        except (TypeError, ValueError, OverflowError):
+            abort(422, message="cursor is not one this service issued",
+                  errors={"cursor": ["invalid cursor"]})
     p = app.queries.point(known_at=known_at, min_confidence=args.get("min_confidence", "reported"))
     entities: list[list[str]] = []
     names = app.names
