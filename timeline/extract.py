@@ -13,43 +13,28 @@ status). A hedge in the clause ("alleged", "reportedly", "unconfirmed", "rumours
 from __future__ import annotations
 
 import re
-import weakref
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
+from .article import LOCAL, Sentence, segments, sentence_date, split_article
 from .claims import normalise_report
-from .domainmodel import DomainError, name_key, parse_time
-from .gazetteer import load_governorates
+from .domainmodel import DomainError, parse_time
+from .mentions import (
+    PROVINCE_AFTER,
+    STOPWORDS,
+    Context,
+    Mention,
+    add_placeholders,
+    find_mentions,
+    name_index,
+)
 
-# Syria has kept UTC+3 all year since 2022: times of day in an article are local.
-LOCAL = timezone(timedelta(hours=3))
-MAX_SPAN = 8  # tokens in the longest name looked up
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december")
-PART_OF_DAY = {"night": 21, "evening": 19, "afternoon": 15, "morning": 9, "dawn": 5,
-               "midday": 12, "noon": 12}
 NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
 NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
                      "eighty": 80, "ninety": 90, "dozen": 12, "a dozen": 12})
-
-# Capitalised English words that some gazetteer alias happens to spell (villages called "Tell",
-# "Dam", "Khan", ...): alone, they are not taken for names.
-STOPWORDS = set("""
-a an the as at in on of to by for from with and or but if it its is are was were be been this that
-these those there their they he she his her we our you your what when where who which while why
-how all any some most more many much other another such than then however also after before
-during since until over under into onto near north south east west northern southern eastern
-western central reports report witnesses gunfire fierce top join channel next new old
-tell dam sam khan mari mare dana mala kara shin cham bab tal hula sasa susa jaba raju nawa
-monday tuesday wednesday thursday friday saturday sunday today tonight yesterday
-january february march april may june july august september october november december
-""".split())
 
 HEDGES = re.compile(
     r"\b(?:alleged(?:ly)?|reportedly|unconfirmed|unverified|rumou?rs?|rumou?red|speculation|"
@@ -131,352 +116,12 @@ FOREIGN = {
 }
 _FOREIGN_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, FOREIGN), key=len, reverse=True))
                          + r")\b", re.I)
-FACTION_PLACEHOLDER = re.compile(r"\b(?:the group|the coalition|the faction|the militia|the alliance|"
-                                 r"its fighters|its forces|the insurgents)\b", re.I)
-PLACE_PLACEHOLDER = re.compile(r"\bthe (?:city|town|village|provincial capital)\b(?! of)", re.I)
-CAPITAL = re.compile(r"\b(?:the (?:syrian )?capital|syria['’]s capital)\b(?! of)", re.I)
-LEADER_PLACEHOLDER = re.compile(r"\b(?:the|syria['’]s) (?:former |ousted |deposed |toppled )?"
-                                r"(?:syrian )?president\b", re.I)
 DENIAL = re.compile(r"\b(?:denied|denies|deny|dismissed|rejected|refuted)\b", re.I)
 CLAUSE_BREAK = re.compile(r",\s+and\b|;|\bwhile\b|\bwhereas\b", re.I)
-PROVINCE_AFTER = re.compile(r"^\s*(?:'s\s+)?(?:province|governorate|countryside|region)\b", re.I)
-DISTRICT_WORDS = re.compile(r"^\s+(?:district|neighbou?rhood|quarter|suburb)\b", re.I)
 APPROACH_BEFORE = re.compile(r"\b(?:outskirts of|edge of|edges of|gates of|near|around|toward|"
                              r"towards|countryside of|approaches to|outside|(?:north|south)(?:-?(?:east|"
                              r"west))? of|east of|west of|km from|kilometres from|miles from)\s+"
                              r"(?:the\s+)?$", re.I)
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-_GAP_OK = re.compile(r"^[\s\-'’ʼ‘.]*$")
-_ABBREVIATIONS = re.compile(r"\b(?:Gen|Brig|Col|Lt|Maj|Capt|Sgt|Dr|Mr|Mrs|Ms|St|Jr|Sr|No|vs|"
-                            r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|U\.K)\.$")
-_DATELINE = re.compile(r"^\s*([A-Z][A-Z'’\- ]{2,40}?)(?:,\s*[A-Z][A-Za-z'’ \-]{1,30}?)?\s*"
-                       r"(?:\([^)]{1,40}\)\s*)?[–—-]{1,2}\s+")
-
-
-@dataclass
-class Mention:
-    start: int
-    end: int
-    kind: str            # place, faction, leader, governorate
-    ids: list[str]
-    text: str
-    implicit: bool = False  # "the group", "the city": stands for an earlier name
-
-    @property
-    def id(self) -> str | None:
-        return self.ids[0] if len(self.ids) == 1 else None
-
-
-@dataclass
-class Sentence:
-    text: str
-    paragraph: int
-    heading: bool = False
-    mentions: list[Mention] = field(default_factory=list)
-    segments: list[tuple[int, int, bool]] = field(default_factory=list)  # (start, end, relative)
-
-
-@dataclass
-class Context:
-    faction: str | None = None
-    actor: str | None = None  # the faction that did the last thing a claim was made of
-    place: str | None = None
-    leaders: list[str] = field(default_factory=list)
-    coup_target: str | None = None
-    coup_city: str | None = None
-    dateline: str | None = None
-
-
-# ---- the name index -------------------------------------------------------------------------------
-
-# Per Names object (one per application): rebuilt when its names change.
-_INDEX_CACHE: weakref.WeakKeyDictionary[Any, tuple[Any, dict[str, set[str]], set[str]]] = \
-    weakref.WeakKeyDictionary()
-
-
-def name_index(names: Any) -> tuple[dict[str, set[str]], set[str]]:
-    """{name key: kinds it names} over every place, faction and leader name and alias, and the
-    governorates; plus the keys that some alias writes in lower case ("government forces")."""
-    names.entities("place")  # brings the names up to date (and their version with them)
-    version = getattr(names, "_version", None)
-    cached = _INDEX_CACHE.get(names)
-    if cached is not None and cached[0] == version and version is not None:
-        return cached[1], cached[2]
-    kinds: dict[str, set[str]] = {}
-    lower: set[str] = set()
-    for kind in ("place", "faction", "leader"):
-        for entity in names.entities(kind):
-            for alias in [entity["name"], *entity.get("aliases", [])]:
-                key = name_key(alias)
-                if not key:
-                    continue
-                kinds.setdefault(key, set()).add(kind)
-                if alias[:1].islower():
-                    lower.add(key)
-    for g in load_governorates().values():
-        for alias in [g["name"], *g.get("aliases", [])]:
-            kinds.setdefault(name_key(alias), set()).add("governorate")
-    _INDEX_CACHE[names] = (version, kinds, lower)
-    return kinds, lower
-
-
-# ---- the article --------------------------------------------------------------------------------
-
-def split_article(text: str) -> tuple[str | None, list[Sentence], str | None]:
-    """(headline, sentences in order with their paragraph, dateline city name)."""
-    lines = [ln.strip() for ln in text.replace("\r\n", "\n").split("\n")]
-    lines = [ln for ln in lines if ln]
-    headline = None
-    dateline = None
-    sentences: list[Sentence] = []
-    for n, line in enumerate(lines):
-        is_heading = _is_heading(line)
-        if n == 0 and is_heading:
-            headline = line
-        if is_heading:
-            sentences.append(Sentence(line, n, heading=True))
-            continue
-        m = _DATELINE.match(line)
-        if m and dateline is None and not sentences_have_body(sentences):
-            dateline = m.group(1).strip()
-            line = line[m.end():]
-        for s in split_sentences(line):
-            sentences.append(Sentence(s, n))
-    return headline, sentences, dateline
-
-
-def sentences_have_body(sentences: list[Sentence]) -> bool:
-    return any(not s.heading for s in sentences)
-
-
-def _is_heading(line: str) -> bool:
-    words = line.split()
-    if line.endswith("...") or line.endswith("…"):
-        return len(words) <= 6
-    if re.search(r"[.!\"”'’)]$", line):
-        return False
-    return len(words) <= 25
-
-
-def split_sentences(text: str) -> list[str]:
-    out, start = [], 0
-    for m in re.finditer(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])", text):
-        candidate = text[start:m.start() + 1]
-        if _ABBREVIATIONS.search(candidate) or re.search(r"\b[A-Z]\.$", candidate):
-            continue
-        out.append(text[start:m.end()].strip())
-        start = m.end()
-    if text[start:].strip():
-        out.append(text[start:].strip())
-    return out
-
-
-def segments(sentence: str) -> list[tuple[int, int, bool]]:
-    """Clauses as (start, end, is_relative): relative clauses (", who ... ,") apart from the rest,
-    which is cut at clause boundaries (";", ", with", ", while", ", but", ", sparking", ...)."""
-    relative = [(m.start(), m.end()) for m in
-                re.finditer(r",\s*(?:who|which|whose|whom)\b[^,;]*(?:,|$)", sentence)]
-    cuts = sorted({m.start() for m in re.finditer(
-        r";|,\s*(?:with|while|but|whereas|although|though|amid|as|sparking|fuell?ing|prompting|"
-        r"raising|according to)\b|\s+but\s+|\bhowever\b", sentence, re.I)})
-    bounds = sorted({0, len(sentence), *cuts, *(s for s, _ in relative), *(e for _, e in relative)})
-    out = []
-    for a, b in pairwise(bounds):
-        if b <= a:
-            continue
-        rel = any(s <= a and b <= e for s, e in relative)
-        out.append((a, b, rel))
-    return out
-
-
-# ---- names in a sentence ------------------------------------------------------------------------
-
-def find_mentions(sentence: str, names: Any, index: dict[str, set[str]], lower: set[str],
-                  heading: bool = False) -> list[Mention]:
-    """Names in a sentence, longest first. In running text a name inside a longer run of
-    capitalised words ("Kafr Qasim Jadida", "the Free Idlib Brigade") is part of another name,
-    not a mention (headings capitalise every word, so there it is kept)."""
-    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
-    out: list[Mention] = []
-    i = 0
-    while i < len(tokens):
-        found = None
-        for j in range(min(len(tokens), i + MAX_SPAN), i, -1):
-            start, end = tokens[i][0], tokens[j - 1][1]
-            if any(not _GAP_OK.match(sentence[tokens[k][1]:tokens[k + 1][0]]) for k in range(i, j - 1)):
-                continue
-            text = sentence[start:end]
-            key = name_key(text)
-            kinds = index.get(key)
-            if not kinds or not _acceptable(text, key, j - i, lower):
-                continue
-            if not heading and _inside_longer_name(sentence, tokens, i, j):
-                break
-            found = (j, start, end, text, kinds)
-            break
-        if found is None:
-            i += 1
-            continue
-        j, start, end, text, kinds = found
-        kind = _kind(sentence, start, end, kinds)
-        ids = [] if kind == "governorate" else names.lookup(kind, text)
-        out.append(Mention(start, end, kind, ids, text))
-        i = j
-    return out
-
-
-TITLES = set("""president general brigadier colonel major captain lieutenant minister sheikh
-commander leader prime foreign defence defense interior spokesman chief emir imam mr dr gen brig
-col lt maj capt""".split())
-NAME_TAILS = set("province governorate countryside region city town village district".split())
-
-
-def _inside_longer_name(sentence: str, tokens: list[tuple[int, int]], i: int, j: int) -> bool:
-    def capitalised_word(k: int, allowed: set[str]) -> bool:
-        a, b = tokens[k]
-        word = sentence[a:b]
-        return word[:1].isupper() and word.lower() not in allowed
-    before = i > 0 and not sentence[tokens[i - 1][1]:tokens[i][0]].strip() and \
-        capitalised_word(i - 1, STOPWORDS | TITLES)
-    after = j < len(tokens) and not sentence[tokens[j - 1][1]:tokens[j][0]].strip() and \
-        capitalised_word(j, STOPWORDS | NAME_TAILS)
-    return bool(before or after)
-
-
-def _acceptable(text: str, key: str, n_tokens: int, lower: set[str]) -> bool:
-    first = text[:1]
-    if first.isalpha() and first.isascii() and not first.isupper() and key not in lower:
-        return False
-    if n_tokens == 1 and (key in STOPWORDS or len(key) < 3):
-        return False
-    if text.isupper() and len(text) <= 5 and n_tokens == 1:
-        return True  # an acronym: HTS, SDF
-    return True
-
-
-def _kind(sentence: str, start: int, end: int, kinds: set[str]) -> str:
-    after = sentence[end:]
-    if "governorate" in kinds and (PROVINCE_AFTER.match(after) or "place" not in kinds):
-        return "governorate"
-    for kind in ("faction", "leader", "place"):
-        if kind in kinds:
-            return kind
-    return sorted(kinds)[0]
-
-
-def add_placeholders(sentence: Sentence, ctx: Context, names: Any, roles: dict[str, str]) -> None:
-    """Resolve "the group", "the city", "the capital", "the president" to the name they stand
-    for: a name earlier in the sentence, else the faction of the last claim (or the last one
-    named), the last place named, the last president named."""
-    found: list[Mention] = []
-    for pattern, kind in ((FACTION_PLACEHOLDER, "faction"), (PLACE_PLACEHOLDER, "place"),
-                          (LEADER_PLACEHOLDER, "leader"), (CAPITAL, "capital")):
-        for m in pattern.finditer(sentence.text):
-            if any(x.start <= m.start() < x.end for x in [*sentence.mentions, *found]):
-                continue
-            if kind == "capital":
-                capital = names.lookup("place", "Damascus")
-                found.append(Mention(m.start(), m.end(), "place", capital[:1], m.group(0),
-                                     implicit=True))
-                continue
-            found.append(Mention(m.start(), m.end(), kind, [], m.group(0), implicit=True))
-    if not found:
-        return
-    mentions = sorted([*sentence.mentions, *found], key=lambda x: x.start)
-    faction, place = ctx.actor or ctx.faction, ctx.place
-    leaders = list(ctx.leaders)
-    for m in mentions:
-        if not m.implicit or m.ids:
-            if m.kind == "faction" and m.id:
-                faction = m.id
-            elif m.kind == "place" and m.id:
-                place = m.id
-            elif m.kind == "leader" and m.id:
-                leaders.append(m.id)
-            continue
-        if m.kind == "faction" and faction:
-            m.ids = [faction]
-        elif m.kind == "place" and place:
-            m.ids = [place]
-        elif m.kind == "leader":
-            president = [le for le in reversed(leaders) if roles.get(le, "").startswith("President")]
-            if president:
-                m.ids = [president[0]]
-    sentence.mentions = [m for m in mentions if m.ids or not m.implicit]
-
-
-# ---- dates ----------------------------------------------------------------------------------------
-
-_DATE_RE = re.compile(
-    r"\b(?:(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-    r"(?:\s+(?P<wdpart>night|evening|afternoon|morning|dawn))?"
-    r"(?:,?\s+(?P<wdday>\d{1,2})(?:st|nd|rd|th)?\s+(?P<wdmon>" + "|".join(MONTHS) + r"))?"
-    r"|(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>" + "|".join(MONTHS) + r")(?:,?\s+(?P<year>\d{4}))?"
-    r"|(?P<mon2>" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+"
-    r"(?P<day2>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year2>\d{4}))?"
-    r"|(?P<rel>today|tonight|this morning|this afternoon|this evening|yesterday|last night|"
-    r"overnight|earlier today|on the night of))\b", re.I)
-_CLOCK = re.compile(r"\b(?:at|around|about|by)\s+(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)", re.I)
-
-
-def sentence_date(text: str, published: datetime) -> tuple[datetime, str] | None:
-    """(local time, precision) of the first date the sentence names, or None."""
-    m = _DATE_RE.search(text)
-    if m is None:
-        return None
-    pub = published.astimezone(LOCAL)
-    today = pub.date()
-    hour = 12
-    g = {k: (v.lower() if isinstance(v, str) else v) for k, v in m.groupdict().items()}
-    day: date | None = None
-    if g["wd"]:
-        if g["wdday"] and g["wdmon"]:
-            day = _month_day(int(g["wdday"]), g["wdmon"], None, today)
-        else:
-            back = (today.weekday() - WEEKDAYS.index(g["wd"])) % 7
-            day = today - timedelta(days=back)
-        hour = PART_OF_DAY.get(g["wdpart"] or "", 12)
-    elif g["mon"]:
-        day = _month_day(int(g["day"]), g["mon"], g["year"], today)
-    elif g["mon2"]:
-        day = _month_day(int(g["day2"]), g["mon2"], g["year2"], today)
-    else:
-        rel = g["rel"]
-        day = today - timedelta(days=1) if rel in ("yesterday", "last night") else today
-        hour = {"tonight": 21, "last night": 21, "this morning": 9, "this afternoon": 15,
-                "this evening": 19, "overnight": 2}.get(rel, 12)
-    if day is None:
-        return None
-    tail = text[m.end():m.end() + 12].lower()
-    for part, h in PART_OF_DAY.items():
-        if re.match(rf"\s+(?:{part})\b", tail):
-            hour = h
-    precision = "day"
-    clock = _CLOCK.search(text)
-    if clock:
-        h = int(clock.group(1)) % 12 + (12 if clock.group(3).lower().startswith("p") else 0)
-        hour, precision = h, "hour"
-        return datetime(day.year, day.month, day.day, hour, int(clock.group(2) or 0),
-                        tzinfo=LOCAL), precision
-    return datetime(day.year, day.month, day.day, hour, tzinfo=LOCAL), precision
-
-
-def _month_day(day: int, month: str, year: str | None, today: date) -> date | None:
-    names = {m[:3]: i + 1 for i, m in enumerate(MONTHS)}
-    month_no = names.get(month[:3])
-    if month_no is None:
-        return None
-    try:
-        if year:
-            return date(int(year), month_no, day)
-        found = date(today.year, month_no, day)
-        if found > today + timedelta(days=1):
-            found = date(today.year - 1, month_no, day)
-        return found
-    except ValueError:
-        return None
-
-
 # ---- the reading --------------------------------------------------------------------------------
 
 class Reader:

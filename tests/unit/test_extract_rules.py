@@ -9,7 +9,8 @@ import pytest
 
 from timeline import acled
 from timeline.domainmodel import DomainError
-from timeline.extract import HEDGES, score, segments, sentence_date, split_article, split_sentences
+from timeline.article import segments, sentence_date, split_article, split_sentences
+from timeline.extract import HEDGES, score
 
 SATURDAY_NIGHT_UTC = datetime(2024, 11, 30, 22, 0, tzinfo=timezone.utc)  # the seed's published_at
 

@@ -1,0 +1,170 @@
+"""The structure of a news article as the claim reader needs it: headline, headings, dateline,
+sentences, clauses, and the dates sentences name, resolved against the publication time."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from itertools import pairwise
+from typing import Any
+
+# Syria has kept UTC+3 all year since 2022: times of day in an article are local.
+LOCAL = timezone(timedelta(hours=3))
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+PART_OF_DAY = {"night": 21, "evening": 19, "afternoon": 15, "morning": 9, "dawn": 5,
+               "midday": 12, "noon": 12}
+
+_ABBREVIATIONS = re.compile(r"\b(?:Gen|Brig|Col|Lt|Maj|Capt|Sgt|Dr|Mr|Mrs|Ms|St|Jr|Sr|No|vs|"
+                            r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|U\.K)\.$")
+_DATELINE = re.compile(r"^\s*([A-Z][A-Z'’\- ]{2,40}?)(?:,\s*[A-Z][A-Za-z'’ \-]{1,30}?)?\s*"
+                       r"(?:\([^)]{1,40}\)\s*)?[–—-]{1,2}\s+")
+
+
+@dataclass
+class Sentence:
+    text: str
+    paragraph: int
+    heading: bool = False
+    mentions: list[Any] = field(default_factory=list)  # extract.Mention
+    segments: list[tuple[int, int, bool]] = field(default_factory=list)  # (start, end, relative)
+
+
+# ---- the article --------------------------------------------------------------------------------
+
+def split_article(text: str) -> tuple[str | None, list[Sentence], str | None]:
+    """(headline, sentences in order with their paragraph, dateline city name)."""
+    lines = [ln.strip() for ln in text.replace("\r\n", "\n").split("\n")]
+    lines = [ln for ln in lines if ln]
+    headline = None
+    dateline = None
+    sentences: list[Sentence] = []
+    for n, line in enumerate(lines):
+        is_heading = _is_heading(line)
+        if n == 0 and is_heading:
+            headline = line
+        if is_heading:
+            sentences.append(Sentence(line, n, heading=True))
+            continue
+        m = _DATELINE.match(line)
+        if m and dateline is None and not any(not s.heading for s in sentences):
+            dateline = m.group(1).strip()
+            line = line[m.end():]
+        for s in split_sentences(line):
+            sentences.append(Sentence(s, n))
+    return headline, sentences, dateline
+
+
+def _is_heading(line: str) -> bool:
+    words = line.split()
+    if line.endswith("...") or line.endswith("…"):
+        return len(words) <= 6
+    if re.search(r"[.!\"”'’)]$", line):
+        return False
+    return len(words) <= 25
+
+
+def split_sentences(text: str) -> list[str]:
+    out, start = [], 0
+    for m in re.finditer(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])", text):
+        candidate = text[start:m.start() + 1]
+        if _ABBREVIATIONS.search(candidate) or re.search(r"\b[A-Z]\.$", candidate):
+            continue
+        out.append(text[start:m.end()].strip())
+        start = m.end()
+    if text[start:].strip():
+        out.append(text[start:].strip())
+    return out
+
+
+def segments(sentence: str) -> list[tuple[int, int, bool]]:
+    """Clauses as (start, end, is_relative): relative clauses (", who ... ,") apart from the rest,
+    which is cut at clause boundaries (";", ", with", ", while", ", but", ", sparking", ...)."""
+    relative = [(m.start(), m.end()) for m in
+                re.finditer(r",\s*(?:who|which|whose|whom)\b[^,;]*(?:,|$)", sentence)]
+    cuts = sorted({m.start() for m in re.finditer(
+        r";|,\s*(?:with|while|but|whereas|although|though|amid|as|sparking|fuell?ing|prompting|"
+        r"raising|according to)\b|\s+but\s+|\bhowever\b", sentence, re.I)})
+    bounds = sorted({0, len(sentence), *cuts, *(s for s, _ in relative), *(e for _, e in relative)})
+    out = []
+    for a, b in pairwise(bounds):
+        if b <= a:
+            continue
+        rel = any(s <= a and b <= e for s, e in relative)
+        out.append((a, b, rel))
+    return out
+
+
+# ---- dates ----------------------------------------------------------------------------------------
+
+_DATE_RE = re.compile(
+    r"\b(?:(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"(?:\s+(?P<wdpart>night|evening|afternoon|morning|dawn))?"
+    r"(?:,?\s+(?P<wdday>\d{1,2})(?:st|nd|rd|th)?\s+(?P<wdmon>" + "|".join(MONTHS) + r"))?"
+    r"|(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>" + "|".join(MONTHS) + r")(?:,?\s+(?P<year>\d{4}))?"
+    r"|(?P<mon2>" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+"
+    r"(?P<day2>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year2>\d{4}))?"
+    r"|(?P<rel>today|tonight|this morning|this afternoon|this evening|yesterday|last night|"
+    r"overnight|earlier today|on the night of))\b", re.I)
+_CLOCK = re.compile(r"\b(?:at|around|about|by)\s+(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)", re.I)
+
+
+def sentence_date(text: str, published: datetime) -> tuple[datetime, str] | None:
+    """(local time, precision) of the first date the sentence names, or None."""
+    m = _DATE_RE.search(text)
+    if m is None:
+        return None
+    pub = published.astimezone(LOCAL)
+    today = pub.date()
+    hour = 12
+    g = {k: (v.lower() if isinstance(v, str) else v) for k, v in m.groupdict().items()}
+    day: date | None = None
+    if g["wd"]:
+        if g["wdday"] and g["wdmon"]:
+            day = _month_day(int(g["wdday"]), g["wdmon"], None, today)
+        else:
+            back = (today.weekday() - WEEKDAYS.index(g["wd"])) % 7
+            day = today - timedelta(days=back)
+        hour = PART_OF_DAY.get(g["wdpart"] or "", 12)
+    elif g["mon"]:
+        day = _month_day(int(g["day"]), g["mon"], g["year"], today)
+    elif g["mon2"]:
+        day = _month_day(int(g["day2"]), g["mon2"], g["year2"], today)
+    else:
+        rel = g["rel"]
+        day = today - timedelta(days=1) if rel in ("yesterday", "last night") else today
+        hour = {"tonight": 21, "last night": 21, "this morning": 9, "this afternoon": 15,
+                "this evening": 19, "overnight": 2}.get(rel, 12)
+    if day is None:
+        return None
+    tail = text[m.end():m.end() + 12].lower()
+    for part, h in PART_OF_DAY.items():
+        if re.match(rf"\s+(?:{part})\b", tail):
+            hour = h
+    precision = "day"
+    clock = _CLOCK.search(text)
+    if clock:
+        h = int(clock.group(1)) % 12 + (12 if clock.group(3).lower().startswith("p") else 0)
+        hour, precision = h, "hour"
+        return datetime(day.year, day.month, day.day, hour, int(clock.group(2) or 0),
+                        tzinfo=LOCAL), precision
+    return datetime(day.year, day.month, day.day, hour, tzinfo=LOCAL), precision
+
+
+def _month_day(day: int, month: str, year: str | None, today: date) -> date | None:
+    names = {m[:3]: i + 1 for i, m in enumerate(MONTHS)}
+    month_no = names.get(month[:3])
+    if month_no is None:
+        return None
+    try:
+        if year:
+            return date(int(year), month_no, day)
+        found = date(today.year, month_no, day)
+        if found > today + timedelta(days=1):
+            found = date(today.year - 1, month_no, day)
+        return found
+    except ValueError:
+        return None

@@ -1,0 +1,209 @@
+"""Names in running text: the index of every place, faction and leader name and alias (and the
+governorates), the longest-match search for them in a sentence, and the words that stand for an
+earlier name ("the group", "the city", "the capital", "the president")."""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+from .article import Sentence
+from .domainmodel import name_key
+from .gazetteer import load_governorates
+
+MAX_SPAN = 8  # tokens in the longest name looked up
+
+# Capitalised English words that some gazetteer alias happens to spell (villages called "Tell",
+# "Dam", "Khan", ...): alone, they are not taken for names.
+STOPWORDS = set("""
+a an the as at in on of to by for from with and or but if it its is are was were be been this that
+these those there their they he she his her we our you your what when where who which while why
+how all any some most more many much other another such than then however also after before
+during since until over under into onto near north south east west northern southern eastern
+western central reports report witnesses gunfire fierce top join channel next new old
+tell dam sam khan mari mare dana mala kara shin cham bab tal hula sasa susa jaba raju nawa
+monday tuesday wednesday thursday friday saturday sunday today tonight yesterday
+january february march april may june july august september october november december
+""".split())
+
+FACTION_PLACEHOLDER = re.compile(r"\b(?:the group|the coalition|the faction|the militia|the alliance|"
+                                 r"its fighters|its forces|the insurgents)\b", re.I)
+PLACE_PLACEHOLDER = re.compile(r"\bthe (?:city|town|village|provincial capital)\b(?! of)", re.I)
+CAPITAL = re.compile(r"\b(?:the (?:syrian )?capital|syria['’]s capital)\b(?! of)", re.I)
+LEADER_PLACEHOLDER = re.compile(r"\b(?:the|syria['’]s) (?:former |ousted |deposed |toppled )?"
+                                r"(?:syrian )?president\b", re.I)
+PROVINCE_AFTER = re.compile(r"^\s*(?:'s\s+)?(?:province|governorate|countryside|region)\b", re.I)
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_GAP_OK = re.compile(r"^[\s\-'’ʼ‘.]*$")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    kind: str            # place, faction, leader, governorate
+    ids: list[str]
+    text: str
+    implicit: bool = False  # "the group", "the city": stands for an earlier name
+
+    @property
+    def id(self) -> str | None:
+        return self.ids[0] if len(self.ids) == 1 else None
+
+
+@dataclass
+class Context:
+    faction: str | None = None
+    actor: str | None = None  # the faction that did the last thing a claim was made of
+    place: str | None = None
+    leaders: list[str] = field(default_factory=list)
+    coup_target: str | None = None
+    coup_city: str | None = None
+    dateline: str | None = None
+
+
+# ---- the name index -------------------------------------------------------------------------------
+
+# Per Names object (one per application): rebuilt when its names change.
+_INDEX_CACHE: weakref.WeakKeyDictionary[Any, tuple[Any, dict[str, set[str]], set[str]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def name_index(names: Any) -> tuple[dict[str, set[str]], set[str]]:
+    """{name key: kinds it names} over every place, faction and leader name and alias, and the
+    governorates; plus the keys that some alias writes in lower case ("government forces")."""
+    names.entities("place")  # brings the names up to date (and their version with them)
+    version = getattr(names, "_version", None)
+    cached = _INDEX_CACHE.get(names)
+    if cached is not None and cached[0] == version and version is not None:
+        return cached[1], cached[2]
+    kinds: dict[str, set[str]] = {}
+    lower: set[str] = set()
+    for kind in ("place", "faction", "leader"):
+        for entity in names.entities(kind):
+            for alias in [entity["name"], *entity.get("aliases", [])]:
+                key = name_key(alias)
+                if not key:
+                    continue
+                kinds.setdefault(key, set()).add(kind)
+                if alias[:1].islower():
+                    lower.add(key)
+    for g in load_governorates().values():
+        for alias in [g["name"], *g.get("aliases", [])]:
+            kinds.setdefault(name_key(alias), set()).add("governorate")
+    _INDEX_CACHE[names] = (version, kinds, lower)
+    return kinds, lower
+
+
+# ---- names in a sentence ------------------------------------------------------------------------
+
+def find_mentions(sentence: str, names: Any, index: dict[str, set[str]], lower: set[str],
+                  heading: bool = False) -> list[Mention]:
+    """Names in a sentence, longest first. In running text a name inside a longer run of
+    capitalised words ("Kafr Qasim Jadida", "the Free Idlib Brigade") is part of another name,
+    not a mention (headings capitalise every word, so there it is kept)."""
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
+    out: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        found = None
+        for j in range(min(len(tokens), i + MAX_SPAN), i, -1):
+            start, end = tokens[i][0], tokens[j - 1][1]
+            if any(not _GAP_OK.match(sentence[tokens[k][1]:tokens[k + 1][0]]) for k in range(i, j - 1)):
+                continue
+            text = sentence[start:end]
+            key = name_key(text)
+            kinds = index.get(key)
+            if not kinds or not _acceptable(text, key, j - i, lower):
+                continue
+            if not heading and _inside_longer_name(sentence, tokens, i, j):
+                break
+            found = (j, start, end, text, kinds)
+            break
+        if found is None:
+            i += 1
+            continue
+        j, start, end, text, kinds = found
+        kind = _kind(sentence, start, end, kinds)
+        ids = [] if kind == "governorate" else names.lookup(kind, text)
+        out.append(Mention(start, end, kind, ids, text))
+        i = j
+    return out
+
+
+TITLES = set("""president general brigadier colonel major captain lieutenant minister sheikh
+commander leader prime foreign defence defense interior spokesman chief emir imam mr dr gen brig
+col lt maj capt""".split())
+NAME_TAILS = set("province governorate countryside region city town village district".split())
+
+
+def _inside_longer_name(sentence: str, tokens: list[tuple[int, int]], i: int, j: int) -> bool:
+    def capitalised_word(k: int, allowed: set[str]) -> bool:
+        a, b = tokens[k]
+        word = sentence[a:b]
+        return word[:1].isupper() and word.lower() not in allowed
+    before = i > 0 and not sentence[tokens[i - 1][1]:tokens[i][0]].strip() and \
+        capitalised_word(i - 1, STOPWORDS | TITLES)
+    after = j < len(tokens) and not sentence[tokens[j - 1][1]:tokens[j][0]].strip() and \
+        capitalised_word(j, STOPWORDS | NAME_TAILS)
+    return bool(before or after)
+
+
+def _acceptable(text: str, key: str, n_tokens: int, lower: set[str]) -> bool:
+    first = text[:1]
+    if first.isalpha() and first.isascii() and not first.isupper() and key not in lower:
+        return False
+    return not (n_tokens == 1 and (key in STOPWORDS or len(key) < 3))
+
+
+def _kind(sentence: str, start: int, end: int, kinds: set[str]) -> str:
+    after = sentence[end:]
+    if "governorate" in kinds and (PROVINCE_AFTER.match(after) or "place" not in kinds):
+        return "governorate"
+    for kind in ("faction", "leader", "place"):
+        if kind in kinds:
+            return kind
+    return sorted(kinds)[0]
+
+
+def add_placeholders(sentence: Sentence, ctx: Context, names: Any, roles: dict[str, str]) -> None:
+    """Resolve "the group", "the city", "the capital", "the president" to the name they stand
+    for: a name earlier in the sentence, else the faction of the last claim (or the last one
+    named), the last place named, the last president named."""
+    found: list[Mention] = []
+    for pattern, kind in ((FACTION_PLACEHOLDER, "faction"), (PLACE_PLACEHOLDER, "place"),
+                          (LEADER_PLACEHOLDER, "leader"), (CAPITAL, "capital")):
+        for m in pattern.finditer(sentence.text):
+            if any(x.start <= m.start() < x.end for x in [*sentence.mentions, *found]):
+                continue
+            if kind == "capital":
+                capital = names.lookup("place", "Damascus")
+                found.append(Mention(m.start(), m.end(), "place", capital[:1], m.group(0),
+                                     implicit=True))
+                continue
+            found.append(Mention(m.start(), m.end(), kind, [], m.group(0), implicit=True))
+    if not found:
+        return
+    mentions = sorted([*sentence.mentions, *found], key=lambda x: x.start)
+    faction, place = ctx.actor or ctx.faction, ctx.place
+    leaders = list(ctx.leaders)
+    for m in mentions:
+        if not m.implicit or m.ids:
+            if m.kind == "faction" and m.id:
+                faction = m.id
+            elif m.kind == "place" and m.id:
+                place = m.id
+            elif m.kind == "leader" and m.id:
+                leaders.append(m.id)
+            continue
+        if m.kind == "faction" and faction:
+            m.ids = [faction]
+        elif m.kind == "place" and place:
+            m.ids = [place]
+        elif m.kind == "leader":
+            president = [le for le in reversed(leaders) if roles.get(le, "").startswith("President")]
+            if president:
+                m.ids = [president[0]]
+    sentence.mentions = [m for m in mentions if m.ids or not m.implicit]
