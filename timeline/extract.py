@@ -52,6 +52,8 @@ CONTROL_ACTIVE = re.compile(
     r"took over|taken over|taking over|captured|captures|capturing|capture|seized|seizing|"
     r"overran|overrun|entered|enters|entering|stormed|liberated|retook|recaptured|"
     r"(?:is|are|was|were|remains?|remained) in control of)\b", re.I)
+TOOK = re.compile(r"\b(?:took|take|takes|taking|won|wins|win)\s+(?:back\s+)?"
+                  r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
 CONTROL_PASSIVE = re.compile(
     r"\b(?:fell to|falls to|fallen to|was captured by|were captured by|was seized by|"
     r"was taken by|has been taken by|came under the control of|(?:is|was) now under the control of|"
@@ -189,6 +191,16 @@ class Reader:
             if loser and loser.id != faction.id:
                 claim["from_faction"] = loser.id
             self._add(claim, s, m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in TOOK.finditer(s.text):
+            # plain "took Aleppo": only with the place right after the verb ("took place in
+            # Aleppo", "took part" are not control)
+            place = next((x for x in s.mentions if x.kind == "place" and x.id
+                          and x.start == m.end()), None)
+            faction = self._subject(s, m.start(), "faction")
+            if place is None or faction is None or self._negated(s, m.start()):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
             typed_segments.add(self._segment_of(s, m.start()))
         for m in CONTROL_PASSIVE.finditer(s.text):
             if self._negated(s, m.start()):

@@ -109,3 +109,13 @@ def test_the_previous_controller_is_proposed_from_the_state_known_at_the_time(ga
                   gazetteer.names, gazetteer.queries)
     [claim] = out["claims"]
     assert (claim["city"], claim["faction"], claim["from_faction"]) == ("idlib", "syrian-arab-army", "hts")
+
+
+def test_plain_took_is_control_only_when_the_place_follows_it(gazetteer):
+    def controls(text):
+        out = extract(text, "2024-11-30T22:00:00Z", gazetteer.names, gazetteer.queries)
+        return [(c["city"], c["faction"]) for c in out["claims"] if c["type"] == "control"]
+    assert controls("HTS fighters took حلب on Friday.") == [("aleppo", "hts")]
+    assert controls("Rebels led by HTS took the city of Homs on Saturday.") == [("homs", "hts")]
+    assert controls("The meeting HTS called took place in Aleppo on Friday.") == []
+    assert controls("HTS took part in fighting in Aleppo.") == []
