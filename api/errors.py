@@ -157,7 +157,15 @@ def register(app: Flask) -> None:
     def unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return http_problem(error)
-        from eventsourcing.persistence import OperationalError, InterfaceError
+        from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
+        if isinstance(error, IntegrityError):
+            # A constraint of the store caught what the application's own checks could not see:
+            # a concurrent writer got there first (the same claim retracted or confirmed twice,
+            # the same name registered). The transaction rolled back whole.
+            current_app.logger.info("write conflict: %s", error)
+            return problem(409, "this write conflicts with another that was committed just "
+                           "before it (e.g. the claim was already retracted or confirmed); "
+                           "nothing was written: read the current state and retry")
         if isinstance(error, (OperationalError, InterfaceError)) or type(error).__name__ in (
                 "PoolTimeout", "OperationalError"):
             current_app.logger.warning("store unavailable: %s", error)

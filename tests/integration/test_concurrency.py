@@ -205,3 +205,30 @@ def test_one_new_name_registered_concurrently_gives_one_201_and_409s(served, nam
     listed = http(server.base, "GET", "/factions?limit=1000").body["items"]
     same = [f["id"] for f in listed if name_key(f["name"]) == name_key(names[0])]
     assert len(same) == 1, same
+
+
+def test_one_claim_retracted_concurrently_gives_one_201_and_409s(served):
+    server, token = served
+    filed = http(server.base, "POST", "/reports", report(5, 99), token)
+    assert filed.status == 201
+    target = filed.body["claims"][0]["id"]
+    barrier = threading.Barrier(RACERS)
+    answers: list[Any] = []
+
+    def retract(n: int) -> None:
+        body = {"source": {"name": f"denial {n}"}, "published_at": "2024-12-06T00:00:00Z",
+                "claims": [{"type": "retract", "claim": target, "reason": f"denied ({n})"}]}
+        barrier.wait()
+        answers.append(http(server.base, "POST", "/reports", body, token))
+
+    threads = [threading.Thread(target=retract, args=(n,)) for n in range(RACERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert sorted(a.status for a in answers) == [201] + [409] * (RACERS - 1), [
+        (a.status, a.body) for a in answers]
+    assert all(a.problem for a in answers if a.status == 409)
+    claim = http(server.base, "GET", f"/claims/{target}").body
+    winner = next(a for a in answers if a.status == 201)
+    assert claim["retracted"] and claim["retracted_by"] == winner.body["claims"][0]["id"]
