@@ -232,3 +232,33 @@ def test_one_claim_retracted_concurrently_gives_one_201_and_409s(served):
     claim = http(server.base, "GET", f"/claims/{target}").body
     winner = next(a for a in answers if a.status == 201)
     assert claim["retracted"] and claim["retracted_by"] == winner.body["claims"][0]["id"]
+
+
+def test_one_idempotency_key_sent_concurrently_creates_one_report(served):
+    """Clients retrying at once, through different workers: one report, one answer for all
+    (or a 409 "still being processed" to retry), never two reports."""
+    server, token = served
+    body = report(7, 98)
+    barrier = threading.Barrier(RACERS)
+    answers: list[Any] = []
+
+    def send() -> None:
+        barrier.wait()
+        answers.append(http(server.base, "POST", "/reports", body, token,
+                            {"Idempotency-Key": "raced-key"}))
+
+    threads = [threading.Thread(target=send) for _ in range(RACERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert all(a.status in (201, 409) for a in answers), [(a.status, a.body) for a in answers]
+    assert all(a.problem for a in answers if a.status == 409)
+    ids = {a.body["id"] for a in answers if a.status == 201}
+    assert len(ids) == 1, ids
+    again = http(server.base, "POST", "/reports", body, token, {"Idempotency-Key": "raced-key"})
+    assert again.status == 201 and again.body["id"] in ids
+    filed = [item for item in http(server.base, "GET", "/events?limit=1000").body["items"]
+             if item["type"].startswith("timeline.report")
+             and (item["data"] or {}).get("headline") == body["headline"]]
+    assert len(filed) == 1, filed
