@@ -46,7 +46,9 @@ def _child(url: str, mode: str) -> dict[str, Any]:
 
 def measure(url: str, mode: str) -> dict[str, Any]:
     out = subprocess.run([PYTHON, "-m", "bench.b4_replay", url, mode], cwd=PROJECT,
-                         capture_output=True, text=True, check=True, timeout=3600)
+                         capture_output=True, text=True, check=False, timeout=3600)
+    if out.returncode:
+        raise RuntimeError(f"{mode} failed: {out.stderr.strip().splitlines()[-1:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -344,12 +344,11 @@ class TimelineApplication(Application[UUID]):
         recorder: Any = self.recorder
         count = 0
         with recorder.writing() as cursor:
-            recreate = recorder.defer_indexes(cursor)
+            recreate = recorder.begin_rebuild(cursor)
             recorder.clear_derived(cursor)
             after = 0
             while True:
-                notifications = recorder.select_notifications(
-                    start=after, limit=page, inclusive_of_start=False)
+                notifications = recorder.rebuild_page(cursor, after, page)
                 if not notifications:
                     break
                 to_event = self.mapper.to_domain_event
@@ -358,8 +357,7 @@ class TimelineApplication(Application[UUID]):
                 count += len(notifications)
                 if progress is not None:
                     progress(len(notifications))
-            for statement in recreate:
-                cursor.execute(statement)
+            recorder.finish_rebuild(cursor, recreate)
         return count
 
     def digest(self) -> str:

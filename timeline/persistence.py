@@ -31,6 +31,7 @@ TABLES = [
     # as monotone columns: smin = min(recorded_at) of this and every later position, rmax =
     # max(recorded_at) of this and every earlier one. Both answers are then one index seek.
     "CREATE INDEX IF NOT EXISTS tl_log_smin ON tl_log (smin, position)",
+    "CREATE INDEX IF NOT EXISTS tl_log_rmax ON tl_log (position, rmax)",
     "CREATE INDEX IF NOT EXISTS tl_log_recorded ON tl_log (recorded_at)",
     """CREATE TABLE IF NOT EXISTS tl_entities (
         kind TEXT NOT NULL, id TEXT NOT NULL, uuid TEXT NOT NULL, name TEXT NOT NULL,
@@ -58,6 +59,11 @@ TABLES = [
         value TEXT, detail TEXT, early INTEGER NOT NULL DEFAULT 0, retracted_at BIGINT,
         confirmed_at BIGINT, PRIMARY KEY (kind, subject, occurred_at, position, claim_id))""",
     "CREATE INDEX IF NOT EXISTS tl_effects_value ON tl_effects (kind, value, subject)",
+    # The state queries' index: the primary key's order with every column they read, so a
+    # backward scan answers from the index alone (no table lookup per row it skips); with a
+    # long history those lookups were most of a query's cost (bench/ B1).
+    """CREATE INDEX IF NOT EXISTS tl_effects_state ON tl_effects (kind, subject, occurred_at,
+        position, claim_id, confidence, retracted_at, confirmed_at, value, detail)""",
     # Positions of the retraction/confirmation of each effect's claim, copied from
     # tl_corrections, so that "counted as of K" is a test on the row itself, not a subquery.
     "CREATE INDEX IF NOT EXISTS tl_effects_claim ON tl_effects (claim_id)",
@@ -380,12 +386,21 @@ class ReadModelRecorder:
     # the end (a sort), instead of updating them row by row with random keys.
     DEFERRABLE_INDEXES = ("tl_log_ordinal", "tl_log_recorded", "tl_names_key", "tl_names_position",
                           "tl_claims_time", "tl_claims_report", "tl_effects_value",
-                          "tl_effects_early")
+                          "tl_effects_early", "tl_effects_state", "tl_log_rmax")
 
-    def defer_indexes(self, cursor: Any) -> list[str]:
+    def rebuild_page(self, cursor: Any, after: int, limit: int) -> Sequence[Any]:
+        """The next page of the log for a rebuild running in `cursor`'s transaction."""
+        return self.select_notifications(start=after, limit=limit,  # type: ignore[attr-defined]
+                                         inclusive_of_start=False)
+
+    def finish_rebuild(self, cursor: Any, statements: list[str]) -> None:
+        for statement in statements:
+            cursor.execute(statement)
+
+    def begin_rebuild(self, cursor: Any) -> list[str]:
         """Drops the deferrable indexes inside the rebuild's transaction; returns the statements
-        that recreate them. Only where readers are not blocked meanwhile (SQLite's WAL: they
-        keep reading the last committed state); the PostgreSQL recorder keeps them."""
+        that recreate them (for finish_rebuild). Only where readers are not blocked meanwhile
+        (SQLite's WAL: they keep reading the last committed state); PostgreSQL keeps them."""
         statements = []
         for name in self.DEFERRABLE_INDEXES:
             statement = next((t for t in TABLES if re.search(rf"INDEX IF NOT EXISTS {name}\b", t)),

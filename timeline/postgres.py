@@ -56,7 +56,7 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
         self.write_rows(curs, ids, kwargs)
         return ids
 
-    def defer_indexes(self, cursor: Any) -> list[str]:
+    def begin_rebuild(self, cursor: Any) -> list[str]:
         return []  # DROP INDEX would lock readers out until the rebuild commits
 
     def writing(self):
