@@ -74,17 +74,23 @@ def ensure_store(backend: str, n: int, pg: str = PG_DEFAULT) -> str:
     if data is not None and _head(url) == data.get("head"):
         return url
     log(f"building the {backend} store of {n:,} claims (cached for later runs)")
-    if backend == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{STORES}/sqlite-{n}.db{suffix}").unlink(missing_ok=True)
-    else:
+    partial = marker.with_suffix(".partial")
+    resumable = synth.read_marker(partial) is not None and data is None
+    if backend == "postgres":
         ensure_database(pg)
-        drop_schema(pg, f"bench_{n}")
+    if not resumable:  # start afresh; a load of this generator's version left half-way resumes
+        if backend == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{STORES}/sqlite-{n}.db{suffix}").unlink(missing_ok=True)
+        else:
+            drop_schema(pg, f"bench_{n}")
     marker.unlink(missing_ok=True)
+    partial.write_text(json.dumps({"version": synth.GENERATOR_VERSION}))
     out = subprocess.run([PYTHON, "-m", "bench.synth", url, str(n)], cwd=PROJECT, check=True,
                          capture_output=True, text=True)
     info = json.loads(out.stdout.strip().splitlines()[-1])
     marker.write_text(json.dumps(info))
+    partial.unlink(missing_ok=True)
     log(f"built in {info['seconds']} s: {info['claims']:,} claims in {info['reports']:,} reports")
     return url
 

@@ -168,15 +168,19 @@ def report_events(recorded: datetime, kwargs: dict[str, Any]) -> list[Any]:
 
 
 def load(app: Any, n_claims: int, progress: Any = None) -> dict[str, Any]:
-    """Fill an empty store with the history; returns counts and timings."""
+    """Fill a store with the history; returns counts and timings. Resumes a store that a
+    previous load left half-way (batches are atomic, so the store holds whole batches)."""
     started = time.perf_counter()
     ref = ensure_reference(app)
+    done = int(app.recorder.fetchone("SELECT COUNT(*) AS n FROM tl_reports")["n"])
     events: list[Any] = []
     n_reports = n_claims_done = 0
     for recorded, kwargs in reports(n_claims, ref):
         n_claims_done += len(kwargs["claims"])
-        events += report_events(recorded, kwargs)
         n_reports += 1
+        if n_reports <= done:
+            continue
+        events += report_events(recorded, kwargs)
         if len(events) >= BATCH:
             app._commit(events, None, {}, 201)
             if progress:
@@ -218,11 +222,19 @@ def main() -> None:
     from timeline.application import TimelineApplication
 
     url, n = sys.argv[1], int(sys.argv[2])
-    app = TimelineApplication(url)
-    try:
-        info = load(app, n)
-    finally:
-        app.close()
+    for attempt in range(30):  # the server may restart meanwhile (others' fault tests): resume
+        try:
+            app = TimelineApplication(url)
+            try:
+                info = load(app, n)
+            finally:
+                app.close()
+            break
+        except Exception as e:
+            if attempt == 29:
+                raise
+            print(f"load interrupted ({type(e).__name__}: {e}); resuming", file=sys.stderr)
+            time.sleep(5)
     print(json.dumps(info))
 
 
