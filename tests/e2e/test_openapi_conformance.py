@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 
 from tests.conftest import control, report
 
-MAX_EXAMPLES = int(os.environ.get("TIMELINE_SCHEMATHESIS_EXAMPLES", "15"))
+MAX_EXAMPLES = int(os.environ.get("TIMELINE_SCHEMATHESIS_EXAMPLES", "10"))
 
 # A schema can say which requests are well formed, not which names exist: a well-formed report
 # naming a city nobody knows is a 422 (API.md), and registering a known name is a 409.
