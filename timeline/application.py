@@ -3,6 +3,7 @@ and queries that answer from the read model without replaying the log."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -150,13 +151,20 @@ class TimelineApplication(Application[UUID]):
             self._queue.append(job)
         with self._commit_lock:
             if not job.done:
-                with self._queue_lock:
-                    batch, self._queue = self._queue, []
-                self._save_batch(batch)
+                # Take the queue only once this process may write (SQLite: other workers'
+                # commits come first), so requests that arrived meanwhile share this fsync.
+                with self._writer_turn():
+                    with self._queue_lock:
+                        batch, self._queue = self._queue, []
+                    self._save_batch(batch)
         if job.error is not None:
             raise job.error
         assert job.positions is not None
         return job.positions
+
+    def _writer_turn(self) -> Any:
+        lock = getattr(self.recorder, "writer_lock", None)
+        return lock() if lock is not None else contextlib.nullcontext()
 
     def _save_batch(self, batch: list[_Job]) -> None:
         try:

@@ -85,7 +85,7 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
         self._lock_pid: int | None = None
 
     @contextmanager
-    def _writer_lock(self) -> Iterator[None]:
+    def writer_lock(self) -> Iterator[None]:
         pool = self.datastore.pool
         if pool.is_sqlite_memory_mode:
             yield
@@ -124,7 +124,7 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
                              state=row["state"]) for row in cursor.fetchall()]
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any):
-        with self._writer_lock():
+        with self.writer_lock():
             return super().insert_events(stored_events, **kwargs)
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any):
@@ -136,7 +136,7 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
 
     @contextmanager
     def writing(self) -> Iterator[Any]:
-        with self._writer_lock(), self.datastore.transaction(commit=True) as cursor:
+        with self.writer_lock(), self.datastore.transaction(commit=True) as cursor:
             yield cursor
 
     def select_positions(self, after: int, limit: int, cursor: Any) -> list[int]:
