@@ -86,7 +86,8 @@ class TimelineApplication(Application[UUID]):
     def file_report(self, payload: dict[str, Any], *, idempotency: dict[str, Any] | None = None,
                     report_id: UUID | None = None) -> dict[str, Any]:
         """Validate and resolve every claim, then append the report: all claims or none."""
-        fields = normalise_report(payload, self.names, self.queries)
+        with self.names.pinned():  # one look at the names table for all the claims
+            fields = normalise_report(payload, self.names, self.queries)
         report = Report.file(report_id=report_id, **fields)
         events = list(report.collect_events())
         answer = {

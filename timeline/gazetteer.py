@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +28,26 @@ class Names:
         self._entities: dict[tuple[str, str], dict[str, Any]] = {}
         self._choices: dict[str, list[str]] = {}
         self._governorates: dict[str, str] | None = None
+        self._pins = threading.local()
+
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Within the block, this thread checks the names table's version once (at the first
+        lookup), not at every lookup: one consistent view of the names for, e.g., all the
+        claims of one report (bench/: six version checks per report were ~1/4 of its cost)."""
+        outer = getattr(self._pins, "state", None)
+        self._pins.state = outer if outer is not None else {"checked": False}
+        try:
+            yield
+        finally:
+            self._pins.state = outer
 
     def _refresh(self) -> None:
+        pin = getattr(self._pins, "state", None)
+        if pin is not None:
+            if pin["checked"]:
+                return
+            pin["checked"] = True
         # Names are only ever added, each at a new log position (a replay re-adds the same ones
         # at the same positions), so the newest position is the table's version: one index
         # seek on every lookup, where COUNT(*) was a scan (bench/: ~0.25 ms SQLite, more on PG).
