@@ -78,7 +78,7 @@ def run(command: Callable[[dict[str, Any] | None], dict[str, Any]], status: int 
         return body, replay_status, {"Idempotent-Replayed": "true"}
     try:
         return command(claim), status, {}
-    except BaseException as error:
+    except Exception as error:
         from eventsourcing.persistence import IntegrityError
 
         if isinstance(error, IntegrityError) or (
