@@ -1,0 +1,64 @@
+"""GET /state is computed in one pass (and its view kept per record position); it must give
+exactly the answers that the per-city and per-leader queries give, at any point of view."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+
+from conftest import control, report
+
+
+def _z(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _file_history(app, now: datetime) -> None:
+    rng = random.Random(5)
+    cities = ["aleppo", "homs", "hama", "damascus", "kafr-sousa"]
+    factions = ["hts", "sna", "syrian-arab-army", "4th-division", "republican-guard"]
+    ids = []
+    for i in range(30):
+        when = now - timedelta(hours=rng.uniform(0, 200))
+        city = rng.choice(cities)
+        claims = [control(city, rng.choice(factions), _z(when),
+                          confidence=rng.choice(["unconfirmed", "reported", "confirmed"]))]
+        if rng.random() < 0.5:
+            claims.append({"type": "clash", "city": city, "factions": rng.sample(factions, 2),
+                           "occurred_at": _z(when + timedelta(hours=rng.uniform(-10, 30)))})
+        if rng.random() < 0.3:
+            claims.append({"type": "leader_status", "leader": "bashar-al-assad",
+                           "status": rng.choice(["active", "abroad"]), "occurred_at": _z(when)})
+        answer = app.file_report(report(*claims, published_at=_z(now)))
+        ids += [c["id"] for c in answer["claims"] if c["type"] != "leader_status"]
+        if i % 7 == 6:
+            app.file_report(report({"type": "retract", "claim": ids.pop(0), "reason": "wrong"},
+                                   published_at=_z(now)))
+        if i % 5 == 4:
+            app.file_report(report({"type": "confirm", "claim": ids.pop()},
+                                   published_at=_z(now)))
+    # One claim dated after its own record time ("early"), past every other record time.
+    app.file_report(report(control("homs", "sna", _z(now + timedelta(days=2))),
+                           published_at=_z(now)))
+
+
+def test_the_world_state_gives_the_per_city_and_per_leader_answers_at_every_point(world):
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    _file_history(world, now)
+    q = world.queries
+    head = world.head()
+    points = [(now + timedelta(hours=h), k) for h in (-150, -60, -20, 0, 1, 20, 40, 60, 100)
+              for k in (None, head // 2, head - 3)]
+    statuses = set()
+    for at, k in points:
+        for minimum in ("unconfirmed", "reported", "confirmed"):
+            p = q.point(at=at, known_at=k, min_confidence=minimum)
+            whole = q.state(p)
+            again = q.state(p)  # served from the kept view when `at` is past the horizon
+            assert whole == again
+            for city in whole["cities"]:
+                statuses.add(city["status"])
+                assert city == q.city_state(city["id"], p), (at, k, minimum)
+            for leader in whole["leaders"]:
+                assert leader == q.leader_state(leader["id"], p), (at, k, minimum)
+    assert statuses == {"unknown", "held", "contested"}
