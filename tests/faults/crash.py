@@ -255,9 +255,18 @@ def restart_postgres(server: Server, token: str, world: dict[str, list[str]],
     try:
         probe = {"source": {"name": "fault probe"}, "published_at": "2024-12-29T00:00:00Z",
                  "claims": [{"type": "note", "text": "probe", "occurred_at": "2024-12-29T00:00:00Z"}]}
-        write = http(server.base, "POST", "/reports", probe, token)
-        ready = http(server.base, "GET", "/readyz")
-        read = http(server.base, "GET", "/cities/" + world["cities"][0] + "/state")
+        # The three probes at once: the database stays down for as short a time as possible.
+        probes = {"write": ("POST", "/reports", probe), "ready": ("GET", "/readyz", None),
+                  "read": ("GET", "/cities/" + world["cities"][0] + "/state", None)}
+        got: dict[str, Answer] = {}
+        threads = [threading.Thread(target=lambda k=k, m=m, p=p, b=b: got.__setitem__(
+            k, http(server.base, m, p, b, token if m == "POST" else None)))
+            for k, (m, p, b) in probes.items()]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(TIMEOUT + 5)
+        write, ready, read = (got.get(k, Answer(0, {}, None)) for k in ("write", "ready", "read"))
         figures["while_down"] = {"POST /reports": write.status, "GET /readyz": ready.status,
                                  "GET /cities/{id}/state": read.status}
         figures["down_answers_are_problems"] = all(a.status == 503 and a.problem
