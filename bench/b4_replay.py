@@ -66,9 +66,13 @@ def run(results: Any, urls: dict[int, str], backend: str = "sqlite") -> None:
                 read=read, read_again=read2, rebuild=rebuild)
     small_rebuild = measure(urls[small], "rebuild")
     mem = rebuild["maxrss_mb"] / small_rebuild["maxrss_mb"]
+    # The target compares 1M with 100k claims; below ~100k the store does not yet fill the
+    # page cache, so a smaller pair (--quick) is shown for information only.
+    target = (small, large) == (100_000, 1_000_000)
     results.add(f"B4 {backend}: replay peak RSS {large:,} / {small:,} claims",
                 f"{mem:.2f} ({rebuild['maxrss_mb']:.0f} / {small_rebuild['maxrss_mb']:.0f} MiB)",
-                "<= 1.2", mem <= 1.2, small=small_rebuild)
+                "<= 1.2" if target else "info (1M / 100k: <= 1.2)",
+                (mem <= 1.2) if target else None, small=small_rebuild)
 
 
 if __name__ == "__main__":
