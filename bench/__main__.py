@@ -19,7 +19,7 @@ from .common import PG_DEFAULT, RESULTS, Results, ensure_store, log, machine
 
 FULL = {"sizes": (10_000, 100_000, 1_000_000), "b1_points": 2000, "b1_http": 15, "b2": 18,
         "b3": 20, "b5_naive": 10, "pg_sizes": (10_000, 1_000_000)}
-QUICK = {"sizes": (10_000, 100_000), "b1_points": 500, "b1_http": 6, "b2": 6, "b3": 8,
+QUICK = {"sizes": (10_000, 100_000), "b1_points": 500, "b1_http": 5, "b2": 6, "b3": 6,
          "b5_naive": 3, "pg_sizes": (10_000, 100_000)}
 
 
