@@ -4,12 +4,16 @@ claims, histories and the replayed timeline. Each is a handful of index seeks; n
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from .domainmodel import CONFIDENCES, CONFIDENCE_RANK, DomainError, db_time, db_to_api, minus
 
 DEFAULT_WINDOW = timedelta(hours=72)
+
+
+_CACHE_LOCK = threading.Lock()
 
 
 def _api(text: str) -> str:
@@ -136,9 +140,10 @@ class StateQueries:
             if view is None:
                 view = self._world_view(cursor, p, min(p.at, horizon))
                 if cacheable:
-                    if len(cache) >= 8:
-                        cache.pop(next(iter(cache)), None)
-                    cache[key] = view
+                    with _CACHE_LOCK:  # request threads share the cache
+                        while len(cache) >= 8:
+                            cache.pop(next(iter(cache)))
+                        cache[key] = view
         cities_view, factions, leaders = view
         cities = []
         for base, clash_when, clash_id in cities_view:
