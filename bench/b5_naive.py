@@ -71,6 +71,9 @@ def run(results: Any, url: str, size: int, n_naive: int, n_ours: int = 500) -> N
     try:
         places = synth.reference_of(app)["places"]
         todo = points(places, max(n_naive, n_ours), seed=51)
+        for city, at, known in points(places, 2 * n_ours, seed=52):  # a running service
+            q = app.queries
+            q.city_state(city, q.point(at=at, known_at=known))
         ours = []
         for city, at, known in todo[:n_ours]:
             started = time.perf_counter()
