@@ -3,14 +3,12 @@ as Server-Sent Events) and `/timeline` (claims in valid-time order with the chan
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
 import threading
 import time
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Response, current_app, request
 from flask.views import MethodView
@@ -19,6 +17,7 @@ from flask_smorest import Blueprint, abort
 from timeline.domainmodel import DomainError, db_time
 
 from .auth import check_reads
+from .pagination import decode_cursor, encode_cursor, link_next
 from .schemas import EventPage, EventsArgs, StreamArgs, TimelineArgs, TimelinePage
 
 blp = Blueprint("events", __name__, description="The event log, its live stream, and the "
@@ -48,34 +47,6 @@ class _Slots:
     def give_back(self) -> None:
         with self.lock:
             self.open -= 1
-
-
-# ---- cursors ---------------------------------------------------------------------------------------
-
-def encode_cursor(data: dict[str, Any]) -> str:
-    raw = json.dumps(data, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, *keys: str) -> dict[str, Any]:
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(data, dict) or any(k not in data for k in keys):
-            raise ValueError
-        return data
-    except (ValueError, TypeError, UnicodeDecodeError):
-        abort(422, message="cursor is not one this service issued",
-              errors={"cursor": ["invalid cursor"]})
-        raise
-
-
-def link_next(cursor: str | None) -> dict[str, str]:
-    """RFC 8288 `Link: <...>; rel="next"` for a page that has a next one."""
-    if not cursor:
-        return {}
-    params = {k: v for k, v in request.args.items() if k not in ("cursor", "after")}
-    params["cursor"] = cursor
-    return {"Link": f'<{request.base_url}?{urlencode(params)}>; rel="next"'}
 
 
 # ---- the log ---------------------------------------------------------------------------------------

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from . import idempotency
 from .auth import check_reads, requires
+from .pagination import decode_cursor, encode_cursor, link_next
 from .schemas import ENTITY_EXAMPLES, EntityListArgs, EntityOut, EntityPage, FactionIn, LeaderIn, PlaceIn
 
 blp = Blueprint("reference", __name__, description="Places, factions and leaders")
@@ -18,35 +18,13 @@ blp = Blueprint("reference", __name__, description="Places, factions and leaders
 KINDS = {"cities": ("place", PlaceIn), "factions": ("faction", FactionIn), "leaders": ("leader", LeaderIn)}
 
 
-def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not text.startswith("o:"):
-            raise ValueError
-        return max(0, int(text[2:]))
-    except (ValueError, UnicodeDecodeError):
-        abort(422, message="cursor is not one this service issued", errors={"cursor": ["invalid cursor"]})
-        raise
-
-
 def page(items: list[Any], args: dict[str, Any]):
-    start = decode_cursor(args.get("cursor"))
-    limit = args["limit"]
-    chunk = items[start:start + limit]
-    nxt = encode_cursor(start + limit) if start + limit < len(items) else None
-    headers = {}
-    if nxt:
-        params = dict(request.args)
-        params["cursor"] = nxt
-        from urllib.parse import urlencode
-        headers["Link"] = f'<{request.base_url}?{urlencode(params)}>; rel="next"'
-    return {"items": chunk, "next": nxt}, 200, headers
+    start = decode_cursor(args["cursor"], "o")["o"] if args.get("cursor") else 0
+    if not isinstance(start, int) or start < 0:
+        abort(422, message="cursor is not one this service issued", errors={"cursor": ["invalid cursor"]})
+    end = start + args["limit"]
+    nxt = encode_cursor({"o": end}) if end < len(items) else None
+    return {"items": items[start:end], "next": nxt}, 200, link_next(nxt)
 
 
 def _list(collection: str, args: dict[str, Any]):
