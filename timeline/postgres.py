@@ -88,16 +88,3 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
 
     def writing(self):
         return self.datastore.transaction(commit=True)
-
-    def select_positions(self, after: int, limit: int, cursor: Any) -> list[int]:
-        cursor.execute(
-            SQL("SELECT notification_id FROM {} WHERE notification_id > %s "
-                "ORDER BY notification_id LIMIT %s").format(self.events_table),
-            (after, limit))
-        return [r["notification_id"] for r in cursor.fetchall()]
-
-    @property
-    def events_table(self):
-        from psycopg.sql import Identifier
-        return SQL("{}.{}").format(Identifier(self.datastore.schema),
-                                   Identifier(self.events_table_name))

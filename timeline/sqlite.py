@@ -146,8 +146,3 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
     def writing(self) -> Iterator[Any]:
         with self.writer_lock(), self.datastore.transaction(commit=True) as cursor:
             yield cursor
-
-    def select_positions(self, after: int, limit: int, cursor: Any) -> list[int]:
-        cursor.execute("SELECT rowid FROM stored_events WHERE rowid > ? ORDER BY rowid LIMIT ?",
-                       (after, limit))
-        return [r[0] for r in cursor.fetchall()]
