@@ -10,11 +10,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from .projection import OP_ORDER, Op
+from .projection import (
+    LOG_SMIN,
+    OP_ORDER,
+    REPORT_TOPIC,
+    STAGE_TABLE,
+    Dialect,
+    Op,
+    log_statement,
+    report_statements,
+)
 
 # Derived tables: rebuilt from the log by `timeline replay`, covered by the digest.
 DERIVED_TABLES = ("tl_log", "tl_entities", "tl_names", "tl_reports", "tl_claims", "tl_effects",
@@ -95,14 +104,9 @@ TABLES = [
         revoked_at TEXT)""",
 ]
 
+# Rows of reference-data events (projection.project); a report's rows are written by the SQL of
+# projection.report_statements.
 WRITE_SQL = {
-    # ordinal, smin and rmax are filled in by execute_ops() from the log's last row.
-    "log": """INSERT INTO tl_log (position, ordinal, recorded_at, topic, stream, smin, rmax)
-              VALUES (:position, :ordinal, :recorded_at, :topic, :stream, :smin, :rmax)""",
-    "log_last": "SELECT ordinal, rmax FROM tl_log ORDER BY position DESC LIMIT 1",
-    # Run once per batch before its "log" rows: earlier positions recorded later than the
-    # batch's earliest record time get their suffix minimum lowered.
-    "log_smin": "UPDATE tl_log SET smin = :smin WHERE smin > :smin AND position < :position",
     "entity": """INSERT INTO tl_entities (kind, id, uuid, name, parent, data, position)
                  VALUES (:kind, :id, :uuid, :name, :parent, :data, :position)""",
     "name": """INSERT INTO tl_names (kind, id, alias, key, position)
@@ -116,33 +120,6 @@ WRITE_SQL = {
     "name_guard": """INSERT INTO tl_names (kind, id, alias, key, position)
                      SELECT kind, id, alias, key, position FROM tl_names
                      WHERE kind = :kind AND key = :key AND id <> :id""",
-    "report": """INSERT INTO tl_reports (id, position, recorded_at, published_at, data)
-                 VALUES (:id, :position, :recorded_at, :published_at, :data)""",
-    "claim": """INSERT INTO tl_claims (id, report_id, seq, type, occurred_at, confidence, position,
-                    recorded_at, target, data)
-                VALUES (:id, :report_id, :seq, :type, :occurred_at, :confidence, :position,
-                    :recorded_at, :target, :data)""",
-    "effect": """INSERT INTO tl_effects (kind, subject, occurred_at, position, confidence, claim_id,
-                     value, detail, early)
-                 VALUES (:kind, :subject, :occurred_at, :position, :confidence, :claim_id, :value,
-                     :detail, :early)""",
-    "subject": "INSERT INTO tl_subjects (kind, subject) VALUES (:kind, :subject) ON CONFLICT DO NOTHING",
-    # The primary key makes a second retraction (or confirmation) of one claim fail the whole
-    # transaction, even when two writers race past the application's own check.
-    "correction": """INSERT INTO tl_corrections (target, kind, position, claim_id)
-                     VALUES (:target, :kind, :position, :claim_id)""",
-    "retract_effects": "UPDATE tl_effects SET retracted_at = :position WHERE claim_id = :target",
-    "confirm_effects": "UPDATE tl_effects SET confirmed_at = :position WHERE claim_id = :target",
-    "mention": """INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
-                  VALUES (:entity, :occurred_at, :position, :claim_id) ON CONFLICT DO NOTHING""",
-    "mention_copy": """INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
-                       SELECT entity, :occurred_at, :position, :claim_id FROM tl_mentions
-                       WHERE claim_id = :target ON CONFLICT DO NOTHING""",
-    "external": """INSERT INTO tl_external (dataset, ref, version, report_id, claim_id, position)
-                   VALUES (:dataset, :ref, :version, :report_id, :claim_id, :position)
-                   ON CONFLICT (dataset, ref) DO UPDATE SET version = excluded.version,
-                       report_id = excluded.report_id, claim_id = excluded.claim_id,
-                       position = excluded.position""",
     # Completes the request's lease on its Idempotency-Key...
     "idempotency": """UPDATE tl_idempotency SET status = :status, body = :body, position = :position,
                           created_at = :created_at
@@ -252,8 +229,10 @@ class ReadModelRecorder:
         """Runs in the events' transaction, after the INSERT gave positions. Only SQL here: a
         Python error raised after the INSERT would not roll back on PostgreSQL."""
         projection: list[list[Op]] | None = kwargs.get("projection")
-        if projection is not None:
-            self.execute_ops(cursor, zip(ids, projection, strict=True))
+        if projection is not None and ids:
+            # One transaction's positions are consecutive: the writer holds the store's write
+            # lock (SQLite) or the events table's lock (PostgreSQL) from INSERT to COMMIT.
+            self.project(cursor, min(ids), max(ids), list(zip(ids, projection, strict=True)))
         for row in kwargs.get("idempotency") or ():
             # row["event_index"] is the index of the last event the request appended.
             params = {k: v for k, v in row.items() if k != "event_index"}
@@ -262,53 +241,53 @@ class ReadModelRecorder:
             cursor.execute(self.sql(WRITE_SQL["idempotency"]), params)
             cursor.execute(self.sql(WRITE_SQL["idempotency_guard"]), params)
 
-    def execute_ops(self, cursor: Any, positioned: Iterable[tuple[int, list[Op]]]) -> None:
-        grouped: dict[str, list[dict[str, Any]]] = {k: [] for k in OP_ORDER}
+    # ---- the projection ----------------------------------------------------------------------
+    dialect: Dialect  # the backend's (sqlite.py, postgres.py)
+
+    def projection_sql(self) -> dict[str, str]:
+        """The projection's statements in this backend's SQL (built once per recorder)."""
+        cached = self.__dict__.get("_projection_sql")
+        if cached is None:
+            statements = {"log": log_statement(self.dialect), "log_smin": LOG_SMIN,
+                          "stage_table": STAGE_TABLE, **report_statements(self.dialect)}
+            cached = {name: self.sql(sql) for name, sql in statements.items()}
+            self.__dict__["_projection_sql"] = cached
+        return cached
+
+    def project(self, cursor: Any, lo: int, hi: int, positioned: list[tuple[int, list[Op]]],
+                every_step: bool = False) -> None:
+        """The read-model rows of the events at positions lo..hi: the log rows and the reports'
+        rows by SQL, reference data from `positioned` (position, project(event)). A live write
+        skips the steps none of its reports needs; a rebuild (`every_step`) runs them all."""
+        sql = self.projection_sql()
+        bounds = {"lo": lo, "hi": hi}
+        cursor.execute(sql["log"], bounds)
+        cursor.execute(sql["log_smin"], bounds)
+        grouped: dict[str, list[dict[str, Any]]] = {k: [] for k in (*OP_ORDER, "report")}
         for position, ops in positioned:
             for name, params in ops:
                 grouped[name].append(dict(params, position=position))
-        self._number_log(cursor, grouped["log"])
-        recorded = {row["position"]: row["recorded_at"] for row in grouped["log"]}
-        for row in grouped["effect"]:
-            row["early"] = 1 if row["occurred_at"] > recorded.get(row["position"], "") else 0
         for name in OP_ORDER:
-            rows = grouped[name]
-            if not rows:
-                continue
-            if name == "correction":
-                for kind in ("retract", "confirm"):
-                    these = [r for r in rows if r["kind"] == kind]
-                    if these:
-                        cursor.executemany(self.sql(WRITE_SQL["correction"]), these)
-                        cursor.executemany(self.sql(WRITE_SQL[f"{kind}_effects"]), these)
-                continue
-            # executemany runs the statement once per row, in order, so the kinds that read rows
-            # written earlier in the same batch ("log", "name", "mention_copy") still see them.
-            cursor.executemany(self.sql(WRITE_SQL[name]), rows)
-
-    def _number_log(self, cursor: Any, rows: list[dict[str, Any]]) -> None:
-        """Ordinals, and the monotone smin/rmax columns, for a batch of log rows in position
-        order; plus lowering smin of earlier rows that were recorded after this batch."""
-        if not rows:
+            if grouped[name]:
+                # executemany runs the statement once per row, in order, so "name" rows see
+                # the "entity" rows written before them.
+                cursor.executemany(self.sql(WRITE_SQL[name]), grouped[name])
+        reports = grouped["report"]
+        if not reports and not every_step:
             return
-        cursor.execute(self.sql(WRITE_SQL["log_last"]), {})
-        last = cursor.fetchone()
-        if last is None:
-            ordinal, rmax = 0, ""
-        elif isinstance(last, dict):
-            ordinal, rmax = last["ordinal"], last["rmax"]
-        else:
-            ordinal, rmax = last[0], last[1]
-        for row in rows:
-            ordinal += 1
-            rmax = max(rmax, row["recorded_at"])
-            row["ordinal"], row["rmax"] = ordinal, rmax
-        smin = rows[-1]["recorded_at"]
-        for row in reversed(rows):
-            smin = min(smin, row["recorded_at"])
-            row["smin"] = smin
-        cursor.execute(self.sql(WRITE_SQL["log_smin"]),
-                       {"smin": smin, "position": rows[0]["position"]})
+        params = dict(bounds, topic=REPORT_TOPIC)
+        cursor.execute(sql["stage_table"], {})
+        cursor.execute(sql["stage_clear"], {})
+        cursor.execute(sql["report"], params)
+        cursor.execute(sql["stage"], params)
+        for name in ("claims", "effects", "subjects", "mentions"):
+            cursor.execute(sql[name], {})
+        if every_step or any(r["corrections"] for r in reports):
+            for name in ("corrections", "retract_effects", "confirm_effects"):
+                cursor.execute(sql[name], {})
+            cursor.execute(sql["mention_copy"], {})
+        if every_step or any(r["external"] for r in reports):
+            cursor.execute(sql["external"], params)
 
     # ---- reading ----------------------------------------------------------------------------
     @contextmanager
@@ -388,10 +367,15 @@ class ReadModelRecorder:
                           "tl_claims_time", "tl_claims_report", "tl_effects_value",
                           "tl_effects_early", "tl_effects_state", "tl_log_rmax")
 
-    def rebuild_page(self, cursor: Any, after: int, limit: int) -> Sequence[Any]:
-        """The next page of the log for a rebuild running in `cursor`'s transaction."""
-        return self.select_notifications(start=after, limit=limit,  # type: ignore[attr-defined]
-                                         inclusive_of_start=False)
+    def stretch(self, cursor: Any, after: int, limit: int) -> tuple[int, int, int]:
+        """(first, last, count) of the next `limit` log positions after `after` ((0, 0, 0) at
+        the end), read in the rebuild's transaction."""
+        raise NotImplementedError
+
+    def reference_events(self, cursor: Any, lo: int, hi: int) -> Sequence[Any]:
+        """Notifications of the events at positions lo..hi that are not reports (reference
+        data: the projection's Python part)."""
+        raise NotImplementedError
 
     def finish_rebuild(self, cursor: Any, statements: list[str]) -> None:
         for statement in statements:
@@ -472,5 +456,17 @@ class ReadModelRecorder:
 
 
 def _row_bytes(row: Any) -> bytes:
-    values = list(row.values()) if isinstance(row, dict) else list(row)
+    values = [_canonical(v) for v in (row.values() if isinstance(row, dict) else row)]
     return (json.dumps(values, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def _canonical(value: Any) -> Any:
+    """JSON documents (the `data` columns) by content: each database writes its own spacing and
+    key order (SQLite's json_object keeps the given order, PostgreSQL's jsonb sorts by length)."""
+    if isinstance(value, str) and value.startswith("{"):
+        try:
+            return json.dumps(json.loads(value), sort_keys=True, separators=(",", ":"),
+                              ensure_ascii=False)
+        except ValueError:
+            return value
+    return value

@@ -8,13 +8,69 @@ import re
 import threading
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    Notification,
+    OperationalError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 import psycopg
 from psycopg.sql import SQL
 
 from .persistence import ALL_TABLES, TABLES, ReadModelRecorder
+from .projection import REPORT_TOPIC, Dialect
+
+
+class PostgresDialect(Dialect):
+    """jsonb, parsed once per event (OFFSET 0 keeps the planner from inlining the subquery and
+    parsing again for every reference). No `::` casts: `:name` is a parameter here."""
+
+    greatest = "GREATEST"
+
+    def __init__(self, events_table: str):
+        self.events_table = events_table
+
+    def events(self) -> str:
+        return ("(SELECT notification_id AS pos, topic, CAST(originator_id AS text) AS stream, "
+                "CAST(convert_from(state, 'UTF8') AS jsonb) AS doc "
+                f"FROM {self.events_table} WHERE notification_id BETWEEN :lo AND :hi OFFSET 0) e")
+
+    @staticmethod
+    def _path(path: str) -> str:
+        return "'{" + ",".join(path.split(".")) + "}'"
+
+    def get(self, doc: str, path: str) -> str:
+        return f"({doc} #>> {self._path(path)})"
+
+    def get_json(self, doc: str, path: str) -> str:
+        return f"CAST({doc} #> {self._path(path)} AS text)"
+
+    def claims(self) -> str:
+        return "jsonb_array_elements(e.doc -> 'claims') WITH ORDINALITY AS j(value, n)"
+
+    def seq(self) -> str:
+        return "j.n - 1"
+
+    def claim_data(self) -> str:
+        return "CAST(j.value - 'id' - 'claim' AS text)"
+
+    def report_data(self) -> str:
+        return ("CAST(jsonb_build_object('body', e.doc -> 'body', 'headline', e.doc -> 'headline', "
+                "'language', e.doc -> 'language', 'source', e.doc -> 'source') AS text)")
+
+    def factions_csv(self) -> str:
+        return ("(SELECT string_agg(f.value, ',' ORDER BY f.n) FROM jsonb_array_elements_text("
+                "j.value -> 'factions') WITH ORDINALITY AS f(value, n))")
+
+    def each_text(self, array: str) -> str:
+        return f"jsonb_array_elements_text(CAST({array} AS jsonb)) AS f(value)"
+
+    def claim_id_at_ref(self) -> str:
+        return ("(e.doc -> 'claims' -> COALESCE(CAST(e.doc #>> '{source,ref,claim}' AS integer), -1)"
+                " ->> 'id')")
 
 
 class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
@@ -26,6 +82,8 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
         self._qualify = (re.compile(r"\b(%s)\b" % "|".join(ALL_TABLES)), rf'"{schema}".\1')
         for statement in TABLES:
             self.sql_create_statements.append(SQL(self.sql(statement)))  # type: ignore[arg-type]
+        self.events_table = f'"{schema}"."{self.events_table_name}"'
+        self.dialect = PostgresDialect(self.events_table)
 
     # The library retries these 10 times, each attempt waiting up to the connect timeout for a
     # connection: with the server down a request would hang ~50 s. Two attempts still ride out
@@ -85,6 +143,22 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
 
     def begin_rebuild(self, cursor: Any) -> list[str]:
         return []  # DROP INDEX would lock readers out until the rebuild commits
+
+    def stretch(self, cursor: Any, after: int, limit: int) -> tuple[int, int, int]:
+        cursor.execute(f"SELECT MIN(notification_id) AS lo, MAX(notification_id) AS hi, "
+                       f"COUNT(*) AS n FROM (SELECT notification_id FROM {self.events_table} "
+                       "WHERE notification_id > %s ORDER BY notification_id LIMIT %s) x",
+                       (after, limit))
+        row = cursor.fetchone()
+        return (row["lo"] or 0, row["hi"] or 0, row["n"])
+
+    def reference_events(self, cursor: Any, lo: int, hi: int) -> list[Notification]:
+        cursor.execute(f"SELECT notification_id, originator_id, originator_version, topic, state "
+                       f"FROM {self.events_table} WHERE notification_id BETWEEN %s AND %s "
+                       "AND topic <> %s ORDER BY notification_id", (lo, hi, REPORT_TOPIC))
+        return [Notification(id=row["notification_id"], originator_id=row["originator_id"],
+                             originator_version=row["originator_version"], topic=row["topic"],
+                             state=bytes(row["state"])) for row in cursor.fetchall()]
 
     def writing(self):
         return self.datastore.transaction(commit=True)

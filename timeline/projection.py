@@ -1,32 +1,34 @@
-"""The one projection: maps a stored domain event to read-model row operations.
+"""The one projection: how the events of a stretch of the log become read-model rows.
 
 Both the live write path (rows written in the same transaction as the events) and
-`timeline replay` call `project()`. Operations carry no log position; the recorder fills it in
-once the database has assigned one, so this function stays pure and can fail before anything
-is written.
+`timeline replay` run it, on a range of log positions (`ReadModelRecorder.project`).
+
+Reports, nearly every event of the log, are projected by SQL that reads the stored events
+themselves (`report_statements`): the rows of a report never pass through Python, so a rebuild
+runs at the speed of the database (bench/ B4) and a write costs a few statements per group
+commit, not one per row (B3). Reference data (places, factions, leaders and their aliases) is
+projected here in Python (`project`), because a name's match key (`name_key`: diacritics, Arabic
+letter forms, articles) is Python; those events are few.
+
+The SQL reads payloads as `Report.Filed` v1 stores them (a JSON object; datetimes as the JSON
+transcoder's `{"_type_": "datetime_iso", "_data_": "...+00:00"}`, always UTC). A later version of
+the payload needs its shape handled here too; tests/integration/test_replay.py compares a
+replayed read model with the live one on both stores.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
-from .domainmodel import (
-    CONFIDENCE_RANK,
-    Faction,
-    Leader,
-    Place,
-    Report,
-    db_time,
-    name_key,
-    parse_time,
-)
+from .domainmodel import Faction, Leader, Place, Report, name_key
 
 Op = tuple[str, dict[str, Any]]
 
-# Order in which a batch of operations is executed; later kinds may read rows of earlier ones.
-OP_ORDER = ("log", "entity", "name", "name_guard", "report", "claim", "effect", "subject",
-            "correction", "mention", "mention_copy", "external")
+# Order in which a batch of Python operations is executed; "name" reads "entity" rows.
+OP_ORDER = ("entity", "name", "name_guard")
+REPORT_TOPIC = Report.Filed.TOPIC
 
 # Claim fields that name entities, and the kind of entity each names.
 ENTITY_FIELDS = {
@@ -41,20 +43,22 @@ def dumps(obj: Any) -> str:
 
 
 def project(event: Any) -> list[Op]:
-    """Row operations for one event; `position` is filled in by the recorder."""
-    recorded_at = db_time(event.timestamp)
-    ops: list[Op] = [("log", {"recorded_at": recorded_at, "topic": type(event).TOPIC,
-                              "stream": str(event.originator_id)})]
+    """Python row operations for one event (`position` is filled in by the recorder). A report
+    gives one "report" marker saying which of the SQL steps its rows need."""
+    # The SQL reads every event's record time as UTC text (see the module docstring).
+    if event.timestamp.utcoffset() != timedelta(0):
+        raise ValueError(f"event timestamp {event.timestamp} is not UTC")
     if isinstance(event, (Place.Registered, Faction.Registered, Leader.Registered)):
-        ops += _project_entity(event)
-    elif isinstance(event, (Place.AliasAdded, Faction.AliasAdded, Leader.AliasAdded)):
-        kind = _kind_of(event)
-        slug = event.originator_id  # resolved to the slug by the recorder's SQL
-        ops.append(("name", {"kind": kind, "entity_uuid": str(slug), "alias": event.alias,
-                             "key": name_key(event.alias)}))
-    elif isinstance(event, Report.Filed):
-        ops += _project_report(event)
-    return ops
+        return _project_entity(event)
+    if isinstance(event, (Place.AliasAdded, Faction.AliasAdded, Leader.AliasAdded)):
+        return [("name", {"kind": _kind_of(event), "entity_uuid": str(event.originator_id),
+                          "alias": event.alias, "key": name_key(event.alias)})]
+    if isinstance(event, Report.Filed):
+        ref = event.source.get("ref") if isinstance(event.source, dict) else None
+        return [("report", {
+            "corrections": any(c["type"] in ("retract", "confirm") for c in event.claims),
+            "external": isinstance(ref, dict) and bool(event.claims)})]
+    return []
 
 
 def _kind_of(event: Any) -> str:
@@ -89,65 +93,6 @@ def _project_entity(event: Any) -> list[Op]:
     return ops
 
 
-def _project_report(event: Any) -> list[Op]:
-    report_id = str(event.originator_id)
-    published_at = db_time(event.published_at)
-    recorded_at = db_time(event.timestamp)
-    ops: list[Op] = [("report", {"id": report_id, "published_at": published_at,
-                                 "recorded_at": recorded_at, "data": dumps({
-        "source": event.source, "headline": event.headline, "body": event.body,
-        "language": event.language})})]
-    for seq, claim in enumerate(event.claims):
-        occurred = claim.get("occurred_at")
-        occurred_at = db_time(parse_time(occurred)) if occurred else published_at
-        conf = CONFIDENCE_RANK[claim.get("confidence") or "reported"]
-        cid = claim["id"]
-        body = {k: v for k, v in claim.items() if k not in ("id", "claim")}
-        ops.append(("claim", {"id": cid, "report_id": report_id, "seq": seq, "type": claim["type"],
-                              "occurred_at": occurred_at, "confidence": conf,
-                              "recorded_at": recorded_at, "target": claim.get("claim"),
-                              "data": dumps(body)}))
-        base = {"occurred_at": occurred_at, "confidence": conf, "claim_id": cid}
-        ctype = claim["type"]
-        if ctype == "control":
-            for subject in _places(claim):
-                ops.append(("effect", dict(base, kind="control", subject=subject,
-                                           value=claim["faction"], detail=claim.get("from_faction"))))
-                ops.append(("subject", {"kind": "control", "subject": subject}))
-        elif ctype == "clash":
-            for subject in _places(claim):
-                ops.append(("effect", dict(base, kind="clash", subject=subject,
-                                           value=",".join(claim["factions"]), detail=None)))
-        elif ctype == "leader_status":
-            ops.append(("effect", dict(base, kind="status", subject=claim["leader"],
-                                       value=claim["status"], detail=claim.get("location"))))
-            ops.append(("subject", {"kind": "status", "subject": claim["leader"]}))
-        elif ctype == "coup":
-            ops.append(("effect", dict(base, kind="status", subject=claim["led_by"],
-                                       value="leading_coup", detail=claim.get("city"))))
-            ops.append(("subject", {"kind": "status", "subject": claim["led_by"]}))
-        elif ctype in ("retract", "confirm"):
-            ops.append(("correction", {"target": claim["claim"], "kind": ctype, "claim_id": cid}))
-            ops.append(("mention_copy", {"target": claim["claim"], "claim_id": cid,
-                                         "occurred_at": occurred_at}))
-        for entity in sorted(mentioned(claim)):
-            ops.append(("mention", {"entity": entity, "occurred_at": occurred_at, "claim_id": cid}))
-    # A report imported from another dataset (timeline/acled.py) names the record it came from.
-    ref = event.source.get("ref") if isinstance(event.source, dict) else None
-    if isinstance(ref, dict) and event.claims:
-        ops.append(("external", {"dataset": ref["dataset"], "ref": ref["id"],
-                                 "version": ref["version"], "report_id": report_id,
-                                 "claim_id": event.claims[ref.get("claim", -1)]["id"]}))
-    return ops
-
-
-def _places(claim: dict[str, Any]) -> list[str]:
-    places = [claim["city"]]
-    if claim.get("place") and claim["place"] != claim["city"]:
-        places.append(claim["place"])
-    return places
-
-
 def mentioned(claim: dict[str, Any]) -> set[str]:
     """`kind:id` of every entity a claim names (for timeline filters)."""
     out = set()
@@ -157,3 +102,193 @@ def mentioned(claim: dict[str, Any]) -> set[str]:
     for faction in claim.get("factions") or ():
         out.add(f"faction:{faction}")
     return out
+
+
+# ---- the SQL of a report's rows ---------------------------------------------------------------
+
+class Dialect:
+    """How SQL reaches into a stored event's JSON. This is SQLite's (JSON1, text); postgres.py
+    has PostgreSQL's (jsonb). `e` is a row of `events()`: pos, topic, stream, doc."""
+
+    greatest = "max"
+
+    def events(self) -> str:
+        """The events of positions :lo..:hi as rows (pos, topic, stream, doc)."""
+        raise NotImplementedError
+
+    def get(self, doc: str, path: str) -> str:
+        """A scalar at a dotted path, as SQL text/number (NULL when absent or null)."""
+        return f"json_extract({doc}, '$.{path}')"
+
+    def get_json(self, doc: str, path: str) -> str:
+        """The JSON at a dotted path, as JSON text."""
+        return f"json_extract({doc}, '$.{path}')"
+
+    def claims(self) -> str:
+        """FROM item: the claims of `e.doc` as rows `j` with a column value (JSON)."""
+        return "json_each(e.doc, '$.claims') AS j"
+
+    def seq(self) -> str:
+        """The index of claim `j` in its report (from 0)."""
+        return "j.key"
+
+    def claim_data(self) -> str:
+        return "json_remove(j.value, '$.id', '$.claim')"
+
+    def report_data(self) -> str:
+        return ("json_object('body', {b}, 'headline', {h}, 'language', {l}, 'source', json({s}))"
+                .format(b=self.get("e.doc", "body"), h=self.get("e.doc", "headline"),
+                        l=self.get("e.doc", "language"), s=self.get_json("e.doc", "source")))
+
+    def factions_csv(self) -> str:
+        return "(SELECT group_concat(f.value, ',') FROM json_each(j.value, '$.factions') f)"
+
+    def each_text(self, array: str) -> str:
+        """FROM item: the strings of a JSON array (text) as rows `f` with column value."""
+        return f"json_each({array}) f"
+
+    def claim_id_at_ref(self) -> str:
+        """The id of the claim an imported record names (`source.ref.claim`, else the last)."""
+        return ("json_extract(e.doc, '$.claims[' || COALESCE(json_extract(e.doc, "
+                "'$.source.ref.claim'), '#-1') || '].id')")
+
+
+def utc_text(iso: str) -> str:
+    """SQL: an isoformat() UTC datetime ("...+00:00", microseconds optional) as db_time text."""
+    return (f"(CASE WHEN length({iso}) = 25 THEN substr({iso}, 1, 19) || '.000000Z' "
+            f"ELSE substr({iso}, 1, 26) || 'Z' END)")
+
+
+def api_to_db_text(iso: str) -> str:
+    """SQL: an api_time() value ("...Z", microseconds optional) as db_time text."""
+    return f"(CASE WHEN length({iso}) = 20 THEN substr({iso}, 1, 19) || '.000000Z' ELSE {iso} END)"
+
+
+STAGE_COLUMNS = ("pos", "rec", "report_id", "seq", "id", "type", "occurred_at", "confidence",
+                 "target", "data", "city", "place", "faction", "from_faction", "factions",
+                 "factions_csv", "leader", "status", "location", "led_by", "against", "toward")
+# The claims of the stretch being projected, one row each, their fields taken out of the JSON
+# once; per connection (TEMP: never logged, never seen by another connection), emptied before
+# each use.
+STAGE_TABLE = "CREATE TEMP TABLE IF NOT EXISTS tl_batch ({})".format(", ".join(
+    f"{c} {'BIGINT' if c in ('pos', 'seq', 'confidence') else 'TEXT'}" for c in STAGE_COLUMNS))
+
+
+def report_statements(d: Dialect) -> dict[str, str]:
+    """name -> SQL with parameters :lo, :hi (log positions, inclusive) and :topic (reports)."""
+    ev = d.events()
+    rec = utc_text(d.get("e.doc", "timestamp._data_"))
+    published = utc_text(d.get("e.doc", "published_at._data_"))
+    v = "j.value"
+    field = {name: d.get(v, name) for name in
+             ("city", "place", "faction", "from_faction", "leader", "status", "location", "led_by",
+              "against", "toward", "id", "type", "claim")}
+    occurred = d.get(v, "occurred_at")
+    places = [("city", "TRUE"), ("place", "place IS NOT NULL AND place <> city")]
+    effects = " UNION ALL ".join(
+        [f"""SELECT '{kind}' AS kind, {subject} AS subject, occurred_at, pos, confidence, id,
+                 {value} AS value, {detail} AS detail, rec FROM tl_batch
+             WHERE type = '{ctype}' AND {where}"""
+         for ctype, kind, value, detail in (("control", "control", "faction", "from_faction"),
+                                            ("clash", "clash", "factions_csv", "NULL"))
+         for subject, where in places]
+        + ["""SELECT 'status', leader, occurred_at, pos, confidence, id, status, location, rec
+              FROM tl_batch WHERE type = 'leader_status'""",
+           """SELECT 'status', led_by, occurred_at, pos, confidence, id, 'leading_coup', city, rec
+              FROM tl_batch WHERE type = 'coup'"""])
+    mentions = " UNION ALL ".join(
+        [f"""SELECT '{kind}:' || {column} AS entity, occurred_at, pos, id FROM tl_batch
+             WHERE {column} IS NOT NULL AND {column} <> ''"""
+         for column, kind in ENTITY_FIELDS.items()]
+        + [f"""SELECT 'faction:' || f.value, b.occurred_at, b.pos, b.id
+               FROM tl_batch b, {d.each_text('b.factions')} WHERE b.factions IS NOT NULL"""])
+    corrections = "type IN ('retract', 'confirm')"
+    return {
+        "report": f"""INSERT INTO tl_reports (id, position, recorded_at, published_at, data)
+            SELECT e.stream, e.pos, {rec}, {published}, {d.report_data()}
+            FROM {ev} WHERE e.topic = :topic""",
+        "stage_clear": "DELETE FROM tl_batch",
+        "stage": f"""INSERT INTO tl_batch ({', '.join(STAGE_COLUMNS)})
+            SELECT e.pos, {rec}, e.stream, {d.seq()}, {field['id']}, {field['type']},
+                CASE WHEN {occurred} IS NULL THEN {published} ELSE {api_to_db_text(occurred)} END,
+                CASE {d.get(v, 'confidence')} WHEN 'unconfirmed' THEN 0 WHEN 'confirmed' THEN 2
+                    ELSE 1 END,
+                {field['claim']}, {d.claim_data()}, {field['city']}, {field['place']},
+                {field['faction']}, {field['from_faction']}, {d.get_json(v, 'factions')},
+                {d.factions_csv()}, {field['leader']}, {field['status']}, {field['location']},
+                {field['led_by']}, {field['against']}, {field['toward']}
+            FROM {ev}, {d.claims()} WHERE e.topic = :topic""",
+        "claims": """INSERT INTO tl_claims (id, report_id, seq, type, occurred_at, confidence,
+                position, recorded_at, target, data)
+            SELECT id, report_id, seq, type, occurred_at, confidence, pos, rec, target, data
+            FROM tl_batch""",
+        # early: dated after its own record time (see persistence.py, tl_effects_early)
+        "effects": f"""INSERT INTO tl_effects (kind, subject, occurred_at, position, confidence,
+                claim_id, value, detail, early)
+            SELECT kind, subject, occurred_at, pos, confidence, id, value, detail,
+                CASE WHEN occurred_at > rec THEN 1 ELSE 0 END
+            FROM ({effects}) x""",
+        "subjects": """INSERT INTO tl_subjects (kind, subject)
+            SELECT 'control', city FROM tl_batch WHERE type = 'control'
+            UNION SELECT 'control', place FROM tl_batch WHERE type = 'control' AND place IS NOT NULL
+            UNION SELECT 'status', leader FROM tl_batch WHERE type = 'leader_status'
+            UNION SELECT 'status', led_by FROM tl_batch WHERE type = 'coup'
+            ON CONFLICT DO NOTHING""",
+        # The primary key makes a second retraction (or confirmation) of one claim fail the
+        # whole transaction, even when two writers race past the application's own check.
+        "corrections": f"""INSERT INTO tl_corrections (target, kind, position, claim_id)
+            SELECT target, type, pos, id FROM tl_batch WHERE {corrections}""",
+        **{f"{kind}_effects": f"""UPDATE tl_effects SET {column} = (
+                SELECT b.pos FROM tl_batch b WHERE b.type = '{kind}'
+                AND b.target = tl_effects.claim_id)
+            WHERE claim_id IN (SELECT target FROM tl_batch WHERE type = '{kind}')"""
+           for kind, column in (("retract", "retracted_at"), ("confirm", "confirmed_at"))},
+        "mentions": f"""INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
+            SELECT entity, occurred_at, pos, id FROM ({mentions}) x WHERE TRUE
+            ON CONFLICT DO NOTHING""",
+        # A retraction or confirmation names what its target names (its target is never itself
+        # a correction: claims.py refuses that).
+        "mention_copy": f"""INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
+            SELECT m.entity, b.occurred_at, b.pos, b.id
+            FROM tl_batch b JOIN tl_mentions m ON m.claim_id = b.target
+            WHERE b.{corrections} ON CONFLICT DO NOTHING""",
+        # A report imported from another dataset (timeline/acled.py) names the record it came
+        # from; the latest version of a record wins.
+        "external": f"""INSERT INTO tl_external (dataset, ref, version, report_id, claim_id,
+                position)
+            SELECT dataset, ref, version, report_id, claim_id, pos FROM (
+                SELECT {d.get('e.doc', 'source.ref.dataset')} AS dataset,
+                    {d.get('e.doc', 'source.ref.id')} AS ref,
+                    {d.get('e.doc', 'source.ref.version')} AS version, e.stream AS report_id,
+                    {d.claim_id_at_ref()} AS claim_id, e.pos,
+                    ROW_NUMBER() OVER (PARTITION BY {d.get('e.doc', 'source.ref.dataset')},
+                        {d.get('e.doc', 'source.ref.id')} ORDER BY e.pos DESC) AS newest
+                FROM {ev} WHERE e.topic = :topic
+                    AND {d.get('e.doc', 'source.ref.dataset')} IS NOT NULL) x
+            WHERE newest = 1 AND claim_id IS NOT NULL
+            ON CONFLICT (dataset, ref) DO UPDATE SET version = excluded.version,
+                report_id = excluded.report_id, claim_id = excluded.claim_id,
+                position = excluded.position""",
+    }
+
+
+def log_statement(d: Dialect) -> str:
+    """The log rows of positions :lo..:hi: ordinals, and the monotone smin/rmax columns (see
+    persistence.py, tl_log), continuing from the last row before :lo."""
+    rec = utc_text(d.get("e.doc", "timestamp._data_"))
+    return f"""INSERT INTO tl_log (position, ordinal, recorded_at, topic, stream, smin, rmax)
+        SELECT x.pos, b.o + ROW_NUMBER() OVER (ORDER BY x.pos), x.rec, x.topic, x.stream,
+            MIN(x.rec) OVER (ORDER BY x.pos ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING),
+            {d.greatest}(b.r, MAX(x.rec) OVER (ORDER BY x.pos ROWS UNBOUNDED PRECEDING))
+        FROM (SELECT e.pos, {rec} AS rec, e.topic, e.stream FROM {d.events()}) x,
+            (SELECT COALESCE((SELECT ordinal FROM tl_log WHERE position < :lo
+                              ORDER BY position DESC LIMIT 1), 0) AS o,
+                    COALESCE((SELECT rmax FROM tl_log WHERE position < :lo
+                              ORDER BY position DESC LIMIT 1), '') AS r) b"""
+
+
+# Earlier positions recorded later than this stretch's earliest record time get their suffix
+# minimum lowered.
+LOG_SMIN = """UPDATE tl_log SET smin = (SELECT MIN(smin) FROM tl_log WHERE position >= :lo)
+    WHERE position < :lo AND smin > (SELECT MIN(smin) FROM tl_log WHERE position >= :lo)"""
+

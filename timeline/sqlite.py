@@ -21,6 +21,7 @@ from eventsourcing.sqlite import (
 )
 
 from .persistence import TABLES, ReadModelRecorder
+from .projection import REPORT_TOPIC, Dialect
 
 
 # Per connection: the library's connect() passes cached_statements=True, which sqlite3 reads as a
@@ -72,6 +73,22 @@ class TimelineSQLiteFactory(SQLiteFactory):
         old.close()
 
 
+class SQLiteDialect(Dialect):
+    """JSON1 on the events' state (JSON text in a BLOB column, keyed by rowid). The library
+    stores an originator id as 32 hex digits; the read model names it in the usual form."""
+
+    def __init__(self, events_table: str):
+        self.events_table = events_table
+
+    def events(self) -> str:
+        h = "originator_id"
+        stream = (f"CASE WHEN length({h}) = 32 THEN lower(substr({h}, 1, 8) || '-' || "
+                  f"substr({h}, 9, 4) || '-' || substr({h}, 13, 4) || '-' || substr({h}, 17, 4) "
+                  f"|| '-' || substr({h}, 21)) ELSE {h} END")
+        return (f"(SELECT rowid AS pos, topic, {stream} AS stream, CAST(state AS TEXT) AS doc "
+                f"FROM {self.events_table} WHERE rowid BETWEEN :lo AND :hi) e")
+
+
 class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *TABLES]
@@ -86,6 +103,7 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
         self._lock_depth = 0
         self._lock_fd: int | None = None
         self._lock_pid: int | None = None
+        self.dialect = SQLiteDialect(self.events_table_name)
 
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
@@ -121,11 +139,18 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
         cursor.execute(PRAGMAS[0])
         cursor.execute(f"PRAGMA mmap_size = {MMAP_SIZE}")
 
-    def rebuild_page(self, cursor: Any, after: int, limit: int) -> list[Notification]:
+    def stretch(self, cursor: Any, after: int, limit: int) -> tuple[int, int, int]:
+        cursor.execute(f"SELECT MIN(rowid), MAX(rowid), COUNT(*) FROM (SELECT rowid FROM "
+                       f"{self.events_table_name} WHERE rowid > ? ORDER BY rowid LIMIT ?)",
+                       (after, limit))
+        first, last, count = cursor.fetchone()
+        return (first or 0, last or 0, count)
+
+    def reference_events(self, cursor: Any, lo: int, hi: int) -> list[Notification]:
         """Read through the rebuild's own connection (mmap off; the log is not written by a
         rebuild, so its transaction sees the same events as any other reader)."""
-        cursor.execute(f"SELECT rowid, * FROM {self.events_table_name} WHERE rowid > ? "
-                       "ORDER BY rowid LIMIT ?", (after, limit))
+        cursor.execute(f"SELECT rowid, * FROM {self.events_table_name} WHERE rowid BETWEEN ? "
+                       "AND ? AND topic <> ? ORDER BY rowid", (lo, hi, REPORT_TOPIC))
         return [Notification(id=row["rowid"],
                              originator_id=self.convert_originator_id(row["originator_id"]),
                              originator_version=row["originator_version"], topic=row["topic"],

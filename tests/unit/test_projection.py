@@ -1,39 +1,35 @@
-"""The one projection maps events to read-model operations without touching a store."""
+"""The Python part of the projection (reference data) maps events to row operations without
+touching a store; a report becomes one marker for the SQL part (tests/integration/
+test_projection_rows.py checks the rows that SQL writes)."""
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+
+import pytest
 
 from timeline.domainmodel import Faction, Report
 from timeline.projection import OP_ORDER, project
 
 
-def _filed(*claims):
-    report = Report.file(source={"name": "wire"}, published_at=datetime(2024, 12, 1, tzinfo=timezone.utc),
+def _filed(*claims, source=None):
+    report = Report.file(source=source or {"name": "wire"},
+                         published_at=datetime(2024, 12, 1, tzinfo=timezone.utc),
                          headline=None, body=None, language=None, claims=list(claims))
     return report, report.collect_events()[0]
 
 
-def test_a_control_claim_becomes_a_control_effect_on_the_city_and_its_district():
-    _, event = _filed({"type": "control", "city": "damascus", "place": "kafr-sousa", "faction": "hts",
-                       "occurred_at": "2024-12-08T03:00:00Z", "confidence": "confirmed"})
-    effects = [p for name, p in project(event) if name == "effect"]
-    assert {(e["kind"], e["subject"], e["value"]) for e in effects} == {
-        ("control", "damascus", "hts"), ("control", "kafr-sousa", "hts")}
-    assert all(e["confidence"] == 2 for e in effects)
+def test_a_report_is_one_marker_saying_whether_it_corrects_or_imports():
+    _, plain = _filed({"type": "note", "text": "a", "occurred_at": "2024-11-30T18:00:00Z"})
+    assert project(plain) == [("report", {"corrections": False, "external": False})]
+    _, fix = _filed({"type": "retract", "claim": "c1", "reason": "denied"},
+                    source={"name": "wire", "ref": {"dataset": "acled", "id": "X1", "version": "1"}})
+    assert project(fix) == [("report", {"corrections": True, "external": True})]
 
 
-def test_a_coup_counts_as_leading_a_coup_for_its_leader():
-    _, event = _filed({"type": "coup", "city": "damascus", "led_by": "hussam-louka",
-                       "against": "bashar-al-assad", "occurred_at": "2024-11-30T18:00:00Z",
-                       "confidence": "unconfirmed"})
-    effects = [p for name, p in project(event) if name == "effect"]
-    assert [(e["kind"], e["subject"], e["value"], e["confidence"]) for e in effects] == [
-        ("status", "hussam-louka", "leading_coup", 0)]
-
-
-def test_a_note_changes_no_state_but_is_logged_and_mentions_nothing_it_does_not_name():
-    _, event = _filed({"type": "note", "text": "SANA went off the air", "occurred_at": "2024-11-30T18:00:00Z"})
-    names = [name for name, _ in project(event)]
-    assert "effect" not in names and names.count("claim") == 1 and names[0] == "log"
+def test_an_event_stamped_outside_utc_is_refused_before_anything_is_written():
+    _, event = _filed({"type": "note", "text": "a", "occurred_at": "2024-11-30T18:00:00Z"})
+    event.__dict__["timestamp"] = event.timestamp.astimezone(timezone(timedelta(hours=3)))
+    with pytest.raises(ValueError, match="not UTC"):
+        project(event)
 
 
 def test_claim_ids_are_stable_per_report_and_position():

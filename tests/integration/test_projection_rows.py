@@ -1,0 +1,89 @@
+"""The rows the projection's SQL writes for a report, read back from the real stores."""
+
+from tests.conftest import control, report
+
+
+def _rows(app, sql, **params):
+    return app.recorder.fetchall(sql, params)
+
+
+def test_a_control_claim_becomes_a_control_effect_on_the_city_and_its_district(world):
+    filed = world.file_report(report(control("Damascus", "HTS", "2024-12-08T03:00:00Z",
+                                             place="Kafr Sousa", confidence="confirmed",
+                                             from_faction="SAA")))
+    cid = filed["claims"][0]["id"]
+    effects = _rows(world, "SELECT kind, subject, value, detail, confidence, occurred_at, early "
+                           "FROM tl_effects WHERE claim_id = :c ORDER BY subject", c=cid)
+    assert [tuple(e.values()) for e in effects] == [
+        ("control", "damascus", "hts", "syrian-arab-army", 2, "2024-12-08T03:00:00.000000Z", 0),
+        ("control", "kafr-sousa", "hts", "syrian-arab-army", 2, "2024-12-08T03:00:00.000000Z", 0)]
+    subjects = _rows(world, "SELECT subject FROM tl_subjects WHERE kind = 'control' ORDER BY subject")
+    assert [s["subject"] for s in subjects] == ["damascus", "kafr-sousa"]
+    mentions = _rows(world, "SELECT entity FROM tl_mentions WHERE claim_id = :c ORDER BY entity", c=cid)
+    assert [m["entity"] for m in mentions] == [
+        "faction:hts", "faction:syrian-arab-army", "place:damascus", "place:kafr-sousa"]
+
+
+def test_a_coup_counts_as_leading_a_coup_for_its_leader_and_a_clash_joins_its_factions(world):
+    filed = world.file_report(report(
+        {"type": "coup", "city": "Damascus", "led_by": "Hussam Louka", "against": "Assad",
+         "occurred_at": "2024-11-30T18:00:00Z", "confidence": "unconfirmed"},
+        {"type": "clash", "city": "Homs", "factions": ["HTS", "SAA"],
+         "occurred_at": "2024-11-30T18:30:00.250000+00:00"}))
+    coup, clash = (c["id"] for c in filed["claims"])
+    rows = _rows(world, "SELECT kind, subject, value, detail, confidence, occurred_at FROM tl_effects "
+                        "WHERE claim_id IN (:a, :b) ORDER BY kind", a=coup, b=clash)
+    assert [tuple(r.values()) for r in rows] == [
+        ("clash", "homs", "hts,syrian-arab-army", None, 1, "2024-11-30T18:30:00.250000Z"),
+        ("status", "hussam-louka", "leading_coup", "damascus", 0, "2024-11-30T18:00:00.000000Z")]
+    mentions = _rows(world, "SELECT entity FROM tl_mentions WHERE claim_id = :c ORDER BY entity", c=coup)
+    assert [m["entity"] for m in mentions] == [
+        "leader:bashar-al-assad", "leader:hussam-louka", "place:damascus"]
+    claims = _rows(world, "SELECT seq, type, report_id, position FROM tl_claims WHERE report_id = :r "
+                          "ORDER BY seq", r=filed["id"])
+    assert [(c["seq"], c["type"]) for c in claims] == [(0, "coup"), (1, "clash")]
+    assert {c["position"] for c in claims} == {filed["position"]}
+
+
+def test_a_note_changes_no_state_and_mentions_nothing_it_does_not_name(world):
+    filed = world.file_report(report({"type": "note", "text": "SANA went off the air",
+                                      "occurred_at": "2024-11-30T18:00:00Z"}))
+    cid = filed["claims"][0]["id"]
+    assert _rows(world, "SELECT 1 AS x FROM tl_effects WHERE claim_id = :c", c=cid) == []
+    assert _rows(world, "SELECT 1 AS x FROM tl_mentions WHERE claim_id = :c", c=cid) == []
+    assert len(_rows(world, "SELECT 1 AS x FROM tl_claims WHERE id = :c", c=cid)) == 1
+
+
+def test_corrections_mark_the_effects_and_carry_the_targets_mentions(world):
+    first = world.file_report(report(control("Aleppo", "HTS", "2024-11-29T21:00:00Z")))
+    target = first["claims"][0]["id"]
+    confirm = world.file_report(report({"type": "confirm", "claim": target},
+                                       published_at="2024-12-02T00:00:00Z"))
+    retract = world.file_report(report({"type": "retract", "claim": target,
+                                        "reason": "the confirmation was mistaken"},
+                                       published_at="2024-12-03T00:00:00Z"))
+    effect = _rows(world, "SELECT retracted_at, confirmed_at FROM tl_effects WHERE claim_id = :c",
+                   c=target)
+    assert effect == [{"retracted_at": retract["position"], "confirmed_at": confirm["position"]}]
+    for fix, day in ((confirm, "2024-12-02"), (retract, "2024-12-03")):
+        copied = _rows(world, "SELECT entity, occurred_at, position FROM tl_mentions "
+                              "WHERE claim_id = :c ORDER BY entity", c=fix["claims"][0]["id"])
+        assert copied == [
+            {"entity": e, "occurred_at": f"{day}T00:00:00.000000Z", "position": fix["position"]}
+            for e in ("faction:hts", "place:aleppo")]
+    kinds = _rows(world, "SELECT kind, position FROM tl_corrections WHERE target = :c ORDER BY kind",
+                  c=target)
+    assert kinds == [{"kind": "confirm", "position": confirm["position"]},
+                     {"kind": "retract", "position": retract["position"]}]
+
+
+def test_the_log_numbers_every_event_and_a_replay_writes_the_same_rows(world):
+    world.file_report(report(control("Homs", "SAA", "2024-12-06T12:00:00Z")))
+    log = _rows(world, "SELECT position, ordinal, recorded_at, smin, rmax FROM tl_log ORDER BY position")
+    assert [r["ordinal"] for r in log] == list(range(1, len(log) + 1))
+    assert all(r["smin"] <= r["recorded_at"] <= r["rmax"] for r in log)
+    assert all(len(r["recorded_at"]) == 27 and r["recorded_at"].endswith("Z") for r in log)
+    before = world.digest()
+    assert world.replay() == before
+    assert _rows(world, "SELECT position, ordinal, recorded_at, smin, rmax FROM tl_log "
+                        "ORDER BY position") == log
