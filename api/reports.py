@@ -17,7 +17,7 @@ blp = Blueprint("reports", __name__, description="Reports and the claims they ca
 class Reports(MethodView):
     @requires("writer")
     @blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
-    @blp.arguments(ReportIn, example=SEED_EXAMPLE)
+    @blp.arguments(ReportIn(), example=SEED_EXAMPLE)
     @blp.response(201, ReportCreated)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(403, response="FORBIDDEN")

@@ -8,6 +8,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from .quickload import QuickLoadSchema
 from timeline.claims import FIELDS, MAX_CLAIMS, MAX_SHORT, MAX_TEXT
 from timeline.domainmodel import CLAIM_TYPES, CONFIDENCES, LEADER_STATUSES, PRECISIONS, parse_time
 
@@ -96,7 +97,9 @@ class Window(fields.String):
         return timedelta(**{{"h": "hours", "d": "days", "m": "minutes"}[unit]: n})
 
 
-class StrictSchema(Schema):
+class StrictSchema(QuickLoadSchema):
+    """A request body: unknown fields are refused; a plainly valid body loads quickly."""
+
     class Meta:
         unknown = RAISE
 
