@@ -23,6 +23,37 @@ def test_a_filed_report_answers_201_with_position_and_claim_ids_in_order(client)
     assert claim["report"]["id"] == js["id"] and claim["retracted"] is False
 
 
+def test_the_201_of_every_claim_type_is_exactly_what_the_documented_schema_describes(client):
+    """POST /reports answers without dumping through ReportCreated: the answer must already be
+    what that schema (in /openapi.json) would make of it, for every claim type and field."""
+    from api.schemas import ReportCreated
+
+    t = "2024-12-01T10:00:00+02:00"
+    first = client.post("/reports", json=report(control("Aleppo", "HTS", t)), headers=client.auth)
+    target = first.get_json()["claims"][0]["id"]
+    every_type = report(
+        control("Aleppo", "HTS", t, from_faction="SAA", place="Kafr Sousa", confidence="confirmed",
+                precision="hour", summary="HTS took Aleppo"),
+        {"type": "clash", "city": "Homs", "factions": ["HTS", "SAA"], "occurred_at": t},
+        {"type": "advance", "faction": "SNA", "toward": "Hama", "captured_count": 26,
+         "occurred_at": t, "summary": None},
+        {"type": "leader_status", "leader": "Assad", "status": "abroad", "location": "Moscow",
+         "occurred_at": t, "confidence": "unconfirmed"},
+        {"type": "coup", "city": "Damascus", "led_by": "Hussam Louka", "against": "Assad",
+         "occurred_at": t},
+        {"type": "confirm", "claim": target, "reason": "seen on video"},
+        {"type": "note", "text": "SANA off the air", "occurred_at": t})
+    retraction = report({"type": "retract", "claim": target, "reason": "denied"})
+    for body in (every_type, retraction):
+        r = client.post("/reports", json=body, headers=client.auth)
+        assert r.status_code == 201, r.get_json()
+        answer = r.get_json()
+        assert answer == ReportCreated().dump(answer)
+        assert len(answer["claims"]) == len(body["claims"]) and answer["position"] is not None
+        assert all(set(c) <= set(ReportCreated().fields["claims"].inner.schema.fields)
+                   for c in answer["claims"])
+
+
 def test_state_routes_take_at_known_at_and_min_confidence(client):
     first = client.post("/reports", json=report(control("Homs", "SAA", "2024-11-26T00:00:00Z")),
                         headers=client.auth).get_json()
