@@ -53,7 +53,7 @@ class _Slots:
 
 @blp.route("/events")
 class Events(MethodView):
-    @blp.arguments(EventsArgs, location="query")
+    @blp.arguments(EventsArgs(), location="query")
     @blp.response(200, EventPage)
     @blp.alt_response(400, response="BAD_REQUEST")
     @blp.alt_response(401, response="UNAUTHORIZED")
@@ -82,7 +82,7 @@ def _sse(item: dict[str, Any]) -> str:
 
 @blp.route("/events/stream")
 class Stream(MethodView):
-    @blp.arguments(StreamArgs, location="query")
+    @blp.arguments(StreamArgs(), location="query")
     @blp.doc(parameters=[{
         "in": "header", "name": "Last-Event-ID", "required": False,
         "description": "resume after this position (sent by EventSource on reconnection)",
@@ -158,7 +158,7 @@ class Stream(MethodView):
 
 @blp.route("/timeline")
 class Timeline(MethodView):
-    @blp.arguments(TimelineArgs, location="query")
+    @blp.arguments(TimelineArgs(), location="query")
     @blp.response(200, TimelinePage)
     @blp.alt_response(400, response="BAD_REQUEST")
     @blp.alt_response(401, response="UNAUTHORIZED")

@@ -169,7 +169,7 @@ import_acled.body_type = "csv"  # type: ignore[attr-defined]  # the JSON body gu
 
 
 @blp.route("/state.geojson", methods=["GET"])
-@blp.arguments(StateArgs, location="query")
+@blp.arguments(StateArgs(), location="query")
 @blp.response(200, FeatureCollection, content_type=export.GEOJSON_TYPE, description=(
     "RFC 7946 FeatureCollection: one Point ([longitude, latitude]) per place, with its state at "
     "`at` as known at `known_at`. Opens in QGIS and web maps."))
@@ -193,7 +193,7 @@ CSV_DESCRIPTION = (
 
 
 @blp.route("/timeline.csv", methods=["GET"])
-@blp.arguments(TimelineCsvArgs, location="query")
+@blp.arguments(TimelineCsvArgs(), location="query")
 @blp.doc(responses={"200": {"description": CSV_DESCRIPTION, "content": {"text/csv": {
     "schema": {"type": "string"}, "example": (
         "at,claim,type,confidence,precision,counted,retracted,summary,changes,city,...\r\n"
@@ -226,7 +226,7 @@ def timeline_csv(args):
 
 
 @blp.route("/extract", methods=["POST"])
-@blp.arguments(ExtractIn, example={"text": "HTS seized control of Aleppo on Friday night.",
+@blp.arguments(ExtractIn(), example={"text": "HTS seized control of Aleppo on Friday night.",
                                    "published_at": SEED_EXAMPLE["published_at"],
                                    "source": "Example wire"})
 @blp.response(200, ExtractOut)

@@ -79,14 +79,14 @@ def _routes(collection: str, schema: Any) -> None:
     kind = KINDS[collection][0]
 
     class Collection(MethodView):
-        @blp.arguments(EntityListArgs, location="query")
+        @blp.arguments(EntityListArgs(), location="query")
         @blp.response(200, EntityPage)
         def get(self, args):
             return _list(collection, args)
 
         @requires("writer")
         @blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
-        @blp.arguments(schema, example=ENTITY_EXAMPLES[collection])
+        @blp.arguments(schema(), example=ENTITY_EXAMPLES[collection])
         @blp.response(201, EntityOut)
         @blp.alt_response(401, response="UNAUTHORIZED")
         @blp.alt_response(403, response="FORBIDDEN")

@@ -32,7 +32,7 @@ def _entity(kind: str, text: str) -> str:
 
 @blp.route("/state")
 class World(MethodView):
-    @blp.arguments(StateArgs, location="query")
+    @blp.arguments(StateArgs(), location="query")
     @blp.response(200, WorldState)
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def get(self, args):
@@ -46,7 +46,7 @@ class World(MethodView):
 
 @blp.route("/cities/<id>/state")
 class City(MethodView):
-    @blp.arguments(StateArgs, location="query")
+    @blp.arguments(StateArgs(), location="query")
     @blp.response(200, CityState)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
@@ -58,7 +58,7 @@ class City(MethodView):
 
 @blp.route("/cities/<id>/history")
 class CityHistory(MethodView):
-    @blp.arguments(StateArgs, location="query")
+    @blp.arguments(StateArgs(), location="query")
     @blp.response(200, History)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
@@ -71,7 +71,7 @@ class CityHistory(MethodView):
 
 @blp.route("/factions/<id>/state")
 class Faction(MethodView):
-    @blp.arguments(StateArgs, location="query")
+    @blp.arguments(StateArgs(), location="query")
     @blp.response(200, FactionState)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
@@ -83,7 +83,7 @@ class Faction(MethodView):
 
 @blp.route("/leaders/<id>/state")
 class Leader(MethodView):
-    @blp.arguments(StateArgs, location="query")
+    @blp.arguments(StateArgs(), location="query")
     @blp.response(200, LeaderState)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
