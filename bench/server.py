@@ -33,7 +33,9 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> "Server":
-        env = dict(os.environ, PORT=str(self.port), TIMELINE_RATE_LIMIT="off", **self.env)
+        # The limiter is off unless a scenario sets TIMELINE_RATE_LIMIT (B3 does: see b3_ingest).
+        env = dict(os.environ, PORT=str(self.port), TIMELINE_RATE_LIMIT="off")
+        env.update(self.env)
         env.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="bench-metrics-"))
         if self.url:
             env["TIMELINE_DATABASE_URL"] = self.url

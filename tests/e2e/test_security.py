@@ -82,6 +82,22 @@ def test_writes_beyond_the_per_token_limit_get_429_with_retry_after(world):
     assert client.get("/state").status_code == 200
 
 
+def test_reads_beyond_the_read_limit_get_429_and_writes_are_counted_apart(world):
+    client = make_client(world, TIMELINE_READ_RATE_LIMIT="2 per minute", TIMELINE_RATE_LIMIT="2 per minute")
+    assert [client.get("/state").status_code for _ in range(3)] == [200, 200, 429]
+    limited = client.get("/cities/aleppo/state")
+    assert is_problem(limited, 429) and 1 <= int(limited.headers["Retry-After"]) <= 60
+    assert "2 per 1 minute" in limited.get_json()["detail"]
+    # writes have their own counter; an unknown route is a 404, whatever the counters say
+    assert client.post("/factions", json={"name": "Read Brigade"}, headers=client.auth).status_code == 201
+    assert client.get("/no-such-route").status_code == 404
+
+
+def test_a_malformed_rate_limit_setting_stops_the_app_with_a_clear_error(world):
+    with pytest.raises(ValueError, match="TIMELINE_RATE_LIMIT"):
+        make_client(world, TIMELINE_RATE_LIMIT="lots")
+
+
 def test_read_only_mode_rejects_every_write_with_503(world):
     client = make_client(world, TIMELINE_READ_ONLY="1")
     head = world.head()
