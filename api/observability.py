@@ -137,27 +137,53 @@ def init_app(app: Flask, timeline: Any) -> Metrics:
     metrics = Metrics(timeline)
     app.extensions["metrics"] = metrics
 
+    # Metric children per (method, route, status): prometheus_client's labels() validates and
+    # locks on every call. Bounded, as a flood of made-up methods must not grow it forever.
+    children: dict[tuple[str, str, int], tuple[Any, Any, Any]] = {}
+
+    def metrics_for(method: str, rule: str, status: int) -> tuple[Any, Any, Any]:
+        found = children.get((method, rule, status))
+        if found is None:
+            found = (metrics.requests.labels(method, rule, str(status)),
+                     metrics.duration.labels(rule),
+                     metrics.rejected.labels(str(status)) if 400 <= status < 500 else None)
+            if len(children) < 1000:
+                children[(method, rule, status)] = found
+        return found
+
     @app.before_request
     def start() -> None:
-        g.started = time.perf_counter()
+        state = g._get_current_object()  # noqa: SLF001 (one context lookup, not one per use)
+        state.started = time.perf_counter()
         given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        state.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
     @app.after_request
     def finish(response: Response) -> Response:
-        rule = request.url_rule.rule if request.url_rule is not None else "unmatched"
-        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+        req = request._get_current_object()  # noqa: SLF001
+        state = g._get_current_object()  # noqa: SLF001
+        now = time.perf_counter()
+        url_rule = req.url_rule
+        rule = url_rule.rule if url_rule is not None else "unmatched"
+        elapsed = now - getattr(state, "started", now)
         status = response.status_code
-        metrics.requests.labels(request.method, rule, str(status)).inc()
-        metrics.duration.labels(rule).observe(elapsed)
-        if 400 <= status < 500:
-            metrics.rejected.labels(str(status)).inc()
-        request_id = g.get("request_id") or uuid.uuid4().hex
+        method = req.method
+        requests, duration, rejected = metrics_for(method, rule, status)
+        requests.inc()
+        duration.observe(elapsed)
+        if rejected is not None:
+            rejected.inc()
+        request_id = getattr(state, "request_id", None) or uuid.uuid4().hex
         response.headers["X-Request-ID"] = request_id
-        if rule != "/metrics" and not rule.startswith("/healthz"):
-            access_log.info("%s %s %s", request.method, request.path, status, extra={
-                "method": request.method, "path": request.path, "route": rule, "status": status,
-                "duration_ms": round(elapsed * 1000, 2)})
+        if (rule != "/metrics" and not rule.startswith("/healthz")
+                and access_log.isEnabledFor(logging.INFO)):
+            path = req.path
+            # Logger.handle with a record made here: Logger.info would also walk the stack to
+            # find the caller, which an access line does not show.
+            access_log.handle(access_log.makeRecord(
+                access_log.name, logging.INFO, __file__, 0, "%s %s %s", (method, path, status),
+                None, extra={"method": method, "path": path, "route": rule, "status": status,
+                             "duration_ms": round(elapsed * 1000, 2)}))
         return response
 
     return metrics

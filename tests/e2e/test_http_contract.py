@@ -391,3 +391,37 @@ def test_the_docs_page_is_served_from_the_package_without_a_cdn(client):
 def test_list_routes_cap_the_page_size_at_1000(client, route):
     assert is_problem(client.get(f"{route}?limit=1001"), 422)
     assert client.get(f"{route}?limit=1000").status_code == 200
+
+
+def test_each_request_but_health_and_metrics_is_one_json_access_log_line(client):
+    import io
+    import json
+    import logging
+
+    from api.observability import JSONFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JSONFormatter())
+    access = logging.getLogger("timeline.access")
+    level = access.level
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    try:
+        client.post("/reports", json=report(control("Aleppo", "HTS", "2024-12-01T00:00:00Z")),
+                    headers={**client.auth, "X-Request-ID": "req-1"})
+        client.get("/no-such-page")
+        client.get("/healthz")
+        client.get("/metrics")
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(level)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [(x["method"], x["path"], x["route"], x["status"]) for x in lines] == [
+        ("POST", "/reports", "/reports", 201), ("GET", "/no-such-page", "unmatched", 404)]
+    first = lines[0]
+    assert first["msg"] == "POST /reports 201" and first["request_id"] == "req-1"
+    assert first["level"] == "info" and first["logger"] == "timeline.access"
+    assert first["ts"].endswith("Z") and isinstance(first["duration_ms"], float)
+    assert set(first) == {"ts", "level", "logger", "msg", "request_id", "method", "path", "route",
+                          "status", "duration_ms"}
