@@ -59,7 +59,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "type": "http", "scheme": "bearer",
         "description": "a token from `timeline token create --role writer|admin`"})
     errors.register(app)
-    from . import security
+    from . import auth, security
+    auth.init_app(app)
     security.init_app(app)  # rate limits and read-only mode come before any body is read
     _guard_bodies(app)
 

@@ -1,14 +1,24 @@
-"""Bearer tokens: writes need a token with the right role; reads are public unless configured."""
+"""Bearer tokens: writes need a token with the right role; reads are public unless configured.
+
+A worker remembers a valid token's role for at most TOKEN_CACHE_SECONDS (1 s; config or env
+`TIMELINE_TOKEN_CACHE_SECONDS`, 0 to look every token up), keyed by the token's SHA-256: a
+token revoked by `timeline token revoke` (another process) stops working within that second;
+an unknown or revoked token is never remembered, so a new token works at once."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import time
 from typing import Any, Callable
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
 from flask_smorest import abort
 
 ROLE_RANK = {"writer": 1, "admin": 2}
+TOKEN_CACHE_SECONDS = 1.0  # the most a revocation may wait for (SECURITY.md)
+MAX_CACHED_TOKENS = 10_000
 
 
 def bearer() -> str | None:
@@ -25,14 +35,49 @@ def authenticate(role: str) -> None:
     if token is None:
         abort(401, message="a bearer token is required: Authorization: Bearer <token>",
               headers=challenge)
-    have = current_app.extensions["timeline"].token_role(token)
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    extensions = current_app.extensions
+    have = extensions["token_roles"].role(extensions["timeline"], token, digest)
     if have is None:
         abort(401, message="the bearer token is not valid (unknown or revoked)",
               headers={"WWW-Authenticate": 'Bearer realm="timeline", error="invalid_token"'})
     if ROLE_RANK[have] < ROLE_RANK[role]:
         abort(403, message=f"this token's role ({have}) cannot do this; it needs {role}")
     g.token_role = have
-    g.token_hash = token
+    g.token_hash = digest
+
+
+def init_app(app: Flask) -> None:
+    setting = app.config.get("TIMELINE_TOKEN_CACHE_SECONDS",
+                             os.environ.get("TIMELINE_TOKEN_CACHE_SECONDS", TOKEN_CACHE_SECONDS))
+    try:
+        seconds = float(setting)
+    except ValueError:
+        raise ValueError(f"TIMELINE_TOKEN_CACHE_SECONDS={setting!r} is not a number of seconds "
+                         f"(0 to {TOKEN_CACHE_SECONDS:g})") from None
+    app.extensions["token_roles"] = _TokenRoles(min(max(seconds, 0.0), TOKEN_CACHE_SECONDS))
+
+
+class _TokenRoles:
+    """Roles of tokens recently found valid, by SHA-256, each for `ttl` seconds."""
+
+    def __init__(self, ttl: float):
+        self.ttl = ttl
+        self.roles: dict[str, tuple[str, float]] = {}
+
+    def role(self, timeline: Any, token: str, digest: str) -> str | None:
+        now = time.monotonic()
+        known = self.roles.get(digest)
+        if known is not None and known[1] > now:
+            return known[0]
+        role = timeline.token_role(token)  # looked up by hash, compared with hmac.compare_digest
+        if role is None:
+            self.roles.pop(digest, None)
+        elif self.ttl > 0:
+            if len(self.roles) >= MAX_CACHED_TOKENS:
+                self.roles.clear()
+            self.roles[digest] = (role, now + self.ttl)
+        return role
 
 
 def requires(role: str = "writer") -> Callable:

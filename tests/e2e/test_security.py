@@ -66,6 +66,33 @@ def test_tokens_are_stored_hashed_and_revoked_tokens_fail(client):
     assert is_problem(response, 401)
 
 
+def test_a_token_revoked_while_in_use_stops_working_within_the_cache_time(world):
+    import time
+
+    client = make_client(world, TIMELINE_TOKEN_CACHE_SECONDS=0.3)
+    body = report(control("Aleppo", "HTS", "2024-12-01T00:00:00Z"))
+    assert client.post("/reports", json=body, headers=client.auth).status_code == 201
+    assert world.revoke_token(client.token) == 1  # as `timeline token revoke` does, from anywhere
+    time.sleep(0.35)
+    response = client.post("/reports", json=body, headers=client.auth)
+    assert is_problem(response, 401) and "revoked" in response.get_json()["detail"]
+
+
+def test_without_the_token_cache_a_revocation_counts_from_the_next_request(world):
+    client = make_client(world, TIMELINE_TOKEN_CACHE_SECONDS=0)
+    body = report(control("Aleppo", "HTS", "2024-12-01T00:00:00Z"))
+    assert client.post("/reports", json=body, headers=client.auth).status_code == 201
+    assert world.revoke_token(client.token) == 1
+    assert is_problem(client.post("/reports", json=body, headers=client.auth), 401)
+
+
+def test_the_token_cache_time_is_at_most_one_second(world):
+    assert make_client(world, TIMELINE_TOKEN_CACHE_SECONDS=3600).application.extensions[
+        "token_roles"].ttl == 1.0
+    with pytest.raises(ValueError, match="TIMELINE_TOKEN_CACHE_SECONDS"):
+        make_client(world, TIMELINE_TOKEN_CACHE_SECONDS="soon")
+
+
 def test_writes_beyond_the_per_token_limit_get_429_with_retry_after(world):
     client = make_client(world, TIMELINE_RATE_LIMIT="3 per minute")
     other = world.create_token("writer")
