@@ -124,8 +124,23 @@ def _field_loader(field: fields.Field, key: str) -> Loader:
             return value
 
         return load_string
-    # Any other field: marshmallow's own per-field deserialisation and validation.
-    return lambda value, data: field.deserialize(value, key, data)
+    # Any other field: its own conversion and validators, as Field.deserialize runs them for a
+    # value that is present (no pre/post_load functions, checked above).
+    checks = tuple(field.validators)
+    allow_none = field.allow_none
+
+    def load_other(value: Any, data: dict[str, Any]) -> Any:
+        if value is None:
+            if allow_none:
+                return None
+            raise _Fallback
+        out = field._deserialize(value, key, data)  # noqa: SLF001
+        for check in checks:
+            if check(out) is False:
+                raise _Fallback
+        return out
+
+    return load_other
 
 
 def _nested_loader(field: fields.Nested) -> Loader:
