@@ -22,7 +22,8 @@ from uuid import UUID
 
 from timeline.domainmodel import Report, api_time, claim_uuid
 
-GENERATOR_VERSION = 3
+# Raised when the history or the read model's layout changes: cached stores are then rebuilt.
+GENERATOR_VERSION = 4
 RECORD_START = datetime(2025, 11, 1, tzinfo=timezone.utc)
 YEAR = timedelta(days=365)
 LAG_MIN, LAG_MAX = 60.0, 21 * 86400.0  # record time lags valid time by 1 minute .. 3 weeks

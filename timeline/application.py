@@ -364,12 +364,13 @@ class TimelineApplication(Application[UUID]):
                 to_event = self.mapper.to_domain_event
                 reference = [(e.id, project(to_event(e)))
                              for e in recorder.reference_events(cursor, lo, hi)]
-                recorder.project(cursor, lo, hi, reference, every_step=True)
+                recorder.project(cursor, lo, hi, reference, rebuilding=True)
                 after = hi
                 count += n
                 if progress is not None:
                     progress(n)
             recorder.finish_rebuild(cursor, recreate)
+            recorder.mark_corrections(cursor, 0, after)
         return count
 
     def digest(self) -> str:

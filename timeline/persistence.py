@@ -16,13 +16,14 @@ from typing import Any
 
 from .projection import (
     LOG_SMIN,
+    MARK_SQL,
     OP_ORDER,
     REPORT_TOPIC,
-    STAGE_TABLE,
     Dialect,
     Op,
     log_statement,
     report_statements,
+    stage_table,
 )
 
 # Derived tables: rebuilt from the log by `timeline replay`, covered by the digest.
@@ -86,11 +87,11 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS tl_corrections (
         target TEXT NOT NULL, kind TEXT NOT NULL, position BIGINT NOT NULL,
         claim_id TEXT NOT NULL, PRIMARY KEY (target, kind))""",
+    # The corrections recorded in a stretch of the log (projection.MARK_SQL).
+    "CREATE INDEX IF NOT EXISTS tl_corrections_position ON tl_corrections (kind, position)",
     """CREATE TABLE IF NOT EXISTS tl_mentions (
         entity TEXT NOT NULL, occurred_at TEXT NOT NULL, position BIGINT NOT NULL,
         claim_id TEXT NOT NULL, PRIMARY KEY (entity, occurred_at, position, claim_id))""",
-    # A retraction or confirmation copies its target's mentions: a seek, not a scan per claim.
-    "CREATE INDEX IF NOT EXISTS tl_mentions_claim ON tl_mentions (claim_id)",
     # Records of other datasets (ACLED events) and the claim their latest version became.
     """CREATE TABLE IF NOT EXISTS tl_external (
         dataset TEXT NOT NULL, ref TEXT NOT NULL, version TEXT NOT NULL, report_id TEXT NOT NULL,
@@ -249,16 +250,18 @@ class ReadModelRecorder:
         cached = self.__dict__.get("_projection_sql")
         if cached is None:
             statements = {"log": log_statement(self.dialect), "log_smin": LOG_SMIN,
-                          "stage_table": STAGE_TABLE, **report_statements(self.dialect)}
+                          "stage_table": stage_table(self.dialect), **report_statements(self.dialect),
+                          **MARK_SQL}
             cached = {name: self.sql(sql) for name, sql in statements.items()}
             self.__dict__["_projection_sql"] = cached
         return cached
 
     def project(self, cursor: Any, lo: int, hi: int, positioned: list[tuple[int, list[Op]]],
-                every_step: bool = False) -> None:
+                rebuilding: bool = False) -> None:
         """The read-model rows of the events at positions lo..hi: the log rows and the reports'
         rows by SQL, reference data from `positioned` (position, project(event)). A live write
-        skips the steps none of its reports needs; a rebuild (`every_step`) runs them all."""
+        skips the steps none of its reports needs. A rebuild runs every step but the marking of
+        corrected effects, which it runs once at the end (`mark_corrections`)."""
         sql = self.projection_sql()
         bounds = {"lo": lo, "hi": hi}
         cursor.execute(sql["log"], bounds)
@@ -273,7 +276,7 @@ class ReadModelRecorder:
                 # the "entity" rows written before them.
                 cursor.executemany(self.sql(WRITE_SQL[name]), grouped[name])
         reports = grouped["report"]
-        if not reports and not every_step:
+        if not reports and not rebuilding:
             return
         params = dict(bounds, topic=REPORT_TOPIC)
         cursor.execute(sql["stage_table"], {})
@@ -282,12 +285,18 @@ class ReadModelRecorder:
         cursor.execute(sql["stage"], params)
         for name in ("claims", "effects", "subjects", "mentions"):
             cursor.execute(sql[name], {})
-        if every_step or any(r["corrections"] for r in reports):
-            for name in ("corrections", "retract_effects", "confirm_effects"):
-                cursor.execute(sql[name], {})
+        if rebuilding or any(r["corrections"] for r in reports):
+            cursor.execute(sql["corrections"], {})
             cursor.execute(sql["mention_copy"], {})
-        if every_step or any(r["external"] for r in reports):
+            if not rebuilding:
+                self.mark_corrections(cursor, lo, hi)
+        if rebuilding or any(r["external"] for r in reports):
             cursor.execute(sql["external"], params)
+
+    def mark_corrections(self, cursor: Any, lo: int, hi: int) -> None:
+        sql = self.projection_sql()
+        for kind in ("retract", "confirm"):
+            cursor.execute(sql[f"{kind}_effects"], {"lo": lo, "hi": hi})
 
     # ---- reading ----------------------------------------------------------------------------
     @contextmanager
@@ -361,11 +370,13 @@ class ReadModelRecorder:
                                            "min": min_rank}, cursor)
 
     # ---- replay and digest -------------------------------------------------------------------
-    # Secondary indexes that no write reads: a rebuild may drop them and build each once at
-    # the end (a sort), instead of updating them row by row with random keys.
+    # Secondary indexes no step of a rebuild reads (it marks corrected effects only at the end,
+    # after they are back): a rebuild may drop them and build each once at the end (a sort),
+    # instead of updating them row by row with random keys.
     DEFERRABLE_INDEXES = ("tl_log_ordinal", "tl_log_recorded", "tl_names_key", "tl_names_position",
                           "tl_claims_time", "tl_claims_report", "tl_effects_value",
-                          "tl_effects_early", "tl_effects_state", "tl_log_rmax")
+                          "tl_effects_early", "tl_effects_state", "tl_log_rmax",
+                          "tl_effects_claim", "tl_corrections_position")
 
     def stretch(self, cursor: Any, after: int, limit: int) -> tuple[int, int, int]:
         """(first, last, count) of the next `limit` log positions after `after` ((0, 0, 0) at
@@ -387,12 +398,16 @@ class ReadModelRecorder:
         (SQLite's WAL: they keep reading the last committed state); PostgreSQL keeps them."""
         statements = []
         for name in self.DEFERRABLE_INDEXES:
-            statement = next((t for t in TABLES if re.search(rf"INDEX IF NOT EXISTS {name}\b", t)),
+            statement = next((t for t in self.table_statements() if re.search(rf"INDEX IF NOT EXISTS {name}\b", t)),
                              None)
             if statement is not None:
                 cursor.execute(f"DROP INDEX IF EXISTS {name}")
                 statements.append(statement)
         return statements
+
+    def table_statements(self) -> list[str]:
+        """This backend's DDL of the read model (SQLite's lays some tables out its own way)."""
+        return TABLES
 
     def clear_derived(self, cursor: Any) -> None:
         for table in DERIVED_TABLES:

@@ -29,6 +29,7 @@ class PostgresDialect(Dialect):
     parsing again for every reference). No `::` casts: `:name` is a parameter here."""
 
     greatest = "GREATEST"
+    json_type = "jsonb"
 
     def __init__(self, events_table: str):
         self.events_table = events_table
@@ -48,25 +49,34 @@ class PostgresDialect(Dialect):
     def get_json(self, doc: str, path: str) -> str:
         return f"CAST({doc} #> {self._path(path)} AS text)"
 
+    def as_json(self, text: str) -> str:
+        return f"CAST({text} AS jsonb)"
+
+    def has_ref(self) -> str:
+        return "(e.doc #> '{source,ref,dataset}') IS NOT NULL"
+
     def claims(self) -> str:
         return "jsonb_array_elements(e.doc -> 'claims') WITH ORDINALITY AS j(value, n)"
 
     def seq(self) -> str:
         return "j.n - 1"
 
-    def claim_data(self) -> str:
-        return "CAST(j.value - 'id' - 'claim' AS text)"
+    def claim_data(self, claim: str) -> str:
+        return f"CAST({claim} - 'id' - 'claim' AS text)"
 
     def report_data(self) -> str:
         return ("CAST(jsonb_build_object('body', e.doc -> 'body', 'headline', e.doc -> 'headline', "
                 "'language', e.doc -> 'language', 'source', e.doc -> 'source') AS text)")
 
-    def factions_csv(self) -> str:
+    def factions_csv(self, claim: str) -> str:
         return ("(SELECT string_agg(f.value, ',' ORDER BY f.n) FROM jsonb_array_elements_text("
-                "j.value -> 'factions') WITH ORDINALITY AS f(value, n))")
+                f"{claim} -> 'factions') WITH ORDINALITY AS f(value, n))")
 
-    def each_text(self, array: str) -> str:
-        return f"jsonb_array_elements_text(CAST({array} AS jsonb)) AS f(value)"
+    def fields(self, doc: str) -> str:
+        return f"jsonb_each_text({doc}) AS k(key, value)"
+
+    def strings(self, doc: str, path: str) -> str:
+        return f"jsonb_array_elements_text({doc} -> '{path}') AS f(value)"
 
     def claim_id_at_ref(self) -> str:
         return ("(e.doc -> 'claims' -> COALESCE(CAST(e.doc #>> '{source,ref,claim}' AS integer), -1)"

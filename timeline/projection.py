@@ -111,6 +111,7 @@ class Dialect:
     has PostgreSQL's (jsonb). `e` is a row of `events()`: pos, topic, stream, doc."""
 
     greatest = "max"
+    json_type = "TEXT"
 
     def events(self) -> str:
         """The events of positions :lo..:hi as rows (pos, topic, stream, doc)."""
@@ -124,6 +125,10 @@ class Dialect:
         """The JSON at a dotted path, as JSON text."""
         return f"json_extract({doc}, '$.{path}')"
 
+    def as_json(self, text: str) -> str:
+        """A JSON text column, as what get() reads."""
+        return text
+
     def claims(self) -> str:
         """FROM item: the claims of `e.doc` as rows `j` with a column value (JSON)."""
         return "json_each(e.doc, '$.claims') AS j"
@@ -132,20 +137,29 @@ class Dialect:
         """The index of claim `j` in its report (from 0)."""
         return "j.key"
 
-    def claim_data(self) -> str:
-        return "json_remove(j.value, '$.id', '$.claim')"
+    def claim_data(self, claim: str) -> str:
+        """A claim's JSON without its id and target (tl_claims.data), as text."""
+        return f"json_remove({claim}, '$.id', '$.claim')"
 
     def report_data(self) -> str:
-        return ("json_object('body', {b}, 'headline', {h}, 'language', {l}, 'source', json({s}))"
-                .format(b=self.get("e.doc", "body"), h=self.get("e.doc", "headline"),
-                        l=self.get("e.doc", "language"), s=self.get_json("e.doc", "source")))
+        """source, headline, body and language of report `e` (one parse: what a Filed v1
+        payload holds besides these)."""
+        return "json_remove(e.doc, '$.timestamp', '$.originator_topic', '$.published_at', '$.claims')"
 
-    def factions_csv(self) -> str:
-        return "(SELECT group_concat(f.value, ',') FROM json_each(j.value, '$.factions') f)"
+    def factions_csv(self, claim: str) -> str:
+        return f"(SELECT group_concat(f.value, ',') FROM json_each({claim}, '$.factions') f)"
 
-    def each_text(self, array: str) -> str:
-        """FROM item: the strings of a JSON array (text) as rows `f` with column value."""
-        return f"json_each({array}) f"
+    def fields(self, doc: str) -> str:
+        """FROM item: the top-level fields of a JSON object as rows `k` (key, value)."""
+        return f"json_each({doc}) k"
+
+    def strings(self, doc: str, path: str) -> str:
+        """FROM item: the strings of the JSON array at `path` as rows `f` (value)."""
+        return f"json_each({doc}, '$.{path}') f"
+
+    def has_ref(self) -> str:
+        """Whether report `e` names a record of another dataset (a text search first: cheap)."""
+        return f"instr(e.doc, '\"ref\"') > 0 AND {self.get('e.doc', 'source.ref.dataset')} IS NOT NULL"
 
     def claim_id_at_ref(self) -> str:
         """The id of the claim an imported record names (`source.ref.claim`, else the last)."""
@@ -165,93 +179,113 @@ def api_to_db_text(iso: str) -> str:
 
 
 STAGE_COLUMNS = ("pos", "rec", "report_id", "seq", "id", "type", "occurred_at", "confidence",
-                 "target", "data", "city", "place", "faction", "from_faction", "factions",
-                 "factions_csv", "leader", "status", "location", "led_by", "against", "toward")
-# The claims of the stretch being projected, one row each, their fields taken out of the JSON
-# once; per connection (TEMP: never logged, never seen by another connection), emptied before
-# each use.
-STAGE_TABLE = "CREATE TEMP TABLE IF NOT EXISTS tl_batch ({})".format(", ".join(
-    f"{c} {'BIGINT' if c in ('pos', 'seq', 'confidence') else 'TEXT'}" for c in STAGE_COLUMNS))
+                 "target", "v")
+CORRECTION = "type IN ('retract', 'confirm')"
+
+
+def stage_table(d: Dialect) -> str:
+    """The claims of the stretch being projected, one row each with its JSON (v) and the fields
+    every claim has; per connection (TEMP: never logged, never seen by another connection),
+    emptied before each use."""
+    types = {"pos": "BIGINT", "seq": "BIGINT", "confidence": "BIGINT", "v": d.json_type}
+    return "CREATE TEMP TABLE IF NOT EXISTS tl_batch ({})".format(
+        ", ".join(f"{c} {types.get(c, 'TEXT')}" for c in STAGE_COLUMNS))
+
+
+def _mentions(d: Dialect) -> tuple[str, str]:
+    """(entity, occurred_at, pos, id) of every entity each staged claim names; a retraction or
+    confirmation names what its target names (read from the target's row: a target is never
+    itself a correction, claims.py refuses that). One pass over each claim's fields."""
+    kind = "CASE k.key {} END".format(" ".join(f"WHEN '{f}' THEN '{kind}:'"
+                                                for f, kind in ENTITY_FIELDS.items()))
+    keys = ", ".join(f"'{f}'" for f in ENTITY_FIELDS)
+
+    def named(doc: str, source: str, where: str) -> str:
+        return f"""SELECT {kind} || k.value AS entity, b.occurred_at AS occurred_at, b.pos AS pos,
+                       b.id AS id
+                   FROM {source}, {d.fields(doc)} WHERE {where} k.key IN ({keys})
+                   AND k.value <> ''
+                   UNION ALL SELECT 'faction:' || f.value, b.occurred_at, b.pos, b.id
+                   FROM {source}, {d.strings(doc, 'factions')} WHERE {where} TRUE"""
+
+    t = d.as_json("t.data")
+    return (named("b.v", "tl_batch b", ""),
+            named(t, "tl_batch b JOIN tl_claims t ON t.id = b.target", f"b.{CORRECTION} AND"))
 
 
 def report_statements(d: Dialect) -> dict[str, str]:
-    """name -> SQL with parameters :lo, :hi (log positions, inclusive) and :topic (reports)."""
+    """name -> SQL with parameters :lo, :hi (log positions, inclusive) and :topic (reports).
+    Rows are inserted in primary-key order: a rebuild's inserts then touch neighbouring pages."""
     ev = d.events()
-    rec = utc_text(d.get("e.doc", "timestamp._data_"))
-    published = utc_text(d.get("e.doc", "published_at._data_"))
-    v = "j.value"
-    field = {name: d.get(v, name) for name in
-             ("city", "place", "faction", "from_faction", "leader", "status", "location", "led_by",
-              "against", "toward", "id", "type", "claim")}
-    occurred = d.get(v, "occurred_at")
-    places = [("city", "TRUE"), ("place", "place IS NOT NULL AND place <> city")]
+
+    def g(name: str) -> str:
+        return d.get("v", name)
+
+    places = [(g("city"), "TRUE"), (g("place"), f"{g('place')} <> {g('city')}")]
     effects = " UNION ALL ".join(
         [f"""SELECT '{kind}' AS kind, {subject} AS subject, occurred_at, pos, confidence, id,
                  {value} AS value, {detail} AS detail, rec FROM tl_batch
-             WHERE type = '{ctype}' AND {where}"""
-         for ctype, kind, value, detail in (("control", "control", "faction", "from_faction"),
-                                            ("clash", "clash", "factions_csv", "NULL"))
+             WHERE type = '{kind}' AND {where}"""
+         for kind, value, detail in (("control", g("faction"), g("from_faction")),
+                                     ("clash", d.factions_csv("v"), "NULL"))
          for subject, where in places]
-        + ["""SELECT 'status', leader, occurred_at, pos, confidence, id, status, location, rec
-              FROM tl_batch WHERE type = 'leader_status'""",
-           """SELECT 'status', led_by, occurred_at, pos, confidence, id, 'leading_coup', city, rec
-              FROM tl_batch WHERE type = 'coup'"""])
-    mentions = " UNION ALL ".join(
-        [f"""SELECT '{kind}:' || {column} AS entity, occurred_at, pos, id FROM tl_batch
-             WHERE {column} IS NOT NULL AND {column} <> ''"""
-         for column, kind in ENTITY_FIELDS.items()]
-        + [f"""SELECT 'faction:' || f.value, b.occurred_at, b.pos, b.id
-               FROM tl_batch b, {d.each_text('b.factions')} WHERE b.factions IS NOT NULL"""])
-    corrections = "type IN ('retract', 'confirm')"
+        + [f"""SELECT 'status', {g('leader')}, occurred_at, pos, confidence, id, {g('status')},
+                  {g('location')}, rec FROM tl_batch WHERE type = 'leader_status'""",
+           f"""SELECT 'status', {g('led_by')}, occurred_at, pos, confidence, id, 'leading_coup',
+                  {g('city')}, rec FROM tl_batch WHERE type = 'coup'"""])
+    own, copied = _mentions(d)
+    mention_insert = """INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
+            SELECT entity, occurred_at, pos, id FROM ({}) x WHERE entity IS NOT NULL
+            ORDER BY 1, 2, 3, 4 ON CONFLICT DO NOTHING"""
     return {
-        "report": f"""INSERT INTO tl_reports (id, position, recorded_at, published_at, data)
-            SELECT e.stream, e.pos, {rec}, {published}, {d.report_data()}
-            FROM {ev} WHERE e.topic = :topic""",
+        # published_at and the payload in one pass over each event's JSON (MATERIALIZED: the
+        # planner must not copy the extraction into every reference); the record time from the
+        # log row just written.
+        "report": f"""WITH t AS MATERIALIZED (
+                SELECT e.pos, e.stream, {d.get('e.doc', 'published_at._data_')} AS iso,
+                    {d.report_data()} AS data
+                FROM {ev} WHERE e.topic = :topic)
+            INSERT INTO tl_reports (id, position, recorded_at, published_at, data)
+            SELECT t.stream, t.pos, l.recorded_at, {utc_text('t.iso')}, t.data
+            FROM t JOIN tl_log l ON l.position = t.pos""",
         "stage_clear": "DELETE FROM tl_batch",
-        "stage": f"""INSERT INTO tl_batch ({', '.join(STAGE_COLUMNS)})
-            SELECT e.pos, {rec}, e.stream, {d.seq()}, {field['id']}, {field['type']},
-                CASE WHEN {occurred} IS NULL THEN {published} ELSE {api_to_db_text(occurred)} END,
-                CASE {d.get(v, 'confidence')} WHEN 'unconfirmed' THEN 0 WHEN 'confirmed' THEN 2
-                    ELSE 1 END,
-                {field['claim']}, {d.claim_data()}, {field['city']}, {field['place']},
-                {field['faction']}, {field['from_faction']}, {d.get_json(v, 'factions')},
-                {d.factions_csv()}, {field['leader']}, {field['status']}, {field['location']},
-                {field['led_by']}, {field['against']}, {field['toward']}
-            FROM {ev}, {d.claims()} WHERE e.topic = :topic""",
-        "claims": """INSERT INTO tl_claims (id, report_id, seq, type, occurred_at, confidence,
+        # Each claim's JSON is taken out of its report once (MATERIALIZED, as above).
+        "stage": f"""WITH c AS MATERIALIZED (
+                SELECT e.pos, e.stream, {d.seq()} AS seq, j.value AS v, r.recorded_at AS rec,
+                    r.published_at AS published
+                FROM {ev} JOIN tl_reports r ON r.id = e.stream, {d.claims()}
+                WHERE e.topic = :topic)
+            INSERT INTO tl_batch ({', '.join(STAGE_COLUMNS)})
+            SELECT pos, rec, stream, seq, {g('id')}, {g('type')},
+                COALESCE({api_to_db_text(g('occurred_at'))}, published),
+                CASE {g('confidence')} WHEN 'unconfirmed' THEN 0 WHEN 'confirmed' THEN 2 ELSE 1 END,
+                {g('claim')}, v
+            FROM c""",
+        "claims": f"""INSERT INTO tl_claims (id, report_id, seq, type, occurred_at, confidence,
                 position, recorded_at, target, data)
-            SELECT id, report_id, seq, type, occurred_at, confidence, pos, rec, target, data
-            FROM tl_batch""",
+            SELECT id, report_id, seq, type, occurred_at, confidence, pos, rec, target,
+                {d.claim_data('v')}
+            FROM tl_batch ORDER BY id""",
         # early: dated after its own record time (see persistence.py, tl_effects_early)
         "effects": f"""INSERT INTO tl_effects (kind, subject, occurred_at, position, confidence,
                 claim_id, value, detail, early)
             SELECT kind, subject, occurred_at, pos, confidence, id, value, detail,
                 CASE WHEN occurred_at > rec THEN 1 ELSE 0 END
-            FROM ({effects}) x""",
-        "subjects": """INSERT INTO tl_subjects (kind, subject)
-            SELECT 'control', city FROM tl_batch WHERE type = 'control'
-            UNION SELECT 'control', place FROM tl_batch WHERE type = 'control' AND place IS NOT NULL
-            UNION SELECT 'status', leader FROM tl_batch WHERE type = 'leader_status'
-            UNION SELECT 'status', led_by FROM tl_batch WHERE type = 'coup'
-            ON CONFLICT DO NOTHING""",
+            FROM ({effects}) x WHERE subject IS NOT NULL ORDER BY 1, 2, 3, 4, 6""",
+        "subjects": f"""INSERT INTO tl_subjects (kind, subject)
+            SELECT DISTINCT kind, subject FROM (
+                SELECT 'control' AS kind, {g('city')} AS subject FROM tl_batch
+                WHERE type = 'control'
+                UNION ALL SELECT 'control', {g('place')} FROM tl_batch WHERE type = 'control'
+                UNION ALL SELECT 'status', {g('leader')} FROM tl_batch WHERE type = 'leader_status'
+                UNION ALL SELECT 'status', {g('led_by')} FROM tl_batch WHERE type = 'coup') x
+            WHERE subject IS NOT NULL ON CONFLICT DO NOTHING""",
+        "mentions": mention_insert.format(own),
         # The primary key makes a second retraction (or confirmation) of one claim fail the
         # whole transaction, even when two writers race past the application's own check.
         "corrections": f"""INSERT INTO tl_corrections (target, kind, position, claim_id)
-            SELECT target, type, pos, id FROM tl_batch WHERE {corrections}""",
-        **{f"{kind}_effects": f"""UPDATE tl_effects SET {column} = (
-                SELECT b.pos FROM tl_batch b WHERE b.type = '{kind}'
-                AND b.target = tl_effects.claim_id)
-            WHERE claim_id IN (SELECT target FROM tl_batch WHERE type = '{kind}')"""
-           for kind, column in (("retract", "retracted_at"), ("confirm", "confirmed_at"))},
-        "mentions": f"""INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
-            SELECT entity, occurred_at, pos, id FROM ({mentions}) x WHERE TRUE
-            ON CONFLICT DO NOTHING""",
-        # A retraction or confirmation names what its target names (its target is never itself
-        # a correction: claims.py refuses that).
-        "mention_copy": f"""INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
-            SELECT m.entity, b.occurred_at, b.pos, b.id
-            FROM tl_batch b JOIN tl_mentions m ON m.claim_id = b.target
-            WHERE b.{corrections} ON CONFLICT DO NOTHING""",
+            SELECT target, type, pos, id FROM tl_batch WHERE {CORRECTION}""",
+        "mention_copy": mention_insert.format(copied),
         # A report imported from another dataset (timeline/acled.py) names the record it came
         # from; the latest version of a record wins.
         "external": f"""INSERT INTO tl_external (dataset, ref, version, report_id, claim_id,
@@ -263,8 +297,7 @@ def report_statements(d: Dialect) -> dict[str, str]:
                     {d.claim_id_at_ref()} AS claim_id, e.pos,
                     ROW_NUMBER() OVER (PARTITION BY {d.get('e.doc', 'source.ref.dataset')},
                         {d.get('e.doc', 'source.ref.id')} ORDER BY e.pos DESC) AS newest
-                FROM {ev} WHERE e.topic = :topic
-                    AND {d.get('e.doc', 'source.ref.dataset')} IS NOT NULL) x
+                FROM {ev} WHERE e.topic = :topic AND {d.has_ref()}) x
             WHERE newest = 1 AND claim_id IS NOT NULL
             ON CONFLICT (dataset, ref) DO UPDATE SET version = excluded.version,
                 report_id = excluded.report_id, claim_id = excluded.claim_id,
@@ -272,15 +305,29 @@ def report_statements(d: Dialect) -> dict[str, str]:
     }
 
 
+# The positions of the retractions and confirmations recorded at :lo..:hi, copied onto the
+# effects of the claims they correct (a seek per corrected claim). A rebuild runs it once, over
+# the whole log, after its indexes are back.
+MARK_SQL = {f"{kind}_effects": f"""UPDATE tl_effects SET {column} = (
+        SELECT x.position FROM tl_corrections x WHERE x.target = tl_effects.claim_id
+        AND x.kind = '{kind}')
+    WHERE claim_id IN (SELECT target FROM tl_corrections
+                       WHERE kind = '{kind}' AND position BETWEEN :lo AND :hi)"""
+            for kind, column in (("retract", "retracted_at"), ("confirm", "confirmed_at"))}
+
+
 def log_statement(d: Dialect) -> str:
     """The log rows of positions :lo..:hi: ordinals, and the monotone smin/rmax columns (see
     persistence.py, tl_log), continuing from the last row before :lo."""
-    rec = utc_text(d.get("e.doc", "timestamp._data_"))
-    return f"""INSERT INTO tl_log (position, ordinal, recorded_at, topic, stream, smin, rmax)
+    rec = utc_text("t.iso")
+    return f"""WITH t AS MATERIALIZED (
+            SELECT e.pos, e.topic, e.stream, {d.get('e.doc', 'timestamp._data_')} AS iso
+            FROM {d.events()})
+        INSERT INTO tl_log (position, ordinal, recorded_at, topic, stream, smin, rmax)
         SELECT x.pos, b.o + ROW_NUMBER() OVER (ORDER BY x.pos), x.rec, x.topic, x.stream,
             MIN(x.rec) OVER (ORDER BY x.pos ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING),
             {d.greatest}(b.r, MAX(x.rec) OVER (ORDER BY x.pos ROWS UNBOUNDED PRECEDING))
-        FROM (SELECT e.pos, {rec} AS rec, e.topic, e.stream FROM {d.events()}) x,
+        FROM (SELECT t.pos, {rec} AS rec, t.topic, t.stream FROM t) x,
             (SELECT COALESCE((SELECT ordinal FROM tl_log WHERE position < :lo
                               ORDER BY position DESC LIMIT 1), 0) AS o,
                     COALESCE((SELECT rmax FROM tl_log WHERE position < :lo
@@ -291,4 +338,3 @@ def log_statement(d: Dialect) -> str:
 # minimum lowered.
 LOG_SMIN = """UPDATE tl_log SET smin = (SELECT MIN(smin) FROM tl_log WHERE position >= :lo)
     WHERE position < :lo AND smin > (SELECT MIN(smin) FROM tl_log WHERE position >= :lo)"""
-
