@@ -34,6 +34,11 @@ FIELDS: dict[str, tuple[dict[str, str | None], dict[str, str | None]]] = {
     "note": ({"text": "text"}, {}),
 }
 COMMON = {"type", "occurred_at", "confidence", "precision", "summary"}
+# Per claim type, worked out once: the fields it may carry, and its entity fields in the order
+# they are checked (required first), each with its kind and whether it is required.
+_ALLOWED = {t: frozenset(COMMON | set(req) | set(opt)) for t, (req, opt) in FIELDS.items()}
+_CHECKED = {t: tuple([(f, k, True) for f, k in req.items()] + [(f, k, False) for f, k in opt.items()])
+            for t, (req, opt) in FIELDS.items()}
 
 
 def normalise_report(payload: dict[str, Any], names: Any, queries: Any) -> dict[str, Any]:
@@ -65,8 +70,9 @@ def normalise_report(payload: dict[str, Any], names: Any, queries: Any) -> dict[
         raw_claims = []
     claims = []
     targets: set[str] = set()
+    times: dict[str, str] = {}  # the claims of a report often share their occurred_at
     for i, raw in enumerate(raw_claims):
-        claim = _claim(raw, f"claims.{i}", names, queries, fail, conflicts, targets)
+        claim = _claim(raw, f"claims.{i}", names, queries, fail, conflicts, targets, times)
         if claim is not None:
             claims.append(claim)
     if errors:
@@ -87,13 +93,24 @@ def _time(value: Any, path: str, fail: Any, required: bool) -> Any:
         return None
     try:
         return parse_time(value)
-    except (ValueError, TypeError) as e:
+    except (ValueError, TypeError, OverflowError) as e:  # Overflow: e.g. 0001-01-01T00:00+01:00
         fail(path, f"{e}: give an RFC 3339 timestamp with an offset, e.g. 2024-11-29T21:00:00+02:00")
         return None
 
 
+def _occurred(value: Any, path: str, fail: Any, required: bool, times: dict[str, str]) -> str | None:
+    """A claim's occurred_at as API text (UTC, Z), parsed once per distinct text in a report."""
+    if isinstance(value, str) and value in times:
+        return times[value]
+    occurred = _time(value, path, fail, required=required)
+    text = api_time(occurred) if occurred else None
+    if text is not None:
+        times[value] = text
+    return text
+
+
 def _claim(raw: Any, path: str, names: Any, queries: Any, fail: Any, conflicts: list[str],
-           targets: set[str]) -> dict[str, Any] | None:
+           targets: set[str], times: dict[str, str]) -> dict[str, Any] | None:
     if not isinstance(raw, dict):
         fail(path, "a claim must be a JSON object")
         return None
@@ -101,14 +118,13 @@ def _claim(raw: Any, path: str, names: Any, queries: Any, fail: Any, conflicts: 
     if ctype not in CLAIM_TYPES:
         fail(f"{path}.type", f"must be one of {', '.join(CLAIM_TYPES)}")
         return None
-    required, optional = FIELDS[ctype]
-    unknown = set(raw) - COMMON - set(required) - set(optional)
-    for field in sorted(unknown):
-        fail(f"{path}.{field}", f"not a field of a {ctype} claim")
+    allowed = _ALLOWED[ctype]
+    if not allowed.issuperset(raw):
+        for field in sorted(set(raw) - allowed):
+            fail(f"{path}.{field}", f"not a field of a {ctype} claim")
     claim: dict[str, Any] = {"type": ctype}
-    occurred = _time(raw.get("occurred_at"), f"{path}.occurred_at", fail,
-                     required=ctype not in ("retract", "confirm"))
-    claim["occurred_at"] = api_time(occurred) if occurred else None
+    claim["occurred_at"] = _occurred(raw.get("occurred_at"), f"{path}.occurred_at", fail,
+                                     ctype not in ("retract", "confirm"), times)
     confidence = raw.get("confidence", "reported")
     if confidence not in CONFIDENCES:
         fail(f"{path}.confidence", f"must be one of {', '.join(CONFIDENCES)}")
@@ -121,13 +137,13 @@ def _claim(raw: Any, path: str, names: Any, queries: Any, fail: Any, conflicts: 
     if summary is not None and (not isinstance(summary, str) or len(summary) > MAX_TEXT):
         fail(f"{path}.summary", f"must be a string of at most {MAX_TEXT} characters")
     claim["summary"] = summary
-    for field, kind in [*((f, k) for f, k in required.items()), *optional.items()]:
+    for field, kind, required in _CHECKED[ctype]:
         value = raw.get(field)
-        fpath = f"{path}.{field}"
         if value is None:
-            if field in required:
-                fail(fpath, f"required for a {ctype} claim")
+            if required:
+                fail(f"{path}.{field}", f"required for a {ctype} claim")
             continue
+        fpath = f"{path}.{field}"
         try:
             claim[field] = _value(kind, value, fpath, names, queries, ctype, conflicts, targets)
         except DomainError as e:

@@ -44,3 +44,13 @@ def test_database_times_sort_like_the_instants_they_name():
     times = ["2024-11-29T18:00:00.5+00:00", "2024-11-29T18:00:00+00:00", "2024-11-29T17:59:59.999999Z"]
     keys = [db_time(parse_time(t)) for t in times]
     assert sorted(keys) == [keys[2], keys[1], keys[0]]
+
+
+@pytest.mark.parametrize("text", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-23:59"])
+def test_a_timestamp_that_leaves_the_calendar_in_utc_is_a_field_error_not_a_crash(text):
+    from timeline.claims import normalise_report
+    from timeline.domainmodel import DomainError
+
+    with pytest.raises(DomainError) as raised:
+        normalise_report({"source": {"name": "x"}, "published_at": text, "claims": []}, None, None)
+    assert "published_at" in raised.value.errors
