@@ -35,7 +35,7 @@ from .domainmodel import (
 from . import history
 from .gazetteer import Names
 from .history import event_item
-from .projection import dumps, project
+from .projection import REPORT_TOPIC, dumps, project, stage
 from .state import StateQueries
 
 ROLES = ("writer", "admin")
@@ -342,12 +342,12 @@ class TimelineApplication(Application[UUID]):
                 yield n.id, self.mapper.to_domain_event(n)
             after = notifications[-1].id
 
-    def replay(self, progress: Any = None, page: int = 20_000) -> str:
+    def replay(self, progress: Any = None, page: int = 10_000) -> str:
         """Rebuild every derived table from the log in one transaction; returns the digest."""
         self.rebuild(progress, page)
         return self.recorder.digest()  # type: ignore[attr-defined]
 
-    def rebuild(self, progress: Any = None, page: int = 20_000) -> int:
+    def rebuild(self, progress: Any = None, page: int = 10_000) -> int:
         """The read model from the log, in one transaction, a stretch of `page` positions at a
         time (memory stays that of one stretch whatever the length of the log); returns the
         number of events. The same projection as the live path (ReadModelRecorder.project)."""
@@ -361,10 +361,13 @@ class TimelineApplication(Application[UUID]):
                 lo, hi, n = recorder.stretch(cursor, after, page)
                 if not n:
                     break
+                events = recorder.stretch_events(cursor, lo, hi)
                 to_event = self.mapper.to_domain_event
-                reference = [(e.id, project(to_event(e)))
-                             for e in recorder.reference_events(cursor, lo, hi)]
-                recorder.project(cursor, lo, hi, reference, rebuilding=True)
+                reference = [(e.id, project(to_event(e))) for e in events
+                             if e.topic != REPORT_TOPIC]
+                staged = stage((e.id, e.topic, e.originator_id, e.state) for e in events)
+                del events
+                recorder.project(cursor, lo, hi, staged, reference, rebuilding=True)
                 after = hi
                 count += n
                 if progress is not None:

@@ -15,15 +15,16 @@ from contextlib import contextmanager
 from typing import Any
 
 from .projection import (
-    LOG_SMIN,
     MARK_SQL,
     OP_ORDER,
-    REPORT_TOPIC,
+    STAGE_SQL,
+    STAGE_TABLES,
     Dialect,
     Op,
-    log_statement,
+    Staged,
+    number_log,
     report_statements,
-    stage_table,
+    stage,
 )
 
 # Derived tables: rebuilt from the log by `timeline replay`, covered by the digest.
@@ -226,14 +227,21 @@ class ReadModelRecorder:
         if projection is not None and len(projection) != len(stored_events):
             raise ValueError(f"{len(projection)} projections for {len(stored_events)} events")
 
-    def write_rows(self, cursor: Any, ids: Sequence[int], kwargs: dict[str, Any]) -> None:
+    def stage_events(self, stored_events: Sequence[Any]) -> Staged:
+        """Called before the INSERT (an error must fail while it can still roll back): the rows
+        of these events, by index until the INSERT gives their positions."""
+        return stage((i, e.topic, e.originator_id, e.state) for i, e in enumerate(stored_events))
+
+    def write_rows(self, cursor: Any, ids: Sequence[int], kwargs: dict[str, Any],
+                   staged: Staged | None = None) -> None:
         """Runs in the events' transaction, after the INSERT gave positions. Only SQL here: a
         Python error raised after the INSERT would not roll back on PostgreSQL."""
         projection: list[list[Op]] | None = kwargs.get("projection")
-        if projection is not None and ids:
+        if projection is not None and ids and staged is not None:
             # One transaction's positions are consecutive: the writer holds the store's write
             # lock (SQLite) or the events table's lock (PostgreSQL) from INSERT to COMMIT.
-            self.project(cursor, min(ids), max(ids), list(zip(ids, projection, strict=True)))
+            self.project(cursor, min(ids), max(ids), staged.at(ids),
+                         list(zip(ids, projection, strict=True)))
         for row in kwargs.get("idempotency") or ():
             # row["event_index"] is the index of the last event the request appended.
             params = {k: v for k, v in row.items() if k != "event_index"}
@@ -245,28 +253,33 @@ class ReadModelRecorder:
     # ---- the projection ----------------------------------------------------------------------
     dialect: Dialect  # the backend's (sqlite.py, postgres.py)
 
-    def projection_sql(self) -> dict[str, str]:
+    def projection_sql(self) -> dict[str, Any]:
         """The projection's statements in this backend's SQL (built once per recorder)."""
         cached = self.__dict__.get("_projection_sql")
         if cached is None:
-            statements = {"log": log_statement(self.dialect), "log_smin": LOG_SMIN,
-                          "stage_table": stage_table(self.dialect), **report_statements(self.dialect),
-                          **MARK_SQL}
-            cached = {name: self.sql(sql) for name, sql in statements.items()}
+            statements = {**STAGE_SQL, **report_statements(self.dialect), **MARK_SQL}
+            cached = {name: tuple(self.sql(q) for q in sql) if isinstance(sql, tuple)
+                      else self.sql(sql) for name, sql in statements.items()}
+            cached["stage_tables"] = tuple(self.sql(q) for q in STAGE_TABLES)
             self.__dict__["_projection_sql"] = cached
         return cached
 
-    def project(self, cursor: Any, lo: int, hi: int, positioned: list[tuple[int, list[Op]]],
-                rebuilding: bool = False) -> None:
-        """The read-model rows of the events at positions lo..hi: the log rows and the reports'
-        rows by SQL, reference data from `positioned` (position, project(event)). A live write
-        skips the steps none of its reports needs. A rebuild runs every step but the marking of
-        corrected effects, which it runs once at the end (`mark_corrections`)."""
+    def project(self, cursor: Any, lo: int, hi: int, staged: Staged,
+                positioned: list[tuple[int, list[Op]]], rebuilding: bool = False) -> None:
+        """The read-model rows of the events at positions lo..hi: `staged` (projection.stage)
+        and the SQL that derives the rest from it, plus reference data from `positioned`
+        (position, project(event)). A rebuild marks corrected effects only once, at the end
+        (`mark_corrections`), when its indexes are back."""
         sql = self.projection_sql()
-        bounds = {"lo": lo, "hi": hi}
-        cursor.execute(sql["log"], bounds)
-        cursor.execute(sql["log_smin"], bounds)
-        grouped: dict[str, list[dict[str, Any]]] = {k: [] for k in (*OP_ORDER, "report")}
+        if staged.log:
+            cursor.execute(sql["log_last"], {"lo": lo})
+            last = cursor.fetchone()
+            if last is not None:
+                last = (last["ordinal"], last["rmax"]) if isinstance(last, dict) else tuple(last)
+            rows = number_log(staged.log, last)
+            cursor.executemany(sql["log"], rows)
+            cursor.execute(sql["log_smin"], {"smin": rows[0][5], "lo": lo})
+        grouped: dict[str, list[dict[str, Any]]] = {k: [] for k in OP_ORDER}
         for position, ops in positioned:
             for name, params in ops:
                 grouped[name].append(dict(params, position=position))
@@ -275,23 +288,25 @@ class ReadModelRecorder:
                 # executemany runs the statement once per row, in order, so "name" rows see
                 # the "entity" rows written before them.
                 cursor.executemany(self.sql(WRITE_SQL[name]), grouped[name])
-        reports = grouped["report"]
-        if not reports and not rebuilding:
+        if not staged.reports:
             return
-        params = dict(bounds, topic=REPORT_TOPIC)
-        cursor.execute(sql["stage_table"], {})
-        cursor.execute(sql["stage_clear"], {})
-        cursor.execute(sql["report"], params)
-        cursor.execute(sql["stage"], params)
-        for name in ("claims", "effects", "subjects", "mentions"):
-            cursor.execute(sql[name], {})
-        if rebuilding or any(r["corrections"] for r in reports):
-            cursor.execute(sql["corrections"], {})
-            cursor.execute(sql["mention_copy"], {})
+        for statement in sql["stage_tables"]:
+            cursor.execute(statement)
+        for statement in sql["stage_clear"]:
+            cursor.execute(statement)
+        cursor.executemany(sql["report"], staged.reports)
+        cursor.executemany(sql["claim"], staged.claims)
+        for name in ("claims", "effects", "subjects"):
+            cursor.execute(sql[name])
+        # in key order: a long rebuild's inserts then touch neighbouring pages
+        cursor.executemany(sql["mention"], sorted(staged.mentions))
+        if staged.corrections:
+            cursor.execute(sql["corrections"])
+            cursor.execute(sql["mention_copy"])
             if not rebuilding:
                 self.mark_corrections(cursor, lo, hi)
-        if rebuilding or any(r["external"] for r in reports):
-            cursor.execute(sql["external"], params)
+        if staged.external:
+            cursor.executemany(sql["external"], staged.external)
 
     def mark_corrections(self, cursor: Any, lo: int, hi: int) -> None:
         sql = self.projection_sql()
@@ -383,9 +398,8 @@ class ReadModelRecorder:
         the end), read in the rebuild's transaction."""
         raise NotImplementedError
 
-    def reference_events(self, cursor: Any, lo: int, hi: int) -> Sequence[Any]:
-        """Notifications of the events at positions lo..hi that are not reports (reference
-        data: the projection's Python part)."""
+    def stretch_events(self, cursor: Any, lo: int, hi: int) -> Sequence[Any]:
+        """Notifications of the events at positions lo..hi, in the rebuild's transaction."""
         raise NotImplementedError
 
     def finish_rebuild(self, cursor: Any, statements: list[str]) -> None:

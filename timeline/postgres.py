@@ -21,66 +21,17 @@ import psycopg
 from psycopg.sql import SQL
 
 from .persistence import ALL_TABLES, TABLES, ReadModelRecorder
-from .projection import REPORT_TOPIC, Dialect
+from .projection import Dialect
 
 
 class PostgresDialect(Dialect):
-    """jsonb, parsed once per event (OFFSET 0 keeps the planner from inlining the subquery and
-    parsing again for every reference). No `::` casts: `:name` is a parameter here."""
-
-    greatest = "GREATEST"
-    json_type = "jsonb"
-
-    def __init__(self, events_table: str):
-        self.events_table = events_table
-
-    def events(self) -> str:
-        return ("(SELECT notification_id AS pos, topic, CAST(originator_id AS text) AS stream, "
-                "CAST(convert_from(state, 'UTF8') AS jsonb) AS doc "
-                f"FROM {self.events_table} WHERE notification_id BETWEEN :lo AND :hi OFFSET 0) e")
-
-    @staticmethod
-    def _path(path: str) -> str:
-        return "'{" + ",".join(path.split(".")) + "}'"
-
-    def get(self, doc: str, path: str) -> str:
-        return f"({doc} #>> {self._path(path)})"
-
-    def get_json(self, doc: str, path: str) -> str:
-        return f"CAST({doc} #> {self._path(path)} AS text)"
-
-    def as_json(self, text: str) -> str:
-        return f"CAST({text} AS jsonb)"
-
-    def has_ref(self) -> str:
-        return "(e.doc #> '{source,ref,dataset}') IS NOT NULL"
-
-    def claims(self) -> str:
-        return "jsonb_array_elements(e.doc -> 'claims') WITH ORDINALITY AS j(value, n)"
-
-    def seq(self) -> str:
-        return "j.n - 1"
-
-    def claim_data(self, claim: str) -> str:
-        return f"CAST({claim} - 'id' - 'claim' AS text)"
-
-    def report_data(self) -> str:
-        return ("CAST(jsonb_build_object('body', e.doc -> 'body', 'headline', e.doc -> 'headline', "
-                "'language', e.doc -> 'language', 'source', e.doc -> 'source') AS text)")
-
-    def factions_csv(self, claim: str) -> str:
-        return ("(SELECT string_agg(f.value, ',' ORDER BY f.n) FROM jsonb_array_elements_text("
-                f"{claim} -> 'factions') WITH ORDINALITY AS f(value, n))")
+    """jsonb. No `::` casts: `:name` is a parameter here."""
 
     def fields(self, doc: str) -> str:
-        return f"jsonb_each_text({doc}) AS k(key, value)"
+        return f"jsonb_each_text(CAST({doc} AS jsonb)) AS k(key, value)"
 
     def strings(self, doc: str, path: str) -> str:
-        return f"jsonb_array_elements_text({doc} -> '{path}') AS f(value)"
-
-    def claim_id_at_ref(self) -> str:
-        return ("(e.doc -> 'claims' -> COALESCE(CAST(e.doc #>> '{source,ref,claim}' AS integer), -1)"
-                " ->> 'id')")
+        return f"jsonb_array_elements_text(CAST({doc} AS jsonb) -> '{path}') AS f(value)"
 
 
 class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
@@ -93,7 +44,7 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
         for statement in TABLES:
             self.sql_create_statements.append(SQL(self.sql(statement)))  # type: ignore[arg-type]
         self.events_table = f'"{schema}"."{self.events_table_name}"'
-        self.dialect = PostgresDialect(self.events_table)
+        self.dialect = PostgresDialect()
 
     # The library retries these 10 times, each attempt waiting up to the connect timeout for a
     # connection: with the server down a request would hang ~50 s. Two attempts still ride out
@@ -130,6 +81,7 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
         if cached is None:
             pattern, replacement = self._qualify
             cached = self.placeholder_re.sub(r"%(\1)s", pattern.sub(replacement, statement))
+            cached = cached.replace("?", "%s")  # positional parameters (projection.STAGE_SQL)
             self._cache[statement] = cached
         return cached
 
@@ -138,6 +90,7 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
 
     def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         self.check_rows(stored_events, kwargs)  # before the INSERT, so an error rolls back
+        self._hook.staged = self.stage_events(stored_events) if "projection" in kwargs else None
         super()._insert_events(curs, stored_events, **kwargs)
 
     def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
@@ -145,7 +98,7 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         assert ids is not None
         try:
-            self.write_rows(curs, ids, kwargs)
+            self.write_rows(curs, ids, kwargs, self._hook.staged)
         except psycopg.errors.IntegrityError as error:
             self._hook.error = error
             raise
@@ -162,10 +115,10 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
         row = cursor.fetchone()
         return (row["lo"] or 0, row["hi"] or 0, row["n"])
 
-    def reference_events(self, cursor: Any, lo: int, hi: int) -> list[Notification]:
+    def stretch_events(self, cursor: Any, lo: int, hi: int) -> list[Notification]:
         cursor.execute(f"SELECT notification_id, originator_id, originator_version, topic, state "
                        f"FROM {self.events_table} WHERE notification_id BETWEEN %s AND %s "
-                       "AND topic <> %s ORDER BY notification_id", (lo, hi, REPORT_TOPIC))
+                       "ORDER BY notification_id", (lo, hi))
         return [Notification(id=row["notification_id"], originator_id=row["originator_id"],
                              originator_version=row["originator_version"], topic=row["topic"],
                              state=bytes(row["state"])) for row in cursor.fetchall()]

@@ -22,7 +22,7 @@ from eventsourcing.sqlite import (
 )
 
 from .persistence import TABLES, ReadModelRecorder
-from .projection import REPORT_TOPIC, Dialect
+from .projection import Dialect
 
 
 # Per connection: the library's connect() passes cached_statements=True, which sqlite3 reads as a
@@ -37,8 +37,9 @@ MMAP_SIZE = 1 << 32
 # The WAL is copied back into the database (a checkpoint, with its own fsyncs) every 10,000
 # pages instead of 1,000: a report dirties ~20 pages of indexes, so the default made every
 # ~50th request pay for a checkpoint (bench/ B3).
+# The projection's staging table (TEMP) lives in memory: it holds one stretch of claims.
 PRAGMAS = ("PRAGMA cache_size = -32768", f"PRAGMA mmap_size = {MMAP_SIZE}",
-           "PRAGMA wal_autocheckpoint = 10000")
+           "PRAGMA wal_autocheckpoint = 10000", "PRAGMA temp_store = MEMORY")
 
 
 class TimelineSQLiteConnectionPool(SQLiteConnectionPool):
@@ -85,22 +86,6 @@ SQLITE_TABLES = [
     for t in TABLES if "tl_effects_state" not in t]
 
 
-class SQLiteDialect(Dialect):
-    """JSON1 on the events' state (JSON text in a BLOB column, keyed by rowid). The library
-    stores an originator id as 32 hex digits; the read model names it in the usual form."""
-
-    def __init__(self, events_table: str):
-        self.events_table = events_table
-
-    def events(self) -> str:
-        h = "originator_id"
-        stream = (f"CASE WHEN length({h}) = 32 THEN lower(substr({h}, 1, 8) || '-' || "
-                  f"substr({h}, 9, 4) || '-' || substr({h}, 13, 4) || '-' || substr({h}, 17, 4) "
-                  f"|| '-' || substr({h}, 21)) ELSE {h} END")
-        return (f"(SELECT rowid AS pos, topic, {stream} AS stream, CAST(state AS TEXT) AS doc "
-                f"FROM {self.events_table} WHERE rowid BETWEEN :lo AND :hi) e")
-
-
 class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.table_statements()]
@@ -118,7 +103,7 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
         self._lock_depth = 0
         self._lock_fd: int | None = None
         self._lock_pid: int | None = None
-        self.dialect = SQLiteDialect(self.events_table_name)
+        self.dialect = Dialect()
 
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
@@ -161,13 +146,12 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
         first, last, count = cursor.fetchone()
         return (first or 0, last or 0, count)
 
-    def reference_events(self, cursor: Any, lo: int, hi: int) -> list[Notification]:
+    def stretch_events(self, cursor: Any, lo: int, hi: int) -> list[Notification]:
         """Read through the rebuild's own connection (mmap off; the log is not written by a
         rebuild, so its transaction sees the same events as any other reader)."""
         cursor.execute(f"SELECT rowid, * FROM {self.events_table_name} WHERE rowid BETWEEN ? "
-                       "AND ? AND topic <> ? ORDER BY rowid", (lo, hi, REPORT_TOPIC))
-        return [Notification(id=row["rowid"],
-                             originator_id=self.convert_originator_id(row["originator_id"]),
+                       "AND ? ORDER BY rowid", (lo, hi))
+        return [Notification(id=row["rowid"], originator_id=row["originator_id"],
                              originator_version=row["originator_version"], topic=row["topic"],
                              state=row["state"]) for row in cursor.fetchall()]
 
@@ -177,9 +161,10 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any):
         self.check_rows(stored_events, kwargs)
+        staged = self.stage_events(stored_events) if "projection" in kwargs else None
         ids = super()._insert_events(c, stored_events, **kwargs)
         assert ids is not None
-        self.write_rows(c, ids, kwargs)
+        self.write_rows(c, ids, kwargs, staged)
         return ids
 
     @contextmanager

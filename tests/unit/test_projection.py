@@ -1,13 +1,13 @@
-"""The Python part of the projection (reference data) maps events to row operations without
-touching a store; a report becomes one marker for the SQL part (tests/integration/
-test_projection_rows.py checks the rows that SQL writes)."""
+"""The Python parts of the projection work without a store: staging a stored report into flat
+rows, and reference data into row operations (tests/integration/test_projection_rows.py checks
+the rows the SQL derives from the staged ones)."""
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from timeline.domainmodel import Faction, Report
-from timeline.projection import OP_ORDER, project
+from timeline.projection import CLAIM_COLUMNS, OP_ORDER, project, stage
 
 
 def _filed(*claims, source=None):
@@ -17,12 +17,44 @@ def _filed(*claims, source=None):
     return report, report.collect_events()[0]
 
 
-def test_a_report_is_one_marker_saying_whether_it_corrects_or_imports():
-    _, plain = _filed({"type": "note", "text": "a", "occurred_at": "2024-11-30T18:00:00Z"})
-    assert project(plain) == [("report", {"corrections": False, "external": False})]
-    _, fix = _filed({"type": "retract", "claim": "c1", "reason": "denied"},
-                    source={"name": "wire", "ref": {"dataset": "acled", "id": "X1", "version": "1"}})
-    assert project(fix) == [("report", {"corrections": True, "external": True})]
+def _staged(event, position=7):
+    from eventsourcing.application import Application
+
+    stored = Application().mapper.to_stored_event(event)
+    return stage([(position, stored.topic, stored.originator_id.hex, stored.state)])
+
+
+def test_a_report_is_staged_as_a_log_row_a_report_row_and_one_flat_row_per_claim():
+    _, event = _filed({"type": "control", "city": "damascus", "faction": "hts",
+                       "occurred_at": "2024-12-08T03:00:00Z", "confidence": "confirmed"},
+                      {"type": "clash", "city": "homs", "factions": ["hts", "saa"],
+                       "occurred_at": "2024-12-08T04:00:00.5Z"})
+    staged = _staged(event)
+    [(position, recorded, topic, stream)] = staged.log
+    assert (position, topic, stream) == (7, Report.Filed.TOPIC, str(event.originator_id))
+    assert recorded == event.timestamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    [report] = staged.reports
+    assert report[:4] == (stream, 7, recorded, "2024-12-01T00:00:00.000000Z")
+    rows = [dict(zip(CLAIM_COLUMNS, row, strict=True)) for row in staged.claims]
+    assert [(r["seq"], r["type"], r["occurred_at"], r["confidence"]) for r in rows] == [
+        (0, "control", "2024-12-08T03:00:00.000000Z", 2),
+        (1, "clash", "2024-12-08T04:00:00.500000Z", 1)]
+    assert rows[0]["city"] == "damascus" and rows[1]["factions_csv"] == "hts,saa"
+    assert sorted(m[0] for m in staged.mentions) == [
+        "faction:hts", "faction:hts", "faction:saa", "place:damascus", "place:homs"]
+    assert not staged.corrections and not staged.external
+
+
+def test_corrections_and_imported_records_are_flagged_for_their_steps():
+    _, event = _filed({"type": "retract", "claim": "c1", "reason": "denied"},
+                      source={"name": "wire", "ref": {"dataset": "acled", "id": "X1", "version": 3}})
+    staged = _staged(event)
+    assert staged.corrections
+    assert staged.external == [{"dataset": "acled", "ref": "X1", "version": "3",
+                                "report_id": str(event.originator_id),
+                                "claim_id": event.claims[-1]["id"], "position": 7}]
+    assert dict(zip(CLAIM_COLUMNS, staged.claims[0], strict=True))["occurred_at"] == "2024-12-01T00:00:00.000000Z"
+    assert project(event) == []
 
 
 def test_an_event_stamped_outside_utc_is_refused_before_anything_is_written():
