@@ -19,12 +19,9 @@ class Reports(MethodView):
     @blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
     @blp.arguments(ReportIn(), example=SEED_EXAMPLE)
     @blp.response(201, ReportCreated)
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
-    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    # Its 401, 403, 409, 413, 415 and 422 answers are documented by errors.document_errors, as
+    # for every operation with a body: alt_response decorators would add the same entries, and
+    # a call layer each to every report filed.
     def post(self, payload):
         """File a report: its claims are appended together, or not at all."""
         app = current_app.extensions["timeline"]
