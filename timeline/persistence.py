@@ -18,12 +18,11 @@ from .projection import (
     MARK_SQL,
     OP_ORDER,
     STAGE_SQL,
-    STAGE_TABLES,
     Dialect,
     Op,
     Staged,
+    mention_copy,
     number_log,
-    report_statements,
     stage,
 )
 
@@ -106,8 +105,7 @@ TABLES = [
         revoked_at TEXT)""",
 ]
 
-# Rows of reference-data events (projection.project); a report's rows are written by the SQL of
-# projection.report_statements.
+# Rows of reference-data events (projection.project); a report's rows are projection.STAGE_SQL.
 WRITE_SQL = {
     "entity": """INSERT INTO tl_entities (kind, id, uuid, name, parent, data, position)
                  VALUES (:kind, :id, :uuid, :name, :parent, :data, :position)""",
@@ -253,23 +251,22 @@ class ReadModelRecorder:
     # ---- the projection ----------------------------------------------------------------------
     dialect: Dialect  # the backend's (sqlite.py, postgres.py)
 
-    def projection_sql(self) -> dict[str, Any]:
+    def projection_sql(self) -> dict[str, str]:
         """The projection's statements in this backend's SQL (built once per recorder)."""
         cached = self.__dict__.get("_projection_sql")
         if cached is None:
-            statements = {**STAGE_SQL, **report_statements(self.dialect), **MARK_SQL}
-            cached = {name: tuple(self.sql(q) for q in sql) if isinstance(sql, tuple)
-                      else self.sql(sql) for name, sql in statements.items()}
-            cached["stage_tables"] = tuple(self.sql(q) for q in STAGE_TABLES)
+            statements = {**STAGE_SQL, **MARK_SQL, "mention_copy": mention_copy(self.dialect)}
+            cached = {name: self.sql(sql) for name, sql in statements.items()}
             self.__dict__["_projection_sql"] = cached
         return cached
 
     def project(self, cursor: Any, lo: int, hi: int, staged: Staged,
                 positioned: list[tuple[int, list[Op]]], rebuilding: bool = False) -> None:
-        """The read-model rows of the events at positions lo..hi: `staged` (projection.stage)
-        and the SQL that derives the rest from it, plus reference data from `positioned`
-        (position, project(event)). A rebuild marks corrected effects only once, at the end
-        (`mark_corrections`), when its indexes are back."""
+        """The read-model rows of the events at positions lo..hi: `staged` (projection.stage),
+        plus reference data from `positioned` (position, project(event)). A rebuild marks
+        corrected effects only once, at the end (`mark_corrections`), when its indexes are
+        back. Rows go in in key order: a long rebuild's inserts then touch neighbouring
+        pages."""
         sql = self.projection_sql()
         if staged.log:
             cursor.execute(sql["log_last"], {"lo": lo})
@@ -290,19 +287,19 @@ class ReadModelRecorder:
                 cursor.executemany(self.sql(WRITE_SQL[name]), grouped[name])
         if not staged.reports:
             return
-        for statement in sql["stage_tables"]:
-            cursor.execute(statement)
-        for statement in sql["stage_clear"]:
-            cursor.execute(statement)
-        cursor.executemany(sql["report"], staged.reports)
-        cursor.executemany(sql["claim"], staged.claims)
-        for name in ("claims", "effects", "subjects"):
-            cursor.execute(sql[name])
-        # in key order: a long rebuild's inserts then touch neighbouring pages
-        cursor.executemany(sql["mention"], sorted(staged.mentions))
+        cursor.executemany(sql["reports"], staged.reports)
+        cursor.executemany(sql["claims"], sorted(staged.claims))
+        if staged.effects:
+            cursor.executemany(sql["effects"], sorted(staged.effects))
+        if staged.subjects:
+            cursor.executemany(sql["subjects"], sorted(staged.subjects))
+        if staged.mentions:
+            cursor.executemany(sql["mentions"], sorted(staged.mentions))
         if staged.corrections:
-            cursor.execute(sql["corrections"])
-            cursor.execute(sql["mention_copy"])
+            cursor.executemany(sql["corrections"], [c[:4] for c in staged.corrections])
+            cursor.executemany(sql["mention_copy"], [
+                {"target": t, "position": p, "claim_id": c, "occurred_at": o}
+                for t, _, p, c, o in staged.corrections])
             if not rebuilding:
                 self.mark_corrections(cursor, lo, hi)
         if staged.external:

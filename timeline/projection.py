@@ -1,14 +1,11 @@
 """The one projection: how the events of a stretch of the log become read-model rows.
 
 Both the live write path (rows written in the same transaction as the events) and
-`timeline replay` run it, on the stored events of a range of log positions
-(`ReadModelRecorder.project`):
-
-1. `stage()` reads each stored event's JSON (a plain `json.loads`, no domain objects) and gives
-   the log row, the report row and one flat row per claim (its entity fields as columns);
-2. SQL derives everything else from those staged claim rows inside the database (claims,
-   effects, subjects, mentions, corrections: `report_statements`), so the many rows per report
-   never pass through Python one by one (bench/ B3, B4).
+`timeline replay` run it, on the stored events of a range of log positions:
+`stage()` reads each stored event's JSON (a plain `json.loads`, no domain objects) and gives
+every row as a flat tuple; `ReadModelRecorder.project` writes them, one `executemany` per
+table. Only a correction's copy of its target's mentions, and the marking of corrected effects,
+read other rows, in SQL (`mention_copy`, `MARK_SQL`).
 
 Reference data (places, factions, leaders and aliases) is projected from domain events by
 `project()`, because a name's match key (`name_key`) is Python; those events are few.
@@ -105,9 +102,6 @@ def mentioned(claim: dict[str, Any]) -> set[str]:
 
 # ---- staging: stored events -> flat rows --------------------------------------------------------
 
-CLAIM_COLUMNS = ("pos", "rec", "report_id", "seq", "id", "type", "occurred_at", "confidence",
-                 "target", "data", "city", "place", "faction", "from_faction", "factions_csv",
-                 "leader", "status", "location", "led_by", "against", "toward")
 _RANK = {"unconfirmed": 0, "reported": 1, "confirmed": 2}
 _DB_ZERO = ".000000Z"
 
@@ -133,28 +127,31 @@ def stream_text(originator_id: Any) -> str:
 
 
 class Staged:
-    """Flat rows of a stretch of stored events (tuples in the column order of the SQL)."""
+    """The rows of a stretch of stored events: tuples in the column order of STAGE_SQL."""
 
-    __slots__ = ("log", "reports", "claims", "mentions", "external", "corrections")
+    # list -> index of the position in its tuples
+    POSITION = {"log": 0, "reports": 1, "claims": 6, "effects": 3, "mentions": 2,
+                "corrections": 2}
+    __slots__ = (*POSITION, "subjects", "external")
 
     def __init__(self) -> None:
-        self.log: list[tuple[Any, ...]] = []        # (position, recorded_at, topic, stream)
-        self.reports: list[tuple[Any, ...]] = []    # (id, position, recorded_at, published_at, data)
-        self.claims: list[tuple[Any, ...]] = []     # CLAIM_COLUMNS
-        self.mentions: list[tuple[Any, ...]] = []   # (entity, occurred_at, position, claim id)
-        self.external: list[dict[str, Any]] = []
-        self.corrections = False
+        self.log: list[tuple[Any, ...]] = []          # position, recorded_at, topic, stream
+        self.reports: list[tuple[Any, ...]] = []      # tl_reports
+        self.claims: list[tuple[Any, ...]] = []       # tl_claims
+        self.effects: list[tuple[Any, ...]] = []      # tl_effects (early included)
+        self.mentions: list[tuple[Any, ...]] = []     # tl_mentions
+        self.corrections: list[tuple[Any, ...]] = []  # tl_corrections + the claim's occurred_at
+        self.subjects: set[tuple[str, str]] = set()   # tl_subjects
+        self.external: list[dict[str, Any]] = []      # tl_external
 
     def at(self, positions: Sequence[int]) -> "Staged":
         """These rows with positions[i] for the i-th event, when they were staged by index
         (the live path stages before the INSERT that gives positions: see persistence.py)."""
         out = Staged()
-        out.log = [(positions[r[0]], *r[1:]) for r in self.log]
-        out.reports = [(r[0], positions[r[1]], *r[2:]) for r in self.reports]
-        out.claims = [(positions[r[0]], *r[1:]) for r in self.claims]
-        out.mentions = [(r[0], r[1], positions[r[2]], r[3]) for r in self.mentions]
+        for name, i in self.POSITION.items():
+            setattr(out, name, [(*r[:i], positions[r[i]], *r[i + 1:]) for r in getattr(self, name)])
+        out.subjects = self.subjects
         out.external = [dict(r, position=positions[r["position"]]) for r in self.external]
-        out.corrections = self.corrections
         return out
 
 
@@ -162,7 +159,7 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
     """Rows of stored events given as (position, topic, originator_id, state), in log order."""
     out = Staged()
     loads, dump = json.loads, _compact
-    mentions = out.mentions
+    claims_out, effects, mentions, subjects = out.claims, out.effects, out.mentions, out.subjects
     for position, topic, originator_id, state in events:
         payload = loads(state)
         rec = utc_text(payload["timestamp"]["_data_"])
@@ -181,6 +178,11 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
             occurred = get("occurred_at")
             occurred_at = _api_to_db(occurred) if occurred else published
             cid, ctype = claim["id"], claim["type"]
+            rank = _RANK[get("confidence") or "reported"]
+            early = 1 if occurred_at > rec else 0
+            target = get("claim")
+            claims_out.append((cid, stream, seq, ctype, occurred_at, rank, position, rec, target,
+                               dump({k: v for k, v in claim.items() if k != "id" and k != "claim"})))
             factions = get("factions")
             if factions:
                 mentions += [("faction:" + f, occurred_at, position, cid) for f in factions]
@@ -188,15 +190,27 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
                 value = get(field)
                 if value:
                     mentions.append((prefix + value, occurred_at, position, cid))
-            if ctype in ("retract", "confirm"):
-                out.corrections = True
-            out.claims.append((
-                position, rec, stream, seq, cid, ctype, occurred_at,
-                _RANK[get("confidence") or "reported"], get("claim"),
-                dump({k: v for k, v in claim.items() if k != "id" and k != "claim"}),
-                get("city"), get("place"), get("faction"), get("from_faction"),
-                ",".join(factions) if factions else None, get("leader"), get("status"),
-                get("location"), get("led_by"), get("against"), get("toward")))
+            if ctype == "control" or ctype == "clash":
+                city, place = claim["city"], get("place")
+                if ctype == "control":
+                    value, detail = claim["faction"], get("from_faction")
+                else:
+                    value, detail = ",".join(factions), None
+                for subject in (city, place) if place and place != city else (city,):
+                    effects.append((ctype, subject, occurred_at, position, rank, cid, value,
+                                    detail, early))
+                    if ctype == "control":
+                        subjects.add(("control", subject))
+            elif ctype == "leader_status":
+                effects.append(("status", claim["leader"], occurred_at, position, rank, cid,
+                                claim["status"], get("location"), early))
+                subjects.add(("status", claim["leader"]))
+            elif ctype == "coup":
+                effects.append(("status", claim["led_by"], occurred_at, position, rank, cid,
+                                "leading_coup", get("city"), early))
+                subjects.add(("status", claim["led_by"]))
+            elif ctype == "retract" or ctype == "confirm":
+                out.corrections.append((target, ctype, position, cid, occurred_at))
         # A report imported from another dataset (timeline/acled.py) names its record.
         ref = source.get("ref") if isinstance(source, dict) else None
         if isinstance(ref, dict) and claims:
@@ -211,7 +225,7 @@ _compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _MENTION_PREFIX = tuple((field, f"{kind}:") for field, kind in ENTITY_FIELDS.items())
 
 
-# ---- the SQL that derives a report's other rows from the staged claims ---------------------------
+# ---- the SQL that writes them -------------------------------------------------------------------
 
 class Dialect:
     """How SQL reads a JSON text column (a correction's target claim). This is SQLite's (JSON1);
@@ -226,88 +240,44 @@ class Dialect:
         return f"json_each({doc}, '$.{path}') f"
 
 
-# The staged claims of the stretch being projected; per connection (TEMP: never logged, never seen by another connection), emptied before each use.
-STAGE_TABLES = (
-    "CREATE TEMP TABLE IF NOT EXISTS tl_batch ({})".format(", ".join(
-        f"{c} {'BIGINT' if c in ('pos', 'seq', 'confidence') else 'TEXT'}" for c in CLAIM_COLUMNS)),
-)
-CORRECTION = "type IN ('retract', 'confirm')"
-
-
-def _copied_mentions(d: Dialect) -> str:
-    """(entity, occurred_at, pos, id): a retraction or confirmation names what its target names
-    (read from the target's row: a target is never itself a correction, claims.py refuses
-    that). What a claim names itself is staged (`Staged.mentions`)."""
+def mention_copy(d: Dialect) -> str:
+    """A retraction or confirmation names what its target names, read from the target's row
+    (a target is never itself a correction: claims.py refuses that). Parameters: target,
+    occurred_at, position, claim_id of the correction."""
     kind = "CASE k.key {} END".format(" ".join(f"WHEN '{f}' THEN '{kind}:'"
                                                 for f, kind in ENTITY_FIELDS.items()))
     keys = ", ".join(f"'{f}'" for f in ENTITY_FIELDS)
-    source = "tl_batch b JOIN tl_claims t ON t.id = b.target"
-    copied = f"""SELECT {kind} || k.value AS entity, b.occurred_at AS occurred_at, b.pos AS pos,
-                     b.id AS id
-                 FROM {source}, {d.fields('t.data')}
-                 WHERE b.{CORRECTION} AND k.key IN ({keys}) AND k.value <> ''
-                 UNION ALL SELECT 'faction:' || f.value, b.occurred_at, b.pos, b.id
-                 FROM {source}, {d.strings('t.data', 'factions')} WHERE b.{CORRECTION}"""
-    return copied
+    return f"""INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
+        SELECT entity, :occurred_at, :position, :claim_id FROM (
+            SELECT {kind} || k.value AS entity FROM tl_claims t, {d.fields('t.data')}
+            WHERE t.id = :target AND k.key IN ({keys}) AND k.value <> ''
+            UNION ALL SELECT 'faction:' || f.value FROM tl_claims t,
+                {d.strings('t.data', 'factions')} WHERE t.id = :target) x
+        WHERE entity IS NOT NULL ON CONFLICT DO NOTHING"""
 
 
-def report_statements(d: Dialect) -> dict[str, str]:
-    """name -> SQL over the staged claims (no parameters). Rows are inserted in primary-key
-    order: a rebuild's inserts then touch neighbouring pages."""
-    places = [("city", "TRUE"), ("place", "place IS NOT NULL AND place <> city")]
-    effects = " UNION ALL ".join(
-        [f"""SELECT '{kind}' AS kind, {subject} AS subject, occurred_at, pos, confidence, id,
-                 {value} AS value, {detail} AS detail, rec FROM tl_batch
-             WHERE type = '{kind}' AND {where}"""
-         for kind, value, detail in (("control", "faction", "from_faction"),
-                                     ("clash", "factions_csv", "NULL"))
-         for subject, where in places]
-        + ["""SELECT 'status', leader, occurred_at, pos, confidence, id, status, location, rec
-              FROM tl_batch WHERE type = 'leader_status'""",
-           """SELECT 'status', led_by, occurred_at, pos, confidence, id, 'leading_coup', city, rec
-              FROM tl_batch WHERE type = 'coup'"""])
-    mention_insert = """INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
-            SELECT entity, occurred_at, pos, id FROM ({}) x WHERE entity IS NOT NULL
-            ORDER BY 1, 2, 3, 4 ON CONFLICT DO NOTHING"""
-    return {
-        "claims": """INSERT INTO tl_claims (id, report_id, seq, type, occurred_at, confidence,
-                position, recorded_at, target, data)
-            SELECT id, report_id, seq, type, occurred_at, confidence, pos, rec, target, data
-            FROM tl_batch ORDER BY id""",
-        # early: dated after its own record time (see persistence.py, tl_effects_early)
-        "effects": f"""INSERT INTO tl_effects (kind, subject, occurred_at, position, confidence,
-                claim_id, value, detail, early)
-            SELECT kind, subject, occurred_at, pos, confidence, id, value, detail,
-                CASE WHEN occurred_at > rec THEN 1 ELSE 0 END
-            FROM ({effects}) x ORDER BY 1, 2, 3, 4, 6""",
-        "subjects": """INSERT INTO tl_subjects (kind, subject)
-            SELECT 'control', city FROM tl_batch WHERE type = 'control'
-            UNION SELECT 'control', place FROM tl_batch WHERE type = 'control' AND place IS NOT NULL
-            UNION SELECT 'status', leader FROM tl_batch WHERE type = 'leader_status'
-            UNION SELECT 'status', led_by FROM tl_batch WHERE type = 'coup'
-            ON CONFLICT DO NOTHING""",
-        # The primary key makes a second retraction (or confirmation) of one claim fail the
-        # whole transaction, even when two writers race past the application's own check.
-        "corrections": f"""INSERT INTO tl_corrections (target, kind, position, claim_id)
-            SELECT target, type, pos, id FROM tl_batch WHERE {CORRECTION}""",
-        "mention_copy": mention_insert.format(_copied_mentions(d)),
-    }
+def _insert(table: str, columns: str, tail: str = "") -> str:
+    n = len(columns.split(","))
+    return f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * n)}){tail}"
 
 
 STAGE_SQL = {
-    "stage_clear": ("DELETE FROM tl_batch",),
-    "claim": "INSERT INTO tl_batch ({}) VALUES ({})".format(
-        ", ".join(CLAIM_COLUMNS), ", ".join("?" * len(CLAIM_COLUMNS))),
-    "mention": """INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
-                  VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING""",
-    "report": """INSERT INTO tl_reports (id, position, recorded_at, published_at, data)
-                 VALUES (?, ?, ?, ?, ?)""",
-    "log": """INSERT INTO tl_log (position, ordinal, recorded_at, topic, stream, smin, rmax)
-              VALUES (?, ?, ?, ?, ?, ?, ?)""",
+    "log": _insert("tl_log", "position, ordinal, recorded_at, topic, stream, smin, rmax"),
     "log_last": "SELECT ordinal, rmax FROM tl_log WHERE position < :lo ORDER BY position DESC LIMIT 1",
     # Earlier positions recorded later than this stretch's earliest record time get their
     # suffix minimum lowered.
     "log_smin": "UPDATE tl_log SET smin = :smin WHERE smin > :smin AND position < :lo",
+    "reports": _insert("tl_reports", "id, position, recorded_at, published_at, data"),
+    "claims": _insert("tl_claims", "id, report_id, seq, type, occurred_at, confidence, position, "
+                                   "recorded_at, target, data"),
+    "effects": _insert("tl_effects", "kind, subject, occurred_at, position, confidence, claim_id, "
+                                     "value, detail, early"),
+    "subjects": _insert("tl_subjects", "kind, subject", " ON CONFLICT DO NOTHING"),
+    "mentions": _insert("tl_mentions", "entity, occurred_at, position, claim_id",
+                        " ON CONFLICT DO NOTHING"),
+    # The primary key makes a second retraction (or confirmation) of one claim fail the whole
+    # transaction, even when two writers race past the application's own check.
+    "corrections": _insert("tl_corrections", "target, kind, position, claim_id"),
     # A later version of an imported record replaces the earlier.
     "external": """INSERT INTO tl_external (dataset, ref, version, report_id, claim_id, position)
                    VALUES (:dataset, :ref, :version, :report_id, :claim_id, :position)

@@ -37,9 +37,8 @@ MMAP_SIZE = 1 << 32
 # The WAL is copied back into the database (a checkpoint, with its own fsyncs) every 10,000
 # pages instead of 1,000: a report dirties ~20 pages of indexes, so the default made every
 # ~50th request pay for a checkpoint (bench/ B3).
-# The projection's staging table (TEMP) lives in memory: it holds one stretch of claims.
 PRAGMAS = ("PRAGMA cache_size = -32768", f"PRAGMA mmap_size = {MMAP_SIZE}",
-           "PRAGMA wal_autocheckpoint = 10000", "PRAGMA temp_store = MEMORY")
+           "PRAGMA wal_autocheckpoint = 10000")
 
 
 class TimelineSQLiteConnectionPool(SQLiteConnectionPool):

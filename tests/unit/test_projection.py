@@ -7,7 +7,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from timeline.domainmodel import Faction, Report
-from timeline.projection import CLAIM_COLUMNS, OP_ORDER, project, stage
+from timeline.projection import OP_ORDER, project, stage
+
+CLAIM_COLUMNS = ("id", "report_id", "seq", "type", "occurred_at", "confidence", "position",
+                 "recorded_at", "target", "data")
 
 
 def _filed(*claims, source=None):
@@ -39,7 +42,9 @@ def test_a_report_is_staged_as_a_log_row_a_report_row_and_one_flat_row_per_claim
     assert [(r["seq"], r["type"], r["occurred_at"], r["confidence"]) for r in rows] == [
         (0, "control", "2024-12-08T03:00:00.000000Z", 2),
         (1, "clash", "2024-12-08T04:00:00.500000Z", 1)]
-    assert rows[0]["city"] == "damascus" and rows[1]["factions_csv"] == "hts,saa"
+    assert {(e[0], e[1], e[6], e[8]) for e in staged.effects} == {
+        ("control", "damascus", "hts", 0), ("clash", "homs", "hts,saa", 0)}
+    assert staged.subjects == {("control", "damascus")}
     assert sorted(m[0] for m in staged.mentions) == [
         "faction:hts", "faction:hts", "faction:saa", "place:damascus", "place:homs"]
     assert not staged.corrections and not staged.external
@@ -49,7 +54,8 @@ def test_corrections_and_imported_records_are_flagged_for_their_steps():
     _, event = _filed({"type": "retract", "claim": "c1", "reason": "denied"},
                       source={"name": "wire", "ref": {"dataset": "acled", "id": "X1", "version": 3}})
     staged = _staged(event)
-    assert staged.corrections
+    assert staged.corrections == [("c1", "retract", 7, event.claims[0]["id"],
+                                   "2024-12-01T00:00:00.000000Z")]
     assert staged.external == [{"dataset": "acled", "ref": "X1", "version": "3",
                                 "report_id": str(event.originator_id),
                                 "claim_id": event.claims[-1]["id"], "position": 7}]
