@@ -69,6 +69,10 @@ class TimelineApplication(Application[UUID]):
         url = database_url or config.database_url()
         self.database_url = url
         super().__init__(env={**config.persistence_env(url), **(env or {})})
+        if self.mapper.compressor is not None or self.mapper.cipher is not None:
+            # The projection reads the stored JSON as such (projection.stage).
+            raise ValueError("a compressor or cipher for stored events is not supported "
+                             "(COMPRESSOR_TOPIC / CIPHER_TOPIC)")
         self.names = Names(self.recorder)  # type: ignore[arg-type]
         self.queries = StateQueries(self.recorder, self.names)  # type: ignore[arg-type]
         self._queue: list[_Job] = []

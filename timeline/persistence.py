@@ -18,10 +18,8 @@ from .projection import (
     MARK_SQL,
     OP_ORDER,
     STAGE_SQL,
-    Dialect,
     Op,
     Staged,
-    mention_copy,
     number_log,
     stage,
 )
@@ -92,6 +90,8 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS tl_mentions (
         entity TEXT NOT NULL, occurred_at TEXT NOT NULL, position BIGINT NOT NULL,
         claim_id TEXT NOT NULL, PRIMARY KEY (entity, occurred_at, position, claim_id))""",
+    # A retraction or confirmation copies its target's mentions (projection.COPY_SQL).
+    "CREATE INDEX IF NOT EXISTS tl_mentions_claim ON tl_mentions (claim_id)",
     # Records of other datasets (ACLED events) and the claim their latest version became.
     """CREATE TABLE IF NOT EXISTS tl_external (
         dataset TEXT NOT NULL, ref TEXT NOT NULL, version TEXT NOT NULL, report_id TEXT NOT NULL,
@@ -134,6 +134,13 @@ WRITE_SQL = {
 }
 
 
+# Where the early effects' own index must be used: SQLite's planner, offered the primary key
+# of a WITHOUT ROWID table (which holds every column), took it and scanned all history between
+# :hi and :at. SQLite's recorder turns the marker into INDEXED BY (bench/ B1); PostgreSQL
+# leaves the comment.
+EARLY_HINT = " /*early*/"
+
+
 def counted(e: str) -> str:
     """SQL: effect row `e` is known at position :k and not retracted as of :k."""
     return f"{e}.position <= :k AND ({e}.retracted_at IS NULL OR {e}.retracted_at > :k)"
@@ -151,16 +158,16 @@ def _newest(column: str, kind: str, subject: str, lo: str | None, alias: str) ->
     there; the few "early" effects past :hi come from their own partial index. The scan thus
     skips only effects dated before :hi but recorded after :k (late reports), never the whole
     stretch of history between :k and :at."""
-    def part(a: str, where: str) -> str:
+    def part(a: str, where: str, hint: str = "") -> str:
         col = column.format(a=a) if "{a}" in column else f"{a}.{column}"
-        return (f"(SELECT {col} FROM tl_effects {a} WHERE {a}.kind = {kind} AND "
+        return (f"(SELECT {col} FROM tl_effects {a}{hint} WHERE {a}.kind = {kind} AND "
                 f"{a}.subject = {subject} AND {where} AND {counted(a)} AND "
                 f"{effective(a)} >= :min ORDER BY {a}.occurred_at DESC, {a}.position DESC, "
                 f"{a}.claim_id DESC LIMIT 1)")
     low = f" AND {alias}1.occurred_at > {lo}" if lo else ""
     early_low = f" AND {alias}2.occurred_at > {lo}" if lo else ""
     early = part(f"{alias}2", f"{alias}2.early = 1 AND {alias}2.occurred_at > :hi AND "
-                              f"{alias}2.occurred_at <= :at{early_low}")
+                              f"{alias}2.occurred_at <= :at{early_low}", EARLY_HINT)
     main = part(f"{alias}1", f"{alias}1.occurred_at <= :hi{low}")
     return f"COALESCE({early}, {main})"
 
@@ -214,7 +221,11 @@ class ReadModelRecorder:
 
     placeholder_re = re.compile(r":([a-z_][a-z0-9_]*)")
 
-    def sql(self, statement: str) -> str:  # overridden by PostgreSQL
+    def sql(self, statement: str) -> str:  # overridden by SQLite and PostgreSQL
+        return statement
+
+    def positional(self, statement: str) -> str:
+        """`?` parameters (projection.STAGE_SQL) in this backend's style."""
         return statement
 
     # ---- writing ----------------------------------------------------------------------------
@@ -249,14 +260,12 @@ class ReadModelRecorder:
             cursor.execute(self.sql(WRITE_SQL["idempotency_guard"]), params)
 
     # ---- the projection ----------------------------------------------------------------------
-    dialect: Dialect  # the backend's (sqlite.py, postgres.py)
-
     def projection_sql(self) -> dict[str, str]:
         """The projection's statements in this backend's SQL (built once per recorder)."""
         cached = self.__dict__.get("_projection_sql")
         if cached is None:
-            statements = {**STAGE_SQL, **MARK_SQL, "mention_copy": mention_copy(self.dialect)}
-            cached = {name: self.sql(sql) for name, sql in statements.items()}
+            cached = {name: self.sql(self.positional(sql)) for name, sql in STAGE_SQL.items()}
+            cached.update({name: self.sql(sql) for name, sql in MARK_SQL.items()})
             self.__dict__["_projection_sql"] = cached
         return cached
 
@@ -288,27 +297,23 @@ class ReadModelRecorder:
         if not staged.reports:
             return
         cursor.executemany(sql["reports"], staged.reports)
-        cursor.executemany(sql["claims"], sorted(staged.claims))
-        if staged.effects:
-            cursor.executemany(sql["effects"], sorted(staged.effects))
-        if staged.subjects:
-            cursor.executemany(sql["subjects"], sorted(staged.subjects))
-        if staged.mentions:
-            cursor.executemany(sql["mentions"], sorted(staged.mentions))
+        cursor.executemany(sql["claims"], staged.claims)
+        for name in ("effects", "subjects", "mentions"):
+            rows = getattr(staged, name)
+            if rows:
+                cursor.executemany(sql[name], rows)
         if staged.corrections:
-            cursor.executemany(sql["corrections"], [c[:4] for c in staged.corrections])
-            cursor.executemany(sql["mention_copy"], [
-                {"target": t, "position": p, "claim_id": c, "occurred_at": o}
-                for t, _, p, c, o in staged.corrections])
+            cursor.executemany(sql["corrections"], staged.corrections)
             if not rebuilding:
                 self.mark_corrections(cursor, lo, hi)
         if staged.external:
             cursor.executemany(sql["external"], staged.external)
 
     def mark_corrections(self, cursor: Any, lo: int, hi: int) -> None:
+        """What the corrections recorded at lo..hi change in other rows (projection.MARK_SQL)."""
         sql = self.projection_sql()
-        for kind in ("retract", "confirm"):
-            cursor.execute(sql[f"{kind}_effects"], {"lo": lo, "hi": hi})
+        for name in MARK_SQL:
+            cursor.execute(sql[name], {"lo": lo, "hi": hi})
 
     # ---- reading ----------------------------------------------------------------------------
     @contextmanager
@@ -388,11 +393,25 @@ class ReadModelRecorder:
     DEFERRABLE_INDEXES = ("tl_log_ordinal", "tl_log_recorded", "tl_names_key", "tl_names_position",
                           "tl_claims_time", "tl_claims_report", "tl_effects_value",
                           "tl_effects_early", "tl_effects_state", "tl_log_rmax",
-                          "tl_effects_claim", "tl_corrections_position")
+                          "tl_effects_claim", "tl_corrections_position", "tl_mentions_claim")
+
+    # A rebuild's stretch holds its events' JSON and rows in memory: at most this much JSON.
+    STRETCH_BYTES = 32 * 1024 * 1024
 
     def stretch(self, cursor: Any, after: int, limit: int) -> tuple[int, int, int]:
-        """(first, last, count) of the next `limit` log positions after `after` ((0, 0, 0) at
-        the end), read in the rebuild's transaction."""
+        """(first, last, count) of the next log positions after `after`, at most `limit` of
+        them and STRETCH_BYTES of stored JSON (at least one); (0, 0, 0) at the end."""
+        sizes = self.stretch_sizes(cursor, after, limit)
+        total, count = 0, 0
+        for _, size in sizes:
+            total += size or 0
+            if count and total > self.STRETCH_BYTES:
+                break
+            count += 1
+        return (sizes[0][0], sizes[count - 1][0], count) if sizes else (0, 0, 0)
+
+    def stretch_sizes(self, cursor: Any, after: int, limit: int) -> list[tuple[int, int]]:
+        """(position, bytes of stored state) of the next `limit` events after `after`."""
         raise NotImplementedError
 
     def stretch_events(self, cursor: Any, lo: int, hi: int) -> Sequence[Any]:
@@ -447,9 +466,11 @@ class ReadModelRecorder:
                          LEFT JOIN tl_log tl ON tl.position = t.position
                          ORDER BY l.ordinal, c.seq""",
             "effects": """SELECT e.kind, e.subject, e.occurred_at, l.ordinal, c.seq, e.confidence,
-                             e.value, e.detail
+                             e.value, e.detail, e.early, r.ordinal AS retracted, f.ordinal AS confirmed
                           FROM tl_effects e JOIN tl_log l ON l.position = e.position
                           JOIN tl_claims c ON c.id = e.claim_id
+                          LEFT JOIN tl_log r ON r.position = e.retracted_at
+                          LEFT JOIN tl_log f ON f.position = e.confirmed_at
                           ORDER BY e.kind, e.subject, e.occurred_at, l.ordinal, c.seq""",
             "subjects": "SELECT kind, subject FROM tl_subjects ORDER BY kind, subject",
             "corrections": """SELECT tl.ordinal, t.seq, x.kind, l.ordinal AS c_ordinal, c.seq AS c_seq
@@ -462,6 +483,9 @@ class ReadModelRecorder:
                            JOIN tl_log l ON l.position = m.position
                            JOIN tl_claims c ON c.id = m.claim_id
                            ORDER BY m.entity, m.occurred_at, l.ordinal, c.seq""",
+            "external": """SELECT x.dataset, x.ref, x.version, l.ordinal, c.seq FROM tl_external x
+                           JOIN tl_log l ON l.position = x.position
+                           JOIN tl_claims c ON c.id = x.claim_id ORDER BY x.dataset, x.ref""",
         }
         with self.reading() as cursor:
             for name, statement in queries.items():

@@ -21,17 +21,6 @@ import psycopg
 from psycopg.sql import SQL
 
 from .persistence import ALL_TABLES, TABLES, ReadModelRecorder
-from .projection import Dialect
-
-
-class PostgresDialect(Dialect):
-    """jsonb. No `::` casts: `:name` is a parameter here."""
-
-    def fields(self, doc: str) -> str:
-        return f"jsonb_each_text(CAST({doc} AS jsonb)) AS k(key, value)"
-
-    def strings(self, doc: str, path: str) -> str:
-        return f"jsonb_array_elements_text(CAST({doc} AS jsonb) -> '{path}') AS f(value)"
 
 
 class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
@@ -44,7 +33,6 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
         for statement in TABLES:
             self.sql_create_statements.append(SQL(self.sql(statement)))  # type: ignore[arg-type]
         self.events_table = f'"{schema}"."{self.events_table_name}"'
-        self.dialect = PostgresDialect()
 
     # The library retries these 10 times, each attempt waiting up to the connect timeout for a
     # connection: with the server down a request would hang ~50 s. Two attempts still ride out
@@ -81,12 +69,14 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
         if cached is None:
             pattern, replacement = self._qualify
             cached = self.placeholder_re.sub(r"%(\1)s", pattern.sub(replacement, statement))
-            cached = cached.replace("?", "%s")  # positional parameters (projection.STAGE_SQL)
             self._cache[statement] = cached
         return cached
 
     def table(self, name: str) -> str:
         return self.sql(name)
+
+    def positional(self, statement: str) -> str:
+        return statement.replace("?", "%s")
 
     def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         self.check_rows(stored_events, kwargs)  # before the INSERT, so an error rolls back
@@ -98,7 +88,8 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         assert ids is not None
         try:
-            self.write_rows(curs, ids, kwargs, self._hook.staged)
+            staged, self._hook.staged = self._hook.staged, None
+            self.write_rows(curs, ids, kwargs, staged)
         except psycopg.errors.IntegrityError as error:
             self._hook.error = error
             raise
@@ -107,13 +98,11 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
     def begin_rebuild(self, cursor: Any) -> list[str]:
         return []  # DROP INDEX would lock readers out until the rebuild commits
 
-    def stretch(self, cursor: Any, after: int, limit: int) -> tuple[int, int, int]:
-        cursor.execute(f"SELECT MIN(notification_id) AS lo, MAX(notification_id) AS hi, "
-                       f"COUNT(*) AS n FROM (SELECT notification_id FROM {self.events_table} "
-                       "WHERE notification_id > %s ORDER BY notification_id LIMIT %s) x",
-                       (after, limit))
-        row = cursor.fetchone()
-        return (row["lo"] or 0, row["hi"] or 0, row["n"])
+    def stretch_sizes(self, cursor: Any, after: int, limit: int) -> list[tuple[int, int]]:
+        cursor.execute(f"SELECT notification_id AS id, octet_length(state) AS n "
+                       f"FROM {self.events_table} WHERE notification_id > %s "
+                       "ORDER BY notification_id LIMIT %s", (after, limit))
+        return [(r["id"], r["n"]) for r in cursor.fetchall()]
 
     def stretch_events(self, cursor: Any, lo: int, hi: int) -> list[Notification]:
         cursor.execute(f"SELECT notification_id, originator_id, originator_version, topic, state "

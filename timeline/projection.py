@@ -5,20 +5,20 @@ Both the live write path (rows written in the same transaction as the events) an
 `stage()` reads each stored event's JSON (a plain `json.loads`, no domain objects) and gives
 every row as a flat tuple; `ReadModelRecorder.project` writes them, one `executemany` per
 table. Only a correction's copy of its target's mentions, and the marking of corrected effects,
-read other rows, in SQL (`mention_copy`, `MARK_SQL`).
+read other rows, in SQL (`MARK_SQL`).
 
 Reference data (places, factions, leaders and aliases) is projected from domain events by
 `project()`, because a name's match key (`name_key`) is Python; those events are few.
 
 `stage()` reads payloads as `Report.Filed` v1 stores them (the JSON transcoder's datetimes are
-`{"_type_": "datetime_iso", "_data_": "...+00:00"}`, always UTC); a later payload version needs
-its shape handled there. tests/integration compare a replayed read model with the live one.
+`{"_type_": "datetime_iso", "_data_": "...+00:00"}`); a later payload version needs its shape
+handled there. It reads the stored state as plain JSON: the application refuses a compressor or
+a cipher (application.py). tests/integration compare a replayed read model with the live one.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
@@ -46,9 +46,6 @@ def dumps(obj: Any) -> str:
 def project(event: Any) -> list[Op]:
     """Python row operations for one reference-data event (`position` is filled in by the
     recorder); a report's rows come from `stage()`."""
-    # The SQL reads every event's record time as UTC text (see the module docstring).
-    if event.timestamp.utcoffset() != timedelta(0):
-        raise ValueError(f"event timestamp {event.timestamp} is not UTC")
     if isinstance(event, (Place.Registered, Faction.Registered, Leader.Registered)):
         return _project_entity(event)
     if isinstance(event, (Place.AliasAdded, Faction.AliasAdded, Leader.AliasAdded)):
@@ -107,8 +104,14 @@ _DB_ZERO = ".000000Z"
 
 
 def utc_text(iso: str) -> str:
-    """An isoformat() UTC datetime ("...+00:00", microseconds optional) as db_time text."""
-    return iso[:19] + _DB_ZERO if len(iso) == 25 else iso[:26] + "Z"
+    """An isoformat() datetime as db_time text: UTC ("...+00:00", microseconds optional) is
+    the usual case; any other offset is converted."""
+    if iso.endswith("+00:00"):
+        if len(iso) == 25:
+            return iso[:19] + _DB_ZERO
+        if len(iso) == 32:
+            return iso[:26] + "Z"
+    return db_time(parse_time(iso))
 
 
 def _api_to_db(value: str) -> str:
@@ -140,8 +143,8 @@ class Staged:
         self.claims: list[tuple[Any, ...]] = []       # tl_claims
         self.effects: list[tuple[Any, ...]] = []      # tl_effects (early included)
         self.mentions: list[tuple[Any, ...]] = []     # tl_mentions
-        self.corrections: list[tuple[Any, ...]] = []  # tl_corrections + the claim's occurred_at
-        self.subjects: set[tuple[str, str]] = set()   # tl_subjects
+        self.corrections: list[tuple[Any, ...]] = []  # tl_corrections
+        self.subjects: list[tuple[str, str]] = []     # tl_subjects
         self.external: list[dict[str, Any]] = []      # tl_external
 
     def at(self, positions: Sequence[int]) -> "Staged":
@@ -159,7 +162,8 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
     """Rows of stored events given as (position, topic, originator_id, state), in log order."""
     out = Staged()
     loads, dump = json.loads, _compact
-    claims_out, effects, mentions, subjects = out.claims, out.effects, out.mentions, out.subjects
+    claims_out, effects, mentions = out.claims, out.effects, out.mentions
+    subjects: set[tuple[str, str]] = set()
     for position, topic, originator_id, state in events:
         payload = loads(state)
         rec = utc_text(payload["timestamp"]["_data_"])
@@ -210,7 +214,7 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
                                 "leading_coup", get("city"), early))
                 subjects.add(("status", claim["led_by"]))
             elif ctype == "retract" or ctype == "confirm":
-                out.corrections.append((target, ctype, position, cid, occurred_at))
+                out.corrections.append((target, ctype, position, cid))
         # A report imported from another dataset (timeline/acled.py) names its record.
         ref = source.get("ref") if isinstance(source, dict) else None
         if isinstance(ref, dict) and claims:
@@ -218,6 +222,12 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
                                  "version": str(ref["version"]), "report_id": stream,
                                  "claim_id": claims[ref.get("claim", -1)]["id"],
                                  "position": position})
+    # In key order (positions here are in log order, whether indexes or positions): a long
+    # rebuild's inserts then touch neighbouring pages.
+    claims_out.sort()
+    effects.sort()
+    mentions.sort()
+    out.subjects = sorted(subjects)  # type: ignore[assignment]
     return out
 
 
@@ -226,35 +236,6 @@ _MENTION_PREFIX = tuple((field, f"{kind}:") for field, kind in ENTITY_FIELDS.ite
 
 
 # ---- the SQL that writes them -------------------------------------------------------------------
-
-class Dialect:
-    """How SQL reads a JSON text column (a correction's target claim). This is SQLite's (JSON1);
-    postgres.py has PostgreSQL's (jsonb)."""
-
-    def fields(self, doc: str) -> str:
-        """FROM item: the top-level fields of a JSON object (text) as rows `k` (key, value)."""
-        return f"json_each({doc}) k"
-
-    def strings(self, doc: str, path: str) -> str:
-        """FROM item: the strings of the JSON array at `path` as rows `f` (value)."""
-        return f"json_each({doc}, '$.{path}') f"
-
-
-def mention_copy(d: Dialect) -> str:
-    """A retraction or confirmation names what its target names, read from the target's row
-    (a target is never itself a correction: claims.py refuses that). Parameters: target,
-    occurred_at, position, claim_id of the correction."""
-    kind = "CASE k.key {} END".format(" ".join(f"WHEN '{f}' THEN '{kind}:'"
-                                                for f, kind in ENTITY_FIELDS.items()))
-    keys = ", ".join(f"'{f}'" for f in ENTITY_FIELDS)
-    return f"""INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
-        SELECT entity, :occurred_at, :position, :claim_id FROM (
-            SELECT {kind} || k.value AS entity FROM tl_claims t, {d.fields('t.data')}
-            WHERE t.id = :target AND k.key IN ({keys}) AND k.value <> ''
-            UNION ALL SELECT 'faction:' || f.value FROM tl_claims t,
-                {d.strings('t.data', 'factions')} WHERE t.id = :target) x
-        WHERE entity IS NOT NULL ON CONFLICT DO NOTHING"""
-
 
 def _insert(table: str, columns: str, tail: str = "") -> str:
     n = len(columns.split(","))
@@ -287,15 +268,24 @@ STAGE_SQL = {
 }
 
 
-# The positions of the retractions and confirmations recorded at :lo..:hi, copied onto the
-# effects of the claims they correct (a seek per corrected claim). A rebuild runs it once, over
-# the whole log, after its indexes are back.
-MARK_SQL = {f"{kind}_effects": f"""UPDATE tl_effects SET {column} = (
-        SELECT x.position FROM tl_corrections x WHERE x.target = tl_effects.claim_id
-        AND x.kind = '{kind}')
-    WHERE claim_id IN (SELECT target FROM tl_corrections
-                       WHERE kind = '{kind}' AND position BETWEEN :lo AND :hi)"""
-            for kind, column in (("retract", "retracted_at"), ("confirm", "confirmed_at"))}
+# What the retractions and confirmations recorded at :lo..:hi change in other rows: their
+# positions are copied onto the effects of the claims they correct (so "counted as of K" is a
+# test on the effect row), and each names what its target names (its mentions, copied; a
+# target is never itself a correction: claims.py refuses that). Seeks per correction. A rebuild
+# runs these once, over the whole log, after its indexes are back.
+MARK_SQL = {
+    **{f"{kind}_effects": f"""UPDATE tl_effects SET {column} = (
+            SELECT x.position FROM tl_corrections x WHERE x.target = tl_effects.claim_id
+            AND x.kind = '{kind}')
+        WHERE claim_id IN (SELECT target FROM tl_corrections
+                           WHERE kind = '{kind}' AND position BETWEEN :lo AND :hi)"""
+       for kind, column in (("retract", "retracted_at"), ("confirm", "confirmed_at"))},
+    "mention_copy": """INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
+        SELECT m.entity, c.occurred_at, c.position, c.id FROM tl_corrections x
+        JOIN tl_claims c ON c.id = x.claim_id JOIN tl_mentions m ON m.claim_id = x.target
+        WHERE x.kind IN ('retract', 'confirm') AND x.position BETWEEN :lo AND :hi
+        ON CONFLICT DO NOTHING""",
+}
 
 
 def number_log(rows: list[tuple[Any, ...]], last: tuple[int, str] | None) -> list[tuple[Any, ...]]:

@@ -21,8 +21,7 @@ from eventsourcing.sqlite import (
     SQLiteFactory,
 )
 
-from .persistence import TABLES, ReadModelRecorder
-from .projection import Dialect
+from .persistence import EARLY_HINT, TABLES, ReadModelRecorder
 
 
 # Per connection: the library's connect() passes cached_statements=True, which sqlite3 reads as a
@@ -92,6 +91,9 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
     def table_statements(self) -> list[str]:
         return SQLITE_TABLES
 
+    def sql(self, statement: str) -> str:
+        return statement.replace(EARLY_HINT, " INDEXED BY tl_effects_early")
+
     # Writers of several processes (gunicorn workers, `timeline replay`) take turns on a file
     # lock before BEGIN. SQLite's own busy handler would also serialise them, but by polling
     # with sleeps of up to 100 ms: under concurrent POSTs that made p99 latency ~180 ms and
@@ -102,7 +104,6 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
         self._lock_depth = 0
         self._lock_fd: int | None = None
         self._lock_pid: int | None = None
-        self.dialect = Dialect()
 
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
@@ -138,12 +139,10 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
         cursor.execute(PRAGMAS[0])
         cursor.execute(f"PRAGMA mmap_size = {MMAP_SIZE}")
 
-    def stretch(self, cursor: Any, after: int, limit: int) -> tuple[int, int, int]:
-        cursor.execute(f"SELECT MIN(rowid), MAX(rowid), COUNT(*) FROM (SELECT rowid FROM "
-                       f"{self.events_table_name} WHERE rowid > ? ORDER BY rowid LIMIT ?)",
-                       (after, limit))
-        first, last, count = cursor.fetchone()
-        return (first or 0, last or 0, count)
+    def stretch_sizes(self, cursor: Any, after: int, limit: int) -> list[tuple[int, int]]:
+        cursor.execute(f"SELECT rowid, length(state) FROM {self.events_table_name} "
+                       "WHERE rowid > ? ORDER BY rowid LIMIT ?", (after, limit))
+        return [(r[0], r[1]) for r in cursor.fetchall()]
 
     def stretch_events(self, cursor: Any, lo: int, hi: int) -> list[Notification]:
         """Read through the rebuild's own connection (mmap off; the log is not written by a

@@ -87,3 +87,43 @@ def test_the_log_numbers_every_event_and_a_replay_writes_the_same_rows(world):
     assert world.replay() == before
     assert _rows(world, "SELECT position, ordinal, recorded_at, smin, rmax FROM tl_log "
                         "ORDER BY position") == log
+
+
+def test_a_claim_with_a_nul_in_its_text_can_be_retracted_and_replayed(world):
+    # The JSON API refuses NUL, but other ways in (the ACLED import) do not: a correction copies
+    # its target's mentions without parsing the target's JSON (PostgreSQL's jsonb refuses NUL).
+    filed = world.file_report(report(control("Homs", "HTS", "2024-12-07T12:00:00Z",
+                                             summary="shelling\u0000 reported")))
+    target = filed["claims"][0]["id"]
+    fix = world.file_report(report({"type": "retract", "claim": target, "reason": "mis-dated"},
+                                   published_at="2024-12-08T00:00:00Z"))
+    copied = _rows(world, "SELECT entity FROM tl_mentions WHERE claim_id = :c ORDER BY entity",
+                   c=fix["claims"][0]["id"])
+    assert [m["entity"] for m in copied] == ["faction:hts", "place:homs"]
+    before = world.digest()
+    assert world.replay() == before
+
+
+def test_a_rebuild_cuts_the_log_into_stretches_by_size_as_well_as_count(world, monkeypatch):
+    for day in range(1, 6):
+        world.file_report(report(control("Aleppo", "HTS", f"2024-12-0{day}T12:00:00Z"),
+                                 published_at=f"2024-12-0{day}T13:00:00Z"))
+    before = world.digest()
+    rows = _rows(world, "SELECT claim_id, position, retracted_at FROM tl_effects ORDER BY position")
+    monkeypatch.setattr(type(world.recorder), "STRETCH_BYTES", 1)  # one event per stretch
+    seen = []
+    events = world.rebuild(progress=seen.append)
+    assert events == _rows(world, "SELECT COUNT(*) AS n FROM tl_log")[0]["n"] > 5
+    assert seen == [1] * events
+    assert world.digest() == before
+    assert _rows(world, "SELECT claim_id, position, retracted_at FROM tl_effects "
+                        "ORDER BY position") == rows
+
+
+def test_a_store_with_compressed_or_encrypted_events_is_refused_at_start(store_url):
+    import pytest
+
+    from timeline.application import TimelineApplication
+
+    with pytest.raises(ValueError, match="compressor or cipher"):
+        TimelineApplication(store_url, env={"COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor"})
