@@ -90,7 +90,7 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS tl_mentions (
         entity TEXT NOT NULL, occurred_at TEXT NOT NULL, position BIGINT NOT NULL,
         claim_id TEXT NOT NULL, PRIMARY KEY (entity, occurred_at, position, claim_id))""",
-    # A retraction or confirmation copies its target's mentions (projection.COPY_SQL).
+    # A retraction or confirmation copies its target's mentions (projection.MARK_SQL).
     "CREATE INDEX IF NOT EXISTS tl_mentions_claim ON tl_mentions (claim_id)",
     # Records of other datasets (ACLED events) and the claim their latest version became.
     """CREATE TABLE IF NOT EXISTS tl_external (

@@ -23,7 +23,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
-from .domainmodel import Faction, Leader, Place, Report, db_time, name_key, parse_time
+from .domainmodel import (
+    CONFIDENCE_RANK,
+    Faction,
+    Leader,
+    Place,
+    Report,
+    db_time,
+    name_key,
+    parse_time,
+)
 
 Op = tuple[str, dict[str, Any]]
 
@@ -99,29 +108,19 @@ def mentioned(claim: dict[str, Any]) -> set[str]:
 
 # ---- staging: stored events -> flat rows --------------------------------------------------------
 
-_RANK = {"unconfirmed": 0, "reported": 1, "confirmed": 2}
 _DB_ZERO = ".000000Z"
 
 
-def utc_text(iso: str) -> str:
-    """An isoformat() datetime as db_time text: UTC ("...+00:00", microseconds optional) is
-    the usual case; any other offset is converted."""
-    if iso.endswith("+00:00"):
-        if len(iso) == 25:
-            return iso[:19] + _DB_ZERO
-        if len(iso) == 32:
-            return iso[:26] + "Z"
+def db_text(iso: str) -> str:
+    """An ISO 8601 timestamp as stored in the JSON (the transcoder's isoformat() "...+00:00",
+    claims.py's api_time() "...Z", microseconds optional) as db_time text; the usual UTC forms
+    by slicing, any other form parsed."""
+    n = len(iso)
+    if (n == 20 and iso[19] == "Z") or (n == 25 and iso.endswith("+00:00")):
+        return iso[:19] + _DB_ZERO
+    if (n == 27 and iso[26] == "Z") or (n == 32 and iso.endswith("+00:00")):
+        return iso[:26] + "Z"
     return db_time(parse_time(iso))
-
-
-def _api_to_db(value: str) -> str:
-    """An api_time() value ("...Z", microseconds optional; what claims.py stores) as db_time
-    text; any other RFC 3339 form is parsed."""
-    if len(value) == 20 and value[19] == "Z":
-        return value[:19] + _DB_ZERO
-    if len(value) == 27 and value[26] == "Z":
-        return value
-    return db_time(parse_time(value))
 
 
 def stream_text(originator_id: Any) -> str:
@@ -166,12 +165,12 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
     subjects: set[tuple[str, str]] = set()
     for position, topic, originator_id, state in events:
         payload = loads(state)
-        rec = utc_text(payload["timestamp"]["_data_"])
+        rec = db_text(payload["timestamp"]["_data_"])
         stream = stream_text(originator_id)
         out.log.append((position, rec, topic, stream))
         if topic != REPORT_TOPIC:
             continue
-        published = utc_text(payload["published_at"]["_data_"])
+        published = db_text(payload["published_at"]["_data_"])
         source = payload["source"]
         out.reports.append((stream, position, rec, published, dump({
             "source": source, "headline": payload.get("headline"), "body": payload.get("body"),
@@ -180,20 +179,15 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
         for seq, claim in enumerate(claims):
             get = claim.get
             occurred = get("occurred_at")
-            occurred_at = _api_to_db(occurred) if occurred else published
+            occurred_at = db_text(occurred) if occurred else published
             cid, ctype = claim["id"], claim["type"]
-            rank = _RANK[get("confidence") or "reported"]
+            rank = CONFIDENCE_RANK[get("confidence") or "reported"]
             early = 1 if occurred_at > rec else 0
             target = get("claim")
             claims_out.append((cid, stream, seq, ctype, occurred_at, rank, position, rec, target,
                                dump({k: v for k, v in claim.items() if k != "id" and k != "claim"})))
+            mentions += [(entity, occurred_at, position, cid) for entity in mentioned(claim)]
             factions = get("factions")
-            if factions:
-                mentions += [("faction:" + f, occurred_at, position, cid) for f in factions]
-            for field, prefix in _MENTION_PREFIX:
-                value = get(field)
-                if value:
-                    mentions.append((prefix + value, occurred_at, position, cid))
             if ctype == "control" or ctype == "clash":
                 city, place = claim["city"], get("place")
                 if ctype == "control":
@@ -232,7 +226,6 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
 
 
 _compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-_MENTION_PREFIX = tuple((field, f"{kind}:") for field, kind in ENTITY_FIELDS.items())
 
 
 # ---- the SQL that writes them -------------------------------------------------------------------

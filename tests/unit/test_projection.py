@@ -1,11 +1,13 @@
 """The Python parts of the projection work without a store: staging a stored report into flat
 rows, and reference data into row operations (tests/integration/test_projection_rows.py checks
-the rows the SQL derives from the staged ones)."""
+the rows written to the real stores)."""
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from timeline.domainmodel import Faction, Report
-from timeline.projection import OP_ORDER, project, stage
+from timeline.projection import OP_ORDER, db_text, project, stage
 
 CLAIM_COLUMNS = ("id", "report_id", "seq", "type", "occurred_at", "confidence", "position",
                  "recorded_at", "target", "data")
@@ -85,3 +87,15 @@ def test_entity_registration_indexes_every_alias_and_only_known_operation_kinds(
     assert {name for name, _ in ops} <= set(OP_ORDER)
     assert sorted(p["alias"] for name, p in ops if name == "name") == sorted(
         ["Hayat Tahrir al-Sham", "HTS", "هيئة تحرير الشام"])
+
+
+@pytest.mark.parametrize("iso, text", [
+    ("2024-12-08T03:00:00Z", "2024-12-08T03:00:00.000000Z"),
+    ("2024-12-08T03:00:00.250000Z", "2024-12-08T03:00:00.250000Z"),
+    ("2024-12-08T03:00:00+00:00", "2024-12-08T03:00:00.000000Z"),
+    ("2024-12-08T03:00:00.250000+00:00", "2024-12-08T03:00:00.250000Z"),
+    ("2024-12-08T05:00:00+02:00", "2024-12-08T03:00:00.000000Z"),
+    ("2024-12-08T03:00:00.5Z", "2024-12-08T03:00:00.500000Z"),
+])
+def test_every_stored_timestamp_form_becomes_the_same_fixed_width_utc_text(iso, text):
+    assert db_text(iso) == text
