@@ -101,7 +101,9 @@ OPEN_ROUTES = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/do
 
 
 def document_errors(spec: Any) -> None:
-    """Declare in the OpenAPI document every problem+json answer each operation can give."""
+    """Declare in the OpenAPI document every problem+json answer each operation can give, from
+    what it takes (path parameters, query, body) and API.md's conventions: the one place that
+    documents them, so routes carry no per-status decorators."""
     for path, operations in spec._paths.items():
         for method, operation in operations.items():
             if method not in ("get", "post", "put", "patch", "delete"):

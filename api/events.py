@@ -55,9 +55,6 @@ class _Slots:
 class Events(MethodView):
     @blp.arguments(EventsArgs(), location="query")
     @blp.response(200, EventPage)
-    @blp.alt_response(400, response="BAD_REQUEST")
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def get(self, args):
         """The log in record order, a page at a time: `after` a position, or the `next` cursor."""
         check_reads()
@@ -91,10 +88,6 @@ class Stream(MethodView):
         "Server-Sent Events: each event's `id:` is its log position and `data:` the same JSON "
         "item as in `/events`. Comment lines are heartbeats. The server closes the stream after "
         "a bounded time; EventSource reconnects and resumes with `Last-Event-ID`."))
-    @blp.alt_response(400, response="BAD_REQUEST")
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self, args):
         """Live stream of the log as Server-Sent Events, resumable with `Last-Event-ID`."""
         check_reads()
@@ -160,9 +153,6 @@ class Stream(MethodView):
 class Timeline(MethodView):
     @blp.arguments(TimelineArgs(), location="query")
     @blp.response(200, TimelinePage)
-    @blp.alt_response(400, response="BAD_REQUEST")
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def get(self, args):
         """Claims in valid-time order, each with the state changes it caused, as known at
         `known_at`; filter by `city`, `faction` (with sub-factions), `leader`, `from`, `to`."""

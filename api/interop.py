@@ -139,13 +139,6 @@ class ExtractOut(Schema):
                    "notes, fatalities, timestamp; other columns are ignored).",
     "content": {"text/csv": {"schema": {"type": "string"}, "example": ACLED_EXAMPLE}}})
 @blp.response(200, ImportResult)
-@blp.alt_response(400, response="BAD_REQUEST")
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
-@blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def import_acled():
     """Import an ACLED export: "Non-state actor overtakes territory", "Government regains
     territory" and "Non-violent transfer of territory" become control claims, "Armed clash" a
@@ -173,8 +166,6 @@ import_acled.body_type = "csv"  # type: ignore[attr-defined]  # the JSON body gu
 @blp.response(200, FeatureCollection, content_type=export.GEOJSON_TYPE, description=(
     "RFC 7946 FeatureCollection: one Point ([longitude, latitude]) per place, with its state at "
     "`at` as known at `known_at`. Opens in QGIS and web maps."))
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def state_geojson(args):
     """Every place as a GeoJSON Point with `{id, name, controller, status, since, confidence}`."""
     check_reads()
@@ -200,9 +191,6 @@ CSV_DESCRIPTION = (
         "2024-11-29T18:00:00Z,b387a88a-...,control,reported,day,true,false,HTS seized control "
         "of Aleppo,place aleppo controller: syrian-arab-army -> hts,aleppo,...\r\n")}}}})
 @blp.response(200, content_type="text/csv", description=CSV_DESCRIPTION)
-@blp.alt_response(400, response="BAD_REQUEST")
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def timeline_csv(args):
     """The replayed timeline as CSV, with the same filters as `/timeline`."""
     check_reads()
@@ -230,11 +218,6 @@ def timeline_csv(args):
                                    "published_at": SEED_EXAMPLE["published_at"],
                                    "source": "Example wire"})
 @blp.response(200, ExtractOut)
-@blp.alt_response(400, response="BAD_REQUEST")
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
-@blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def extract_claims(payload):
     """Propose claims from an article, for a person to review and file with POST /reports:
     places, factions and leaders found through the gazetteer and aliases; control, clashes,

@@ -25,7 +25,6 @@ class Health(MethodView):
 @blp.route("/readyz")
 class Ready(MethodView):
     @blp.response(200)
-    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self):
         """The store is reachable and the read model has caught up with the log."""
         app = current_app.extensions["timeline"]
@@ -104,7 +103,6 @@ class Docs(MethodView):
 class DocsAsset(MethodView):
     @blp.response(200, content_type="application/octet-stream",
                   description="A Swagger UI asset (JavaScript, CSS).")
-    @blp.alt_response(404, response="NOT_FOUND")
     def get(self, name):
         """Swagger UI's files, from the flask-swagger-ui package."""
         if name == "swagger-ui-init.js":

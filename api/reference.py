@@ -88,11 +88,6 @@ def _routes(collection: str, schema: Any) -> None:
         @blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
         @blp.arguments(schema(), example=ENTITY_EXAMPLES[collection])
         @blp.response(201, EntityOut)
-        @blp.alt_response(401, response="UNAUTHORIZED")
-        @blp.alt_response(403, response="FORBIDDEN")
-        @blp.alt_response(409, response="CONFLICT")
-        @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
-        @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
         def post(self, payload):
             return _post(collection, payload)
 
@@ -101,7 +96,6 @@ def _routes(collection: str, schema: Any) -> None:
 
     class One(MethodView):
         @blp.response(200, EntityOut)
-        @blp.alt_response(404, response="NOT_FOUND")
         def get(self, id):  # noqa: A002 (the path variable of API.md)
             return _get(collection, id)
 

@@ -19,9 +19,6 @@ class Reports(MethodView):
     @blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
     @blp.arguments(ReportIn(), example=SEED_EXAMPLE)
     @blp.response(201, ReportCreated)
-    # Its 401, 403, 409, 413, 415 and 422 answers are documented by errors.document_errors, as
-    # for every operation with a body: alt_response decorators would add the same entries, and
-    # a call layer each to every report filed.
     def post(self, payload):
         """File a report: its claims are appended together, or not at all."""
         app = current_app.extensions["timeline"]
@@ -36,7 +33,6 @@ class Reports(MethodView):
 @blp.route("/reports/<id>")
 class OneReport(MethodView):
     @blp.response(200, ReportView)
-    @blp.alt_response(404, response="NOT_FOUND")
     def get(self, id):  # noqa: A002 (the path variable of API.md)
         """A report with its claims, each with its current retracted/confidence."""
         check_reads()
@@ -49,7 +45,6 @@ class OneReport(MethodView):
 @blp.route("/claims/<id>")
 class OneClaim(MethodView):
     @blp.response(200, ClaimView)
-    @blp.alt_response(404, response="NOT_FOUND")
     def get(self, id):  # noqa: A002
         """One claim, with the report it came from."""
         check_reads()

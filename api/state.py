@@ -34,7 +34,6 @@ def _entity(kind: str, text: str) -> str:
 class World(MethodView):
     @blp.arguments(StateArgs(), location="query")
     @blp.response(200, WorldState)
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def get(self, args):
         """Every city, faction and leader at `at`, as known at `known_at`."""
         queries, p = _point(args)
@@ -48,8 +47,6 @@ class World(MethodView):
 class City(MethodView):
     @blp.arguments(StateArgs(), location="query")
     @blp.response(200, CityState)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def get(self, args, id):  # noqa: A002 (the path variable of API.md)
         """Who controlled a city at `at`, as known at `known_at`; contested or held."""
         queries, p = _point(args)
@@ -60,8 +57,6 @@ class City(MethodView):
 class CityHistory(MethodView):
     @blp.arguments(StateArgs(), location="query")
     @blp.response(200, History)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def get(self, args, id):  # noqa: A002
         """Control changes of a city in valid-time order (up to `at`, as known at `known_at`)."""
         queries, p = _point(args)
@@ -73,8 +68,6 @@ class CityHistory(MethodView):
 class Faction(MethodView):
     @blp.arguments(StateArgs(), location="query")
     @blp.response(200, FactionState)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def get(self, args, id):  # noqa: A002
         """Cities a faction (or one of its sub-factions) held at `at`, and its leaders."""
         queries, p = _point(args)
@@ -85,8 +78,6 @@ class Faction(MethodView):
 class Leader(MethodView):
     @blp.arguments(StateArgs(), location="query")
     @blp.response(200, LeaderState)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def get(self, args, id):  # noqa: A002
         """A leader's status and whereabouts at `at`, as known at `known_at`."""
         queries, p = _point(args)
