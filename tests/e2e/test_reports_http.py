@@ -100,6 +100,7 @@ def test_an_idempotent_retry_returns_the_original_answer_and_appends_nothing(cli
     again = client.post("/reports", json=body, headers=headers)
     assert first.status_code == again.status_code == 201
     assert again.get_json() == first.get_json()
+    assert again.data == first.data  # "the original status and body" (API.md), byte for byte
     assert client.get("/state").get_json()["position"] == first.get_json()["position"]
     other = client.post("/reports", json=report(control("Homs", "HTS", "2024-12-07T18:00:00Z")), headers=headers)
     assert other.status_code == 422 and other.mimetype == PROBLEM
