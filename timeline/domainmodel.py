@@ -72,12 +72,23 @@ def api_time(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# Instants the service stores: fixed-width text needs four-digit years, and a query's
+# windows (contest window, a day back) must still be subtractable.
+YEARS = (1000, 9998)
+
+
 def parse_time(text: str) -> datetime:
-    """Parse an RFC 3339 timestamp that carries an offset; returns UTC."""
+    """Parse an RFC 3339 timestamp that carries an offset; returns UTC. The one gate for
+    timestamps: anything it returns can be stored, printed and moved by a window."""
     if not isinstance(text, str) or not re.match(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", text):
         raise ValueError("not an RFC 3339 timestamp")
-    dt = datetime.fromisoformat(text.replace("z", "Z"))
-    return utc(dt)
+    try:
+        dt = utc(datetime.fromisoformat(text.replace("z", "Z")))
+    except OverflowError:
+        dt = None
+    if dt is None or not YEARS[0] <= dt.year <= YEARS[1]:
+        raise ValueError(f"outside the years {YEARS[0]}-{YEARS[1]} (UTC)")
+    return dt
 
 
 def db_to_api(text: str | None) -> str | None:

@@ -117,3 +117,17 @@ def test_health_answers(client):
     assert client.get("/healthz").status_code == 200
     ready = client.get("/readyz").get_json()
     assert ready["position"] == ready["projected"]
+
+
+def test_timestamps_before_the_year_1000_are_422_problems_everywhere_and_write_nothing(client):
+    head = client.get("/state").get_json()["position"]
+    filed = client.post("/reports", json=report(control("Aleppo", "HTS", "0999-01-01T00:00:00Z")),
+                        headers=client.auth)
+    assert filed.status_code == 422 and filed.mimetype == PROBLEM
+    assert "claims.0.occurred_at" in filed.get_json()["errors"]
+    state = client.get("/state?at=0001-01-01T00:00:00Z&contest_window=3d")
+    assert state.status_code == 422 and state.mimetype == PROBLEM
+    extract = client.post("/extract", json={"text": "HTS seized Aleppo.",
+                                            "published_at": "0001-01-01T00:00:00Z"})
+    assert extract.status_code == 422 and extract.mimetype == PROBLEM
+    assert client.get("/state").get_json()["position"] == head

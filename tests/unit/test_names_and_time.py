@@ -54,3 +54,15 @@ def test_a_timestamp_that_leaves_the_calendar_in_utc_is_a_field_error_not_a_cras
     with pytest.raises(DomainError) as raised:
         normalise_report({"source": {"name": "x"}, "published_at": text, "claims": []}, None, None)
     assert "published_at" in raised.value.errors
+
+
+@pytest.mark.parametrize("text", ["0999-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00",
+                                  "9999-12-31T23:00:00Z", "1000-01-01T00:30:00+01:00"])
+def test_a_timestamp_outside_the_storable_years_is_a_value_error(text):
+    with pytest.raises(ValueError, match="outside the years"):
+        parse_time(text)
+
+
+def test_the_first_and_last_storable_instants_print_back_as_themselves():
+    for text in ("1000-01-01T00:00:00Z", "9998-12-31T23:59:59Z"):
+        assert api_time(parse_time(text)) == text
