@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import time
 from typing import Any, Callable
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 from flask_smorest import abort
+
+from .security import _setting
 
 ROLE_RANK = {"writer": 1, "admin": 2}
 TOKEN_CACHE_SECONDS = 1.0  # the most a revocation may wait for (SECURITY.md)
@@ -43,13 +44,10 @@ def authenticate(role: str) -> None:
               headers={"WWW-Authenticate": 'Bearer realm="timeline", error="invalid_token"'})
     if ROLE_RANK[have] < ROLE_RANK[role]:
         abort(403, message=f"this token's role ({have}) cannot do this; it needs {role}")
-    g.token_role = have
-    g.token_hash = digest
 
 
 def init_app(app: Flask) -> None:
-    setting = app.config.get("TIMELINE_TOKEN_CACHE_SECONDS",
-                             os.environ.get("TIMELINE_TOKEN_CACHE_SECONDS", TOKEN_CACHE_SECONDS))
+    setting = _setting(app, "TIMELINE_TOKEN_CACHE_SECONDS", str(TOKEN_CACHE_SECONDS))
     try:
         seconds = float(setting)
     except ValueError:
