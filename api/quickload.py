@@ -93,30 +93,39 @@ def _always_fall_back(data: Any) -> dict[str, Any]:
 def _field_loader(field: fields.Field, key: str) -> Loader:
     if getattr(field, "pre_load", None) or getattr(field, "post_load", None):
         return lambda value, data: field.deserialize(value, key, data)
+    typed = _value_loader(field, key)
+    allow_none = field.allow_none
+
+    def load(value: Any, data: dict[str, Any]) -> Any:
+        if value is None:  # null: the field allows it, or marshmallow says what is wrong
+            if allow_none:
+                return None
+            raise _Fallback
+        return typed(value, data)
+
+    return load
+
+
+def _value_loader(field: fields.Field, key: str) -> Loader:
+    """Loads a value that is not null."""
     if type(field) is fields.Nested and not field.many:
         return _nested_loader(field)
     if type(field) is fields.List:
         item = _field_loader(field.inner, key)
-        allow_none = field.allow_none
 
         def load_list(value: Any, data: dict[str, Any]) -> Any:
             if type(value) is not list:
-                if value is None and allow_none:
-                    return None
                 raise _Fallback
             out = [item(v, value) for v in value]
             field._validate(out)  # noqa: SLF001 (the field's own validators, e.g. Length)
             return out
 
         return load_list
+    checks = tuple(field.validators)
     if type(field) is fields.String:  # exactly String: it returns a str as it is
-        checks = tuple(field.validators)
-        allow_none = field.allow_none
 
         def load_string(value: Any, data: dict[str, Any]) -> Any:
             if type(value) is not str:
-                if value is None and allow_none:
-                    return None
                 raise _Fallback
             for check in checks:
                 if check(value) is False:
@@ -124,16 +133,10 @@ def _field_loader(field: fields.Field, key: str) -> Loader:
             return value
 
         return load_string
+
     # Any other field: its own conversion and validators, as Field.deserialize runs them for a
     # value that is present (no pre/post_load functions, checked above).
-    checks = tuple(field.validators)
-    allow_none = field.allow_none
-
     def load_other(value: Any, data: dict[str, Any]) -> Any:
-        if value is None:
-            if allow_none:
-                return None
-            raise _Fallback
         out = field._deserialize(value, key, data)  # noqa: SLF001
         for check in checks:
             if check(out) is False:
@@ -145,8 +148,6 @@ def _field_loader(field: fields.Field, key: str) -> Loader:
 
 def _nested_loader(field: fields.Nested) -> Loader:
     def load_nested(value: Any, data: Any) -> Any:
-        if value is None and field.allow_none:
-            return None
         schema = field.schema
         if not isinstance(schema, QuickLoadSchema) or schema.many or schema.partial:
             raise _Fallback
