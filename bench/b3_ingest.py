@@ -4,19 +4,32 @@ parses the same JSON and answers 201 under the same gunicorn settings, interleav
 
 The service runs with its per-token write limiter on, as in production, at a limit no round
 reaches (`RATE_LIMIT`; the default 10000/minute per worker would trip within seconds of 8 clients
-sharing one token): the figure includes what each write pays to be counted."""
+sharing one token): the figure includes what each write pays to be counted.
+
+Each round also counts the CPU time the server processes used (user + system, per request), and
+a last step (`floor`) measures `file_report` in-process with no HTTP at all: what the service
+must spend on a report beyond what the baseline spends on a whole request. On PostgreSQL the
+database server's own CPU is in neither figure, so there the ceiling is a generous one.
+
+    python -m bench.b3_ingest URL CLIENTS   -> the floor, one JSON line"""
 
 from __future__ import annotations
 
 import json
+import os
 import random
+import resource
 import shutil
+import subprocess
+import sys
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from . import load, synth
-from .common import STORES, log, p50
+from .common import PROJECT, PYTHON, STORES, log, p50
 from .server import Server
 
 RATE_LIMIT = "100000000 per minute"
@@ -96,13 +109,15 @@ def run(results: Any, seconds: float, backend: str = "sqlite", workers: int = 2,
         load.run(baseline.base, reqs[:20], 2, 1, name="b3-warm")
         for _ in range(rounds):
             for key, server in (("baseline", baseline), ("service", service)):
+                cpu = server.cpu_seconds()
                 r = load.run(server.base, reqs, clients, seconds / rounds, name=f"b3-{key}")
                 if r["errors"]:
                     raise RuntimeError(f"B3 {key}: {r['errors']} failed requests")
+                r["cpu_us"] = (server.cpu_seconds() - cpu) / r["requests"] * 1e6
                 figures[key].append(r)
         head = json.loads(service.get("/readyz"))
-    s = {k: p50([r[k] for r in figures["service"]]) for k in ("rps", "p50_ms", "p99_ms")}
-    b = {k: p50([r[k] for r in figures["baseline"]]) for k in ("rps", "p50_ms", "p99_ms")}
+    s = {k: p50([r[k] for r in figures["service"]]) for k in ("rps", "p50_ms", "p99_ms", "cpu_us")}
+    b = {k: p50([r[k] for r in figures["baseline"]]) for k in ("rps", "p50_ms", "p99_ms", "cpu_us")}
     ratio = s["rps"] / b["rps"]
     results.add(f"B3 {backend}: POST /reports throughput / baseline ({clients} clients)",
                 f"{ratio:.0%} ({s['rps']:.0f} / {b['rps']:.0f} req/s)", ">= 50%", ratio >= 0.5,
@@ -110,3 +125,72 @@ def run(results: Any, seconds: float, backend: str = "sqlite", workers: int = 2,
     results.add(f"B3 {backend}: POST /reports latency p50 / p99",
                 f"{s['p50_ms']:.1f} / {s['p99_ms']:.1f} ms (baseline {b['p50_ms']:.1f} / "
                 f"{b['p99_ms']:.1f})", "reported", None)
+    floor(results, url, backend, s, b, clients)
+
+
+# ---- the floor: what a report costs with no HTTP at all ------------------------------------------
+
+def floor(results: Any, url: str, backend: str, service: dict[str, float],
+          baseline: dict[str, float], clients: int) -> None:
+    """`file_report` in-process from `clients` threads (durable group commits, no HTTP): its CPU
+    per report, against the baseline server's CPU per request. The service's request does the
+    baseline's work (HTTP, JSON) and a file_report, so, both CPU-bound, its throughput can be at
+    most baseline x base / (base + file_report), and a little more if it used the cores that the
+    baseline left idle (`ceiling`)."""
+    out = subprocess.run([PYTHON, "-m", "bench.b3_ingest", url, str(clients)], cwd=PROJECT,
+                         capture_output=True, text=True, check=True, timeout=600)
+    f = json.loads(out.stdout.strip().splitlines()[-1])
+    base = baseline["cpu_us"]
+    cores = os.cpu_count() or 1
+    used = baseline["rps"] * base / 1e6  # cores the baseline server kept busy
+    ceiling = base / (base + f["cpu_us"]) * max(1.0, cores / used)
+    results.add(f"B3 {backend}: floor, in-process file_report (no HTTP) CPU / baseline request CPU",
+                f"{f['cpu_us']:.0f} / {base:.0f} us ({f['user_us']:.0f} user + {f['sys_us']:.0f} "
+                f"system; {f['rate']:.0f} reports/s, {f['per_commit']:.1f} a commit); the service's "
+                f"request {service['cpu_us']:.0f} us. B3 can reach at most "
+                f"{ceiling:.0%}", "info", None, floor=f, ceiling=ceiling)
+
+
+def _floor_child(url: str, clients: int, seconds: float = 6.0) -> dict[str, Any]:
+    from timeline.application import TimelineApplication
+
+    app = TimelineApplication(url)
+    try:
+        texts = bodies(synth.reference_of(app), n=20_000, seed=97)
+        payloads = iter(json.loads(t) for t in texts)
+        for _ in range(20):  # caches, as the servers' warm-up
+            app.file_report(next(payloads))
+        commits: list[int] = []  # events per commit
+        app.on_saved.append(commits.append)
+        filed = [0]
+        lock = threading.Lock()
+        deadline = time.monotonic() + seconds
+
+        def client() -> None:
+            while time.monotonic() < deadline:
+                with lock:
+                    payload = next(payloads, None)
+                if payload is None:
+                    return
+                app.file_report(payload)
+                with lock:
+                    filed[0] += 1
+
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        before, started = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        after, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter() - started
+    finally:
+        app.close()
+    reports = filed[0]  # one event each
+    user = (after.ru_utime - before.ru_utime) / reports * 1e6
+    system = (after.ru_stime - before.ru_stime) / reports * 1e6
+    return {"reports": reports, "rate": reports / wall, "user_us": user, "sys_us": system,
+            "cpu_us": user + system, "per_commit": reports / len(commits)}
+
+
+if __name__ == "__main__":
+    print(json.dumps(_floor_child(sys.argv[1], int(sys.argv[2]))))

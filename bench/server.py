@@ -70,6 +70,21 @@ class Server:
             self.get("/healthz")
         return self
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time used so far by the server: its master and its workers."""
+        assert self.proc is not None
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended meanwhile
+                continue
+            # fields[1] is the parent pid; [11], [12] the process's own user and system ticks
+            if stat.parent.name == str(self.proc.pid) or fields[1] == str(self.proc.pid):
+                total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
     def get(self, path: str) -> Any:
         with urllib.request.urlopen(self.base + path, timeout=60) as r:
             return r.read()
