@@ -53,7 +53,8 @@ def _rows_handed_back(app: Any) -> Iterator[None]:
     within the block, a rebuild is handed those rows back instead of staging them, so it does
     only the writer's part: read the log, insert the rows, build the indexes, mark corrections.
     SQLite has one writer, so however the decoding and staging were done (another core, another
-    language), a rebuild could not take less time than that, with these tables."""
+    language), a rebuild could not take less time than that, with these tables. The read
+    model's digest after the block must be the one the first rebuild gave."""
     from timeline import application
     from timeline.projection import stage
 
@@ -70,10 +71,13 @@ def _rows_handed_back(app: Any) -> Iterator[None]:
     try:
         application.stage = keeping  # type: ignore[attr-defined]
         app.rebuild()
+        expected = app.digest()
         application.stage = handing_back  # type: ignore[attr-defined]
         yield
     finally:
         application.stage = stage  # type: ignore[attr-defined]
+    if app.digest() != expected:  # the timed rebuild wrote the same read model, every row
+        raise RuntimeError("the rebuild with rows handed back wrote another read model")
 
 
 def measure(url: str, mode: str) -> dict[str, Any]:
