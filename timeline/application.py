@@ -175,9 +175,11 @@ class TimelineApplication(Application[UUID]):
         try:
             self._save_jobs(batch)
         except Exception as error:
-            if len(batch) == 1:
-                batch[0].error = error
-                batch[0].done = True
+            # Saving each job alone finds the one that failed; no use when the store is down.
+            if len(batch) == 1 or self.recorder.unreachable():  # type: ignore[attr-defined]
+                for job in batch:
+                    job.error = error
+                    job.done = True
                 return
             for job in batch:  # isolate the one that failed
                 try:

@@ -228,6 +228,10 @@ class ReadModelRecorder:
         """`?` parameters (projection.STAGE_SQL) in this backend's style."""
         return statement
 
+    def unreachable(self) -> bool:
+        """Whether the database server is known to be out of reach (an embedded file never is)."""
+        return False
+
     # ---- writing ----------------------------------------------------------------------------
     @staticmethod
     def check_rows(stored_events: Sequence[Any], kwargs: dict[str, Any]) -> None:

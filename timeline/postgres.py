@@ -3,9 +3,11 @@ schema and the same transaction as the events."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 import re
 import threading
+import time
 from typing import Any
 
 from eventsourcing.persistence import (
@@ -23,9 +25,99 @@ from psycopg.sql import SQL
 from .persistence import ALL_TABLES, TABLES, ReadModelRecorder
 
 
+class Outage:
+    """Fails fast while the PostgreSQL server is unreachable.
+
+    Without it every request waits the pool's whole timeout (POSTGRES_CONNECT_TIMEOUT) for a
+    connection that cannot come, then answers 503; under load those waits fill a worker's threads,
+    and the requests queued behind them (reads too) time out before they are even looked at
+    (tests/faults/). The pool timing out does not prove the server down (the pool may only be
+    busy), so a direct connection attempt decides. While it fails, asking for a connection raises
+    at once (a 503), and one request per `cooldown` tries the server again; the first that reaches
+    it closes the outage. (pybreaker holds one lock around every guarded call, which would
+    serialise all of a worker's queries.)"""
+
+    def __init__(self, connect: Callable[[], Any], cooldown: float = 1.0):
+        self._connect = connect
+        self._cooldown = cooldown
+        self._lock = threading.Lock()
+        self._down_until = 0.0  # time.monotonic() before which the server is taken to be down
+        self._probing = False
+        self.since: float | None = None  # when the current outage was noticed
+
+    def guard(self, connection: Callable[..., Any]) -> Callable[..., Any]:
+        """The pool's `connection()`, refusing at once during an outage, and looking at the
+        server when a connection could not be had or broke (not on a query's own error)."""
+
+        @contextmanager
+        def guarded_connection(timeout: float | None = None) -> Iterator[Any]:
+            self.check()
+            conn = None
+            try:
+                with connection(timeout=timeout) as conn:
+                    yield conn
+            except psycopg.OperationalError:
+                if conn is None or conn.broken or conn.closed:
+                    self.failed()
+                raise
+
+        return guarded_connection
+
+    @property
+    def down(self) -> bool:
+        return self.since is not None
+
+    def check(self) -> None:
+        if self.since is None:  # the usual case: no lock taken
+            return
+        with self._lock:
+            if self.since is None:
+                return
+            if self._probing or time.monotonic() < self._down_until:
+                raise self._refusal()
+            self._probing = True
+        self._probe()
+
+    def failed(self) -> None:
+        """A connection could not be had in time, or broke: does the server answer at all?"""
+        with self._lock:
+            if self._probing or self.since is not None:
+                return
+            self._probing = True
+        try:
+            self._probe()
+        except psycopg.OperationalError:
+            pass  # the caller raises its own error
+
+    def _probe(self) -> None:
+        try:
+            self._connect().close()
+        except psycopg.Error as error:
+            with self._lock:
+                now = time.monotonic()
+                self.since = self.since if self.since is not None else now
+                self._down_until = now + self._cooldown
+                self._probing = False
+            raise self._refusal() from error
+        with self._lock:
+            self.since, self._probing = None, False
+
+    def _refusal(self) -> psycopg.OperationalError:
+        since = self.since if self.since is not None else time.monotonic()
+        return psycopg.OperationalError(
+            f"PostgreSQL unreachable for {time.monotonic() - since:.1f} s; "
+            f"trying it again every {self._cooldown:g} s")
+
+
 class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        pool = self.datastore.pool
+        probe_args = {k: v for k, v in pool.kwargs.items() if k != "row_factory"}
+        self.outage = Outage(lambda: psycopg.connect(
+            pool.conninfo, **probe_args, connect_timeout=2, autocommit=True))
+        # Every query, the library's and ours, takes its connection through pool.connection().
+        pool.connection = self.outage.guard(pool.connection)  # type: ignore[method-assign]
         self._cache: dict[str, str] = {}
         self._hook = threading.local()  # the constraint error of this thread's last hook
         schema = self.datastore.schema.replace('"', '""')
@@ -62,6 +154,9 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
     select_notifications = _quick(PostgresApplicationRecorder.select_notifications.__wrapped__)
     max_notification_id = _quick(PostgresApplicationRecorder.max_notification_id.__wrapped__)
     select_events = _quick(PostgresApplicationRecorder.select_events.__wrapped__)
+
+    def unreachable(self) -> bool:
+        return self.outage.down
 
     def sql(self, statement: str) -> str:
         """Schema-qualified table names and psycopg's %(name)s placeholders."""

@@ -266,12 +266,16 @@ def restart_postgres(server: Server, token: str, world: dict[str, list[str]],
             t.start()
         for t in threads:
             t.join(TIMEOUT + 5)
-        write, ready, read = (got.get(k, Answer(0, {}, None)) for k in ("write", "ready", "read"))
+        write, ready, read = (got.get(k, Answer(0, {}, None, "no answer in time"))
+                             for k in ("write", "ready", "read"))
         figures["while_down"] = {"POST /reports": write.status, "GET /readyz": ready.status,
                                  "GET /cities/{id}/state": read.status}
+        figures["while_down_errors"] = {name: a.error for name, a in
+                                        zip(("POST /reports", "GET /readyz", "GET /cities/{id}/state"),
+                                            (write, ready, read)) if a.error}
         figures["down_answers_are_problems"] = all(a.status == 503 and a.problem
                                                    for a in (write, ready, read))
-        log(f"  postgres down: {figures['while_down']}")
+        log(f"  postgres down: {figures['while_down']} {figures['while_down_errors'] or ''}")
     finally:
         pg_ctl("start")
     started = time.monotonic()
