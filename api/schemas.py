@@ -246,7 +246,9 @@ class LeaderState(Schema):
     id = fields.String()
     name = fields.String()
     status = fields.String(allow_none=True)
-    location = fields.String(allow_none=True)
+    location = fields.String(allow_none=True, metadata={"description": (
+        "the `location` of a `leader_status` claim (free text), or for a `coup` the id of the "
+        "city where it was led")})
     since = fields.String(allow_none=True)
     confidence = fields.String(allow_none=True)
     claims = fields.List(fields.String())

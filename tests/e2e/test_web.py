@@ -400,6 +400,41 @@ def test_a_report_filed_through_the_form_changes_the_map_without_a_reload(page, 
     assert stored["claims"][0]["occurred_at"] == "2024-12-04T06:00:00Z"
 
 
+def test_a_report_sent_again_after_its_answer_was_lost_is_filed_once_and_the_form_empties(page, server):
+    place = _unknown_places(server, "2024-12-05T00:00:00Z")[1]
+    page.open()
+    page.tab.click("#tab-report")
+    page.tab.fill("#token", server["token"])
+    page.tab.fill("#source-name", "Flaky uplink wire")
+    page.tab.fill("#published-at", "2024-12-04T12:00")
+    page.tab.fill("#headline", "Sent twice, filed once")
+    page.tab.fill("#claim-0-city", place["id"])
+    page.tab.fill("#claim-0-faction", "HTS")
+    page.tab.fill("#claim-0-occurred_at", "2024-12-04T09:00")
+    keys = []
+
+    def lose_the_answer(route):  # the service files the report; its answer never arrives
+        keys.append(route.request.headers.get("idempotency-key"))
+        route.fetch()
+        route.abort("connectionreset")
+
+    page.tab.route("**/reports", lose_the_answer)
+    page.tab.click("#submit-report")
+    expect(page.tab.locator("#form-summary")).to_contain_text("not sent")
+    page.tab.unroute("**/reports")
+    page.tab.click("#submit-report")                  # the analyst tries again, unchanged
+    expect(page.tab.locator("#form-result")).to_contain_text("Filed")
+    filed = [i for i in _timeline(server) if i.get("city") == place["id"]]
+    assert len(filed) == 1 and keys[0]
+    report_id = page.tab.locator("#report-form").get_attribute("data-last-report")
+    assert _get(server["base"], f"/reports/{report_id}")["headline"] == "Sent twice, filed once"
+    # the form is ready for the next report: its claims and headline are blank
+    expect(page.tab.locator("fieldset.claim")).to_have_count(1)
+    expect(page.tab.locator("#claim-0-city")).to_have_value("")
+    expect(page.tab.locator("#headline")).to_have_value("")
+    page.close(allowed=r"ERR_CONNECTION_RESET|Failed to load resource")
+
+
 def test_a_report_filed_elsewhere_arrives_live(page, server):
     place = _unknown_places(server, "2024-12-05T00:00:00Z")[-1]
     page.open("?at=2024-12-05T00:00:00Z")

@@ -56,8 +56,8 @@ export async function getAll(path, params = {}, maxPages = 50) {
   return items;
 }
 
-export async function post(path, body, token) {
-  const headers = { "Content-Type": "application/json", Accept: "application/json" };
+export async function post(path, body, token, extraHeaders = {}) {
+  const headers = { "Content-Type": "application/json", Accept: "application/json", ...extraHeaders };
   if (token) headers.Authorization = `Bearer ${token}`;
   const response = await fetch(path, { method: "POST", headers, body: JSON.stringify(body) });
   return answer(response);
@@ -73,3 +73,9 @@ export function cached(path) {
   return memo.get(path);
 }
 export function forget(path) { memo.delete(path); }
+
+/** A fresh Idempotency-Key (crypto.randomUUID exists only in secure contexts). */
+export function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

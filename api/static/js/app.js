@@ -323,7 +323,9 @@ function wireControls() {
   document.addEventListener("keydown", (e) => {
     const target = e.target;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
-    if (target.closest && target.closest("input, select, textarea, [contenteditable], dialog")) return;
+    // Sliders keep the shortcuts (they use the arrows, Page and Home keys, not these): the time
+    // slider has the focus right after it is used. Typing in a field does not step the time.
+    if (target.closest && target.closest('input:not([type="range"]), select, textarea, [contenteditable], dialog')) return;
     if (e.key === "[") { stopPlaying(); step(-1); } else if (e.key === "]") { stopPlaying(); step(1); } else if (e.key === "p" || e.key === "P") play();
   });
 }
@@ -687,7 +689,7 @@ async function renderLeaders(state) {
       el("td", {}, el("span", {}, l.name), role ? el("span", { class: "role" }, role) : null),
       el("td", {}, l.status
         ? [el("strong", {}, STATUS_WORDS[l.status] || l.status), " ", confidenceBadge(l.confidence),
-          l.location ? el("span", { class: "role" }, l.location) : null,
+          l.location ? el("span", { class: "role" }, data.places.get(l.location)?.name || l.location) : null,
           l.since ? el("span", { class: "role" }, "since ", timeEl(l.since, claim?.precision || "day")) : null]
         : el("span", { class: "muted" }, "no claim")),
       el("td", {}, report ? [url ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, report.source.name) : report.source?.name,

@@ -243,13 +243,22 @@ export class ReportForm {
     }
     button.disabled = true;
     result.textContent = "Sending…";
+    // One Idempotency-Key per report as composed: sending it again (a lost answer, a second
+    // click) gets the first answer back instead of filing it twice; any edit makes a new report.
+    const body = this.body();
+    const text = JSON.stringify(body);
+    if (!this.attempt || this.attempt.text !== text) this.attempt = { text, key: api.newKey() };
     try {
-      const created = await api.post("/reports", this.body(), token);
+      const created = await api.post("/reports", body, token, { "Idempotency-Key": this.attempt.key });
       result.className = "form-result ok";
       clear(result, `Filed: ${created.claims.length} claim${created.claims.length === 1 ? "" : "s"}, recorded at @${created.position}. `,
         el("a", { href: `/reports/${encodeURIComponent(created.id)}`, target: "_blank", rel: "noopener", dataset: { reportId: created.id } }, "The report as stored"));
       this.form.dataset.lastReport = created.id;
+      this.attempt = null;
+      // The next report starts blank but for its source, which is often the same.
       for (const id of ["#headline", "#body"]) this.form.querySelector(id).value = "";
+      for (const node of this.claims()) node.remove();
+      this.addClaim();
       this.onFiled(created);
     } catch (e) {
       result.textContent = "";

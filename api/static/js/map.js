@@ -6,6 +6,15 @@ const LABELLED = new Set(["damascus", "aleppo", "homs", "hama", "latakia", "idli
   "deir-ez-zor", "daraa", "as-suwayda", "al-hasakah", "qamishli", "tartus", "palmyra",
   "abu-kamal", "manbij", "quneitra"]);
 
+/** Where a marker stacks (the selected one goes above all): held places above grey ones, the
+ *  labelled main cities above the towns around them (Damascus above Darayya and Jaramana, whose
+ *  markers overlap it at the country's zoom), towns above districts. */
+function stacking(place, held) {
+  if (!held) return 0;
+  if (place.kind === "district" || place.parent) return 300;
+  return LABELLED.has(place.id) ? 700 : 500;
+}
+
 export class ControlMap {
   constructor(element, outlinesUrl, onSelect) {
     this.onSelect = onSelect;
@@ -70,9 +79,7 @@ export class ControlMap {
       } else {
         el.style.removeProperty("--ring");
       }
-      // held places above grey ones, cities above their districts, the selected one above all
-      const small = place.kind === "district" || place.parent;
-      marker.setZIndexOffset(id === this.selected ? 1000 : (s && s.controller ? (small ? 300 : 500) : 0));
+      marker.setZIndexOffset(id === this.selected ? 1000 : stacking(place, !!(s && s.controller)));
       const label = describe(place, s);
       el.setAttribute("aria-label", label);
       el.title = label;
@@ -91,7 +98,7 @@ export class ControlMap {
     const previous = this.markers.get(this.selected);
     if (previous) {
       previous.el.classList.remove("selected");
-      previous.marker.setZIndexOffset(previous.el.dataset.controller ? 500 : 0);
+      previous.marker.setZIndexOffset(stacking(previous.place, !!previous.el.dataset.controller));
     }
     this.selected = id;
     const entry = this.markers.get(id);
