@@ -272,7 +272,7 @@ def restart_postgres(server: Server, token: str, world: dict[str, list[str]],
                                  "GET /cities/{id}/state": read.status}
         figures["while_down_errors"] = {name: a.error for name, a in
                                         zip(("POST /reports", "GET /readyz", "GET /cities/{id}/state"),
-                                            (write, ready, read)) if a.error}
+                                            (write, ready, read), strict=True) if a.error}
         figures["down_answers_are_problems"] = all(a.status == 503 and a.problem
                                                    for a in (write, ready, read))
         log(f"  postgres down: {figures['while_down']} {figures['while_down_errors'] or ''}")
