@@ -16,7 +16,7 @@ from uuid import uuid5
 
 from eventsourcing.persistence import IntegrityError
 
-from .claims import normalise_report
+from .claims import UNSTORABLE, normalise_report, unstorable
 from .domainmodel import (
     ENTITY_CLASSES,
     NAMESPACE,
@@ -112,6 +112,27 @@ class Outcome:
                 "position": position}
 
 
+# The fields of an imported claim that name a place or a faction (`factions` last: a list).
+ENTITY_FIELDS = ("city", "place", "faction", "from_faction", "factions")
+
+
+class _PlannedNames:
+    """The store's names, and the places and factions this import plans to register, so that a
+    row's report can be checked before anything is registered for it."""
+
+    def __init__(self, names: Any, planned: dict[str, tuple[str, str, list[str], dict[str, Any]]]):
+        self._names, self._planned = names, planned
+
+    def resolve(self, kind: str, value: Any, path: str) -> str:
+        entry = self._planned.get(value) if isinstance(value, str) else None
+        if entry is not None and entry[0] == kind:
+            return value
+        return self._names.resolve(kind, value, path)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._names, name)
+
+
 # ---- reading the file ---------------------------------------------------------------------------
 
 def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
@@ -192,6 +213,9 @@ def parse_row(line: int, row: dict[str, str]) -> Event:
             fatalities = int(row["fatalities"])
         except ValueError:
             raise ValueError(f"fatalities {row['fatalities'][:20]!r} is not a whole number") from None
+    where = unstorable(row)
+    if where is not None:
+        raise ValueError(f"{where} {UNSTORABLE}")
     location = row["location"]
     for name in ("location", "actor1", "actor2", "assoc_actor_1", "admin1"):
         if len(row.get(name) or "") > 200:
@@ -282,11 +306,16 @@ class Importer:
                     progress(1)
                 continue
             try:
-                planned.append((event, self._claim(event), previous))
+                claim = self._claim(event)
+                # Checked now, as it will be filed, so that a row rejected here registers
+                # nothing: its new place or actor is kept only if an accepted row names it too.
+                self._report(event, claim, previous, _PlannedNames(self.names, self._planned))
+                planned.append((event, claim, previous))
             except DomainError as e:
                 outcome.reject(event.line, _reason(e))
                 if progress is not None:
                     progress(1)
+        self._keep_planned([claim for _, claim, _ in planned])
         self._register_planned()
         reports: list[tuple[list[Any], str]] = []
         for event, claim, previous in planned:
@@ -303,7 +332,8 @@ class Importer:
         return outcome.answer(self.app.head())
 
     # ---- one row ---------------------------------------------------------------------------------
-    def _report(self, event: Event, claim: dict[str, Any], previous: dict[str, Any] | None) -> list[Any]:
+    def _report(self, event: Event, claim: dict[str, Any], previous: dict[str, Any] | None,
+                names: Any = None) -> list[Any]:
         """The events that file this row's report, checked as POST /reports checks a report."""
         claims = [claim]
         if previous is not None:
@@ -325,7 +355,7 @@ class Importer:
             "language": "en",
             "claims": claims,
         }
-        fields = normalise_report(payload, self.names, self.app.queries)
+        fields = normalise_report(payload, names or self.names, self.app.queries)
         fields["source"]["ref"] = {"dataset": DATASET, "id": event.event_id,
                                    "version": str(event.timestamp), "claim": len(claims) - 1}
         report = Report.file(report_id=report_id(event.event_id, event.timestamp), **fields)
@@ -488,6 +518,23 @@ class Importer:
             self._planned_keys[(kind, name_key(n_))] = slug
         return slug
 
+    def _keep_planned(self, claims: list[dict[str, Any]]) -> None:
+        """Forget the planned places and factions that no accepted claim names (nor is the parent
+        of one that is kept)."""
+        used = {v for claim in claims for f in ENTITY_FIELDS
+                for v in (claim.get(f) if isinstance(claim.get(f), list) else [claim.get(f)])}
+        keep: set[str] = set()
+        todo = [v for v in used if v in self._planned]
+        while todo:
+            slug = todo.pop()
+            if slug not in keep:
+                keep.add(slug)
+                parent = self._planned[slug][3].get("parent")
+                if parent in self._planned:
+                    todo.append(parent)
+        self._planned = {k: v for k, v in self._planned.items() if k in keep}
+        self._planned_keys = {k: v for k, v in self._planned_keys.items() if v in keep}
+
     def _register_planned(self) -> None:
         """Registers the planned places and factions, all in one transaction (factions first,
         then places, districts after their cities). If another writer registered one of them
@@ -519,7 +566,7 @@ class Importer:
         if not self._remap:
             return claim
         out = dict(claim)
-        for field_name in ("city", "place", "faction", "from_faction"):
+        for field_name in ENTITY_FIELDS[:-1]:
             if out.get(field_name) in self._remap:
                 out[field_name] = self._remap[out[field_name]]
         if out.get("factions"):

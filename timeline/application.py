@@ -19,7 +19,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
 from . import config
-from .claims import normalise_report
+from .claims import normalise_report, refuse_unstorable
 from .domainmodel import (
     CONFIDENCE_RANK,
     ENTITY_CLASSES,
@@ -108,6 +108,7 @@ class TimelineApplication(Application[UUID]):
                  idempotency: dict[str, Any] | None = None, slug: str | None = None,
                  **attributes: Any) -> dict[str, Any]:
         """Register a place, faction or leader; a name (or alias) already known is a 409."""
+        refuse_unstorable({"name": name, "aliases": aliases or [], **attributes})
         cls = ENTITY_CLASSES[kind]
         slug = slug or slugify(name)
         if not slug:

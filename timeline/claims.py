@@ -3,6 +3,7 @@ its id, collecting all errors by JSON path; nothing is written unless all of it 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .domainmodel import (
@@ -15,6 +16,9 @@ from .domainmodel import (
     api_time,
     parse_time,
 )
+
+_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE = "contains a NUL character or an unpaired surrogate, which cannot be stored"
 
 MAX_CLAIMS = 200
 MAX_TEXT = 20_000
@@ -41,6 +45,33 @@ _CHECKED = {t: tuple([(f, k, True) for f, k in req.items()] + [(f, k, False) for
             for t, (req, opt) in FIELDS.items()}
 
 
+def unstorable(value: Any, path: str = "") -> str | None:
+    """JSON path of the first string (or key) that no store can keep, else None: PostgreSQL's
+    text refuses NUL, and an unpaired surrogate has no UTF-8 form. Checked here, in the domain,
+    whichever way a value comes in (JSON, an ACLED file, the seeds)."""
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if _BAD_TEXT.search(item):
+                return where or "body"
+        elif isinstance(item, dict):
+            for k, v in item.items():
+                sub = f"{where}.{k}" if where else str(k)
+                if isinstance(k, str) and _BAD_TEXT.search(k):
+                    return sub
+                stack.append((v, sub))
+        elif isinstance(item, (list, tuple)):
+            stack.extend((v, f"{where}.{i}" if where else str(i)) for i, v in enumerate(item))
+    return None
+
+
+def refuse_unstorable(value: Any, path: str = "") -> None:
+    where = unstorable(value, path)
+    if where is not None:
+        raise DomainError(f"{where}: {UNSTORABLE}", {where: [UNSTORABLE]})
+
+
 def normalise_report(payload: dict[str, Any], names: Any, queries: Any) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     conflicts: list[str] = []
@@ -50,6 +81,7 @@ def normalise_report(payload: dict[str, Any], names: Any, queries: Any) -> dict[
 
     if not isinstance(payload, dict):
         raise DomainError("the report must be a JSON object")
+    refuse_unstorable(payload)
     source = payload.get("source")
     if not isinstance(source, dict) or not isinstance(source.get("name"), str) or not source["name"].strip():
         fail("source.name", "a source with a non-empty name is required")

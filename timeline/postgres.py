@@ -15,6 +15,7 @@ from eventsourcing.persistence import (
     InterfaceError,
     Notification,
     OperationalError,
+    PersistenceError,
     StoredEvent,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder
@@ -136,7 +137,12 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
         try:
             return PostgresApplicationRecorder.insert_events.__wrapped__(
                 self, stored_events, **kwargs)
-        except OperationalError as error:
+        except PersistenceError as error:
+            hook_error = self._hook.error
+            if hook_error is not None and not isinstance(hook_error, psycopg.errors.IntegrityError):
+                raise hook_error from None  # the transaction rolled back (see the hook)
+            if not isinstance(error, OperationalError):
+                raise
             # When a read-model statement breaks a constraint (a claim retracted twice by two
             # racing writers), the library keeps that error aside and the COMMIT of psycopg's
             # aborted pipeline then raises PipelineAborted: answer with the real error (a 409),
@@ -187,6 +193,15 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
             self.write_rows(curs, ids, kwargs, staged)
         except psycopg.errors.IntegrityError as error:
             self._hook.error = error
+            raise
+        except Exception as error:
+            # The library catches what this hook raises inside its transaction block, which then
+            # COMMITs what was sent: the events without their rows (a value psycopg cannot send,
+            # such as a NUL in a text column, fails here, on the client). A statement that fails
+            # on the server aborts the transaction, so that COMMIT rolls back; the caller then
+            # raises this error (_insert_events_once).
+            self._hook.error = error
+            curs.execute("SELECT 1 / 0 AS abort_the_transaction")
             raise
         return ids
 

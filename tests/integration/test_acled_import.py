@@ -158,6 +158,29 @@ def test_unusable_rows_are_reported_by_line_and_the_rest_imported(world):
     assert world.head() > head
 
 
+def test_a_rejected_row_registers_neither_its_new_place_nor_its_new_actor(world):
+    head = world.head()
+    result = import_csv(world, export(
+        row("SYR7", event_date="0999-01-01", location="Ghosttown", latitude="35.9", longitude="38.9",
+            actor1="Ghost Brigade", actor2=""),
+        row("SYR8", location="Zz\x00town", latitude="35.8", longitude="38.8", actor1="Nul Brigade")))
+    assert result["imported"] == 0 and [r["line"] for r in result["rejected"]] == [2, 3]
+    assert "occurred_at" in result["rejected"][0]["reason"]
+    assert "NUL" in result["rejected"][1]["reason"]
+    assert world.head() == head  # nothing written: no place, no faction, no report
+    assert world.names.lookup("place", "Ghosttown") == []
+    assert world.names.lookup("faction", "Ghost Brigade") == []
+
+    # an accepted row that names the same new place still registers it
+    result = import_csv(world, export(
+        row("SYR7", event_date="0999-01-01", location="Ghosttown", latitude="35.9", longitude="38.9",
+            actor1="Ghost Brigade", actor2=""),
+        row("SYR9", location="Ghosttown", latitude="35.9", longitude="38.9", actor2="")))
+    assert result["imported"] == 1 and [r["line"] for r in result["rejected"]] == [2]
+    assert world.names.lookup("place", "Ghosttown") != []
+    assert world.names.lookup("faction", "Ghost Brigade") == []
+
+
 def test_a_file_that_is_not_an_acled_export_writes_nothing(world):
     head = world.head()
     with pytest.raises(DomainError) as e:
