@@ -69,7 +69,10 @@ class StateQueries:
                "since": None, "confidence": None, "claims": []}
         if row is None:
             return out
-        lo = max(row["occurred_at"], minus(p.at, p.window))
+        # A clash counts after the control claim (strictly) and within the window before `at`,
+        # its bound included: stored times have microseconds, so "at or after at - window" is
+        # "after at - window - 1 us".
+        lo = max(row["occurred_at"], minus(p.at, p.window + 1e-6))
         clash = self.rm.clash_after(cursor, city, lo, p.at, p.k, p.min_rank, hi)
         out.update(controller=row["value"], status="contested" if clash else "held",
                    since=_api(row["occurred_at"]), confidence=CONFIDENCES[row["eff"]],
@@ -148,7 +151,7 @@ class StateQueries:
         cities = []
         for base, clash_when, clash_id in cities_view:
             # A counted clash after the control claim (found by SQL) and within the window.
-            if clash_when is not None and clash_when > lw:
+            if clash_when is not None and clash_when >= lw:
                 cities.append(dict(base, status="contested", claims=[*base["claims"], clash_id]))
             else:
                 cities.append(dict(base))
@@ -165,7 +168,8 @@ class StateQueries:
         places = {e["id"]: e for e in self.names.entities("place")}
         cities: list[tuple[dict[str, Any], str | None, str | None]] = []
         holdings: dict[str, list[str]] = {}
-        for city in subjects:
+        # Every known place, as /state.geojson lists them: one never claimed is "unknown".
+        for city in sorted(places.keys() | set(subjects)):
             out = {"id": city, "name": places.get(city, {}).get("name", city), "controller": None,
                    "status": "unknown", "since": None, "confidence": None, "claims": []}
             row = control.get(city)

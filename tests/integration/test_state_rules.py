@@ -27,6 +27,14 @@ def file(app, *claims, **kw):
 def test_a_city_without_control_claims_has_no_controller_and_unknown_status(world):
     state = city(world, "aleppo", "2024-12-01T00:00:00Z")
     assert state["controller"] is None and state["status"] == "unknown" and state["claims"] == []
+    # the whole world lists it too, with the same answer: every known place is in GET /state
+    file(world, {"type": "clash", "city": "Homs", "factions": ["HTS", "SAA"],
+                 "occurred_at": "2024-11-30T00:00:00Z"})
+    whole = world.queries.state(world.queries.point(at=T("2024-12-01T00:00:00Z")))
+    by_id = {c["id"]: c for c in whole["cities"]}
+    assert sorted(by_id) == sorted(e["id"] for e in world.names.entities("place"))
+    assert by_id["aleppo"] == state
+    assert by_id["homs"]["status"] == "unknown"  # a clash alone sets no controller
 
 
 def test_the_latest_control_claim_up_to_at_sets_the_controller(world):
@@ -76,6 +84,11 @@ def test_a_clash_older_than_the_contest_window_leaves_the_city_held(world):
                  "occurred_at": "2024-11-30T18:00:00Z"})
     assert city(world, "damascus", "2024-12-03T19:00:00Z")["status"] == "held"  # 73 h later
     assert city(world, "damascus", "2024-12-03T17:00:00Z")["status"] == "contested"  # 71 h later
+    # exactly 72 h later the clash is still within the window, one microsecond more it is not
+    for at, status in (("2024-12-03T18:00:00Z", "contested"), ("2024-12-03T18:00:00.000001Z", "held")):
+        assert city(world, "damascus", at)["status"] == status
+        whole = world.queries.state(world.queries.point(at=T(at)))
+        assert {c["id"]: c for c in whole["cities"]}["damascus"]["status"] == status
     narrow = city(world, "damascus", "2024-12-01T00:00:00Z", contest_window=timedelta(hours=1))
     assert narrow["status"] == "held"
 

@@ -103,9 +103,11 @@ class Reference:
         if top is None:
             return {"controller": None, "status": "unknown", "since": None, "confidence": None,
                     "claim": None, "clashes": set()}
-        lo = max(top["t"], db_time(datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ")
-                                   .replace(tzinfo=timezone.utc) - window))
-        clashes = [e for e in self.effects("clash", city, at, k, m) if e["t"] > lo]
+        # after the control claim, and within the window before `at`, its bound included
+        start = db_time(datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ")
+                        .replace(tzinfo=timezone.utc) - window)
+        clashes = [e for e in self.effects("clash", city, at, k, m)
+                   if e["t"] > top["t"] and e["t"] >= start]
         newest = max((e["t"] for e in clashes), default=None)
         return {"controller": top["value"], "status": "contested" if clashes else "held",
                 "since": top["t"], "confidence": CONFIDENCES[top["eff"]], "claim": top["id"],
@@ -299,7 +301,8 @@ def ask(app: Any, ref: Reference, world: dict[str, Any], data: Any, start: int, 
     at = draw(st.one_of(st.none(), st.builds(
         lambda t, d: t + d, st.sampled_from(GRID + [BASE + timedelta(days=30)]),
         st.sampled_from([timedelta(0), timedelta(microseconds=-1), timedelta(minutes=30),
-                         timedelta(hours=40), timedelta(days=3, minutes=1)]))), label="at")
+                         timedelta(hours=40), timedelta(days=3), timedelta(days=3, minutes=1)]))),
+        label="at")
     positions = sorted({p for _, p in ref.recorded})
     known = draw(st.one_of(st.none(), st.sampled_from([start, *positions, head + 50]),
                            st.sampled_from([start, *positions, head + 50]),
