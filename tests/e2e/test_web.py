@@ -156,9 +156,18 @@ def page(browser, server):
 
 def _unknown_places(server, at: str) -> list[dict]:
     """Cities with no counted claim at `at`, as known now (their markers are grey)."""
-    known = {c["id"] for c in _get(server["base"], f"/state?at={at}")["cities"]}
+    known = {c["id"] for c in _get(server["base"], f"/state?at={at}")["cities"] if c["controller"]}
     places = _get(server["base"], "/cities?limit=1000")["items"]
     return [p for p in places if p["id"] not in known and p["kind"] == "city" and not p.get("parent")]
+
+
+def _article_position(server) -> int:
+    """Log position of the seed article (what was believed before the denials came in)."""
+    from timeline.seeding import seed_report_id
+
+    root = Path(__file__).resolve().parents[2]
+    report = seed_report_id(root / "seeds" / "reports" / "01-seed-article.json")
+    return _get(server["base"], f"/reports/{report}")["position"]
 
 
 def _timeline(server) -> list[dict]:
@@ -177,16 +186,16 @@ def test_the_seeded_page_shows_every_place_a_legend_and_the_record_span(page, se
     controllers = {c["controller"] for c in state["cities"] if c["controller"]}
     for faction in controllers:
         expect(page.tab.locator(f'#legend-list [data-faction-id="{faction}"]')).to_have_count(1)
-    unknown = next(p["id"] for p in places if p["id"] not in {c["id"] for c in state["cities"]})
+    unknown = next(c["id"] for c in state["cities"] if not c["controller"])
     expect(page.marker(unknown)).to_have_attribute("data-status", "unknown")
-    # the slider spans the record's valid time: 26 Nov to 11 Dec 2024
+    # the slider spans the record's valid time: 26 Nov to 12 Dec 2024
     slider = page.tab.locator("#at")
     page.tab.keyboard.press("Tab")
     slider.focus()
     page.tab.keyboard.press("Home")
     expect(page.tab.locator("#at-out")).to_contain_text("26 Nov 2024, 00:00 UTC")
     page.tab.keyboard.press("End")
-    expect(page.tab.locator("#at-out")).to_contain_text("11 Dec 2024, 00:00 UTC")
+    expect(page.tab.locator("#at-out")).to_contain_text("12 Dec 2024, 00:00 UTC")
     page.screenshot("web-overview-1280x800.png")
 
 
@@ -219,9 +228,11 @@ def _hue(colour: str) -> float:
 
 
 def test_a_contested_city_has_a_ring_in_the_clashing_factions_shades_of_their_parent(page, server):
-    # seed: clashes between two government units (sub-factions of the SAA) in Damascus, 30 Nov
-    page.open("?at=2024-12-01T00:00:00Z")
-    page.shows(at="2024-12-01T00:00:00Z")
+    # seed: clashes between two government units (sub-factions of the SAA) in Damascus, 30 Nov,
+    # as known from the seed article until the denial retracted them
+    known = f"@{_article_position(server)}"
+    page.open(f"?at=2024-12-01T00:00:00Z&known_at={known}")
+    page.shows(at="2024-12-01T00:00:00Z", known_at=known)
     damascus = page.marker("damascus")
     expect(damascus).to_have_attribute("data-status", "contested")
     expect(page.tab.locator('#legend-list [data-status="contested"] .count')).to_have_text("1")
@@ -242,10 +253,11 @@ def test_a_contested_city_has_a_ring_in_the_clashing_factions_shades_of_their_pa
 def test_the_confidence_filter_drops_claims_below_it(page):
     page.open("?at=2024-12-01T00:00:00Z")
     page.shows(at="2024-12-01T00:00:00Z")
-    expect(page.marker("aleppo")).to_have_attribute("data-controller", HTS)  # a reported claim
+    # seed: Khan Shaykhun's capture was reported (and disputed), never confirmed
+    expect(page.marker("khan-shaykhun")).to_have_attribute("data-controller", HTS)
     page.tab.select_option("#min-confidence", "confirmed")
     page.shows(at="2024-12-01T00:00:00Z", min_confidence="confirmed")
-    expect(page.marker("aleppo")).to_have_attribute("data-controller", GOVERNMENT)
+    expect(page.marker("khan-shaykhun")).to_have_attribute("data-controller", GOVERNMENT)
     assert "min_confidence=confirmed" in page.tab.url
 
 
@@ -329,7 +341,7 @@ def test_clicking_aleppo_shows_its_control_history_with_sources(page, server):
     source = _get(server["base"], f"/reports/{capture['report']}")["source"]["name"]
     entry = page.tab.locator(f'#control-history > li[data-claim-id="{capture["claim"]}"]')
     expect(entry).to_contain_text(source)
-    expect(entry).to_contain_text("reported")       # confidence
+    expect(entry).to_contain_text("confirmed")      # its confidence now: Reuters confirmed it
     expect(entry).to_contain_text("precision: day")
     expect(entry).to_have_attribute("data-retracted", "false")
     expect(entry).to_contain_text("not retracted")

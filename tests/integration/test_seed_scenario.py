@@ -30,13 +30,28 @@ def test_seeding_loads_the_gazetteer_factions_leaders_and_reports_once(app):
     assert q.city_state("aleppo", q.point(at=at("2024-11-27T00:00:00Z")))["controller"] == "syrian-arab-army"
     # Assad's whereabouts unknown on Saturday night
     assert q.leader_state("bashar-al-assad", q.point(at=at("2024-11-30T20:00:00Z")))["status"] == "whereabouts_unknown"
-    # the alleged coup counts only with rumours included
-    louka = q.leader_state("hussam-louka", q.point(at=at("2024-11-30T20:00:00Z")))
+    # the alleged coup counted only with rumours included, and only until it was denied
+    from timeline.seeding import seed_report_id
+
+    article = q.report(str(seed_report_id(SEEDS / "reports" / "01-seed-article.json")))
+    evening = at("2024-11-30T20:00:00Z")
+    then = {"known_at": article["position"]}
+    louka = q.leader_state("hussam-louka", q.point(at=evening, **then))
     assert louka["status"] != "leading_coup"
-    rumour = q.leader_state("hussam-louka", q.point(at=at("2024-11-30T20:00:00Z"), min_confidence="unconfirmed"))
+    rumour = q.leader_state("hussam-louka", q.point(at=evening, min_confidence="unconfirmed", **then))
     assert rumour["status"] == "leading_coup"
+    assert q.city_state("damascus", q.point(at=evening, **then))["status"] == "contested"
+    denied = q.leader_state("hussam-louka", q.point(at=evening, min_confidence="unconfirmed"))
+    assert denied["status"] is None
+    assert q.city_state("damascus", q.point(at=evening))["status"] == "held"
     # who held Homs on 6 December?
     assert q.city_state("homs", q.point(at=at("2024-12-06T12:00:00Z")))["controller"] == "syrian-arab-army"
+    # after the fall: the coast and the towns between Hama and Homs changed hands too
+    after = q.point(at=at("2024-12-12T00:00:00Z"))
+    for city in ("latakia", "tartus", "jableh", "rastan", "talbiseh", "salamiyah", "palmyra"):
+        assert q.city_state(city, after)["controller"] != "syrian-arab-army", city
+    # Aleppo's capture was confirmed, so it counts with min_confidence=confirmed
+    assert q.city_state("aleppo", q.point(min_confidence="confirmed"))["controller"] == "hts"
 
 
 def test_names_from_the_gazetteer_resolve_in_english_transliteration_and_arabic(app):
