@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
+from anyascii import anyascii
 from eventsourcing.domain import Aggregate
 
 NAMESPACE = UUID("6f1f7c1e-5a43-4a57-9d38-0c7d2f7b9a10")
@@ -126,9 +127,13 @@ def name_key(name: str) -> str:
 
 
 def slugify(name: str) -> str:
+    """An id from a name: Latin letters without their accents, digits and hyphens. Letters of
+    other scripts are transliterated (anyascii: `قرية` -> `qryh`, `Тестград` -> `testgrad`), so a
+    name written only in Arabic or Cyrillic still gets an id; Latin names keep the ids they had."""
     text = "".join(
         c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
-    ).lower()
+    )
+    text = "".join(anyascii(c) if not c.isascii() and c.isalnum() else c for c in text).lower()
     text = _APOSTROPHES.sub("", text)
     slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     return slug

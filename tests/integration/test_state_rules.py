@@ -204,6 +204,16 @@ def test_names_resolve_through_aliases_in_any_script(world):
     assert file(world, control("Ḩamāh", "HTS", "2024-12-05T00:00:00Z"))["claims"][0]["city"] == "hama"
 
 
+def test_an_entity_named_only_in_arabic_or_cyrillic_gets_an_id_and_resolves_by_its_name(world):
+    village = world.register("place", "قرية التدقيق", [], lat=35.0, lon=37.0, governorate=None,
+                             parent=None, place_kind="town", source=None)
+    assert village["id"] == "qryh-ltdqyq"
+    brigade = world.register("faction", "Тестград 556c", [], parent=None, source=None)
+    assert brigade["id"] == "testgrad-556c"
+    file(world, control("قرية التدقيق", "Тестград 556c", "2024-12-01T00:00:00Z"))
+    assert city(world, "qryh-ltdqyq", "2024-12-02T00:00:00Z")["controller"] == "testgrad-556c"
+
+
 def test_an_unknown_name_is_rejected_with_the_field_path_and_close_names(world):
     with pytest.raises(DomainError) as e:
         file(world, control("Aleppo", "HTS", "2024-11-29T18:00:00Z"), control("Alepo", "HTS", "2024-11-29T18:00:00Z"))
