@@ -80,7 +80,11 @@ class _Winners:
             winners: list[dict[str, Any]] = []
             for row in rows:
                 if winners and winners[-1]["occurred_at"] == row["occurred_at"]:
-                    if (row["eff"], row["position"]) >= (winners[-1]["eff"], winners[-1]["position"]):
+                    best = winners[-1]
+                    # LATEST_SQL's tie rule, claim id last (the claims of one report share a
+                    # position): not the order the rows happen to come back in
+                    if ((row["eff"], row["position"], row["claim_id"])
+                            > (best["eff"], best["position"], best["claim_id"])):
                         winners[-1] = row
                 else:
                     winners.append(row)

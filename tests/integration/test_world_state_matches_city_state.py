@@ -62,3 +62,26 @@ def test_the_world_state_gives_the_per_city_and_per_leader_answers_at_every_poin
             for leader in whole["leaders"]:
                 assert leader == q.leader_state(leader["id"], p), (at, k, minimum)
     assert statuses == {"unknown", "held", "contested"}
+
+
+def test_a_tie_inside_one_report_has_the_same_winner_on_every_endpoint(world):
+    # Claims of one report share their record position: the tie rule's last step is the claim
+    # id, and the state, the city's history and the timeline's changes must all agree on it.
+    from timeline.domainmodel import db_time
+    from timeline.history import timeline
+
+    for n, city in enumerate(("homs", "hama", "aleppo", "damascus")):  # claim ids are random
+        at = f"2024-12-0{n + 1}T12:00:00Z"
+        filed = world.file_report(report(control(city, "hts", at), control(city, "sna", at),
+                                         control(city, "syrian-arab-army", at), published_at=at))
+        winner = max(filed["claims"], key=lambda c: c["id"])
+        when = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        p = world.queries.point(at=when)
+        assert world.queries.city_state(city, p)["claims"] == [winner["id"]]
+        assert {c["id"]: c for c in world.queries.state(p)["cities"]}[city]["controller"] \
+            == winner["faction"]
+        assert [h["claim"] for h in world.queries.city_history(city, p)] == [winner["id"]]
+        items = timeline(world.recorder, world.names, world.queries, p, start=db_time(when),
+                         end=db_time(when))
+        changed = [i["claim"] for i in items if i["changes"]]
+        assert changed == [winner["id"]], items
