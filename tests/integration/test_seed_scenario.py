@@ -34,6 +34,7 @@ def test_seeding_loads_the_gazetteer_factions_leaders_and_reports_once(app):
     from timeline.seeding import seed_report_id
 
     article = q.report(str(seed_report_id(SEEDS / "reports" / "01-seed-article.json")))
+    assert article["position"] == 356  # the README's examples use known_at=@356
     evening = at("2024-11-30T20:00:00Z")
     then = {"known_at": article["position"]}
     louka = q.leader_state("hussam-louka", q.point(at=evening, **then))
