@@ -115,7 +115,9 @@ def gunicorn_argv(host: str, port: int, workers: int, threads: int,
     while reads run in parallel on the pool's connections. 2 workers x 8 threads by default:
     on SQLite there is one writer at a time anyway and a second process keeps the GIL from
     capping reads; on PostgreSQL use --workers 2-4 per core. keep-alive 5 s lets clients reuse
-    connections; the 60 s timeout only reaps workers that hang.
+    connections; the 60 s timeout only reaps workers that hang. A request line may be 8190
+    bytes, gunicorn's most: at its default, 4094, a longer URL got gunicorn's own HTML 414 page
+    instead of the app's problem+json answer (the app itself takes URLs of any length).
     """
     return [
         sys.executable, "-m", "gunicorn",
@@ -126,6 +128,7 @@ def gunicorn_argv(host: str, port: int, workers: int, threads: int,
         "--timeout", "60",
         "--graceful-timeout", "5",
         "--keep-alive", "5",
+        "--limit-request-line", "8190",
         "--no-control-socket",
         "--config", "python:timeline.gunicorn_conf",
         app,
