@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import io
 import json
 import os
 import re
@@ -79,9 +80,22 @@ def _guard_bodies(app: Flask) -> None:
     def check_body() -> Response | None:
         if request.method not in ("POST", "PUT", "PATCH") or request.routing_exception is not None:
             return None  # a 404 or 405 is answered as such, whatever the body
+        limit = app.config["MAX_CONTENT_LENGTH"]
         length = request.content_length
-        if length is not None and length > app.config["MAX_CONTENT_LENGTH"]:
-            return errors.problem(413, f"the body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes")
+        if length is None and request.environ.get("wsgi.input_terminated"):
+            # A body without Content-Length (Transfer-Encoding: chunked, terminated by the
+            # server): Werkzeug's stream stops at MAX_CONTENT_LENGTH without an error, so a
+            # longer body would be parsed cut short. Read one byte past the limit to know.
+            try:
+                body = _read_at_most(request.input_stream, limit + 1)
+            except Exception as e:  # the server's decoding of the chunks failed (gunicorn's
+                # InvalidChunkSize, NoMoreData...): a malformed body, or a client gone, not a 500
+                return errors.problem(400, f"the chunked body could not be read: {e}"[:300])
+            if len(body) > limit:
+                return errors.problem(413, f"the body is larger than {limit} bytes")
+            request.stream = io.BytesIO(body)  # what get_data() and the views read from now on
+        elif length is not None and length > limit:
+            return errors.problem(413, f"the body is larger than {limit} bytes")
         expected = getattr(app.view_functions.get(request.endpoint or ""), "body_type", "json")
         if expected != "json":
             return None
@@ -112,6 +126,17 @@ def _guard_bodies(app: Flask) -> None:
             if "\x00" in name or "\x00" in value:
                 return errors.problem(422, f"{name}: {UNSTORABLE}", {name: [UNSTORABLE]})
         return None
+
+
+def _read_at_most(stream: Any, size: int) -> bytes:
+    chunks, total = [], 0
+    while total < size:
+        chunk = stream.read(min(64 * 1024, size - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -146,6 +148,50 @@ def test_request_limits_are_4xx_with_a_clear_detail(client):
     assert is_problem(r, 400)
     r = post(client, "/reports", report(control("Aleppo", "HTS\u0000", "2024-11-29T18:00:00Z")))
     assert is_problem(r, 422) and "claims.0.faction" in r.get_json()["errors"]
+
+
+# A chunked body has no Content-Length; the server (gunicorn, Werkzeug's) decodes the chunks and
+# ends the stream, and says so with wsgi.input_terminated.
+CHUNKED = {"headers": {"Transfer-Encoding": "chunked"},
+           "environ_overrides": {"wsgi.input_terminated": True}}
+PADDING = b" " * (1024 * 1024 + 10)
+ACLED_CSV = (Path(__file__).resolve().parent.parent / "fixtures" / "acled" / "syria-2024-11-12.csv").read_bytes()
+
+
+@pytest.mark.parametrize("path,content_type,body", [
+    ("/reports", "application/json", report(control("Aleppo", "HTS", "2024-11-29T18:00:00Z"))),
+    ("/cities", "application/json", {"name": "Tal Rifaat", "lat": 36.47, "lon": 37.1}),
+    ("/factions", "application/json", {"name": "Free Syrian Army"}),
+    ("/leaders", "application/json", {"name": "Ahmed al-Sharaa"}),
+    ("/extract", "application/json", {"text": "HTS took Aleppo on Friday.",
+                                      "published_at": "2024-11-30T22:00:00Z"}),
+    ("/imports/acled", "text/csv", ACLED_CSV),
+], ids=["reports", "cities", "factions", "leaders", "extract", "acled"])
+def test_a_chunked_body_over_the_limit_is_a_413_and_writes_nothing(client, path, content_type, body):
+    """Without a Content-Length the body used to be cut at the limit and parsed: a valid body
+    padded past 1 MiB (whitespace, blank CSV lines) was accepted."""
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    head = client.application.extensions["timeline"].head()
+    padded = raw + (b"\n" * len(PADDING) if content_type == "text/csv" else PADDING)
+    r = client.post(path, data=padded, content_type=content_type,
+                    headers={**client.auth, **CHUNKED["headers"]},
+                    environ_overrides=CHUNKED["environ_overrides"])
+    assert is_problem(r, 413) and "larger" in r.get_json()["detail"]
+    assert client.application.extensions["timeline"].head() == head
+    # the same body, chunked but within the limit, is read whole
+    r = client.post(path, data=raw, content_type=content_type,
+                    headers={**client.auth, **CHUNKED["headers"]},
+                    environ_overrides=CHUNKED["environ_overrides"])
+    assert r.status_code in (200, 201), r.get_json()
+
+
+def test_a_chunked_body_of_exactly_the_limit_is_accepted(client):
+    raw = json.dumps(report(control("Aleppo", "HTS", "2024-11-29T18:00:00Z"))).encode()
+    exact = raw + b" " * (1024 * 1024 - len(raw))
+    r = client.post("/reports", data=exact, content_type="application/json",
+                    headers={**client.auth, **CHUNKED["headers"]},
+                    environ_overrides=CHUNKED["environ_overrides"])
+    assert r.status_code == 201, r.get_json()
 
 
 # ---- errors, methods and auth ------------------------------------------------------------------
