@@ -97,6 +97,27 @@ class Window(fields.String):
         return timedelta(**{{"h": "hours", "d": "days", "m": "minutes"}[unit]: n})
 
 
+# API.md, Vocabulary: `unconfirmed` includes rumours, so these words are taken for it, wherever
+# a confidence is given, and stored and answered as `unconfirmed`.
+CONFIDENCE_SYNONYMS = {"rumour": "unconfirmed", "rumor": "unconfirmed", "alleged": "unconfirmed",
+                       "unverified": "unconfirmed"}
+CONFIDENCE_WORDS = (*CONFIDENCES, *CONFIDENCE_SYNONYMS)
+CONFIDENCE_DESCRIPTION = ("`confirmed` > `reported` > `unconfirmed`; `rumour`, `rumor`, `alleged` "
+                          "and `unverified` are taken as `unconfirmed` (and answered as such)")
+
+
+class Confidence(fields.String):
+    """A confidence, or one of its synonyms, loaded as the confidence itself."""
+
+    def __init__(self, description: str = CONFIDENCE_DESCRIPTION, **kwargs: Any):
+        super().__init__(validate=validate.OneOf(CONFIDENCE_WORDS),
+                         metadata={"description": description}, **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return CONFIDENCE_SYNONYMS.get(text, text)
+
+
 class StrictSchema(QuickLoadSchema):
     """A request body: unknown fields are refused; a plainly valid body loads quickly."""
 
@@ -118,7 +139,7 @@ class ClaimIn(StrictSchema):
 
     type = fields.String(required=True, validate=validate.OneOf(CLAIM_TYPES))
     occurred_at = Timestamp(metadata={"description": "valid time; optional for retract/confirm"})
-    confidence = fields.String(validate=validate.OneOf(CONFIDENCES))
+    confidence = Confidence(CONFIDENCE_DESCRIPTION + "; default `reported`")
     precision = fields.String(validate=validate.OneOf(PRECISIONS))
     summary = fields.String(validate=validate.Length(max=MAX_TEXT), allow_none=True)
     city = fields.String(validate=_entity, metadata={"description": "place id or any known name"})
@@ -227,7 +248,8 @@ class ReportView(Schema):
 class StateArgs(Schema):
     at = At(metadata={"description": "valid time (default now)", "example": "2024-12-06T12:00:00Z"})
     known_at = KnownAt()
-    min_confidence = fields.String(validate=validate.OneOf(CONFIDENCES), load_default="reported")
+    min_confidence = Confidence("claims below it do not count (default `reported`): "
+                                + CONFIDENCE_DESCRIPTION, load_default="reported")
     contest_window = Window(metadata={"description": "e.g. 72h (default), 3d, 90m",
                                       "pattern": r"^\s*[0-9]{1,6}[hdm]?\s*$"})
 
@@ -390,9 +412,9 @@ class TimelineArgs(ListArgs):
     to = At(metadata={"description": "latest valid time (inclusive)",
                       "example": "2024-12-31T00:00:00Z"})
     known_at = KnownAt()
-    min_confidence = fields.String(validate=validate.OneOf(CONFIDENCES), load_default="reported",
-                                   metadata={"description": "claims below it are listed, with "
-                                                            "`counted: false` and no changes"})
+    min_confidence = Confidence("claims below it are listed, with `counted: false` and no "
+                                "changes (default `reported`): " + CONFIDENCE_DESCRIPTION,
+                                load_default="reported")
     city = fields.String(validate=validate.Length(min=1, max=200),
                          metadata={"description": "place id or any known name"})
     faction = fields.String(validate=validate.Length(min=1, max=200), metadata={

@@ -258,6 +258,42 @@ def test_state_routes_answer_at_and_known_at_and_reject_bad_times(client):
     assert is_problem(client.get("/leaders/nobody/state"), 404)
 
 
+@pytest.mark.parametrize("word", ["rumour", "rumor", "alleged", "unverified"])
+def test_the_synonyms_of_unconfirmed_are_taken_as_unconfirmed_wherever_a_confidence_is_given(client, word):
+    coup = {"type": "coup", "city": "Damascus", "led_by": "Hussam Louka", "against": "Assad",
+            "occurred_at": "2024-11-30T21:00:00+03:00", "confidence": word}
+    filed = post(client, "/reports", report(coup, control("Homs", "HTS", "2024-11-30T12:00:00Z",
+                                                          confidence=word)))
+    assert filed.status_code == 201, filed.get_json()
+    claims = filed.get_json()["claims"]
+    assert [c["confidence"] for c in claims] == ["unconfirmed", "unconfirmed"]
+    assert client.get(f"/claims/{claims[0]['id']}").get_json()["confidence"] == "unconfirmed"
+    at = "at=2024-12-01T00:00:00Z"
+    # the alleged coup counts only when rumours are included, however that is spelt
+    assert client.get(f"/leaders/hussam-louka/state?{at}").get_json()["status"] is None
+    leader = client.get(f"/leaders/hussam-louka/state?{at}&min_confidence={word}").get_json()
+    assert (leader["status"], leader["confidence"]) == ("leading_coup", "unconfirmed")
+    assert client.get(f"/cities/homs/state?{at}&min_confidence={word}").get_json()["controller"] == "hts"
+    world = client.get(f"/state?{at}&min_confidence={word}").get_json()
+    assert world["min_confidence"] == "unconfirmed"
+    geo = client.get(f"/state.geojson?{at}&min_confidence={word}").get_json()
+    assert geo["min_confidence"] == "unconfirmed"
+    items = client.get(f"/timeline?min_confidence={word}").get_json()["items"]
+    assert all(i["counted"] for i in items) and len(items) == 2
+    assert is_problem(client.get(f"/state?min_confidence={word.upper()}x"), 422)
+    assert is_problem(post(client, "/reports", report(dict(coup, confidence="gossip"))), 422)
+
+
+def test_the_openapi_document_lists_the_synonyms_of_unconfirmed(client):
+    doc = client.get("/openapi.json").get_json()
+    words = {"confirmed", "reported", "unconfirmed", "rumour", "rumor", "alleged", "unverified"}
+    claim = doc["components"]["schemas"]["ClaimIn"]["oneOf"][0]["properties"]["confidence"]
+    assert set(claim["enum"]) == words and "rumour" in claim["description"]
+    for path in ("/state", "/cities/{id}/state", "/timeline", "/state.geojson", "/timeline.csv"):
+        [param] = [p for p in doc["paths"][path]["get"]["parameters"] if p["name"] == "min_confidence"]
+        assert set(param["schema"]["enum"]) == words and "unconfirmed" in param["description"], path
+
+
 # ---- the history replayed -------------------------------------------------------------------------
 
 def _timeline_world(client):

@@ -20,7 +20,7 @@ TIMES = ["2024-12-01T10:00:00+02:00", "2024-12-01T10:00:00Z", "2024-12-01T10:00:
          "2024-02-30T00:00:00Z", "", "now", "x" * 70, "2024-12-01T10:00:00" + "0" * 60 + "Z"]
 TEXTS = ["Aleppo", "HTS", "", " ", "a" * 501, "a" * 1001, "http://example.org/a", "not a url",
          "control", "clash", "note", "retract", "confirm", "advance", "leader_status", "coup",
-         "reported", "rumour", "day", "active", "dead", "x" * 36]
+         "reported", "rumour", "alleged", "unverified", "day", "active", "dead", "x" * 36]
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 200_000), st.floats(allow_nan=False),
                     st.sampled_from(TIMES), st.sampled_from(TEXTS), st.text(max_size=8))
 JSON = st.recursive(SCALARS, lambda inner: st.one_of(
@@ -148,3 +148,12 @@ def test_a_schema_with_load_hooks_always_falls_back_to_marshmallow():
             return {k: v.strip() for k, v in data.items()}
 
     assert Hooked().load({"name": " x "}) == {"name": "x"}
+
+
+@pytest.mark.parametrize("word", ["rumour", "rumor", "alleged", "unverified"])
+def test_a_synonym_of_unconfirmed_loads_as_unconfirmed_on_both_paths(word):
+    claim = dict(SEED_EXAMPLE["claims"][0], confidence=word)
+    assert ClaimIn().load(claim)["confidence"] == "unconfirmed"
+    assert Schema.load(ClaimIn(), claim)["confidence"] == "unconfirmed"  # marshmallow's own load
+    with pytest.raises(ValidationError):
+        ClaimIn().load(dict(claim, confidence="gossip"))
