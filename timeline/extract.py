@@ -19,7 +19,7 @@ from typing import Any
 
 from .article import LOCAL, Sentence, segments, sentence_date, split_article
 from .claims import normalise_report
-from .domainmodel import DomainError, parse_time
+from .domainmodel import DomainError, api_time, parse_time
 from .mentions import (
     PROVINCE_AFTER,
     STOPWORDS,
@@ -596,12 +596,15 @@ def extract(text: str, published_at: str | datetime, names: Any, queries: Any = 
                                       "sentence": (claim.get("summary") or "")[:500]})
             continue
         checked.append(claim)
+    for claim in checked:
+        # Read in the article's local time (a day is a Damascus day, for merging); answered
+        # in UTC with a Z, like every timestamp the API gives, and the same instant.
+        claim["occurred_at"] = api_time(parse_time(claim["occurred_at"]))
     answer: dict[str, Any] = {"claims": checked, "unresolved": reader.unresolved,
                               "headline": reader.headline}
     if source is not None:
         src = {"name": source} if isinstance(source, str) else dict(source)
-        report = {"source": src, "published_at": published.isoformat().replace("+00:00", "Z"),
-                  "claims": checked}
+        report = {"source": src, "published_at": api_time(published), "claims": checked}
         if reader.headline:
             report["headline"] = reader.headline
         report["body"] = text

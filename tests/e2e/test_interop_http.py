@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from tests.conftest import control, report
@@ -167,6 +168,31 @@ def test_an_article_becomes_claims_that_post_reports_accepts_and_nothing_is_stor
                                           "claims": body["claims"]}, headers=client.auth)
     assert filed.status_code == 201, filed.get_json()
     assert client.post("/reports", json=body["report"], headers=client.auth).status_code == 201
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def test_every_timestamp_extract_answers_is_utc_with_a_z_and_files_as_the_same_instant(client):
+    r = client.post("/extract", json={"text": "HTS seized control of Aleppo on Friday night.",
+                                      "published_at": "2024-11-30T22:00:00+03:00",
+                                      "source": "Example wire"})
+    body = r.get_json()
+    [claim] = body["claims"]
+    assert claim["occurred_at"] == "2024-11-29T18:00:00Z"  # Friday night in Damascus, 21:00 +03:00
+    assert body["report"]["published_at"] == "2024-11-30T19:00:00Z"
+    stamps = [t for t in _strings(body) if re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d", t)]
+    assert len(stamps) == 3 and all(t.endswith("Z") for t in stamps), stamps
+    filed = client.post("/reports", json=body["report"], headers=client.auth).get_json()
+    assert client.get(f"/claims/{filed['claims'][0]['id']}").get_json()["occurred_at"] == claim["occurred_at"]
 
 
 def test_extract_refuses_what_it_cannot_read(client):
