@@ -2,8 +2,8 @@
 the same key and body gets the original status and body and appends nothing; the same key with a
 different body is a 422; a retry while the first request is still running is a 409.
 
-Keys are scoped to the client (its bearer token) and the route, and kept for
-TIMELINE_IDEMPOTENCY_TTL_HOURS (default 24 h) after the answer."""
+Keys are scoped to the client (its bearer token, or without one its address) and the route, and
+kept for TIMELINE_IDEMPOTENCY_TTL_HOURS (default 24 h) after the answer."""
 
 from __future__ import annotations
 
@@ -47,10 +47,20 @@ def fingerprint() -> str:
     return fingerprint_of(request.path, request.get_data(cache=True), request.mimetype)
 
 
-def scoped_key(authorization: str | None, path: str, key: str) -> str:
-    """Keys belong to a client (its bearer token, hashed) and a route."""
+def scoped_key(authorization: str | None, path: str, key: str, address: str | None = None) -> str:
+    """Keys belong to a client and a route. The client is its bearer token, hashed.
+
+    A request without a token (POST /extract: public, and it stores nothing) belongs to its
+    client address, hashed. By route alone, any two anonymous clients that pick the same key
+    (`1`, a counter) would get each other's 422s and replays; the address is the one identity
+    such a request carries. Clients behind one proxy or NAT share a scope, which is safe here:
+    an /extract answer depends only on its body and the public gazetteer, so a replay tells a
+    client nothing it could not ask for itself, and the worst a shared key does is a 422."""
     token = (authorization or "").partition(" ")[2].strip()
-    scope = hashlib.sha256(token.encode()).hexdigest()[:16] if token else "-"
+    if token:
+        scope = hashlib.sha256(token.encode()).hexdigest()[:16]
+    else:
+        scope = "addr-" + hashlib.sha256((address or "").encode()).hexdigest()[:16]
     return f"{scope}:{path}:{key}"
 
 
@@ -65,7 +75,7 @@ def run(command: Callable[[dict[str, Any] | None], dict[str, Any]], status: int 
               errors={HEADER: [f"1 to {MAX_KEY} visible ASCII characters (spaces inside)"]})
     app = current_app.extensions["timeline"]
     metrics = current_app.extensions.get("metrics")
-    scoped = scoped_key(request.headers.get("Authorization"), request.path, key)
+    scoped = scoped_key(request.headers.get("Authorization"), request.path, key, request.remote_addr)
     try:
         claim = app.idempotency_claim(scoped, fingerprint())
     except Conflict as error:

@@ -119,12 +119,25 @@ class Unresolved(Schema):
     sentence = fields.String()
 
 
+class ProposedReport(Schema):
+    """The fields of ReportIn that /extract fills in; `claims` may be empty."""
+
+    source = fields.Nested(SourceIn)
+    published_at = fields.String(metadata={"format": "date-time"})
+    headline = fields.String()
+    body = fields.String()
+    claims = fields.List(fields.Nested(ClaimIn))
+
+
 class ExtractOut(Schema):
     claims = fields.List(fields.Nested(ClaimIn), metadata={
         "description": "proposed claims, in exactly the shape POST /reports accepts (entities as ids)"})
     unresolved = fields.List(fields.Nested(Unresolved))
     headline = fields.String(allow_none=True)
-    report = fields.Dict(metadata={"description": "with `source`: a POST /reports body"})
+    # A schema, not a Dict: its keys come out in one order, so that an Idempotency-Key replay
+    # (read back from the store) is the original answer byte for byte.
+    report = fields.Nested(ProposedReport, metadata={
+        "description": "with `source`: a POST /reports body (once it has a claim)"})
 
 
 # ---- routes ---------------------------------------------------------------------------------------
@@ -214,6 +227,7 @@ def timeline_csv(args):
 
 
 @blp.route("/extract", methods=["POST"])
+@blp.doc(parameters=[idempotency.DOC_PARAMETER])
 @blp.arguments(ExtractIn(), example={"text": "HTS seized control of Aleppo on Friday night.",
                                    "published_at": SEED_EXAMPLE["published_at"],
                                    "source": "Example wire"})
@@ -223,8 +237,18 @@ def extract_claims(payload):
     places, factions and leaders found through the gazetteer and aliases; control, clashes,
     advances (with counts), coups and leaders' whereabouts; hedged statements ("alleged",
     "reportedly", "unconfirmed", "rumours") proposed as `unconfirmed`; relative dates ("Friday
-    night") resolved against `published_at`. Stores nothing."""
+    night") resolved against `published_at`. Stores nothing. Public unless
+    TIMELINE_PUBLIC_READS=0 (then any token); an `Idempotency-Key` without a token is scoped
+    to the client's address."""
     check_reads()
     app = current_app.extensions["timeline"]
-    return extract.extract(payload["text"], payload["published_at"], app.names, app.queries,
-                           source=payload.get("source"))
+
+    def propose(idem):
+        return extract.propose(app, payload["text"], payload["published_at"],
+                               source=payload.get("source"), idempotency=idem)
+
+    if current_app.config.get("READ_ONLY"):
+        # A read-only instance may sit on a replica that refuses writes, and a key is a write.
+        # The answer depends only on the body and the gazetteer: a retry gets it again anyway.
+        return propose(None)
+    return idempotency.run(propose, status=200)

@@ -612,6 +612,20 @@ def extract(text: str, published_at: str | datetime, names: Any, queries: Any = 
     return answer
 
 
+def propose(app: Any, text: str, published_at: str | datetime,
+            source: dict[str, Any] | str | None = None,
+            idempotency: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`extract()` against the application's names and state (`POST /extract`). With an
+    Idempotency-Key's lease, the answer is kept for the key, so that a retry gets it back;
+    nothing else is stored."""
+    answer = extract(text, published_at, app.names, app.queries, source=source)
+    if idempotency:
+        from .acled import complete_idempotency
+
+        complete_idempotency(app, idempotency, answer, 200)
+    return answer
+
+
 def _controller_before(queries: Any, city: str, occurred_at: str) -> str | None:
     try:
         at = parse_time(occurred_at) - timedelta(seconds=1)

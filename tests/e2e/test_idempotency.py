@@ -144,3 +144,77 @@ def test_concurrent_requests_with_one_key_append_one_report(client, world):
     reports = [e for e in client.get(f"/events?after={position}").get_json()["items"]
                if e["type"] == "timeline.report.filed.v1"]
     assert len(reports) == 1
+
+
+# ---- POST /extract: public, stores nothing, and honours the key like every POST ----------------
+
+ARTICLE = {"text": "HTS seized control of Aleppo on Friday night.",
+           "published_at": "2024-11-30T22:00:00+03:00", "source": "Example wire"}
+
+
+def extract(client, body, key, address="127.0.0.1"):
+    """Without a token, as the public route is called."""
+    return client.post("/extract", json=body, headers={"Idempotency-Key": key},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_a_retry_of_an_extract_gets_the_original_answer_byte_for_byte(client):
+    first = extract(client, ARTICLE, "x-1")
+    assert first.status_code == 200 and "Idempotent-Replayed" not in first.headers
+    assert first.get_json()["claims"]
+    position = head(client)
+    again = extract(client, ARTICLE, "x-1")
+    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.data == first.data
+    assert head(client) == position  # the key is kept; the log is not touched
+
+
+def test_an_extract_key_reused_with_another_body_is_a_422(client):
+    extract(client, ARTICLE, "x-2")
+    r = extract(client, {**ARTICLE, "text": "The SAA recaptured Homs on Friday."}, "x-2")
+    assert r.status_code == 422 and r.mimetype == PROBLEM
+    assert "Idempotency-Key" in r.get_json()["errors"]
+
+
+def test_an_extract_retried_while_the_first_still_runs_is_a_409(client, world):
+    raw = json.dumps(ARTICLE).encode()
+    key = scoped_key(None, "/extract", "x-3", "127.0.0.1")
+    lease = world.idempotency_claim(key, fingerprint_of("/extract", raw, "application/json"))
+    assert "lease" in lease
+    r = client.post("/extract", data=raw, content_type="application/json",
+                    headers={"Idempotency-Key": "x-3"}, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert r.status_code == 409 and r.mimetype == PROBLEM and r.headers["Retry-After"]
+
+
+def test_anonymous_extract_keys_belong_to_the_client_address_and_tokens_to_the_token(client, world):
+    extract(client, ARTICLE, "1", address="10.0.0.1")
+    other = {**ARTICLE, "text": "The SAA recaptured Homs on Friday."}
+    # another client that happens to pick the same key is not refused, nor answered the first's
+    r = extract(client, other, "1", address="10.0.0.2")
+    assert r.status_code == 200 and "Idempotent-Replayed" not in r.headers
+    assert [c["city"] for c in r.get_json()["claims"]] == ["homs"]
+    r = client.post("/extract", json=other, environ_base={"REMOTE_ADDR": "10.0.0.1"},
+                    headers={"Idempotency-Key": "1", **client.auth})
+    assert r.status_code == 200 and "Idempotent-Replayed" not in r.headers
+    assert extract(client, other, "1", address="10.0.0.1").status_code == 422
+
+
+def test_a_read_only_instance_answers_an_extract_with_a_key_and_writes_nothing(world):
+    from api import create_app
+
+    c = create_app({"TIMELINE_APP": world, "TESTING": True, "TIMELINE_READ_ONLY": "1"}).test_client()
+    for _ in range(2):
+        r = c.post("/extract", json=ARTICLE, headers={"Idempotency-Key": "x-4"})
+        assert r.status_code == 200 and r.get_json()["claims"]
+    # nothing was kept for the key: on a writable instance it is new
+    fresh = create_app({"TIMELINE_APP": world, "TESTING": True}).test_client()
+    r = fresh.post("/extract", json={**ARTICLE, "text": "The SAA recaptured Homs on Friday."},
+                   headers={"Idempotency-Key": "x-4"})
+    assert r.status_code == 200 and "Idempotent-Replayed" not in r.headers
+
+
+def test_extract_documents_the_idempotency_key(client):
+    post_extract = client.get("/openapi.json").get_json()["paths"]["/extract"]["post"]
+    assert any(p["name"] == "Idempotency-Key" and p["in"] == "header"
+               for p in post_extract["parameters"])
+    assert "409" in post_extract["responses"]
