@@ -50,7 +50,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "Every report is an immutable event; state answers take `at` (valid time) and "
         "`known_at` (record time).\n\n"
         "Writes need `Authorization: Bearer <token>` (`timeline token create --role writer`); "
-        "reads are public unless `TIMELINE_PUBLIC_READS=0`. Every POST honours `Idempotency-Key` "
+        "reads are public unless `TIMELINE_PUBLIC_READS=0`, and then any token may read "
+        "(`--role reader` for one that may only read). Every POST honours `Idempotency-Key` "
         "(kept 24 hours). Errors are RFC 9457 `application/problem+json`, with `errors` keyed by "
         "JSON path for invalid content. Lists are cursor-paginated: `items`, `next` and a "
         "`Link: <...>; rel=\"next\"` header. Timestamps in requests need an offset; responses "
@@ -58,7 +59,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["openapi"] = api
     api.spec.components.security_scheme("bearer", {
         "type": "http", "scheme": "bearer",
-        "description": "a token from `timeline token create --role writer|admin`"})
+        "description": "a token from `timeline token create --role writer|admin` (writes), or "
+                       "`--role reader` (reads, when TIMELINE_PUBLIC_READS=0); a token without "
+                       "the role a route needs is a 403"})
     errors.register(app)
     from . import auth, security
     auth.init_app(app)

@@ -1,5 +1,8 @@
 """Bearer tokens: writes need a token with the right role; reads are public unless configured.
 
+Roles, lowest first: `reader` (reads when TIMELINE_PUBLIC_READS=0, nothing else), `writer` (every
+write), `admin` (what a writer may). A valid token without the role a route needs is a 403.
+
 A worker remembers a valid token's role for at most TOKEN_CACHE_SECONDS (1 s; config or env
 `TIMELINE_TOKEN_CACHE_SECONDS`, 0 to look every token up), keyed by the token's SHA-256: a
 token revoked by `timeline token revoke` (another process) stops working within that second;
@@ -17,7 +20,7 @@ from flask_smorest import abort
 
 from .security import _setting
 
-ROLE_RANK = {"writer": 1, "admin": 2}
+ROLE_RANK = {"reader": 0, "writer": 1, "admin": 2}
 TOKEN_CACHE_SECONDS = 1.0  # the most a revocation may wait for (SECURITY.md)
 MAX_CACHED_TOKENS = 10_000
 
@@ -42,8 +45,10 @@ def authenticate(role: str) -> None:
     if have is None:
         abort(401, message="the bearer token is not valid (unknown or revoked)",
               headers={"WWW-Authenticate": 'Bearer realm="timeline", error="invalid_token"'})
-    if ROLE_RANK[have] < ROLE_RANK[role]:
-        abort(403, message=f"this token's role ({have}) cannot do this; it needs {role}")
+    if ROLE_RANK.get(have, -1) < ROLE_RANK[role]:
+        # RFC 6750: a valid token without the needed scope is a 403 with insufficient_scope.
+        abort(403, message=f"the token lacks the role: its role is {have}, and this needs {role}",
+              headers={"WWW-Authenticate": 'Bearer realm="timeline", error="insufficient_scope"'})
 
 
 def init_app(app: Flask) -> None:
@@ -89,6 +94,6 @@ def requires(role: str = "writer") -> Callable:
 
 
 def check_reads() -> None:
-    """Reads are public unless TIMELINE_PUBLIC_READS=0."""
+    """Reads are public unless TIMELINE_PUBLIC_READS=0; then any valid token may read."""
     if not current_app.config.get("PUBLIC_READS", True):
-        authenticate("writer")
+        authenticate("reader")

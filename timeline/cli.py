@@ -44,13 +44,19 @@ def token() -> None:
 
 
 @token.command("create")
-@click.option("--role", type=click.Choice(["writer", "admin"]), default="writer", show_default=True)
+@click.option("--role", type=click.Choice(["reader", "writer", "admin"]), default="writer",
+              show_default=True, help="reader: reads when TIMELINE_PUBLIC_READS=0, no writes; "
+                                      "writer: every write; admin: as writer.")
 @click.option("--label", default=None, help="A note saying whose token it is.")
 def token_create(role: str, label: str | None) -> None:
     """Print a new bearer token (as the last line)."""
+    from .domainmodel import DomainError
+
     app = _app()
     try:
         value = app.create_token(role, label)
+    except DomainError as e:
+        raise click.ClickException(e.detail) from None
     finally:
         app.close()
     click.echo(f"new {role} token (shown once; store it now):", err=True)

@@ -55,6 +55,49 @@ def test_every_write_route_needs_a_token(client):
     assert client.application.extensions["timeline"].head() == head
 
 
+@pytest.fixture
+def reader(world, monkeypatch):
+    """A `reader` token. Until timeline/application.py's ROLES lists `reader`, this adds it: the
+    roles over HTTP are what is tested here (test_token_commands.py checks the command)."""
+    from timeline import application
+
+    if "reader" not in application.ROLES:
+        monkeypatch.setattr(application, "ROLES", ("reader", *application.ROLES))
+    return {"Authorization": f"Bearer {world.create_token('reader')}"}
+
+
+def test_a_reader_token_reads_when_reads_are_closed_and_every_write_with_it_is_a_403(world, reader):
+    client = make_client(world, PUBLIC_READS=False)
+    for path in ("/state", "/cities", "/cities/aleppo/state", "/events", "/timeline",
+                 "/state.geojson", "/timeline.csv", "/reports/nope"):
+        response = client.get(path, headers=reader)
+        assert response.status_code == (404 if path == "/reports/nope" else 200), path
+    article = {"text": "HTS seized control of Aleppo on Friday night.",
+               "published_at": "2024-11-30T22:00:00Z"}
+    assert client.post("/extract", json=article, headers=reader).status_code == 200  # a read
+    head = client.application.extensions["timeline"].head()
+    routes = write_routes(client)
+    assert ("POST", "/reports") in routes and ("POST", "/imports/acled") in routes
+    for method, path in routes:
+        response = client.open(path, method=method, json={}, headers=reader)
+        assert is_problem(response, 403), (method, path, response.status_code)
+        assert "lacks the role" in response.get_json()["detail"]
+        assert 'error="insufficient_scope"' in response.headers["WWW-Authenticate"]
+    # a valid report, with a key, is refused as well, and leaves nothing behind
+    response = client.post("/reports", json=REPORT, headers={**reader, "Idempotency-Key": "r-1"})
+    assert is_problem(response, 403)
+    assert client.application.extensions["timeline"].head() == head
+    assert client.post("/reports", json=REPORT, headers={**client.auth, "Idempotency-Key": "r-1"}
+                       ).status_code == 201
+
+
+def test_a_reader_token_is_refused_writes_when_reads_are_public_too(client, reader):
+    head = client.application.extensions["timeline"].head()
+    assert is_problem(client.post("/reports", json=REPORT, headers=reader), 403)
+    assert is_problem(client.post("/factions", json={"name": "Free Syrian Army"}, headers=reader), 403)
+    assert client.application.extensions["timeline"].head() == head
+
+
 def test_tokens_are_stored_hashed_and_revoked_tokens_fail(client):
     timeline = client.application.extensions["timeline"]
     rows = timeline.recorder.fetchall("SELECT hash FROM tl_tokens")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 from click.testing import CliRunner
 
 from timeline.application import TimelineApplication
@@ -36,3 +37,23 @@ def test_tokens_are_created_listed_and_revoked_from_the_command_line(store_url):
         app.close()
     again = CliRunner().invoke(main, ["token", "revoke", token_id], env={"TIMELINE_DATABASE_URL": store_url})
     assert again.exit_code != 0 and "no such active token" in again.output
+
+
+def test_a_reader_token_is_created_from_the_command_line(store_url):
+    from timeline import application
+
+    if "reader" not in application.ROLES:
+        pytest.skip("timeline/application.py's ROLES does not list `reader` yet")
+    reader = run(store_url, "token", "create", "--role", "reader", "--label", "dashboard")[-1]
+    app = TimelineApplication(store_url)
+    try:
+        assert app.token_role(reader) == "reader"
+        assert any(" reader " in line for line in run(store_url, "token", "list"))
+    finally:
+        app.close()
+
+
+def test_an_unknown_role_is_refused_with_a_message(store_url):
+    result = CliRunner().invoke(main, ["token", "create", "--role", "root"],
+                                env={"TIMELINE_DATABASE_URL": store_url})
+    assert result.exit_code != 0 and "root" in result.output
