@@ -20,7 +20,7 @@ MAX_BODY = 1024 * 1024
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # api/static is served by web.py, documented
     app.config.update(
         API_TITLE="Conflict timeline",
         API_VERSION="1.0",
@@ -68,11 +68,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)  # rate limits and read-only mode come before any body is read
     _guard_bodies(app)
 
-    from . import events, interop, reference, reports, state, operations
+    from . import events, interop, reference, reports, state, operations, web
+    app.register_blueprint(web.blp)  # the page at /: a plain blueprint, described by hand
+    web.document(api.spec, app)
     for module in (reports, state, reference, events, interop, operations):
         api.register_blueprint(module.blp)
-    from . import web
-    app.register_blueprint(web.blp)  # the page at /: a plain blueprint, not in the OpenAPI doc
     return app
 
 

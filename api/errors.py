@@ -94,10 +94,10 @@ class ProblemApi(Api):
 # Statuses that any route may answer, by what the route takes (see API.md, Conventions).
 _ALWAYS = {"429": "TOO_MANY_REQUESTS", "500": "INTERNAL_SERVER_ERROR", "503": "SERVICE_UNAVAILABLE"}
 _WITH_INPUT = {"400": "BAD_REQUEST", "422": "UNPROCESSABLE_ENTITY"}
-_WITH_BODY = {"401": "UNAUTHORIZED", "403": "FORBIDDEN", "409": "CONFLICT",
-              "413": "REQUEST_ENTITY_TOO_LARGE", "415": "UNSUPPORTED_MEDIA_TYPE"}
+_WITH_BODY = {"409": "CONFLICT", "413": "REQUEST_ENTITY_TOO_LARGE", "415": "UNSUPPORTED_MEDIA_TYPE"}
 # Routes that are public whatever TIMELINE_PUBLIC_READS says.
-OPEN_ROUTES = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/assets/{name}")
+OPEN_ROUTES = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/assets/{name}",
+               "/", "/static/{path}")
 
 
 def document_errors(spec: Any) -> None:
@@ -112,6 +112,8 @@ def document_errors(spec: Any) -> None:
             wanted = dict(_ALWAYS)
             if path not in OPEN_ROUTES:
                 wanted["401"] = "UNAUTHORIZED"  # reads too, when TIMELINE_PUBLIC_READS=0
+            if operation.get("security"):
+                wanted["403"] = "FORBIDDEN"  # a route that needs a role (writes): a reader token
             if operation.get("parameters") or "{" in path or "requestBody" in operation:
                 wanted.update(_WITH_INPUT)
             if "{" in path:

@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -18,7 +18,7 @@ from timeline.domainmodel import DomainError, db_time
 
 from .auth import check_reads
 from .pagination import decode_cursor, encode_cursor, link_next
-from .schemas import EventPage, EventsArgs, StreamArgs, TimelineArgs, TimelinePage
+from .schemas import EventPage, EventsArgs, StreamArgs, StreamHeaders, TimelineArgs, TimelinePage
 
 blp = Blueprint("events", __name__, description="The event log, its live stream, and the "
                                                   "history replayed")
@@ -77,23 +77,36 @@ def _sse(item: dict[str, Any]) -> str:
     return f"id: {item['position']}\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"
 
 
+STREAM_DESCRIPTION = (
+    "Server-Sent Events: each event's `id:` is its log position and `data:` the same JSON "
+    "item as in `/events`. Comment lines are heartbeats. The server closes the stream after "
+    "a bounded time; EventSource reconnects and resumes with `Last-Event-ID`.")
+
+# One event of the stream, as EventSource (and OpenAPI 3.2's text/event-stream) sees it.
+SSE_EVENT = {"type": "object", "description": "one event of the stream", "properties": {
+    "id": {"type": "string", "pattern": "^[0-9]{1,18}$", "description": "the log position"},
+    "event": {"type": "string", "enum": ["message"]},
+    "data": {"type": "string", "description": "the item as in `/events` (JSON text): "
+                                              "`{position, id, type, recorded_at, stream, data}`"},
+    "retry": {"type": "integer"}}}
+
+
 @blp.route("/events/stream")
 class Stream(MethodView):
     @blp.arguments(StreamArgs(), location="query")
-    @blp.doc(parameters=[{
-        "in": "header", "name": "Last-Event-ID", "required": False,
-        "description": "resume after this position (sent by EventSource on reconnection)",
-        "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}}])
-    @blp.response(200, content_type="text/event-stream", description=(
-        "Server-Sent Events: each event's `id:` is its log position and `data:` the same JSON "
-        "item as in `/events`. Comment lines are heartbeats. The server closes the stream after "
-        "a bounded time; EventSource reconnects and resumes with `Last-Event-ID`."))
-    def get(self, args):
+    @blp.arguments(StreamHeaders(), location="headers")
+    @blp.doc(responses={"200": {"description": STREAM_DESCRIPTION, "content": {
+        "text/event-stream": {"schema": SSE_EVENT, "example": (
+            "retry: 2000\n: stream of the log after position 41\n\n"
+            'id: 42\ndata: {"position": 42, "id": "...:1", "type": "timeline.report.filed.v1", '
+            '...}\n\n: heartbeat\n\n')}}}})
+    @blp.response(200, content_type="text/event-stream", description=STREAM_DESCRIPTION)
+    def get(self, args, headers):
         """Live stream of the log as Server-Sent Events, resumable with `Last-Event-ID`."""
         check_reads()
         app = current_app.extensions["timeline"]
         metrics = current_app.extensions.get("metrics")
-        last_id = request.headers.get("Last-Event-ID")
+        last_id = headers.get("last_event_id")
         if last_id is not None:
             if not re.fullmatch(r"[0-9]{1,18}", last_id):
                 abort(400, message="Last-Event-ID must be a log position (digits)",

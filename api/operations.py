@@ -7,16 +7,28 @@ import os
 from flask import Response, current_app, render_template_string, send_from_directory
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields
 
-from .errors import problem
+from .errors import PROBLEM, problem
 
 blp = Blueprint("operations", __name__,
                 description="Health, readiness, metrics and this API's description")
 
 
+class Health(Schema):
+    status = fields.String(metadata={"example": "ok"})
+
+
+class Readiness(Schema):
+    status = fields.String(metadata={"example": "ready"})
+    position = fields.Integer(metadata={"description": "the log's last position"})
+    projected = fields.Integer(metadata={"description": "the last position the read model holds "
+                                                        "(ready: equal to `position`)"})
+
+
 @blp.route("/healthz")
-class Health(MethodView):
-    @blp.response(200)
+class Healthz(MethodView):
+    @blp.response(200, Health)
     def get(self):
         """The process is up."""
         return {"status": "ok"}
@@ -24,7 +36,10 @@ class Health(MethodView):
 
 @blp.route("/readyz")
 class Ready(MethodView):
-    @blp.response(200)
+    @blp.response(200, Readiness)
+    @blp.doc(responses={"503": {
+        "description": "Not ready: the store is unreachable, or the read model is behind the log",
+        "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}}})
     def get(self):
         """The store is reachable and the read model has caught up with the log."""
         app = current_app.extensions["timeline"]

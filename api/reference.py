@@ -11,11 +11,14 @@ from flask_smorest import Blueprint, abort
 from . import idempotency
 from .auth import check_reads, requires
 from .pagination import decode_cursor, encode_cursor, link_next
-from .schemas import ENTITY_EXAMPLES, EntityListArgs, EntityOut, EntityPage, FactionIn, LeaderIn, PlaceIn
+from .schemas import (ENTITY_EXAMPLES, EntityListArgs, EntityOut, EntityPage, FactionIn, LeaderIn,
+                      PlaceIn, PlaceListArgs)
 
 blp = Blueprint("reference", __name__, description="Places, factions and leaders")
 
 KINDS = {"cities": ("place", PlaceIn), "factions": ("faction", FactionIn), "leaders": ("leader", LeaderIn)}
+# What each list takes: only places have a governorate to filter by.
+LIST_ARGS = {"cities": PlaceListArgs, "factions": EntityListArgs, "leaders": EntityListArgs}
 
 
 def page(items: list[Any], args: dict[str, Any]):
@@ -79,7 +82,7 @@ def _routes(collection: str, schema: Any) -> None:
     kind = KINDS[collection][0]
 
     class Collection(MethodView):
-        @blp.arguments(EntityListArgs(), location="query")
+        @blp.arguments(LIST_ARGS[collection](), location="query")
         @blp.response(200, EntityPage)
         def get(self, args):
             return _list(collection, args)

@@ -355,8 +355,17 @@ class ListArgs(Schema):
 
 
 class EntityListArgs(ListArgs):
-    q = fields.String(validate=validate.Length(max=200))
-    governorate = fields.String(validate=validate.Length(max=200))
+    """`/factions`, `/leaders`."""
+
+    q = fields.String(validate=validate.Length(max=200),
+                      metadata={"description": "any name or alias; best match first"})
+
+
+class PlaceListArgs(EntityListArgs):
+    """`/cities`: places can also be filtered by governorate."""
+
+    governorate = fields.String(validate=validate.Length(max=200), metadata={
+        "description": "governorate name or alias (e.g. `Aleppo`)"})
 
 
 class EntityPage(Schema):
@@ -388,6 +397,14 @@ class StreamArgs(Schema):
     after = fields.Integer(validate=validate.Range(min=0, max=2**62), metadata={
         "description": "log position to start after; default: the head of the log when the "
                        "stream opens (only new events). `Last-Event-ID` takes precedence."})
+
+
+class StreamHeaders(Schema):
+    # Checked by the view, so that a bad one is a 400 naming the header (not a webargs 422).
+    last_event_id = fields.String(data_key="Last-Event-ID", metadata={
+        "description": "resume after this log position (EventSource sends the last `id:` it "
+                       "got when it reconnects); takes precedence over `after`",
+        "pattern": "^[0-9]{1,18}$"})
 
 
 class EventItem(Schema):

@@ -1,7 +1,7 @@
 """The analysts' web page at `/`: one HTML shell whose scripts talk only to the public API.
 
-A plain Flask blueprint (not a flask-smorest one), so the page stays out of /openapi.json and
-out of schemathesis runs. Assets come from the package (`api/static`, Flask's `/static/` route).
+A plain Flask blueprint (not a flask-smorest one) with the page and its assets (`/static/`, from
+the package's `api/static`), described in /openapi.json by `document()`.
 """
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import (Blueprint, Flask, Response, current_app, render_template, send_from_directory,
+                   url_for)
 
 blp = Blueprint("web", __name__, template_folder="templates")
 
@@ -32,7 +34,7 @@ def _fingerprint(filename: str) -> str:
 
 
 def asset(filename: str) -> str:
-    return url_for("static", filename=filename, v=_fingerprint(filename))
+    return url_for("web.static", path=filename, v=_fingerprint(filename))
 
 
 @blp.route("/")
@@ -45,3 +47,40 @@ def index() -> Response:
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+# Flask's own static route (`/static/<path:filename>`, off in create_app) would do the same; this
+# one is named as /openapi.json names it, `/static/{path}`.
+@blp.route("/static/<path:path>")
+def static(path: str) -> Response:
+    return send_from_directory(STATIC, path)
+
+
+def document(spec: Any, app: Flask) -> None:
+    """`/` and `/static/{path}` in the OpenAPI document (flask-smorest documents only its own
+    blueprints). Both are public whatever TIMELINE_PUBLIC_READS says: the page's scripts read
+    through the API, which asks for the token."""
+    rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
+    spec.tag({"name": "web", "description": "The analysts' page and its assets"})
+    spec.path(rule=rules["web.index"], operations={"get": {
+        "tags": ["web"],
+        "summary": "The analysts' page: map, time sliders, timeline, leaders, report form.",
+        "description": "An HTML shell; its scripts (from `/static/`) talk only to this API. The "
+                       "view is kept in the query string (`?at=...&known_at=@356`), which only "
+                       "the scripts read.",
+        "responses": {"200": {"description": "the page (its Content-Security-Policy allows "
+                                             "this origin only)",
+                              "content": {"text/html": {"schema": {"type": "string"}}}}}}})
+    spec.path(rule=rules["web.static"], parameters=[
+        {"in": "path", "name": "path", "required": True, "schema": {"type": "string"},
+         "description": "a file under `api/static/`, e.g. `css/app.css`"}], operations={"get": {
+        "tags": ["web"],
+        "summary": "A file of the page: scripts, styles, images, map outlines.",
+        "parameters": [
+            {"in": "query", "name": "v", "required": False, "schema": {"type": "string"},
+             "description": "a content hash the page adds so that a new release's file is not "
+                            "taken from a stale cache; the server ignores it"}],
+        "responses": {
+            "200": {"description": "the file, with its own content type",
+                    "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}},
+            "404": spec.components.get_ref("response", "NOT_FOUND")}}})

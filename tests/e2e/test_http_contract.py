@@ -458,6 +458,41 @@ def test_the_openapi_document_describes_every_route_of_the_contract(client):
     assert {"from", "to", "known_at", "city", "faction", "leader", "limit", "cursor"} <= timeline_params
 
 
+def test_the_openapi_document_describes_every_route_the_app_serves(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    for rule in client.application.url_map.iter_rules():
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
+            assert method.lower() in paths.get(path, {}), (method, path)
+    page = paths["/"]["get"]
+    assert "text/html" in page["responses"]["200"]["content"] and "401" not in page["responses"]
+    asset = paths["/static/{path}"]
+    assert [p["name"] for p in asset["parameters"]] == ["path"]
+    assert client.get("/static/css/app.css").status_code == 200
+    assert is_problem(client.get("/static/no/such.js"), 404)
+
+
+def test_the_openapi_document_describes_what_each_route_takes_and_answers(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    stream = paths["/events/stream"]["get"]
+    assert {(p["in"], p["name"]) for p in stream["parameters"]} == {("query", "after"),
+                                                                   ("header", "Last-Event-ID")}
+    assert "text/event-stream" in stream["responses"]["200"]["content"]
+    ready = paths["/readyz"]["get"]["responses"]
+    assert "application/problem+json" in ready["503"]["content"]
+    ready_ref = ready["200"]["content"]["application/json"]["schema"]["$ref"].rpartition("/")[2]
+    schemas = client.get("/openapi.json").get_json()["components"]["schemas"]
+    assert set(schemas[ready_ref]["properties"]) == {"status", "position", "projected"}
+    assert set(client.get("/readyz").get_json()) == {"status", "position", "projected"}
+    # /extract is public: no role to lack (a token is asked for only when reads are closed)
+    assert "403" not in paths["/extract"]["post"]["responses"]
+    assert "403" in paths["/reports"]["post"]["responses"]
+    names = {path: {p["name"] for p in paths[path]["get"]["parameters"]}
+             for path in ("/cities", "/factions", "/leaders")}
+    assert names == {"/cities": {"limit", "cursor", "q", "governorate"},
+                     "/factions": {"limit", "cursor", "q"}, "/leaders": {"limit", "cursor", "q"}}
+
+
 def test_the_docs_page_is_served_from_the_package_without_a_cdn(client):
     r = client.get("/docs")
     html = r.get_data(as_text=True)
