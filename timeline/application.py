@@ -38,7 +38,7 @@ from .history import event_item
 from .projection import REPORT_TOPIC, dumps, project, stage
 from .state import StateQueries
 
-ROLES = ("writer", "admin")
+ROLES = ("reader", "writer", "admin")
 # How long an answered Idempotency-Key is kept (documented in API.md / the OpenAPI document).
 IDEMPOTENCY_TTL = timedelta(hours=float(os.environ.get("TIMELINE_IDEMPOTENCY_TTL_HOURS", "24")))
 # A pending key older than this belongs to a request that died; a retry may take it over.
