@@ -56,13 +56,8 @@ def test_every_write_route_needs_a_token(client):
 
 
 @pytest.fixture
-def reader(world, monkeypatch):
-    """A `reader` token. Until timeline/application.py's ROLES lists `reader`, this adds it: the
-    roles over HTTP are what is tested here (test_token_commands.py checks the command)."""
-    from timeline import application
-
-    if "reader" not in application.ROLES:
-        monkeypatch.setattr(application, "ROLES", ("reader", *application.ROLES))
+def reader(world):
+    """A `reader` token (test_token_commands.py checks the command that makes one)."""
     return {"Authorization": f"Bearer {world.create_token('reader')}"}
 
 
