@@ -10,7 +10,14 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from .quickload import QuickLoadSchema
 from timeline.claims import FIELDS, MAX_CLAIMS, MAX_SHORT, MAX_TEXT
-from timeline.domainmodel import CLAIM_TYPES, CONFIDENCES, LEADER_STATUSES, PRECISIONS, parse_time
+from timeline.domainmodel import (
+    CLAIM_TYPES,
+    CONFIDENCE_WORDS,
+    LEADER_STATUSES,
+    PRECISIONS,
+    confidence_of,
+    parse_time,
+)
 
 SEED_EXAMPLE = {
     "source": {"name": "Seed article (unattributed news report, 30 Nov 2024)", "kind": "news"},
@@ -97,11 +104,6 @@ class Window(fields.String):
         return timedelta(**{{"h": "hours", "d": "days", "m": "minutes"}[unit]: n})
 
 
-# API.md, Vocabulary: `unconfirmed` includes rumours, so these words are taken for it, wherever
-# a confidence is given, and stored and answered as `unconfirmed`.
-CONFIDENCE_SYNONYMS = {"rumour": "unconfirmed", "rumor": "unconfirmed", "alleged": "unconfirmed",
-                       "unverified": "unconfirmed"}
-CONFIDENCE_WORDS = (*CONFIDENCES, *CONFIDENCE_SYNONYMS)
 CONFIDENCE_DESCRIPTION = ("`confirmed` > `reported` > `unconfirmed`; `rumour`, `rumor`, `alleged` "
                           "and `unverified` are taken as `unconfirmed` (and answered as such)")
 
@@ -114,8 +116,7 @@ class Confidence(fields.String):
                          metadata={"description": description}, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        return CONFIDENCE_SYNONYMS.get(text, text)
+        return confidence_of(super()._deserialize(value, attr, data, **kwargs))
 
 
 class StrictSchema(QuickLoadSchema):

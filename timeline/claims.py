@@ -8,12 +8,14 @@ from typing import Any
 
 from .domainmodel import (
     CLAIM_TYPES,
+    CONFIDENCE_WORDS,
     CONFIDENCES,
     LEADER_STATUSES,
     PRECISIONS,
     Conflict,
     DomainError,
     api_time,
+    confidence_of,
     parse_time,
 )
 
@@ -157,9 +159,9 @@ def _claim(raw: Any, path: str, names: Any, queries: Any, fail: Any, conflicts: 
     claim: dict[str, Any] = {"type": ctype}
     claim["occurred_at"] = _occurred(raw.get("occurred_at"), f"{path}.occurred_at", fail,
                                      ctype not in ("retract", "confirm"), times)
-    confidence = raw.get("confidence", "reported")
+    confidence = confidence_of(raw.get("confidence", "reported"))
     if confidence not in CONFIDENCES:
-        fail(f"{path}.confidence", f"must be one of {', '.join(CONFIDENCES)}")
+        fail(f"{path}.confidence", f"must be one of {', '.join(CONFIDENCE_WORDS)}")
     claim["confidence"] = confidence
     precision = raw.get("precision", "day")
     if precision not in PRECISIONS:

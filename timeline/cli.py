@@ -8,6 +8,7 @@ import sys
 import click
 
 from . import config
+from .domainmodel import CONFIDENCE_WORDS
 
 
 def _app():
@@ -234,7 +235,7 @@ def export(ctx: click.Context, fmt: str) -> None:
 @export.command("geojson")
 @click.option("--at", help="Valid time (RFC 3339 with offset; default now).")
 @click.option("--known-at", help="Record time, or @position (default now).")
-@click.option("--min-confidence", type=click.Choice(["unconfirmed", "reported", "confirmed"]),
+@click.option("--min-confidence", type=click.Choice(CONFIDENCE_WORDS),
               default="reported", show_default=True)
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               show_default=True)
@@ -258,7 +259,7 @@ def export_geojson(at, known_at, min_confidence, output) -> None:
 @click.option("--city")
 @click.option("--faction", help="Includes its sub-factions.")
 @click.option("--leader")
-@click.option("--min-confidence", type=click.Choice(["unconfirmed", "reported", "confirmed"]),
+@click.option("--min-confidence", type=click.Choice(CONFIDENCE_WORDS),
               default="reported", show_default=True)
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               show_default=True)

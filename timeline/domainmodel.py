@@ -19,6 +19,16 @@ NAMESPACE = UUID("6f1f7c1e-5a43-4a57-9d38-0c7d2f7b9a10")
 
 CONFIDENCE_RANK = {"unconfirmed": 0, "reported": 1, "confirmed": 2}
 CONFIDENCES = tuple(CONFIDENCE_RANK)
+# API.md, Vocabulary: `unconfirmed` includes rumours, so these words are taken for it wherever a
+# confidence is given, and stored and answered as `unconfirmed`.
+CONFIDENCE_SYNONYMS = {"rumour": "unconfirmed", "rumor": "unconfirmed", "alleged": "unconfirmed",
+                       "unverified": "unconfirmed"}
+CONFIDENCE_WORDS = (*CONFIDENCES, *CONFIDENCE_SYNONYMS)
+
+
+def confidence_of(word: Any) -> Any:
+    """The confidence a word names (a synonym becomes `unconfirmed`); anything else unchanged."""
+    return CONFIDENCE_SYNONYMS.get(word, word) if isinstance(word, str) else word
 PRECISIONS = ("exact", "hour", "day", "week", "month")
 LEADER_STATUSES = (
     "active",

@@ -8,7 +8,16 @@ import threading
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from .domainmodel import CONFIDENCES, CONFIDENCE_RANK, DomainError, db_time, db_to_api, minus
+from .domainmodel import (
+    CONFIDENCE_RANK,
+    CONFIDENCE_WORDS,
+    CONFIDENCES,
+    DomainError,
+    confidence_of,
+    db_time,
+    db_to_api,
+    minus,
+)
 
 DEFAULT_WINDOW = timedelta(hours=72)
 
@@ -48,9 +57,10 @@ class StateQueries:
             k, known_text = min(known_at, head), f"@{known_at}"
         else:
             k, known_text = self.rm.position_at(db_time(known_at)), db_to_api(db_time(known_at))
+        min_confidence = confidence_of(min_confidence)
         if min_confidence not in CONFIDENCE_RANK:
-            raise DomainError(f"min_confidence must be one of {', '.join(CONFIDENCES)}",
-                              {"min_confidence": [f"must be one of {', '.join(CONFIDENCES)}"]})
+            raise DomainError(f"min_confidence must be one of {', '.join(CONFIDENCE_WORDS)}",
+                              {"min_confidence": [f"must be one of {', '.join(CONFIDENCE_WORDS)}"]})
         window = (contest_window or DEFAULT_WINDOW).total_seconds()
         point = Point(db_time(at or now), k, CONFIDENCE_RANK[min_confidence], window, known_text)
         if known_text is None:

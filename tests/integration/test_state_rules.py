@@ -132,6 +132,18 @@ def test_unconfirmed_claims_count_only_when_min_confidence_is_unconfirmed(world)
     assert state["controller"] == "hts" and state["confidence"] == "unconfirmed"
 
 
+def test_the_vocabularys_words_for_a_rumour_are_taken_as_unconfirmed_by_the_domain(world):
+    # the seeds, the ACLED import and the command line file through the domain, not the HTTP
+    # schemas: they take the words too
+    filed = file(world, control("Homs", "HTS", "2024-12-01T00:00:00Z", confidence="alleged"))
+    assert world.queries.claim(filed["claims"][0]["id"])["confidence"] == "unconfirmed"
+    assert city(world, "homs", "2024-12-02T00:00:00Z")["controller"] is None
+    assert city(world, "homs", "2024-12-02T00:00:00Z", min_confidence="rumour")["controller"] == "hts"
+    with pytest.raises(DomainError) as refused:
+        file(world, control("Homs", "HTS", "2024-12-01T00:00:00Z", confidence="hearsay"))
+    assert "rumour" in refused.value.errors["claims.0.confidence"][0]
+
+
 def test_min_confidence_confirmed_counts_only_confirmed_claims(world):
     file(world, control("Homs", "SAA", "2024-11-26T00:00:00Z", confidence="confirmed"))
     file(world, control("Homs", "HTS", "2024-12-05T00:00:00Z"))
