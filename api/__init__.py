@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask, Response, request
 
 from timeline.application import open_application
+from timeline.claims import UNSTORABLE, unstorable
 
 from . import errors
 from .errors import ProblemApi
@@ -115,7 +116,7 @@ def _guard_bodies(app: Flask) -> None:
             return errors.problem(400, f"the body is not valid JSON: {e}"[:300])
         # Strict UTF-8 and JSON let a NUL or a surrogate into a string only as a \u escape:
         # without one in the text, there is nothing to look for.
-        bad = _unstorable(parsed) if _ESCAPED_BAD_TEXT.search(text) else None
+        bad = unstorable(parsed) if _ESCAPED_BAD_TEXT.search(text) else None
         if bad is not None:
             return errors.problem(422, f"{bad}: {UNSTORABLE}", {bad: [UNSTORABLE]})
         return None
@@ -142,25 +143,5 @@ def _read_at_most(stream: Any, size: int) -> bytes:
     return b"".join(chunks)
 
 
-_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+# Strict UTF-8 and JSON let a NUL or a surrogate into a string only as a \u escape.
 _ESCAPED_BAD_TEXT = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
-UNSTORABLE = "contains a NUL character or an unpaired surrogate, which cannot be stored"
-
-
-def _unstorable(value: Any, path: str = "") -> str | None:
-    """JSON path of the first string (or key) that no store can keep, else None."""
-    stack = [(value, path)]
-    while stack:
-        item, where = stack.pop()
-        if isinstance(item, str):
-            if _BAD_TEXT.search(item):
-                return where or "body"
-        elif isinstance(item, dict):
-            for k, v in item.items():
-                sub = f"{where}.{k}" if where else str(k)
-                if _BAD_TEXT.search(k):
-                    return sub
-                stack.append((v, sub))
-        elif isinstance(item, list):
-            stack.extend((v, f"{where}.{i}" if where else str(i)) for i, v in enumerate(item))
-    return None
