@@ -595,19 +595,7 @@ class Importer:
                         setattr(outcome, kind, getattr(outcome, kind) - 1)
                         outcome.unchanged += 1
         if idempotency is not None:
-            complete_idempotency(self.app, idempotency, outcome.answer(self.app.head()), 200)
-
-
-def complete_idempotency(app: Any, idempotency: dict[str, Any], answer: dict[str, Any],
-                         status: int) -> None:
-    """Completes an Idempotency-Key for an answer that appended no events."""
-    from .projection import dumps
-    from .domainmodel import db_time
-
-    row = dict(idempotency, status=status, body=dumps(answer),
-               created_at=db_time(datetime.now(timezone.utc)), event_index=None)
-    with app.recorder.writing() as cursor:
-        app.recorder.write_rows(cursor, [], {"idempotency": [row]})
+            self.app.complete_idempotency(idempotency, outcome.answer(self.app.head()), 200)
 
 
 def import_csv(app: Any, text: str, progress: Callable[[int], Any] | None = None,

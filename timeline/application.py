@@ -211,6 +211,14 @@ class TimelineApplication(Application[UUID]):
     # transaction as the events it answered for (see persistence.WRITE_SQL["idempotency"]). A
     # lease older than IDEMPOTENCY_LEASE is taken to belong to a request that died and may be
     # taken over; the completion guard makes sure only one of two racing requests commits.
+    def complete_idempotency(self, idempotency: dict[str, Any], answer: dict[str, Any],
+                             status: int) -> None:
+        """Completes a leased Idempotency-Key for an answer that appended no events."""
+        row = dict(idempotency, status=status, body=dumps(answer),
+                   created_at=db_time(datetime.now(timezone.utc)), event_index=None)
+        with self.recorder.writing() as cursor:  # type: ignore[attr-defined]
+            self.recorder.write_rows(cursor, [], {"idempotency": [row]})  # type: ignore[attr-defined]
+
     def idempotency_claim(self, key: str, fingerprint: str) -> dict[str, Any]:
         """Lease `key` for a new request, or say how to answer a retry:
         `{"lease": ...}` for a new request, `{"replay": (status, body)}` for a retry of a

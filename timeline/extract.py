@@ -620,9 +620,7 @@ def propose(app: Any, text: str, published_at: str | datetime,
     nothing else is stored."""
     answer = extract(text, published_at, app.names, app.queries, source=source)
     if idempotency:
-        from .acled import complete_idempotency
-
-        complete_idempotency(app, idempotency, answer, 200)
+        app.complete_idempotency(idempotency, answer, 200)
     return answer
 
 
