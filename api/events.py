@@ -15,6 +15,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from timeline.domainmodel import DomainError, db_time
+from timeline.gunicorn_conf import STOPPING
 
 from .auth import check_reads
 from .pagination import decode_cursor, encode_cursor, link_next
@@ -139,7 +140,7 @@ class Stream(MethodView):
             yield f"retry: 2000\n: stream of the log after position {cursor}\n\n"
             deadline = time.monotonic() + lifetime
             beat = time.monotonic()
-            while time.monotonic() < deadline:
+            while time.monotonic() < deadline and not STOPPING.is_set():
                 items = app.log_page(after=cursor, limit=500)
                 for item in items:
                     yield _sse(item)
@@ -150,8 +151,11 @@ class Stream(MethodView):
                 if time.monotonic() - beat >= heartbeat:
                     yield ": heartbeat\n\n"
                     beat = time.monotonic()
-                time.sleep(min(poll, max(0.0, deadline - time.monotonic())))
-            yield ": lifetime reached; reconnect with Last-Event-ID\n\n"
+                STOPPING.wait(min(poll, max(0.0, deadline - time.monotonic())))
+            if STOPPING.is_set():
+                yield ": this worker is stopping; reconnect with Last-Event-ID\n\n"
+            else:
+                yield ": lifetime reached; reconnect with Last-Event-ID\n\n"
 
         response = Response(generate(), mimetype="text/event-stream")
         response.call_on_close(release)

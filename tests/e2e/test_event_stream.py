@@ -198,3 +198,39 @@ def test_the_stream_works_under_timeline_serve_with_several_workers(tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(15)
+
+
+def test_stopping_the_server_ends_open_streams_so_its_workers_exit_without_being_killed(tmp_path):
+    # An open stream holds a worker thread for its lifetime (here 300 s): on SIGTERM the worker
+    # must end it and exit by itself, not sit out --graceful-timeout and get a SIGKILL.
+    url = f"sqlite:///{tmp_path}/served.db"
+    env = {**os.environ, "TIMELINE_DATABASE_URL": url, "TIMELINE_SSE_LIFETIME_SECONDS": "300",
+           "TIMELINE_SSE_HEARTBEAT_SECONDS": "60", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    timeline = str(Path(sys.executable).with_name("timeline"))
+    port = _free_port()
+    log = open(tmp_path / "serve.log", "wb")
+    server = subprocess.Popen([timeline, "serve", "--port", str(port), "--workers", "1",
+                               "--threads", "4"], env=env, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/events/stream")
+        response = conn.getresponse()
+        assert response.status == 200
+        assert response.read(6) == b"retry:"  # the stream is open
+        server.send_signal(signal.SIGTERM)  # to the gunicorn master, as a deploy or Ctrl-C does
+        rest = response.read().decode()  # the stream ends instead of running for minutes
+        assert "this worker is stopping; reconnect with Last-Event-ID" in rest
+        assert server.wait(30) == 0
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(5)
+        log.close()
+    assert "SIGKILL" not in (tmp_path / "serve.log").read_text()
