@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from werkzeug.exceptions import UnprocessableEntity
 
-from . import idempotency
+from timeline.claims import name_errors
+
+from . import errors, idempotency
 from .auth import check_reads, requires
 from .schemas import SEED_EXAMPLE, ClaimView, ReportCreated, ReportIn, ReportView
 
 blp = Blueprint("reports", __name__, description="Reports and the claims they carry")
+
+
+@blp.errorhandler(UnprocessableEntity)
+def invalid_report(error: UnprocessableEntity):
+    """A report refused for its shape (a missing time, a wrong type) also names, in the same
+    answer, the places, factions and leaders it gives that are unknown: an analyst fixes them
+    all at once instead of finding the unknown names one round later."""
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    if request.method == "POST" and isinstance(messages, dict) and isinstance(messages.get("json"), dict):
+        body = messages["json"]
+        known = errors.flatten(body)
+        names = current_app.extensions["timeline"].names
+        for path, msgs in name_errors(request.get_json(silent=True), names).items():
+            if path not in known:
+                body[path] = msgs
+    return errors.http_problem(error)
 
 
 @blp.route("/reports")

@@ -85,6 +85,23 @@ def test_an_unknown_city_is_a_422_that_offers_close_names_and_writes_nothing(cli
     assert client.get("/state").get_json()["position"] == before
 
 
+def test_a_report_refused_for_its_shape_also_names_its_unknown_entities_in_the_same_answer(client):
+    head = client.get("/readyz").get_json()["position"]
+    body = report({"type": "control", "city": "Atlantis", "faction": "HTS"},  # no occurred_at
+                  {"type": "clash", "city": "Hama", "factions": ["HTS", "Nobody Brigade"],
+                   "occurred_at": 7},
+                  {"type": "coup", "city": "Damascus", "led_by": "Nobody", "against": "Assad",
+                   "occurred_at": "2024-11-30T18:00:00Z"})
+    r = client.post("/reports", json=body, headers=client.auth)
+    assert r.status_code == 422 and r.mimetype == "application/problem+json"
+    errors = r.get_json()["errors"]
+    assert set(errors) == {"claims.0.occurred_at", "claims.1.occurred_at", "claims.0.city",
+                           "claims.1.factions.1", "claims.2.led_by"}
+    assert "unknown place 'Atlantis'" in errors["claims.0.city"][0]
+    assert "closest known" in errors["claims.0.city"][0]
+    assert client.get("/readyz").get_json()["position"] == head
+
+
 def test_writes_need_a_valid_writer_token(client):
     body = report(control("Aleppo", "HTS", "2024-11-29T18:00:00Z"))
     r = client.post("/reports", json=body)

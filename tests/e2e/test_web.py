@@ -478,6 +478,8 @@ def test_an_invalid_report_shows_the_api_errors_at_their_fields(page, server):
     for n in (0, 1):
         expect(page.tab.locator(f'.field-error[data-error-for="claims.{n}.occurred_at"]')).to_contain_text("required")
         expect(page.tab.locator(f"#claim-{n}-occurred_at")).to_have_attribute("aria-invalid", "true")
+    # and the same answer names the unknown place: every error at once, not one round later
+    expect(page.tab.locator('.field-error[data-error-for="claims.0.city"]')).to_contain_text("unknown place")
     expect(page.tab.locator("#form-summary")).to_be_focused()
 
     page.tab.fill("#claim-0-occurred_at", "2024-12-04T09:00")
