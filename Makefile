@@ -17,7 +17,7 @@ install: $(BIN)/timeline
 
 run: install
 	$(BIN)/timeline seed
-	@echo "writer token: $$($(BIN)/timeline token create --role writer --label "make run" 2>/dev/null | tail -n 1)"
+	@echo "writer token: $$($(BIN)/timeline token create --role writer --label "make run" --replace 2>/dev/null | tail -n 1)"
 	$(BIN)/timeline serve --host 127.0.0.1 --port $(PORT)
 
 test: install

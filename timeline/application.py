@@ -296,16 +296,24 @@ class TimelineApplication(Application[UUID]):
                 {"cutoff": db_time(now - IDEMPOTENCY_TTL)})
 
     # ---- tokens ------------------------------------------------------------------------------
-    def create_token(self, role: str, label: str | None = None) -> str:
+    def create_token(self, role: str, label: str | None = None, replace: bool = False) -> str:
+        """A new token; with `replace`, the active tokens of the same label are revoked in the
+        same transaction (`make run` gets a fresh token each time, and the old ones stop)."""
         if role not in ROLES:
             raise DomainError(f"role must be one of {', '.join(ROLES)}")
+        if replace and not label:
+            raise DomainError("replacing tokens needs the label they were given")
         token = secrets.token_urlsafe(32)
+        now = db_time(datetime.now(timezone.utc))
         with self.recorder.writing() as cursor:  # type: ignore[attr-defined]
+            if replace:
+                cursor.execute(self.recorder.sql(  # type: ignore[attr-defined]
+                    "UPDATE tl_tokens SET revoked_at = :now WHERE label = :label "
+                    "AND revoked_at IS NULL"), {"now": now, "label": label})
             cursor.execute(self.recorder.sql(  # type: ignore[attr-defined]
                 "INSERT INTO tl_tokens (hash, role, label, created_at) "
                 "VALUES (:hash, :role, :label, :created_at)"),
-                {"hash": _hash(token), "role": role, "label": label,
-                 "created_at": db_time(datetime.now(timezone.utc))})
+                {"hash": _hash(token), "role": role, "label": label, "created_at": now})
         return token
 
     def token_role(self, token: str) -> str | None:

@@ -49,13 +49,15 @@ def token() -> None:
               show_default=True, help="reader: reads when TIMELINE_PUBLIC_READS=0, no writes; "
                                       "writer: every write; admin: as writer.")
 @click.option("--label", default=None, help="A note saying whose token it is.")
-def token_create(role: str, label: str | None) -> None:
+@click.option("--replace", is_flag=True,
+              help="Revoke the active tokens with the same --label (`make run` uses it).")
+def token_create(role: str, label: str | None, replace: bool) -> None:
     """Print a new bearer token (as the last line)."""
     from .domainmodel import DomainError
 
     app = _app()
     try:
-        value = app.create_token(role, label)
+        value = app.create_token(role, label, replace=replace)
     except DomainError as e:
         raise click.ClickException(e.detail) from None
     finally:

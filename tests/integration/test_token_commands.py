@@ -52,3 +52,21 @@ def test_an_unknown_role_is_refused_with_a_message(store_url):
     result = CliRunner().invoke(main, ["token", "create", "--role", "root"],
                                 env={"TIMELINE_DATABASE_URL": store_url})
     assert result.exit_code != 0 and "root" in result.output
+
+
+def test_replace_revokes_the_active_tokens_of_the_same_label_only(store_url):
+    first = run(store_url, "token", "create", "--role", "writer", "--label", "make run")[-1]
+    other = run(store_url, "token", "create", "--role", "writer", "--label", "analyst desk")[-1]
+    second = run(store_url, "token", "create", "--role", "writer", "--label", "make run",
+                 "--replace")[-1]
+    app = TimelineApplication(store_url)
+    try:
+        assert app.token_role(first) is None  # replaced: `make run` does not pile tokens up
+        assert app.token_role(second) == "writer" and app.token_role(other) == "writer"
+        active = [t for t in app.list_tokens() if not t["revoked_at"]]
+        assert sorted(t["label"] for t in active) == ["analyst desk", "make run"]
+    finally:
+        app.close()
+    unlabelled = CliRunner().invoke(main, ["token", "create", "--replace"],
+                                    env={"TIMELINE_DATABASE_URL": store_url})
+    assert unlabelled.exit_code != 0 and "label" in unlabelled.output
