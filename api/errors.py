@@ -170,8 +170,12 @@ def register(app: Flask) -> None:
             return problem(409, "this write conflicts with another that was committed just "
                            "before it (e.g. the claim was already retracted or confirmed); "
                            "nothing was written: read the current state and retry")
-        if isinstance(error, (OperationalError, InterfaceError)) or type(error).__name__ in (
-                "PoolTimeout", "OperationalError"):
+        import psycopg
+
+        # The store's (eventsourcing's) and the driver's own: a connection lost mid-write
+        # (AdminShutdown), a statement cancelled, a pool that gave no connection (PoolTimeout).
+        if isinstance(error, (OperationalError, InterfaceError, psycopg.OperationalError,
+                              psycopg.InterfaceError)):
             current_app.logger.warning("store unavailable: %s", error)
             return problem(503, "the store is unavailable; try again shortly",
                            headers={"Retry-After": "2"})

@@ -195,13 +195,22 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
             self._hook.error = error
             raise
         except Exception as error:
-            # The library catches what this hook raises inside its transaction block, which then
-            # COMMITs what was sent: the events without their rows (a value psycopg cannot send,
-            # such as a NUL in a text column, fails here, on the client). A statement that fails
-            # on the server aborts the transaction, so that COMMIT rolls back; the caller then
-            # raises this error (_insert_events_once).
+            if isinstance(error, psycopg.Error) and (
+                    error.sqlstate is not None
+                    or isinstance(error, (psycopg.OperationalError, psycopg.InterfaceError))):
+                # the server's own error, or the connection's: the transaction is aborted or
+                # gone, nothing commits, and the caller answers (or retries) as for any other
+                raise
+            # An error in Python (a value psycopg cannot send, such as a NUL in a text column,
+            # fails here, on the client): the library catches it inside its transaction block,
+            # which then COMMITs what was sent, the events without their rows. A statement that
+            # fails on the server aborts the transaction, so that COMMIT rolls back; the caller
+            # then raises this error (_insert_events_once).
             self._hook.error = error
-            curs.execute("SELECT 1 / 0 AS abort_the_transaction")
+            try:
+                curs.execute("SELECT 1 / 0 AS abort_the_transaction")
+            except psycopg.Error:
+                pass  # the transaction failed anyway
             raise
         return ids
 
