@@ -25,11 +25,8 @@ def invalid_report(error: UnprocessableEntity):
     messages = data.get("messages")
     if request.method == "POST" and isinstance(messages, dict) and isinstance(messages.get("json"), dict):
         body = messages["json"]
-        known = errors.flatten(body)
         names = current_app.extensions["timeline"].names
-        for path, msgs in name_errors(request.get_json(silent=True), names).items():
-            if path not in known:
-                body[path] = msgs
+        body.update(name_errors(request.get_json(silent=True), names, set(errors.flatten(body))))
     return errors.http_problem(error)
 
 

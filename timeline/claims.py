@@ -74,33 +74,42 @@ def refuse_unstorable(value: Any, path: str = "") -> None:
         raise DomainError(f"{where}: {UNSTORABLE}", {where: [UNSTORABLE]})
 
 
-def name_errors(payload: Any, names: Any) -> dict[str, list[str]]:
+def name_errors(payload: Any, names: Any, known: set[str] | frozenset[str] = frozenset()
+                ) -> dict[str, list[str]]:
     """By JSON path, the entity names in a report's claims that name nothing known (or several
     things): what normalise_report would also say of a report refused before it got that far
-    (a missing field, a wrong type), so that one answer lists every error at once."""
+    (a missing field, a wrong type), so that one answer lists every error at once. Paths in
+    `known` already have an error; a text longer than MAX_SHORT has one from the schema."""
     errors: dict[str, list[str]] = {}
     claims = payload.get("claims") if isinstance(payload, dict) else None
     if not isinstance(claims, list):
         return errors
-    for i, raw in enumerate(claims[:MAX_CLAIMS]):
-        ctype = raw.get("type") if isinstance(raw, dict) else None
-        if not isinstance(ctype, str) or ctype not in _CHECKED:
-            continue
-        for field, kind, _ in _CHECKED[ctype]:
-            value = raw.get(field)
-            if kind in ("place", "faction", "leader"):
-                values = [(f"claims.{i}.{field}", kind, value)]
-            elif kind == "faction*" and isinstance(value, list):
-                values = [(f"claims.{i}.{field}.{j}", "faction", v) for j, v in enumerate(value[:20])]
-            else:
-                continue
-            for path, entity_kind, text in values:
-                if isinstance(text, str) and text.strip():
-                    try:
-                        names.resolve(entity_kind, text, path)
-                    except DomainError as e:
-                        errors.update(e.errors or {})
+    with names.pinned():  # one look at the names table, and a bound on fuzzy suggestions
+        for i, raw in enumerate(claims[:MAX_CLAIMS]):
+            _name_errors_of(i, raw, names, known, errors)
     return errors
+
+
+def _name_errors_of(i: int, raw: Any, names: Any, known: set[str] | frozenset[str],
+                    errors: dict[str, list[str]]) -> None:
+    ctype = raw.get("type") if isinstance(raw, dict) else None
+    if not isinstance(ctype, str) or ctype not in _CHECKED:
+        return
+    for field, kind, _ in _CHECKED[ctype]:
+        value = raw.get(field)
+        if kind in ("place", "faction", "leader"):
+            values = [(f"claims.{i}.{field}", kind, value)]
+        elif kind == "faction*" and isinstance(value, list):
+            values = [(f"claims.{i}.{field}.{j}", "faction", v) for j, v in enumerate(value[:20])]
+        else:
+            continue
+        for path, entity_kind, text in values:
+            if (isinstance(text, str) and text.strip() and len(text) <= MAX_SHORT
+                    and path not in known and not any(k.startswith(path + ".") for k in known)):
+                try:
+                    names.resolve(entity_kind, text, path)
+                except DomainError as e:
+                    errors.update(e.errors or {})
 
 
 def normalise_report(payload: dict[str, Any], names: Any, queries: Any) -> dict[str, Any]:

@@ -102,6 +102,24 @@ def test_a_report_refused_for_its_shape_also_names_its_unknown_entities_in_the_s
     assert client.get("/readyz").get_json()["position"] == head
 
 
+def test_a_report_of_many_unknown_long_names_is_refused_without_matching_each_against_all(client):
+    # Fuzzy-matching a name against every known one costs time with its length: only the first
+    # names of a report get "closest known" suggestions, the rest are refused plainly, so that
+    # 200 long names cost milliseconds, not a minute of a worker (that is in bench/, not here).
+    from timeline.gazetteer import SUGGEST_BUDGET
+
+    claims = [control(f"Nowhere {i} " + "x" * 480, "HTS", "2024-12-01T00:00:00Z")
+              for i in range(SUGGEST_BUDGET + 5)]
+    claims.append({"type": "control", "city": "Atlantis " + "y" * 6000, "faction": "Nobody"})
+    for body in (report(*claims), report(*claims[:-1])):  # shape refused, then names refused
+        r = client.post("/reports", json=body, headers=client.auth)
+        assert r.status_code == 422
+        errors = r.get_json()["errors"]
+        cities = [errors[f"claims.{i}.city"][0] for i in range(SUGGEST_BUDGET + 5)]
+        assert all(m.startswith("unknown place") for m in cities)
+        assert sum("closest known" in m for m in cities) == SUGGEST_BUDGET
+
+
 def test_writes_need_a_valid_writer_token(client):
     body = report(control("Aleppo", "HTS", "2024-11-29T18:00:00Z"))
     r = client.post("/reports", json=body)
