@@ -237,9 +237,10 @@ def extract_claims(payload):
     places, factions and leaders found through the gazetteer and aliases; control, clashes,
     advances (with counts), coups and leaders' whereabouts; hedged statements ("alleged",
     "reportedly", "unconfirmed", "rumours") proposed as `unconfirmed`; relative dates ("Friday
-    night") resolved against `published_at`. Stores nothing. Public unless
-    TIMELINE_PUBLIC_READS=0 (then any token); an `Idempotency-Key` without a token is scoped
-    to the client's address."""
+    night") resolved against `published_at`. Files nothing. Public unless
+    TIMELINE_PUBLIC_READS=0 (then any token); with an `Idempotency-Key` the answer is kept for
+    the key (scoped to the token, or without one to the client's address) and the request
+    counts as a write for the rate limit."""
     check_reads()
     app = current_app.extensions["timeline"]
 

@@ -55,6 +55,13 @@ def _is_write() -> bool:
     return request.method in WRITE_METHODS and request.path not in NON_WRITING_PATHS
 
 
+def _counts_as_write() -> bool:
+    """For the rate limits: a write, or a POST /extract with an Idempotency-Key, which keeps its
+    answer for the key (a row written, even for an anonymous caller, kept for the key's time)."""
+    return _is_write() or (request.method in WRITE_METHODS
+                           and bool(request.headers.get("Idempotency-Key")))
+
+
 def init_app(app: Flask) -> None:
     _read_only(app)
     _rate_limits(app)
@@ -104,7 +111,7 @@ def _rate_limits(app: Flask) -> None:
         endpoint = request.endpoint
         if endpoint is None or endpoint.rpartition(".")[2] == "static":
             return None  # a 404 or 405, or a static file: nothing to count
-        write = _is_write()
+        write = _counts_as_write()
         limit = writes if write else reads
         if limit is None:
             return None

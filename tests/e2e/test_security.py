@@ -147,6 +147,18 @@ def test_writes_beyond_the_per_token_limit_get_429_with_retry_after(world):
     assert client.get("/state").status_code == 200
 
 
+def test_an_anonymous_extract_that_keeps_its_answer_for_a_key_counts_as_a_write(world):
+    # With an Idempotency-Key, POST /extract writes a row per key (kept for its TTL): an
+    # anonymous client must not get that for free, so it is counted per address as a write.
+    client = make_client(world, TIMELINE_RATE_LIMIT="2 per minute")
+    body = {"text": "HTS seized Aleppo on Friday night.", "published_at": "2024-11-30T22:00:00Z"}
+    keyed = [client.post("/extract", json=body, headers={"Idempotency-Key": f"k{i}"}).status_code
+             for i in range(3)]
+    assert keyed == [200, 200, 429]
+    # without a key it stores nothing and stays a read (reads are not limited here)
+    assert [client.post("/extract", json=body).status_code for _ in range(3)] == [200] * 3
+
+
 def test_reads_beyond_the_read_limit_get_429_and_writes_are_counted_apart(world):
     client = make_client(world, TIMELINE_READ_RATE_LIMIT="2 per minute", TIMELINE_RATE_LIMIT="2 per minute")
     assert [client.get("/state").status_code for _ in range(3)] == [200, 200, 429]
