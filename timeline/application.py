@@ -110,13 +110,21 @@ class TimelineApplication(Application[UUID]):
         """Register a place, faction or leader; a name (or alias) already known is a 409."""
         refuse_unstorable({"name": name, "aliases": aliases or [], **attributes})
         cls = ENTITY_CLASSES[kind]
+        chosen = slug is not None
         slug = slug or slugify(name)
         if not slug:
             raise DomainError("the name has no letters or digits to make an id from",
                               {"name": ["needs at least one letter or digit"]})
         aliases = [a for a in dict.fromkeys(aliases or []) if a != name]
-        clash = self.names.known(kind, [name, *aliases]) or (
-            slug if self.queries.entity(kind, slug) else None)
+        clash = self.names.known(kind, [name, *aliases])
+        if not clash and not chosen:
+            # Another name may make the same id (Arabic transliterated without its vowels:
+            # "عين" and "أين" are both "yn"): the newcomer's id is numbered, as ACLED's are.
+            base, n = slug, 2
+            while self.queries.entity(kind, slug) is not None:
+                slug, n = f"{base}-{n}", n + 1
+        elif not clash and self.queries.entity(kind, slug):
+            clash = slug
         if clash:
             raise Conflict(f"a {kind} named {clash!r} is already known",
                            {"name": [f"{clash!r} is already known"]})

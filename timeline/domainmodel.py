@@ -108,9 +108,19 @@ def db_to_api(text: str | None) -> str | None:
     return api_time(datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc))
 
 
+# Sorts before every stored instant (their years are YEARS): a bound that excludes nothing.
+EARLIEST = "0001-01-01T00:00:00.000000Z"
+
+
 def minus(text: str, seconds: float) -> str:
+    """The stored-time text `seconds` before `text`; EARLIEST if that is before every storable
+    instant (a contest window of 999999 days reaches past year 1)."""
     dt = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
-    return db_time(dt - timedelta(seconds=seconds))
+    try:
+        moved = dt - timedelta(seconds=seconds)
+    except OverflowError:
+        return EARLIEST
+    return EARLIEST if moved.year < YEARS[0] else db_time(moved)
 
 
 # ---- names ------------------------------------------------------------------------------------

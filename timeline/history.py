@@ -8,9 +8,10 @@ from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
-from .domainmodel import CONFIDENCES, db_time, db_to_api, minus
+from .domainmodel import CONFIDENCES, EARLIEST, db_time, db_to_api, minus
+from .persistence import tie_rank
 
-EPOCH = "0001-01-01T00:00:00.000000Z"
+EPOCH = EARLIEST
 END = "9999-12-31T23:59:59.999999Z"
 
 # Which read-model effect kind (and subject field) each claim type feeds.
@@ -80,11 +81,7 @@ class _Winners:
             winners: list[dict[str, Any]] = []
             for row in rows:
                 if winners and winners[-1]["occurred_at"] == row["occurred_at"]:
-                    best = winners[-1]
-                    # LATEST_SQL's tie rule, claim id last (the claims of one report share a
-                    # position): not the order the rows happen to come back in
-                    if ((row["eff"], row["position"], row["claim_id"])
-                            > (best["eff"], best["position"], best["claim_id"])):
+                    if tie_rank(row) > tie_rank(winners[-1]):
                         winners[-1] = row
                 else:
                     winners.append(row)

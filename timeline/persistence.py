@@ -204,6 +204,13 @@ WHERE {counted('e')} AND {effective('e')} >= :min
 
 STATE_SQL = {kind: _state_sql(kind) for kind in ("control", "status")}
 
+
+def tie_rank(row: dict[str, Any]) -> tuple[int, int, str]:
+    """The tie rule at one valid-time instant, as LATEST_SQL orders it: the higher confidence
+    (as of the point of view), then the later record, then the greater claim id (the claims of
+    one report share their position). The greatest wins."""
+    return (row["eff"], row["position"], row["claim_id"])
+
 HISTORY_SQL = f"""
 SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, {effective('e')} AS eff
 FROM tl_effects e
@@ -381,8 +388,7 @@ class ReadModelRecorder:
         best: dict[str, dict[str, Any]] = {}
         for row in rows:
             current = best.get(row["subject"])
-            if current is None or ((row["eff"], row["position"], row["claim_id"])
-                                   > (current["eff"], current["position"], current["claim_id"])):
+            if current is None or tie_rank(row) > tie_rank(current):
                 best[row["subject"]] = row
         return best
 

@@ -38,9 +38,11 @@ class Outage:
     it closes the outage. (pybreaker holds one lock around every guarded call, which would
     serialise all of a worker's queries.)"""
 
-    def __init__(self, connect: Callable[[], Any], cooldown: float = 1.0):
+    def __init__(self, connect: Callable[[], Any], cooldown: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic):
         self._connect = connect
         self._cooldown = cooldown
+        self._clock = clock
         self._lock = threading.Lock()
         self._down_until = 0.0  # time.monotonic() before which the server is taken to be down
         self._probing = False
@@ -74,7 +76,7 @@ class Outage:
         with self._lock:
             if self.since is None:
                 return
-            if self._probing or time.monotonic() < self._down_until:
+            if self._probing or self._clock() < self._down_until:
                 raise self._refusal()
             self._probing = True
         self._probe()
@@ -91,22 +93,27 @@ class Outage:
             pass  # the caller raises its own error
 
     def _probe(self) -> None:
+        reached = False
         try:
             self._connect().close()
+            reached = True
         except psycopg.Error as error:
-            with self._lock:
-                now = time.monotonic()
-                self.since = self.since if self.since is not None else now
-                self._down_until = now + self._cooldown
-                self._probing = False
             raise self._refusal() from error
-        with self._lock:
-            self.since, self._probing = None, False
+        finally:  # whatever the attempt raised, the next request may look again
+            with self._lock:
+                if reached:
+                    self.since = None
+                else:
+                    now = self._clock()
+                    self.since = self.since if self.since is not None else now
+                    self._down_until = now + self._cooldown
+                self._probing = False
 
     def _refusal(self) -> psycopg.OperationalError:
-        since = self.since if self.since is not None else time.monotonic()
+        now = self._clock()
+        since = self.since if self.since is not None else now
         return psycopg.OperationalError(
-            f"PostgreSQL unreachable for {time.monotonic() - since:.1f} s; "
+            f"PostgreSQL unreachable for {now - since:.1f} s; "
             f"trying it again every {self._cooldown:g} s")
 
 

@@ -18,6 +18,7 @@ from .domainmodel import (
     db_to_api,
     minus,
 )
+from .persistence import tie_rank
 
 DEFAULT_WINDOW = timedelta(hours=72)
 
@@ -229,11 +230,7 @@ class StateQueries:
         winners: list[dict[str, Any]] = []
         for row in rows:
             if winners and winners[-1]["occurred_at"] == row["occurred_at"]:
-                best = winners[-1]
-                # the same tie rule as LATEST_SQL, claim id last: claims of one report share
-                # a position, and the answer must not depend on the order rows come back in
-                if ((row["eff"], row["position"], row["claim_id"])
-                        > (best["eff"], best["position"], best["claim_id"])):
+                if tie_rank(row) > tie_rank(winners[-1]):
                     winners[-1] = row
             else:
                 winners.append(row)

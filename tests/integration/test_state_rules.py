@@ -91,6 +91,11 @@ def test_a_clash_older_than_the_contest_window_leaves_the_city_held(world):
         assert {c["id"]: c for c in whole["cities"]}["damascus"]["status"] == status
     narrow = city(world, "damascus", "2024-12-01T00:00:00Z", contest_window=timedelta(hours=1))
     assert narrow["status"] == "held"
+    # a window reaching past the first storable year has no lower bound (it was a 500)
+    huge = timedelta(days=999999)
+    assert city(world, "damascus", "2030-01-01T00:00:00Z", contest_window=huge)["status"] == "contested"
+    whole = world.queries.state(world.queries.point(at=T("2030-01-01T00:00:00Z"), contest_window=huge))
+    assert {c["id"]: c for c in whole["cities"]}["damascus"]["status"] == "contested"
 
 
 def test_a_clash_before_the_latest_control_claim_does_not_contest_it(world):
@@ -224,6 +229,15 @@ def test_an_entity_named_only_in_arabic_or_cyrillic_gets_an_id_and_resolves_by_i
     assert brigade["id"] == "testgrad-556c"
     file(world, control("قرية التدقيق", "Тестград 556c", "2024-12-01T00:00:00Z"))
     assert city(world, "qryh-ltdqyq", "2024-12-02T00:00:00Z")["controller"] == "testgrad-556c"
+    # two different names that make the same id: the second one's id is numbered, not a 409
+    first = world.register("place", "عين", [], lat=35.1, lon=37.1, governorate=None,
+                           parent=None, place_kind="town", source=None)
+    second = world.register("place", "أين", [], lat=35.2, lon=37.2, governorate=None,
+                            parent=None, place_kind="town", source=None)
+    assert (first["id"], second["id"]) == ("yn", "yn-2")
+    with pytest.raises(Conflict):  # the same name again is still a conflict
+        world.register("place", "عين", [], lat=35.1, lon=37.1, governorate=None,
+                       parent=None, place_kind="town", source=None)
 
 
 def test_an_unknown_name_is_rejected_with_the_field_path_and_close_names(world):

@@ -3,8 +3,6 @@ refused at once, one attempt per cooldown looks again, and the first that succee
 
 from __future__ import annotations
 
-import time
-
 import psycopg
 import pytest
 
@@ -35,19 +33,28 @@ def test_a_pool_timeout_with_the_server_up_opens_no_outage():
     outage.check()  # no refusal
 
 
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_connections_are_refused_at_once_while_the_server_is_down_and_again_after_it_returns():
-    server = Server()
-    outage = Outage(server.connect, cooldown=0.2)
+    server, clock = Server(), Clock()
+    outage = Outage(server.connect, cooldown=1.0, clock=clock)
     server.up = False
     outage.failed()
     assert outage.down and server.attempts == 1
     for _ in range(5):  # within the cooldown: refused without trying the server
+        clock.now += 0.1
         with pytest.raises(psycopg.OperationalError, match="PostgreSQL unreachable"):
             outage.check()
     assert server.attempts == 1
 
-    time.sleep(0.25)  # one attempt after the cooldown; still down, so refused and a new cooldown
-    with pytest.raises(psycopg.OperationalError, match="unreachable"):
+    clock.now += 1.0  # one attempt after the cooldown; still down, so refused and a new cooldown
+    with pytest.raises(psycopg.OperationalError, match="unreachable for 1.5 s"):
         outage.check()
     assert server.attempts == 2
     with pytest.raises(psycopg.OperationalError):
@@ -55,11 +62,32 @@ def test_connections_are_refused_at_once_while_the_server_is_down_and_again_afte
     assert server.attempts == 2
 
     server.up = True
-    time.sleep(0.25)
+    clock.now += 1.0
     outage.check()  # this attempt reaches the server: the outage is over
     assert not outage.down and server.attempts == 3
     outage.check()
     assert server.attempts == 3  # no attempts while the server is up
+
+
+def test_an_attempt_that_fails_in_an_unexpected_way_does_not_stop_later_attempts():
+    clock = Clock()
+    calls = []
+
+    def connect():
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("a bug in the driver")
+        raise psycopg.OperationalError("connection refused")
+
+    outage = Outage(connect, cooldown=1.0, clock=clock)
+    outage.failed()
+    clock.now += 2
+    with pytest.raises(RuntimeError):
+        outage.check()
+    clock.now += 2
+    with pytest.raises(psycopg.OperationalError, match="unreachable"):
+        outage.check()  # it tried again: the failed attempt did not leave a probe "running"
+    assert len(calls) == 3
 
 
 def test_the_guarded_pool_connection_looks_at_the_server_only_when_the_connection_failed():
