@@ -34,12 +34,15 @@ TABLES = [
         position BIGINT PRIMARY KEY, ordinal BIGINT NOT NULL, recorded_at TEXT NOT NULL,
         topic TEXT NOT NULL, stream TEXT NOT NULL, smin TEXT NOT NULL, rmax TEXT NOT NULL)""",
     "CREATE UNIQUE INDEX IF NOT EXISTS tl_log_ordinal ON tl_log (ordinal)",
-    # Positions and record times disagree a little (concurrent writers, several hosts), so
-    # "the last position recorded by T" and "the latest record time up to position K" are kept
-    # as monotone columns: smin = min(recorded_at) of this and every later position, rmax =
-    # max(recorded_at) of this and every earlier one. Both answers are then one index seek.
+    # Positions and record times disagree a little (concurrent writers stamp their events
+    # before they take their turn to commit; several hosts), so "the latest record time up to
+    # position K" is kept as a monotone column, rmax = max(recorded_at) of this and every earlier
+    # position, and known_at=T is the last position whose rmax is at most T: nothing recorded
+    # after T counts, and the answer never changes as later writes arrive. (smin = min of this
+    # and every later position is kept for stores that have it; no query reads it.)
     "CREATE INDEX IF NOT EXISTS tl_log_smin ON tl_log (smin, position)",
     "CREATE INDEX IF NOT EXISTS tl_log_rmax ON tl_log (position, rmax)",
+    "CREATE INDEX IF NOT EXISTS tl_log_known ON tl_log (rmax, position)",
     "CREATE INDEX IF NOT EXISTS tl_log_recorded ON tl_log (recorded_at)",
     """CREATE TABLE IF NOT EXISTS tl_entities (
         kind TEXT NOT NULL, id TEXT NOT NULL, uuid TEXT NOT NULL, name TEXT NOT NULL,
@@ -350,9 +353,10 @@ class ReadModelRecorder:
         return int(row["p"]) if row else 0
 
     def position_at(self, recorded_at: str, cursor: Any = None) -> int:
-        """The last position recorded at or before `recorded_at` (one seek: smin is monotone)."""
-        row = self.fetchone("SELECT position AS p FROM tl_log WHERE smin <= :t "
-                            "ORDER BY smin DESC, position DESC LIMIT 1", {"t": recorded_at}, cursor)
+        """The last position that it and every position before it were recorded at or before
+        `recorded_at` (one seek: rmax is monotone). Stable: later writes never move it."""
+        row = self.fetchone("SELECT position AS p FROM tl_log WHERE rmax <= :t "
+                            "ORDER BY rmax DESC, position DESC LIMIT 1", {"t": recorded_at}, cursor)
         return int(row["p"]) if row else 0
 
     def early_after(self, cursor: Any, horizon: str, k: int) -> bool:
@@ -402,7 +406,7 @@ class ReadModelRecorder:
     # instead of updating them row by row with random keys.
     DEFERRABLE_INDEXES = ("tl_log_ordinal", "tl_log_recorded", "tl_names_key", "tl_names_position",
                           "tl_claims_time", "tl_claims_report", "tl_effects_value",
-                          "tl_effects_early", "tl_effects_state", "tl_log_rmax",
+                          "tl_effects_early", "tl_effects_state", "tl_log_rmax", "tl_log_known",
                           "tl_effects_claim", "tl_corrections_position", "tl_mentions_claim")
 
     # A rebuild's stretch holds its events' JSON and rows in memory: at most this much JSON.

@@ -129,6 +129,35 @@ def test_known_at_hides_claims_recorded_later(world):
     assert city(world, "aleppo", "2024-12-01T00:00:00Z")["controller"] == "hts"
 
 
+def test_known_at_never_counts_a_record_made_after_it_and_later_writes_never_move_it(world):
+    # Concurrent writers stamp their events before they take their turn to commit, so a later
+    # position can carry an earlier record time. Here one commit holds a report stamped second
+    # before one stamped first.
+    from timeline.claims import normalise_report
+    from timeline.domainmodel import Report
+
+    head = world.head()
+    first = Report.file(report_id=None, **normalise_report(
+        report(control("Homs", "SAA", "2024-12-01T00:00:00Z")), world.names, world.queries))
+    second = Report.file(report_id=None, **normalise_report(
+        report(control("Homs", "HTS", "2024-12-02T00:00:00Z")), world.names, world.queries))
+    events_first, events_second = list(first.collect_events()), list(second.collect_events())
+    assert events_first[-1].timestamp < events_second[0].timestamp
+    world._commit(events_second + events_first, None, {}, 201)  # logged in the other order
+    at = T("2024-12-03T00:00:00Z")
+    stamped_first = events_first[-1].timestamp
+    p = world.queries.point(at=at, known_at=stamped_first)
+    # what was recorded by then: the log up to the first record stamped later, so neither
+    # report (the one stamped first comes after the other in the log)
+    assert p.k == head
+    assert world.queries.city_state("homs", p)["controller"] is None
+    both = world.queries.point(at=at, known_at=events_second[-1].timestamp)
+    assert both.k == world.head()
+    assert world.queries.city_state("homs", both)["controller"] == "hts"
+    file(world, control("Aleppo", "HTS", "2024-12-01T00:00:00Z"))
+    assert world.queries.point(at=at, known_at=stamped_first).k == head  # never moves
+
+
 def test_unconfirmed_claims_count_only_when_min_confidence_is_unconfirmed(world):
     file(world, control("Homs", "SAA", "2024-11-26T00:00:00Z"))
     file(world, control("Homs", "HTS", "2024-12-05T00:00:00Z", confidence="unconfirmed"))

@@ -57,8 +57,14 @@ class Reference:
                     stated=CONFIDENCE_RANK[c.get("confidence") or "reported"]))
 
     def position_at(self, known_at: datetime, head_before: int) -> int:
-        known = [p for ts, p in self.recorded if ts <= known_at]
-        return max(known) if known else head_before
+        """The longest stretch of the log recorded by `known_at`: a position counts only if it
+        and every one before it were recorded by then (what was known, and stays so)."""
+        k = head_before
+        for ts, p in sorted(self.recorded, key=lambda r: r[1]):
+            if ts > known_at:
+                break
+            k = p
+        return k
 
     def eff(self, c: dict[str, Any], k: int) -> int:
         confirmed = any(x["type"] == "confirm" and x["claim"] == c["id"] and x["position"] <= k
