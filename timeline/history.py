@@ -72,6 +72,7 @@ class _Winners:
     def __init__(self, rm: Any, cursor: Any, p: Any):
         self.rm, self.cursor, self.p = rm, cursor, p
         self._cache: dict[tuple[str, str], dict[str, tuple[str | None, str, str | None]]] = {}
+        self._instants: dict[tuple[str, str], set[str]] = {}
 
     def at(self, kind: str, subject: str) -> dict[str, tuple[str | None, str, str | None]]:
         """{claim_id: (value before, value, detail)} for the claims that won their instant."""
@@ -90,7 +91,13 @@ class _Winners:
                 table[row["claim_id"]] = (current, row["value"], row["detail"])
                 current = row["value"]
             self._cache[key] = table
+            self._instants[key] = {row["occurred_at"] for row in winners}
         return self._cache[key]
+
+    def has_instant(self, kind: str, subject: str, occurred_at: str) -> bool:
+        """Whether a counted claim of `kind` about `subject` is dated `occurred_at`."""
+        self.at(kind, subject)
+        return occurred_at in self._instants[(kind, subject)]
 
 
 def _item(row: dict[str, Any], corrections: dict[str, Any], winners: _Winners, queries: Any,
@@ -99,8 +106,11 @@ def _item(row: dict[str, Any], corrections: dict[str, Any], winners: _Winners, q
     ctype = row["type"]
     retracted = "retract" in corrections
     confirmed = "confirm" in corrections
-    eff = 2 if confirmed else row["confidence"]
-    counted = not retracted and eff >= p.min_rank
+    # as /claims/{id} says it: a retracted claim keeps the confidence it was stated with
+    eff = 2 if confirmed and not retracted else row["confidence"]
+    # A retraction or confirmation applies whatever its own confidence (the state routes apply
+    # it at every min_confidence), so it always counts here too.
+    counted = not retracted and (eff >= p.min_rank or ctype in ("retract", "confirm"))
     item: dict[str, Any] = {
         "at": db_to_api(row["occurred_at"]),
         "claim": row["id"],
@@ -141,13 +151,17 @@ def _item(row: dict[str, Any], corrections: dict[str, Any], winners: _Winners, q
             if before != value:
                 changes.append({"kind": entity_kind, "id": subject, "field": field,
                                 "from": before, "to": value})
+            if ctype == "control":
+                # It also sets the place's status at its instant (a new control claim starts
+                # it afresh: held, whatever contested it before, even if it restates the holder)
+                _status_change(changes, queries, cursor, subject, row["occurred_at"], p)
     elif ctype == "clash":
         for subject in dict.fromkeys(s for s in (data.get("city"), data.get("place")) if s):
-            before = _status_just_before(queries, cursor, subject, row["occurred_at"], p)
-            after = queries.city_state(subject, _shifted(p, row["occurred_at"]), cursor)["status"]
-            if before != after:
-                changes.append({"kind": "place", "id": subject, "field": "status",
-                                "from": before, "to": after})
+            # A place's status changes once at an instant: a control claim dated then sets it
+            # (a clash must come after it to contest it), else the clash that wins the instant.
+            if (row["id"] in winners.at("clash", subject)
+                    and not winners.has_instant("control", subject, row["occurred_at"])):
+                _status_change(changes, queries, cursor, subject, row["occurred_at"], p)
     elif ctype == "retract" and row.get("target"):
         changes.append({"kind": "claim", "id": row["target"], "field": "retracted",
                         "from": False, "to": True})
@@ -167,8 +181,15 @@ def _shifted(p: Any, at: str) -> Any:
     return Point(at, p.k, p.min_rank, p.window, p.known_at)
 
 
-def _status_just_before(queries: Any, cursor: Any, subject: str, at: str, p: Any) -> str:
-    return queries.city_state(subject, _shifted(p, minus(at, 1e-6)), cursor)["status"]
+def _status_change(changes: list[dict[str, Any]], queries: Any, cursor: Any, subject: str,
+                   at: str, p: Any) -> None:
+    """The place's status just before `at` and at `at`, as GET /cities/{id}/state gives them,
+    as a change if they differ."""
+    before = queries.city_state(subject, _shifted(p, minus(at, 1e-6)), cursor)["status"]
+    after = queries.city_state(subject, _shifted(p, at), cursor)["status"]
+    if before != after:
+        changes.append({"kind": "place", "id": subject, "field": "status",
+                        "from": before, "to": after})
 
 
 # ---- the log ------------------------------------------------------------------------------------

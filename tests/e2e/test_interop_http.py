@@ -125,7 +125,7 @@ def test_the_timeline_csv_has_the_rows_of_the_timeline_with_the_same_filters(cli
     assert [row["at"] for row in rows] == [i["at"] for i in items]
     aleppo = rows[0]
     assert (aleppo["type"], aleppo["city"], aleppo["faction"]) == ("control", "aleppo", "hts")
-    assert aleppo["changes"] == "place aleppo controller:  -> hts"
+    assert aleppo["changes"] == "place aleppo controller:  -> hts; place aleppo status: unknown -> held"
     assert aleppo["summary"] == "'=HYPERLINK(\"x\")"  # a spreadsheet must not run it
     assert rows[1]["factions"] == "hts;syrian-arab-army"
     only_homs = list(csv.DictReader(io.StringIO(client.get("/timeline.csv?city=Hims").data.decode())))

@@ -85,3 +85,58 @@ def test_a_tie_inside_one_report_has_the_same_winner_on_every_endpoint(world):
                          end=db_time(when))
         changed = [i["claim"] for i in items if i["changes"]]
         assert changed == [winner["id"]], items
+
+
+def test_the_timelines_status_changes_are_those_of_the_state_routes_each_told_once(world):
+    from timeline.history import timeline
+
+    def clash(at):
+        return {"type": "clash", "city": "homs", "factions": ["hts", "syrian-arab-army"],
+                "occurred_at": at}
+
+    day = "2024-12-0{}T10:00:00Z".format
+    ids = {}
+    ids["hold"], ids["same-instant clash"] = (c["id"] for c in world.file_report(
+        report(control("homs", "hts", day(1)), clash(day(1))))["claims"])
+    ids["clash"] = world.file_report(report(clash(day(2))))["claims"][0]["id"]
+    ids["taken"] = world.file_report(report(control("homs", "sna", day(3))))["claims"][0]["id"]
+    twin = [c["id"] for c in world.file_report(report(clash(day(4)), clash(day(4))))["claims"]]
+    ids["restated"] = world.file_report(report(control("homs", "sna", day(5))))["claims"][0]["id"]
+    p = world.queries.point()
+    items = {i["claim"]: i for i in timeline(world.recorder, world.names, world.queries, p)}
+
+    def status_changes(claim_id):
+        return [(c["from"], c["to"]) for c in items[claim_id]["changes"] if c["field"] == "status"]
+
+    assert status_changes(ids["hold"]) == [("unknown", "held")]
+    assert status_changes(ids["same-instant clash"]) == []  # the control claim of its instant
+    assert status_changes(ids["clash"]) == [("held", "contested")]
+    assert status_changes(ids["taken"]) == [("contested", "held")]
+    assert [c["field"] for c in items[ids["taken"]]["changes"]] == ["controller", "status"]
+    assert sorted(map(status_changes, twin)) == [[], [("held", "contested")]]  # told once
+    assert status_changes(ids["restated"]) == [("contested", "held")]  # it ends the contest
+    assert [c["field"] for c in items[ids["restated"]]["changes"]] == ["status"]
+    # each change is the state route's own answer just before and at its instant
+    for claim_id, item in items.items():
+        for change in item["changes"]:
+            if change["field"] != "status":
+                continue
+            at = datetime.fromisoformat(item["at"].replace("Z", "+00:00"))
+            before = world.queries.point(at=at - timedelta(microseconds=1))
+            assert world.queries.city_state("homs", before)["status"] == change["from"]
+            assert world.queries.city_state("homs", world.queries.point(at=at))["status"] \
+                == change["to"]
+
+
+def test_a_correction_counts_in_the_timeline_whatever_its_own_confidence(world):
+    from timeline.history import timeline
+
+    claim = world.file_report(report(control("homs", "hts", "2024-12-01T00:00:00Z")))["claims"][0]
+    fix = world.file_report(report({"type": "retract", "claim": claim["id"], "reason": "denied",
+                                    "confidence": "unconfirmed"}))["claims"][0]
+    for minimum in ("reported", "confirmed"):
+        p = world.queries.point(min_confidence=minimum)
+        items = {i["claim"]: i for i in timeline(world.recorder, world.names, world.queries, p)}
+        # the state routes apply it at every min_confidence, so the timeline says it counts
+        assert items[fix["id"]]["counted"] is True and items[fix["id"]]["changes"]
+        assert world.queries.city_state("homs", p)["controller"] is None
