@@ -117,7 +117,7 @@ def test_the_timelines_status_changes_are_those_of_the_state_routes_each_told_on
     assert status_changes(ids["restated"]) == [("contested", "held")]  # it ends the contest
     assert [c["field"] for c in items[ids["restated"]]["changes"]] == ["status"]
     # each change is the state route's own answer just before and at its instant
-    for claim_id, item in items.items():
+    for item in items.values():
         for change in item["changes"]:
             if change["field"] != "status":
                 continue
