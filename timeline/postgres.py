@@ -222,6 +222,12 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
         return ids
 
     def begin_rebuild(self, cursor: Any) -> list[str]:
+        # Writers append under this lock (the library's LOCK TABLE ... IN EXCLUSIVE MODE): the
+        # rebuild holds it to the end, so the log it reads does not grow under it (in READ
+        # COMMITTED it saw events committed meanwhile, whose rows their writers had already put
+        # in: a duplicate key). Writes wait (POSTGRES_LOCK_TIMEOUT, then a 503); reads go on,
+        # on the read model as it was, until the rebuild commits.
+        cursor.execute(f"LOCK TABLE {self.events_table} IN EXCLUSIVE MODE")
         return []  # DROP INDEX would lock readers out until the rebuild commits
 
     def stretch_sizes(self, cursor: Any, after: int, limit: int) -> list[tuple[int, int]]:

@@ -119,3 +119,42 @@ def test_the_digest_is_the_same_on_sqlite_and_postgresql_for_the_same_reports(tm
     for cleanup in cleanups:
         cleanup()
     assert digests[0] == digests[1]
+
+
+def test_a_replay_while_reports_are_filed_rebuilds_the_log_it_read(store_url):
+    # Another process files reports while `timeline replay` runs: the rebuild must not fail
+    # (PostgreSQL: it saw events committed meanwhile, already projected by their writers), and
+    # afterwards the read model is exactly the log's.
+    import threading
+
+    rebuilder, writer = TimelineApplication(store_url), TimelineApplication(store_url)
+    try:
+        register_world(writer)
+        for day in range(1, 30):
+            writer.file_report(report(control("Aleppo", "HTS", f"2024-11-{day:02d}T12:00:00Z")))
+        stop, filed, failures = threading.Event(), [], []
+
+        def file_reports():
+            n = 0
+            while not stop.is_set() and n < 200:
+                n += 1
+                try:
+                    filed.append(writer.file_report(report(
+                        control("Homs", "SNA", "2024-12-01T00:00:00Z"))))
+                except Exception as e:  # noqa: BLE001 (a write held back by the rebuild)
+                    failures.append(type(e).__name__)
+
+        thread = threading.Thread(target=file_reports)
+        thread.start()
+        try:
+            for _ in range(3):
+                assert rebuilder.rebuild() > 0
+        finally:
+            stop.set()
+            thread.join(60)
+        assert filed  # writes went on around the rebuilds
+        assert rebuilder.replay() == writer.digest()
+        assert counts(rebuilder)["events"] == counts(rebuilder)["tl_log"]
+    finally:
+        rebuilder.close()
+        writer.close()
