@@ -328,8 +328,13 @@ class Importer:
                 progress(1)
         outcome.imported += sum(1 for _, kind in reports if kind == "imported")
         outcome.corrected += sum(1 for _, kind in reports if kind == "corrected")
-        self._save(reports, outcome, idempotency)
-        return outcome.answer(self.app.head())
+        appended, idempotency = self._save(reports, outcome, idempotency)
+        # The position of the import's own last event (another writer's may follow it at once),
+        # else the head it found: the answer a retry with the same Idempotency-Key gets back.
+        answer = outcome.answer(appended if appended is not None else self.app.head())
+        if idempotency is not None:
+            self.app.complete_idempotency(idempotency, answer, 200)
+        return answer
 
     # ---- one row ---------------------------------------------------------------------------------
     def _report(self, event: Event, claim: dict[str, Any], previous: dict[str, Any] | None,
@@ -575,14 +580,19 @@ class Importer:
 
     # ---- saving -----------------------------------------------------------------------------------
     def _save(self, reports: list[tuple[list[Any], str]], outcome: Outcome,
-              idempotency: dict[str, Any] | None) -> None:
+              idempotency: dict[str, Any] | None) -> tuple[int | None, dict[str, Any] | None]:
+        """Files the reports; (the position of the last event appended, if any; the
+        Idempotency-Key's lease if it is not yet completed with the events)."""
+        appended: int | None = None
         chunks = [reports[i:i + CHUNK] for i in range(0, len(reports), CHUNK)]
         for n, chunk in enumerate(chunks):
             last = n == len(chunks) - 1
             events = [e for report, _ in chunk for e in report]
             try:
-                self.app._commit(events, idempotency if last else None,
-                                 outcome.answer(None), 200)
+                # (the key's stored answer takes the position of the last event, as below)
+                positions = self.app._commit(events, idempotency if last else None,
+                                             outcome.answer(None), 200)
+                appended = max(positions)
                 if last:
                     idempotency = None
             except IntegrityError:
@@ -590,12 +600,11 @@ class Importer:
                 # count the ones already there as unchanged.
                 for report, kind in chunk:
                     try:
-                        self.app._commit(report, None, {}, 200)
+                        appended = max(self.app._commit(report, None, {}, 200))
                     except IntegrityError:
                         setattr(outcome, kind, getattr(outcome, kind) - 1)
                         outcome.unchanged += 1
-        if idempotency is not None:
-            self.app.complete_idempotency(idempotency, outcome.answer(self.app.head()), 200)
+        return appended, idempotency
 
 
 def import_csv(app: Any, text: str, progress: Callable[[int], Any] | None = None,

@@ -230,3 +230,33 @@ def test_an_import_racing_another_takes_over_what_the_other_registered(world):
     assert slow._remapped(claim)["faction"] == world.names.lookup("faction", "Jaysh al-Thuwar")[0]
     assert world.head() == head
     assert len([e for e in world.names.entities("place") if e["name"] == "Kafr Nabudah"]) == 1
+
+
+def test_the_import_answers_the_position_of_its_own_last_event_not_another_writers(
+        world, store_url, monkeypatch):
+    # Another writer's report lands right after the import's events, before the import looks at
+    # the log's head: the answer, and what an Idempotency-Key replay gives back, is the position
+    # of the import's last event.
+    from tests.conftest import control, report
+    from timeline.application import TimelineApplication
+
+    other = TimelineApplication(store_url)
+    head = world.head
+
+    def head_after_another_write():
+        other.file_report(report(control("Homs", "HTS", "2024-12-01T00:00:00Z")))
+        return head()
+
+    try:
+        lease = world.idempotency_claim("import-1", "fingerprint")
+        monkeypatch.setattr(world, "head", head_after_another_write)
+        result = import_csv(world, export(row("SYR1"), row("SYR2", location="Homs")),
+                            idempotency=lease)
+        monkeypatch.undo()
+        ours = max(world.queries.report(r["report_id"])["position"] for r in world.recorder.fetchall(
+            "SELECT report_id FROM tl_external WHERE dataset = 'acled'"))
+        assert result["position"] == ours
+        replay = world.idempotency_claim("import-1", "fingerprint")["replay"]
+        assert replay == (200, result)
+    finally:
+        other.close()
