@@ -21,31 +21,35 @@ KINDS = {"cities": ("place", PlaceIn), "factions": ("faction", FactionIn), "lead
 LIST_ARGS = {"cities": PlaceListArgs, "factions": EntityListArgs, "leaders": EntityListArgs}
 
 
-def page(items: list[Any], args: dict[str, Any]):
-    start = decode_cursor(args["cursor"], "o")["o"] if args.get("cursor") else 0
-    if not isinstance(start, int) or start < 0:
-        abort(422, message="cursor is not one this service issued", errors={"cursor": ["invalid cursor"]})
-    end = start + args["limit"]
-    nxt = encode_cursor({"o": end}) if end < len(items) else None
-    return {"items": items[start:end], "next": nxt}, 200, link_next(nxt)
-
-
 def _list(collection: str, args: dict[str, Any]):
+    """A page of entities in a fixed order (by id; by relevance then id with `q`), cut by
+    keyset: the cursor holds the last item's sort key, so an entity registered between two
+    pages neither repeats an item nor skips one."""
     check_reads()
     kind = KINDS[collection][0]
     names = current_app.extensions["timeline"].names
     if args.get("q"):
-        ids = names.search(kind, args["q"])
-        entities = [names.entity(kind, i) for i in ids]
+        ranked = [((-score, i), i) for i, score in names.ranked(kind, args["q"])]
     else:
-        entities = sorted(names.entities(kind), key=lambda e: e["id"])
+        ranked = sorted(((0.0, e["id"]), e["id"]) for e in names.entities(kind))
     if args.get("governorate") and kind == "place":
-        try:
-            gov = names.governorate(args["governorate"], "governorate")
-        except Exception:
-            gov = None
-        entities = [e for e in entities if e.get("governorate") == gov]
-    return page([e for e in entities if e], args)
+        # an unknown governorate is a 422 naming the known ones, as when registering a place
+        gov = names.governorate(args["governorate"], "governorate")
+        ranked = [r for r in ranked if (names.entity(kind, r[1]) or {}).get("governorate") == gov]
+    if args.get("cursor"):
+        c = decode_cursor(args["cursor"], "s", "a")
+        if not isinstance(c["s"], (int, float)) or not isinstance(c["a"], str):
+            abort(422, message="cursor is not one this service issued",
+                  errors={"cursor": ["invalid cursor"]})
+        after = (float(c["s"]), c["a"])
+        ranked = [r for r in ranked if r[0] > after]
+    chunk = ranked[:args["limit"]]
+    nxt = None
+    if len(ranked) > len(chunk):
+        (score, last), _ = chunk[-1]
+        nxt = encode_cursor({"s": score, "a": last})
+    items = [e for e in (names.entity(kind, i) for _, i in chunk) if e]
+    return {"items": items, "next": nxt}, 200, link_next(nxt)
 
 
 def _get(collection: str, entity_id: str):

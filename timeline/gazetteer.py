@@ -138,6 +138,11 @@ class Names:
 
     def search(self, kind: str, q: str, limit: int = 1000) -> list[str]:
         """Ids matching `q`, best first: exact name matches, then prefix, then fuzzy."""
+        return [i for i, _ in self.ranked(kind, q, limit)]
+
+    def ranked(self, kind: str, q: str, limit: int = 1000) -> list[tuple[str, float]]:
+        """(id, score) matching `q`, best first (by score, then id): exact name matches, then
+        prefix, then fuzzy."""
         self._refresh()
         exact = self.lookup(kind, q)
         key = name_key(q)
@@ -151,7 +156,7 @@ class Names:
                                            score_cutoff=80):
             for entity_id in self._by_key[(kind, k)]:
                 ranked.setdefault(entity_id, float(score))
-        return sorted(ranked, key=lambda i: (-ranked[i], i))[:limit]
+        return [(i, ranked[i]) for i in sorted(ranked, key=lambda i: (-ranked[i], i))[:limit]]
 
     def resolve(self, kind: str, text: Any, path: str) -> str:
         """The id `text` names, or a 422 naming the field and the closest known names."""
