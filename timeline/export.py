@@ -29,7 +29,7 @@ def state_features(queries: Any, names: Any, point: Any) -> dict[str, Any]:
     world = queries.state(point)
     states = {c["id"]: c for c in world["cities"]}
     features = []
-    for place in sorted(names.entities("place"), key=lambda e: e["id"]):
+    for place in sorted(names.entities("place", point.k), key=lambda e: e["id"]):
         lat, lon = place.get("lat"), place.get("lon")
         if not _finite(lat) or not _finite(lon):
             continue

@@ -30,6 +30,7 @@ class Names:
         self._version: tuple[int, int] | None = None
         self._by_key: dict[tuple[str, str], list[str]] = {}
         self._entities: dict[tuple[str, str], dict[str, Any]] = {}
+        self._positions: dict[tuple[str, str], int] = {}  # where each entity was registered
         self._choices: dict[str, list[str]] = {}
         self._governorates: dict[str, str] | None = None
         self._pins = threading.local()
@@ -64,10 +65,13 @@ class Names:
                 return
             by_key: dict[tuple[str, str], list[str]] = {}
             entities: dict[tuple[str, str], dict[str, Any]] = {}
-            for r in self.recorder.fetchall("SELECT kind, id, name, parent, data FROM tl_entities"):
+            positions: dict[tuple[str, str], int] = {}
+            for r in self.recorder.fetchall(
+                    "SELECT kind, id, name, parent, data, position FROM tl_entities"):
                 data = json.loads(r["data"])
                 data["aliases"] = []
                 entities[(r["kind"], r["id"])] = data
+                positions[(r["kind"], r["id"])] = int(r["position"])
             for r in self.recorder.fetchall(
                     "SELECT kind, id, alias, key FROM tl_names ORDER BY position, alias"):
                 ids = by_key.setdefault((r["kind"], r["key"]), [])
@@ -80,11 +84,17 @@ class Names:
             for kind, key in by_key:
                 choices.setdefault(kind, []).append(key)
             self._by_key, self._entities, self._choices = by_key, entities, choices
+            self._positions = positions
             self._version = version
 
-    def entities(self, kind: str) -> list[dict[str, Any]]:
+    def entities(self, kind: str, known_at: int | None = None) -> list[dict[str, Any]]:
+        """Every entity of `kind`; with `known_at`, only those registered at or before that
+        log position (what a point of view in the past knew of)."""
         self._refresh()
-        return [e for (k, _), e in self._entities.items() if k == kind]
+        if known_at is None:
+            return [e for (k, _), e in self._entities.items() if k == kind]
+        return [e for key, e in self._entities.items()
+                if key[0] == kind and self._positions.get(key, 0) <= known_at]
 
     def entity(self, kind: str, entity_id: str) -> dict[str, Any] | None:
         self._refresh()

@@ -171,16 +171,15 @@ class StateQueries:
 
     def _world_view(self, cursor: Any, p: Point, hi: str) -> tuple[list, list, list]:
         """(cities as (held-state dict, latest clash time, its claim id), factions, leaders)."""
-        cursor.execute(self.rm.sql("SELECT subject FROM tl_subjects WHERE kind = 'control' "
-                                   "ORDER BY subject"), {})
-        subjects = [r[0] if not isinstance(r, dict) else r["subject"] for r in cursor.fetchall()]
         control = self.rm.latest_all(cursor, "control", p.at, p.k, p.min_rank, hi)
         status = self.rm.latest_all(cursor, "status", p.at, p.k, p.min_rank, hi)
-        places = {e["id"]: e for e in self.names.entities("place")}
+        # what the point of view knew of: entities registered at or before its position
+        places = {e["id"]: e for e in self.names.entities("place", p.k)}
         cities: list[tuple[dict[str, Any], str | None, str | None]] = []
         holdings: dict[str, list[str]] = {}
-        # Every known place, as /state.geojson lists them: one never claimed is "unknown".
-        for city in sorted(places.keys() | set(subjects)):
+        # Every place known then, as /state.geojson lists them: one never claimed is "unknown"
+        # (a claim names only places registered before it, so its subjects are among them).
+        for city in sorted(places):
             out = {"id": city, "name": places.get(city, {}).get("name", city), "controller": None,
                    "status": "unknown", "since": None, "confidence": None, "claims": []}
             row = control.get(city)
@@ -193,7 +192,7 @@ class StateQueries:
                            claims=[row["claim_id"]])
                 holdings.setdefault(row["value"], []).append(city)
             cities.append((out, when, claim_id))
-        all_leaders = sorted(self.names.entities("leader"), key=lambda e: e["id"])
+        all_leaders = sorted(self.names.entities("leader", p.k), key=lambda e: e["id"])
         leaders = []
         for le in all_leaders:
             out = {"id": le["id"], "name": le["name"], "status": None, "location": None,
@@ -204,7 +203,7 @@ class StateQueries:
                            since=_api(row["occurred_at"]), confidence=CONFIDENCES[row["eff"]],
                            claims=[row["claim_id"]])
             leaders.append(out)
-        all_factions = sorted(self.names.entities("faction"), key=lambda e: e["id"])
+        all_factions = sorted(self.names.entities("faction", p.k), key=lambda e: e["id"])
         children: dict[str | None, list[str]] = {}
         for f in all_factions:
             children.setdefault(f.get("parent"), []).append(f["id"])

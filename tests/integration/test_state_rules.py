@@ -24,6 +24,23 @@ def file(app, *claims, **kw):
     return app.file_report(report(*claims, **kw))
 
 
+def test_the_world_as_known_at_a_position_lists_only_what_was_registered_by_then(world):
+    before = world.head()
+    world.register("place", "Latergrad", [], lat=35.0, lon=38.0, governorate=None, parent=None,
+                   place_kind="town", source=None)
+    world.register("leader", "Late Leader", [], role=None, faction="hts", source=None)
+    then = world.queries.state(world.queries.point(known_at=before))
+    now = world.queries.state(world.queries.point())
+    assert "latergrad" not in {c["id"] for c in then["cities"]}
+    assert "latergrad" in {c["id"] for c in now["cities"]}
+    assert "late-leader" not in {le["id"] for le in then["leaders"]}
+    hts = {f["id"]: f for f in then["factions"]}["hts"]
+    assert "late-leader" not in hts["leaders"]
+    from timeline.export import state_features
+    features = state_features(world.queries, world.names, world.queries.point(known_at=before))
+    assert "latergrad" not in {f["id"] for f in features["features"]}
+
+
 def test_a_city_without_control_claims_has_no_controller_and_unknown_status(world):
     state = city(world, "aleppo", "2024-12-01T00:00:00Z")
     assert state["controller"] is None and state["status"] == "unknown" and state["claims"] == []
