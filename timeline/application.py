@@ -130,7 +130,8 @@ class TimelineApplication(Application[UUID]):
                            {"name": [f"{clash!r} is already known"]})
         attributes = self._resolve_entity_refs(kind, attributes)
         entity = cls.register(slug, name, aliases, **attributes)
-        answer = entity_view(kind, slug, name, [name, *aliases], attributes)
+        # in the order GET gives them (a registration's names share one position: by text)
+        answer = entity_view(kind, slug, name, sorted([name, *aliases]), attributes)
         guards = [("name_guard", {"kind": kind, "key": key, "id": slug})
                   for key in dict.fromkeys(name_key(n) for n in [name, *aliases])]
         try:

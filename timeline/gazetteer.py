@@ -72,8 +72,11 @@ class Names:
                 data["aliases"] = []
                 entities[(r["kind"], r["id"])] = data
                 positions[(r["kind"], r["id"])] = int(r["position"])
-            for r in self.recorder.fetchall(
-                    "SELECT kind, id, alias, key FROM tl_names ORDER BY position, alias"):
+            # Sorted here, not by SQL: PostgreSQL's collation orders "FX", "Fx", "fx" otherwise
+            # than SQLite does, and aliases must come back alike from either store.
+            rows = self.recorder.fetchall("SELECT kind, id, alias, key, position FROM tl_names")
+            rows.sort(key=lambda r: (int(r["position"]), r["alias"]))
+            for r in rows:
                 ids = by_key.setdefault((r["kind"], r["key"]), [])
                 if r["id"] not in ids:
                     ids.append(r["id"])

@@ -575,3 +575,12 @@ def test_an_unknown_governorate_filter_is_a_422_naming_the_known_ones(client):
     r = client.get("/cities?governorate=Nowhere")
     assert is_problem(r, 422) and "governorate" in r.get_json()["errors"]
     assert client.get("/cities?governorate=Aleppo").status_code == 200
+
+
+def test_a_registered_entity_answers_its_aliases_as_it_is_read_back(client):
+    r = client.post("/factions", json={"name": "fx e1", "aliases": ["FX-e1", "Fx e2", "ax e3"]},
+                    headers=client.auth)
+    assert r.status_code == 201
+    created = r.get_json()
+    read = client.get(f"/factions/{created['id']}").get_json()
+    assert created["aliases"] == read["aliases"] == ["FX-e1", "Fx e2", "ax e3", "fx e1"]
