@@ -8,9 +8,6 @@ import http.client
 import json
 import os
 import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,21 +16,15 @@ from tests.conftest import control, register_world, report
 from timeline.cli import gunicorn_argv
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-TIMELINE = Path(sys.executable).with_name("timeline")
 ACLED = (ROOT / "tests" / "fixtures" / "acled" / "syria-2024-11-12.csv").read_bytes()
 REPORT = json.dumps(report(control("Aleppo", "HTS", "2024-11-29T21:00:00+03:00"))).encode()
 LIMIT = 1024 * 1024
 MAX_REQUEST_LINE = 8190  # gunicorn's most
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
+    from tests.faults.crash import Server
     from timeline.application import TimelineApplication
 
     folder = tmp_path_factory.mktemp("served")
@@ -42,31 +33,13 @@ def server(tmp_path_factory):
     register_world(app)
     token = app.create_token("writer")
     app.close()
-    env = {**os.environ, "TIMELINE_DATABASE_URL": url, "PROMETHEUS_MULTIPROC_DIR": str(folder)}
-    command = [str(TIMELINE)] if TIMELINE.exists() else [sys.executable, "-m", "timeline.cli"]
-    port = _free_port()
-    log = open(folder / "serve.log", "wb")
-    process = subprocess.Popen(command + ["serve", "--port", str(port), "--workers", "1",
-                                          "--threads", "4"], env=env, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("the server did not start: " + (folder / "serve.log").read_text()[-2000:])
-            time.sleep(0.1)
-    yield {"port": port, "auth": {"Authorization": f"Bearer {token}"}}
-    process.terminate()
+    served = Server({**os.environ, "TIMELINE_DATABASE_URL": url,
+                     "PROMETHEUS_MULTIPROC_DIR": str(folder)}, folder, workers=1)
+    served.start()
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
-    log.close()
+        yield {"port": served.port, "auth": {"Authorization": f"Bearer {token}"}}
+    finally:
+        served.stop()
 
 
 def request(server, method, target, body=None, headers=None):

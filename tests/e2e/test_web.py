@@ -161,6 +161,17 @@ def _unknown_places(server, at: str) -> list[dict]:
     return [p for p in places if p["id"] not in known and p["kind"] == "city" and not p.get("parent")]
 
 
+def _start_report(page, server, source: str, city: str, faction: str) -> None:
+    """Open the page's report form and fill in a report of one control claim (no time yet)."""
+    page.open()
+    page.tab.click("#tab-report")
+    page.tab.fill("#token", server["token"])
+    page.tab.fill("#source-name", source)
+    page.tab.fill("#published-at", "2024-12-04T12:00")
+    page.tab.fill("#claim-0-city", city)
+    page.tab.fill("#claim-0-faction", faction)
+
+
 def _article_position(server) -> int:
     """Log position of the seed article (what was believed before the denials came in)."""
     from timeline.seeding import seed_report_id
@@ -414,14 +425,8 @@ def test_a_report_filed_through_the_form_changes_the_map_without_a_reload(page, 
 
 def test_a_report_sent_again_after_its_answer_was_lost_is_filed_once_and_the_form_empties(page, server):
     place = _unknown_places(server, "2024-12-05T00:00:00Z")[1]
-    page.open()
-    page.tab.click("#tab-report")
-    page.tab.fill("#token", server["token"])
-    page.tab.fill("#source-name", "Flaky uplink wire")
-    page.tab.fill("#published-at", "2024-12-04T12:00")
+    _start_report(page, server, "Flaky uplink wire", place["id"], "HTS")
     page.tab.fill("#headline", "Sent twice, filed once")
-    page.tab.fill("#claim-0-city", place["id"])
-    page.tab.fill("#claim-0-faction", "HTS")
     page.tab.fill("#claim-0-occurred_at", "2024-12-04T09:00")
     keys = []
 
@@ -462,13 +467,7 @@ def test_a_report_filed_elsewhere_arrives_live(page, server):
 
 
 def test_an_invalid_report_shows_the_api_errors_at_their_fields(page, server):
-    page.open()
-    page.tab.click("#tab-report")
-    page.tab.fill("#token", server["token"])
-    page.tab.fill("#source-name", "Browser test wire")
-    page.tab.fill("#published-at", "2024-12-04T12:00")
-    page.tab.fill("#claim-0-city", "Atlantis")
-    page.tab.fill("#claim-0-faction", "HTS")
+    _start_report(page, server, "Browser test wire", "Atlantis", "HTS")
     page.tab.click("#add-claim")
     page.tab.select_option("#claim-1-type", "clash")
     page.tab.fill("#claim-1-city", "Hama")

@@ -149,95 +149,90 @@ def _store_errors(client, app) -> list[BaseException]:
     return errors
 
 
+@pytest.fixture
+def on_postgres(tmp_path):
+    """(application, HTTP test client, writer's auth header, store URL) on a fresh schema."""
+    from api import create_app
+    from timeline.application import TimelineApplication
+
+    url, cleanup = new_store_url("postgres", tmp_path)
+    app = TimelineApplication(url)
+    try:
+        register_world(app)
+        client = create_app({"TIMELINE_APP": app, "TESTING": True}).test_client()
+        yield app, client, {"Authorization": f"Bearer {app.create_token('writer')}"}, url
+    finally:
+        app.close()
+        cleanup()
+
+
 @pytest.mark.postgres
 def test_a_write_whose_connection_the_server_ends_mid_transaction_is_a_503_and_writes_nothing(
-        tmp_path):
+        on_postgres):
     # A restart or a failover ends the backends of writes in flight (AdminShutdown), in the
     # middle of the read-model rows. Here another transaction holds the row a retraction must
     # insert, so the write waits inside its transaction; the test then ends that backend, twice
     # (the recorder retries once), as pg_terminate_backend does.
     import psycopg
 
-    from api import create_app
-    from timeline.application import TimelineApplication
-
-    url, cleanup = new_store_url("postgres", tmp_path)
-    app = TimelineApplication(url)
-    try:
-        register_world(app)
-        client = create_app({"TIMELINE_APP": app, "TESTING": True}).test_client()
-        auth = {"Authorization": f"Bearer {app.create_token('writer')}"}
-        claim = app.file_report(report({"type": "control", "city": "Homs", "faction": "HTS",
-                                        "occurred_at": "2024-12-07T20:00:00Z"}))["claims"][0]["id"]
-        head = app.head()
-        schema = urlsplit(url).query.split("=", 1)[1]
-        answers = []
-        with psycopg.connect(PG_URL, autocommit=False) as blocker, \
-                psycopg.connect(PG_URL, autocommit=True) as admin:
-            blocker.execute(f'INSERT INTO "{schema}".tl_corrections (target, kind, position, '
-                            "claim_id) VALUES (%s, 'retract', 0, 'blocker')", (claim,))
-            writer = threading.Thread(target=lambda: answers.append(client.post(
-                "/reports", headers=auth,
-                json=report({"type": "retract", "claim": claim, "reason": "denied"}))))
-            writer.start()
-            for _ in range(2):  # the first attempt and the recorder's one retry
-                deadline = time.monotonic() + 30
-                while time.monotonic() < deadline:
-                    waiting = admin.execute(
-                        "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                        "AND pid <> pg_backend_pid() AND query ILIKE %s",
-                        (f'%"{schema}".tl_corrections%',)).fetchall()
-                    if waiting:
-                        admin.execute("SELECT pg_terminate_backend(%s)", (waiting[0][0],))
-                        break
-                    time.sleep(0.05)
-                else:
-                    pytest.fail("the write never waited on the held row")
-            blocker.rollback()
-            writer.join(30)
-        [answer] = answers
-        assert answer.status_code == 503, answer.get_data(as_text=True)
-        assert answer.mimetype == "application/problem+json" and answer.headers["Retry-After"]
-        assert app.head() == head  # nothing of the report: no events, no rows
-        assert not app.queries.claim_status(claim)["retracted"]
-        assert client.post("/reports", headers=auth, json=report(
-            {"type": "retract", "claim": claim, "reason": "denied"})).status_code == 201
-    finally:
-        app.close()
-        cleanup()
+    app, client, auth, url = on_postgres
+    claim = app.file_report(report({"type": "control", "city": "Homs", "faction": "HTS",
+                                    "occurred_at": "2024-12-07T20:00:00Z"}))["claims"][0]["id"]
+    head = app.head()
+    schema = urlsplit(url).query.split("=", 1)[1]
+    answers = []
+    with psycopg.connect(PG_URL, autocommit=False) as blocker, \
+            psycopg.connect(PG_URL, autocommit=True) as admin:
+        blocker.execute(f'INSERT INTO "{schema}".tl_corrections (target, kind, position, '
+                        "claim_id) VALUES (%s, 'retract', 0, 'blocker')", (claim,))
+        writer = threading.Thread(target=lambda: answers.append(client.post(
+            "/reports", headers=auth,
+            json=report({"type": "retract", "claim": claim, "reason": "denied"}))))
+        writer.start()
+        for _ in range(2):  # the first attempt and the recorder's one retry
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                waiting = admin.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND pid <> pg_backend_pid() AND query ILIKE %s",
+                    (f'%"{schema}".tl_corrections%',)).fetchall()
+                if waiting:
+                    admin.execute("SELECT pg_terminate_backend(%s)", (waiting[0][0],))
+                    break
+                time.sleep(0.05)
+            else:
+                pytest.fail("the write never waited on the held row")
+        blocker.rollback()
+        writer.join(30)
+    [answer] = answers
+    assert answer.status_code == 503, answer.get_data(as_text=True)
+    assert answer.mimetype == "application/problem+json" and answer.headers["Retry-After"]
+    assert app.head() == head  # nothing of the report: no events, no rows
+    assert not app.queries.claim_status(claim)["retracted"]
+    assert client.post("/reports", headers=auth, json=report(
+        {"type": "retract", "claim": claim, "reason": "denied"})).status_code == 201
 
 
 @pytest.mark.postgres
-def test_a_server_error_inside_the_read_model_hook_is_a_503_not_a_500(tmp_path, monkeypatch):
+def test_a_server_error_inside_the_read_model_hook_is_a_503_not_a_500(on_postgres, monkeypatch):
     # Fault injection on the real server: the backend ends itself as the hook starts writing the
     # read model (what a restart does to a write at that moment). The answer is the store's
     # 503, not a 500, and no event is left without its rows.
-    from api import create_app
-    from timeline.application import TimelineApplication
+    app, client, auth, _ = on_postgres
+    head = app.head()
+    write_rows = app.recorder.write_rows
 
-    url, cleanup = new_store_url("postgres", tmp_path)
-    app = TimelineApplication(url)
-    try:
-        register_world(app)
-        client = create_app({"TIMELINE_APP": app, "TESTING": True}).test_client()
-        auth = {"Authorization": f"Bearer {app.create_token('writer')}"}
-        head = app.head()
-        write_rows = app.recorder.write_rows
+    def ended_by_the_server(cursor, *args, **kwargs):
+        cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        cursor.fetchall()
+        return write_rows(cursor, *args, **kwargs)
 
-        def ended_by_the_server(cursor, *args, **kwargs):
-            cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
-            cursor.fetchall()
-            return write_rows(cursor, *args, **kwargs)
-
-        monkeypatch.setattr(app.recorder, "write_rows", ended_by_the_server)
-        answer = client.post("/reports", headers=auth, json=report(
-            {"type": "control", "city": "Homs", "faction": "HTS",
-             "occurred_at": "2024-12-07T20:00:00Z"}))
-        assert answer.status_code == 503, answer.get_data(as_text=True)
-        assert answer.mimetype == "application/problem+json"
-        monkeypatch.undo()
-        assert app.head() == head
-        assert (app.recorder.max_notification_id() or 0) == head
-    finally:
-        app.close()
-        cleanup()
+    monkeypatch.setattr(app.recorder, "write_rows", ended_by_the_server)
+    answer = client.post("/reports", headers=auth, json=report(
+        {"type": "control", "city": "Homs", "faction": "HTS",
+         "occurred_at": "2024-12-07T20:00:00Z"}))
+    assert answer.status_code == 503, answer.get_data(as_text=True)
+    assert answer.mimetype == "application/problem+json"
+    monkeypatch.undo()
+    assert app.head() == head
+    assert (app.recorder.max_notification_id() or 0) == head
