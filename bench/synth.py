@@ -23,8 +23,11 @@ from uuid import UUID
 from timeline.domainmodel import Report, api_time, claim_uuid
 
 # Raised when the history or the read model's layout changes: cached stores are then rebuilt.
-GENERATOR_VERSION = 4
+# 5: the reference data is recorded before the reports (it was recorded at build time, after
+# them, so record times fell back at the first report: known_at then covered no report at all).
+GENERATOR_VERSION = 5
 RECORD_START = datetime(2025, 11, 1, tzinfo=timezone.utc)
+REFERENCE_RECORDED = RECORD_START - timedelta(days=30)
 YEAR = timedelta(days=365)
 LAG_MIN, LAG_MAX = 60.0, 21 * 86400.0  # record time lags valid time by 1 minute .. 3 weeks
 N_PLACES, N_LEADERS = 250, 40
@@ -50,16 +53,16 @@ def _picker(rng: random.Random, table: list[tuple[str, float]]):
 
 def ensure_reference(app: Any) -> dict[str, list[str]]:
     """Seeded places/factions/leaders, plus synthetic leaders up to 40; returns the ids used."""
-    from timeline.seeding import seed
+    from timeline.seeding import register_entities, seed
 
-    seed(app, reference_only=True)
+    # recorded before the first report, as in a live store (record times rise with positions)
+    seed(app, reference_only=True, recorded_at=REFERENCE_RECORDED)
     leaders = sorted(e["id"] for e in app.names.entities("leader"))
     factions = sorted(e["id"] for e in app.names.entities("faction"))
-    for i in range(len(leaders), N_LEADERS):
-        slug = f"bench-commander-{i:02d}"
-        if app.names.entity("leader", slug) is None:
-            app.register("leader", f"Bench Commander {i:02d}", [], slug=slug, role="Commander",
-                         faction=factions[i % len(factions)], source="bench/synth.py")
+    register_entities(app, "leader", [
+        {"id": f"bench-commander-{i:02d}", "name": f"Bench Commander {i:02d}", "aliases": [],
+         "role": "Commander", "faction": factions[i % len(factions)], "source": "bench/synth.py"}
+        for i in range(len(leaders), N_LEADERS)], REFERENCE_RECORDED)
     places = sorted(e["id"] for e in app.names.entities("place") if e.get("kind", "city") == "city")
     rng = random.Random(7)
     rng.shuffle(places)

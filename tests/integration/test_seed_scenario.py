@@ -104,3 +104,15 @@ def test_a_store_seeded_before_later_seed_files_came_gets_them_and_their_correct
     evening = q.point(at=at("2024-11-30T20:00:00Z"), min_confidence="unconfirmed")
     assert q.leader_state("hussam-louka", evening)["status"] is None
     assert q.city_state("damascus", evening)["status"] == "held"
+
+
+def test_reference_data_can_be_recorded_as_of_a_given_time_for_a_synthetic_history(app):
+    # bench/synth.py records its reports over a past year: its reference data must be recorded
+    # before them, or record times would fall back at the first report
+    from datetime import timezone
+
+    when = datetime(2025, 10, 2, tzinfo=timezone.utc)
+    seed(app, reference_only=True, recorded_at=when)
+    times = {r["recorded_at"] for r in app.recorder.fetchall("SELECT recorded_at FROM tl_log")}
+    assert times == {"2025-10-02T00:00:00.000000Z"}
+    assert app.queries.point(known_at=when).k == app.head()
