@@ -130,6 +130,9 @@ class SourceIn(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=MAX_SHORT))
     url = fields.Url(validate=validate.Length(max=2000), allow_none=True)
     kind = fields.String(validate=validate.Length(max=100), allow_none=True)
+    via = fields.String(validate=validate.Length(min=1, max=MAX_SHORT), allow_none=True,
+                        metadata={"description": "the origin this source relays (e.g. Reuters); "
+                                                 "a report's origin is `via` if given, else `name`"})
 
 
 _entity = validate.Length(min=1, max=MAX_SHORT)

@@ -127,7 +127,8 @@ def normalise_report(payload: dict[str, Any], names: Any, queries: Any) -> dict[
         fail("source.name", "a source with a non-empty name is required")
         source = {}
     else:
-        source = {k: source[k] for k in ("name", "url", "kind") if source.get(k) is not None}
+        source = {k: source[k] for k in ("name", "url", "kind", "via")
+                  if source.get(k) is not None}
     published_at = _time(payload.get("published_at"), "published_at", fail, required=True)
     for field in ("headline", "body", "language"):
         value = payload.get(field)
