@@ -27,13 +27,42 @@ def main() -> None:
 
 @main.command()
 @click.option("--reference-only", is_flag=True, help="Load only places, factions and leaders.")
-def seed(reference_only: bool) -> None:
-    """Load seeds/ (gazetteer, factions, leaders, then the seed reports). Twice adds nothing."""
-    from .seeding import seed as run
+@click.option("--country", "countries", multiple=True, metavar="CC",
+              help="Register only this country's GeoNames populated places (ISO 3166 alpha-2, "
+                   "e.g. SD, UA; repeatable), with no reports.")
+@click.option("--pack", "packs", multiple=True, metavar="DIR",
+              help="Load this seed pack (a folder, or a pack of seeds/ by name, e.g. sudan-2023; "
+                   "repeatable). Default: seeds/syria-2024, unless --country is given.")
+def seed(reference_only: bool, countries: tuple[str, ...], packs: tuple[str, ...]) -> None:
+    """Load seed packs (gazetteer, factions, leaders, then the seed reports) and GeoNames
+    countries. Everything is checked before anything is written; twice adds nothing."""
+    from .countries import UnknownCountry, country_code, country_places, seed_country
+    from .domainmodel import DomainError
+    from .packs import PackError, load_pack
+    from .seeding import seed_pack
 
+    try:  # an unknown code is refused before the store is even opened
+        codes = list(dict.fromkeys(country_code(c) for c in countries))
+    except UnknownCountry as e:
+        raise click.ClickException(str(e)) from None
+    if not packs and not codes:
+        packs = ("syria-2024",)
     app = _app()
     try:
-        counts = run(app, reference_only=reference_only)
+        # every pack is checked first (its reports may name the countries' places), then the
+        # countries are registered, then the packs
+        extra = [p for cc in codes for p in country_places(cc)]
+        loaded = [load_pack(p, app.names, extra) for p in packs]
+        counts = {"places": 0, "factions": 0, "leaders": 0, "reports": 0}
+        for cc in codes:
+            counts["places"] += seed_country(app, cc)
+        for pack in loaded:
+            for k, v in seed_pack(app, pack, reference_only=reference_only).items():
+                counts[k] += v
+    except PackError as e:
+        raise click.ClickException(str(e)) from None
+    except DomainError as e:
+        raise click.ClickException(e.detail) from None
     finally:
         app.close()
     click.echo("seeded: " + ", ".join(f"{v} new {k}" for k, v in counts.items()))

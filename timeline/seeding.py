@@ -1,5 +1,5 @@
-"""Loads seeds/ into the store: the gazetteer, factions, leaders, then the seed reports.
-Idempotent: what is already in the store is skipped, so seeding twice adds nothing."""
+"""Loads a seed pack (timeline/packs.py) into the store: the gazetteer, factions, leaders, then
+the seed reports. Idempotent: what is already in the store is skipped, so seeding twice adds nothing."""
 
 from __future__ import annotations
 
@@ -9,30 +9,34 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .domainmodel import ENTITY_CLASSES, NAMESPACE, claim_uuid
-from .gazetteer import SEEDS, gazetteer_places
+from .domainmodel import ENTITY_CLASSES, NAMESPACE, DomainError, claim_uuid
+from .packs import DEFAULT_PACK, Pack, load_pack
 from uuid import uuid5
 
 
-def seed(app: Any, reference_only: bool = False, seeds: Path = SEEDS,
+def seed(app: Any, reference_only: bool = False, seeds: Path = DEFAULT_PACK,
          recorded_at: datetime | None = None) -> dict[str, int]:
-    """`recorded_at` stamps the reference data's events with that record time instead of now:
-    for a synthetic history (bench/) whose reports are recorded in the past, so that record
-    times rise with log positions as they do in a live store."""
+    """Loads one seed pack (by default seeds/syria-2024). `recorded_at` stamps the reference
+    data's events with that record time instead of now: for a synthetic history (bench/) whose
+    reports are recorded in the past, so that record times rise with log positions as they do
+    in a live store."""
+    return seed_pack(app, load_pack(seeds, app.names), reference_only, recorded_at)
+
+
+def seed_pack(app: Any, pack: Pack, reference_only: bool = False,
+              recorded_at: datetime | None = None) -> dict[str, int]:
+    """Writes a pack that load_pack has checked: places, factions, leaders, then its reports
+    in file-name order; what the store already has is skipped."""
     counts = {"places": 0, "factions": 0, "leaders": 0, "reports": 0}
-    counts["places"] = register_entities(app, "place", gazetteer_places(), recorded_at)
-    factions = json.loads((seeds / "factions.json").read_text())["factions"]
-    counts["factions"] = register_entities(app, "faction", [
-        {"id": f["id"], "name": f["name"], "aliases": f.get("aliases", []),
-         "parent": f.get("parent"), "source": f.get("source")} for f in factions], recorded_at)
-    leaders = json.loads((seeds / "leaders.json").read_text())["leaders"]
-    counts["leaders"] = register_entities(app, "leader", [
-        {"id": le["id"], "name": le["name"], "aliases": le.get("aliases", []),
-         "role": le.get("role"), "faction": le.get("faction"), "source": le.get("source")}
-        for le in leaders], recorded_at)
+    counts["places"] = register_entities(app, "place", pack.places, recorded_at)
+    counts["factions"] = register_entities(app, "faction", pack.factions, recorded_at)
+    counts["leaders"] = register_entities(app, "leader", pack.leaders, recorded_at)
     if not reference_only:
-        for path in sorted((seeds / "reports").glob("*.json")):
-            counts["reports"] += _report(app, path)
+        for path in pack.reports:
+            try:
+                counts["reports"] += _report(app, path)
+            except DomainError as e:  # say which file: the pack's checks cannot foresee all
+                raise DomainError(f"{path.name}: {e.detail}", e.errors, e.status) from None
     return counts
 
 
@@ -61,7 +65,7 @@ def _report(app: Any, path: Path) -> int:
     report_id = seed_report_id(path)
     if app.queries.report(str(report_id)) is not None:
         return 0
-    payload = json.loads(path.read_text())
+    payload = json.loads(path.read_text(encoding="utf-8"))
     for claim in payload.get("claims", []):
         ref = claim.get("claim")
         # "@<seed file stem>#<index>" names a claim of an earlier seed report.

@@ -148,7 +148,7 @@ def test_the_timeline_csv_exports_every_page_unless_a_page_is_asked_for(client):
 
 # ---- POST /extract --------------------------------------------------------------------------------
 
-SEED = json.loads((ROOT / "seeds" / "reports" / "01-seed-article.json").read_text())
+SEED = json.loads((ROOT / "seeds" / "syria-2024" / "reports" / "01-seed-article.json").read_text())
 
 
 def test_an_article_becomes_claims_that_post_reports_accepts_and_nothing_is_stored(client):

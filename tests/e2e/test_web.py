@@ -177,7 +177,7 @@ def _article_position(server) -> int:
     from timeline.seeding import seed_report_id
 
     root = Path(__file__).resolve().parents[2]
-    report = seed_report_id(root / "seeds" / "reports" / "01-seed-article.json")
+    report = seed_report_id(root / "seeds" / "syria-2024" / "reports" / "01-seed-article.json")
     return _get(server["base"], f"/reports/{report}")["position"]
 
 

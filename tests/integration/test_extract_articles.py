@@ -12,7 +12,7 @@ from timeline.extract import extract, score
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTICLES = ROOT / "tests" / "fixtures" / "articles"
-SEED_REPORT = ROOT / "seeds" / "reports" / "01-seed-article.json"
+SEED_REPORT = ROOT / "seeds" / "syria-2024" / "reports" / "01-seed-article.json"
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from timeline.seeding import seed
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "syria-2024"
 ARTICLE = SEEDS / "seed-article.txt"  # a verbatim copy of ../shared/seed-article.txt
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "seed-article.txt"
 
@@ -90,7 +90,7 @@ def test_a_store_seeded_before_later_seed_files_came_gets_them_and_their_correct
     # seeded again. An edit to an already seeded file would never reach it.
     import shutil
 
-    older = tmp_path / "seeds"
+    older = tmp_path / "syria-2024"
     shutil.copytree(SEEDS, older)
     for path in (older / "reports").glob("*.json"):
         if path.stem[:3] not in ("00-", "01-", "02-"):
