@@ -3,7 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-export TIMELINE_DATABASE_URL ?= sqlite:///var/timeline.db
+# the seed pack `make run` loads (a folder of seeds/): `make run SEEDS=sudan-2023` serves Sudan's
+# war from its own store, var/sudan-2023.db; the default keeps var/timeline.db
+SEEDS ?= syria-2024
+export TIMELINE_DATABASE_URL ?= sqlite:///var/$(if $(filter syria-2024,$(SEEDS)),timeline,$(SEEDS)).db
 
 .PHONY: install run test test-sqlite lint bench bench-quick clean
 
@@ -16,7 +19,7 @@ $(BIN)/timeline: setup.cfg pyproject.toml
 install: $(BIN)/timeline
 
 run: install
-	$(BIN)/timeline seed
+	$(BIN)/timeline seed --pack $(SEEDS)
 	@echo "writer token: $$($(BIN)/timeline token create --role writer --label "make run" --replace 2>/dev/null | tail -n 1)"
 	$(BIN)/timeline serve --host 127.0.0.1 --port $(PORT)
 
