@@ -252,3 +252,26 @@ def test_seed_reports_left_in_the_old_folder_still_load_with_the_default_pack(mo
     assert pack.reports[-1].name == "13-2024-12-12-late-report.json"
     own = len(list((packs.DEFAULT_PACK / "reports").glob("*.json")))
     assert seed(app)["reports"] == own + 1
+
+
+def test_one_command_loads_the_syrian_pack_and_a_country(run):
+    result = run("seed", "--pack", "syria-2024", "--country", "SD", "--reference-only")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("seeded: 424 new places"), result.output  # 312 + 112
+
+
+def test_a_pack_may_name_the_places_of_the_countries_seeded_with_it(run, store_url, tmp_path):
+    pack = tmp_path / "small"
+    (pack / "reports").mkdir(parents=True)
+    (pack / "factions.json").write_text(json.dumps({"source": "test", "factions": [
+        {"id": "test-rsf", "name": "Test RSF", "source": "test"}]}))
+    (pack / "reports" / "01-test.json").write_text(json.dumps({
+        "source": {"name": "Test wire"}, "published_at": "2023-06-01T00:00:00+00:00",
+        "claims": [{"type": "control", "city": "Kadugli", "faction": "Test RSF",
+                    "occurred_at": "2023-05-31T00:00:00+00:00"}]}))
+    alone = run("seed", "--pack", str(pack))
+    assert alone.exit_code != 0 and "$.claims[0].city: unknown place 'Kadugli'" in alone.output
+    assert head(store_url) == 0
+    result = run("seed", "--pack", str(pack), "--country", "SD")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "seeded: 112 new places, 1 new factions, 0 new leaders, 1 new reports"
