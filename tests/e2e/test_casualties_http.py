@@ -154,3 +154,18 @@ def test_replay_rebuilds_the_tolls(client, world):
     digest = world.digest()
     assert world.replay() == digest
     assert casualties(client) == before
+
+
+def test_the_timeline_and_its_csv_show_events_with_their_deaths(client):
+    import csv
+    import io
+
+    post(client, event(event_key="ACLED-SYR9", deaths={"best": 4, "high": 6}, actors=["HTS"]))
+    [item] = client.get("/timeline").get_json()["items"]
+    assert (item["type"], item["event_key"], item["deaths"], item["actors"]) == (
+        "event", "ACLED-SYR9", {"best": 4, "high": 6}, ["hts"])
+    [row] = list(csv.DictReader(io.StringIO(client.get("/timeline.csv").get_data(as_text=True))))
+    assert (row["type"], row["event_key"], row["sub_event_type"]) == ("event", "ACLED-SYR9",
+                                                                    "Air/drone strike")
+    assert (row["deaths_best"], row["deaths_low"], row["deaths_high"],
+            row["deaths_civilians"]) == ("4", "4", "6", "0")
