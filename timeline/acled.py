@@ -191,7 +191,11 @@ def parse_row(line: int, row: dict[str, str]) -> Event:
     """An Event, or ValueError saying why the row cannot be used."""
     if row.get("__extra__"):
         raise ValueError(f"more fields than the header has columns ({len(COLUMNS)} expected)")
-    missing = [c for c in REQUIRED if not row.get(c)]
+    # An event may have no actor (ACLED always names one; a toll exported from this service may
+    # not): only a territory change or an armed clash needs actor1.
+    implies = {row.get("event_type", "").casefold(), row.get("sub_event_type", "").casefold()}
+    missing = [c for c in REQUIRED if not row.get(c)
+               and (c != "actor1" or implies & (CONTROL_TYPES | CLASH_TYPES))]
     if missing:
         raise ValueError(f"empty {', '.join(missing)}")
     event_id = row["event_id_cnty"]

@@ -239,7 +239,9 @@ def deaths_row(claim: dict[str, Any], cid: str, seq: int, occurred_at: str, posi
     governorate= filters do not take it in (its totals without them do)."""
     toll = claim["deaths"]
     best = toll["best"]
-    return (cid, claim.get("event_key"), occurred_at, claim.get("city"), position, seq,
+    # the most precise place: a clash's district (`place`) rather than its city
+    return (cid, claim.get("event_key"), occurred_at, claim.get("place") or claim.get("city"),
+            position, seq,
             published, rank, best, toll.get("low", best), toll.get("high", best),
             toll.get("civilians", 0))
 
