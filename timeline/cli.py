@@ -321,7 +321,7 @@ def export_csv(from_, to, known_at, city, faction, leader, min_confidence, outpu
 @click.option("--from", "from_", help="Earliest valid time (inclusive).")
 @click.option("--to", help="End of the valid-time window (exclusive).")
 @click.option("--known-at", help="Record time, or @position (default now).")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8", newline=""), default="-",
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               show_default=True)
 def export_acled(from_, to, known_at, output) -> None:
     """Counted claims in ACLED's export columns, one row per event (as `GET /acled.csv`)."""
