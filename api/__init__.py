@@ -74,6 +74,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.document(api.spec, app)
     for module in (reports, state, reference, events, interop, operations):
         api.register_blueprint(module.blp)
+    from . import casualties, datasets  # v2: death tolls; ACLED out, UCDP in
+    api.register_blueprint(casualties.blp)
+    api.register_blueprint(datasets.blp)
     return app
 
 

@@ -153,10 +153,13 @@ class ExtractOut(Schema):
     "content": {"text/csv": {"schema": {"type": "string"}, "example": ACLED_EXAMPLE}}})
 @blp.response(200, ImportResult)
 def import_acled():
-    """Import an ACLED export: "Non-state actor overtakes territory", "Government regains
-    territory" and "Non-violent transfer of territory" become control claims, "Armed clash" a
-    clash, the rest notes. Importing the same file again adds nothing; a row whose ACLED
-    `timestamp` changed retracts the old claim and files the new one. Rows that cannot be used
+    """Import an ACLED export: every row becomes an `event` claim (its type and sub-type,
+    actors, `fatalities` as `deaths.best`, `event_id_cnty` as `event_key`, `geo_precision`);
+    "Non-state actor overtakes territory", "Government regains territory" and "Non-violent
+    transfer of territory" add a control claim, "Armed clash" a clash. A row's `published_at`
+    is its `timestamp`; a date alone is that day at 12:00 UTC. Importing the same file again
+    adds nothing; a row whose ACLED `timestamp` changed retracts the old claims and files the
+    new ones. Rows that cannot be used
     are listed with their line number and reason; the others are imported. A body over the
     server's size limit (1 MB unless TIMELINE_MAX_BODY says otherwise) is a 413: import large
     exports with `timeline import acled FILE`."""

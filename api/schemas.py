@@ -10,6 +10,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from .quickload import QuickLoadSchema
 from timeline.claims import FIELDS, MAX_CLAIMS, MAX_SHORT, MAX_TEXT
+from timeline.codebook import EVENT_TYPES, MAX_DEATHS, MAX_KEY
 from timeline.domainmodel import (
     CLAIM_TYPES,
     CONFIDENCE_WORDS,
@@ -138,6 +139,30 @@ class SourceIn(StrictSchema):
 _entity = validate.Length(min=1, max=MAX_SHORT)
 
 
+class DeathsIn(StrictSchema):
+    """A death toll (API.md v2): UCDP's best/low/high convention; ACLED's `fatalities` is `best`."""
+
+    best = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=MAX_DEATHS),
+                          metadata={"description": "best estimate"})
+    low = fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_DEATHS),
+                         metadata={"description": "lowest estimate (at most best; default best)"})
+    high = fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_DEATHS),
+                          metadata={"description": "highest estimate (at least best; default best)"})
+    civilians = fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_DEATHS),
+                               metadata={"description": "of them civilians (default 0)"})
+
+    @validates_schema
+    def ordered(self, data: dict[str, Any], **kwargs: Any) -> None:
+        errors = {}
+        best = data.get("best")
+        if best is not None and data.get("low") is not None and data["low"] > best:
+            errors["low"] = ["must not be more than best"]
+        if best is not None and data.get("high") is not None and data["high"] < best:
+            errors["high"] = ["must not be less than best"]
+        if errors:
+            raise ValidationError(errors)
+
+
 class ClaimIn(StrictSchema):
     """A claim; which fields are required depends on `type` (see API.md)."""
 
@@ -150,7 +175,8 @@ class ClaimIn(StrictSchema):
     place = fields.String(validate=_entity, metadata={"description": "a district (place id or name)"})
     faction = fields.String(validate=_entity)
     from_faction = fields.String(validate=_entity)
-    factions = fields.List(fields.String(validate=_entity), validate=validate.Length(min=2, max=20))
+    # two or more for a clash (the domain checks it), one or more for a casualties claim
+    factions = fields.List(fields.String(validate=_entity), validate=validate.Length(min=1, max=20))
     toward = fields.String(validate=_entity)
     governorate = fields.String(validate=_entity)
     captured_count = fields.Integer(strict=True, validate=validate.Range(min=0, max=100_000))
@@ -162,6 +188,23 @@ class ClaimIn(StrictSchema):
     claim = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "a claim id"})
     reason = fields.String(validate=validate.Length(min=1, max=MAX_SHORT))
     text = fields.String(validate=validate.Length(min=1, max=MAX_TEXT))
+    # v2: events, tolls, linked reports, geo precision (API.md, Vocabulary)
+    event_type = fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "description": "ACLED event type", "enum": list(EVENT_TYPES)})
+    sub_event_type = fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "description": "ACLED sub-event type, of the event type",
+        "enum": [s for subs in EVENT_TYPES.values() for s in subs]})
+    lat = fields.Float(allow_nan=False, validate=validate.Range(min=-90, max=90),
+                       metadata={"description": "an event's point, with lon, instead of a city"})
+    lon = fields.Float(allow_nan=False, validate=validate.Range(min=-180, max=180))
+    actors = fields.List(fields.String(validate=_entity), validate=validate.Length(min=1, max=20),
+                         metadata={"description": "factions, first the one that acted"})
+    civilian_targeting = fields.Boolean(truthy={True}, falsy={False})
+    deaths = fields.Nested(DeathsIn)
+    event_key = fields.String(validate=validate.Length(min=1, max=MAX_KEY), metadata={
+        "description": "links the reports of one event (e.g. ACLED's event_id_cnty)"})
+    geo_precision = fields.Integer(strict=True, validate=validate.OneOf([1, 2, 3]), metadata={
+        "description": "1 the place itself (default), 2 near it, 3 only the region"})
 
     @validates_schema
     def fields_of_type(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -173,7 +216,8 @@ class ClaimIn(StrictSchema):
         for field in required:
             if data.get(field) is None:
                 errors[field] = [f"required for a {ctype} claim"]
-        common = {"type", "occurred_at", "confidence", "precision", "summary"}
+        common = {"type", "occurred_at", "confidence", "precision", "summary",
+                  "event_key", "geo_precision"}
         for field in set(data) - common - set(required) - set(optional):
             errors[field] = [f"not a field of a {ctype} claim"]
         if data.get("occurred_at") is None and ctype not in ("retract", "confirm"):
@@ -218,6 +262,15 @@ class ClaimOut(Schema):
     claim = fields.String()
     reason = fields.String()
     text = fields.String()
+    event_type = fields.String()
+    sub_event_type = fields.String()
+    lat = fields.Float()
+    lon = fields.Float()
+    actors = fields.List(fields.String())
+    civilian_targeting = fields.Boolean()
+    deaths = fields.Dict(keys=fields.String(), values=fields.Integer())
+    event_key = fields.String()
+    geo_precision = fields.Integer()
 
 
 class ReportCreated(Schema):
@@ -478,7 +531,8 @@ def document_claim_types(spec: Any) -> None:
     if not base or "oneOf" in base:
         return
     properties = base["properties"]
-    common = ["type", "occurred_at", "confidence", "precision", "summary"]
+    common = ["type", "occurred_at", "confidence", "precision", "summary", "event_key",
+              "geo_precision"]
     variants = []
     for ctype, (required, optional) in FIELDS.items():
         names = [*common, *required, *optional]

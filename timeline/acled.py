@@ -25,6 +25,7 @@ from .domainmodel import (
     Report,
     api_time,
     name_key,
+    parse_time,
     slugify,
 )
 
@@ -39,8 +40,13 @@ CONTROL_TYPES = {"non-state actor overtakes territory", "government regains terr
 CLASH_TYPES = {"armed clash"}
 # ACLED time_precision: 1 = the day is known, 2 = the week, 3 = the month.
 PRECISIONS = {"1": "day", "2": "week", "3": "month"}
-# Syria has kept UTC+3 all year since 2022; ACLED dates are local dates, read as local noon.
-LOCAL_NOON = "T12:00:00+03:00"
+# API.md v2: a date without a time (ACLED's event_date) is that day at 12:00 UTC. (An
+# event_date with a time, as `GET /acled.csv` writes for a claim dated otherwise, is that time.)
+LOCAL_NOON = "T12:00:00Z"
+# Columns beyond the codebook's that `GET /acled.csv` adds so that its rows come back exactly:
+# UCDP-style low/high/civilian tolls and the claim's confidence. Optional on import.
+EXTRA_COLUMNS = ("civilian_targeting", "deaths_low", "deaths_high", "deaths_civilians",
+                 "confidence")
 NEARBY_KM = 5.0       # a location whose name is unknown takes the nearest place this close
 SAME_NAME_KM = 50.0   # a place known by the name counts only if it is this close to the point
 CHUNK = 500           # reports per transaction
@@ -84,6 +90,7 @@ class Event:
     notes: str
     fatalities: int | None
     timestamp: int
+    extra: dict[str, Any] = field(default_factory=dict)  # EXTRA_COLUMNS, checked
 
     @property
     def kind(self) -> str:
@@ -112,8 +119,8 @@ class Outcome:
                 "position": position}
 
 
-# The fields of an imported claim that name a place or a faction (`factions` last: a list).
-ENTITY_FIELDS = ("city", "place", "faction", "from_faction", "factions")
+# The fields of an imported claim that name a place or a faction (the lists last).
+ENTITY_FIELDS = ("city", "place", "faction", "from_faction", "factions", "actors")
 
 
 class _PlannedNames:
@@ -184,13 +191,17 @@ def parse_row(line: int, row: dict[str, str]) -> Event:
     """An Event, or ValueError saying why the row cannot be used."""
     if row.get("__extra__"):
         raise ValueError(f"more fields than the header has columns ({len(COLUMNS)} expected)")
-    missing = [c for c in REQUIRED if not row.get(c)]
+    # An event may have no actor (ACLED always names one; a toll exported from this service may
+    # not): only a territory change or an armed clash needs actor1.
+    implies = {row.get("event_type", "").casefold(), row.get("sub_event_type", "").casefold()}
+    missing = [c for c in REQUIRED if not row.get(c)
+               and (c != "actor1" or implies & (CONTROL_TYPES | CLASH_TYPES))]
     if missing:
         raise ValueError(f"empty {', '.join(missing)}")
     event_id = row["event_id_cnty"]
     if len(event_id) > 100 or not re.fullmatch(r"[\w.\-]+", event_id):
         raise ValueError(f"event_id_cnty {event_id[:40]!r} is not an ACLED event id")
-    day = _date(row["event_date"])
+    day, when = _when(row["event_date"])
     precision = PRECISIONS.get(row.get("time_precision") or "1")
     if precision is None:
         raise ValueError(f"time_precision {row['time_precision']!r} is not 1, 2 or 3")
@@ -220,13 +231,49 @@ def parse_row(line: int, row: dict[str, str]) -> Event:
     for name in ("location", "actor1", "actor2", "assoc_actor_1", "admin1"):
         if len(row.get(name) or "") > 200:
             raise ValueError(f"{name} is longer than 200 characters")
-    return Event(line=line, event_id=event_id, day=day, precision=precision,
+    extra = _extra(row, fatalities)
+    event = Event(line=line, event_id=event_id, day=day, precision=precision, extra=extra,
                  event_type=row["event_type"], sub_event_type=row.get("sub_event_type", ""),
                  actor1=row["actor1"], actor2=row.get("actor2", ""),
                  assoc_actor_1=row.get("assoc_actor_1", ""), admin1=row.get("admin1", ""),
                  location=location, lat=lat, lon=lon, geo_precision=row.get("geo_precision", ""),
                  source=row.get("source", ""), source_scale=row.get("source_scale", ""),
                  notes=row.get("notes", ""), fatalities=fatalities, timestamp=timestamp)
+    if when is not None:
+        event.extra["when"] = when
+    return event
+
+
+def _when(text: str) -> tuple[date, str | None]:
+    """(the day, the exact time as RFC 3339 text if the cell gives one with its offset)."""
+    if re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)", text):
+        try:
+            moment = parse_time(text)
+        except ValueError:
+            raise ValueError(f"event_date {text[:30]!r} is not a date") from None
+        return moment.date(), api_time(moment)
+    return _date(text), None
+
+
+def _extra(row: dict[str, str], fatalities: int | None) -> dict[str, Any]:
+    """The optional columns (EXTRA_COLUMNS): civilian targeting, the low/high/civilian tolls,
+    the confidence; ValueError naming a bad one."""
+    out: dict[str, Any] = {}
+    targeting = row.get("civilian_targeting")
+    if targeting is not None:
+        out["civilian_targeting"] = bool(targeting.strip())  # ACLED: "Civilian targeting" or ""
+    for column, key in (("deaths_low", "low"), ("deaths_high", "high"),
+                        ("deaths_civilians", "civilians")):
+        if row.get(column):
+            if fatalities is None:
+                raise ValueError(f"{column} without fatalities")
+            try:
+                out[key] = int(row[column])
+            except ValueError:
+                raise ValueError(f"{column} {row[column][:20]!r} is not a whole number") from None
+    if row.get("confidence"):
+        out["confidence"] = row["confidence"]
+    return out
 
 
 def _date(text: str) -> date:
@@ -254,9 +301,10 @@ def versions(app: Any, event_ids: list[str]) -> dict[str, dict[str, Any]]:
         params["dataset"] = DATASET
         marks = ", ".join(f":r{n}" for n in range(len(chunk)))
         for row in app.recorder.fetchall(
-                f"SELECT ref, version, claim_id FROM tl_external WHERE dataset = :dataset "
+                f"SELECT ref, version, claim_id, report_id FROM tl_external WHERE dataset = :dataset "
                 f"AND ref IN ({marks})", params):
-            out[row["ref"]] = {"version": int(row["version"]), "claim_id": row["claim_id"]}
+            out[row["ref"]] = {"version": int(row["version"]), "claim_id": row["claim_id"],
+                               "report_id": row["report_id"]}
     return out
 
 
@@ -297,7 +345,7 @@ class Importer:
         if progress is not None and len(rows) > len(events):
             progress(len(rows) - len(events))
         known = versions(self.app, [e.event_id for e in events])
-        planned: list[tuple[Event, dict[str, Any], dict[str, Any] | None]] = []
+        planned: list[tuple[Event, list[dict[str, Any]], dict[str, Any] | None]] = []
         for event in events:
             previous = known.get(event.event_id)
             if previous is not None and previous["version"] >= event.timestamp:
@@ -315,7 +363,7 @@ class Importer:
                 outcome.reject(event.line, _reason(e))
                 if progress is not None:
                     progress(1)
-        self._keep_planned([claim for _, claim, _ in planned])
+        self._keep_planned([c for _, claims, _ in planned for c in claims])
         self._register_planned()
         reports: list[tuple[list[Any], str]] = []
         for event, claim, previous in planned:
@@ -337,17 +385,19 @@ class Importer:
         return answer
 
     # ---- one row ---------------------------------------------------------------------------------
-    def _report(self, event: Event, claim: dict[str, Any], previous: dict[str, Any] | None,
+    def _report(self, event: Event, new: list[dict[str, Any]], previous: dict[str, Any] | None,
                 names: Any = None) -> list[Any]:
-        """The events that file this row's report, checked as POST /reports checks a report."""
-        claims = [claim]
+        """The events that file this row's report, checked as POST /reports checks a report:
+        the row's claims, after the retraction of the claims of its previous version."""
+        claims = []
         if previous is not None:
-            status = self.app.queries.claim_status(previous["claim_id"])
-            if status is not None and not status["retracted"]:
-                claims.insert(0, {
-                    "type": "retract", "claim": previous["claim_id"],
+            for old in self._previous_claims(previous):
+                claims.append({
+                    "type": "retract", "claim": old,
                     "reason": f"ACLED revised event {event.event_id} "
                               f"(timestamp {previous['version']} -> {event.timestamp})"})
+        ref_index = len(claims)  # the event claim, first of the row's claims
+        claims += new
         stamp = api_time(datetime.fromtimestamp(event.timestamp, tz=timezone.utc))
         source_name = f"ACLED ({event.source})" if event.source else "ACLED"
         payload = {
@@ -362,35 +412,68 @@ class Importer:
         }
         fields = normalise_report(payload, names or self.names, self.app.queries)
         fields["source"]["ref"] = {"dataset": DATASET, "id": event.event_id,
-                                   "version": str(event.timestamp), "claim": len(claims) - 1}
+                                   "version": str(event.timestamp), "claim": ref_index}
         report = Report.file(report_id=report_id(event.event_id, event.timestamp), **fields)
         return list(report.collect_events())
 
-    def _claim(self, event: Event) -> dict[str, Any]:
-        base = {"occurred_at": event.day.isoformat() + LOCAL_NOON, "precision": event.precision,
-                "confidence": "reported", "summary": _summary(event)}
+    def _previous_claims(self, previous: dict[str, Any]) -> list[str]:
+        """The claims of an event's previous version that still count (not corrections)."""
+        rows = self.app.recorder.fetchall(
+            "SELECT id, type FROM tl_claims WHERE report_id = :r ORDER BY seq",
+            {"r": previous["report_id"]})
+        out = []
+        for row in rows:
+            if row["type"] in ("retract", "confirm"):
+                continue
+            status = self.app.queries.claim_status(row["id"])
+            if status is not None and not status["retracted"]:
+                out.append(row["id"])
+        return out
+
+    def _claim(self, event: Event) -> list[dict[str, Any]]:
+        """The row's claims (API.md v2): an `event` claim for every row (its type and sub-type,
+        the actors, `fatalities` as `deaths.best`, `event_id_cnty` as `event_key`), then the
+        control claim a territory change implies, or the clash an armed clash between two
+        actors implies, with the same event_key."""
+        base: dict[str, Any] = {
+            "occurred_at": event.extra.get("when") or event.day.isoformat() + LOCAL_NOON,
+            "precision": event.precision, "confidence": event.extra.get("confidence", "reported"),
+            "summary": _summary(event), "event_key": event.event_id,
+            "geo_precision": int(event.geo_precision) if event.geo_precision in ("1", "2", "3") else 1}
+        place = self.place(event)
+        actors = [self.actor(a) for a in (event.actor1, event.actor2) if a and not _civilians(a)]
+        actors = list(dict.fromkeys(actors))
+        claim = dict(base, type="event", event_type=event.event_type, city=place)
+        if event.sub_event_type:
+            claim["sub_event_type"] = event.sub_event_type
+        if actors:
+            claim["actors"] = actors
+        targeting = event.extra.get("civilian_targeting")
+        if targeting is None and event.actor2 and _civilians(event.actor2):
+            targeting = True
+        if targeting is not None:
+            claim["civilian_targeting"] = targeting
+        if event.fatalities is not None:
+            claim["deaths"] = {"best": event.fatalities, **{
+                k: event.extra[k] for k in ("low", "high", "civilians") if k in event.extra}}
+        claims = [claim]
         kind = event.kind
         if kind == "control":
-            place = self.place(event)
             faction = self.actor(event.actor1)
-            claim = dict(base, type="control", city=place, faction=faction)
-            if event.actor2:
+            control = dict(base, type="control", city=place, faction=faction)
+            if event.actor2 and not _civilians(event.actor2):
                 loser = self.actor(event.actor2)
                 if loser != faction:
-                    claim["from_faction"] = loser
-            return claim
-        if kind == "clash":
-            first = self.actor(event.actor1)
-            second = self.actor(event.actor2) if event.actor2 else None
-            if second is not None and second != first:
-                place = self.place(event)
-                parent = self._parent(place)
-                if parent:  # fighting in a district contests its city
-                    return dict(base, type="clash", city=parent, place=place,
-                                factions=[first, second])
-                return dict(base, type="clash", city=place, factions=[first, second])
-            # a clash needs two sides; with one, it is still worth a note
-        return dict(base, type="note", text=_summary(event))
+                    control["from_faction"] = loser
+            claims.append(control)
+        elif kind == "clash" and len(actors) >= 2:
+            parent = self._parent(place)
+            if parent:  # fighting in a district contests its city
+                claims.append(dict(base, type="clash", city=parent, place=place,
+                                   factions=actors[:2]))
+            else:
+                claims.append(dict(base, type="clash", city=place, factions=actors[:2]))
+        return claims
 
     def _parent(self, place: str) -> str | None:
         if place in self._planned:
@@ -567,15 +650,19 @@ class Importer:
                     raise
                 self._remap[slug] = ids[0]
 
-    def _remapped(self, claim: dict[str, Any]) -> dict[str, Any]:
+    def _remapped(self, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [self._remapped_one(claim) for claim in claims]
+
+    def _remapped_one(self, claim: dict[str, Any]) -> dict[str, Any]:
         if not self._remap:
             return claim
         out = dict(claim)
-        for field_name in ENTITY_FIELDS[:-1]:
+        for field_name in ENTITY_FIELDS[:-2]:
             if out.get(field_name) in self._remap:
                 out[field_name] = self._remap[out[field_name]]
-        if out.get("factions"):
-            out["factions"] = [self._remap.get(f, f) for f in out["factions"]]
+        for list_field in ("factions", "actors"):
+            if out.get(list_field):
+                out[list_field] = [self._remap.get(f, f) for f in out[list_field]]
         return out
 
     # ---- saving -----------------------------------------------------------------------------------
@@ -644,6 +731,11 @@ def _actor_candidates(name: str) -> list[str]:
         if stripped and stripped != text:
             out.append(stripped)
     return list(dict.fromkeys(out))
+
+
+def _civilians(actor: str) -> bool:
+    """ACLED's victims category ("Civilians (Syria)"): not a faction; the event targets them."""
+    return actor.casefold().startswith("civilians")
 
 
 def _summary(event: Event) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from . import codebook
 from .domainmodel import (
     CLAIM_TYPES,
     CONFIDENCE_WORDS,
@@ -40,6 +41,17 @@ FIELDS: dict[str, tuple[dict[str, str | None], dict[str, str | None]]] = {
     "note": ({"text": "text"}, {}),
 }
 COMMON = {"type", "occurred_at", "confidence", "precision", "summary"}
+# v2 (API.md, Vocabulary): ACLED-style events and death tolls (checks in codebook.py), and the
+# fields every claim may carry: `event_key` links reports of one event, `geo_precision` says how
+# near the named place it happened.
+FIELDS["event"] = ({"event_type": "event_type"},
+                   {"sub_event_type": "sub_event_type", "city": "place", "lat": "lat",
+                    "lon": "lon", "location": "short", "actors": "faction+",
+                    "civilian_targeting": "bool", "deaths": "deaths"})
+FIELDS["casualties"] = ({"city": "place", "deaths": "deaths"}, {"factions": "faction+"})
+FIELDS["clash"][1]["deaths"] = "deaths"
+V2_COMMON = {"event_key": "event_key", "geo_precision": "geo_precision"}
+COMMON = COMMON | set(V2_COMMON)
 # Per claim type, worked out once: the fields it may carry, and its entity fields in the order
 # they are checked (required first), each with its kind and whether it is required.
 _ALLOWED = {t: frozenset(COMMON | set(req) | set(opt)) for t, (req, opt) in FIELDS.items()}
@@ -99,7 +111,7 @@ def _name_errors_of(i: int, raw: Any, names: Any, known: set[str] | frozenset[st
         value = raw.get(field)
         if kind in ("place", "faction", "leader"):
             values = [(f"claims.{i}.{field}", kind, value)]
-        elif kind == "faction*" and isinstance(value, list):
+        elif kind in ("faction*", "faction+") and isinstance(value, list):
             values = [(f"claims.{i}.{field}.{j}", "faction", v) for j, v in enumerate(value[:20])]
         else:
             continue
@@ -225,13 +237,54 @@ def _claim(raw: Any, path: str, names: Any, queries: Any, fail: Any, conflicts: 
                     fail(p, m)
     if ctype == "control" and claim.get("from_faction") and claim.get("from_faction") == claim.get("faction"):
         fail(f"{path}.from_faction", "must differ from faction")
+    _v2_fields(ctype, raw, claim, path, fail)
     return claim
+
+
+def _v2_fields(ctype: str, raw: dict[str, Any], claim: dict[str, Any], path: str,
+               fail: Any) -> None:
+    """`event_key` and `geo_precision` (any claim; an event or a toll has geo_precision 1 unless
+    it says otherwise), and an event's combinations (codebook.check_event)."""
+    for field, kind in V2_COMMON.items():
+        value = raw.get(field)
+        if value is None:
+            continue
+        try:
+            claim[field] = _value(kind, value, f"{path}.{field}", None, None, ctype, [], set())
+        except DomainError as e:
+            for p, msgs in e.errors.items():
+                for m in msgs:
+                    fail(p, m)
+    if ctype in ("event", "casualties"):
+        claim.setdefault("geo_precision", 1)
+    if ctype == "event":
+        codebook.check_event(claim, raw, path, fail)
 
 
 def _value(kind: str | None, value: Any, path: str, names: Any, queries: Any, ctype: str,
            conflicts: list[str], targets: set[str]) -> Any:
     if kind in ("place", "faction", "leader"):
         return names.resolve(kind, value, path)
+    if kind in _V2_KINDS:
+        return _V2_KINDS[kind](value, path)
+    if kind == "faction+":
+        # an event's actors or a toll's factions: one or more, each once, in the order given
+        if not isinstance(value, list) or not value or len(value) > 20:
+            raise DomainError("one to 20 factions", {path: ["must be a list of one to 20 factions"]})
+        errors: dict[str, list[str]] = {}
+        ids: list[str] = []
+        for j, v in enumerate(value):
+            try:
+                found = names.resolve("faction", v, f"{path}.{j}")
+            except DomainError as e:
+                errors.update(e.errors)
+                continue
+            if found in ids:
+                errors[f"{path}.{j}"] = [f"{found!r} is named twice"]
+            ids.append(found)
+        if errors:
+            raise DomainError("bad factions", errors)
+        return ids
     if kind == "faction*":
         if not isinstance(value, list) or len(value) < 2:
             raise DomainError("two or more factions are required", {path: ["two or more factions are required"]})
@@ -273,6 +326,14 @@ def _value(kind: str | None, value: Any, path: str, names: Any, queries: Any, ct
     if kind == "claim":
         return _target(value, path, queries, ctype, conflicts, targets)
     raise AssertionError(kind)
+
+
+_V2_KINDS = {
+    "event_type": codebook.event_type, "sub_event_type": codebook.sub_event_type,
+    "lat": lambda v, p: codebook.coordinate(v, p, 90), "lon": lambda v, p: codebook.coordinate(v, p, 180),
+    "bool": codebook.boolean, "deaths": codebook.deaths, "event_key": codebook.event_key,
+    "geo_precision": codebook.geo_precision,
+}
 
 
 def _target(value: Any, path: str, queries: Any, ctype: str, conflicts: list[str],

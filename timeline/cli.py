@@ -239,6 +239,37 @@ def import_acled(file) -> None:
                f"corrected {result['corrected']}, rejected {len(result['rejected'])}")
 
 
+@import_.command("ucdp")
+@click.argument("file", type=click.File("rb"))
+def import_ucdp(file) -> None:
+    """Import a UCDP GED CSV (FILE, or - for stdin): each row an event claim with event_key
+    ucdp:<id>. Importing it again adds nothing; rows UCDP recoded are corrected; unusable rows
+    are listed with their line."""
+    from .domainmodel import DomainError
+    from .ucdp import import_csv, read_rows
+
+    try:
+        text = file.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.ClickException("the file is not UTF-8 (save the GED file as UTF-8 CSV)") from None
+    app = _app()
+    try:
+        from tqdm import tqdm
+
+        total = len(read_rows(text))
+        with tqdm(total=total, unit="row", desc="ucdp", file=sys.stderr,
+                  disable=not sys.stderr.isatty()) as bar:
+            result = import_csv(app, text, progress=bar.update)
+    except DomainError as e:
+        raise click.ClickException(e.detail) from None
+    finally:
+        app.close()
+    for row in result["rejected"]:
+        click.echo(f"rejected line {row['line']}: {row['reason']}", err=True)
+    click.echo(f"imported {result['imported']}, unchanged {result['unchanged']}, "
+               f"corrected {result['corrected']}, rejected {len(result['rejected'])}")
+
+
 def _time_option(value: str | None, name: str):
     from .domainmodel import parse_time
 
@@ -311,6 +342,29 @@ def export_csv(from_, to, known_at, city, faction, leader, min_confidence, outpu
             output.write(chunk)
     except DomainError as e:
         raise click.ClickException(e.detail) from None
+    finally:
+        app.close()
+
+
+@export.command("acled")
+@click.option("--from", "from_", help="Earliest valid time (inclusive).")
+@click.option("--to", help="End of the valid-time window (exclusive).")
+@click.option("--known-at", help="Record time, or @position (default now).")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              show_default=True)
+def export_acled(from_, to, known_at, output) -> None:
+    """Counted claims in ACLED's export columns, one row per event (as `GET /acled.csv`)."""
+    from .acled_export import csv_text, rows
+    from .domainmodel import db_time
+
+    start, end = _time_option(from_, "--from"), _time_option(to, "--to")
+    known = _time_option(known_at, "--known-at")
+    app = _app()
+    try:
+        point = app.queries.point(known_at=known)
+        for chunk in csv_text(rows(app, point, start=db_time(start) if start else None,
+                                   end=db_time(end) if end else None)):
+            output.write(chunk)
     finally:
         app.close()
 

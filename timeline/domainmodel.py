@@ -41,6 +41,8 @@ LEADER_STATUSES = (
     "removed",
 )
 CLAIM_TYPES = ("control", "clash", "advance", "leader_status", "coup", "retract", "confirm", "note")
+# v2: ACLED-style events and reported death tolls (timeline/codebook.py)
+CLAIM_TYPES = (*CLAIM_TYPES, "event", "casualties")
 ENTITY_KINDS = ("place", "faction", "leader")
 
 

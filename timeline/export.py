@@ -19,6 +19,11 @@ TIMELINE_COLUMNS = ("at", "claim", "type", "confidence", "precision", "counted",
                     "toward", "governorate", "captured_count", "leader", "status", "location",
                     "led_by", "against", "target", "reason", "text", "report", "position",
                     "recorded_at")
+# v2: an event's or a toll's fields (deaths in one column each), and the event_key that links
+# reports of one event (an imported row's dataset id: ACLED's event_id_cnty, `ucdp:<id>`).
+DEATHS_COLUMNS = ("deaths_best", "deaths_low", "deaths_high", "deaths_civilians")
+TIMELINE_COLUMNS = (*TIMELINE_COLUMNS, "event_key", "event_type", "sub_event_type", "actors",
+                    "civilian_targeting", *DEATHS_COLUMNS, "geo_precision", "lat", "lon")
 # Free-text cells that a spreadsheet could take for a formula (OWASP "CSV injection").
 _TEXT_CELLS = {"summary", "text", "reason", "location"}
 
@@ -100,6 +105,11 @@ def timeline_csv(items: Iterable[dict[str, Any]]) -> Iterator[str]:
     writer.writerow(TIMELINE_COLUMNS)
     yield flush()
     for item in items:
+        toll = item.get("deaths")
+        if toll:  # low/high default to best, civilians to 0, as /casualties counts them
+            item = dict(item, deaths_best=toll["best"], deaths_low=toll.get("low", toll["best"]),
+                        deaths_high=toll.get("high", toll["best"]),
+                        deaths_civilians=toll.get("civilians", 0))
         writer.writerow([_cell(c, item.get(c)) for c in TIMELINE_COLUMNS])
         yield flush()
 

@@ -14,6 +14,11 @@ from .persistence import tie_rank
 EPOCH = EARLIEST
 END = "9999-12-31T23:59:59.999999Z"
 
+# v2 claim fields a timeline item shows as they were given (events, tolls, linked reports: an
+# imported row's event_key is its dataset id).
+V2_ITEM_FIELDS = ("event_type", "sub_event_type", "lat", "lon", "actors", "civilian_targeting",
+                  "deaths", "event_key", "geo_precision")
+
 # Which read-model effect kind (and subject field) each claim type feeds.
 _WINNER_KINDS = {"control": ("control", "place", "controller"),
                  "leader_status": ("status", "leader", "status"),
@@ -129,6 +134,9 @@ def _item(row: dict[str, Any], corrections: dict[str, Any], winners: _Winners, q
     for field in ("city", "place", "faction", "from_faction", "factions", "toward", "governorate",
                   "captured_count", "leader", "status", "location", "led_by", "against",
                   "reason", "text"):
+        if data.get(field) is not None:
+            item[field] = data[field]
+    for field in V2_ITEM_FIELDS:
         if data.get(field) is not None:
             item[field] = data[field]
     if row.get("target"):

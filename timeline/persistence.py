@@ -27,6 +27,7 @@ from .projection import (
 # Derived tables: rebuilt from the log by `timeline replay`, covered by the digest.
 DERIVED_TABLES = ("tl_log", "tl_entities", "tl_names", "tl_reports", "tl_claims", "tl_effects",
                   "tl_subjects", "tl_corrections", "tl_mentions", "tl_external")
+DERIVED_TABLES = (*DERIVED_TABLES, "tl_deaths")  # v2: death tolls (timeline/casualties.py)
 ALL_TABLES = (*DERIVED_TABLES, "tl_idempotency", "tl_tokens")
 
 TABLES = [
@@ -99,6 +100,17 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS tl_external (
         dataset TEXT NOT NULL, ref TEXT NOT NULL, version TEXT NOT NULL, report_id TEXT NOT NULL,
         claim_id TEXT NOT NULL, position BIGINT NOT NULL, PRIMARY KEY (dataset, ref))""",
+    # v2: every claim that gives a death toll, for /casualties (timeline/casualties.py): a
+    # window of valid time, of one city's places or of one governorate's, is a range of one
+    # index; the latest claim of each event is picked from those rows.
+    """CREATE TABLE IF NOT EXISTS tl_deaths (
+        claim_id TEXT PRIMARY KEY, event_key TEXT, occurred_at TEXT NOT NULL, city TEXT,
+        position BIGINT NOT NULL, seq INTEGER NOT NULL, published_at TEXT NOT NULL,
+        confidence INTEGER NOT NULL, best BIGINT NOT NULL, low BIGINT NOT NULL,
+        high BIGINT NOT NULL, civilians BIGINT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS tl_deaths_time ON tl_deaths (occurred_at, position)",
+    "CREATE INDEX IF NOT EXISTS tl_deaths_city ON tl_deaths (city, occurred_at, position)",
+    "CREATE INDEX IF NOT EXISTS tl_deaths_key ON tl_deaths (event_key, position, seq)",
     # Not derived from the log: kept across replays.
     """CREATE TABLE IF NOT EXISTS tl_idempotency (
         key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL,
@@ -322,6 +334,8 @@ class ReadModelRecorder:
                 self.mark_corrections(cursor, lo, hi)
         if staged.external:
             cursor.executemany(sql["external"], staged.external)
+        if staged.deaths:
+            cursor.executemany(sql["deaths"], staged.deaths)
 
     def mark_corrections(self, cursor: Any, lo: int, hi: int) -> None:
         """What the corrections recorded at lo..hi change in other rows (projection.MARK_SQL)."""
@@ -500,6 +514,9 @@ class ReadModelRecorder:
             "external": """SELECT x.dataset, x.ref, x.version, l.ordinal, c.seq FROM tl_external x
                            JOIN tl_log l ON l.position = x.position
                            JOIN tl_claims c ON c.id = x.claim_id ORDER BY x.dataset, x.ref""",
+            "deaths": """SELECT d.event_key, d.occurred_at, d.city, l.ordinal, d.seq, d.published_at,
+                            d.confidence, d.best, d.low, d.high, d.civilians FROM tl_deaths d
+                         JOIN tl_log l ON l.position = d.position ORDER BY l.ordinal, d.seq""",
         }
         with self.reading() as cursor:
             for name, statement in queries.items():

@@ -103,6 +103,8 @@ def mentioned(claim: dict[str, Any]) -> set[str]:
             out.add(f"{kind}:{claim[field]}")
     for faction in claim.get("factions") or ():
         out.add(f"faction:{faction}")
+    for faction in claim.get("actors") or ():  # an event's actors (v2)
+        out.add(f"faction:{faction}")
     return out
 
 
@@ -133,7 +135,7 @@ class Staged:
 
     # list -> index of the position in its tuples
     POSITION = {"log": 0, "reports": 1, "claims": 6, "effects": 3, "mentions": 2,
-                "corrections": 2}
+                "corrections": 2, "deaths": 4}
     __slots__ = (*POSITION, "subjects", "external")
 
     def __init__(self) -> None:
@@ -145,6 +147,7 @@ class Staged:
         self.corrections: list[tuple[Any, ...]] = []  # tl_corrections
         self.subjects: list[tuple[str, str]] = []     # tl_subjects
         self.external: list[dict[str, Any]] = []      # tl_external
+        self.deaths: list[tuple[Any, ...]] = []       # tl_deaths (v2: claims with a toll)
 
     def at(self, positions: Sequence[int]) -> "Staged":
         """These rows with positions[i] for the i-th event, when they were staged by index
@@ -209,6 +212,10 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
                 subjects.add(("status", claim["led_by"]))
             elif ctype == "retract" or ctype == "confirm":
                 out.corrections.append((target, ctype, position, cid))
+            toll = get("deaths")
+            if toll is not None:
+                out.deaths.append(deaths_row(claim, cid, seq, occurred_at, position, published,
+                                             rank))
         # A report imported from another dataset (timeline/acled.py) names its record.
         ref = source.get("ref") if isinstance(source, dict) else None
         if isinstance(ref, dict) and claims:
@@ -223,6 +230,20 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
     mentions.sort()
     out.subjects = sorted(subjects)  # type: ignore[assignment]
     return out
+
+
+def deaths_row(claim: dict[str, Any], cid: str, seq: int, occurred_at: str, position: int,
+               published: str, rank: int) -> tuple[Any, ...]:
+    """A claim's toll as a tl_deaths row; `low`/`high` default to `best`, `civilians` to 0
+    (API.md, /casualties). An event given only as a point has no city: /casualties' city= and
+    governorate= filters do not take it in (its totals without them do)."""
+    toll = claim["deaths"]
+    best = toll["best"]
+    # the most precise place: a clash's district (`place`) rather than its city
+    return (cid, claim.get("event_key"), occurred_at, claim.get("place") or claim.get("city"),
+            position, seq,
+            published, rank, best, toll.get("low", best), toll.get("high", best),
+            toll.get("civilians", 0))
 
 
 _compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
@@ -252,6 +273,8 @@ STAGE_SQL = {
     # The primary key makes a second retraction (or confirmation) of one claim fail the whole
     # transaction, even when two writers race past the application's own check.
     "corrections": _insert("tl_corrections", "target, kind, position, claim_id"),
+    "deaths": _insert("tl_deaths", "claim_id, event_key, occurred_at, city, position, seq, "
+                                   "published_at, confidence, best, low, high, civilians"),
     # A later version of an imported record replaces the earlier.
     "external": """INSERT INTO tl_external (dataset, ref, version, report_id, claim_id, position)
                    VALUES (:dataset, :ref, :version, :report_id, :claim_id, :position)

@@ -57,9 +57,11 @@ def test_export_writes_geojson_and_the_timeline_csv(run, tmp_path):
     assert {f["id"]: f["properties"] for f in early["features"]}["aleppo"]["status"] == "unknown"
 
     rows = list(csv.DictReader(io.StringIO(run("export", "csv", "--city", "Halab").stdout)))
-    assert [(r["type"], r["city"], r["faction"]) for r in rows] == [("control", "aleppo", "hts")]
+    # every ACLED row is an event claim; a territory change adds its control claim (API.md v2)
+    assert [(r["type"], r["city"], r["faction"]) for r in rows] == [("event", "aleppo", ""),
+                                                                    ("control", "aleppo", "hts")]
     everything = list(csv.DictReader(io.StringIO(run("export", "csv").stdout)))
-    assert len(everything) == 9
+    assert len(everything) == 16
     bad = run("export", "csv", "--city", "Atlantis")
     assert bad.exit_code == 1 and "unknown place 'Atlantis'" in bad.output
     naive = run("export", "geojson", "--at", "2024-12-10T00:00:00")
@@ -72,4 +74,4 @@ def test_export_alone_writes_the_current_state_as_geojson(run):
     assert doc["type"] == "FeatureCollection"
     assert {f["id"]: f["properties"] for f in doc["features"]}["menbij"]["controller"] == "sna"  # registered from ACLED
     rows = list(csv.DictReader(io.StringIO(run("export", "--format", "csv").stdout)))
-    assert len(rows) == 9
+    assert len(rows) == 16

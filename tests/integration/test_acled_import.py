@@ -47,7 +47,7 @@ def controller(app, city: str, at: str) -> str | None:
     return app.queries.city_state(city, app.queries.point(at=parse_time(at)))["controller"]
 
 
-def test_territory_events_become_control_claims_clashes_clashes_and_the_rest_notes(world):
+def test_every_row_is_an_event_territory_changes_add_control_armed_clashes_a_clash(world):
     result = import_csv(world, export(
         row("SYR1"),
         row("SYR2", sub_event_type="Armed clash", event_date="2024-11-30", location="Homs",
@@ -56,16 +56,28 @@ def test_territory_events_become_control_claims_clashes_clashes_and_the_rest_not
             actor1="Military Forces of Russia (2000-)", actor2="Civilians (Syria)",
             notes="Air strikes on Aleppo city, 4 killed.")))
     assert (result["imported"], result["unchanged"], result["corrected"], result["rejected"]) == (3, 0, 0, [])
-    [control] = claims_of(world, "SYR1")
+    event, control = claims_of(world, "SYR1")
     assert {k: control[k] for k in ("type", "city", "faction", "from_faction", "precision",
-                                    "occurred_at")} == {
+                                    "occurred_at", "event_key")} == {
         "type": "control", "city": "aleppo", "faction": "hts", "from_faction": "syrian-arab-army",
-        "precision": "day", "occurred_at": "2024-11-29T09:00:00Z"}  # local noon, in UTC
-    [clash] = claims_of(world, "SYR2")
+        "precision": "day", "occurred_at": "2024-11-29T12:00:00Z",  # a date alone: noon UTC
+        "event_key": "SYR1"}
+    assert {k: event[k] for k in ("type", "event_type", "sub_event_type", "city", "actors",
+                                  "deaths", "event_key", "geo_precision", "occurred_at")} == {
+        "type": "event", "event_type": "Battles",
+        "sub_event_type": "Non-state actor overtakes territory", "city": "aleppo",
+        "actors": ["hts", "syrian-arab-army"], "deaths": {"best": 0}, "event_key": "SYR1",
+        "geo_precision": 1, "occurred_at": "2024-11-29T12:00:00Z"}
+    event, clash = claims_of(world, "SYR2")
     assert (clash["type"], clash["city"], clash["factions"], clash["precision"]) == (
         "clash", "homs", ["hts", "syrian-arab-army"], "week")
-    [note] = claims_of(world, "SYR3")
-    assert note["type"] == "note" and note["text"] == "Air strikes on Aleppo city, 4 killed."
+    assert event["sub_event_type"] == "Armed clash"
+    [strike] = claims_of(world, "SYR3")
+    assert (strike["type"], strike["sub_event_type"], strike["actors"],
+            strike["civilian_targeting"]) == ("event", "Air/drone strike",
+                                              world.names.lookup("faction", "Military Forces of "
+                                                                 "Russia (2000-)"), True)
+    assert strike["summary"] == "Air strikes on Aleppo city, 4 killed."
     assert controller(world, "aleppo", "2024-11-29T12:00:00Z") == "hts"
     assert controller(world, "aleppo", "2024-11-28T12:00:00Z") is None
     # the report says where it came from
@@ -86,17 +98,19 @@ def test_importing_the_same_file_again_adds_nothing(world):
 
 def test_a_new_acled_timestamp_retracts_the_old_claim_and_files_the_new_one(world):
     import_csv(world, export(row("SYR1")))
-    [old] = claims_of(world, "SYR1")
+    old, old_control = claims_of(world, "SYR1")
     revised = row("SYR1", actor1="SNA: Syrian National Army", timestamp="1733875200",
                   notes="Revised: the SNA, not HTS, took the city.")
     result = import_csv(world, export(revised))
     assert (result["imported"], result["unchanged"], result["corrected"]) == (0, 0, 1)
-    retract, new = claims_of(world, "SYR1")
+    retract, retract_control, new_event, new = claims_of(world, "SYR1")
     assert (retract["type"], retract["claim"]) == ("retract", old["id"])
+    assert (retract_control["type"], retract_control["claim"]) == ("retract", old_control["id"])
     assert new["type"] == "control" and new["faction"] == "sna"
+    assert new_event["event_key"] == old["event_key"] == "SYR1"
     assert controller(world, "aleppo", "2024-11-30T00:00:00Z") == "sna"
     # the old claim is still there, unedited, and marked retracted
-    kept = world.queries.claim(old["id"])
+    kept = world.queries.claim(old_control["id"])
     assert kept["faction"] == "hts" and kept["retracted"] is True
     # before the correction was recorded, the old claim counted
     assert world.queries.city_state("aleppo", world.queries.point(
@@ -122,7 +136,7 @@ def test_unknown_actors_are_registered_with_the_acled_name_as_an_alias(world):
     import_csv(world, export(row("SYR3", actor1="SDF: Syrian Democratic Forces", actor2="HTS"),
                              row("SYR4", actor1="Military Forces of Syria (2000-2024) Republican Guard")))
     assert len(world.names.entities("faction")) == factions
-    assert claims_of(world, "SYR4")[0]["faction"] == "republican-guard"
+    assert claims_of(world, "SYR4")[1]["faction"] == "republican-guard"
 
 
 def test_locations_resolve_by_name_then_by_coordinates_else_are_registered(world):
@@ -194,10 +208,10 @@ def test_the_fixture_export_and_its_revision(world):
     assert (first["imported"], [r["line"] for r in first["rejected"]]) == (9, [12, 13, 14])
     second = import_csv(world, (FIXTURES / "syria-2024-11-12-revised.csv").read_text())
     assert (second["imported"], second["unchanged"], second["corrected"]) == (1, 8, 1)
-    assert claims_of(world, "SYR131007")[0]["place"] == "kafr-sousa"  # "Damascus - Kafr Sousa"
+    assert claims_of(world, "SYR131007")[-1]["place"] == "kafr-sousa"  # "Damascus - Kafr Sousa"
     # "Military Forces of Syria (2000-2024) Republican Guard": the unit when it is known, else
     # the force (this small world knows no "4th Armoured Division")
-    assert claims_of(world, "SYR131007")[0]["factions"] == ["republican-guard", "syrian-arab-army"]
+    assert claims_of(world, "SYR131007")[-1]["factions"] == ["republican-guard", "syrian-arab-army"]
 
 
 def test_replay_rebuilds_the_acled_mapping_exactly(world):
@@ -221,13 +235,15 @@ def test_an_import_racing_another_takes_over_what_the_other_registered(world):
                       latitude="35.4439", longitude="36.5258", admin1="Hama"))
     slow = Importer(world)
     event = parse_row(*read_rows(text)[0])
-    claim = slow._claim(event)  # planned: nothing registered yet
+    claims = slow._claim(event)  # planned: nothing registered yet
     assert world.names.lookup("place", "Kafr Nabudah") == []
     assert import_csv(world, text)["imported"] == 1  # the fast import
     head = world.head()
     slow._register_planned()  # the one transaction fails; one at a time, each is taken over
-    assert slow._remapped(claim)["city"] == world.names.lookup("place", "Kafr Nabudah")[0]
-    assert slow._remapped(claim)["faction"] == world.names.lookup("faction", "Jaysh al-Thuwar")[0]
+    event_claim, control = slow._remapped(claims)
+    assert control["city"] == world.names.lookup("place", "Kafr Nabudah")[0]
+    assert control["faction"] == world.names.lookup("faction", "Jaysh al-Thuwar")[0]
+    assert event_claim["actors"][0] == control["faction"]
     assert world.head() == head
     assert len([e for e in world.names.entities("place") if e["name"] == "Kafr Nabudah"]) == 1
 

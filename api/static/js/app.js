@@ -4,6 +4,7 @@
 import * as api from "./api.js";
 import { Palette, UNKNOWN } from "./colors.js";
 import { ControlMap } from "./map.js";
+import { CasualtiesLayer } from "./casualties.js";
 import { ReportForm } from "./form.js";
 import {
   DAY, HOUR, STATUS_WORDS, clear, debounce, el, fmt, fmtClaimed, iso, parseTime, safeUrl, timeEl,
@@ -20,6 +21,7 @@ const data = {
 };
 const palette = new Palette();
 let map = null;
+let casualties = null; // the casualties overlay (casualties.js)
 let form = null;
 
 // ---- URL <-> view ----------------------------------------------------------------------------------
@@ -761,6 +763,7 @@ function refreshPanels() {
 
 function refreshView() {
   refreshState();
+  if (casualties) casualties.refresh();
   if (!playing) refreshPanels();
 }
 
@@ -827,6 +830,7 @@ async function start() {
   wireTabs();
   map = new ControlMap($("#map"), $("#map").dataset.outlines || "/static/vendor/outlines/syria-and-neighbours.json",
     (id) => selectPlace(id));
+  casualties = new CasualtiesLayer(map, () => view);
   map.onMove(debounce(() => { if ($("#in-view").checked && !$("#pane-timeline").hidden) renderTimeline(); }, 300));
   try {
     await Promise.all([loadReference(), loadRecord()]);
