@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from . import drafts
 from .projection import (
     MARK_SQL,
     OP_ORDER,
@@ -27,6 +28,7 @@ from .projection import (
 # Derived tables: rebuilt from the log by `timeline replay`, covered by the digest.
 DERIVED_TABLES = ("tl_log", "tl_entities", "tl_names", "tl_reports", "tl_claims", "tl_effects",
                   "tl_subjects", "tl_corrections", "tl_mentions", "tl_external")
+DERIVED_TABLES += ("tl_drafts",)  # timeline/drafts.py
 ALL_TABLES = (*DERIVED_TABLES, "tl_idempotency", "tl_tokens")
 
 TABLES = [
@@ -108,6 +110,8 @@ TABLES = [
         revoked_at TEXT)""",
 ]
 
+TABLES += [drafts.TABLE, drafts.INDEX]
+
 # Rows of reference-data events (projection.project); a report's rows are projection.STAGE_SQL.
 WRITE_SQL = {
     "entity": """INSERT INTO tl_entities (kind, id, uuid, name, parent, data, position)
@@ -134,6 +138,7 @@ WRITE_SQL = {
                             SELECT :key, :fingerprint, :status, :body, :position, :created_at
                             WHERE NOT EXISTS (SELECT 1 FROM tl_idempotency
                                 WHERE key = :key AND status = :status AND body = :body)""",
+    **drafts.WRITE_SQL,
 }
 
 
@@ -500,6 +505,7 @@ class ReadModelRecorder:
             "external": """SELECT x.dataset, x.ref, x.version, l.ordinal, c.seq FROM tl_external x
                            JOIN tl_log l ON l.position = x.position
                            JOIN tl_claims c ON c.id = x.claim_id ORDER BY x.dataset, x.ref""",
+            "drafts": drafts.DIGEST_SQL,
         }
         with self.reading() as cursor:
             for name, statement in queries.items():
