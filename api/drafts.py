@@ -18,7 +18,7 @@ from timeline import drafts
 
 from . import errors, idempotency
 from .auth import bearer, check_reads, requires
-from .interop import ExtractIn, SourceField, Unresolved
+from .interop import DateFound, ExtractIn, Mentioned, SourceField, Unresolved
 from .pagination import decode_cursor, encode_cursor, link_next
 from .schemas import SEED_EXAMPLE, ClaimIn, ListArgs, ReportCreated
 
@@ -40,6 +40,8 @@ class Proposed(Schema):
     language = fields.String(allow_none=True)
     unsupported = fields.List(fields.String())
     headline = fields.String(allow_none=True)
+    mentions = fields.List(fields.Nested(Mentioned))
+    dates = fields.List(fields.Nested(DateFound))
 
 
 class SourceOut(Schema):

@@ -184,7 +184,7 @@ def open_draft(app: Any, text: str, published_at: str, source: Any, proposed_by:
 
     found = extract(text, published_at, app.names, app.queries)
     proposed = {k: found[k] for k in ("claims", "unresolved", "language", "unsupported",
-                                      "headline") if k in found}
+                                      "headline", "mentions", "dates") if k in found}
     if isinstance(source, str):
         source = {"name": source}
     source = {k: v for k, v in source.items() if v is not None} if source else None

@@ -20,6 +20,7 @@ from typing import Any
 from .article import LOCAL, Sentence, segments, sentence_date, split_article
 from .claims import normalise_report
 from .domainmodel import DomainError, api_time, parse_time
+from .language import READ, arabic_dates, arabic_mentions, detect, name_of
 from .mentions import (
     PROVINCE_AFTER,
     STOPWORDS,
@@ -161,6 +162,12 @@ class Reader:
                     self.ctx.place = m.id
                 elif m.id and m.kind == "leader":
                     self.ctx.leaders.append(m.id)
+
+    def found_names(self) -> list[dict[str, Any]]:
+        """The places, factions and leaders the text names, once each: {text, kind, id}."""
+        return _unique([{"text": m.text, "kind": m.kind, "id": m.id}
+                        for s in self.sentences for m in s.mentions
+                        if m.kind in ("place", "faction", "leader") and not m.implicit])
 
     # ---- one sentence ------------------------------------------------------------------------
     def _sentence(self, s: Sentence) -> None:
@@ -576,8 +583,10 @@ def extract(text: str, published_at: str | datetime, names: Any, queries: Any = 
     """`{claims, unresolved, headline}` (and `report`, a POST /reports body, when `source` is
     given). Every proposed claim has been checked as POST /reports would check it."""
     published = parse_time(published_at) if isinstance(published_at, str) else published_at
+    language = detect(text)
     reader = Reader(text, published, names, queries)
-    reader.read()
+    if language in READ or _LATIN_SCRIPT.get(language, False):
+        reader.read()  # English rules; a Latin-script text may still name and date in English
     claims = merge(reader.claims)
     if queries is not None:
         for claim in claims:
@@ -601,7 +610,24 @@ def extract(text: str, published_at: str | datetime, names: Any, queries: Any = 
         # in UTC with a Z, like every timestamp the API gives, and the same instant.
         claim["occurred_at"] = api_time(parse_time(claim["occurred_at"]))
     answer: dict[str, Any] = {"claims": checked, "unresolved": reader.unresolved,
-                              "headline": reader.headline}
+                              "headline": reader.headline, "language": language,
+                              "unsupported": [], "mentions": reader.found_names()}
+    if language == "und" and checked:
+        answer["language"] = language = "en"  # read as English, and claims came of it
+    if language not in READ:
+        # Names and dates are read in Arabic too; the claims' verbs only in English.
+        if language == "ar":
+            index, _ = name_index(names)
+            answer["mentions"] = [{k: m[k] for k in ("text", "kind", "id")}
+                                  for m in _unique(arabic_mentions(text, names, index))]
+            answer["dates"] = arabic_dates(text, published)
+        if not checked:
+            answer["unsupported"].append(f"claims in {name_of(language)}")
+    if not checked and not answer["unsupported"]:
+        answer["unsupported"].append(
+            "no claim found: no sentence joins a known place, faction or leader to an event "
+            "the reader knows (control, clash, advance, coup, a leader's whereabouts)"
+            + ("; see `unresolved` for the names it did not know" if reader.unresolved else ""))
     if source is not None:
         src = {"name": source} if isinstance(source, str) else dict(source)
         report = {"source": src, "published_at": api_time(published), "claims": checked}
@@ -610,6 +636,21 @@ def extract(text: str, published_at: str | datetime, names: Any, queries: Any = 
         report["body"] = text
         answer["report"] = report
     return answer
+
+
+def _unique(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen, out = set(), []
+    for m in mentions:
+        key = (m["text"], m["kind"], m.get("id"))
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
+# Latin-script languages: the English rules still run (names, English loanwords, dates in
+# figures); their claims are what the answer's `unsupported` then says it could not read.
+_LATIN_SCRIPT = {"fr": True, "de": True, "es": True, "it": True, "tr": True, "und": True}
 
 
 def propose(app: Any, text: str, published_at: str | datetime,
