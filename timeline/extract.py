@@ -183,11 +183,13 @@ class Reader:
                     typed_segments.add(self._segment_of(s, m.start()))
                 continue
             # "captured the town of X and more than 20 villages in the Y countryside"
-            later = COUNT.search(s.text, m.end(), self._segment_bounds(s, m.start())[1])
+            later = COUNT.search(s.text, m.end(), min(self._segment_bounds(s, m.start())[1],
+                                                      m.end() + WINDOW))
             if later and self._advance(s, m, dated, later):
                 typed_segments.add(self._segment_of(s, m.start()))
             place = self._object(s, m.end(), "place")
-            if place is not None and APPROACH_BEFORE.search(s.text[:place.start]):
+            if place is not None and APPROACH_BEFORE.search(
+                    s.text[max(0, place.start - 60):place.start]):
                 place = None  # "seized the airport east of Aleppo" is not Aleppo
             faction = self._subject(s, m.start(), "faction")
             if place is None or faction is None:
@@ -244,7 +246,7 @@ class Reader:
             if place is not None and not PROVINCE_AFTER.match(s.text[place.end:]):
                 claim["toward"] = place.id
         if count is None and "toward" not in claim:
-            count = COUNT.search(s.text, m.end(), b)
+            count = COUNT.search(s.text, m.end(), min(b, m.end() + WINDOW))
         if count:
             claim["captured_count"] = _number(count.group(1))
         governorate = None
@@ -451,7 +453,7 @@ class Reader:
         """Negated ("failed to capture"), or inside a denial ("denied reports that ...")."""
         a, _ = self._segment_bounds(s, pos)
         return (NEGATION.search(s.text[max(0, pos - 40):pos]) is not None
-                or DENIAL.search(s.text, a, pos) is not None)
+                or DENIAL.search(s.text, max(a, pos - WINDOW), pos) is not None)
 
     # ---- output ------------------------------------------------------------------------------
     def _add(self, claim: dict[str, Any], s: Sentence, pos: int, dated: tuple[datetime, str],
@@ -482,17 +484,25 @@ class Reader:
 
     def _unresolved_slots(self, s: Sentence, m: re.Match, place: Any, faction: Any) -> None:
         """Capitalised words where a name was expected but none is known."""
+        if len(self.unresolved) >= MAX_UNRESOLVED:
+            return  # a reviewer reads no more; the text is the same words over and over
         if place is None:
             words = _proper_after(s.text, m.end())
             if words:
                 self._unresolved(words, "place", "not in the gazetteer", s)
         if faction is None:
-            words = _proper_before(s.text, m.start()) or _subject_words(s.text, m.start())
+            # the few words before the verb: a bounded window, not the whole sentence before it
+            head = s.text[max(0, m.start() - WINDOW):m.start()]
+            words = (_proper_before(head, len(head), starts=m.start() <= WINDOW)
+                     or _subject_words(head, len(head)))
             if words:
                 self._unresolved(words, "faction", "no known faction or alias names who did "
                                                    f"this ({m.group(0)})", s)
 
 
+# How far before a verb the reader looks for the words of its subject or a denial.
+WINDOW = 200
+MAX_UNRESOLVED = 100
 _PROPER = r"(?:[A-Z][\w'’\-]*|al|el|ad|as|ar|ash|ez|ed|of|the|and)"
 
 
@@ -505,14 +515,15 @@ def _proper_after(text: str, pos: int) -> str | None:
     return words if words and words.lower() not in STOPWORDS else None
 
 
-def _proper_before(text: str, pos: int) -> str | None:
+def _proper_before(text: str, pos: int, starts: bool = True) -> str | None:
+    """Capitalised words just before `pos` (`starts`: the text starts the sentence)."""
     m = re.search(r"([A-Z][\w'’\-]*(?:\s+" + _PROPER + r")*)\s+(?:\w+\s+){0,2}$", text[:pos])
     if not m:
         return None
     words = m.group(1).strip()
     if words.lower() in STOPWORDS or words.split()[0].lower() in STOPWORDS:
         return None
-    if m.start(1) == 0 and len(words.split()) == 1:
+    if starts and m.start(1) == 0 and len(words.split()) == 1:
         return None  # a capital that only starts the sentence
     return words
 
