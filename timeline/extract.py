@@ -140,6 +140,8 @@ class Reader:
             self.ctx.dateline = ids[0] if len(ids) == 1 else None
         self.claims: list[dict[str, Any]] = []
         self.unresolved: list[dict[str, Any]] = []
+        self._confidence: dict[tuple[int, int], str] = {}
+        self._looks = 0  # words looked at for `unresolved` (bounded: MAX_UNRESOLVED)
         body = [s for s in self.sentences if not s.heading]
         lead = next((d for d in (sentence_date(s.text, published) for s in body) if d), None)
         self.lead = lead or (published.astimezone(LOCAL).replace(hour=12, minute=0, second=0,
@@ -459,13 +461,16 @@ class Reader:
     def _add(self, claim: dict[str, Any], s: Sentence, pos: int, dated: tuple[datetime, str],
              summary: str | None = None) -> None:
         a, b = self._segment_bounds(s, pos)
-        clause = s.text[a:b]
-        if HEDGES.search(clause):
-            confidence = "unconfirmed"
-        elif CONFIRMS.search(clause):
-            confidence = "confirmed"
-        else:
-            confidence = "reported"
+        confidence = self._confidence.get((id(s), a))
+        if confidence is None:  # once per clause, however many claims it gives
+            clause = s.text[a:b]
+            if HEDGES.search(clause):
+                confidence = "unconfirmed"
+            elif CONFIRMS.search(clause):
+                confidence = "confirmed"
+            else:
+                confidence = "reported"
+            self._confidence[(id(s), a)] = confidence
         when, precision = dated
         out = {"type": claim.pop("type"),
                "occurred_at": when.isoformat(),
@@ -484,7 +489,8 @@ class Reader:
 
     def _unresolved_slots(self, s: Sentence, m: re.Match, place: Any, faction: Any) -> None:
         """Capitalised words where a name was expected but none is known."""
-        if len(self.unresolved) >= MAX_UNRESOLVED:
+        self._looks += 1
+        if len(self.unresolved) >= MAX_UNRESOLVED or self._looks > MAX_UNRESOLVED * 10:
             return  # a reviewer reads no more; the text is the same words over and over
         if place is None:
             words = _proper_after(s.text, m.end())

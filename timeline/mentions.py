@@ -159,7 +159,17 @@ def _name_starts(index: dict[str, set[str]]) -> Any:
 
     keys = sorted(index)
 
+    seen: dict[str, str | None] = {}
+
     def test(words: str) -> str | None:
+        if words in seen:
+            return seen[words]
+        if len(seen) > 100_000:
+            seen.clear()
+        seen[words] = found = _starts(words)
+        return found
+
+    def _starts(words: str) -> str | None:
         key = name_key(words)
         if not key:
             return None
