@@ -77,6 +77,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import casualties, datasets  # v2: death tolls; ACLED out, UCDP in
     api.register_blueprint(casualties.blp)
     api.register_blueprint(datasets.blp)
+    from . import drafts
+    api.register_blueprint(drafts.blp)
     return app
 
 

@@ -129,6 +129,19 @@ class ProposedReport(Schema):
     claims = fields.List(fields.Nested(ClaimIn))
 
 
+class Mentioned(Schema):
+    text = fields.String(metadata={"description": "the words in the text"})
+    kind = fields.String(metadata={"description": "place, faction, leader or governorate"})
+    id = fields.String(allow_none=True, metadata={"description": "the entity (null: ambiguous "
+                                                                 "or a governorate)"})
+
+
+class DateFound(Schema):
+    text = fields.String()
+    occurred_at = fields.String(metadata={"format": "date-time"})
+    precision = fields.String()
+
+
 class ExtractOut(Schema):
     claims = fields.List(fields.Nested(ClaimIn), metadata={
         "description": "proposed claims, in exactly the shape POST /reports accepts (entities as ids)"})
@@ -138,6 +151,16 @@ class ExtractOut(Schema):
     # (read back from the store) is the original answer byte for byte.
     report = fields.Nested(ProposedReport, metadata={
         "description": "with `source`: a POST /reports body (once it has a claim)"})
+    language = fields.String(metadata={
+        "description": "the text's language as detected (BCP 47: `en`, `ar`, ...; `und` when "
+                       "the text gives too little to tell)"})
+    unsupported = fields.List(fields.String(), metadata={
+        "description": "what the reader did not read (e.g. `claims in Arabic`); an answer "
+                       "without claims always says why here"})
+    mentions = fields.List(fields.Nested(Mentioned), metadata={
+        "description": "the places, factions and leaders the text names, once each"})
+    dates = fields.List(fields.Nested(DateFound), metadata={
+        "description": "dates read in a text whose claims are not read (Arabic)"})
 
 
 # ---- routes ---------------------------------------------------------------------------------------

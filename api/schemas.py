@@ -300,6 +300,8 @@ class ReportView(Schema):
     position = fields.Integer()
     recorded_at = fields.String()
     claims = fields.List(fields.Nested(ClaimView))
+    draft = fields.String(metadata={"format": "uuid", "description": "the draft it was filed "
+                                    "from (POST /drafts/{id}/accept), if any"})
 
 
 class StateArgs(Schema):

@@ -88,11 +88,14 @@ class TimelineApplication(Application[UUID]):
 
     # ---- commands ----------------------------------------------------------------------------
     def file_report(self, payload: dict[str, Any], *, idempotency: dict[str, Any] | None = None,
-                    report_id: UUID | None = None) -> dict[str, Any]:
-        """Validate and resolve every claim, then append the report: all claims or none."""
+                    report_id: UUID | None = None, also: Any = None,
+                    draft: str | None = None) -> dict[str, Any]:
+        """Validate and resolve every claim, then append the report: all claims or none.
+        `also(answer)` gives (events, answer to keep for the Idempotency-Key) to commit in the
+        same transaction (a draft's acceptance: timeline/drafts.py)."""
         with self.names.pinned():  # one look at the names table for all the claims
             fields = normalise_report(payload, self.names, self.queries)
-        report = Report.file(report_id=report_id, **fields)
+        report = Report.file(report_id=report_id, draft=draft, **fields)
         events = list(report.collect_events())
         answer = {
             "id": str(report.id),
@@ -100,7 +103,11 @@ class TimelineApplication(Application[UUID]):
             "recorded_at": api_time(events[0].timestamp),
             "claims": report.claims,
         }
-        positions = self._commit(events, idempotency, answer, 201)
+        kept = answer
+        if also is not None:
+            extra, kept = also(answer)
+            events += extra
+        positions = self._commit(events, idempotency, kept, 201)
         answer["position"] = positions[-1]
         return answer
 

@@ -24,6 +24,15 @@ _DATELINE = re.compile(r"^\s*([A-Z][A-Z'’\- ]{2,40}?)(?:,\s*[A-Z][A-Za-z'’ \
                        r"(?:\([^)]{1,40}\)\s*)?[–—-]{1,2}\s+")
 
 
+# The longest run of text read as one sentence. The reader's rules look around each verb within
+# its sentence, so their work grows with the square of a sentence's length: a text without
+# punctuation (60,000 characters of "HTS seized Aleppo") took 72 s as one sentence. Longer runs
+# are cut, at a space, into pieces of at most this length, which keeps the work linear in the
+# text (tests/unit/test_extract_bounded.py). Real sentences are far shorter (the longest in the
+# evaluation articles is under 700 characters).
+MAX_SENTENCE = 1000
+
+
 @dataclass
 class Sentence:
     text: str
@@ -54,11 +63,14 @@ def split_article(text: str) -> tuple[str | None, list[Sentence], str | None]:
             dateline = m.group(1).strip()
             line = line[m.end():]
         for s in split_sentences(line):
-            sentences.append(Sentence(s, n))
+            for piece in cut_long(s):
+                sentences.append(Sentence(piece, n))
     return headline, sentences, dateline
 
 
 def _is_heading(line: str) -> bool:
+    if len(line) > 300:
+        return False  # a paragraph without its full stop, read (and cut) as sentences
     words = line.split()
     if line.endswith("...") or line.endswith("…"):
         return len(words) <= 6
@@ -67,10 +79,30 @@ def _is_heading(line: str) -> bool:
     return len(words) <= 25
 
 
+def cut_long(sentence: str, limit: int = MAX_SENTENCE) -> list[str]:
+    """A sentence longer than `limit` as pieces of at most `limit` characters, each cut at the
+    last clause mark (";", ",") or else space before the limit (anywhere, if there is none)."""
+    out = []
+    while len(sentence) > limit:
+        window = sentence[:limit]
+        cut = max(window.rfind("; "), window.rfind(", "))
+        if cut < limit // 2:
+            cut = window.rfind(" ")
+        if cut <= 0:
+            cut = limit - 1
+        out.append(sentence[:cut + 1].strip())
+        sentence = sentence[cut + 1:].lstrip()
+    if sentence.strip():
+        out.append(sentence.strip())
+    return [piece for piece in out if piece]
+
+
 def split_sentences(text: str) -> list[str]:
     out, start = [], 0
     for m in re.finditer(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])", text):
-        candidate = text[start:m.start() + 1]
+        # only the candidate's last word can be an abbreviation: a bounded look, however many
+        # abbreviations came before (the whole candidate made "Gen. Gen. Gen. ..." quadratic)
+        candidate = text[max(start, m.start() - 12):m.start() + 1]
         if _ABBREVIATIONS.search(candidate) or re.search(r"\b[A-Z]\.$", candidate):
             continue
         out.append(text[start:m.end()].strip())

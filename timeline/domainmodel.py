@@ -308,6 +308,8 @@ class Report(Aggregate):
         body: str | None
         language: str | None
         claims: list[dict[str, Any]]
+        # The draft it was filed from (timeline/drafts.py), if any; absent from older events.
+        draft: str | None = None
 
     def __init__(self, source: dict[str, Any], published_at: datetime, headline: str | None,
                  body: str | None, language: str | None, claims: list[dict[str, Any]]):
@@ -321,7 +323,7 @@ class Report(Aggregate):
     @classmethod
     def file(cls, *, source: dict[str, Any], published_at: datetime, headline: str | None,
              body: str | None, language: str | None, claims: list[dict[str, Any]],
-             report_id: UUID | None = None) -> "Report":
+             report_id: UUID | None = None, draft: str | None = None) -> "Report":
         """Claims arrive resolved (entity ids) and validated; each gets a stable id here."""
         rid = report_id or uuid4()
         numbered = [dict(c, id=str(claim_uuid(rid, i))) for i, c in enumerate(claims)]
@@ -334,4 +336,5 @@ class Report(Aggregate):
             body=body,
             language=language,
             claims=numbered,
+            **({"draft": draft} if draft else {}),
         )

@@ -20,6 +20,7 @@ from typing import Any
 from .article import LOCAL, Sentence, segments, sentence_date, split_article
 from .claims import normalise_report
 from .domainmodel import DomainError, api_time, parse_time
+from .language import READ, arabic_dates, arabic_mentions, detect, name_of
 from .mentions import (
     PROVINCE_AFTER,
     STOPWORDS,
@@ -139,6 +140,8 @@ class Reader:
             self.ctx.dateline = ids[0] if len(ids) == 1 else None
         self.claims: list[dict[str, Any]] = []
         self.unresolved: list[dict[str, Any]] = []
+        self._confidence: dict[tuple[int, int], str] = {}
+        self._looks = 0  # words looked at for `unresolved` (bounded: MAX_UNRESOLVED)
         body = [s for s in self.sentences if not s.heading]
         lead = next((d for d in (sentence_date(s.text, published) for s in body) if d), None)
         self.lead = lead or (published.astimezone(LOCAL).replace(hour=12, minute=0, second=0,
@@ -162,6 +165,12 @@ class Reader:
                 elif m.id and m.kind == "leader":
                     self.ctx.leaders.append(m.id)
 
+    def found_names(self) -> list[dict[str, Any]]:
+        """The places, factions and leaders the text names, once each: {text, kind, id}."""
+        return _unique([{"text": m.text, "kind": m.kind, "id": m.id}
+                        for s in self.sentences for m in s.mentions
+                        if m.kind in ("place", "faction", "leader") and not m.implicit])
+
     # ---- one sentence ------------------------------------------------------------------------
     def _sentence(self, s: Sentence) -> None:
         dated = sentence_date(s.text, self.published) or self.lead
@@ -176,11 +185,13 @@ class Reader:
                     typed_segments.add(self._segment_of(s, m.start()))
                 continue
             # "captured the town of X and more than 20 villages in the Y countryside"
-            later = COUNT.search(s.text, m.end(), self._segment_bounds(s, m.start())[1])
+            later = COUNT.search(s.text, m.end(), min(self._segment_bounds(s, m.start())[1],
+                                                      m.end() + WINDOW))
             if later and self._advance(s, m, dated, later):
                 typed_segments.add(self._segment_of(s, m.start()))
             place = self._object(s, m.end(), "place")
-            if place is not None and APPROACH_BEFORE.search(s.text[:place.start]):
+            if place is not None and APPROACH_BEFORE.search(
+                    s.text[max(0, place.start - 60):place.start]):
                 place = None  # "seized the airport east of Aleppo" is not Aleppo
             faction = self._subject(s, m.start(), "faction")
             if place is None or faction is None:
@@ -237,7 +248,7 @@ class Reader:
             if place is not None and not PROVINCE_AFTER.match(s.text[place.end:]):
                 claim["toward"] = place.id
         if count is None and "toward" not in claim:
-            count = COUNT.search(s.text, m.end(), b)
+            count = COUNT.search(s.text, m.end(), min(b, m.end() + WINDOW))
         if count:
             claim["captured_count"] = _number(count.group(1))
         governorate = None
@@ -444,19 +455,22 @@ class Reader:
         """Negated ("failed to capture"), or inside a denial ("denied reports that ...")."""
         a, _ = self._segment_bounds(s, pos)
         return (NEGATION.search(s.text[max(0, pos - 40):pos]) is not None
-                or DENIAL.search(s.text, a, pos) is not None)
+                or DENIAL.search(s.text, max(a, pos - WINDOW), pos) is not None)
 
     # ---- output ------------------------------------------------------------------------------
     def _add(self, claim: dict[str, Any], s: Sentence, pos: int, dated: tuple[datetime, str],
              summary: str | None = None) -> None:
         a, b = self._segment_bounds(s, pos)
-        clause = s.text[a:b]
-        if HEDGES.search(clause):
-            confidence = "unconfirmed"
-        elif CONFIRMS.search(clause):
-            confidence = "confirmed"
-        else:
-            confidence = "reported"
+        confidence = self._confidence.get((id(s), a))
+        if confidence is None:  # once per clause, however many claims it gives
+            clause = s.text[a:b]
+            if HEDGES.search(clause):
+                confidence = "unconfirmed"
+            elif CONFIRMS.search(clause):
+                confidence = "confirmed"
+            else:
+                confidence = "reported"
+            self._confidence[(id(s), a)] = confidence
         when, precision = dated
         out = {"type": claim.pop("type"),
                "occurred_at": when.isoformat(),
@@ -475,17 +489,26 @@ class Reader:
 
     def _unresolved_slots(self, s: Sentence, m: re.Match, place: Any, faction: Any) -> None:
         """Capitalised words where a name was expected but none is known."""
+        self._looks += 1
+        if len(self.unresolved) >= MAX_UNRESOLVED or self._looks > MAX_UNRESOLVED * 10:
+            return  # a reviewer reads no more; the text is the same words over and over
         if place is None:
             words = _proper_after(s.text, m.end())
             if words:
                 self._unresolved(words, "place", "not in the gazetteer", s)
         if faction is None:
-            words = _proper_before(s.text, m.start()) or _subject_words(s.text, m.start())
+            # the few words before the verb: a bounded window, not the whole sentence before it
+            head = s.text[max(0, m.start() - WINDOW):m.start()]
+            words = (_proper_before(head, len(head), starts=m.start() <= WINDOW)
+                     or _subject_words(head, len(head)))
             if words:
                 self._unresolved(words, "faction", "no known faction or alias names who did "
                                                    f"this ({m.group(0)})", s)
 
 
+# How far before a verb the reader looks for the words of its subject or a denial.
+WINDOW = 200
+MAX_UNRESOLVED = 100
 _PROPER = r"(?:[A-Z][\w'’\-]*|al|el|ad|as|ar|ash|ez|ed|of|the|and)"
 
 
@@ -498,14 +521,15 @@ def _proper_after(text: str, pos: int) -> str | None:
     return words if words and words.lower() not in STOPWORDS else None
 
 
-def _proper_before(text: str, pos: int) -> str | None:
+def _proper_before(text: str, pos: int, starts: bool = True) -> str | None:
+    """Capitalised words just before `pos` (`starts`: the text starts the sentence)."""
     m = re.search(r"([A-Z][\w'’\-]*(?:\s+" + _PROPER + r")*)\s+(?:\w+\s+){0,2}$", text[:pos])
     if not m:
         return None
     words = m.group(1).strip()
     if words.lower() in STOPWORDS or words.split()[0].lower() in STOPWORDS:
         return None
-    if m.start(1) == 0 and len(words.split()) == 1:
+    if starts and m.start(1) == 0 and len(words.split()) == 1:
         return None  # a capital that only starts the sentence
     return words
 
@@ -576,8 +600,10 @@ def extract(text: str, published_at: str | datetime, names: Any, queries: Any = 
     """`{claims, unresolved, headline}` (and `report`, a POST /reports body, when `source` is
     given). Every proposed claim has been checked as POST /reports would check it."""
     published = parse_time(published_at) if isinstance(published_at, str) else published_at
+    language = detect(text)
     reader = Reader(text, published, names, queries)
-    reader.read()
+    if language in READ or _LATIN_SCRIPT.get(language, False):
+        reader.read()  # English rules; a Latin-script text may still name and date in English
     claims = merge(reader.claims)
     if queries is not None:
         for claim in claims:
@@ -601,7 +627,24 @@ def extract(text: str, published_at: str | datetime, names: Any, queries: Any = 
         # in UTC with a Z, like every timestamp the API gives, and the same instant.
         claim["occurred_at"] = api_time(parse_time(claim["occurred_at"]))
     answer: dict[str, Any] = {"claims": checked, "unresolved": reader.unresolved,
-                              "headline": reader.headline}
+                              "headline": reader.headline, "language": language,
+                              "unsupported": [], "mentions": reader.found_names()}
+    if language == "und" and checked:
+        answer["language"] = language = "en"  # read as English, and claims came of it
+    if language not in READ:
+        # Names and dates are read in Arabic too; the claims' verbs only in English.
+        if language == "ar":
+            index, _ = name_index(names)
+            answer["mentions"] = [{k: m[k] for k in ("text", "kind", "id")}
+                                  for m in _unique(arabic_mentions(text, names, index))]
+            answer["dates"] = arabic_dates(text, published)
+        if not checked:
+            answer["unsupported"].append(f"claims in {name_of(language)}")
+    if not checked and not answer["unsupported"]:
+        answer["unsupported"].append(
+            "no claim found: no sentence joins a known place, faction or leader to an event "
+            "the reader knows (control, clash, advance, coup, a leader's whereabouts)"
+            + ("; see `unresolved` for the names it did not know" if reader.unresolved else ""))
     if source is not None:
         src = {"name": source} if isinstance(source, str) else dict(source)
         report = {"source": src, "published_at": api_time(published), "claims": checked}
@@ -610,6 +653,21 @@ def extract(text: str, published_at: str | datetime, names: Any, queries: Any = 
         report["body"] = text
         answer["report"] = report
     return answer
+
+
+def _unique(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen, out = set(), []
+    for m in mentions:
+        key = (m["text"], m["kind"], m.get("id"))
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
+# Latin-script languages: the English rules still run (names, English loanwords, dates in
+# figures); their claims are what the answer's `unsupported` then says it could not read.
+_LATIN_SCRIPT = {"fr": True, "de": True, "es": True, "it": True, "tr": True, "und": True}
 
 
 def propose(app: Any, text: str, published_at: str | datetime,

@@ -106,15 +106,24 @@ def find_mentions(sentence: str, names: Any, index: dict[str, set[str]], lower: 
     not a mention (headings capitalise every word, so there it is kept)."""
     tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
     out: list[Mention] = []
+    starts = _name_starts(index)
     i = 0
     while i < len(tokens):
         found = None
-        for j in range(min(len(tokens), i + MAX_SPAN), i, -1):
+        # The spans from word i that some name may begin with (a key that is no name's
+        # prefix ends the run): a few keys per word, instead of one per word and MAX_SPAN.
+        keys: dict[int, str] = {}
+        for j in range(i + 1, min(len(tokens), i + MAX_SPAN) + 1):
+            if j > i + 1 and not _GAP_OK.match(sentence[tokens[j - 2][1]:tokens[j - 1][0]]):
+                break
+            key = starts(sentence[tokens[i][0]:tokens[j - 1][1]])
+            if key is None:
+                break
+            keys[j] = key
+        for j in sorted(keys, reverse=True):
             start, end = tokens[i][0], tokens[j - 1][1]
-            if any(not _GAP_OK.match(sentence[tokens[k][1]:tokens[k + 1][0]]) for k in range(i, j - 1)):
-                continue
             text = sentence[start:end]
-            key = name_key(text)
+            key = keys[j]
             kinds = index.get(key)
             if not kinds or not _acceptable(text, key, j - i, lower):
                 continue
@@ -131,6 +140,49 @@ def find_mentions(sentence: str, names: Any, index: dict[str, set[str]], lower: 
         out.append(Mention(start, end, kind, ids, text))
         i = j
     return out
+
+
+# Articles whose key depends on the next word ("ad-Dana" is "al dana"): always looked further.
+_ARTICLES = {"al", "el", "ad", "ar", "as", "at", "az", "an", "ash", "adh", "ath", "ed", "er", "es",
+             "et", "ez", "en", "esh"}
+_STARTS: list[tuple[dict[str, set[str]], Any]] = []
+
+
+def _name_starts(index: dict[str, set[str]]) -> Any:
+    """A test of words: may a name of the index begin with them? Their key if it is a prefix of
+    some name's key, else None. Most words of a text begin no name: a sentence then costs about
+    one key per word instead of one per word and span (bench/: /extract's worst text)."""
+    for known, test in _STARTS:
+        if known is index:
+            return test
+    import bisect
+
+    keys = sorted(index)
+
+    seen: dict[str, str | None] = {}
+
+    def test(words: str) -> str | None:
+        if words in seen:
+            return seen[words]
+        if len(seen) > 100_000:
+            seen.clear()
+        seen[words] = found = _starts(words)
+        return found
+
+    def _starts(words: str) -> str | None:
+        key = name_key(words)
+        if not key:
+            return None
+        at = bisect.bisect_left(keys, key)
+        if at < len(keys) and keys[at].startswith(key):
+            return key
+        last = words.rsplit(None, 1)[-1].rsplit("-", 1)[-1].lower()
+        # an article's key depends on the word after it ("ad-Dana" is "al dana")
+        return key if last in _ARTICLES else None
+
+    _STARTS.insert(0, (index, test))
+    del _STARTS[4:]
+    return test
 
 
 TITLES = set("""president general brigadier colonel major captain lieutenant minister sheikh

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from . import drafts
 from .projection import (
     MARK_SQL,
     OP_ORDER,
@@ -28,6 +29,7 @@ from .projection import (
 DERIVED_TABLES = ("tl_log", "tl_entities", "tl_names", "tl_reports", "tl_claims", "tl_effects",
                   "tl_subjects", "tl_corrections", "tl_mentions", "tl_external")
 DERIVED_TABLES = (*DERIVED_TABLES, "tl_deaths")  # v2: death tolls (timeline/casualties.py)
+DERIVED_TABLES += ("tl_drafts",)  # timeline/drafts.py
 ALL_TABLES = (*DERIVED_TABLES, "tl_idempotency", "tl_tokens")
 
 TABLES = [
@@ -120,6 +122,8 @@ TABLES = [
         revoked_at TEXT)""",
 ]
 
+TABLES += [drafts.TABLE, drafts.INDEX]
+
 # Rows of reference-data events (projection.project); a report's rows are projection.STAGE_SQL.
 WRITE_SQL = {
     "entity": """INSERT INTO tl_entities (kind, id, uuid, name, parent, data, position)
@@ -146,6 +150,7 @@ WRITE_SQL = {
                             SELECT :key, :fingerprint, :status, :body, :position, :created_at
                             WHERE NOT EXISTS (SELECT 1 FROM tl_idempotency
                                 WHERE key = :key AND status = :status AND body = :body)""",
+    **drafts.WRITE_SQL,
 }
 
 
@@ -517,6 +522,7 @@ class ReadModelRecorder:
             "deaths": """SELECT d.event_key, d.occurred_at, d.city, l.ordinal, d.seq, d.published_at,
                             d.confidence, d.best, d.low, d.high, d.civilians FROM tl_deaths d
                          JOIN tl_log l ON l.position = d.position ORDER BY l.ordinal, d.seq""",
+            "drafts": drafts.DIGEST_SQL,
         }
         with self.reading() as cursor:
             for name, statement in queries.items():

@@ -38,6 +38,8 @@ Op = tuple[str, dict[str, Any]]
 
 # Order in which a batch of Python operations is executed; "name" reads "entity" rows.
 OP_ORDER = ("entity", "name", "name_guard")
+# Drafts (timeline/drafts.py): a decision updates the row its opening wrote.
+OP_ORDER += ("draft", "draft_decision")
 REPORT_TOPIC = Report.Filed.TOPIC
 
 # Claim fields that name entities, and the kind of entity each names.
@@ -60,7 +62,9 @@ def project(event: Any) -> list[Op]:
     if isinstance(event, (Place.AliasAdded, Faction.AliasAdded, Leader.AliasAdded)):
         return [("name", {"kind": _kind_of(event), "entity_uuid": str(event.originator_id),
                           "alias": event.alias, "key": name_key(event.alias)})]
-    return []
+    from . import drafts  # imports this module's neighbours; late, to keep the import order
+
+    return drafts.project(event)
 
 
 def _kind_of(event: Any) -> str:
@@ -175,9 +179,11 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
             continue
         published = db_text(payload["published_at"]["_data_"])
         source = payload["source"]
-        out.reports.append((stream, position, rec, published, dump({
-            "source": source, "headline": payload.get("headline"), "body": payload.get("body"),
-            "language": payload.get("language")})))
+        data = {"source": source, "headline": payload.get("headline"),
+                "body": payload.get("body"), "language": payload.get("language")}
+        if payload.get("draft"):  # filed from a draft (timeline/drafts.py)
+            data["draft"] = payload["draft"]
+        out.reports.append((stream, position, rec, published, dump(data)))
         claims = payload["claims"]
         for seq, claim in enumerate(claims):
             get = claim.get
