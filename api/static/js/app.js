@@ -805,7 +805,10 @@ async function openReport(reportId) {
 
 // ---- tabs ------------------------------------------------------------------------------------------
 
-const TABS = ["place", "timeline", "leaders", "report"];
+// The tabs are whatever the page's tab list holds (`tab-<name>` controls `pane-<name>`): another
+// module adds a tab by adding its button and pane to index.html and listening for "tab-shown"
+// on its pane.
+const TABS = [...document.querySelectorAll('.tabs [role="tab"]')].map((t) => t.id.replace(/^tab-/, ""));
 
 function showTab(name, { focus = true } = {}) {
   for (const t of TABS) {
@@ -817,6 +820,7 @@ function showTab(name, { focus = true } = {}) {
   }
   if (focus) $(`#tab-${name}`).focus();
   if (name === "timeline") renderTimeline();
+  $(`#pane-${name}`).dispatchEvent(new CustomEvent("tab-shown", { detail: { view: { ...view } } }));
 }
 
 function wireTabs() {
