@@ -34,6 +34,7 @@ _DISC_SEGMENTS = 16  # per quarter circle: the polygon is within 0.2 % of the tr
 
 _CACHE: dict[tuple, str] = {}
 _CACHE_LOCK = threading.Lock()
+_BUILD_LOCK = threading.Lock()
 _CACHE_SIZE = 16
 
 
@@ -70,8 +71,25 @@ def _multipolygon(geom: Any) -> MultiPolygon:
     return shapely.orient_polygons(MultiPolygon(parts)) if parts else MultiPolygon()
 
 
+_LAND: dict[tuple, Any] = {}
+
+
 def land_outline(lonlats: list[tuple[float, float]]) -> Any:
-    """The union of the countries the points are in, widened to take in every point."""
+    """The union of the countries the points are in, widened to take in every point; kept per
+    set of points (places are registered rarely, views change at every step)."""
+    key = tuple(lonlats)
+    land = _LAND.get(key)
+    if land is None:
+        land = _land_outline(lonlats)
+        shapely.prepare(land)
+        with _CACHE_LOCK:
+            while len(_LAND) >= 4:
+                _LAND.pop(next(iter(_LAND)))
+            _LAND[key] = land
+    return land
+
+
+def _land_outline(lonlats: list[tuple[float, float]]) -> Any:
     countries = outlines.countries_of(lonlats)
     land = shapely.union_all([c.shape for c in countries]) if countries else Polygon()
     if not lonlats:
@@ -129,7 +147,7 @@ def build(places: list[dict[str, Any]], states: dict[str, dict[str, Any]],
             groups.setdefault((s["controller"], s.get("status") or "held"), []).append(p["id"])
         else:
             unknown.append(p["id"])
-    land = land_outline([(float(p["lon"]), float(p["lat"])) for p in located])
+    land = land_outline(sorted((float(p["lon"]), float(p["lat"])) for p in located))
 
     # One generator per distinct point: of several known places on one point (a district
     # registered at its city's coordinates), the town, not the district, decides the cell.
@@ -194,8 +212,11 @@ def features_text(places: list[dict[str, Any]], states: dict[str, dict[str, Any]
         for p in sorted(places, key=lambda p: p["id"])))
     text = _CACHE.get(key)
     if text is None:
-        text = json.dumps(build(places, states, reach_km), ensure_ascii=False,
-                          separators=(",", ":"))
+        # One build at a time: the shared land outline is a prepared GEOS geometry, and two
+        # threads building at once would only share two cores between them.
+        with _BUILD_LOCK:
+            text = _CACHE.get(key) or json.dumps(build(places, states, reach_km),
+                                                 ensure_ascii=False, separators=(",", ":"))
         with _CACHE_LOCK:  # request threads share the cache
             while len(_CACHE) >= _CACHE_SIZE:
                 _CACHE.pop(next(iter(_CACHE)))
