@@ -79,6 +79,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(datasets.blp)
     from . import drafts
     api.register_blueprint(drafts.blp)
+    from . import areas  # areas of control (/areas.geojson)
+    api.register_blueprint(areas.blp)
     return app
 
 

@@ -14,9 +14,22 @@ from typing import Any
 from flask import (Blueprint, Flask, Response, current_app, render_template, send_from_directory,
                    url_for)
 
+from timeline.outlines import WORLD_DIR
+
 blp = Blueprint("web", __name__, template_folder="templates")
 
 STATIC = Path(__file__).parent / "static"
+# The world's country outlines live with the code that clips areas to them (timeline/data/world);
+# the page reads the same file under /static/vendor/world/.
+WORLD_PREFIX = "vendor/world/"
+WORLD = WORLD_DIR
+
+
+def _file(filename: str) -> Path:
+    if filename.startswith(WORLD_PREFIX):
+        return WORLD / filename[len(WORLD_PREFIX):]
+    return STATIC / filename
+
 
 # Everything the page needs comes from this origin; Leaflet positions markers with inline styles.
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -28,7 +41,7 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inlin
 def _fingerprint(filename: str) -> str:
     """A short content hash, so that a new release's assets are not taken from a stale cache."""
     try:
-        return hashlib.sha256((STATIC / filename).read_bytes()).hexdigest()[:10]
+        return hashlib.sha256(_file(filename).read_bytes()).hexdigest()[:10]
     except OSError:
         return "0"
 
@@ -53,6 +66,8 @@ def index() -> Response:
 # one is named as /openapi.json names it, `/static/{path}`.
 @blp.route("/static/<path:path>")
 def static(path: str) -> Response:
+    if path.startswith(WORLD_PREFIX):
+        return send_from_directory(WORLD, path[len(WORLD_PREFIX):])
     return send_from_directory(STATIC, path)
 
 

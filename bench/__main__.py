@@ -15,7 +15,7 @@ import time
 import traceback
 
 from . import b1_city_state, b2_world_state, b3_ingest, b4_replay, b5_naive, b6_casualties
-from . import b6_extract
+from . import b6_areas, b6_extract
 from .common import PG_DEFAULT, RESULTS, Results, ensure_store, log, machine
 
 FULL = {"sizes": (10_000, 100_000, 1_000_000), "b1_points": 2000, "b1_http": 15, "b2": 18,
@@ -28,8 +28,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="smaller stores, shorter runs")
-    ap.add_argument("--only", default="B1,B2,B3,B4,B5,B6,PG",
-                    help="comma-separated scenarios to run (default all: B1,B2,B3,B4,B5,B6,PG)")
+    ap.add_argument("--only", default="B1,B2,B3,B4,B5,B6,B7,B8,PG",
+                    help="comma-separated scenarios to run (default all: B1,B2,B3,B4,B5,B6,B7,B8,PG)")
     ap.add_argument("--postgres", default=PG_DEFAULT,
                     help=f"PostgreSQL URL for the PG rows (default {PG_DEFAULT}); 'off' skips")
     args = ap.parse_args()
@@ -67,7 +67,8 @@ def main() -> int:
     step("B5", lambda: b5_naive.run(results, urls[b5_size], b5_size, cfg["b5_naive"]))
     # B6: its own stores (tolls), 10k vs the largest size
     step("B6 sqlite", lambda: b6_casualties.run(results, (small, large), 200 if args.quick else 500))
-    step("B6 extract", lambda: b6_extract.run(results))
+    step("B7 extract", lambda: b6_extract.run(results))
+    step("B8 sqlite", lambda: b6_areas.run(results, urls[large], large, cfg["b2"]))
     if args.postgres != "off" and "PG" in only:
         def pg() -> None:
             pg_urls = {n: ensure_store("postgres", n, args.postgres) for n in cfg["pg_sizes"]}

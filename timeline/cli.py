@@ -314,6 +314,36 @@ def export_geojson(at, known_at, min_confidence, output) -> None:
         app.close()
 
 
+@export.command("areas")
+@click.option("--at", help="Valid time (RFC 3339 with offset; default now).")
+@click.option("--known-at", help="Record time, or @position (default now).")
+@click.option("--published-by", help="Only reports published at or before it (RFC 3339 with offset).")
+@click.option("--min-confidence", type=click.Choice(CONFIDENCE_WORDS),
+              default="reported", show_default=True)
+@click.option("--reach", type=click.FloatRange(0, 1000, min_open=True), default=30.0,
+              show_default=True, help="How far (km) a place's land reaches at most.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              show_default=True)
+def export_areas(at, known_at, published_by, min_confidence, reach, output) -> None:
+    """Areas of control as an RFC 7946 GeoJSON FeatureCollection (as `GET /areas.geojson`): one
+    MultiPolygon per (controller, status), then the unknown land. Opens in QGIS."""
+    import inspect
+
+    from .areas import collection_text
+
+    at_value, known = _time_option(at, "--at"), _time_option(known_at, "--known-at")
+    published = _time_option(published_by, "--published-by")
+    app = _app()
+    try:
+        kwargs = {"at": at_value, "known_at": known, "min_confidence": min_confidence}
+        if published is not None and "published_by" in inspect.signature(app.queries.point).parameters:
+            kwargs["published_by"] = published
+        point = app.queries.point(**kwargs)
+        output.write(collection_text(app.queries, app.names, point, reach_km=reach) + "\n")
+    finally:
+        app.close()
+
+
 @export.command("csv")
 @click.option("--from", "from_", help="Earliest valid time (inclusive).")
 @click.option("--to", help="Latest valid time (inclusive).")

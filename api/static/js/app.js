@@ -7,7 +7,7 @@ import { ControlMap } from "./map.js";
 import { CasualtiesLayer } from "./casualties.js";
 import { ReportForm } from "./form.js";
 import {
-  DAY, HOUR, STATUS_WORDS, clear, debounce, el, fmt, fmtClaimed, iso, parseTime, safeUrl, timeEl,
+  DAY, HOUR, STATUS_WORDS, clear, debounce, el, fmt, fmtClaimed, iso, parseTime, safeUrl, spanOf, timeEl,
 } from "./util.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -92,7 +92,7 @@ async function loadReference() {
   palette.setFactions(factions);
   for (const l of leaders) data.leaders.set(l.id, l);
   data.factions = factions;
-  map.setPlaces(places);
+  map.setPlaces(places, data.claimed || []);
   fillFactionNames();
 }
 
@@ -117,17 +117,18 @@ async function loadRecord() {
   data.truncated = !!cursor;
   data.head = head;
   const reports = new Map();
-  let first = null;
-  let last = null;
+  const times = [];
+  const claimed = new Map();
   for (const item of items) {
     const t = parseTime(item.at);
-    if (t !== null) {
-      first = first === null ? t : Math.min(first, t);
-      last = last === null ? t : Math.max(last, t);
-    }
+    // the span comes from counted claims: a retracted one (a note dated 9998) stretches nothing
+    if (t !== null && !item.retracted && item.counted !== false) times.push(t);
+    if (item.type === "control" && item.city) claimed.set(item.city, (claimed.get(item.city) || 0) + 1);
     if (!reports.has(item.report)) reports.set(item.report, { position: item.position, report: item.report, recorded_at: item.recorded_at });
   }
+  data.claimed = [...claimed].sort((a, b) => b[1] - a[1]).map(([id]) => id);
   data.stops = [...reports.values()].sort((a, b) => a.position - b.position);
+  let [first, last] = spanOf(times);
   if (first === null) {
     const now = Date.now();
     first = now - 7 * DAY;
@@ -174,8 +175,9 @@ function syncAtSlider() {
 
 function setAt(ms, { refresh = true } = {}) {
   if (ms !== null && data.span) {
-    if (ms > data.span.end) setSpan(data.span.start, ms);
-    if (ms < data.span.start) setSpan(ms, data.span.end - 1);
+    // a date asked for outside the span widens it, within a sane window (ten years)
+    if (ms > data.span.end && ms - data.span.start < 3650 * DAY) setSpan(data.span.start, ms);
+    if (ms < data.span.start && data.span.end - ms < 3650 * DAY) setSpan(ms, data.span.end - 1);
   }
   view.at = ms;
   syncAtSlider();
@@ -216,9 +218,9 @@ function stopLabel(index) {
   if (index > n) return "latest (live)";
   if (index === 0) return n ? "before any report" : "latest";
   const stop = data.stops[index - 1];
-  const exact = view.knownAt && view.knownAt !== `@${stop.position}` ? ` [${view.knownAt}]` : "";
+  const exact = view.knownAt && !view.knownAt.startsWith("@") ? ` [${fmt(parseTime(view.knownAt))}]` : "";
   const title = stop.headline ? ` — ${stop.source ? `${stop.source}: ` : ""}${stop.headline}` : "";
-  return `after report ${index} of ${n} (@${stop.position}, recorded ${fmt(parseTime(stop.recorded_at))})${title}${exact}`;
+  return `after report ${index} of ${n} (recorded ${fmt(parseTime(stop.recorded_at))})${title}${exact}`;
 }
 
 function syncKnownSlider() {
@@ -228,11 +230,13 @@ function syncKnownSlider() {
   const index = knownIndex();
   slider.value = String(index);
   const label = view.knownAt && index === 0 && data.stops.length
-    ? `${view.knownAt} (before any report)` : stopLabel(index);
-  $("#known-out").textContent = index > data.stops.length ? "latest (live)" : (view.knownAt || label);
+    ? "before any report" : stopLabel(index);
+  $("#known-out").textContent = index > data.stops.length ? "latest (live)"
+    : index === 0 ? "before any report"
+      : view.knownAt && !view.knownAt.startsWith("@") ? fmt(parseTime(view.knownAt)) : `report ${index} of ${data.stops.length}`;
   $("#known-help").textContent = index > data.stops.length
-    ? "Everything recorded so far; new reports show up live. Move left to see what the service believed before each report."
-    : `Showing what was known ${label}.`;
+    ? "Everything recorded so far; new reports show up live. Move left to see what we believed before each report."
+    : `Showing what we knew ${label}.`;
   $("#known-help").title = $("#known-help").textContent;
   slider.setAttribute("aria-valuetext", label);
   describeStop(index);
@@ -344,20 +348,29 @@ async function refreshState() {
   const mapEl = $("#map");
   mapEl.setAttribute("aria-busy", "true");
   try {
-    const state = await api.get("/state", apiParams(), { signal: stateAbort.signal });
+    const [state, areas] = await Promise.all([
+      api.get("/state", apiParams(), { signal: stateAbort.signal }),
+      api.get("/areas.geojson", apiParams(), { signal: stateAbort.signal }).catch((e) => {
+        if (e.name === "AbortError") throw e;
+        return null; // the areas are drawn when they can be; the markers always are
+      }),
+    ]);
     if (seq !== stateSeq) return;
     const states = new Map();
     for (const city of state.cities) states.set(city.id, { ...city });
     await addRings(states);
     if (seq !== stateSeq) return;
+    const before = data.states;
     data.states = states;
     data.lastState = state;
+    if (areas) map.setAreas(areas, palette);
     map.paint(states, palette, describePlace);
     renderLegend(states);
     renderLeaders(state);
+    renderChanges(before, states);
     const held = [...states.values()].filter((s) => s.controller).length;
     const contested = [...states.values()].filter((s) => s.status === "contested").length;
-    status(`${view.at === null ? "Now" : fmt(view.at)}, as known ${view.knownAt ? `at ${view.knownAt}` : "now"}, `
+    status(`${view.at === null ? "Now" : fmt(view.at)}, ${knownWords()}, `
       + `confidence ≥ ${view.minConfidence}: ${held} places with a known controller`
       + `${contested ? `, ${contested} contested` : ""}, ${data.places.size - held} unknown.`
       + `${data.truncated ? " (Only the first part of a very long record is on the sliders.)" : ""}`);
@@ -369,6 +382,38 @@ async function refreshState() {
   } finally {
     if (seq === stateSeq) mapEl.setAttribute("aria-busy", "false");
   }
+}
+
+/** "as we know it now", or "as we knew it after report 3 of 27 (recorded …)": no positions. */
+function knownWords() {
+  if (!view.knownAt) return "as we know it now";
+  const index = knownIndex();
+  const stop = data.stops[index - 1];
+  if (view.knownAt.startsWith("@") && stop) {
+    return `as we knew it after report ${index} of ${data.stops.length} (recorded ${fmt(parseTime(stop.recorded_at))})`;
+  }
+  if (view.knownAt.startsWith("@")) return "as we knew it before any report";
+  return `as we knew it on ${fmt(parseTime(view.knownAt))}`;
+}
+
+/** The "what changed" strip: places whose controller or status changed since the last view
+ *  drawn (a step of Play, or of the slider), named in plain words. */
+function renderChanges(before, after) {
+  const strip = $("#changes-strip");
+  if (!before || !before.size) { strip.hidden = true; return; }
+  const changed = [];
+  for (const [id, s] of after) {
+    const old = before.get(id);
+    if (!old || (old.controller === s.controller && old.status === s.status)) continue;
+    const name = data.places.get(id)?.name || id;
+    if (s.controller && old.controller !== s.controller) changed.push(`${name}: ${old.controller ? palette.name(old.controller) : "unknown"} → ${palette.name(s.controller)}`);
+    else if (s.controller) changed.push(`${name}: ${STATUS_WORDS[s.status] || s.status}`);
+    else changed.push(`${name}: no longer known`);
+  }
+  strip.hidden = changed.length === 0;
+  strip.textContent = changed.length
+    ? `What changed: ${changed.slice(0, 8).join(" · ")}${changed.length > 8 ? ` · and ${changed.length - 8} more` : ""}`
+    : "";
 }
 
 /** What the map shows, as one string (tests and scripts wait for it). */
@@ -421,7 +466,7 @@ function renderLegend(states) {
     for (const [sub, n] of [...entry.subs].sort((a, b) => b[1] - a[1])) rows.push(item(sub, n, true));
   }
   rows.push(el("li", { dataset: { status: "contested" } },
-    el("span", { class: "swatch contested", "aria-hidden": "true" }), el("span", {}, "contested (ring: clashing factions)"),
+    el("span", { class: "swatch contested", "aria-hidden": "true" }), el("span", {}, "contested (hatched; ring: clashing factions)"),
     el("span", { class: "count" }, contested)));
   rows.push(el("li", { dataset: { status: "unknown" } },
     el("span", { class: "swatch", style: { "--fill": UNKNOWN }, "aria-hidden": "true" }), el("span", {}, "unknown (no counted claim)"),
@@ -524,7 +569,7 @@ async function renderPlace() {
   const now = el("div", {
     class: "now", id: "place-now", style: { "--fill": palette.colour(cityState.controller) },
     dataset: { controller: cityState.controller || "", status: cityState.status },
-  }, el("div", { class: "muted" }, `${view.at === null ? "Now" : fmt(view.at)}, as known ${view.knownAt ? `at ${view.knownAt}` : "now"}:`), nowText);
+  }, el("div", { class: "muted" }, `${view.at === null ? "Now" : fmt(view.at)}, ${knownWords()}:`), nowText);
 
   const control = items.filter((i) => i.type === "control");
   const other = items.filter((i) => i.type !== "control");
@@ -543,6 +588,7 @@ async function renderPlace() {
     el("div", { class: "when" }, timeEl(item.at, item.precision)),
     what,
     item.summary ? el("div", { class: "summary" }, item.summary) : null,
+    correctionLine(item),
     el("div", { class: "meta" },
       confidenceBadge(item.confidence),
       el("span", {}, `precision: ${item.precision || "day"}`),
@@ -551,8 +597,7 @@ async function renderPlace() {
       !item.retracted && !laterRetracted ? el("span", {}, "not retracted") : null,
       item.counted === false && !item.retracted ? el("span", { class: "badge later" }, "below the confidence shown") : null,
       later ? el("span", { class: "badge later" }, "after the time shown") : null,
-      el("button", { type: "button", class: "linkish", onclick: () => { showTab("report"); form.correct(item.claim); } },
-        "Retract or confirm…")),
+      correctionAction(item, laterRetracted)),
     sourceLine(reports.get(item.report), item.report));
   };
   clear(box, header, now,
@@ -560,6 +605,39 @@ async function renderPlace() {
     control.length ? el("ol", { class: "history", id: "control-history" }, control.map(entry))
       : el("p", { class: "muted" }, "No control claim about this place."),
     other.length ? [el("h3", {}, "Other claims about this place"), el("ol", { class: "history" }, other.map(entry))] : null);
+}
+
+/** A retraction's or confirmation's target (a link to the claim's report) and reason. */
+function correctionLine(item) {
+  if (!(item.type === "retract" || item.type === "confirm") || !item.target) return null;
+  const link = el("a", {
+    href: `/claims/${encodeURIComponent(item.target)}`, class: "target-link", dataset: { claimId: item.target },
+    onclick: (e) => {
+      if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      e.preventDefault();
+      api.cached(`/claims/${encodeURIComponent(item.target)}`).then((c) => openReport(c.report?.id || c.report)).catch(() => {});
+    },
+  }, "the claim");
+  api.cached(`/claims/${encodeURIComponent(item.target)}`).then((c) => {
+    const what = c.summary || c.text || [c.type, c.city, c.faction, c.leader, c.status].filter(Boolean).join(" ");
+    link.textContent = `${c.type.replace("_", " ")} of ${fmtClaimed(c.occurred_at, c.precision || "day")}: ${what}`;
+  }).catch(() => {});
+  return el("div", { class: "correction" },
+    item.type === "retract" ? "Retracts " : "Confirms ", link,
+    item.reason ? [el("br"), "Reason: ", el("q", {}, item.reason)] : null);
+}
+
+/** The correction the API would accept for this claim, if any: a counted claim may be
+ *  retracted or confirmed; a retraction may be undone (retracted); a claim already retracted,
+ *  and a confirmation, take no action here. */
+function correctionAction(item, laterRetracted) {
+  if (item.retracted || laterRetracted || item.type === "confirm") return null;
+  if (item.type === "retract") {
+    return el("button", { type: "button", class: "linkish", onclick: () => { showTab("report"); form.correct(item.claim, "retract"); } },
+      "Undo this retraction…");
+  }
+  return el("button", { type: "button", class: "linkish", onclick: () => { showTab("report"); form.correct(item.claim); } },
+    "Retract or confirm…");
 }
 
 function otherNames(place) {
@@ -647,6 +725,7 @@ async function renderTimeline() {
         el("span", { class: "type" }, i.type.replace("_", " ")), " ",
         placeId ? el("button", { type: "button", class: "linkish", onclick: () => selectPlace(placeId, { pan: true }) }, placeName) : null),
       i.summary || i.text ? el("div", {}, i.summary || i.text) : null,
+      correctionLine(i),
       changes.length ? el("ul", { class: "changes" }, changes) : null,
       el("div", { class: "meta" }, confidenceBadge(i.confidence),
         i.retracted ? el("span", { class: "badge retracted" }, "retracted") : null,
@@ -673,7 +752,7 @@ function changeText(c) {
 
 async function renderLeaders(state) {
   const rows = [...state.leaders].sort((a, b) => (b.status ? 1 : 0) - (a.status ? 1 : 0) || a.name.localeCompare(b.name));
-  $("#leaders-caption").textContent = `${view.at === null ? "Now" : fmt(view.at)}, as known ${view.knownAt ? `at ${view.knownAt}` : "now"}.`;
+  $("#leaders-caption").textContent = `${view.at === null ? "Now" : fmt(view.at)}, ${knownWords()}.`;
   const claims = new Map();
   await Promise.all(rows.filter((l) => l.claims?.length).map(async (l) => {
     const id = l.claims[l.claims.length - 1];
@@ -728,7 +807,10 @@ async function openReport(reportId) {
 
 // ---- tabs ------------------------------------------------------------------------------------------
 
-const TABS = ["place", "timeline", "leaders", "report"];
+// The tabs are whatever the page's tab list holds (`tab-<name>` controls `pane-<name>`): another
+// module adds a tab by adding its button and pane to index.html and listening for "tab-shown"
+// on its pane.
+const TABS = [...document.querySelectorAll('.tabs [role="tab"]')].map((t) => t.id.replace(/^tab-/, ""));
 
 function showTab(name, { focus = true } = {}) {
   for (const t of TABS) {
@@ -740,6 +822,7 @@ function showTab(name, { focus = true } = {}) {
   }
   if (focus) $(`#tab-${name}`).focus();
   if (name === "timeline") renderTimeline();
+  $(`#pane-${name}`).dispatchEvent(new CustomEvent("tab-shown", { detail: { view: { ...view } } }));
 }
 
 function wireTabs() {
@@ -779,7 +862,7 @@ function onEvent(item) {
     });
     for (const c of d.claims || []) {
       const t = parseTime(c.occurred_at);
-      if (t !== null && data.span && t >= data.span.end) setSpan(data.span.start, t);
+      if (t !== null && data.span && t >= data.span.end && t <= Date.now() + DAY) setSpan(data.span.start, t);
       if (c.city) setTimeout(() => map.flash(c.city), 300);
     }
     if (!view.knownAt) {
@@ -828,9 +911,10 @@ function listen(after) {
 async function start() {
   const problems = readUrl();
   wireTabs();
-  map = new ControlMap($("#map"), $("#map").dataset.outlines || "/static/vendor/outlines/syria-and-neighbours.json",
+  map = new ControlMap($("#map"), $("#map").dataset.world || "/static/vendor/world/countries-50m.json",
     (id) => selectPlace(id));
   casualties = new CasualtiesLayer(map, () => view);
+  $("#show-unknown").addEventListener("change", () => map.setShowUnknown($("#show-unknown").checked));
   map.onMove(debounce(() => { if ($("#in-view").checked && !$("#pane-timeline").hidden) renderTimeline(); }, 300));
   try {
     await Promise.all([loadReference(), loadRecord()]);
@@ -838,6 +922,7 @@ async function start() {
     status(`Could not load the record: ${describeError(e)}`, true);
     return;
   }
+  map.setPlaces([...data.places.values()], data.claimed);
   wireControls();
   syncAtSlider();
   syncKnownSlider();
@@ -847,7 +932,7 @@ async function start() {
       addStop({ position: created.position, report: created.id, recorded_at: created.recorded_at });
       for (const c of created.claims || []) {
         const t = parseTime(c.occurred_at);
-        if (t !== null && t >= data.span.end) setSpan(data.span.start, t);
+        if (t !== null && t >= data.span.end && t <= Date.now() + DAY) setSpan(data.span.start, t);
       }
       if (!view.knownAt) refreshView();
       for (const c of created.claims || []) if (c.city) map.flash(c.city);

@@ -1,24 +1,28 @@
 // A stable colour per faction: a fixed colour for the factions of the record, a hashed hue for any
 // other; a sub-faction takes its top-level parent's hue, shaded lighter or darker by its own id.
 
+// Colour-blind-safe hues (Okabe & Ito 2008, Paul Tol's "muted" and "bright" schemes): the
+// factions that hold land at once differ in hue and lightness under deuteranopia, protanopia and
+// tritanopia too (tests/e2e/test_map.py measures it); the usual conventions kept where they
+// fit (government red, HTS green, SDF yellow).
 const FIXED = {
-  "syrian-arab-army": "#c62828",      // government: red, as on most maps of the war
-  "hts": "#1b7a3a",                   // HTS and the Military Operations Command: green
-  "sna": "#8a9a16",                   // Turkish-backed SNA: olive
-  "sdf": "#e0a800",                   // SDF: yellow
-  "isis": "#3b3b3b",
-  "syrian-free-army": "#00838f",
-  "southern-operations-room": "#7b1fa2",
-  "suwayda-druze-factions": "#1565c0",
-  "turkish-armed-forces": "#c2185b",
-  "russian-armed-forces": "#6d4c41",
-  "us-armed-forces": "#283593",
-  "idf": "#0288d1",
-  "irgc": "#ef6c00",
-  "hezbollah": "#f4b400",
-  "ahrar-al-sham": "#4e8a2e",
-  "national-front-for-liberation": "#2f6b4f",
-  "jaysh-al-izza": "#5c7f20",
+  "syrian-arab-army": "#d55e00",      // vermillion
+  "hts": "#009e73",                   // bluish green
+  "sna": "#6b6b1f",                   // dark olive
+  "sdf": "#f0e442",                   // yellow
+  "isis": "#222222",
+  "syrian-free-army": "#56b4e9",      // sky blue
+  "southern-operations-room": "#cc79a7", // reddish purple
+  "suwayda-druze-factions": "#0072b2", // blue
+  "turkish-armed-forces": "#882255",  // wine
+  "russian-armed-forces": "#7f4f24",  // brown
+  "us-armed-forces": "#332288",       // indigo
+  "idf": "#88ccee",                   // cyan
+  "irgc": "#e69f00",                  // orange
+  "hezbollah": "#ddcc77",             // sand
+  "ahrar-al-sham": "#117733",         // green
+  "national-front-for-liberation": "#44aa99", // teal
+  "jaysh-al-izza": "#999933",         // olive
 };
 
 export const UNKNOWN = "#a3abb3";
@@ -65,7 +69,8 @@ function baseColour(id) {
   return hslToHex(h % 360, 50 + (h >> 9) % 25, 36 + (h >> 17) % 14);
 }
 
-const SHADES = [14, -10, 22, -16, 7, -5];
+// Sub-factions: the parent's hue, clearly lighter or darker (20+ points of lightness).
+const SHADES = [24, -20, 34, -28, 44];
 
 export class Palette {
   constructor() { this.factions = new Map(); this.cache = new Map(); }
@@ -93,7 +98,9 @@ export class Palette {
     if (top !== id && !FIXED[id]) {
       const [h, s, l] = hexToHsl(colour);
       const shade = SHADES[hash(id) % SHADES.length];
-      colour = hslToHex(h, s, Math.max(18, Math.min(72, l + shade)));
+      let target = l + shade;
+      if (target > 90 || target < 14) target = l - shade; // no room that way: shade the other way
+      colour = hslToHex(h, s, Math.max(14, Math.min(90, target)));
     }
     this.cache.set(id, colour);
     return colour;

@@ -83,3 +83,17 @@ export const STATUS_WORDS = {
   active: "active", whereabouts_unknown: "whereabouts unknown", abroad: "abroad", in_exile: "in exile",
   leading_coup: "leading a coup", detained: "detained", dead: "dead", removed: "removed from post",
 };
+
+/** The valid-time span the slider covers: the counted claims' times, without the odd one far
+ *  out (one claim a century away from all the others must not make each step a year), and never
+ *  past a day from now (claims from the future are refused since API v2). */
+export function spanOf(times, now = Date.now()) {
+  const sorted = times.filter((t) => Number.isFinite(t) && t <= now + DAY).sort((a, b) => a - b);
+  if (!sorted.length) return [null, null];
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))];
+  const q1 = at(0.1);
+  const q9 = at(0.9);
+  const margin = Math.max(30 * DAY, 3 * (q9 - q1));
+  const kept = sorted.filter((t) => t >= q1 - margin && t <= q9 + margin);
+  return [kept[0], kept[kept.length - 1]];
+}
