@@ -279,3 +279,16 @@ def test_a_pack_may_name_the_places_of_the_countries_seeded_with_it(run, store_u
     result = run("seed", "--pack", str(pack), "--country", "SD")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "seeded: 110 new places, 1 new factions, 0 new leaders, 1 new reports"
+
+
+def test_the_pack_schema_is_a_json_schema_and_every_shipped_pack_keeps_to_it():
+    from jsonschema import Draft202012Validator
+
+    from timeline.packs import SCHEMA, load_pack
+
+    Draft202012Validator.check_schema(json.loads(SCHEMA.read_text()))
+    shipped = sorted(p.parent for p in (ROOT / "seeds").glob("*/pack.json"))
+    assert [p.name for p in shipped] == ["sudan-2023", "syria-2024"]
+    for root in shipped:
+        pack = load_pack(root)
+        assert pack.places and pack.factions and pack.leaders and pack.reports, root
