@@ -271,20 +271,21 @@ def _value(kind: str | None, value: Any, path: str, names: Any, queries: Any, ct
         # an event's actors or a toll's factions: one or more, each once, in the order given
         if not isinstance(value, list) or not value or len(value) > 20:
             raise DomainError("one to 20 factions", {path: ["must be a list of one to 20 factions"]})
-        errors: dict[str, list[str]] = {}
-        ids: list[str] = []
+        bad: dict[str, list[str]] = {}
+        named: list[str] = []
         for j, v in enumerate(value):
             try:
                 found = names.resolve("faction", v, f"{path}.{j}")
             except DomainError as e:
-                errors.update(e.errors)
+                bad.update(e.errors)
                 continue
-            if found in ids:
-                errors[f"{path}.{j}"] = [f"{found!r} is named twice"]
-            ids.append(found)
-        if errors:
-            raise DomainError("bad factions", errors)
-        return ids
+            if found in named:
+                bad[f"{path}.{j}"] = [f"{found!r} is named twice"]
+            named.append(found)
+        if bad:
+            first = next(iter(bad))
+            raise DomainError(f"{first}: {bad[first][0]}", bad)
+        return named
     if kind == "faction*":
         if not isinstance(value, list) or len(value) < 2:
             raise DomainError("two or more factions are required", {path: ["two or more factions are required"]})
