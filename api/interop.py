@@ -80,6 +80,9 @@ class FeatureCollection(Schema):
 class TimelineCsvArgs(TimelineArgs):
     """`/timeline`'s filters. Without `limit` or `cursor` the whole timeline is exported."""
 
+    bom = fields.Boolean(load_default=False, metadata={
+        "description": "`1`: start with a UTF-8 byte-order mark (for spreadsheet programs)"})
+
 
 class SourceField(fields.Field):
     """A source name, or `{name, url?, kind?}` as in `POST /reports`."""
@@ -218,7 +221,7 @@ def timeline_csv(args):
                 return
             page = timeline_page(dict(args, cursor=page["next"], limit=1000))[0]
 
-    response = Response(stream_with_context(export.timeline_csv(items())),
+    response = Response(stream_with_context(export.timeline_csv(items(), bom=args.get("bom", False))),
                         mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="timeline.csv"'
     if paged:

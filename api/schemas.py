@@ -441,6 +441,9 @@ class TimelineArgs(ListArgs):
     faction = fields.String(validate=validate.Length(min=1, max=200), metadata={
         "description": "faction id or any known name; its sub-factions are included"})
     leader = fields.String(validate=validate.Length(min=1, max=200))
+    source = fields.String(validate=validate.Length(min=1, max=MAX_SHORT), metadata={
+        "description": "only claims of reports from this source (its name, matched whole, case- "
+                       "and diacritics-insensitively)"})
 
 
 class Change(Schema):
@@ -461,6 +464,10 @@ class TimelineItem(ClaimOut):
     position = fields.Integer()
     recorded_at = fields.String()
     target = fields.String(metadata={"description": "for retract/confirm: the claim corrected"})
+    source = fields.Dict(metadata={"description": "the report's source `{name, url?, kind?, via?}`"})
+    origin = fields.String(metadata={"description": "the report's origin (`via`, else `name`)"})
+    published_at = fields.String(metadata={"format": "date-time",
+                                           "description": "the report's publication time"})
 
 
 class TimelinePage(Schema):

@@ -88,11 +88,12 @@ class TimelineApplication(Application[UUID]):
 
     # ---- commands ----------------------------------------------------------------------------
     def file_report(self, payload: dict[str, Any], *, idempotency: dict[str, Any] | None = None,
-                    report_id: UUID | None = None) -> dict[str, Any]:
-        """Validate and resolve every claim, then append the report: all claims or none."""
+                    report_id: UUID | None = None, filed_by: str | None = None) -> dict[str, Any]:
+        """Validate and resolve every claim, then append the report: all claims or none.
+        `filed_by`: the label of the token that filed it, recorded with the event."""
         with self.names.pinned():  # one look at the names table for all the claims
             fields = normalise_report(payload, self.names, self.queries)
-        report = Report.file(report_id=report_id, **fields)
+        report = Report.file(report_id=report_id, filed_by=filed_by, **fields)
         events = list(report.collect_events())
         answer = {
             "id": str(report.id),
@@ -333,6 +334,16 @@ class TimelineApplication(Application[UUID]):
         if row is None or not hmac.compare_digest(row["hash"], digest):
             return None
         return row["role"]
+
+    def token_label(self, token: str) -> str | None:
+        """The label of a valid token (None if it has none, or is unknown or revoked)."""
+        digest = _hash(token)
+        row = self.recorder.fetchone(  # type: ignore[attr-defined]
+            "SELECT hash, label FROM tl_tokens WHERE hash = :hash AND revoked_at IS NULL",
+            {"hash": digest})
+        if row is None or not hmac.compare_digest(row["hash"], digest):
+            return None
+        return row["label"]
 
     def list_tokens(self) -> list[dict[str, Any]]:
         rows = self.recorder.fetchall(  # type: ignore[attr-defined]

@@ -306,20 +306,30 @@ class Report(Aggregate):
         body: str | None
         language: str | None
         claims: list[dict[str, Any]]
+        # v2: the label of the token that filed it (API.md v2, `filed_by`); None when unknown.
+        # Events stored at v1 are read with filed_by None (the upcaster below); the topic stays.
+        filed_by: str | None = None
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["filed_by"] = None
 
     def __init__(self, source: dict[str, Any], published_at: datetime, headline: str | None,
-                 body: str | None, language: str | None, claims: list[dict[str, Any]]):
+                 body: str | None, language: str | None, claims: list[dict[str, Any]],
+                 filed_by: str | None = None):
         self.source = source
         self.published_at = published_at
         self.headline = headline
         self.body = body
         self.language = language
         self.claims = claims
+        self.filed_by = filed_by
 
     @classmethod
     def file(cls, *, source: dict[str, Any], published_at: datetime, headline: str | None,
              body: str | None, language: str | None, claims: list[dict[str, Any]],
-             report_id: UUID | None = None) -> "Report":
+             report_id: UUID | None = None, filed_by: str | None = None) -> "Report":
         """Claims arrive resolved (entity ids) and validated; each gets a stable id here."""
         rid = report_id or uuid4()
         numbered = [dict(c, id=str(claim_uuid(rid, i))) for i, c in enumerate(claims)]
@@ -332,4 +342,5 @@ class Report(Aggregate):
             body=body,
             language=language,
             claims=numbered,
+            filed_by=filed_by,
         )

@@ -18,9 +18,13 @@ TIMELINE_COLUMNS = ("at", "claim", "type", "confidence", "precision", "counted",
                     "summary", "changes", "city", "place", "faction", "from_faction", "factions",
                     "toward", "governorate", "captured_count", "leader", "status", "location",
                     "led_by", "against", "target", "reason", "text", "report", "position",
-                    "recorded_at")
+                    "recorded_at",
+                    # v2: who said it (the source's name, its origin and url) and when
+                    "source", "origin", "url", "published_at")
 # Free-text cells that a spreadsheet could take for a formula (OWASP "CSV injection").
-_TEXT_CELLS = {"summary", "text", "reason", "location"}
+_TEXT_CELLS = {"summary", "text", "reason", "location", "source", "origin", "url"}
+# `?bom=1`: a UTF-8 byte-order mark first, so that spreadsheet programs read the file as UTF-8.
+BOM = "\ufeff"
 
 
 def state_features(queries: Any, names: Any, point: Any) -> dict[str, Any]:
@@ -77,7 +81,10 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _cell(column: str, value: Any) -> str:
+def _cell(column: str, value: Any, item: dict[str, Any] | None = None) -> str:
+    if column in ("source", "url"):  # from the report's source object
+        source = value if column == "source" else (item or {}).get("source")
+        value = source.get("name" if column == "source" else "url") if isinstance(source, dict) else None
     if column == "changes":
         return "; ".join(change_text(c) for c in value or [])
     text = _plain(value)
@@ -86,8 +93,9 @@ def _cell(column: str, value: Any) -> str:
     return text
 
 
-def timeline_csv(items: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """The timeline items as CSV text, header first, one row per item, yielded row by row."""
+def timeline_csv(items: Iterable[dict[str, Any]], bom: bool = False) -> Iterator[str]:
+    """The timeline items as CSV text, header first, one row per item, yielded row by row;
+    with `bom`, a UTF-8 byte-order mark before the header."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180 line ends
 
@@ -98,9 +106,9 @@ def timeline_csv(items: Iterable[dict[str, Any]]) -> Iterator[str]:
         return text
 
     writer.writerow(TIMELINE_COLUMNS)
-    yield flush()
+    yield (BOM if bom else "") + flush()
     for item in items:
-        writer.writerow([_cell(c, item.get(c)) for c in TIMELINE_COLUMNS])
+        writer.writerow([_cell(c, item.get(c), item) for c in TIMELINE_COLUMNS])
         yield flush()
 
 
