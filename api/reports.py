@@ -121,9 +121,11 @@ class OneReport(MethodView):
     def get(self, id):  # noqa: A002 (the path variable of API.md)
         """A report with its claims, each with its current retracted/confidence."""
         check_reads()
-        report = current_app.extensions["timeline"].queries.report(id)
+        app = current_app.extensions["timeline"]
+        report = app.queries.report(id)
         if report is None:
             abort(404, message=f"no report {id!r}")
+        report.update(sources.of_report(app.recorder, id))  # v2: origin, filed_by
         return report
 
 

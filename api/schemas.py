@@ -247,6 +247,9 @@ class ReportView(Schema):
     position = fields.Integer()
     recorded_at = fields.String()
     claims = fields.List(fields.Nested(ClaimView))
+    origin = fields.String(metadata={"description": "`source.via` if given, else `source.name`"})
+    filed_by = fields.String(allow_none=True, metadata={
+        "description": "the `--label` of the token that filed it (null: unlabelled or unknown)"})
 
 
 class StateArgs(Schema):

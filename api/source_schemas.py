@@ -56,9 +56,15 @@ class SourcePage(Schema):
     next = fields.String(allow_none=True)
 
 
+# A record time as the server takes it: `@position`, or RFC 3339 with an offset.
+KNOWN_PATTERN = (r"^(@[0-9]{1,18}|[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}"
+                 r"(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2}))$")
+
+
 def _known(description: str, example: str) -> KnownAt:
     field = KnownAt()
-    field.metadata = {**field.metadata, "description": description, "example": example}
+    field.metadata = {**field.metadata, "description": description, "example": example,
+                      "pattern": KNOWN_PATTERN}
     return field
 
 

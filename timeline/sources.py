@@ -102,3 +102,10 @@ def sources(rm: Any, *, k: int, after: str | None = None, limit: int = 100
              "reports": int(row["n"]), "first_published": db_to_api(row["first_at"]),
              "last_published": db_to_api(row["last_at"]), "_key": row["origin_key"]}
             for row in groups]
+
+
+def of_report(rm: Any, report_id: str) -> dict[str, Any]:
+    """A report's `origin` and `filed_by` (for GET /reports/{id}); {} for an unknown report."""
+    row = rm.fetchone("SELECT origin, filed_by FROM tl_report_sources WHERE report_id = :id",
+                      {"id": report_id})
+    return {"origin": row["origin"], "filed_by": row["filed_by"]} if row else {}

@@ -86,6 +86,9 @@ def test_filed_by_is_the_label_of_the_filing_token_and_null_for_an_unlabelled_on
     items = {i["id"]: i for i in client.get("/reports").get_json()["items"]}
     assert items[by_ann["id"]]["filed_by"] == "ann"
     assert items[anonymous["id"]]["filed_by"] is None
+    one = client.get(f"/reports/{by_ann['id']}").get_json()
+    assert one["filed_by"] == "ann" and one["origin"] == "Test wire"
+    assert client.get(f"/reports/{anonymous['id']}").get_json()["filed_by"] is None
     mine = client.get("/reports?filed_by=ann").get_json()["items"]
     assert [i["id"] for i in mine] == [by_ann["id"]]
     # recorded with the event itself
