@@ -61,17 +61,13 @@ def changes(queries: Any, before: Any, after: Any) -> dict[str, Any]:
 
 def _claims_between(rm: Any, cursor: Any, lo: int, hi: int) -> list[dict[str, Any]]:
     """The claims of the reports recorded at positions in (lo, hi], in record order: the log's
-    positions by its primary key, then each report's claims by tl_claims_report."""
+    positions by its primary key, each report's claims by tl_claims_report (one statement)."""
     if hi <= lo:
         return []
-    streams = rm.fetchall("SELECT position, stream FROM tl_log WHERE position > :lo AND "
-                          "position <= :hi AND topic = :topic ORDER BY position",
-                          {"lo": lo, "hi": hi, "topic": REPORT_TOPIC}, cursor)
-    out: list[dict[str, Any]] = []
-    for row in streams:
-        out += rm.fetchall("SELECT id, type, target, position, seq, data FROM tl_claims "
-                           "WHERE report_id = :r ORDER BY seq", {"r": row["stream"]}, cursor)
-    return out
+    return rm.fetchall("SELECT c.id, c.type, c.target, c.position, c.seq, c.data FROM tl_log l "
+                       "JOIN tl_claims c ON c.report_id = l.stream WHERE l.position > :lo AND "
+                       "l.position <= :hi AND l.topic = :topic ORDER BY l.position, c.seq",
+                       {"lo": lo, "hi": hi, "topic": REPORT_TOPIC}, cursor)
 
 
 def _targets(rm: Any, cursor: Any, claims: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

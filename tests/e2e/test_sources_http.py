@@ -267,6 +267,10 @@ def test_a_retraction_alone_is_the_claim_that_ended_the_old_answer(client):
                                "after": {"controller": "syrian-arab-army", "status": "held"},
                                "claims": [undo["claims"][0]["id"]]}]
     assert base["claims"][0]["id"] not in body["cities"][0]["claims"]
+    # a record time works as a position does: the later report's own record time is @its position
+    stamped = client.get(f"/changes?from_known={later['recorded_at']}&to_known=@{undo['position']}"
+                         "&at=2024-12-06T00:00:00Z").get_json()
+    assert stamped["from_known"] == later["recorded_at"] and stamped["cities"] == body["cities"]
     # timestamps work too, and from_known defaults to the start
     since = client.get("/changes?at=2024-12-06T00:00:00Z").get_json()
     assert since["from_known"] == "@0" and since["to_known"].endswith("Z")
