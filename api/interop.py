@@ -12,7 +12,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from timeline import acled, export, extract
 
 from . import idempotency
-from .auth import check_reads, requires
+from .auth import check_reads, requires, token_label
 from .events import timeline_page
 from .schemas import SEED_EXAMPLE, ClaimIn, SourceIn, StateArgs, TimelineArgs, Timestamp
 
@@ -171,7 +171,9 @@ def import_acled():
     except UnicodeDecodeError:
         abort(400, message="the body is not valid UTF-8 (save the ACLED export as UTF-8 CSV)")
     app = current_app.extensions["timeline"]
-    return idempotency.run(lambda idem: acled.import_csv(app, text, idempotency=idem), status=200)
+    filed_by = token_label()
+    return idempotency.run(lambda idem: acled.import_csv(app, text, idempotency=idem,
+                                                         filed_by=filed_by), status=200)
 
 
 import_acled.body_type = "csv"  # type: ignore[attr-defined]  # the JSON body guard lets it through

@@ -98,6 +98,20 @@ def test_filed_by_is_the_label_of_the_filing_token_and_null_for_an_unlabelled_on
     assert event["type"] == "timeline.report.filed.v1"
 
 
+def test_an_acled_import_records_the_importing_tokens_label(client):
+    from pathlib import Path
+
+    timeline = client.application.extensions["timeline"]
+    token = timeline.create_token("writer", label="acled-bot")
+    data = (Path(__file__).resolve().parents[1] / "fixtures" / "acled" / "syria-2024-11-12.csv").read_bytes()
+    r = client.post("/imports/acled", data=data, content_type="text/csv",
+                    headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200 and r.get_json()["imported"] > 0, r.get_json()
+    items = client.get("/reports?filed_by=acled-bot&limit=1000").get_json()["items"]
+    assert len(items) == r.get_json()["imported"]
+    assert client.get("/reports?filed_by=someone-else").get_json()["items"] == []
+
+
 # ---- GET /reports and GET /sources ---------------------------------------------------------------
 
 def _reports(client):
