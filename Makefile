@@ -21,6 +21,7 @@ install: $(BIN)/timeline
 run: install
 	$(BIN)/timeline seed --pack $(SEEDS)
 	@echo "writer token: $$($(BIN)/timeline token create --role writer --label "make run" --replace 2>/dev/null | tail -n 1)"
+	@echo "open the page: http://127.0.0.1:$(PORT)/  (API docs: http://127.0.0.1:$(PORT)/docs)"
 	$(BIN)/timeline serve --host 127.0.0.1 --port $(PORT)
 
 test: install

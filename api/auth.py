@@ -97,3 +97,12 @@ def check_reads() -> None:
     """Reads are public unless TIMELINE_PUBLIC_READS=0; then any valid token may read."""
     if not current_app.config.get("PUBLIC_READS", True):
         authenticate("reader")
+
+
+def token_label() -> str | None:
+    """The `--label` of the request's bearer token (None without one, or for an unlabelled
+    token): recorded as a report's `filed_by` (API.md v2)."""
+    token = bearer()
+    if token is None:
+        return None
+    return current_app.extensions["timeline"].token_label(token)

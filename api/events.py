@@ -210,7 +210,8 @@ def timeline_page(args: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, 
     start = db_time(args["from_"]) if args.get("from_") else None
     end = db_time(args["to"]) if args.get("to") else None
     limit = args["limit"]
-    items = app.timeline(p, start=start, end=end, entities=entities, after=after, limit=limit + 1)
+    items = app.timeline(p, start=start, end=end, entities=entities, after=after, limit=limit + 1,
+                         source=args.get("source"))
     more = len(items) > limit
     items = items[:limit]
     nxt = None

@@ -12,7 +12,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from timeline import acled, export, extract
 
 from . import idempotency
-from .auth import check_reads, requires
+from .auth import check_reads, requires, token_label
 from .events import timeline_page
 from .schemas import SEED_EXAMPLE, ClaimIn, SourceIn, StateArgs, TimelineArgs, Timestamp
 
@@ -79,6 +79,9 @@ class FeatureCollection(Schema):
 
 class TimelineCsvArgs(TimelineArgs):
     """`/timeline`'s filters. Without `limit` or `cursor` the whole timeline is exported."""
+
+    bom = fields.Boolean(load_default=False, metadata={
+        "description": "`1`: start with a UTF-8 byte-order mark (for spreadsheet programs)"})
 
 
 class SourceField(fields.Field):
@@ -194,7 +197,9 @@ def import_acled():
     except UnicodeDecodeError:
         abort(400, message="the body is not valid UTF-8 (save the ACLED export as UTF-8 CSV)")
     app = current_app.extensions["timeline"]
-    return idempotency.run(lambda idem: acled.import_csv(app, text, idempotency=idem), status=200)
+    filed_by = token_label()
+    return idempotency.run(lambda idem: acled.import_csv(app, text, idempotency=idem,
+                                                         filed_by=filed_by), status=200)
 
 
 import_acled.body_type = "csv"  # type: ignore[attr-defined]  # the JSON body guard lets it through
@@ -244,7 +249,7 @@ def timeline_csv(args):
                 return
             page = timeline_page(dict(args, cursor=page["next"], limit=1000))[0]
 
-    response = Response(stream_with_context(export.timeline_csv(items())),
+    response = Response(stream_with_context(export.timeline_csv(items(), bom=args.get("bom", False))),
                         mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="timeline.csv"'
     if paged:

@@ -7,11 +7,15 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from werkzeug.exceptions import UnprocessableEntity
 
+from timeline import sources
 from timeline.claims import name_errors
+from timeline.domainmodel import db_time
 
 from . import errors, idempotency
-from .auth import check_reads, requires
-from .schemas import SEED_EXAMPLE, ClaimView, ReportCreated, ReportIn, ReportView
+from .pagination import decode_cursor, encode_cursor, link_next
+from .source_schemas import ReportListArgs, ReportPage, SourcePage
+from .auth import check_reads, requires, token_label
+from .schemas import SEED_EXAMPLE, ClaimView, ListArgs, ReportCreated, ReportIn, ReportView
 
 blp = Blueprint("reports", __name__, description="Reports and the claims they carry")
 
@@ -41,7 +45,74 @@ class Reports(MethodView):
         app = current_app.extensions["timeline"]
         # Dumped through ReportCreated, the first answer and a replay (read back from the
         # idempotency store) are the same bytes, as API.md promises.
-        return idempotency.run(lambda idem: app.file_report(payload, idempotency=idem))
+        filed_by = token_label()
+        return idempotency.run(lambda idem: app.file_report(payload, idempotency=idem,
+                                                            filed_by=filed_by))
+
+    @blp.arguments(ReportListArgs(), location="query")
+    @blp.response(200, ReportPage)
+    def get(self, args):
+        """Reports, newest published first: filter by `source` or `origin` (whole names, case-
+        and diacritics-insensitive), `from`/`to` (published_at in [from, to)) and `filed_by`
+        (the filing token's label)."""
+        check_reads()
+        app = current_app.extensions["timeline"]
+        after, k = None, app.head()
+        if args.get("cursor"):
+            c = decode_cursor(args["cursor"], "p", "n", "i", "k")
+            try:
+                after = (str(c["p"]), int(c["n"]), str(c["i"]))
+                k = int(c["k"])  # a paged walk sees one snapshot of the log
+                if not (0 <= after[1] < 2**62 and 0 <= k < 2**62):
+                    raise ValueError
+            except (TypeError, ValueError, OverflowError):
+                abort(422, message="cursor is not one this service issued",
+                      errors={"cursor": ["invalid cursor"]})
+        limit = args["limit"]
+        items = sources.reports_page(
+            app.recorder, k=k, source=args.get("source"), origin=args.get("origin"),
+            start=db_time(args["from_"]) if args.get("from_") else None,
+            end=db_time(args["to"]) if args.get("to") else None,
+            filed_by=args.get("filed_by"), after=after, limit=limit + 1)
+        nxt = None
+        if len(items) > limit:
+            items = items[:limit]
+            p, n, i = items[-1]["_key"]
+            nxt = encode_cursor({"p": p, "n": n, "i": i, "k": k})
+        for item in items:
+            item.pop("_key")
+        return {"items": items, "next": nxt}, 200, link_next(nxt)
+
+
+@blp.route("/sources")
+class Sources(MethodView):
+    @blp.arguments(ListArgs(), location="query")
+    @blp.response(200, SourcePage)
+    def get(self, args):
+        """Origins of the reports (`source.via` if given, else `source.name`, compared case- and
+        diacritics-insensitively), each as first written, with every distinct source name that
+        relayed it, its number of reports and its first and last publication."""
+        check_reads()
+        app = current_app.extensions["timeline"]
+        after, k = None, app.head()
+        if args.get("cursor"):
+            c = decode_cursor(args["cursor"], "o", "k")
+            try:
+                after, k = str(c["o"]), int(c["k"])
+                if not 0 <= k < 2**62:
+                    raise ValueError
+            except (TypeError, ValueError, OverflowError):
+                abort(422, message="cursor is not one this service issued",
+                      errors={"cursor": ["invalid cursor"]})
+        limit = args["limit"]
+        items = sources.sources(app.recorder, k=k, after=after, limit=limit + 1)
+        nxt = None
+        if len(items) > limit:
+            items = items[:limit]
+            nxt = encode_cursor({"o": items[-1]["_key"], "k": k})
+        for item in items:
+            item.pop("_key")
+        return {"items": items, "next": nxt}, 200, link_next(nxt)
 
 
 @blp.route("/reports/<id>")
@@ -50,9 +121,11 @@ class OneReport(MethodView):
     def get(self, id):  # noqa: A002 (the path variable of API.md)
         """A report with its claims, each with its current retracted/confidence."""
         check_reads()
-        report = current_app.extensions["timeline"].queries.report(id)
+        app = current_app.extensions["timeline"]
+        report = app.queries.report(id)
         if report is None:
             abort(404, message=f"no report {id!r}")
+        report.update(sources.of_report(app.recorder, id))  # v2: origin, filed_by
         return report
 
 

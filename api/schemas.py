@@ -302,6 +302,9 @@ class ReportView(Schema):
     claims = fields.List(fields.Nested(ClaimView))
     draft = fields.String(metadata={"format": "uuid", "description": "the draft it was filed "
                                     "from (POST /drafts/{id}/accept), if any"})
+    origin = fields.String(metadata={"description": "`source.via` if given, else `source.name`"})
+    filed_by = fields.String(allow_none=True, metadata={
+        "description": "the `--label` of the token that filed it (null: unlabelled or unknown)"})
 
 
 class StateArgs(Schema):
@@ -496,6 +499,9 @@ class TimelineArgs(ListArgs):
     faction = fields.String(validate=validate.Length(min=1, max=200), metadata={
         "description": "faction id or any known name; its sub-factions are included"})
     leader = fields.String(validate=validate.Length(min=1, max=200))
+    source = fields.String(validate=validate.Length(min=1, max=MAX_SHORT), metadata={
+        "description": "only claims of reports from this source (its name, matched whole, case- "
+                       "and diacritics-insensitively)"})
 
 
 class Change(Schema):
@@ -516,6 +522,10 @@ class TimelineItem(ClaimOut):
     position = fields.Integer()
     recorded_at = fields.String()
     target = fields.String(metadata={"description": "for retract/confirm: the claim corrected"})
+    source = fields.Dict(metadata={"description": "the report's source `{name, url?, kind?, via?}`"})
+    origin = fields.String(metadata={"description": "the report's origin (`via`, else `name`)"})
+    published_at = fields.String(metadata={"format": "date-time",
+                                           "description": "the report's publication time"})
 
 
 class TimelinePage(Schema):

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from inspect import signature
 from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from timeline import changes
+from timeline.domainmodel import db_to_api
+
 from .auth import check_reads
+from .source_schemas import Changes as ChangesOut, ChangesArgs
 from .schemas import CityState, FactionState, History, LeaderState, StateArgs, WorldState
 
 blp = Blueprint("state", __name__, description="State of the world at a point in time")
@@ -82,3 +87,34 @@ class Leader(MethodView):
         """A leader's status and whereabouts at `at`, as known at `known_at`."""
         queries, p = _point(args)
         return queries.leader_state(_entity("leader", id), p)
+
+
+@blp.route("/changes")
+class Changes(MethodView):
+    @blp.arguments(ChangesArgs(), location="query")
+    @blp.response(200, ChangesOut)
+    def get(self, args):
+        """What changed in our view of `at` between two record times (`from_known`, `to_known`:
+        timestamps or `@position`): the places and leaders whose answer differs, each with the
+        claims recorded in between that decide the new answer or ended the old one."""
+        check_reads()
+        queries = current_app.extensions["timeline"].queries
+        point = queries.point
+        extra = {}
+        if args.get("published_by") is not None and "published_by" in signature(point).parameters:
+            extra["published_by"] = args["published_by"]
+
+        def view(known_at):
+            return point(at=args.get("at"), known_at=known_at,
+                         min_confidence=args.get("min_confidence", "reported"), **extra)
+
+        before = view(args.get("from_known", 0))
+        after = view(args.get("to_known"))
+        if before.k > after.k:
+            abort(422, message="to_known is before from_known",
+                  errors={"to_known": [f"must not be before from_known (positions {after.k} "
+                                       f"and {before.k})"]})
+        body = changes.changes(queries, before, after)
+        # as given: `@position`, or the timestamp in UTC (to_known: now when not given)
+        return {"at": db_to_api(after.at), "from_known": before.known_at,
+                "to_known": after.known_at, **body}

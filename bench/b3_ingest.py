@@ -24,7 +24,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +38,11 @@ RATE_LIMIT = "100000000 per minute"
 def bodies(ref: dict[str, list[str]], n: int = 500, seed: int = 31) -> list[str]:
     rng = random.Random(seed)
     out = []
+    # A minute apart, ending before now: a report published in the future is refused (API.md
+    # v2, Time sanity), so they end at the synthetic year's end or now, whichever is earlier.
+    last = min(synth.RECORD_START + synth.YEAR, datetime.now(timezone.utc) - timedelta(minutes=1))
     for i in range(n):
-        published = synth.RECORD_START + synth.YEAR + timedelta(minutes=i)
+        published = last - timedelta(minutes=n - 1 - i)
         occurred = published - timedelta(hours=rng.uniform(0.1, 72))
         t = occurred.strftime("%Y-%m-%dT%H:%M:%SZ")
         city = rng.choice(ref["places"])

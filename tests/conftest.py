@@ -107,8 +107,26 @@ def client(world):
     return test_client
 
 
-def report(*claims: dict, published_at: str = "2024-12-01T00:00:00Z", source: str = "Test wire") -> dict:
+def report(*claims: dict, published_at: str | None = None, source: str = "Test wire") -> dict:
+    """A report of these claims; published (unless given) on 1 Dec 2024 or, if one of them
+    happened later, when the last of them happened (API.md v2: no claim after its report)."""
+    if published_at is None:
+        published_at = max([DEFAULT_PUBLISHED, *(c["occurred_at"] for c in claims
+                                                 if isinstance(c, dict) and c.get("occurred_at"))],
+                           key=_instant)
     return {"source": {"name": source}, "published_at": published_at, "claims": list(claims)}
+
+
+DEFAULT_PUBLISHED = "2024-12-01T00:00:00Z"
+
+
+def _instant(text: str):
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except (ValueError, TypeError, AttributeError):
+        return 0.0
 
 
 def control(city: str, faction: str, at: str, **extra) -> dict:

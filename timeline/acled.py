@@ -313,8 +313,9 @@ class Importer:
     decide what it names (planning the places and factions to register), register those in one
     transaction, then file one report per new or revised event, a few hundred per transaction."""
 
-    def __init__(self, app: Any):
+    def __init__(self, app: Any, filed_by: str | None = None):
         self.app = app
+        self.filed_by = filed_by  # the importing token's label, recorded with each report
         self.names = app.names
         self._actors: dict[str, str] = {}
         self._places: dict[tuple[str, float, float], str] = {}
@@ -413,7 +414,8 @@ class Importer:
         fields = normalise_report(payload, names or self.names, self.app.queries)
         fields["source"]["ref"] = {"dataset": DATASET, "id": event.event_id,
                                    "version": str(event.timestamp), "claim": ref_index}
-        report = Report.file(report_id=report_id(event.event_id, event.timestamp), **fields)
+        report = Report.file(report_id=report_id(event.event_id, event.timestamp),
+                             filed_by=self.filed_by, **fields)
         return list(report.collect_events())
 
     def _previous_claims(self, previous: dict[str, Any]) -> list[str]:
@@ -695,9 +697,11 @@ class Importer:
 
 
 def import_csv(app: Any, text: str, progress: Callable[[int], Any] | None = None,
-               idempotency: dict[str, Any] | None = None) -> dict[str, Any]:
-    """`{imported, unchanged, corrected, rejected: [{line, reason}], position}`."""
-    return Importer(app).run(text, progress=progress, idempotency=idempotency)
+               idempotency: dict[str, Any] | None = None, filed_by: str | None = None
+               ) -> dict[str, Any]:
+    """`{imported, unchanged, corrected, rejected: [{line, reason}], position}`; `filed_by`: the
+    label of the token that imports (API.md v2), recorded with each report."""
+    return Importer(app, filed_by).run(text, progress=progress, idempotency=idempotency)
 
 
 # ---- helpers --------------------------------------------------------------------------------------

@@ -88,14 +88,15 @@ class TimelineApplication(Application[UUID]):
 
     # ---- commands ----------------------------------------------------------------------------
     def file_report(self, payload: dict[str, Any], *, idempotency: dict[str, Any] | None = None,
-                    report_id: UUID | None = None, also: Any = None,
-                    draft: str | None = None) -> dict[str, Any]:
+                    report_id: UUID | None = None, also: Any = None, draft: str | None = None,
+                    filed_by: str | None = None) -> dict[str, Any]:
         """Validate and resolve every claim, then append the report: all claims or none.
         `also(answer)` gives (events, answer to keep for the Idempotency-Key) to commit in the
-        same transaction (a draft's acceptance: timeline/drafts.py)."""
+        same transaction (a draft's acceptance: timeline/drafts.py). `filed_by`: the label of
+        the token that filed it, recorded with the event."""
         with self.names.pinned():  # one look at the names table for all the claims
             fields = normalise_report(payload, self.names, self.queries)
-        report = Report.file(report_id=report_id, draft=draft, **fields)
+        report = Report.file(report_id=report_id, draft=draft, filed_by=filed_by, **fields)
         events = list(report.collect_events())
         answer = {
             "id": str(report.id),
@@ -340,6 +341,16 @@ class TimelineApplication(Application[UUID]):
         if row is None or not hmac.compare_digest(row["hash"], digest):
             return None
         return row["role"]
+
+    def token_label(self, token: str) -> str | None:
+        """The label of a valid token (None if it has none, or is unknown or revoked)."""
+        digest = _hash(token)
+        row = self.recorder.fetchone(  # type: ignore[attr-defined]
+            "SELECT hash, label FROM tl_tokens WHERE hash = :hash AND revoked_at IS NULL",
+            {"hash": digest})
+        if row is None or not hmac.compare_digest(row["hash"], digest):
+            return None
+        return row["label"]
 
     def list_tokens(self) -> list[dict[str, Any]]:
         rows = self.recorder.fetchall(  # type: ignore[attr-defined]

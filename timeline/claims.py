@@ -4,6 +4,7 @@ its id, collecting all errors by JSON path; nothing is written unless all of it 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from . import codebook
@@ -160,6 +161,8 @@ def normalise_report(payload: dict[str, Any], names: Any, queries: Any) -> dict[
         claim = _claim(raw, f"claims.{i}", names, queries, fail, conflicts, targets, times)
         if claim is not None:
             claims.append(claim)
+            _after_publication(claim, published_at, f"claims.{i}.occurred_at", fail)
+    _in_the_future(published_at, fail)
     if errors:
         first = next(iter(errors.items()))
         raise DomainError(f"{first[0]}: {first[1][0]}" + (
@@ -169,6 +172,37 @@ def normalise_report(payload: dict[str, Any], names: Any, queries: Any) -> dict[
         raise Conflict("; ".join(conflicts))
     return {"source": source, "published_at": published_at, "headline": payload.get("headline"),
             "body": payload.get("body"), "language": payload.get("language"), "claims": claims}
+
+
+# API.md v2, Time sanity: how far past its report's publication a claim's occurred_at may lie,
+# by the claim's precision ("Saturday night" with day precision may be stored as any hour of it).
+PRECISION_SPAN = {"exact": timedelta(0), "hour": timedelta(hours=1), "day": timedelta(hours=24),
+                  "week": timedelta(days=7), "month": timedelta(days=31)}
+# How far ahead of the server's clock a report's published_at may be (clocks drift a little).
+FUTURE_SLACK = timedelta(minutes=10)
+
+
+def _after_publication(claim: dict[str, Any], published_at: datetime | None, path: str,
+                       fail: Any) -> None:
+    """A claim cannot tell of something later than its own report (beyond its precision)."""
+    occurred, span = claim.get("occurred_at"), PRECISION_SPAN.get(claim.get("precision"))
+    if published_at is None or occurred is None or span is None:
+        return
+    if parse_time(occurred) > published_at + span:
+        fail(path, f"later than the report's published_at ({api_time(published_at)}) by more "
+                   f"than a {claim['precision']} precision allows ({_span_text(span)})")
+
+
+def _in_the_future(published_at: datetime | None, fail: Any) -> None:
+    now = datetime.now(timezone.utc)
+    if published_at is not None and published_at > now + FUTURE_SLACK:
+        fail("published_at", f"more than {int(FUTURE_SLACK.total_seconds() // 60)} minutes "
+                             f"ahead of the server's clock ({api_time(now)})")
+
+
+def _span_text(span: timedelta) -> str:
+    hours = span.total_seconds() / 3600
+    return "0 h" if not hours else f"{hours:g} h" if hours < 48 else f"{hours / 24:g} d"
 
 
 def _time(value: Any, path: str, fail: Any, required: bool) -> Any:

@@ -141,7 +141,19 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         import tempfile
 
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="timeline-metrics-")
+    # where to open the page (`make run` shows it): flushed before gunicorn replaces us
+    click.echo(f"serving the page on {page_address(host, port)} "
+               f"(API: {page_address(host, port)}docs)", err=True)
+    sys.stderr.flush()
     os.execv(sys.executable, gunicorn_argv(host, port, workers, threads))
+
+
+def page_address(host: str, port: int) -> str:
+    """The page's URL for a bind address (a wildcard address is reached on the loopback)."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
 
 
 def gunicorn_argv(host: str, port: int, workers: int, threads: int,

@@ -310,20 +310,31 @@ class Report(Aggregate):
         claims: list[dict[str, Any]]
         # The draft it was filed from (timeline/drafts.py), if any; absent from older events.
         draft: str | None = None
+        # v2: the label of the token that filed it (API.md v2, `filed_by`); None when unknown.
+        # Events stored at v1 are read with filed_by None (the upcaster below); the topic stays.
+        filed_by: str | None = None
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["filed_by"] = None
 
     def __init__(self, source: dict[str, Any], published_at: datetime, headline: str | None,
-                 body: str | None, language: str | None, claims: list[dict[str, Any]]):
+                 body: str | None, language: str | None, claims: list[dict[str, Any]],
+                 filed_by: str | None = None, draft: str | None = None):
         self.source = source
         self.published_at = published_at
         self.headline = headline
         self.body = body
         self.language = language
         self.claims = claims
+        self.filed_by = filed_by
 
     @classmethod
     def file(cls, *, source: dict[str, Any], published_at: datetime, headline: str | None,
              body: str | None, language: str | None, claims: list[dict[str, Any]],
-             report_id: UUID | None = None, draft: str | None = None) -> "Report":
+             report_id: UUID | None = None, draft: str | None = None,
+             filed_by: str | None = None) -> "Report":
         """Claims arrive resolved (entity ids) and validated; each gets a stable id here."""
         rid = report_id or uuid4()
         numbered = [dict(c, id=str(claim_uuid(rid, i))) for i, c in enumerate(claims)]
@@ -337,4 +348,5 @@ class Report(Aggregate):
             language=language,
             claims=numbered,
             **({"draft": draft} if draft else {}),
+            filed_by=filed_by,
         )

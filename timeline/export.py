@@ -18,14 +18,18 @@ TIMELINE_COLUMNS = ("at", "claim", "type", "confidence", "precision", "counted",
                     "summary", "changes", "city", "place", "faction", "from_faction", "factions",
                     "toward", "governorate", "captured_count", "leader", "status", "location",
                     "led_by", "against", "target", "reason", "text", "report", "position",
-                    "recorded_at")
+                    "recorded_at",
+                    # v2: who said it (the source's name, its origin and url) and when
+                    "source", "origin", "url", "published_at")
 # v2: an event's or a toll's fields (deaths in one column each), and the event_key that links
 # reports of one event (an imported row's dataset id: ACLED's event_id_cnty, `ucdp:<id>`).
 DEATHS_COLUMNS = ("deaths_best", "deaths_low", "deaths_high", "deaths_civilians")
 TIMELINE_COLUMNS = (*TIMELINE_COLUMNS, "event_key", "event_type", "sub_event_type", "actors",
                     "civilian_targeting", *DEATHS_COLUMNS, "geo_precision", "lat", "lon")
 # Free-text cells that a spreadsheet could take for a formula (OWASP "CSV injection").
-_TEXT_CELLS = {"summary", "text", "reason", "location"}
+_TEXT_CELLS = {"summary", "text", "reason", "location", "source", "origin", "url"}
+# `?bom=1`: a UTF-8 byte-order mark first, so that spreadsheet programs read the file as UTF-8.
+BOM = "\ufeff"
 
 
 def state_features(queries: Any, names: Any, point: Any) -> dict[str, Any]:
@@ -82,7 +86,10 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _cell(column: str, value: Any) -> str:
+def _cell(column: str, value: Any, item: dict[str, Any] | None = None) -> str:
+    if column in ("source", "url"):  # from the report's source object
+        source = value if column == "source" else (item or {}).get("source")
+        value = source.get("name" if column == "source" else "url") if isinstance(source, dict) else None
     if column == "changes":
         return "; ".join(change_text(c) for c in value or [])
     text = _plain(value)
@@ -91,8 +98,9 @@ def _cell(column: str, value: Any) -> str:
     return text
 
 
-def timeline_csv(items: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """The timeline items as CSV text, header first, one row per item, yielded row by row."""
+def timeline_csv(items: Iterable[dict[str, Any]], bom: bool = False) -> Iterator[str]:
+    """The timeline items as CSV text, header first, one row per item, yielded row by row;
+    with `bom`, a UTF-8 byte-order mark before the header."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180 line ends
 
@@ -103,14 +111,14 @@ def timeline_csv(items: Iterable[dict[str, Any]]) -> Iterator[str]:
         return text
 
     writer.writerow(TIMELINE_COLUMNS)
-    yield flush()
+    yield (BOM if bom else "") + flush()
     for item in items:
         toll = item.get("deaths")
         if toll:  # low/high default to best, civilians to 0, as /casualties counts them
             item = dict(item, deaths_best=toll["best"], deaths_low=toll.get("low", toll["best"]),
                         deaths_high=toll.get("high", toll["best"]),
                         deaths_civilians=toll.get("civilians", 0))
-        writer.writerow([_cell(c, item.get(c)) for c in TIMELINE_COLUMNS])
+        writer.writerow([_cell(c, item.get(c), item) for c in TIMELINE_COLUMNS])
         yield flush()
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from .domainmodel import CONFIDENCES, EARLIEST, db_time, db_to_api, minus
+from .origins import origin_key, origin_of
 from .persistence import tie_rank
 
 EPOCH = EARLIEST
@@ -27,7 +28,8 @@ _WINNER_KINDS = {"control": ("control", "place", "controller"),
 
 def timeline(rm: Any, names: Any, queries: Any, p: Any, *, start: str | None = None,
              end: str | None = None, entities: list[list[str]] | None = None,
-             after: tuple[str, int, int] | None = None, limit: int = 100) -> list[dict[str, Any]]:
+             after: tuple[str, int, int] | None = None, limit: int = 100,
+             source: str | None = None) -> list[dict[str, Any]]:
     """Up to `limit` claims known at `p.k` with `start <= occurred_at <= end`, in valid-time order
     (then record order) after the keyset `after`; `entities` is a list of alternatives per
     filter (`[["place:aleppo"], ["faction:hts", "faction:hts-sub"]]`), all of which must match."""
@@ -45,6 +47,10 @@ def timeline(rm: Any, names: Any, queries: Any, p: Any, *, start: str | None = N
             names_sql.append(f":e{i}_{j}")
         where.append(f"c.id IN (SELECT m.claim_id FROM tl_mentions m WHERE m.entity IN "
                      f"({', '.join(names_sql)}) AND m.position <= :k)")
+    if source is not None:  # a source name, matched whole (API.md v2, /timeline?source=)
+        params["source_key"] = origin_key(source)
+        where.append("c.report_id IN (SELECT s.report_id FROM tl_report_sources s WHERE "
+                     "s.source_key = :source_key AND s.position <= :k)")
     statement = (f"SELECT c.* FROM tl_claims c WHERE {' AND '.join(where)} "
                  "ORDER BY c.occurred_at, c.position, c.seq LIMIT :limit")
     with rm.reading() as cursor:
@@ -53,7 +59,23 @@ def timeline(rm: Any, names: Any, queries: Any, p: Any, *, start: str | None = N
         winners = _Winners(rm, cursor, p)
         items = [_item(row, corrections.get(row["id"], {}), winners, queries, rm, cursor, p)
                  for row in rows]
+        _add_sources(rm, cursor, items)
     return items
+
+
+def _add_sources(rm: Any, cursor: Any, items: list[dict[str, Any]]) -> None:
+    """Each item's report's `source`, `origin` and `published_at` (API.md v2: the CSV's
+    columns), one look per report of the page."""
+    reports: dict[str, dict[str, Any]] = {}
+    for report_id in dict.fromkeys(item["report"] for item in items):
+        row = rm.fetchone("SELECT published_at, data FROM tl_reports WHERE id = :id",
+                          {"id": report_id}, cursor)
+        if row is not None:
+            source = json.loads(row["data"]).get("source") or {}
+            reports[report_id] = {"source": source, "origin": origin_of(source),
+                                  "published_at": db_to_api(row["published_at"])}
+    for item in items:
+        item.update(reports.get(item["report"], {}))
 
 
 def _corrections(rm: Any, cursor: Any, ids: list[str], k: int) -> dict[str, dict[str, Any]]:

@@ -27,7 +27,8 @@ from .projection import (
 
 # Derived tables: rebuilt from the log by `timeline replay`, covered by the digest.
 DERIVED_TABLES = ("tl_log", "tl_entities", "tl_names", "tl_reports", "tl_claims", "tl_effects",
-                  "tl_subjects", "tl_corrections", "tl_mentions", "tl_external")
+                  "tl_subjects", "tl_corrections", "tl_mentions", "tl_external",
+                  "tl_report_sources")
 DERIVED_TABLES = (*DERIVED_TABLES, "tl_deaths")  # v2: death tolls (timeline/casualties.py)
 DERIVED_TABLES += ("tl_drafts",)  # timeline/drafts.py
 ALL_TABLES = (*DERIVED_TABLES, "tl_idempotency", "tl_tokens")
@@ -113,6 +114,21 @@ TABLES = [
     "CREATE INDEX IF NOT EXISTS tl_deaths_time ON tl_deaths (occurred_at, position)",
     "CREATE INDEX IF NOT EXISTS tl_deaths_city ON tl_deaths (city, occurred_at, position)",
     "CREATE INDEX IF NOT EXISTS tl_deaths_key ON tl_deaths (event_key, position, seq)",
+    # One row per report: who said it (its source's name and origin, as written and as compared:
+    # origins.origin_key) and who filed it (the token's label), for GET /reports, GET /sources
+    # and /timeline?source= (API.md v2). Each filter has its index, newest published first.
+    """CREATE TABLE IF NOT EXISTS tl_report_sources (
+        report_id TEXT PRIMARY KEY, position BIGINT NOT NULL, published_at TEXT NOT NULL,
+        source_name TEXT, source_key TEXT, origin TEXT, origin_key TEXT, filed_by TEXT,
+        claims INTEGER NOT NULL)""",
+    """CREATE INDEX IF NOT EXISTS tl_report_sources_published
+        ON tl_report_sources (published_at, position, report_id)""",
+    """CREATE INDEX IF NOT EXISTS tl_report_sources_source
+        ON tl_report_sources (source_key, published_at, position, report_id)""",
+    """CREATE INDEX IF NOT EXISTS tl_report_sources_origin
+        ON tl_report_sources (origin_key, published_at, position, report_id)""",
+    """CREATE INDEX IF NOT EXISTS tl_report_sources_filed_by
+        ON tl_report_sources (filed_by, published_at, position, report_id)""",
     # Not derived from the log: kept across replays.
     """CREATE TABLE IF NOT EXISTS tl_idempotency (
         key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL,
@@ -341,6 +357,8 @@ class ReadModelRecorder:
             cursor.executemany(sql["external"], staged.external)
         if staged.deaths:
             cursor.executemany(sql["deaths"], staged.deaths)
+        if staged.sources:
+            cursor.executemany(sql["sources"], staged.sources)
 
     def mark_corrections(self, cursor: Any, lo: int, hi: int) -> None:
         """What the corrections recorded at lo..hi change in other rows (projection.MARK_SQL)."""
@@ -426,7 +444,9 @@ class ReadModelRecorder:
     DEFERRABLE_INDEXES = ("tl_log_ordinal", "tl_log_recorded", "tl_names_key", "tl_names_position",
                           "tl_claims_time", "tl_claims_report", "tl_effects_value",
                           "tl_effects_early", "tl_effects_state", "tl_log_rmax", "tl_log_known",
-                          "tl_effects_claim", "tl_corrections_position", "tl_mentions_claim")
+                          "tl_effects_claim", "tl_corrections_position", "tl_mentions_claim",
+                          "tl_report_sources_published", "tl_report_sources_source",
+                          "tl_report_sources_origin", "tl_report_sources_filed_by")
 
     # A rebuild's stretch holds its events' JSON and rows in memory: at most this much JSON.
     STRETCH_BYTES = 32 * 1024 * 1024
@@ -516,6 +536,10 @@ class ReadModelRecorder:
                            JOIN tl_log l ON l.position = m.position
                            JOIN tl_claims c ON c.id = m.claim_id
                            ORDER BY m.entity, m.occurred_at, l.ordinal, c.seq""",
+            "report_sources": """SELECT l.ordinal, s.published_at, s.source_name, s.source_key,
+                                    s.origin, s.origin_key, s.filed_by, s.claims
+                                 FROM tl_report_sources s JOIN tl_log l ON l.position = s.position
+                                 ORDER BY l.ordinal""",
             "external": """SELECT x.dataset, x.ref, x.version, l.ordinal, c.seq FROM tl_external x
                            JOIN tl_log l ON l.position = x.position
                            JOIN tl_claims c ON c.id = x.claim_id ORDER BY x.dataset, x.ref""",

@@ -10,7 +10,7 @@ read other rows, in SQL (`MARK_SQL`).
 Reference data (places, factions, leaders and aliases) is projected from domain events by
 `project()`, because a name's match key (`name_key`) is Python; those events are few.
 
-`stage()` reads payloads as `Report.Filed` v1 stores them (the JSON transcoder's datetimes are
+`stage()` reads payloads as `Report.Filed` v1 and v2 store them (v2 adds `filed_by`) (the JSON transcoder's datetimes are
 `{"_type_": "datetime_iso", "_data_": "...+00:00"}`); a later payload version needs its shape
 handled there. It reads the stored state as plain JSON: the application refuses a compressor or
 a cipher (application.py). tests/integration compare a replayed read model with the live one.
@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
+from .origins import origin_key, origin_of
 from .domainmodel import (
     CONFIDENCE_RANK,
     Faction,
@@ -139,7 +140,7 @@ class Staged:
 
     # list -> index of the position in its tuples
     POSITION = {"log": 0, "reports": 1, "claims": 6, "effects": 3, "mentions": 2,
-                "corrections": 2, "deaths": 4}
+                "corrections": 2, "deaths": 4, "sources": 1}
     __slots__ = (*POSITION, "subjects", "external")
 
     def __init__(self) -> None:
@@ -152,6 +153,7 @@ class Staged:
         self.subjects: list[tuple[str, str]] = []     # tl_subjects
         self.external: list[dict[str, Any]] = []      # tl_external
         self.deaths: list[tuple[Any, ...]] = []       # tl_deaths (v2: claims with a toll)
+        self.sources: list[tuple[Any, ...]] = []      # tl_report_sources
 
     def at(self, positions: Sequence[int]) -> "Staged":
         """These rows with positions[i] for the i-th event, when they were staged by index
@@ -185,6 +187,8 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
             data["draft"] = payload["draft"]
         out.reports.append((stream, position, rec, published, dump(data)))
         claims = payload["claims"]
+        out.sources.append(source_row(stream, position, published, source, payload.get("filed_by"),
+                                      len(claims)))
         for seq, claim in enumerate(claims):
             get = claim.get
             occurred = get("occurred_at")
@@ -282,6 +286,8 @@ STAGE_SQL = {
     "deaths": _insert("tl_deaths", "claim_id, event_key, occurred_at, city, position, seq, "
                                    "published_at, confidence, best, low, high, civilians"),
     # A later version of an imported record replaces the earlier.
+    "sources": _insert("tl_report_sources", "report_id, position, published_at, source_name, "
+                                            "source_key, origin, origin_key, filed_by, claims"),
     "external": """INSERT INTO tl_external (dataset, ref, version, report_id, claim_id, position)
                    VALUES (:dataset, :ref, :version, :report_id, :claim_id, :position)
                    ON CONFLICT (dataset, ref) DO UPDATE SET version = excluded.version,
@@ -308,6 +314,17 @@ MARK_SQL = {
         WHERE x.kind IN ('retract', 'confirm') AND x.position BETWEEN :lo AND :hi
         ON CONFLICT DO NOTHING""",
 }
+
+
+def source_row(report_id: str, position: int, published: str, source: Any, filed_by: Any,
+               claims: int) -> tuple[Any, ...]:
+    """A report's row of tl_report_sources: its source's name and origin, as written and as
+    compared (origins.origin_key), and the label of the token that filed it."""
+    source = source if isinstance(source, dict) else {}
+    name = source.get("name") if isinstance(source.get("name"), str) else None
+    origin = origin_of(source)
+    return (report_id, position, published, name, origin_key(name), origin, origin_key(origin),
+            filed_by if isinstance(filed_by, str) else None, claims)
 
 
 def number_log(rows: list[tuple[Any, ...]], last: tuple[int, str] | None) -> list[tuple[Any, ...]]:

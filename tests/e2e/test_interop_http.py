@@ -20,7 +20,7 @@ def is_problem(r, status):
     return r.status_code == status and r.mimetype == PROBLEM and r.get_json()["status"] == status
 
 
-def file(client, *claims, published_at="2024-12-01T00:00:00Z"):
+def file(client, *claims, published_at=None):
     r = client.post("/reports", json=report(*claims, published_at=published_at), headers=client.auth)
     assert r.status_code == 201, r.get_json()
     return r.get_json()

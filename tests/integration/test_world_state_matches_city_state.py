@@ -25,7 +25,8 @@ def _file_history(app, now: datetime) -> None:
                           confidence=rng.choice(["unconfirmed", "reported", "confirmed"]))]
         if rng.random() < 0.5:
             claims.append({"type": "clash", "city": city, "factions": rng.sample(factions, 2),
-                           "occurred_at": _z(when + timedelta(hours=rng.uniform(-10, 30)))})
+                           "occurred_at": _z(when + timedelta(hours=rng.uniform(-10, 30))),
+                           "precision": "week"})  # may lie past publication (API.md v2)
         if rng.random() < 0.3:
             claims.append({"type": "leader_status", "leader": "bashar-al-assad",
                            "status": rng.choice(["active", "abroad"]), "occurred_at": _z(when)})
@@ -37,8 +38,9 @@ def _file_history(app, now: datetime) -> None:
         if i % 5 == 4:
             app.file_report(report({"type": "confirm", "claim": ids.pop()},
                                    published_at=_z(now)))
-    # One claim dated after its own record time ("early"), past every other record time.
-    app.file_report(report(control("homs", "sna", _z(now + timedelta(days=2))),
+    # One claim dated after its own record time ("early"), past every other record time: a
+    # week's precision lets it lie two days past its publication (API.md v2, Time sanity).
+    app.file_report(report(control("homs", "sna", _z(now + timedelta(days=2)), precision="week"),
                            published_at=_z(now)))
 
 
