@@ -117,7 +117,8 @@ def test_filters_window_city_with_districts_governorate_faction_confidence(clien
          event(city="Idlib", best=4, at="2024-12-02T00:00:00Z", actors=["HTS"]),
          event(city="Maarrat Misrin", best=8, at="2024-12-08T23:00:00Z"),
          event(city="Idlib", best=16, at="2024-12-09T00:00:00Z"),
-         event(city="Idlib", best=32, confidence="unconfirmed"))
+         event(city="Idlib", best=32, confidence="unconfirmed"),
+         published_at="2024-12-10T00:00:00Z")
     assert casualties(client, city="Damascus")["deaths"]["best"] == 3
     assert casualties(client, city="kafr-sousa")["deaths"]["best"] == 2
     idlib = casualties(client, governorate="Idlib", **{"from": "2024-11-27T00:00:00Z",
