@@ -132,7 +132,9 @@ def gunicorn_argv(host: str, port: int, workers: int, threads: int,
         sys.executable, "-m", "gunicorn",
         "--bind", f"{host}:{port}",
         "--workers", str(workers),
-        "--worker-class", "gthread",
+        # gthread, with each request's head and body gathered by the worker's event loop within
+        # deadlines before a thread takes it (timeline/serving.py: slow clients hold no thread)
+        "--worker-class", "timeline.serving.BufferingWorker",
         "--threads", str(threads),
         "--timeout", "60",
         "--graceful-timeout", "5",
