@@ -142,6 +142,11 @@ class ExtractOut(Schema):
 
 # ---- routes ---------------------------------------------------------------------------------------
 
+# Rows of one ACLED import request (a real export's row is 300-600 bytes: 1 MB is ~3,000 rows).
+# 1 MB of one-character lines would otherwise be 500,000 rows held in memory at once.
+MAX_IMPORT_LINES = 20_000
+
+
 @blp.route("/imports/acled", methods=["POST"])
 @requires("writer")
 @blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER], requestBody={
@@ -167,6 +172,11 @@ def import_acled():
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         abort(400, message="the body is not valid UTF-8 (save the ACLED export as UTF-8 CSV)")
+    lines = text.count("\n")
+    if lines > MAX_IMPORT_LINES:  # a row is at least one line: this bounds the rows held at once
+        abort(413, message=f"the CSV has {lines} lines, more than {MAX_IMPORT_LINES} per request: "
+                           "split it, or import it with `timeline import acled FILE`",
+              errors={"body": [f"at most {MAX_IMPORT_LINES} lines"]})
     app = current_app.extensions["timeline"]
     return idempotency.run(lambda idem: acled.import_csv(app, text, idempotency=idem), status=200)
 

@@ -1,0 +1,38 @@
+"""Issue 15's smaller findings, over HTTP on both stores: ACLED import caps, /metrics labels,
+strict request parsing (timestamps, charsets, transfer codings, repeated parameters), Host."""
+
+from __future__ import annotations
+
+from api.interop import MAX_IMPORT_LINES
+from timeline.acled import REQUIRED
+
+PROBLEM = "application/problem+json"
+ROW = "X1,2024-11-29,Battles,HTS,Aleppo,36.2,37.16,1733011200"
+
+
+def is_problem(r, status: int) -> bool:
+    return r.status_code == status and r.mimetype == PROBLEM and r.get_json()["status"] == status
+
+
+def head(client) -> int:
+    return client.get("/readyz").get_json()["position"]
+
+
+# ---- ACLED import: columns and rows per request ------------------------------------------------
+
+def test_an_acled_body_with_12000_columns_is_a_422_that_writes_nothing(client):
+    before = head(client)
+    header = ",".join([*REQUIRED, *(f"c{i}" for i in range(12_000))])
+    r = client.post("/imports/acled", data=header + "\n" + "x\n" * 3_500, content_type="text/csv",
+                    headers=client.auth)
+    assert is_problem(r, 422) and "columns" in r.get_json()["detail"]
+    assert head(client) == before
+
+
+def test_an_acled_body_with_more_lines_than_a_request_may_hold_is_a_413_that_writes_nothing(client):
+    before = head(client)
+    body = ",".join(REQUIRED) + "\n" + ROW + "\n" + "x\n" * MAX_IMPORT_LINES
+    assert len(body.encode()) < 1024 * 1024  # within the body limit: the row cap answers
+    r = client.post("/imports/acled", data=body, content_type="text/csv", headers=client.auth)
+    assert is_problem(r, 413) and str(MAX_IMPORT_LINES) in r.get_json()["detail"]
+    assert head(client) == before
