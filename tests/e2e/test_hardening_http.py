@@ -36,3 +36,24 @@ def test_an_acled_body_with_more_lines_than_a_request_may_hold_is_a_413_that_wri
     r = client.post("/imports/acled", data=body, content_type="text/csv", headers=client.auth)
     assert is_problem(r, 413) and str(MAX_IMPORT_LINES) in r.get_json()["detail"]
     assert head(client) == before
+
+
+# ---- /metrics: a fixed set of series ------------------------------------------------------------
+
+def series(client) -> list[str]:
+    text = client.get("/metrics").get_data(as_text=True)
+    return [line for line in text.splitlines() if line.startswith("timeline_http_requests_total{")]
+
+
+def test_made_up_methods_and_unmatched_urls_do_not_grow_the_metrics(client):
+    client.open("/state", method="BREW")
+    client.get("/no-such-route-0")
+    before = len(series(client))
+    for i in range(400):
+        client.open("/state", method=f"BREW{i}")
+        client.open(f"/no-such-route-{i}", method=f"X{i}")
+        client.get(f"/no-such-route-{i}")
+    lines = series(client)
+    assert len(lines) <= before + 2  # the /metrics reads themselves
+    assert not any("BREW" in line for line in lines)
+    assert any('method="other"' in line and 'route="unmatched"' in line for line in lines)
