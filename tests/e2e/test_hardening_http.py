@@ -4,6 +4,7 @@ strict request parsing (timestamps, charsets, transfer codings, repeated paramet
 from __future__ import annotations
 
 from api.interop import MAX_IMPORT_LINES
+from tests.conftest import control, report
 from timeline.acled import REQUIRED
 
 PROBLEM = "application/problem+json"
@@ -57,3 +58,21 @@ def test_made_up_methods_and_unmatched_urls_do_not_grow_the_metrics(client):
     assert len(lines) <= before + 2  # the /metrics reads themselves
     assert not any("BREW" in line for line in lines)
     assert any('method="other"' in line and 'route="unmatched"' in line for line in lines)
+
+
+# ---- one report may not both retract and confirm a claim ----------------------------------------
+
+def test_one_report_retracting_and_confirming_a_claim_is_a_409_as_separately(client):
+    filed = client.post("/reports", json=report(control("Aleppo", "HTS", "2024-11-29T21:00:00Z")),
+                        headers=client.auth).get_json()
+    target = filed["claims"][0]["id"]
+    before = head(client)
+    retract = {"type": "retract", "claim": target, "reason": "denied"}
+    confirm = {"type": "confirm", "claim": target}
+    for claims in ([retract, confirm], [confirm, retract]):
+        r = client.post("/reports", json=report(*claims), headers=client.auth)
+        assert is_problem(r, 409), r.get_json()
+        assert head(client) == before
+    # separately: the retraction, then the confirmation is a 409
+    assert client.post("/reports", json=report(retract), headers=client.auth).status_code == 201
+    assert is_problem(client.post("/reports", json=report(confirm), headers=client.auth), 409)
