@@ -109,9 +109,16 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     os.environ["CREATE_TABLE"] = "no"
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Workers write their metrics here; /metrics sums them (prometheus_client multiprocess).
+        # Named for this process (gunicorn's master: execv keeps the pid), removed when it exits
+        # (gunicorn_conf.on_exit), and swept by a later serve if it was killed (issue 15: every
+        # serve left one behind).
+        from .gunicorn_conf import METRICS_PREFIX, sweep_metrics_dirs
+
         import tempfile
 
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="timeline-metrics-")
+        sweep_metrics_dirs()
+        folder = tempfile.mkdtemp(prefix=f"{METRICS_PREFIX}{os.getpid()}-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.environ["TIMELINE_OWN_METRICS_DIR"] = folder
     os.execv(sys.executable, gunicorn_argv(host, port, workers, threads))
 
 
