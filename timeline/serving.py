@@ -233,25 +233,32 @@ class BufferingWorker(ThreadWorker):
         conn.deadline = time.monotonic() + self.cfg.keepalive if conn.parser else \
             time.monotonic() + self.header_timeout
         conn.sock.setblocking(False)
+        conn.registered = False
         self.reading.add(conn)
+        if pending and self._take(conn, pending):
+            return None
+        # The request is often there already (a kept-alive connection woke the poller, a new
+        # one sent at once): read it now rather than after one more turn of the poller.
+        if self.on_request_bytes(conn, conn.sock) or conn not in self.reading:
+            return None
+        conn.registered = True
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_request_bytes, conn))
-        if pending:
-            self._take(conn, pending)
         return None
 
-    def on_request_bytes(self, conn, sock):
+    def on_request_bytes(self, conn, sock) -> bool:
+        """Reads what the client has sent; True once the request went on to a thread."""
         try:
             data = sock.recv(65536)
         except (BlockingIOError, InterruptedError):
-            return
+            return False
         except OSError:
             data = b""
         if not data:  # the client went away before its request was in
             self._drop(conn)
-            return
-        self._take(conn, data)
+            return False
+        return self._take(conn, data)
 
-    def _take(self, conn, data: bytes) -> None:
+    def _take(self, conn, data: bytes) -> bool:
         request = conn.request
         before = request.state
         if conn.first_byte is None:
@@ -269,9 +276,11 @@ class BufferingWorker(ThreadWorker):
                     pass
         if state in ("done", "dispatch"):
             self._dispatch(conn)
+            return True
+        return False
 
     def _dispatch(self, conn) -> None:
-        self.poller.unregister(conn.sock)
+        self._unregister(conn)
         self.reading.discard(conn)
         request = conn.request
         conn.init()  # creates the parser of a new connection (and sets the socket blocking)
@@ -289,11 +298,16 @@ class BufferingWorker(ThreadWorker):
         conn.gathered = True
         self.enqueue_req(conn)
 
+    def _unregister(self, conn) -> None:
+        if getattr(conn, "registered", False):
+            conn.registered = False
+            try:
+                self.poller.unregister(conn.sock)
+            except (KeyError, ValueError, OSError):
+                pass
+
     def _drop(self, conn) -> None:
-        try:
-            self.poller.unregister(conn.sock)
-        except (KeyError, ValueError, OSError):
-            pass
+        self._unregister(conn)
         self.reading.discard(conn)
         self.lingering.discard(conn)
         self.nr_conns -= 1
@@ -334,6 +348,7 @@ class BufferingWorker(ThreadWorker):
         conn.deadline = time.monotonic() + LINGER
         conn.drained = 0
         self.lingering.add(conn)
+        conn.registered = True
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_linger_bytes, conn))
 
     def on_linger_bytes(self, conn, sock):
@@ -357,7 +372,7 @@ class BufferingWorker(ThreadWorker):
             if conn.first_byte is None:
                 self._drop(conn)  # an idle connection: closed without a word, as gunicorn does
                 continue
-            self.poller.unregister(conn.sock)
+            self._unregister(conn)
             self.reading.discard(conn)
             what = "headers" if conn.request.state == "head" else "body"
             limit = self.header_timeout if what == "headers" else self.body_timeout
