@@ -67,6 +67,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import auth, security
     auth.init_app(app)
     security.init_app(app)  # rate limits and read-only mode come before any body is read
+    from . import hosts, strictness
+    hosts.init_app(app)  # Link and Location name only trusted hosts
+    strictness.init_app(app)  # charsets, transfer codings, repeated query parameters
     _guard_bodies(app)
 
     from . import events, interop, reference, reports, state, operations, web

@@ -51,6 +51,23 @@ def authenticate(role: str) -> None:
               headers={"WWW-Authenticate": 'Bearer realm="timeline", error="insufficient_scope"'})
 
 
+def verified_digest() -> str | None:
+    """The SHA-256 of the request's bearer token if it is a valid one, else None. Rate limits
+    and Idempotency-Key scopes go by this, not by whatever bearer a client sends: a made-up
+    bearer counts as its client address (issue 15), or each made-up token would be a fresh
+    client with its own limit."""
+    token = bearer()
+    if token is None:
+        return None
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    extensions = current_app.extensions
+    if "token_roles" not in extensions:
+        return None
+    if extensions["token_roles"].role(extensions["timeline"], token, digest) is None:
+        return None
+    return digest
+
+
 def init_app(app: Flask) -> None:
     setting = _setting(app, "TIMELINE_TOKEN_CACHE_SECONDS", str(TOKEN_CACHE_SECONDS))
     try:

@@ -17,7 +17,7 @@ from flask_smorest import Blueprint, abort
 from timeline.domainmodel import DomainError, db_time
 from timeline.gunicorn_conf import STOPPING
 
-from .auth import check_reads
+from .auth import bearer, check_reads
 from .pagination import decode_cursor, encode_cursor, link_next
 from .schemas import EventPage, EventsArgs, StreamArgs, StreamHeaders, TimelineArgs, TimelinePage
 
@@ -135,12 +135,20 @@ class Stream(MethodView):
             if metrics:
                 metrics.streams.dec()
 
+        # When reads need a token, the stream's token is looked up again before each page of
+        # events (at least every poll, 0.5 s): a stream opened before the token's revocation
+        # delivered events filed after it, for its whole lifetime (issue 15).
+        token = None if current_app.config.get("PUBLIC_READS", True) else bearer()
+
         def generate():
             cursor = after
             yield f"retry: 2000\n: stream of the log after position {cursor}\n\n"
             deadline = time.monotonic() + lifetime
             beat = time.monotonic()
             while time.monotonic() < deadline and not STOPPING.is_set():
+                if token is not None and app.token_role(token) is None:
+                    yield ": the token was revoked; the stream ends\n\n"
+                    return
                 items = app.log_page(after=cursor, limit=500)
                 for item in items:
                     yield _sse(item)

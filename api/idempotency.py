@@ -64,18 +64,52 @@ def scoped_key(authorization: str | None, path: str, key: str, address: str | No
     return f"{scope}:{path}:{key}"
 
 
+def check_key() -> str | None:
+    """The request's Idempotency-Key, if any; a malformed one is a 400."""
+    key = request.headers.get(HEADER)
+    if key is not None and not KEY.fullmatch(key):
+        abort(400, message=f"{HEADER} must be 1 to {MAX_KEY} visible ASCII characters",
+              errors={HEADER: [f"1 to {MAX_KEY} visible ASCII characters (spaces inside)"]})
+    return key
+
+
+# The most a read's answer (POST /extract) keeps under its key: a larger one is answered and not
+# kept (a retry recomputes it: the same body gives the same answer). A write's answer is always
+# kept, as a retry must not write twice; it is bounded by the body limit.
+MAX_KEPT_READ = 64 * 1024
+
+
+def keep_read_answer(idempotency: dict[str, Any], answer: dict[str, Any]) -> None:
+    """Completes the key of a request that writes nothing (POST /extract) with its answer, if it
+    is small enough to keep. If a retry took the key over meanwhile (it waited past the lease),
+    this answer is still right: answer it rather than a 409 for a request that wrote nothing."""
+    from eventsourcing.persistence import IntegrityError
+
+    from timeline.domainmodel import DomainError
+
+    app = current_app.extensions["timeline"]
+    if len(json.dumps(answer, ensure_ascii=False)) > MAX_KEPT_READ:
+        app.idempotency_release(idempotency)
+        return
+    try:
+        app.complete_idempotency(idempotency, answer, 200)
+    except (DomainError, IntegrityError):  # the lease was taken over: the completion guard
+        pass
+
+
 def run(command: Callable[[dict[str, Any] | None], dict[str, Any]], status: int = 201):
     """Runs `command(idempotency)` unless the key has already answered; returns
     (body, status, headers) for a flask-smorest view."""
-    key = request.headers.get(HEADER)
+    key = check_key()
     if key is None:
         return command(None), status, {}
-    if not KEY.fullmatch(key):
-        abort(400, message=f"{HEADER} must be 1 to {MAX_KEY} visible ASCII characters",
-              errors={HEADER: [f"1 to {MAX_KEY} visible ASCII characters (spaces inside)"]})
+    from .auth import verified_digest
+
     app = current_app.extensions["timeline"]
     metrics = current_app.extensions.get("metrics")
-    scoped = scoped_key(request.headers.get("Authorization"), request.path, key, request.remote_addr)
+    # A bearer that is not a valid token does not make a scope of its own (issue 15).
+    authorization = request.headers.get("Authorization") if verified_digest() else None
+    scoped = scoped_key(authorization, request.path, key, request.remote_addr)
     try:
         claim = app.idempotency_claim(scoped, fingerprint())
     except Conflict as error:

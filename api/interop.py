@@ -12,7 +12,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from timeline import acled, export, extract
 
 from . import idempotency
-from .auth import check_reads, requires, token_label
+from .auth import check_reads, requires, token_label, verified_digest
 from .events import timeline_page
 from .schemas import SEED_EXAMPLE, ClaimIn, SourceIn, StateArgs, TimelineArgs, Timestamp
 
@@ -168,6 +168,11 @@ class ExtractOut(Schema):
 
 # ---- routes ---------------------------------------------------------------------------------------
 
+# Rows of one ACLED import request (a real export's row is 300-600 bytes: 1 MB is ~3,000 rows).
+# 1 MB of one-character lines would otherwise be 500,000 rows held in memory at once.
+MAX_IMPORT_LINES = 20_000
+
+
 @blp.route("/imports/acled", methods=["POST"])
 @requires("writer")
 @blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER], requestBody={
@@ -196,6 +201,11 @@ def import_acled():
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         abort(400, message="the body is not valid UTF-8 (save the ACLED export as UTF-8 CSV)")
+    lines = text.count("\n")
+    if lines > MAX_IMPORT_LINES:  # a row is at least one line: this bounds the rows held at once
+        abort(413, message=f"the CSV has {lines} lines, more than {MAX_IMPORT_LINES} per request: "
+                           "split it, or import it with `timeline import acled FILE`",
+              errors={"body": [f"at most {MAX_IMPORT_LINES} lines"]})
     app = current_app.extensions["timeline"]
     filed_by = token_label()
     return idempotency.run(lambda idem: acled.import_csv(app, text, idempotency=idem,
@@ -269,18 +279,24 @@ def extract_claims(payload):
     advances (with counts), coups and leaders' whereabouts; hedged statements ("alleged",
     "reportedly", "unconfirmed", "rumours") proposed as `unconfirmed`; relative dates ("Friday
     night") resolved against `published_at`. Files nothing. Public unless
-    TIMELINE_PUBLIC_READS=0 (then any token); with an `Idempotency-Key` the answer is kept for
-    the key (scoped to the token, or without one to the client's address) and the request
-    counts as a write for the rate limit."""
+    TIMELINE_PUBLIC_READS=0 (then any token). With an `Idempotency-Key` and a valid token the
+    answer (up to 64 KiB) is kept for the key and the request counts as a write for the rate
+    limit; without a valid token nothing is kept (a retry recomputes the same answer)."""
     check_reads()
     app = current_app.extensions["timeline"]
 
     def propose(idem):
-        return extract.propose(app, payload["text"], payload["published_at"],
-                               source=payload.get("source"), idempotency=idem)
+        answer = extract.propose(app, payload["text"], payload["published_at"],
+                                 source=payload.get("source"))
+        if idem:
+            idempotency.keep_read_answer(idem, answer)
+        return answer
 
-    if current_app.config.get("READ_ONLY"):
-        # A read-only instance may sit on a replica that refuses writes, and a key is a write.
-        # The answer depends only on the body and the gazetteer: a retry gets it again anyway.
+    idempotency.check_key()
+    if current_app.config.get("READ_ONLY") or verified_digest() is None:
+        # Without a valid token this is a read and keeps nothing for its key (issue 15: made-up
+        # bearers and keys filled the disk); a read-only instance may sit on a replica that
+        # refuses writes. The answer depends only on the body and the gazetteer: a retry gets
+        # it again anyway.
         return propose(None)
     return idempotency.run(propose, status=200)

@@ -132,6 +132,11 @@ def configure_logging() -> None:
 access_log = logging.getLogger("timeline.access")
 
 
+# Methods that get a label of their own in /metrics; any other is counted as "other" (and any
+# URL that matches no route as the route "unmatched"), so that the series stay a fixed set.
+METRIC_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def init_app(app: Flask, timeline: Any) -> Metrics:
     configure_logging()
     metrics = Metrics(timeline)
@@ -168,7 +173,9 @@ def init_app(app: Flask, timeline: Any) -> Metrics:
         elapsed = now - getattr(state, "started", now)
         status = response.status_code
         method = req.method
-        requests, duration, rejected = metrics_for(method, rule, status)
+        # A made-up method is one label, "other": each became a series of its own (issue 15).
+        requests, duration, rejected = metrics_for(
+            method if method in METRIC_METHODS else "other", rule, status)
         requests.inc()
         duration.observe(elapsed)
         if rejected is not None:

@@ -34,4 +34,7 @@ def link_next(cursor: str | None) -> dict[str, str]:
         return {}
     params = {k: v for k, v in request.args.items() if k not in ("cursor", "after")}
     params["cursor"] = cursor
-    return {"Link": f'<{request.base_url}?{urlencode(params)}>; rel="next"'}
+    from .hosts import base_url
+
+    # relative unless the Host is a trusted one: the header is the client's (api/hosts.py)
+    return {"Link": f'<{base_url()}?{urlencode(params)}>; rel="next"'}

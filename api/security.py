@@ -12,7 +12,6 @@ read-only mode and CORS (off unless configured). Configured by environment, or b
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
@@ -44,10 +43,11 @@ def _off(value: str | None) -> bool:
 def client_key() -> str:
     """Whom a request counts against: its bearer token (hashed: never keep the token itself),
     or the client address when it has none."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return "token:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32]
+    from .auth import verified_digest
+
+    digest = verified_digest()  # a bearer that is not a valid token counts as its address
+    if digest is not None:
+        return "token:" + digest[:32]
     return "addr:" + (request.remote_addr or "unknown")
 
 
@@ -56,10 +56,16 @@ def _is_write() -> bool:
 
 
 def _counts_as_write() -> bool:
-    """For the rate limits: a write, or a POST /extract with an Idempotency-Key, which keeps its
-    answer for the key (a row written, even for an anonymous caller, kept for the key's time)."""
-    return _is_write() or (request.method in WRITE_METHODS
-                           and bool(request.headers.get("Idempotency-Key")))
+    """For the rate limits: a write, or a POST /extract with an Idempotency-Key from a verified
+    token, which keeps its answer for the key (a row written, kept for the key's time). An
+    anonymous /extract keeps nothing and is a read."""
+    if _is_write():
+        return True
+    if request.method not in WRITE_METHODS or not request.headers.get("Idempotency-Key"):
+        return False
+    from .auth import verified_digest
+
+    return verified_digest() is not None  # only a verified client's key is kept (issue 15)
 
 
 def init_app(app: Flask) -> None:

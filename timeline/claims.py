@@ -384,6 +384,11 @@ def _target(value: Any, path: str, queries: Any, ctype: str, conflicts: list[str
     if (ctype, value) in targets:
         raise DomainError("the same claim twice in one report", {path: ["the same claim twice in one report"]})
     targets.add((ctype, value))  # type: ignore[arg-type]
+    # One report that retracts and confirms the same claim is a 409, as a confirmation filed
+    # after the retraction is (issue 15): which of the two would count is not for us to guess.
+    other = {"retract": "confirm", "confirm": "retract"}.get(ctype)
+    if other is not None and (other, value) in targets:
+        conflicts.append(f"{path}: claim {value} is both retracted and confirmed in this report")
     if target["retracted"]:
         conflicts.append(f"{path}: claim {value} was already retracted")
     elif ctype == "confirm" and target["confirmed"]:

@@ -138,9 +138,16 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     os.environ["CREATE_TABLE"] = "no"
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Workers write their metrics here; /metrics sums them (prometheus_client multiprocess).
+        # Named for this process (gunicorn's master: execv keeps the pid), removed when it exits
+        # (gunicorn_conf.on_exit), and swept by a later serve if it was killed (issue 15: every
+        # serve left one behind).
+        from .gunicorn_conf import METRICS_PREFIX, sweep_metrics_dirs
+
         import tempfile
 
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="timeline-metrics-")
+        sweep_metrics_dirs()
+        folder = tempfile.mkdtemp(prefix=f"{METRICS_PREFIX}{os.getpid()}-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.environ["TIMELINE_OWN_METRICS_DIR"] = folder
     # where to open the page (`make run` shows it): flushed before gunicorn replaces us
     click.echo(f"serving the page on {page_address(host, port)} "
                f"(API: {page_address(host, port)}docs)", err=True)
@@ -173,7 +180,9 @@ def gunicorn_argv(host: str, port: int, workers: int, threads: int,
         sys.executable, "-m", "gunicorn",
         "--bind", f"{host}:{port}",
         "--workers", str(workers),
-        "--worker-class", "gthread",
+        # gthread, with each request's head and body gathered by the worker's event loop within
+        # deadlines before a thread takes it (timeline/serving.py: slow clients hold no thread)
+        "--worker-class", "timeline.serving.BufferingWorker",
         "--threads", str(threads),
         "--timeout", "60",
         "--graceful-timeout", "5",

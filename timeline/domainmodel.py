@@ -90,11 +90,25 @@ def api_time(dt: datetime) -> str:
 YEARS = (1000, 9998)
 
 
+# RFC 3339 section 5.6: date, T (or t, or a space), time with seconds, an optional fraction
+# after a dot, then Z or a +HH:MM / -HH:MM offset.
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})")
+_NAIVE = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?")
+RFC3339_FORM = ("YYYY-MM-DDTHH:MM:SS[.fraction] with Z or a +HH:MM offset, "
+                "e.g. 2024-11-29T21:00:00+02:00 or 2024-11-29T19:00:00.5Z")
+
+
 def parse_time(text: str) -> datetime:
     """Parse an RFC 3339 timestamp that carries an offset; returns UTC. The one gate for
     timestamps: anything it returns can be stored, printed and moved by a window."""
     if not isinstance(text, str) or not re.match(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", text):
         raise ValueError("not an RFC 3339 timestamp")
+    if not _RFC3339.fullmatch(text):
+        # ISO 8601 forms RFC 3339 does not have (+0300, +03, no seconds, a comma fraction) were
+        # read as well (issue 15): say which form is expected instead.
+        if _NAIVE.fullmatch(text):
+            raise ValueError("naive timestamp: an offset is required")
+        raise ValueError(f"not an RFC 3339 timestamp: expected {RFC3339_FORM}")
     try:
         dt = utc(datetime.fromisoformat(text.replace("z", "Z")))
     except OverflowError:

@@ -146,16 +146,23 @@ def test_concurrent_requests_with_one_key_append_one_report(client, world):
     assert len(reports) == 1
 
 
-# ---- POST /extract: public, stores nothing, and honours the key like every POST ----------------
+# ---- POST /extract: a read; with a valid token it honours the key like every POST --------------
 
 ARTICLE = {"text": "HTS seized control of Aleppo on Friday night.",
            "published_at": "2024-11-30T22:00:00+03:00", "source": "Example wire"}
 
 
-def extract(client, body, key, address="127.0.0.1"):
-    """Without a token, as the public route is called."""
-    return client.post("/extract", json=body, headers={"Idempotency-Key": key},
+def extract(client, body, key, address="127.0.0.1", token=True, **headers):
+    """With the client's valid token (token=False: without one, as the public route is called)."""
+    auth = client.auth if token else {}
+    return client.post("/extract", json=body, headers={"Idempotency-Key": key, **auth, **headers},
                        environ_base={"REMOTE_ADDR": address})
+
+
+def kept_keys(app) -> tuple[int, int]:
+    row = app.recorder.fetchone(
+        "SELECT count(*) AS n, coalesce(sum(length(body)), 0) AS b FROM tl_idempotency", {})
+    return int(row["n"]), int(row["b"])
 
 
 def test_a_retry_of_an_extract_gets_the_original_answer_byte_for_byte(client):
@@ -178,25 +185,75 @@ def test_an_extract_key_reused_with_another_body_is_a_422(client):
 
 def test_an_extract_retried_while_the_first_still_runs_is_a_409(client, world):
     raw = json.dumps(ARTICLE).encode()
-    key = scoped_key(None, "/extract", "x-3", "127.0.0.1")
+    key = scoped_key(client.auth["Authorization"], "/extract", "x-3", "127.0.0.1")
     lease = world.idempotency_claim(key, fingerprint_of("/extract", raw, "application/json"))
     assert "lease" in lease
     r = client.post("/extract", data=raw, content_type="application/json",
-                    headers={"Idempotency-Key": "x-3"}, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+                    headers={"Idempotency-Key": "x-3", **client.auth},
+                    environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert r.status_code == 409 and r.mimetype == PROBLEM and r.headers["Retry-After"]
 
 
-def test_anonymous_extract_keys_belong_to_the_client_address_and_tokens_to_the_token(client, world):
-    extract(client, ARTICLE, "1", address="10.0.0.1")
+def test_an_extract_whose_lease_a_retry_took_over_still_answers_its_caller(client, world,
+                                                                         monkeypatch):
+    """Issue 15: a retry past the lease recomputed, and the first caller then got a 409 for a
+    request that writes nothing. Its answer is still right: it gets it."""
+    import api.idempotency as idempotency
+
+    keep = idempotency.keep_read_answer
+
+    def retry_meanwhile(idem, answer):
+        # what a retry past the lease does to the key while the first request runs
+        with world.recorder.writing() as cursor:
+            cursor.execute(world.recorder.sql(
+                "UPDATE tl_idempotency SET body = :other WHERE key = :key"),
+                {"key": idem["key"], "other": "lease:another"})
+        keep(idem, answer)
+
+    monkeypatch.setattr(idempotency, "keep_read_answer", retry_meanwhile)
+    r = extract(client, ARTICLE, "x-5")
+    assert r.status_code == 200 and r.get_json()["claims"]
+
+
+def test_an_anonymous_extract_with_a_key_keeps_nothing(client, world):
+    """Issue 15: 300 anonymous /extract with made-up bearers and keys kept 300 answers (72 MB)."""
+    before = kept_keys(world)
+    for i in range(20):
+        r = extract(client, ARTICLE, f"anon-{i}", token=False)
+        assert r.status_code == 200 and r.get_json()["claims"]
+        r = extract(client, ARTICLE, f"made-up-{i}", token=False,
+                    Authorization=f"Bearer made-up-{i}")
+        assert r.status_code == 200 and r.get_json()["claims"]
+    assert kept_keys(world) == before
+    # the same key with another body is simply answered: nothing was kept to compare with
     other = {**ARTICLE, "text": "The SAA recaptured Homs on Friday."}
-    # another client that happens to pick the same key is not refused, nor answered the first's
-    r = extract(client, other, "1", address="10.0.0.2")
+    r = extract(client, other, "anon-1", token=False)
     assert r.status_code == 200 and "Idempotent-Replayed" not in r.headers
     assert [c["city"] for c in r.get_json()["claims"]] == ["homs"]
-    r = client.post("/extract", json=other, environ_base={"REMOTE_ADDR": "10.0.0.1"},
-                    headers={"Idempotency-Key": "1", **client.auth})
+    # a malformed key is still a 400
+    assert extract(client, ARTICLE, "", token=False).status_code == 400
+
+
+def test_a_large_extract_answer_is_not_kept_under_its_key(client, world):
+    before = kept_keys(world)
+    big = {**ARTICLE, "text": ARTICLE["text"] + " " + "x" * 59_000}
+    r = extract(client, big, "x-big")
+    assert r.status_code == 200
+    assert kept_keys(world) == before
+    r = extract(client, big, "x-big")  # recomputed, not replayed
     assert r.status_code == 200 and "Idempotent-Replayed" not in r.headers
-    assert extract(client, other, "1", address="10.0.0.1").status_code == 422
+
+
+def test_extract_keys_belong_to_the_token(client, world):
+    extract(client, ARTICLE, "1", address="10.0.0.1")
+    other = {**ARTICLE, "text": "The SAA recaptured Homs on Friday."}
+    # another token that happens to pick the same key is not refused, nor answered the first's
+    second = world.create_token("reader")
+    r = client.post("/extract", json=other, environ_base={"REMOTE_ADDR": "10.0.0.1"},
+                    headers={"Idempotency-Key": "1", "Authorization": f"Bearer {second}"})
+    assert r.status_code == 200 and "Idempotent-Replayed" not in r.headers
+    assert [c["city"] for c in r.get_json()["claims"]] == ["homs"]
+    assert extract(client, other, "1", address="10.0.0.2").status_code == 422
 
 
 def test_a_read_only_instance_answers_an_extract_with_a_key_and_writes_nothing(world):

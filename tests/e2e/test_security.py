@@ -147,16 +147,37 @@ def test_writes_beyond_the_per_token_limit_get_429_with_retry_after(world):
     assert client.get("/state").status_code == 200
 
 
-def test_an_anonymous_extract_that_keeps_its_answer_for_a_key_counts_as_a_write(world):
-    # With an Idempotency-Key, POST /extract writes a row per key (kept for its TTL): an
-    # anonymous client must not get that for free, so it is counted per address as a write.
+def test_an_extract_that_keeps_its_answer_for_a_key_counts_as_a_write_and_an_anonymous_one_is_a_read(
+        world):
+    # With an Idempotency-Key and a valid token, POST /extract keeps a row per key (for its TTL):
+    # it counts as a write of that token. Without a valid token it keeps nothing (issue 15) and
+    # is a read, like an /extract without a key.
     client = make_client(world, TIMELINE_RATE_LIMIT="2 per minute")
     body = {"text": "HTS seized Aleppo on Friday night.", "published_at": "2024-11-30T22:00:00Z"}
-    keyed = [client.post("/extract", json=body, headers={"Idempotency-Key": f"k{i}"}).status_code
+    keyed = [client.post("/extract", json=body, headers={"Idempotency-Key": f"k{i}",
+                                                         **client.auth}).status_code
              for i in range(3)]
     assert keyed == [200, 200, 429]
-    # without a key it stores nothing and stays a read (reads are not limited here)
+    anonymous = [client.post("/extract", json=body, headers={"Idempotency-Key": f"a{i}"}).status_code
+                 for i in range(3)]
+    assert anonymous == [200] * 3
     assert [client.post("/extract", json=body).status_code for _ in range(3)] == [200] * 3
+
+
+def test_a_made_up_bearer_counts_against_its_client_address(world):
+    """Issue 15: limits were keyed by whatever bearer a request carried, so a client that sent
+    a new made-up token with each request was never limited."""
+    client = make_client(world, TIMELINE_READ_RATE_LIMIT="2 per minute",
+                         TIMELINE_RATE_LIMIT="2 per minute")
+    reads = [client.get("/state", headers={"Authorization": f"Bearer made-up-{i}"}).status_code
+             for i in range(3)]
+    assert reads == [200, 200, 429]
+    writes = [client.post("/factions", json={"name": f"Brigade {i}"},
+                          headers={"Authorization": f"Bearer made-up-{i}"}).status_code
+              for i in range(3)]
+    assert writes == [401, 401, 429]
+    # a valid token is its own client, with its own counters
+    assert client.get("/state", headers=client.auth).status_code == 200
 
 
 def test_reads_beyond_the_read_limit_get_429_and_writes_are_counted_apart(world):

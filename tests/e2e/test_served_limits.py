@@ -115,3 +115,19 @@ def test_a_request_line_beyond_gunicorns_longest_is_gunicorns_own_414(server):
     filler = "a" * (MAX_REQUEST_LINE + 1 - len("GET /cities/ HTTP/1.1"))
     status, mimetype, _ = request(server, "GET", f"/cities/{filler}")
     assert status == 414 and mimetype == "text/html"
+
+
+def test_a_gzip_chunked_body_is_refused_not_read_as_plain(server):
+    before = position(server)
+    body = REPORT
+    with socket.create_connection(("127.0.0.1", server["port"]), timeout=30) as s:
+        s.sendall(b"POST /reports HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                  b"Authorization: " + server["auth"]["Authorization"].encode() + b"\r\n"
+                  b"Transfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n"
+                  + b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n")
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+    head, _, _ = answer.partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] in (b"400", b"501"), head
+    assert position(server) == before
