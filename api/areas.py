@@ -28,7 +28,8 @@ class AreasArgs(StateArgs):
         validate=validate.Range(min=0, min_inclusive=False, max=areas.MAX_REACH_KM),
         metadata={"description": "how far (km) a place's land reaches at most (default 30; "
                                  f"more than 0, at most {areas.MAX_REACH_KM:g})",
-                  "example": 30})
+                  # OpenAPI 3.0: the minimum itself (0) is excluded
+                  "exclusiveMinimum": True, "example": 30})
 
 
 class AreaPropertiesSchema(Schema):

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon
 
@@ -20,48 +21,48 @@ _LOCK = threading.Lock()
 
 
 class Country:
-    __slots__ = ("id", "name", "shape")
+    """A country's outline. `raw` is as decoded (the point lookups use it); `shape` is made
+    valid on first use (three of the file's rings pinch, and mending them took most of the
+    file's loading time)."""
 
-    def __init__(self, id: str, name: str, shape: Any):  # noqa: A002
-        self.id, self.name, self.shape = id, name, shape
+    __slots__ = ("id", "name", "raw", "_shape")
+
+    def __init__(self, id: str, name: str, raw: Any):  # noqa: A002
+        self.id, self.name, self.raw, self._shape = id, name, raw, None
+
+    @property
+    def shape(self) -> Any:
+        if self._shape is None:
+            self._shape = self.raw if self.raw.is_valid else shapely.make_valid(self.raw)
+        return self._shape
 
 
-def _decode_arcs(topo: dict[str, Any]) -> list[list[tuple[float, float]]]:
-    """TopoJSON arcs as lon/lat lists: quantized positions are deltas from the previous one."""
+def _decode_arcs(topo: dict[str, Any]) -> list[np.ndarray]:
+    """TopoJSON arcs as lon/lat arrays: quantized positions are deltas from the previous one."""
     transform = topo.get("transform")
     arcs = []
     for arc in topo["arcs"]:
+        points = np.asarray(arc, dtype=float)[:, :2]
         if transform:
-            (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
-            x = y = 0
-            points = []
-            for dx, dy in arc:
-                x += dx
-                y += dy
-                points.append((x * sx + tx, y * sy + ty))
-        else:
-            points = [(float(a[0]), float(a[1])) for a in arc]
+            points = np.cumsum(points, axis=0) * transform["scale"] + transform["translate"]
         arcs.append(points)
     return arcs
 
 
-def _ring(arcs: list[list[tuple[float, float]]], indexes: list[int]) -> list[tuple[float, float]]:
-    ring: list[tuple[float, float]] = []
-    for i in indexes:
-        # a negative index ~i is arc i reversed; consecutive arcs share their end point
-        points = arcs[i] if i >= 0 else arcs[~i][::-1]
-        ring.extend(points[1:] if ring else points)
-    return ring
+def _ring(arcs: list[np.ndarray], indexes: list[int]) -> np.ndarray:
+    # a negative index ~i is arc i reversed; consecutive arcs share their end point
+    pieces = [arcs[i] if i >= 0 else arcs[~i][::-1] for i in indexes]
+    return np.vstack([pieces[0], *(p[1:] for p in pieces[1:])])
 
 
-def _polygon(arcs: list[list[tuple[float, float]]], rings: list[list[int]]) -> Polygon:
+def _polygon(arcs: list[np.ndarray], rings: list[list[int]]) -> Polygon:
     shells = [_ring(arcs, r) for r in rings]
     return Polygon(shells[0], shells[1:])
 
 
 @lru_cache(maxsize=1)
 def countries() -> tuple[Country, ...]:
-    """Every country of the file, its shape valid (the quantized arcs may pinch a ring)."""
+    """Every country of the file."""
     topo = json.loads(COUNTRIES_FILE.read_text(encoding="utf-8"))
     arcs = _decode_arcs(topo)
     out = []
@@ -72,7 +73,7 @@ def countries() -> tuple[Country, ...]:
             parts = [_polygon(arcs, p) for p in g["arcs"]]
         else:
             continue
-        shape = shapely.make_valid(MultiPolygon(parts)) if len(parts) > 1 else shapely.make_valid(parts[0])
+        shape = MultiPolygon(parts) if len(parts) > 1 else parts[0]
         name = (g.get("properties") or {}).get("name") or ""
         out.append(Country(str(g.get("id") or name), name, shape))
     return tuple(out)
@@ -80,7 +81,7 @@ def countries() -> tuple[Country, ...]:
 
 @lru_cache(maxsize=1)
 def _tree() -> shapely.STRtree:
-    return shapely.STRtree([c.shape for c in countries()])
+    return shapely.STRtree([c.raw for c in countries()])
 
 
 def containing(lonlats: list[tuple[float, float]]) -> list[list[Country]]:
