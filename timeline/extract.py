@@ -94,7 +94,8 @@ PART_BEFORE = re.compile(
 PART_AFTER = re.compile(r"^(?:['’]s\s+(?:[\w'-]+\s+){0,3}(?:neighbou?rhoods?|districts?|outskirts|"
                         r"suburbs|countryside|airport|airbase|citadel|province|governorate|"
                         r"military airport)|\s+(?:province|governorate|countryside|region|"
-                        r"countrysides|airport|airbase|military airport|district)\b)", re.I)
+                        r"countrysides|airport|airbase|military airport|district|"
+                        r"neighbou?rhoods?|quarters?)\b)", re.I)
 # Fighting said to be in a region, not a place: no place is taken from the sentences before.
 REGION = re.compile(r"\b(?:in|across|throughout) (?:the )?(?:(?:north|south|east|west|central|"
                     r"northern|southern|eastern|western|north-?eastern|north-?western|"
@@ -303,7 +304,7 @@ class Reader:
                     loser = self._after_word(s, where.end, "from", "faction")
                     if loser and loser.id != taker.id:
                         claim["from_faction"] = loser.id
-                    self._add(claim, s, m.start(), dated)
+                    self._add(claim, s, m.start(), dated, when_at=where.start)
             typed_segments.add(self._segment_of(s, m.start()))
         for m in TOOK.finditer(s.text):
             # plain "took Aleppo": only with the place right after the verb ("took place in
@@ -348,7 +349,9 @@ class Reader:
                     if self.rebel else None)
             if faction is None or not faction.id:
                 continue
-            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
+            for where in self._coordinated(s, place, backward=False):
+                self._add({"type": "control", "city": where.id, "faction": faction.id}, s,
+                          m.start(), dated, when_at=where.start)
             typed_segments.add(self._segment_of(s, m.start()))
         for m in APPROACH.finditer(s.text):
             place = self._mention_at(s, m.end(), "place")
@@ -572,7 +575,8 @@ class Reader:
         j = i + step
         while 0 <= j < len(same):
             near, far = (same[j], out[-1]) if backward else (out[-1], same[j])
-            gap = s.text[near.end:far.start]
+            # "Hama on 5 December and Homs on 7 December": each item may carry its date
+            gap = ITEM_DATE.sub("", s.text[near.end:far.start], count=1)
             if not LIST_GAP.match(gap):
                 break
             if same[j].id not in {x.id for x in out}:
@@ -653,7 +657,7 @@ class Reader:
 
     # ---- output ------------------------------------------------------------------------------
     def _add(self, claim: dict[str, Any], s: Sentence, pos: int, dated: tuple[datetime, str],
-             summary: str | None = None) -> None:
+             summary: str | None = None, when_at: int | None = None) -> None:
         a, b = self._segment_bounds(s, pos)
         confidence = self._confidence.get((id(s), a))
         if confidence is None:  # once per clause, however many claims it gives
@@ -665,7 +669,8 @@ class Reader:
             else:
                 confidence = "reported"
             self._confidence[(id(s), a)] = confidence
-        when, precision = self._date_at(s, pos) if getattr(s, "dates", None) is not None else dated
+        when, precision = (self._date_at(s, pos if when_at is None else when_at)
+                           if getattr(s, "dates", None) is not None else dated)
         out = {"type": claim.pop("type"),
                "occurred_at": when.isoformat(),
                "precision": precision,
@@ -715,6 +720,8 @@ LIST_GAP = re.compile(r"^(?:\s+(?:militant\s+|armed\s+)?(?:group|forces|fighters
 LAST_ITEM = re.compile(r",\s+and\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,5}")
 ALONG_WITH = re.compile(r"\b(?:along with|together with|alongside|supported by|backed by|with the "
                         r"support of|aided by)\b[^,.;]*$", re.I)
+ITEM_DATE = re.compile(r"^\s+(?:on|by)\s+(?:the night of\s+)?\d{1,2}(?:\s*/\s*\d{1,2})?\s+[A-Za-z]+"
+                       r"(?:\s+\d{4})?")
 # How far before a verb the reader looks for the words of its subject or a denial.
 WINDOW = 200
 MAX_UNRESOLVED = 100

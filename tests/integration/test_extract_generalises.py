@@ -102,3 +102,27 @@ def test_citation_marks_end_sentences(gazetteer):
     assert keys(claims) == {("control", "hama", "hts", "2024-12-05"),
                             ("control", "mayadin", "sdf", "2024-12-06"),
                             ("control", "raqqa", "sdf", "2024-12-06")}
+
+
+def test_a_nominal_list_gives_each_place_its_own_date(gazetteer):
+    claims = read(gazetteer, "Report\nHTS took Aleppo on 30 November 2024, followed by the seizure of "
+                             "Hama on 5 December and Homs on 7 December.")
+    assert keys(claims) == {("control", "aleppo", "hts", "2024-11-30"),
+                            ("control", "hama", "hts", "2024-12-05"),
+                            ("control", "homs", "hts", "2024-12-07")}
+
+
+def test_x_and_later_y_entered_and_the_first_to_enter(gazetteer):
+    claims = read(gazetteer, "Report\nOn 8 December 2024, the Southern Operations Room and later HTS "
+                             "entered Damascus. The Syrian Free Army were the first to enter Palmyra "
+                             "on 7 December.")
+    assert keys(claims) == {("control", "damascus", "southern-operations-room", "2024-12-08"),
+                            ("control", "damascus", "hts", "2024-12-08"),
+                            ("control", "palmyra", "syrian-free-army", "2024-12-07")}
+
+
+def test_forced_to_resign_and_flee_the_country(gazetteer):
+    claims = read(gazetteer, "Report\nOn 8 December 2024, the offensive forced Bashar al-Assad to "
+                             "resign and flee the country.")
+    assert keys(claims) == {("leader_status", "bashar-al-assad", "removed", "2024-12-08"),
+                            ("leader_status", "bashar-al-assad", "abroad", "2024-12-08")}
