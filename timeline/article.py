@@ -68,9 +68,13 @@ def split_article(text: str) -> tuple[str | None, list[Sentence], str | None]:
     return headline, sentences, dateline
 
 
+_CITATIONS = re.compile(r"(?:\s*\[[^\]\n]{1,40}\])+\s*$")
+
+
 def _is_heading(line: str) -> bool:
     if len(line) > 300:
         return False  # a paragraph without its full stop, read (and cut) as sentences
+    line = _CITATIONS.sub("", line)  # "... captured Hama.[2]" ends a sentence
     words = line.split()
     if line.endswith("...") or line.endswith("…"):
         return len(words) <= 6
@@ -99,7 +103,8 @@ def cut_long(sentence: str, limit: int = MAX_SENTENCE) -> list[str]:
 
 def split_sentences(text: str) -> list[str]:
     out, start = [], 0
-    for m in re.finditer(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])", text):
+    # (a sentence may end in citation marks, as pasted from an encyclopedia: "... 5 December.[27] The")
+    for m in re.finditer(r"[.!?][\"”’)]?(?:\s*\[[^\]\n]{1,40}\])*\s+(?=[\"“‘(]?[A-Z0-9])", text):
         # only the candidate's last word can be an abbreviation: a bounded look, however many
         # abbreviations came before (the whole candidate made "Gen. Gen. Gen. ..." quadratic)
         candidate = text[max(start, m.start() - 12):m.start() + 1]
@@ -184,6 +189,54 @@ def sentence_date(text: str, published: datetime) -> tuple[datetime, str] | None
         return datetime(day.year, day.month, day.day, hour, int(clock.group(2) or 0),
                         tzinfo=LOCAL), precision
     return datetime(day.year, day.month, day.day, hour, tzinfo=LOCAL), precision
+
+
+# Days named relative to the last date the text gave ("the next day", "two days earlier").
+_RELATIVE = re.compile(
+    r"\b(?:(?P<next>the (?:next|following) day|a day later|the day after)|"
+    r"(?P<same>(?:later )?(?:on )?the same day|that (?:same )?day|later that day)|"
+    r"(?P<before>the (?:previous|preceding) day|the day before|a day earlier)|"
+    r"(?P<n>two|three|four|five|2|3|4|5) days (?P<dir>later|earlier|after|before)|"
+    r"(?P<night>(?:on )?the night of (?P<d1>\d{1,2})(?:\s*[/–-]\s*\d{1,2})?\s+(?P<m1>" + "|".join(MONTHS) + r")))\b",
+    re.I)
+_COUNT = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def dates_in(text: str, published: datetime, anchor: tuple[datetime, str] | None
+             ) -> list[tuple[int, tuple[datetime, str]]]:
+    """Every date a sentence names, with its position: (start, (local time, precision)), in
+    order. Days named relative to another day ("the next day") count from `anchor`, the last
+    date the text gave before, or from the date before them in the sentence."""
+    out: list[tuple[int, tuple[datetime, str]]] = []
+    for m in _DATE_RE.finditer(text):
+        if (m.group("rel") or "").lower() == "on the night of":
+            continue  # "on the night of 7/8 December": the date follows (_RELATIVE)
+        found = sentence_date(text[m.start():m.end() + 14], published)
+        if found:
+            out.append((m.start(), found))
+    for m in _RELATIVE.finditer(text):
+        base = next((d for p, d in reversed(out) if p < m.start()), anchor)
+        g = m.groupdict()
+        if g["night"]:
+            day = _month_day(int(g["d1"]), g["m1"].lower(), None, published.astimezone(LOCAL).date())
+            if day:
+                out.append((m.start(), (datetime(day.year, day.month, day.day, 21, tzinfo=LOCAL), "day")))
+            continue
+        if base is None:
+            continue
+        if g["same"]:
+            shift = 0
+        elif g["next"]:
+            shift = 1
+        elif g["before"]:
+            shift = -1
+        else:
+            n = int(g["n"]) if g["n"].isdigit() else _COUNT[g["n"].lower()]
+            shift = n if g["dir"].lower() in ("later", "after") else -n
+        when = base[0] + timedelta(days=shift)
+        out.append((m.start(), (when.replace(hour=12, minute=0) if shift else when, base[1])))
+    out.sort(key=lambda x: x[0])
+    return out
 
 
 def _month_day(day: int, month: str, year: str | None, today: date) -> date | None:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-from .article import LOCAL, Sentence, segments, sentence_date, split_article
+from .article import LOCAL, Sentence, dates_in, segments, sentence_date, split_article
 from .claims import normalise_report
 from .domainmodel import DomainError, api_time, parse_time
 from .language import READ, arabic_dates, arabic_mentions, detect, name_of
@@ -52,19 +52,57 @@ CONTROL_ACTIVE = re.compile(
     r"regained|assumed|retook) (?:full |complete |total )?control (?:of|over)|"
     r"took over|taken over|taking over|captured|captures|capturing|capture|seized|seizing|"
     r"overran|overrun|entered|enters|entering|stormed|liberated|retook|recaptured|"
+    r"occupied|occupies|occupying|(?:were|was) the first to enter|"
     r"(?:is|are|was|were|remains?|remained) in control of)\b", re.I)
 TOOK = re.compile(r"\b(?:took|take|takes|taking|won|wins|win)\s+(?:back\s+)?"
                   r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
 CONTROL_PASSIVE = re.compile(
     r"\b(?:fell to|falls to|fallen to|was captured by|were captured by|was seized by|"
     r"was taken by|has been taken by|came under the control of|(?:is|was) now under the control of|"
-    r"fell into the hands of|fell under the control of)\b", re.I)
+    r"fell into the hands of|fell under the control of|came under the control of|"
+    r"(?:being|been|was|were) (?:captured|seized|taken|overrun|liberated) by|"
+    r"(?:captured|seized|liberated) by)\b", re.I)
 ADVANCE = re.compile(
     r"\b(?:advanc(?:e|ed|es|ing)|push(?:ed|es|ing)?|march(?:ed|es|ing)?|mov(?:ed|es|ing)|"
     r"clos(?:ed|es|ing) in|head(?:ed|s|ing)|approach(?:ed|es|ing)|press(?:ed|es|ing) on)\b", re.I)
 TOWARD = re.compile(r"\s*(?:(?:\w+wards?|further|(?:north|south)(?:-?(?:east|west))?|east|west|"
                     r"deeper|closer)\s+)?(?:toward|towards|on|into|to|in the direction of|"
-                    r"closer to)\s+", re.I)
+                    r"closer to|the outskirts of|the gates of|the edges? of)\s+(?:the\s+outskirts\s+of\s+)?",
+                    re.I)
+# Advances named other ways: "came within 20 kilometres (12 mi) of Damascus", "launched an
+# offensive into Homs", "the advance towards Damascus".
+APPROACH = re.compile(
+    r"\b(?:(?:came|come|comes|coming|got|gets|getting|was|were|is|are|now) within \d+\s*"
+    r"(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?of|"
+    r"launch(?:ed|es|ing)? (?:an?|its|their|the) (?:\w+ )?(?:offensive|assault|attack|push) "
+    r"(?:into|on|toward|towards|against))\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+# Control named as a noun: "its capture of Hama", "the seizure of X", "the fall of X to Y".
+CONTROL_NOUN = re.compile(r"\b(?:(?P<owner>its|their)\s+|the\s+)?(?P<noun>capture|seizure|takeover|"
+                          r"liberation|fall) of\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+# Words for the rebels, read as the coalition the text named (Reader.rebel).
+REBELS = re.compile(r"\b(?:(?:the|syrian|other|allied)\s+)?(?:rebels|rebel (?:forces|fighters|groups|"
+                    r"factions|coalition|alliance)|opposition (?:forces|fighters|groups|factions|"
+                    r"militias?|coalition)|insurgents|revolutionary (?:forces|groups|factions))\b", re.I)
+# A place named as a part of itself or its surroundings: "northern Aleppo", "a few neighbourhoods
+# in Aleppo", "the city's Barzeh neighborhood", "Hama province".
+PART_BEFORE = re.compile(
+    r"(?:\b(?:northern|southern|eastern|western|north-?eastern|north-?western|south-?eastern|"
+    r"south-?western|central|rural|greater)\s+|\b(?:neighbou?rhoods?|districts?|parts?|areas?|"
+    r"pockets?|positions?|sections?|quarters?|suburbs|outskirts|countryside|"
+    r"surroundings|vicinity|edges?|airport|airbase|base|citadel)\s+(?:of|in|around|near)\s+"
+    r"(?:the\s+)?(?:(?:city|town)\s+of\s+)?)$", re.I)
+PART_AFTER = re.compile(r"^(?:['’]s\s+(?:[\w'-]+\s+){0,3}(?:neighbou?rhoods?|districts?|outskirts|"
+                        r"suburbs|countryside|airport|airbase|citadel|province|governorate|"
+                        r"military airport)|\s+(?:province|governorate|countryside|region|"
+                        r"countrysides|airport|airbase|military airport|district|"
+                        r"neighbou?rhoods?|quarters?)\b)", re.I)
+# Fighting said to be in a region, not a place: no place is taken from the sentences before.
+REGION = re.compile(r"\b(?:in|across|throughout) (?:the )?(?:(?:north|south|east|west|central|"
+                    r"northern|southern|eastern|western|north-?eastern|north-?western|"
+                    r"south-?eastern|south-?western)\w*\s+)?(?:syria|the country|\w+ province|"
+                    r"\w+ governorate)\b|\bprovince\b|\bgovernorate\b", re.I)
+DENIED_AFTER = re.compile(r"\b(?:were|was|been|are|is|being) (?:later |officially |strongly |"
+                          r"flatly )?(?:denied|refuted|dismissed|rejected)\b", re.I)
 COUNT = re.compile(
     r"\b(?:some |about |around |at least |more than |over |nearly |almost )?"
     r"(\d{1,5}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|"
@@ -84,13 +122,13 @@ STATUS = [
     ("in_exile", re.compile(r"\b(?:granted (?:political )?asylum|in exile|went into exile|"
                             r"sought refuge)\b", re.I)),
     ("abroad", re.compile(r"\b(?:outside the country|outside syria|abroad|left the country|"
-                          r"left syria|fled (?:the country|abroad|syria))\b", re.I)),
+                          r"left syria|fled (?:the country|abroad|syria)|flee (?:the country|abroad|syria))\b", re.I)),
     ("dead", re.compile(r"\b(?:was killed|has been killed|were killed|died|is dead|was "
                         r"assassinated|was executed)\b", re.I)),
     ("detained", re.compile(r"\b(?:was arrested|has been arrested|was detained|has been detained|"
                             r"was captured|taken into custody)\b", re.I)),
     ("removed", re.compile(r"\b(?:was ousted|has been ousted|was toppled|was overthrown|stepped "
-                           r"down|resigned|was removed from (?:power|office)|was deposed|"
+                           r"down|resigned|resignation|to resign|was removed from (?:power|office)|was deposed|"
                            r"ending (?:more than |nearly |almost |over )?[\w\- ]{0,20}"
                            r"(?:decades?|years?) of (?:\w+ )?rule)\b", re.I)),
     ("active", re.compile(r"\b(?:met with|held talks|chaired|appeared in public|made a public "
@@ -146,17 +184,25 @@ class Reader:
         lead = next((d for d in (sentence_date(s.text, published) for s in body) if d), None)
         self.lead = lead or (published.astimezone(LOCAL).replace(hour=12, minute=0, second=0,
                                                                   microsecond=0), "day")
+        self.anchor: tuple[datetime, str] | None = None  # the last date the text gave
+        self.rebel: str | None = None  # what "the rebels" stands for (see _find_rebel)
 
     def read(self) -> None:
         for s in self.sentences:
             s.mentions = find_mentions(s.text, self.names, self.index, self.lower, s.heading)
+        self.rebel = self._find_rebel()
+        for s in self.sentences:
             add_placeholders(s, self.ctx, self.names, self.roles)
+            self._add_rebels(s)
+            s.dates = dates_in(s.text, self.published, self.anchor)  # type: ignore[attr-defined]
             s.segments = segments(s.text)
             for m in s.mentions:
                 if m.kind in ("place", "faction", "leader") and len(m.ids) > 1:
                     self._unresolved(m.text, m.kind, f"ambiguous: {', '.join(m.ids[:5])}", s)
             if not s.heading:
                 self._sentence(s)
+                if s.dates:  # type: ignore[attr-defined]
+                    self.anchor = s.dates[-1][1]  # type: ignore[attr-defined]
             for m in s.mentions:
                 if m.id and m.kind == "faction":
                     self.ctx.faction = m.id
@@ -164,6 +210,59 @@ class Reader:
                     self.ctx.place = m.id
                 elif m.id and m.kind == "leader":
                     self.ctx.leaders.append(m.id)
+
+    # ---- who "the rebels" are ------------------------------------------------------------------
+    def _find_rebel(self) -> str | None:
+        """The coalition a text's "the rebels" / "opposition forces" stand for: the rebel faction
+        the text says led ("led by X", "X-led", "spearheaded by X"), else the first it names.
+        Government forces, foreign armies, the SDF and the Islamic State are not "the rebels"."""
+        first = called = None
+        for s in self.sentences:
+            for m in s.mentions:
+                if m.kind != "faction" or not m.id or not self._is_rebel(m.id):
+                    continue
+                before = s.text[max(0, m.start - 60):m.start]
+                if re.search(r"\b(?:led|spearheaded|headed) by\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", before,
+                             re.I) or re.match(r"\s*(?:\([^)]{0,12}\))?-led\b", s.text[m.end:m.end + 16]):
+                    return m.id
+                if called is None and re.search(
+                        r"\b(?:rebel|opposition)\s+(?:(?:coalition|group|alliance|militia|faction|"
+                        r"umbrella)\s+)?(?:(?:known|called|named)\s+as\s+|called\s+)?(?:the\s+)?$",
+                        before, re.I):
+                    called = m.id  # "the rebel coalition known as the Southern Operations Room"
+                first = first or m.id
+        return called or first
+
+    def _is_rebel(self, faction: str) -> bool:
+        family = {faction, *self._ancestors(faction)}
+        return not family & NOT_REBELS
+
+    def _add_rebels(self, s: Sentence) -> None:
+        if self.rebel is None:
+            return
+        taken = [(m.start, m.end) for m in s.mentions]
+        added = [Mention(m.start(), m.end(), "faction", [self.rebel], m.group(0), implicit=True)
+                 for m in REBELS.finditer(s.text)
+                 if not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken)]
+        if added:
+            s.mentions = sorted([*s.mentions, *added], key=lambda x: x.start)
+
+    # ---- dates ---------------------------------------------------------------------------------
+    def _date_at(self, s: Sentence, pos: int) -> tuple[datetime, str]:
+        """The date of what is said at `pos`: the nearest date in its clause, else the last one
+        before it in the sentence, else the sentence's first, else the last date the text gave
+        (carried forward), else the article's first."""
+        dates = getattr(s, "dates", None) or []
+        a, b = self._segment_bounds(s, pos)
+        inside = [(abs(p - pos), d) for p, d in dates if a <= p < b]
+        if inside:
+            return min(inside, key=lambda x: x[0])[1]
+        before = [d for p, d in dates if p < pos]
+        if before:
+            return before[-1]
+        if dates:
+            return dates[0][1]
+        return self.anchor or self.lead
 
     def found_names(self) -> list[dict[str, Any]]:
         """The places, factions and leaders the text names, once each: {text, kind, id}."""
@@ -193,15 +292,19 @@ class Reader:
             if place is not None and APPROACH_BEFORE.search(
                     s.text[max(0, place.start - 60):place.start]):
                 place = None  # "seized the airport east of Aleppo" is not Aleppo
+            if place is not None and self._part_of_place(s, place):
+                continue  # "remained in control of a few neighbourhoods in northern Aleppo"
             faction = self._subject(s, m.start(), "faction")
             if place is None or faction is None:
                 self._unresolved_slots(s, m, place, faction)
                 continue
-            claim = {"type": "control", "city": place.id, "faction": faction.id}
-            loser = self._after_word(s, place.end, "from", "faction")
-            if loser and loser.id != faction.id:
-                claim["from_faction"] = loser.id
-            self._add(claim, s, m.start(), dated)
+            for taker in self._coordinated(s, faction, backward=True):
+                for where in self._coordinated(s, place, backward=False):
+                    claim = {"type": "control", "city": where.id, "faction": taker.id}
+                    loser = self._after_word(s, where.end, "from", "faction")
+                    if loser and loser.id != taker.id:
+                        claim["from_faction"] = loser.id
+                    self._add(claim, s, m.start(), dated, when_at=where.start)
             typed_segments.add(self._segment_of(s, m.start()))
         for m in TOOK.finditer(s.text):
             # plain "took Aleppo": only with the place right after the verb ("took place in
@@ -221,13 +324,53 @@ class Reader:
             if place is None or faction is None:
                 self._unresolved_slots(s, m, place, faction)
                 continue
-            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
+            if self._part_of_place(s, place):
+                continue
+            # "A, B and C came under the control of X": every place of the list
+            for where in self._coordinated(s, place, backward=True):
+                for taker in self._coordinated(s, faction, backward=False):
+                    self._add({"type": "control", "city": where.id, "faction": taker.id}, s,
+                              m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in CONTROL_NOUN.finditer(s.text):
+            if self._negated(s, m.start()) or self._long_ago(s, m.start()):
+                continue
+            place = self._mention_at(s, m.end(), "place")
+            if place is None or place.start - m.end() > 4 or self._part_of_place(s, place):
+                continue
+            by = re.match(r"(?:\s*\([^)]{0,40}\))?\s*(?:by|to)\s+", s.text[place.end:place.end + 50])
+            faction = self._mention_at(s, place.end + by.end(), "faction") if by else None
+            if faction is None and m.group("owner"):
+                faction = self._subject(s, m.start(), "faction")  # "X ... its capture of Hama"
+            if faction is None and m.group("noun").lower() != "fall":
+                # "The capture of Damascus marked the end": the rebels the text speaks of
+                faction = self._subject(s, m.start(), "faction") or (
+                    Mention(m.start(), m.start(), "faction", [self.rebel], "", implicit=True)
+                    if self.rebel else None)
+            if faction is None or not faction.id:
+                continue
+            for where in self._coordinated(s, place, backward=False):
+                self._add({"type": "control", "city": where.id, "faction": faction.id}, s,
+                          m.start(), dated, when_at=where.start)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in APPROACH.finditer(s.text):
+            place = self._mention_at(s, m.end(), "place")
+            faction = self._subject(s, m.start(), "faction")
+            if place is None or faction is None or self._negated(s, m.start()) or \
+                    PROVINCE_AFTER.match(s.text[place.end:]):
+                continue
+            for actor in self._coordinated(s, faction, backward=True):
+                self._add({"type": "advance", "faction": actor.id, "toward": place.id}, s,
+                          m.start(), dated)
             typed_segments.add(self._segment_of(s, m.start()))
         for m in ADVANCE.finditer(s.text):
             if self._advance(s, m, dated, None):
                 typed_segments.add(self._segment_of(s, m.start()))
         for seg_no, (a, b, _) in enumerate(s.segments):
             m = CLASH.search(s.text, a, b)
+            if m and m.group(0)[:1].isupper() and m.group(0).lower().startswith("battle") \
+                    and re.match(r"\s+of\b", s.text[m.end():]):
+                m = CLASH.search(s.text, m.end(), b)  # "the Battle of Aleppo": a name
             if m and not self._negated(s, m.start()) and self._clash(s, m, a, b, dated):
                 typed_segments.add(seg_no)
         self._coup(s, dated)
@@ -270,15 +413,28 @@ class Reader:
         return True
 
     def _clash(self, s: Sentence, m: re.Match, a: int, b: int, dated: tuple[datetime, str]) -> bool:
+        # The sides: "clashes between X and Y", "X clashed with Y", "fighting against Y". Without
+        # one of those words the factions of the clause may be allies ("aid the army in fighting").
+        sides = re.search(r"\b(between|with|against)\b", s.text[m.end():min(b, m.end() + 60)])
+        if sides is None:
+            return False
+        lo = a if sides.group(1) != "between" else m.end()
         factions = []
         for x in s.mentions:
-            if x.kind == "faction" and x.id and a <= x.start < b and x.id not in factions:
+            if x.kind == "faction" and x.id and lo <= x.start < b and x.id not in factions:
                 factions.append(x.id)
         factions = self._reduce(s, factions)
         if len(factions) < 2:
             return False
         place = next((x for x in s.mentions if x.kind == "place" and x.id and a <= x.start < b), None)
         place = place or next((x for x in s.mentions if x.kind == "place" and x.id), None)
+        if place is not None and (PROVINCE_AFTER.match(s.text[place.end:]) or re.search(
+                r"\b(?:northern|southern|eastern|western|north-?eastern|north-?western|"
+                r"south-?eastern|south-?western|rural)\s+$", s.text[max(0, place.start - 20):place.start],
+                re.I)):
+            return False  # fighting in "northern Aleppo", "Hama province": not in the city
+        if place is None and REGION.search(s.text, a, b):
+            return False  # "in eastern Syria": not the place the text named before
         city = place.id if place else (self.ctx.place or self.ctx.dateline)
         if city is None:
             return False
@@ -399,6 +555,42 @@ class Reader:
                   dated, summary=text)
 
     # ---- slots -------------------------------------------------------------------------------
+    def _part_of_place(self, s: Sentence, place: Mention) -> bool:
+        """Whether the text names a part of the place or its surroundings, not the place."""
+        if place.implicit and place.text.lower().startswith("the "):
+            before = s.text[max(0, place.start - 60):place.start]
+            return bool(PART_BEFORE.search(before)) or bool(PART_AFTER.match(s.text[place.end:]))
+        return bool(PART_BEFORE.search(s.text[max(0, place.start - 60):place.start])
+                    or PART_AFTER.match(s.text[place.end:place.end + 60]))
+
+    def _coordinated(self, s: Sentence, first: Mention, backward: bool) -> list[Mention]:
+        """`first` and the names of its kind listed with it: "HTS and the SNA captured ...",
+        "captured Tadef, as-Safirah and Khanasir", "A, B and C came under the control of"."""
+        same = [x for x in s.mentions if x.kind == first.kind and x.id]
+        out = [first]
+        if first not in same:
+            return out
+        i = same.index(first)
+        step = -1 if backward else 1
+        j = i + step
+        while 0 <= j < len(same):
+            near, far = (same[j], out[-1]) if backward else (out[-1], same[j])
+            # "Hama on 5 December and Homs on 7 December": each item may carry its date
+            gap = ITEM_DATE.sub("", s.text[near.end:far.start], count=1)
+            if not LIST_GAP.match(gap):
+                break
+            if same[j].id not in {x.id for x in out}:
+                out.append(same[j])
+            j += step
+        return out
+
+    def _long_ago(self, s: Sentence, pos: int) -> bool:
+        """A noun of control dated years before the article ("since the capture of Aleppo in
+        2016") is background, not news."""
+        a, b = self._segment_bounds(s, pos)
+        years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", s.text[a:b])]
+        return any(y < self.published.year - 1 for y in years)
+
     def _segment_of(self, s: Sentence, pos: int) -> int:
         for n, (a, b, _) in enumerate(s.segments):
             if a <= pos < b:
@@ -420,7 +612,10 @@ class Reader:
                 continue
             if any(a <= x.start < b for a, b in relative):
                 continue
+            if best is not None and ALONG_WITH.search(s.text[max(0, x.start - 50):x.start]):
+                continue  # "X, along with allied groups in Y, entered": X did
             if any(len(s.text[b.end():pos].split()) > 1
+                   and not LAST_ITEM.fullmatch(s.text[b.start():pos])
                    for b in CLAUSE_BREAK.finditer(s.text, x.end, pos)):
                 continue  # "X withdrew, and rebels advanced": X did not advance ("X withdrew,
                 # and advanced" keeps its subject)
@@ -454,12 +649,15 @@ class Reader:
     def _negated(self, s: Sentence, pos: int) -> bool:
         """Negated ("failed to capture"), or inside a denial ("denied reports that ...")."""
         a, _ = self._segment_bounds(s, pos)
+        _, b = self._segment_bounds(s, pos)
         return (NEGATION.search(s.text[max(0, pos - 40):pos]) is not None
-                or DENIAL.search(s.text, max(a, pos - WINDOW), pos) is not None)
+                or DENIAL.search(s.text, max(a, pos - WINDOW), pos) is not None
+                # "rumours that X had fled to Moscow were denied": the denial comes after
+                or DENIED_AFTER.search(s.text, pos, min(b, pos + WINDOW)) is not None)
 
     # ---- output ------------------------------------------------------------------------------
     def _add(self, claim: dict[str, Any], s: Sentence, pos: int, dated: tuple[datetime, str],
-             summary: str | None = None) -> None:
+             summary: str | None = None, when_at: int | None = None) -> None:
         a, b = self._segment_bounds(s, pos)
         confidence = self._confidence.get((id(s), a))
         if confidence is None:  # once per clause, however many claims it gives
@@ -471,7 +669,8 @@ class Reader:
             else:
                 confidence = "reported"
             self._confidence[(id(s), a)] = confidence
-        when, precision = dated
+        when, precision = (self._date_at(s, pos if when_at is None else when_at)
+                           if getattr(s, "dates", None) is not None else dated)
         out = {"type": claim.pop("type"),
                "occurred_at": when.isoformat(),
                "precision": precision,
@@ -506,6 +705,23 @@ class Reader:
                                                    f"this ({m.group(0)})", s)
 
 
+# Factions (and their sub-factions) that "the rebels" never stands for.
+NOT_REBELS = {"syrian-arab-army", "sdf", "isis", "hezbollah", "russian-armed-forces", "irgc",
+              "turkish-armed-forces", "us-armed-forces", "idf"}
+# Between two names of one list: ", ", " and ", ", and the ", " and later ", "and the Turkish-backed ".
+_ITEM = r"(?:the\s+)?(?:[A-Z][\w'’-]*|al-[\w'’-]+|as-[\w'’-]+|ad-[\w'’-]+|ar-[\w'’-]+)(?:\s+[A-Z][\w'’-]*){0,3}"
+LIST_GAP = re.compile(r"^(?:\s+(?:militant\s+|armed\s+)?(?:group|forces|fighters|militia))?"
+                      r"(?:\s*,\s*" + _ITEM + r")*"  # names of the list that are not known
+                      r"\s*(?:,\s*(?:and\s+)?|(?:,\s*)?(?:and|or|as well as)\s+(?:later\s+|then\s+)?)"
+                      r"(?:the\s+)?(?:(?:towns?|cities|city|villages?)\s+of\s+)?"
+                      r"(?:[A-Z][\w'’-]*-(?:backed|led)\s+|allied\s+|rival\s+)?"
+                      r"(?:(?:al|as|ad|ar|an|at|az|ash|el|ed|es|et)-)?$")
+# ", and the Nasib Border Crossing " before a verb: the last item of a list, not a new clause
+LAST_ITEM = re.compile(r",\s+and\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,5}")
+ALONG_WITH = re.compile(r"\b(?:along with|together with|alongside|supported by|backed by|with the "
+                        r"support of|aided by)\b[^,.;]*$", re.I)
+ITEM_DATE = re.compile(r"^\s+(?:on|by)\s+(?:the night of\s+)?\d{1,2}(?:\s*/\s*\d{1,2})?\s+[A-Za-z]+"
+                       r"(?:\s+\d{4})?")
 # How far before a verb the reader looks for the words of its subject or a denial.
 WINDOW = 200
 MAX_UNRESOLVED = 100

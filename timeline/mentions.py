@@ -29,7 +29,8 @@ january february march april may june july august september october november dec
 """.split())
 
 FACTION_PLACEHOLDER = re.compile(r"\b(?:the group|the coalition|the faction|the militia|the alliance|"
-                                 r"its fighters|its forces|the insurgents)\b", re.I)
+                                 r"its fighters|its forces|the insurgents|those forces|these forces|"
+                                 r"their forces|their fighters)\b", re.I)
 PLACE_PLACEHOLDER = re.compile(r"\bthe (?:city|town|village|provincial capital)\b(?! of)", re.I)
 CAPITAL = re.compile(r"\b(?:the (?:syrian )?capital|syria['’]s capital)\b(?! of)", re.I)
 LEADER_PLACEHOLDER = re.compile(r"\b(?:the|syria['’]s) (?:former |ousted |deposed |toppled )?"
@@ -185,7 +186,8 @@ def _name_starts(index: dict[str, set[str]]) -> Any:
     return test
 
 
-TITLES = set("""president general brigadier colonel major captain lieutenant minister sheikh
+TITLES = set("""islamist jihadist salafist kurdish turkish
+president general brigadier colonel major captain lieutenant minister sheikh
 commander leader prime foreign defence defense interior spokesman chief emir imam mr dr gen brig
 col lt maj capt""".split())
 NAME_TAILS = set("province governorate countryside region city town village district".split())

@@ -67,9 +67,9 @@ class _Work:
                 self._span(string, *args)
                 return compiled.findall(string, *args)
 
-            def sub(self, repl, string, *args):
+            def sub(self, repl, string, *args, **kwargs):
                 work.scanned += len(string)
-                return compiled.sub(repl, string, *args)
+                return compiled.sub(repl, string, *args, **kwargs)
 
             def split(self, string, *args):
                 work.scanned += len(string)
