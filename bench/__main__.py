@@ -15,7 +15,7 @@ import time
 import traceback
 
 from . import b1_city_state, b2_world_state, b3_ingest, b4_replay, b5_naive, b6_casualties
-from . import b6_areas, b6_extract
+from . import b7_extract, b8_areas
 from .common import PG_DEFAULT, RESULTS, Results, ensure_store, log, machine
 
 FULL = {"sizes": (10_000, 100_000, 1_000_000), "b1_points": 2000, "b1_http": 15, "b2": 18,
@@ -67,8 +67,8 @@ def main() -> int:
     step("B5", lambda: b5_naive.run(results, urls[b5_size], b5_size, cfg["b5_naive"]))
     # B6: its own stores (tolls), 10k vs the largest size
     step("B6 sqlite", lambda: b6_casualties.run(results, (small, large), 200 if args.quick else 500))
-    step("B7 extract", lambda: b6_extract.run(results))
-    step("B8 sqlite", lambda: b6_areas.run(results, urls[large], large, cfg["b2"]))
+    step("B7 extract", lambda: b7_extract.run(results))
+    step("B8 sqlite", lambda: b8_areas.run(results, urls[large], large, cfg["b2"]))
     if args.postgres != "off" and "PG" in only:
         def pg() -> None:
             pg_urls = {n: ensure_store("postgres", n, args.postgres) for n in cfg["pg_sizes"]}

@@ -1,4 +1,4 @@
-"""B6: the areas of control (`GET /areas.geojson`: Voronoi cells clipped to the land, merged per
+"""B8: the areas of control (`GET /areas.geojson`: Voronoi cells clipped to the land, merged per
 controller) at the largest history, for a view already computed (the page asks for it at every
 step), against a request that does nothing (`GET /healthz`), one client, interleaved; and the
 first, uncached answer of a fresh server (state, cells, clipping and unions all computed)."""
@@ -15,7 +15,7 @@ from .server import Server
 
 
 def run(results: Any, url: str, size: int, seconds: float, backend: str = "sqlite") -> None:
-    log(f"B6 {backend}: GET /areas.geojson vs GET /healthz at {size:,} claims, one client")
+    log(f"B8 {backend}: GET /areas.geojson vs GET /healthz at {size:,} claims, one client")
     with Server(url, name=f"b6-{backend}") as server:
         started = time.perf_counter()
         body = server.get("/areas.geojson")  # the first answer of this worker: nothing cached
@@ -31,15 +31,15 @@ def run(results: Any, url: str, size: int, seconds: float, backend: str = "sqlit
                               ("areas_random", random_points)):
                 r = load.run(server.base, reqs, 1, seconds / 9, name=f"b6-{key}")
                 if r["errors"]:
-                    raise RuntimeError(f"B6: {r['errors']} failed requests on {key}")
+                    raise RuntimeError(f"B8: {r['errors']} failed requests on {key}")
                 figures[key].append(r["p50_ms"])
     f = {k: p50(v) for k, v in figures.items()}
     ratio = f["areas"] / f["healthz"]
-    results.add(f"B6 {backend}: GET /areas.geojson p50 (view cached) / GET /healthz p50 at {size:,} claims",
+    results.add(f"B8 {backend}: GET /areas.geojson p50 (view cached) / GET /healthz p50 at {size:,} claims",
                 f"{ratio:.1f} ({f['areas']:.2f} / {f['healthz']:.2f} ms)", "<= 10",
                 ratio <= 10, **f, areas_bytes=len(body))
-    results.add(f"B6 {backend}: GET /areas.geojson, first answer of a fresh server",
+    results.add(f"B8 {backend}: GET /areas.geojson, first answer of a fresh server",
                 f"{first_ms:.0f} ms", "info", None, first_ms=first_ms)
-    results.add(f"B6 {backend}: GET /areas.geojson at random (at, known_at), p50",
+    results.add(f"B8 {backend}: GET /areas.geojson at random (at, known_at), p50",
                 f"{f['areas_random']:.2f} ms ({f['areas_random'] / f['healthz']:.1f} x healthz)",
                 "info", None)
