@@ -41,6 +41,8 @@ LEADER_STATUSES = (
     "removed",
 )
 CLAIM_TYPES = ("control", "clash", "advance", "leader_status", "coup", "retract", "confirm", "note")
+# API.md v2: a faction's dissolution (its places lapse, or pass to `into`)
+CLAIM_TYPES += ("dissolve",)
 ENTITY_KINDS = ("place", "faction", "leader")
 
 

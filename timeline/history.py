@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from .domainmodel import CONFIDENCES, EARLIEST, db_time, db_to_api, minus
+from . import undo
 from .persistence import tie_rank
 
 EPOCH = EARLIEST
@@ -29,6 +30,11 @@ def timeline(rm: Any, names: Any, queries: Any, p: Any, *, start: str | None = N
     params: dict[str, Any] = {"k": p.k, "start": start or EPOCH, "end": end or END,
                               "limit": limit}
     where = ["c.position <= :k", "c.occurred_at >= :start", "c.occurred_at <= :end"]
+    if getattr(p, "published_by", None):
+        # API.md v2, three clocks: only reports published by then
+        params["pb"] = p.pb
+        where.append("c.report_id IN (SELECT r.id FROM tl_reports r WHERE r.id = c.report_id "
+                     "AND r.published_at <= :pb)")
     if after is not None:
         params.update(at=after[0], ap=after[1], aseq=after[2])
         where.append("(c.occurred_at > :at OR (c.occurred_at = :at AND (c.position > :ap OR "
@@ -44,23 +50,30 @@ def timeline(rm: Any, names: Any, queries: Any, p: Any, *, start: str | None = N
                  "ORDER BY c.occurred_at, c.position, c.seq LIMIT :limit")
     with rm.reading() as cursor:
         rows = rm.fetchall(statement, params, cursor)
-        corrections = _corrections(rm, cursor, [r["id"] for r in rows], p.k)
+        corrections = _corrections(rm, cursor, [r["id"] for r in rows], p)
         winners = _Winners(rm, cursor, p)
         items = [_item(row, corrections.get(row["id"], {}), winners, queries, rm, cursor, p)
                  for row in rows]
     return items
 
 
-def _corrections(rm: Any, cursor: Any, ids: list[str], k: int) -> dict[str, dict[str, Any]]:
+def _corrections(rm: Any, cursor: Any, ids: list[str], p: Any) -> dict[str, dict[str, Any]]:
+    """claim id -> {kind: its correction counted at p}; a retraction counts while it is in
+    force (API.md v2: a retracted retraction does not)."""
     out: dict[str, dict[str, Any]] = {}
+    pb = getattr(p, "pb", END)
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
         if not chunk:
             continue
         params = {f"i{n}": cid for n, cid in enumerate(chunk)}
-        params["k"] = k
+        params.update(k=p.k, pb=pb)
         marks = ", ".join(f":i{n}" for n in range(len(chunk)))
         for c in rm.fetchall(f"SELECT target, kind, claim_id, position FROM tl_corrections "
-                             f"WHERE target IN ({marks}) AND position <= :k", params, cursor):
+                             f"WHERE target IN ({marks}) AND position <= :k "
+                             f"AND published_at <= :pb", params, cursor):
+            if c["kind"] == "retract" and not undo.in_force(
+                    undo.chain(rm, cursor, c["target"]), p.k, pb):
+                continue
             out.setdefault(c["target"], {})[c["kind"]] = c
     return out
 
@@ -78,7 +91,8 @@ class _Winners:
         """{claim_id: (value before, value, detail)} for the claims that won their instant."""
         key = (kind, subject)
         if key not in self._cache:
-            rows = self.rm.history(self.cursor, kind, subject, END, self.p.k, self.p.min_rank)
+            rows = self.rm.history(self.cursor, kind, subject, END, self.p.k, self.p.min_rank,
+                                   getattr(self.p, "pb", END))
             winners: list[dict[str, Any]] = []
             for row in rows:
                 if winners and winners[-1]["occurred_at"] == row["occurred_at"]:
@@ -176,9 +190,7 @@ def _item(row: dict[str, Any], corrections: dict[str, Any], winners: _Winners, q
 
 
 def _shifted(p: Any, at: str) -> Any:
-    from .state import Point
-
-    return Point(at, p.k, p.min_rank, p.window, p.known_at)
+    return p.moved(at)
 
 
 def _status_change(changes: list[dict[str, Any]], queries: Any, cursor: Any, subject: str,

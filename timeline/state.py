@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from datetime import datetime, timedelta, timezone
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .domainmodel import (
@@ -18,9 +19,12 @@ from .domainmodel import (
     db_to_api,
     minus,
 )
-from .persistence import tie_rank
+from . import stretch, undo
+from .origins import origin_of
+from .persistence import END
 
 DEFAULT_WINDOW = timedelta(hours=72)
+DEFAULT_STALE = timedelta(days=30)
 
 
 _CACHE_LOCK = threading.Lock()
@@ -32,14 +36,28 @@ def _api(text: str) -> str:
 
 
 class Point:
-    """A bitemporal point: valid time `at`, record position `k`, minimum confidence rank."""
+    """A bitemporal point: valid time `at`, record position `k`, minimum confidence rank; and
+    (API.md v2) `pb`, published_by as stored text (persistence.END when not given), and
+    `stale_after` in seconds."""
 
-    def __init__(self, at: str, k: int, min_rank: int, window: float, known_at: str | None):
+    def __init__(self, at: str, k: int, min_rank: int, window: float, known_at: str | None,
+                 pb: str = END, published_by: str | None = None,
+                 stale_after: float = DEFAULT_STALE.total_seconds()):
         self.at, self.k, self.min_rank, self.window, self.known_at = at, k, min_rank, window, known_at
+        self.pb, self.published_by, self.stale_after = pb, published_by, stale_after
 
     def describe(self) -> dict[str, Any]:
         return {"at": db_to_api(self.at), "known_at": self.known_at, "position": self.k,
-                "min_confidence": CONFIDENCES[self.min_rank]}
+                "min_confidence": CONFIDENCES[self.min_rank], "published_by": self.published_by}
+
+    def moved(self, at: str) -> "Point":
+        """The same point of view at another valid time."""
+        return Point(at, self.k, self.min_rank, self.window, self.known_at, self.pb,
+                     self.published_by, self.stale_after)
+
+
+# A stretch's backward scan reads this many rows per statement.
+PAGE = 32
 
 
 class StateQueries:
@@ -49,7 +67,9 @@ class StateQueries:
 
     # ---- the point of view ---------------------------------------------------------------
     def point(self, at: datetime | None = None, known_at: datetime | int | None = None,
-              min_confidence: str = "reported", contest_window: timedelta | None = None) -> Point:
+              min_confidence: str = "reported", contest_window: timedelta | None = None,
+              published_by: datetime | None = None, stale_after: timedelta | None = None
+              ) -> Point:
         now = datetime.now(timezone.utc)
         head = self.rm.head()
         if known_at is None:
@@ -63,10 +83,105 @@ class StateQueries:
             raise DomainError(f"min_confidence must be one of {', '.join(CONFIDENCE_WORDS)}",
                               {"min_confidence": [f"must be one of {', '.join(CONFIDENCE_WORDS)}"]})
         window = (contest_window or DEFAULT_WINDOW).total_seconds()
-        point = Point(db_time(at or now), k, CONFIDENCE_RANK[min_confidence], window, known_text)
+        pb = db_time(published_by) if published_by is not None else END
+        stale = (stale_after if stale_after is not None else DEFAULT_STALE).total_seconds()
+        point = Point(db_time(at or now), k, CONFIDENCE_RANK[min_confidence], window, known_text,
+                      pb, db_to_api(pb) if published_by is not None else None, stale)
         if known_text is None:
             point.known_at = db_to_api(db_time(now))
         return point
+
+    # ---- folding a subject's claims (timeline/stretch.py) ----------------------------------
+    def families(self) -> Callable[[str], set[str]]:
+        """faction -> it and its sub-factions, memoised for one query."""
+        children: dict[str | None, list[str]] = {}
+        for f in self.names.entities("faction"):
+            children.setdefault(f.get("parent"), []).append(f["id"])
+        memo: dict[str, set[str]] = {}
+
+        def family(faction: str) -> set[str]:
+            if faction not in memo:
+                out, todo = set(), [faction]
+                while todo:
+                    f = todo.pop()
+                    if f not in out:
+                        out.add(f)
+                        todo += children.get(f, [])
+                memo[faction] = out
+            return memo[faction]
+
+        return family
+
+    def _instants_desc(self, cursor: Any, kind: str, subject: str, top: str, hi: str,
+                       p: Point) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        """(occurred_at, the counted rows of that instant), latest first, from `top` down:
+        the "early" rows past `hi` from their own index, then the rest a page at a time."""
+        op = "<="
+        if top > hi:
+            rows = self.rm.early_instants(cursor, kind, subject, hi, top, p.k, p.min_rank, p.pb)
+            yield from _grouped(rows)
+            top = hi
+        while True:
+            rows = self.rm.instants(cursor, kind, subject, top, p.k, p.min_rank, p.pb, PAGE, op)
+            groups = _grouped(rows)
+            if len(rows) == PAGE:
+                # the last instant may go on past the page: read it whole
+                last = groups[-1][0]
+                groups[-1] = (last, self.rm.instants(cursor, kind, subject, last, p.k,
+                                                     p.min_rank, p.pb, 1 << 30, "="))
+            yield from groups
+            if len(rows) < PAGE:
+                return
+            top, op = groups[-1][0], "<"
+
+    def _stretch(self, cursor: Any, kind: str, subject: str, top: dict[str, Any], hi: str,
+                 p: Point, dissolves: list[dict[str, Any]] | None = None,
+                 family: Callable[[str], set[str]] | None = None) -> dict[str, Any]:
+        """stretch.summary() of the subject whose latest winner is `top`."""
+        instants = self._instants_desc(cursor, kind, subject, top["occurred_at"], hi, p)
+        return stretch.summary(stretch.take(stretch.elements_desc(instants, dissolves or [],
+                                                                  family)))
+
+    def _evidence(self, cursor: Any, rows: list[dict[str, Any]], extra: str | None = None
+                  ) -> list[dict[str, Any]]:
+        """API.md v2 evidence items of these effect rows (plus `extra`: the row's value under
+        that name, for dissent)."""
+        reports = self._reports_of(cursor, [r["claim_id"] for r in rows])
+        out = []
+        for r in rows:
+            report_id, source, published = reports.get(r["claim_id"], (None, None, None))
+            item = {"claim": r["claim_id"], "report": report_id, "source": source,
+                    "origin": origin_of(source), "published_at": published,
+                    "occurred_at": _api(r["occurred_at"]), "confidence": CONFIDENCES[r["eff"]]}
+            if extra:
+                item[extra] = r["value"]
+            out.append(item)
+        return out
+
+    def _reports_of(self, cursor: Any, claim_ids: list[str]) -> dict[str, tuple]:
+        out: dict[str, tuple] = {}
+        for chunk in (claim_ids[i:i + 200] for i in range(0, len(claim_ids), 200)):
+            params = {f"c{n}": cid for n, cid in enumerate(chunk)}
+            marks = ", ".join(f":c{n}" for n in range(len(chunk)))
+            for row in self.rm.fetchall(
+                    f"SELECT c.id, c.report_id, r.published_at, r.data FROM tl_claims c "
+                    f"JOIN tl_reports r ON r.id = c.report_id WHERE c.id IN ({marks})",
+                    params, cursor):
+                out[row["id"]] = (row["report_id"], json.loads(row["data"]).get("source"),
+                                  _api(row["published_at"]))
+        return out
+
+    def _judged(self, out: dict[str, Any], summary: dict[str, Any], p: Point, cursor: Any,
+                field: str, details: bool) -> None:
+        """The stretch's fields on a city or leader answer (`field`: controller or status)."""
+        out.update(since=_api(summary["since"]), confidence=CONFIDENCES[summary["eff"]],
+                   corroboration=summary["corroboration"],
+                   disputed=bool(summary["dissent"]),
+                   last_evidence_at=_api(summary["last"]),
+                   stale=summary["last"] < minus(p.at, p.stale_after))
+        if details:
+            out["evidence"] = self._evidence(cursor, summary["claims"])
+            out["dissent"] = self._evidence(cursor, summary["dissent"], field)
 
     # ---- state ---------------------------------------------------------------------------
     def city_state(self, city: str, p: Point, cursor: Any = None) -> dict[str, Any]:
@@ -75,19 +190,27 @@ class StateQueries:
                 return self.city_state(city, p, c)
         entity = self.names.entity("place", city) or {"id": city, "name": city}
         hi = min(p.at, self.rm.horizon(cursor, p.k))
-        row = self.rm.latest(cursor, "control", city, p.at, p.k, p.min_rank, hi)
-        out = {"id": city, "name": entity["name"], "controller": None, "status": "unknown",
-               "since": None, "confidence": None, "claims": []}
+        row = self.rm.latest(cursor, "control", city, p.at, p.k, p.min_rank, hi, p.pb)
+        out = _unknown_city(city, entity["name"], details=True)
         if row is None:
             return out
-        # A clash counts after the control claim (strictly) and within the window before `at`,
-        # its bound included: stored times have microseconds, so "at or after at - window" is
-        # "after at - window - 1 us".
-        lo = max(row["occurred_at"], minus(p.at, p.window + 1e-6))
-        clash = self.rm.clash_after(cursor, city, lo, p.at, p.k, p.min_rank, hi)
-        out.update(controller=row["value"], status="contested" if clash else "held",
-                   since=_api(row["occurred_at"]), confidence=CONFIDENCES[row["eff"]],
-                   claims=[row["claim_id"], *([clash["claim_id"]] if clash else [])])
+        dissolves = self.rm.dissolves(cursor, p.at, p.k, p.min_rank, p.pb)
+        family = self.families() if dissolves else None
+        summary = self._stretch(cursor, "control", city, row, hi, p, dissolves, family)
+        latest: stretch.Element = summary["latest"]
+        controller = latest.value
+        self._judged(out, summary, p, cursor, "controller", details=True)
+        if controller is None:  # lapsed: the faction that held it was dissolved
+            out.update(claims=[latest.row["claim_id"]],
+                       lapsed={"faction": latest.row["subject"], "claim": latest.row["claim_id"]})
+            return out
+        # A clash counts after the latest control claim (or the dissolution that passed the
+        # place on) (strictly) and within the window before `at`, its bound included: stored
+        # times have microseconds, so "at or after at - window" is "after at - window - 1 us".
+        lo = max(latest.t, minus(p.at, p.window + 1e-6))
+        clash = self.rm.clash_after(cursor, city, lo, p.at, p.k, p.min_rank, hi, p.pb)
+        out.update(controller=controller, status="contested" if clash else "held",
+                   claims=[latest.row["claim_id"], *([clash["claim_id"]] if clash else [])])
         return out
 
     def leader_state(self, leader: str, p: Point, cursor: Any = None) -> dict[str, Any]:
@@ -95,36 +218,38 @@ class StateQueries:
             with self.rm.reading() as c:
                 return self.leader_state(leader, p, c)
         entity = self.names.entity("leader", leader) or {"id": leader, "name": leader}
-        row = self.rm.latest(cursor, "status", leader, p.at, p.k, p.min_rank)
-        out = {"id": leader, "name": entity["name"], "status": None, "location": None,
-               "since": None, "confidence": None, "claims": []}
+        hi = min(p.at, self.rm.horizon(cursor, p.k))
+        row = self.rm.latest(cursor, "status", leader, p.at, p.k, p.min_rank, hi, p.pb)
+        out = _unknown_leader(leader, entity["name"], details=True)
         if row is not None:
-            out.update(status=row["value"], location=row["detail"],
-                       since=db_to_api(row["occurred_at"]), confidence=CONFIDENCES[row["eff"]],
-                       claims=[row["claim_id"]])
+            summary = self._stretch(cursor, "status", leader, row, hi, p)
+            out.update(status=row["value"], location=row["detail"], claims=[row["claim_id"]])
+            self._judged(out, summary, p, cursor, "status", details=True)
         return out
 
     def subfactions(self, faction: str) -> set[str]:
-        children: dict[str | None, list[str]] = {}
-        for f in self.names.entities("faction"):
-            children.setdefault(f.get("parent"), []).append(f["id"])
-        out, todo = set(), [faction]
-        while todo:
-            f = todo.pop()
-            if f in out:
-                continue
-            out.add(f)
-            todo += children.get(f, [])
-        return out
+        return self.families()(faction)
 
     def faction_state(self, faction: str, p: Point, cursor: Any = None) -> dict[str, Any]:
         if cursor is None:
             with self.rm.reading() as c:
                 return self.faction_state(faction, p, c)
         entity = self.names.entity("faction", faction) or {"id": faction, "name": faction}
-        family = self.subfactions(faction)
+        families = self.families()
+        family = families(faction)
+        # The places it may hold: those a control claim gave to it (or a sub-faction), or to a
+        # faction dissolved into it (API.md v2), at any depth.
+        sources = set(family)
+        dissolves = self.rm.dissolves(cursor, p.at, p.k, p.min_rank, p.pb)
+        grew = True
+        while grew:
+            grew = False
+            for d in dissolves:
+                if d["value"] in sources and not families(d["subject"]) <= sources:
+                    sources |= families(d["subject"])
+                    grew = True
         candidates: set[str] = set()
-        for f in family:
+        for f in sources:
             cursor.execute(self.rm.sql(
                 "SELECT DISTINCT subject FROM tl_effects WHERE kind = 'control' AND value = :f "
                 "AND occurred_at <= :at AND position <= :k"), {"f": f, "at": p.at, "k": p.k})
@@ -137,19 +262,21 @@ class StateQueries:
 
     def state(self, p: Point) -> dict[str, Any]:
         """Every city, faction and leader: the same answers as city_state()/leader_state()
-        one by one, from two statements that run every per-subject seek inside the database.
+        one by one (without their evidence lists).
 
         Rows at positions <= k never change their answer as of k (later corrections sit at
         later positions), and when `at` is past the latest record time up to k (as for "now"),
         nothing dated in between can count unless an "early" effect is, so the winners per
         subject are the same for every such `at`: the view built from them is kept per
-        (k, min_confidence, head) and only the contest window is applied per request."""
+        (k, min_confidence, published_by, head) and only the contest window and staleness are
+        applied per request."""
         lw = minus(p.at, p.window)
+        stale_before = minus(p.at, p.stale_after)
         with self.rm.reading() as cursor:
             horizon = self.rm.horizon(cursor, p.k)
-            key = (p.k, p.min_rank, self.rm.head(cursor))
+            key = (p.k, p.min_rank, p.pb, self.rm.head(cursor))
             cacheable = p.at >= horizon and not self.rm.early_after(cursor, horizon, p.k)
-            cache: dict[tuple[int, int, int], Any] = self.__dict__.setdefault("_state_cache", {})
+            cache: dict[tuple, Any] = self.__dict__.setdefault("_state_cache", {})
             view = cache.get(key) if cacheable else None
             if view is None:
                 view = self._world_view(cursor, p, min(p.at, horizon))
@@ -158,63 +285,71 @@ class StateQueries:
                         while len(cache) >= 8:
                             cache.pop(next(iter(cache)))
                         cache[key] = view
-        cities_view, factions, leaders = view
+        cities_view, factions, leaders_view = view
         cities = []
-        for base, clash_when, clash_id in cities_view:
+        for base, clash_when, clash_id, last in cities_view:
             # A counted clash after the control claim (found by SQL) and within the window.
             if clash_when is not None and clash_when >= lw:
-                cities.append(dict(base, status="contested", claims=[*base["claims"], clash_id]))
+                city = dict(base, status="contested", claims=[*base["claims"], clash_id])
             else:
-                cities.append(dict(base))
+                city = dict(base)
+            city["stale"] = last is not None and last < stale_before
+            cities.append(city)
+        leaders = [dict(le, stale=last is not None and last < stale_before)
+                   for le, last in leaders_view]
         return {**p.describe(), "cities": cities,
-                "factions": [dict(f) for f in factions], "leaders": [dict(le) for le in leaders]}
+                "factions": [dict(f) for f in factions], "leaders": leaders}
 
     def _world_view(self, cursor: Any, p: Point, hi: str) -> tuple[list, list, list]:
-        """(cities as (held-state dict, latest clash time, its claim id), factions, leaders)."""
-        control = self.rm.latest_all(cursor, "control", p.at, p.k, p.min_rank, hi)
-        status = self.rm.latest_all(cursor, "status", p.at, p.k, p.min_rank, hi)
+        """(cities as (held-state dict, latest clash time, its claim id, last evidence time),
+        factions, leaders as (state dict, last evidence time))."""
+        control = self.rm.latest_all(cursor, "control", p.at, p.k, p.min_rank, hi, p.pb)
+        status = self.rm.latest_all(cursor, "status", p.at, p.k, p.min_rank, hi, p.pb)
+        dissolves = self.rm.dissolves(cursor, p.at, p.k, p.min_rank, p.pb)
+        families = self.families()
         # what the point of view knew of: entities registered at or before its position
         places = {e["id"]: e for e in self.names.entities("place", p.k)}
-        cities: list[tuple[dict[str, Any], str | None, str | None]] = []
+        cities: list[tuple[dict[str, Any], str | None, str | None, str | None]] = []
         holdings: dict[str, list[str]] = {}
         # Every place known then, as /state.geojson lists them: one never claimed is "unknown"
         # (a claim names only places registered before it, so its subjects are among them).
         for city in sorted(places):
-            out = {"id": city, "name": places.get(city, {}).get("name", city), "controller": None,
-                   "status": "unknown", "since": None, "confidence": None, "claims": []}
+            out = _unknown_city(city, places.get(city, {}).get("name", city), details=False)
             row = control.get(city)
-            when = claim_id = None
+            when = claim_id = last = None
             if row is not None:
-                if row["clash"]:
-                    when, _, claim_id = row["clash"].partition("|")
-                out.update(controller=row["value"], status="held",
-                           since=_api(row["occurred_at"]), confidence=CONFIDENCES[row["eff"]],
-                           claims=[row["claim_id"]])
-                holdings.setdefault(row["value"], []).append(city)
-            cities.append((out, when, claim_id))
+                summary = self._stretch(cursor, "control", city, row, hi, p, dissolves, families)
+                latest: stretch.Element = summary["latest"]
+                self._judged(out, summary, p, cursor, "controller", details=False)
+                last = summary["last"]
+                out["claims"] = [latest.row["claim_id"]]
+                if latest.value is None:
+                    out["lapsed"] = {"faction": latest.row["subject"],
+                                     "claim": latest.row["claim_id"]}
+                else:
+                    if row["clash"]:
+                        when, _, claim_id = row["clash"].partition("|")
+                        if when <= latest.t:  # before the dissolution that passed it on
+                            when = claim_id = None
+                    out.update(controller=latest.value, status="held")
+                    holdings.setdefault(latest.value, []).append(city)
+            cities.append((out, when, claim_id, last))
         all_leaders = sorted(self.names.entities("leader", p.k), key=lambda e: e["id"])
         leaders = []
         for le in all_leaders:
-            out = {"id": le["id"], "name": le["name"], "status": None, "location": None,
-                   "since": None, "confidence": None, "claims": []}
+            out = _unknown_leader(le["id"], le["name"], details=False)
             row = status.get(le["id"])
+            last = None
             if row is not None:
-                out.update(status=row["value"], location=row["detail"],
-                           since=_api(row["occurred_at"]), confidence=CONFIDENCES[row["eff"]],
-                           claims=[row["claim_id"]])
-            leaders.append(out)
+                summary = self._stretch(cursor, "status", le["id"], row, hi, p)
+                out.update(status=row["value"], location=row["detail"], claims=[row["claim_id"]])
+                self._judged(out, summary, p, cursor, "status", details=False)
+                last = summary["last"]
+            leaders.append((out, last))
         all_factions = sorted(self.names.entities("faction", p.k), key=lambda e: e["id"])
-        children: dict[str | None, list[str]] = {}
-        for f in all_factions:
-            children.setdefault(f.get("parent"), []).append(f["id"])
         factions = []
         for f in all_factions:
-            family, todo = set(), [f["id"]]
-            while todo:
-                member = todo.pop()
-                if member not in family:
-                    family.add(member)
-                    todo += children.get(member, [])
+            family = families(f["id"])
             held = sorted(c for member in family for c in holdings.get(member, []))
             factions.append({"id": f["id"], "name": f["name"], "parent": f.get("parent"),
                              "cities": held,
@@ -222,53 +357,86 @@ class StateQueries:
                                                if le.get("faction") in family)})
         return cities, factions, leaders
 
-    def city_history(self, city: str, p: Point) -> list[dict[str, Any]]:
-        """Control changes in valid-time order, one winner per instant by the tie rules."""
-        with self.rm.reading() as cursor:
-            rows = self.rm.history(cursor, "control", city, p.at, p.k, p.min_rank)
-        winners: list[dict[str, Any]] = []
+    def control_elements(self, cursor: Any, city: str, p: Point,
+                         dissolves: list[dict[str, Any]] | None = None,
+                         family: Callable[[str], set[str]] | None = None
+                         ) -> list[stretch.Element]:
+        """Every element of a place's fold up to `at`, in valid-time order."""
+        rows = self.rm.history(cursor, "control", city, p.at, p.k, p.min_rank, p.pb)
+        if dissolves is None:
+            dissolves = self.rm.dissolves(cursor, p.at, p.k, p.min_rank, p.pb)
+        if dissolves and family is None:
+            family = self.families()
+        instants: list[tuple[str, list[dict[str, Any]]]] = []
         for row in rows:
-            if winners and winners[-1]["occurred_at"] == row["occurred_at"]:
-                if tie_rank(row) > tie_rank(winners[-1]):
-                    winners[-1] = row
+            if instants and instants[-1][0] == row["occurred_at"]:
+                instants[-1][1].append(row)
             else:
-                winners.append(row)
+                instants.append((row["occurred_at"], [row]))
+        return stretch.elements_asc(instants, dissolves, family)
+
+    def city_history(self, city: str, p: Point) -> list[dict[str, Any]]:
+        """Control changes in valid-time order, one winner per instant by the tie rules; a
+        dissolution that passes the place on or lapses it is a change too (API.md v2). Each
+        change's confidence is its stretch's strongest claim."""
+        with self.rm.reading() as cursor:
+            elements = self.control_elements(cursor, city, p)
         items, current = [], None
-        for row in winners:
-            if row["value"] == current:
+        for run in stretch.runs(elements):
+            first = run[0]
+            if first.value == current and first.value is not None:
                 continue
-            items.append({"at": db_to_api(row["occurred_at"]), "controller": row["value"],
-                          "from": current if current is not None else row["detail"],
-                          "claim": row["claim_id"], "confidence": CONFIDENCES[row["eff"]]})
-            current = row["value"]
+            summary = stretch.summary(list(reversed(run)))
+            items.append({"at": _api(first.t), "controller": first.value,
+                          "from": current if current is not None or first.dissolve
+                          else first.row["detail"],
+                          "claim": first.row["claim_id"],
+                          "confidence": CONFIDENCES[summary["eff"]]})
+            current = first.value
         return items
 
     # ---- claims and reports ------------------------------------------------------------------
     def claim_status(self, claim_id: str, k: int | None = None) -> dict[str, Any] | None:
-        """A claim's type and whether it is retracted/confirmed as of position k (default now)."""
-        row = self.rm.fetchone("SELECT id, type, confidence FROM tl_claims WHERE id = :id",
-                               {"id": claim_id})
-        if row is None:
-            return None
-        corrections = self.rm.fetchall(
-            "SELECT kind, position, claim_id FROM tl_corrections WHERE target = :id", {"id": claim_id})
-        kinds = {c["kind"]: c for c in corrections if k is None or c["position"] <= k}
-        return {"id": row["id"], "type": row["type"], "retracted": "retract" in kinds,
-                "confirmed": "confirm" in kinds,
-                "retracted_by": kinds.get("retract", {}).get("claim_id"),
-                "confirmed_by": kinds.get("confirm", {}).get("claim_id")}
+        """A claim's type and whether it is retracted/confirmed as of position k (default now);
+        `ever_retracted` and `reinstated_by` (API.md v2, undo); for a retraction, `chain`: it
+        and the retractions it corrects, down to the first claim that is not one."""
+        with self.rm.reading() as cursor:
+            row = self.rm.fetchone("SELECT id, type, confidence, target FROM tl_claims "
+                                   "WHERE id = :id", {"id": claim_id}, cursor)
+            if row is None:
+                return None
+            links = undo.chain(self.rm, cursor, claim_id)
+            confirm = self.rm.fetchone("SELECT claim_id, position FROM tl_corrections "
+                                       "WHERE target = :id AND kind = 'confirm'",
+                                       {"id": claim_id}, cursor)
+            chain, loops, current = [], False, row
+            while current is not None and current["type"] == "retract":
+                if current["id"] in chain or len(chain) > undo.MAX_CHAIN:
+                    loops = True
+                    break
+                chain.append(current["id"])
+                current = self.rm.fetchone("SELECT id, type, target FROM tl_claims WHERE id = :id",
+                                           {"id": current["target"]}, cursor)
+        status = undo.status(links, k)
+        confirmed = confirm is not None and (k is None or confirm["position"] <= k)
+        return {"id": row["id"], "type": row["type"], "retracted": status["retracted"],
+                "confirmed": confirmed, "retracted_by": status["retracted_by"],
+                "confirmed_by": confirm["claim_id"] if confirmed else None,
+                "ever_retracted": bool(links), "reinstated_by": status["reinstated_by"],
+                "chain": chain, "loops": loops}
 
-    def claim_view(self, row: dict[str, Any], corrections: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    def claim_view(self, row: dict[str, Any], corrections: dict[str, Any]) -> dict[str, Any]:
         data = json.loads(row["data"])
         view = {"id": row["id"], **data}
         if row.get("target"):
             view["claim"] = row["target"]
         view["occurred_at"] = data.get("occurred_at")
-        retract = corrections.get("retract")
+        status = corrections.get("status") or undo.status([])
         confirm = corrections.get("confirm")
-        view["retracted"] = retract is not None
-        view["retracted_by"] = retract["claim_id"] if retract else None
-        if confirm is not None and retract is None:
+        view["retracted"] = status["retracted"]
+        view["retracted_by"] = status["retracted_by"]
+        view["reinstated_by"] = status["reinstated_by"]
+        if confirm is not None and not status["retracted"]:
             view["confidence"] = "confirmed"
         view["confirmed_by"] = confirm["claim_id"] if confirm else None
         view["stated_confidence"] = data.get("confidence")
@@ -277,12 +445,15 @@ class StateQueries:
         view["recorded_at"] = db_to_api(row["recorded_at"])
         return view
 
-    def _corrections(self, claim_ids: list[str]) -> dict[str, dict[str, dict[str, Any]]]:
-        out: dict[str, dict[str, dict[str, Any]]] = {}
-        for cid in claim_ids:
-            for c in self.rm.fetchall("SELECT target, kind, claim_id, position FROM tl_corrections "
-                                      "WHERE target = :id", {"id": cid}):
-                out.setdefault(cid, {})[c["kind"]] = c
+    def _corrections(self, claim_ids: list[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        with self.rm.reading() as cursor:
+            for cid in claim_ids:
+                for c in self.rm.fetchall("SELECT target, kind, claim_id, position FROM "
+                                          "tl_corrections WHERE target = :id", {"id": cid}, cursor):
+                    out.setdefault(cid, {})[c["kind"]] = c
+                if "retract" in out.get(cid, {}):
+                    out[cid]["status"] = undo.status(undo.chain(self.rm, cursor, cid))
         return out
 
     def report(self, report_id: str) -> dict[str, Any] | None:
@@ -311,3 +482,32 @@ class StateQueries:
 
     def entity(self, kind: str, entity_id: str) -> dict[str, Any] | None:
         return self.names.entity(kind, entity_id)
+
+
+def _grouped(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Rows in occurred_at order grouped by instant."""
+    out: list[tuple[str, list[dict[str, Any]]]] = []
+    for row in rows:
+        if out and out[-1][0] == row["occurred_at"]:
+            out[-1][1].append(row)
+        else:
+            out.append((row["occurred_at"], [row]))
+    return out
+
+
+def _unknown_city(city: str, name: str, details: bool) -> dict[str, Any]:
+    out = {"id": city, "name": name, "controller": None, "status": "unknown", "since": None,
+           "confidence": None, "claims": [], "corroboration": 0, "disputed": False,
+           "last_evidence_at": None, "stale": False}
+    if details:
+        out.update(evidence=[], dissent=[])
+    return out
+
+
+def _unknown_leader(leader: str, name: str, details: bool) -> dict[str, Any]:
+    out = {"id": leader, "name": name, "status": None, "location": None, "since": None,
+           "confidence": None, "claims": [], "corroboration": 0, "disputed": False,
+           "last_evidence_at": None, "stale": False}
+    if details:
+        out.update(evidence=[], dissent=[])
+    return out
