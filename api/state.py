@@ -19,7 +19,9 @@ def _point(args: dict[str, Any]):
     queries = current_app.extensions["timeline"].queries
     return queries, queries.point(at=args.get("at"), known_at=args.get("known_at"),
                                   min_confidence=args.get("min_confidence", "reported"),
-                                  contest_window=args.get("contest_window"))
+                                  contest_window=args.get("contest_window"),
+                                  published_by=args.get("published_by"),
+                                  stale_after=args.get("stale_after"))
 
 
 def _entity(kind: str, text: str) -> str:

@@ -142,7 +142,7 @@ def _item(row: dict[str, Any], corrections: dict[str, Any], winners: _Winners, q
     }
     for field in ("city", "place", "faction", "from_faction", "factions", "toward", "governorate",
                   "captured_count", "leader", "status", "location", "led_by", "against",
-                  "reason", "text"):
+                  "reason", "text", "into"):
         if data.get(field) is not None:
             item[field] = data[field]
     if row.get("target"):
