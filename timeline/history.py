@@ -51,7 +51,7 @@ def timeline(rm: Any, names: Any, queries: Any, p: Any, *, start: str | None = N
     with rm.reading() as cursor:
         rows = rm.fetchall(statement, params, cursor)
         corrections = _corrections(rm, cursor, [r["id"] for r in rows], p)
-        winners = _Winners(rm, cursor, p)
+        winners = _Winners(rm, cursor, p, queries)
         items = [_item(row, corrections.get(row["id"], {}), winners, queries, rm, cursor, p)
                  for row in rows]
     return items
@@ -82,14 +82,32 @@ class _Winners:
     """Per subject, the winning claim at each valid-time instant (by the tie rules) and the
     value before it, as of the point's record position and minimum confidence."""
 
-    def __init__(self, rm: Any, cursor: Any, p: Any):
-        self.rm, self.cursor, self.p = rm, cursor, p
+    def __init__(self, rm: Any, cursor: Any, p: Any, queries: Any = None):
+        self.rm, self.cursor, self.p, self.queries = rm, cursor, p, queries
         self._cache: dict[tuple[str, str], dict[str, tuple[str | None, str, str | None]]] = {}
         self._instants: dict[tuple[str, str], set[str]] = {}
+        self._dissolves: list[dict[str, Any]] | None = None
+
+    def dissolves(self) -> list[dict[str, Any]]:
+        if self._dissolves is None:
+            self._dissolves = self.rm.dissolves(self.cursor, END, self.p.k, self.p.min_rank,
+                                                getattr(self.p, "pb", END))
+        return self._dissolves
 
     def at(self, kind: str, subject: str) -> dict[str, tuple[str | None, str, str | None]]:
-        """{claim_id: (value before, value, detail)} for the claims that won their instant."""
+        """{claim_id: (value before, value, detail)} for the claims that won their instant,
+        and for a place, the dissolutions that passed it on or lapsed it (API.md v2)."""
         key = (kind, subject)
+        if key not in self._cache and kind == "control" and self.queries is not None \
+                and self.dissolves():
+            elements = self.queries.control_elements(self.cursor, subject, self.p.moved(END),
+                                                     self.dissolves())
+            table, current = {}, None
+            for e in elements:
+                table[e.row["claim_id"]] = (current, e.value, None if e.dissolve else e.row["detail"])
+                current = e.value
+            self._cache[key] = table
+            self._instants[key] = {e.t for e in elements if not e.dissolve}
         if key not in self._cache:
             rows = self.rm.history(self.cursor, kind, subject, END, self.p.k, self.p.min_rank,
                                    getattr(self.p, "pb", END))
@@ -176,6 +194,14 @@ def _item(row: dict[str, Any], corrections: dict[str, Any], winners: _Winners, q
             if (row["id"] in winners.at("clash", subject)
                     and not winners.has_instant("control", subject, row["occurred_at"])):
                 _status_change(changes, queries, cursor, subject, row["occurred_at"], p)
+    elif ctype == "dissolve":
+        for subject in _dissolved_places(rm, cursor, queries, data, p):
+            won = winners.at("control", subject).get(row["id"])
+            if won is None:
+                continue
+            changes.append({"kind": "place", "id": subject, "field": "controller",
+                            "from": won[0], "to": won[1]})
+            _status_change(changes, queries, cursor, subject, row["occurred_at"], p)
     elif ctype == "retract" and row.get("target"):
         changes.append({"kind": "claim", "id": row["target"], "field": "retracted",
                         "from": False, "to": True})
@@ -187,6 +213,23 @@ def _item(row: dict[str, Any], corrections: dict[str, Any], winners: _Winners, q
             changes.append({"kind": "claim", "id": row["target"], "field": "confidence",
                             "from": before, "to": "confirmed"})
     return item
+
+
+def _dissolved_places(rm: Any, cursor: Any, queries: Any, claim: dict[str, Any],
+                      p: Any) -> list[str]:
+    """The places a control claim ever gave to the dissolved faction's family (or to a faction
+    dissolved into it): those its dissolution may have passed on or lapsed."""
+    families = queries.families()
+    sources = set(families(claim["faction"]))
+    for d in rm.dissolves(cursor, END, p.k, p.min_rank, getattr(p, "pb", END)):
+        if d["value"] in sources:
+            sources |= families(d["subject"])
+    places: set[str] = set()
+    for faction in sorted(sources):
+        places.update(r["subject"] for r in rm.fetchall(
+            "SELECT DISTINCT subject FROM tl_effects WHERE kind = 'control' AND value = :f "
+            "AND position <= :k", {"f": faction, "k": p.k}, cursor))
+    return sorted(places)
 
 
 def _shifted(p: Any, at: str) -> Any:

@@ -135,9 +135,18 @@ def test_a_dissolution_lapses_the_places_of_the_faction_and_its_subfactions(clie
     assert history[-1] == {"at": "2024-12-08T12:00:00Z", "controller": None,
                            "from": "syrian-arab-army", "claim": dissolve,
                            "confidence": "confirmed"}
+    # the timeline tells the lapses, by the dissolve claim
+    items = {i["claim"]: i for i in get(client, "/timeline?faction=syrian-arab-army")["items"]}
+    changes = items[dissolve]["changes"]
+    assert {(c["id"], c["field"], c["from"], c["to"]) for c in changes} == {
+        ("damascus", "controller", "4th-division", None), ("damascus", "status", "held", "unknown"),
+        ("homs", "controller", "syrian-arab-army", None), ("homs", "status", "held", "unknown")}
     # a later control claim decides as usual
-    post(client, control("Homs", "HTS", "2024-12-09T00:00:00Z"))
+    later = post(client, control("Homs", "HTS", "2024-12-09T00:00:00Z"))["claims"][0]["id"]
     assert get(client, "/cities/homs/state?at=2024-12-20T00:00:00Z")["controller"] == "hts"
+    items = {i["claim"]: i for i in get(client, "/timeline?city=homs")["items"]}
+    assert [(c["field"], c["from"], c["to"]) for c in items[later]["changes"]] == [
+        ("controller", None, "hts"), ("status", "unknown", "held")]
 
 
 def test_a_dissolution_into_another_faction_passes_its_places_on(client):
