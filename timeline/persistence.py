@@ -73,7 +73,7 @@ TABLES = [
         value TEXT, detail TEXT, early INTEGER NOT NULL DEFAULT 0, retracted_at BIGINT,
         confirmed_at BIGINT, published_at TEXT NOT NULL DEFAULT '', origin TEXT,
         retracted_pub TEXT, reinstated_at BIGINT, reinstated_pub TEXT, reretracted_at BIGINT,
-        reretracted_pub TEXT, confirmed_pub TEXT,
+        reretracted_pub TEXT, confirmed_pub TEXT, report_id TEXT, source TEXT,
         PRIMARY KEY (kind, subject, occurred_at, position, claim_id))""",
     "CREATE INDEX IF NOT EXISTS tl_effects_value ON tl_effects (kind, value, subject)",
     # The state queries' index: the primary key's order with every column they read, so a
@@ -84,7 +84,7 @@ TABLES = [
     """CREATE INDEX IF NOT EXISTS tl_effects_state ON tl_effects (kind, subject, occurred_at,
         position, claim_id, confidence, retracted_at, confirmed_at, value, detail, published_at,
         origin, retracted_pub, reinstated_at, reinstated_pub, reretracted_at, reretracted_pub,
-        confirmed_pub)""",
+        confirmed_pub, report_id, source)""",
     # Positions of the retraction/confirmation of each effect's claim, copied from
     # tl_corrections, so that "counted as of K" is a test on the row itself, not a subquery.
     "CREATE INDEX IF NOT EXISTS tl_effects_claim ON tl_effects (claim_id)",
@@ -233,19 +233,27 @@ STATE_SQL = {kind: _state_sql(kind) for kind in ("control", "status")}
 # A stretch's backward scan (timeline/stretch.py): from the winner's instant down, in the state
 # index's order, a page at a time.
 _INSTANTS = f"""
-SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin, {{eff}} AS eff
+SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin, e.report_id,
+    e.source, e.published_at, {{eff}} AS eff
 FROM tl_effects e{{hint}}
 WHERE e.kind = :kind AND e.subject = :subject AND {{where}}
   AND {counted('e')} AND {{eff}} >= :min
 ORDER BY e.occurred_at DESC, e.position DESC, e.claim_id DESC"""
 INSTANTS_SQL = {op: _INSTANTS.format(eff=effective("e"), hint="", where=f"e.occurred_at {op} :t")
                + " LIMIT :limit" for op in ("<=", "<", "=")}
+# The latest instant's rows and the ones before it, in one statement: the scan starts at the
+# instant LATEST_SQL would find (the same early/main seek), so a place's answer and the first
+# page of its stretch cost one statement.
+STRETCH_HEAD_SQL = _INSTANTS.format(
+    eff=effective("e"), hint="",
+    where=f"e.occurred_at <= {_newest('occurred_at', ':kind', ':subject', None, 'n')}"
+) + " LIMIT :limit"
 EARLY_INSTANTS_SQL = _INSTANTS.format(
     eff=effective("e"), hint=EARLY_HINT,
     where="e.early = 1 AND e.occurred_at > :hi AND e.occurred_at <= :t")
 DISSOLVES_SQL = f"""
 SELECT e.claim_id, e.subject, e.occurred_at, e.value, e.detail, e.position, e.origin,
-    {effective('e')} AS eff
+    e.report_id, e.source, e.published_at, {effective('e')} AS eff
 FROM tl_effects e
 WHERE e.kind = 'dissolve' AND e.occurred_at <= :at AND {counted('e')} AND {effective('e')} >= :min
 ORDER BY e.occurred_at, e.position, e.claim_id"""
@@ -436,6 +444,14 @@ class ReadModelRecorder:
             "kind": kind, "subject": subject, "t": t, "k": k, "min": min_rank, "pb": pb,
             "limit": limit}, cursor)
 
+    def stretch_head(self, cursor: Any, kind: str, subject: str, at: str, hi: str, k: int,
+                     min_rank: int, pb: str, limit: int) -> list[dict[str, Any]]:
+        """The counted rows of (kind, subject) from its latest instant up to `at` down, latest
+        first, at most `limit` (the first page of instants())."""
+        return self.fetchall(STRETCH_HEAD_SQL, {
+            "kind": kind, "subject": subject, "at": at, "hi": hi, "k": k, "min": min_rank,
+            "pb": pb, "limit": limit}, cursor)
+
     def early_instants(self, cursor: Any, kind: str, subject: str, hi: str, t: str, k: int,
                        min_rank: int, pb: str) -> list[dict[str, Any]]:
         """Counted "early" effect rows dated in (hi, t], latest first (their own index)."""
@@ -547,7 +563,7 @@ class ReadModelRecorder:
                          ORDER BY l.ordinal, c.seq""",
             "effects": """SELECT e.kind, e.subject, e.occurred_at, l.ordinal, c.seq, e.confidence,
                              e.value, e.detail, e.early, r.ordinal AS retracted, f.ordinal AS confirmed,
-                             e.published_at, e.origin, e.retracted_pub, e.confirmed_pub,
+                             e.published_at, e.origin, e.source, e.retracted_pub, e.confirmed_pub,
                              ri.ordinal AS reinstated, e.reinstated_pub,
                              rr.ordinal AS reretracted, e.reretracted_pub
                           FROM tl_effects e JOIN tl_log l ON l.position = e.position

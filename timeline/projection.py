@@ -178,6 +178,9 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
             "language": payload.get("language")})))
         claims = payload["claims"]
         origin = origin_key(origin_of(source))
+        # evidence items show the report and its source (API.md v2): kept on each effect row,
+        # so that a stretch's evidence reads no other table
+        source_text = dump(source) if isinstance(source, dict) else None
         for seq, claim in enumerate(claims):
             get = claim.get
             occurred = get("occurred_at")
@@ -198,22 +201,23 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
                     value, detail = ",".join(factions), None
                 for subject in (city, place) if place and place != city else (city,):
                     effects.append((ctype, subject, occurred_at, position, rank, cid, value,
-                                    detail, early, published, origin))
+                                    detail, early, published, origin, stream,
+                                    source_text))
                     if ctype == "control":
                         subjects.add(("control", subject))
             elif ctype == "leader_status":
                 effects.append(("status", claim["leader"], occurred_at, position, rank, cid,
-                                claim["status"], get("location"), early, published, origin))
+                                claim["status"], get("location"), early, published, origin, stream, source_text))
                 subjects.add(("status", claim["leader"]))
             elif ctype == "coup":
                 effects.append(("status", claim["led_by"], occurred_at, position, rank, cid,
-                                "leading_coup", get("city"), early, published, origin))
+                                "leading_coup", get("city"), early, published, origin, stream, source_text))
                 subjects.add(("status", claim["led_by"]))
             elif ctype == "dissolve":
                 # API.md v2: from occurred_at the faction (and its sub-factions) hold nothing;
                 # value = the faction its places pass to, if any (timeline/stretch.py)
                 effects.append(("dissolve", claim["faction"], occurred_at, position, rank, cid,
-                                get("into"), None, early, published, origin))
+                                get("into"), None, early, published, origin, stream, source_text))
             elif ctype == "retract" or ctype == "confirm":
                 out.corrections.append((target, ctype, position, cid, published))
         # A report imported from another dataset (timeline/acled.py) names its record.
@@ -252,7 +256,8 @@ STAGE_SQL = {
     "claims": _insert("tl_claims", "id, report_id, seq, type, occurred_at, confidence, position, "
                                    "recorded_at, target, data"),
     "effects": _insert("tl_effects", "kind, subject, occurred_at, position, confidence, claim_id, "
-                                     "value, detail, early, published_at, origin"),
+                                     "value, detail, early, published_at, origin, report_id, "
+                                     "source"),
     "subjects": _insert("tl_subjects", "kind, subject", " ON CONFLICT DO NOTHING"),
     "mentions": _insert("tl_mentions", "entity, occurred_at, position, claim_id",
                         " ON CONFLICT DO NOTHING"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -45,19 +46,32 @@ class Point:
                  stale_after: float = DEFAULT_STALE.total_seconds()):
         self.at, self.k, self.min_rank, self.window, self.known_at = at, k, min_rank, window, known_at
         self.pb, self.published_by, self.stale_after = pb, published_by, stale_after
+        self.head: int | None = None  # the log's head when the point was made, if known
 
     def describe(self) -> dict[str, Any]:
         return {"at": db_to_api(self.at), "known_at": self.known_at, "position": self.k,
                 "min_confidence": CONFIDENCES[self.min_rank], "published_by": self.published_by}
 
+    def stale_before(self) -> str:
+        """Evidence dated before this is stale at `at` (computed once per point)."""
+        cached = self.__dict__.get("_stale_before")
+        if cached is None or cached[0] != self.at:
+            cached = (self.at, minus(self.at, self.stale_after))
+            self.__dict__["_stale_before"] = cached
+        return cached[1]
+
     def moved(self, at: str) -> "Point":
         """The same point of view at another valid time."""
-        return Point(at, self.k, self.min_rank, self.window, self.known_at, self.pb,
-                     self.published_by, self.stale_after)
+        moved = Point(at, self.k, self.min_rank, self.window, self.known_at, self.pb,
+                      self.published_by, self.stale_after)
+        moved.head = self.head
+        return moved
 
 
-# A stretch's backward scan reads this many rows per statement.
+# A stretch's backward scan reads this many rows per statement (the first, which also finds
+# the latest instant, fewer: most stretches are a few claims).
 PAGE = 32
+FIRST_PAGE = 8
 
 
 class StateQueries:
@@ -89,6 +103,7 @@ class StateQueries:
                       pb, db_to_api(pb) if published_by is not None else None, stale)
         if known_text is None:
             point.known_at = db_to_api(db_time(now))
+        point.head = head
         return point
 
     # ---- folding a subject's claims (timeline/stretch.py) ----------------------------------
@@ -113,62 +128,71 @@ class StateQueries:
         return family
 
     def _instants_desc(self, cursor: Any, kind: str, subject: str, top: str, hi: str,
-                       p: Point) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+                       p: Point, first: list[dict[str, Any]] | None = None
+                       ) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         """(occurred_at, the counted rows of that instant), latest first, from `top` down:
-        the "early" rows past `hi` from their own index, then the rest a page at a time."""
+        the "early" rows past `hi` from their own index, then the rest a page at a time
+        (`first`: the first page, already read by stretch_head())."""
         op = "<="
-        if top > hi:
+        if first is None and top > hi:
             rows = self.rm.early_instants(cursor, kind, subject, hi, top, p.k, p.min_rank, p.pb)
             yield from _grouped(rows)
             top = hi
         while True:
-            rows = self.rm.instants(cursor, kind, subject, top, p.k, p.min_rank, p.pb, PAGE, op)
+            if first is not None:
+                rows, first, limit = first, None, FIRST_PAGE
+            else:
+                rows = self.rm.instants(cursor, kind, subject, top, p.k, p.min_rank, p.pb,
+                                        PAGE, op)
+                limit = PAGE
             groups = _grouped(rows)
-            if len(rows) == PAGE:
+            if len(rows) == limit:
                 # the last instant may go on past the page: read it whole
                 last = groups[-1][0]
                 groups[-1] = (last, self.rm.instants(cursor, kind, subject, last, p.k,
                                                      p.min_rank, p.pb, 1 << 30, "="))
             yield from groups
-            if len(rows) < PAGE:
+            if len(rows) < limit:
                 return
             top, op = groups[-1][0], "<"
 
     def _stretch(self, cursor: Any, kind: str, subject: str, top: dict[str, Any], hi: str,
                  p: Point, dissolves: list[dict[str, Any]] | None = None,
-                 family: Callable[[str], set[str]] | None = None) -> dict[str, Any]:
+                 family: Callable[[str], set[str]] | None = None,
+                 first: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         """stretch.summary() of the subject whose latest winner is `top`."""
-        instants = self._instants_desc(cursor, kind, subject, top["occurred_at"], hi, p)
+        instants = self._instants_desc(cursor, kind, subject, top["occurred_at"], hi, p, first)
         return stretch.summary(stretch.take(stretch.elements_desc(instants, dissolves or [],
                                                                   family)))
 
-    def _evidence(self, cursor: Any, rows: list[dict[str, Any]], extra: str | None = None
-                  ) -> list[dict[str, Any]]:
+    def dissolves(self, cursor: Any, p: Point) -> list[dict[str, Any]]:
+        """The counted dissolutions up to `at` (none without a query when the log has none
+        up to k: the first one's position is kept per head)."""
+        head = p.head if p.head is not None else self.rm.head(cursor)
+        kept = self.__dict__.get("_first_dissolve")
+        if kept is None or kept[0] != head:
+            row = self.rm.fetchone("SELECT MIN(position) AS p FROM tl_effects "
+                                   "WHERE kind = 'dissolve'", None, cursor)
+            kept = (head, row["p"] if row else None)
+            self.__dict__["_first_dissolve"] = kept
+        if kept[1] is None or kept[1] > p.k:
+            return []
+        return self.rm.dissolves(cursor, p.at, p.k, p.min_rank, p.pb)
+
+    @staticmethod
+    def _evidence(rows: list[dict[str, Any]], extra: str | None = None) -> list[dict[str, Any]]:
         """API.md v2 evidence items of these effect rows (plus `extra`: the row's value under
-        that name, for dissent)."""
-        reports = self._reports_of(cursor, [r["claim_id"] for r in rows])
+        that name, for dissent); the rows carry their report's id, source and publication."""
         out = []
         for r in rows:
-            report_id, source, published = reports.get(r["claim_id"], (None, None, None))
-            item = {"claim": r["claim_id"], "report": report_id, "source": source,
-                    "origin": origin_of(source), "published_at": published,
+            source, origin = _source(r.get("source"))
+            item = {"claim": r["claim_id"], "report": r.get("report_id"), "source": dict(source)
+                    if source is not None else None, "origin": origin,
+                    "published_at": _api(r["published_at"]) if r.get("published_at") else None,
                     "occurred_at": _api(r["occurred_at"]), "confidence": CONFIDENCES[r["eff"]]}
             if extra:
                 item[extra] = r["value"]
             out.append(item)
-        return out
-
-    def _reports_of(self, cursor: Any, claim_ids: list[str]) -> dict[str, tuple]:
-        out: dict[str, tuple] = {}
-        for chunk in (claim_ids[i:i + 200] for i in range(0, len(claim_ids), 200)):
-            params = {f"c{n}": cid for n, cid in enumerate(chunk)}
-            marks = ", ".join(f":c{n}" for n in range(len(chunk)))
-            for row in self.rm.fetchall(
-                    f"SELECT c.id, c.report_id, r.published_at, r.data FROM tl_claims c "
-                    f"JOIN tl_reports r ON r.id = c.report_id WHERE c.id IN ({marks})",
-                    params, cursor):
-                out[row["id"]] = (row["report_id"], json.loads(row["data"]).get("source"),
-                                  _api(row["published_at"]))
         return out
 
     def _judged(self, out: dict[str, Any], summary: dict[str, Any], p: Point, cursor: Any,
@@ -178,10 +202,10 @@ class StateQueries:
                    corroboration=summary["corroboration"],
                    disputed=bool(summary["dissent"]),
                    last_evidence_at=_api(summary["last"]),
-                   stale=summary["last"] < minus(p.at, p.stale_after))
+                   stale=summary["last"] < p.stale_before())
         if details:
-            out["evidence"] = self._evidence(cursor, summary["claims"])
-            out["dissent"] = self._evidence(cursor, summary["dissent"], field)
+            out["evidence"] = self._evidence(summary["claims"])
+            out["dissent"] = self._evidence(summary["dissent"], field)
 
     # ---- state ---------------------------------------------------------------------------
     def city_state(self, city: str, p: Point, cursor: Any = None) -> dict[str, Any]:
@@ -190,13 +214,15 @@ class StateQueries:
                 return self.city_state(city, p, c)
         entity = self.names.entity("place", city) or {"id": city, "name": city}
         hi = min(p.at, self.rm.horizon(cursor, p.k))
-        row = self.rm.latest(cursor, "control", city, p.at, p.k, p.min_rank, hi, p.pb)
+        first = self.rm.stretch_head(cursor, "control", city, p.at, hi, p.k, p.min_rank, p.pb,
+                                     FIRST_PAGE)
         out = _unknown_city(city, entity["name"], details=True)
-        if row is None:
+        if not first:
             return out
-        dissolves = self.rm.dissolves(cursor, p.at, p.k, p.min_rank, p.pb)
+        row = first[0]
+        dissolves = self.dissolves(cursor, p)
         family = self.families() if dissolves else None
-        summary = self._stretch(cursor, "control", city, row, hi, p, dissolves, family)
+        summary = self._stretch(cursor, "control", city, row, hi, p, dissolves, family, first)
         latest: stretch.Element = summary["latest"]
         controller = latest.value
         self._judged(out, summary, p, cursor, "controller", details=True)
@@ -219,10 +245,12 @@ class StateQueries:
                 return self.leader_state(leader, p, c)
         entity = self.names.entity("leader", leader) or {"id": leader, "name": leader}
         hi = min(p.at, self.rm.horizon(cursor, p.k))
-        row = self.rm.latest(cursor, "status", leader, p.at, p.k, p.min_rank, hi, p.pb)
+        first = self.rm.stretch_head(cursor, "status", leader, p.at, hi, p.k, p.min_rank, p.pb,
+                                     FIRST_PAGE)
         out = _unknown_leader(leader, entity["name"], details=True)
-        if row is not None:
-            summary = self._stretch(cursor, "status", leader, row, hi, p)
+        if first:
+            summary = self._stretch(cursor, "status", leader, first[0], hi, p, first=first)
+            row = summary["latest"].row
             out.update(status=row["value"], location=row["detail"], claims=[row["claim_id"]])
             self._judged(out, summary, p, cursor, "status", details=True)
         return out
@@ -240,7 +268,7 @@ class StateQueries:
         # The places it may hold: those a control claim gave to it (or a sub-faction), or to a
         # faction dissolved into it (API.md v2), at any depth.
         sources = set(family)
-        dissolves = self.rm.dissolves(cursor, p.at, p.k, p.min_rank, p.pb)
+        dissolves = self.dissolves(cursor, p)
         grew = True
         while grew:
             grew = False
@@ -305,7 +333,7 @@ class StateQueries:
         factions, leaders as (state dict, last evidence time))."""
         control = self.rm.latest_all(cursor, "control", p.at, p.k, p.min_rank, hi, p.pb)
         status = self.rm.latest_all(cursor, "status", p.at, p.k, p.min_rank, hi, p.pb)
-        dissolves = self.rm.dissolves(cursor, p.at, p.k, p.min_rank, p.pb)
+        dissolves = self.dissolves(cursor, p)
         families = self.families()
         # what the point of view knew of: entities registered at or before its position
         places = {e["id"]: e for e in self.names.entities("place", p.k)}
@@ -364,7 +392,7 @@ class StateQueries:
         """Every element of a place's fold up to `at`, in valid-time order."""
         rows = self.rm.history(cursor, "control", city, p.at, p.k, p.min_rank, p.pb)
         if dissolves is None:
-            dissolves = self.rm.dissolves(cursor, p.at, p.k, p.min_rank, p.pb)
+            dissolves = self.dissolves(cursor, p)
         if dissolves and family is None:
             family = self.families()
         instants: list[tuple[str, list[dict[str, Any]]]] = []
@@ -511,3 +539,11 @@ def _unknown_leader(leader: str, name: str, details: bool) -> dict[str, Any]:
     if details:
         out.update(evidence=[], dissent=[])
     return out
+
+
+@lru_cache(maxsize=4096)
+def _source(text: str | None) -> tuple[dict[str, Any] | None, str | None]:
+    """A report's source as kept on its effect rows, parsed, and its origin (sources repeat:
+    parsed once)."""
+    source = json.loads(text) if text else None
+    return source, origin_of(source)
