@@ -248,6 +248,32 @@ STRETCH_HEAD_SQL = _INSTANTS.format(
     eff=effective("e"), hint="",
     where=f"e.occurred_at <= {_newest('occurred_at', ':kind', ':subject', None, 'n')}"
 ) + " LIMIT :limit"
+# The same first page for every subject of a kind at once (GET /state): each subject's rows
+# from its latest instant down to its BULK_PAGE-th latest row's instant (that instant whole), in
+# one statement; `lo` is that instant, or NULL when the subject has no more rows.
+BULK_PAGE = 8
+
+
+def _stretch_pages_sql(kind: str) -> str:
+    def cut(a: str) -> str:
+        return (f"(SELECT {a}.occurred_at FROM tl_effects {a} WHERE {a}.kind = '{kind}' AND "
+                f"{a}.subject = m.subject AND {a}.occurred_at <= m.o AND {counted(a)} AND "
+                f"{effective(a)} >= :min ORDER BY {a}.occurred_at DESC, {a}.position DESC, "
+                f"{a}.claim_id DESC LIMIT 1 OFFSET {BULK_PAGE - 1})")
+    return f"""
+WITH m AS MATERIALIZED (
+    SELECT s.subject, {_newest('occurred_at', f"'{kind}'", 's.subject', None, 'n')} AS o
+    FROM tl_subjects s WHERE s.kind = '{kind}'),
+b AS MATERIALIZED (SELECT m.subject, m.o, {cut('x')} AS lo FROM m WHERE m.o IS NOT NULL)
+SELECT b.subject, b.lo, e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
+    e.report_id, e.source, e.published_at, {effective('e')} AS eff
+FROM b JOIN tl_effects e ON e.kind = '{kind}' AND e.subject = b.subject
+    AND e.occurred_at <= b.o AND e.occurred_at >= COALESCE(b.lo, '')
+WHERE {counted('e')} AND {effective('e')} >= :min
+ORDER BY b.subject, e.occurred_at DESC, e.position DESC, e.claim_id DESC"""
+
+
+STRETCH_PAGES_SQL = {kind: _stretch_pages_sql(kind) for kind in ("control", "status")}
 EARLY_INSTANTS_SQL = _INSTANTS.format(
     eff=effective("e"), hint=EARLY_HINT,
     where="e.early = 1 AND e.occurred_at > :hi AND e.occurred_at <= :t")
@@ -451,6 +477,16 @@ class ReadModelRecorder:
         return self.fetchall(STRETCH_HEAD_SQL, {
             "kind": kind, "subject": subject, "at": at, "hi": hi, "k": k, "min": min_rank,
             "pb": pb, "limit": limit}, cursor)
+
+    def stretch_pages(self, cursor: Any, kind: str, at: str, hi: str, k: int, min_rank: int,
+                      pb: str) -> dict[str, tuple[list[dict[str, Any]], str | None]]:
+        """subject -> (the first page of its stretch's scan, latest first, and the instant it
+        stops at if more rows may follow, else None), for every subject of `kind`."""
+        out: dict[str, tuple[list[dict[str, Any]], str | None]] = {}
+        for row in self.fetchall(STRETCH_PAGES_SQL[kind], {"at": at, "hi": hi, "k": k,
+                                                           "min": min_rank, "pb": pb}, cursor):
+            out.setdefault(row["subject"], ([], row["lo"]))[0].append(row)
+        return out
 
     def early_instants(self, cursor: Any, kind: str, subject: str, hi: str, t: str, k: int,
                        min_rank: int, pb: str) -> list[dict[str, Any]]:

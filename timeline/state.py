@@ -8,7 +8,7 @@ import threading
 from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from .domainmodel import (
     CONFIDENCE_RANK,
@@ -74,6 +74,15 @@ PAGE = 32
 FIRST_PAGE = 8
 
 
+class Page(NamedTuple):
+    """A page of a stretch's backward scan: its rows (latest first), whether more may follow,
+    and whether its last instant is whole (a page cut by LIMIT may end inside one)."""
+
+    rows: list[dict[str, Any]]
+    full: bool
+    last_complete: bool
+
+
 class StateQueries:
     def __init__(self, recorder: Any, names: Any):
         self.rm = recorder
@@ -128,11 +137,12 @@ class StateQueries:
         return family
 
     def _instants_desc(self, cursor: Any, kind: str, subject: str, top: str, hi: str,
-                       p: Point, first: list[dict[str, Any]] | None = None
+                       p: Point, first: Page | None = None
                        ) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         """(occurred_at, the counted rows of that instant), latest first, from `top` down:
         the "early" rows past `hi` from their own index, then the rest a page at a time
-        (`first`: the first page, already read by stretch_head())."""
+        (`first`: the first page, already read by stretch_head() or stretch_pages()). Lazy: a
+        caller that stops reads no further page."""
         op = "<="
         if first is None and top > hi:
             rows = self.rm.early_instants(cursor, kind, subject, hi, top, p.k, p.min_rank, p.pb)
@@ -140,26 +150,30 @@ class StateQueries:
             top = hi
         while True:
             if first is not None:
-                rows, first, limit = first, None, FIRST_PAGE
+                page, first = first, None
             else:
                 rows = self.rm.instants(cursor, kind, subject, top, p.k, p.min_rank, p.pb,
                                         PAGE, op)
-                limit = PAGE
-            groups = _grouped(rows)
-            if len(rows) == limit:
-                # the last instant may go on past the page: read it whole
+                page = Page(rows, len(rows) == PAGE, False)
+            groups = _grouped(page.rows)
+            if not groups:
+                return
+            if page.full and not page.last_complete:
+                # the last instant may go on past the page: read it whole (if it is wanted)
+                yield from groups[:-1]
                 last = groups[-1][0]
-                groups[-1] = (last, self.rm.instants(cursor, kind, subject, last, p.k,
-                                                     p.min_rank, p.pb, 1 << 30, "="))
-            yield from groups
-            if len(rows) < limit:
+                yield last, self.rm.instants(cursor, kind, subject, last, p.k, p.min_rank, p.pb,
+                                             1 << 30, "=")
+            else:
+                yield from groups
+            if not page.full:
                 return
             top, op = groups[-1][0], "<"
 
     def _stretch(self, cursor: Any, kind: str, subject: str, top: dict[str, Any], hi: str,
                  p: Point, dissolves: list[dict[str, Any]] | None = None,
                  family: Callable[[str], set[str]] | None = None,
-                 first: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                 first: Page | None = None) -> dict[str, Any]:
         """stretch.summary() of the subject whose latest winner is `top`."""
         instants = self._instants_desc(cursor, kind, subject, top["occurred_at"], hi, p, first)
         return stretch.summary(stretch.take(stretch.elements_desc(instants, dissolves or [],
@@ -222,7 +236,8 @@ class StateQueries:
         row = first[0]
         dissolves = self.dissolves(cursor, p)
         family = self.families() if dissolves else None
-        summary = self._stretch(cursor, "control", city, row, hi, p, dissolves, family, first)
+        summary = self._stretch(cursor, "control", city, row, hi, p, dissolves, family,
+                                Page(first, len(first) == FIRST_PAGE, False))
         latest: stretch.Element = summary["latest"]
         controller = latest.value
         self._judged(out, summary, p, cursor, "controller", details=True)
@@ -249,7 +264,8 @@ class StateQueries:
                                      FIRST_PAGE)
         out = _unknown_leader(leader, entity["name"], details=True)
         if first:
-            summary = self._stretch(cursor, "status", leader, first[0], hi, p, first=first)
+            summary = self._stretch(cursor, "status", leader, first[0], hi, p,
+                                    first=Page(first, len(first) == FIRST_PAGE, False))
             row = summary["latest"].row
             out.update(status=row["value"], location=row["detail"], claims=[row["claim_id"]])
             self._judged(out, summary, p, cursor, "status", details=True)
@@ -333,6 +349,13 @@ class StateQueries:
         factions, leaders as (state dict, last evidence time))."""
         control = self.rm.latest_all(cursor, "control", p.at, p.k, p.min_rank, hi, p.pb)
         status = self.rm.latest_all(cursor, "status", p.at, p.k, p.min_rank, hi, p.pb)
+        pages = {kind: self.rm.stretch_pages(cursor, kind, p.at, hi, p.k, p.min_rank, p.pb)
+                 for kind in ("control", "status")}
+
+        def first(kind: str, subject: str) -> Page | None:
+            rows, lo = pages[kind].get(subject, ([], None))
+            return Page(rows, lo is not None, True) if rows else None
+
         dissolves = self.dissolves(cursor, p)
         families = self.families()
         # what the point of view knew of: entities registered at or before its position
@@ -346,7 +369,8 @@ class StateQueries:
             row = control.get(city)
             when = claim_id = last = None
             if row is not None:
-                summary = self._stretch(cursor, "control", city, row, hi, p, dissolves, families)
+                summary = self._stretch(cursor, "control", city, row, hi, p, dissolves, families,
+                                        first("control", city))
                 latest: stretch.Element = summary["latest"]
                 self._judged(out, summary, p, cursor, "controller", details=False)
                 last = summary["last"]
@@ -369,7 +393,8 @@ class StateQueries:
             row = status.get(le["id"])
             last = None
             if row is not None:
-                summary = self._stretch(cursor, "status", le["id"], row, hi, p)
+                summary = self._stretch(cursor, "status", le["id"], row, hi, p,
+                                        first=first("status", le["id"]))
                 out.update(status=row["value"], location=row["detail"], claims=[row["claim_id"]])
                 self._judged(out, summary, p, cursor, "status", details=False)
                 last = summary["last"]
