@@ -306,7 +306,30 @@ class StateQueries:
 
     def state(self, p: Point) -> dict[str, Any]:
         """Every city, faction and leader: the same answers as city_state()/leader_state()
-        one by one (without their evidence lists).
+        one by one (without their evidence lists)."""
+        describe, cities, factions, leaders, _ = self._state_parts(p)
+        return {**describe, "cities": cities, "factions": factions, "leaders": leaders}
+
+    def state_json(self, p: Point, dumps: Callable[[Any], str]) -> str:
+        """state(p) encoded by `dumps`, the same document. The lists are the bulk of it (some
+        100 kB) and, for a kept view, the same from one request to the next unless a clash
+        entered or left the window or a place went stale: their text is kept too (bench/ B2)."""
+        describe, cities, factions, leaders, token = self._state_parts(p)
+        kept: dict[Any, str] = self.__dict__.setdefault("_state_text", {})
+        lists = kept.get(token) if token is not None else None
+        if lists is None:
+            lists = dumps({"cities": cities, "factions": factions, "leaders": leaders})
+            if token is not None:
+                with _CACHE_LOCK:
+                    while len(kept) >= 8:
+                        kept.pop(next(iter(kept)))
+                    kept[token] = lists
+        head = dumps(describe)
+        return head[:-1] + ("," if len(head) > 2 else "") + lists[1:]
+
+    def _state_parts(self, p: Point) -> tuple[dict[str, Any], list, list, list, Any]:
+        """(describe, cities, factions, leaders, and for a kept view a token that is equal for
+        equal lists, else None).
 
         Rows at positions <= k never change their answer as of k (later corrections sit at
         later positions), and when `at` is past the latest record time up to k (as for "now"),
@@ -330,19 +353,22 @@ class StateQueries:
                             cache.pop(next(iter(cache)))
                         cache[key] = view
         cities_view, factions, leaders_view = view
-        cities = []
+        cities, flags = [], []
         for base, clash_when, clash_id, last in cities_view:
             # A counted clash after the control claim (found by SQL) and within the window.
-            if clash_when is not None and clash_when >= lw:
+            contested = clash_when is not None and clash_when >= lw
+            if contested:
                 city = dict(base, status="contested", claims=[*base["claims"], clash_id])
             else:
                 city = dict(base)
             city["stale"] = last is not None and last < stale_before
+            flags.append(contested * 2 + city["stale"])
             cities.append(city)
         leaders = [dict(le, stale=last is not None and last < stale_before)
                    for le, last in leaders_view]
-        return {**p.describe(), "cities": cities,
-                "factions": [dict(f) for f in factions], "leaders": leaders}
+        token = ((id(view), key, tuple(flags), tuple(le["stale"] for le in leaders))
+                 if cacheable else None)
+        return (p.describe(), cities, [dict(f) for f in factions], leaders, token)
 
     def _world_view(self, cursor: Any, p: Point, hi: str) -> tuple[list, list, list]:
         """(cities as (held-state dict, latest clash time, its claim id, last evidence time),
