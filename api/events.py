@@ -200,7 +200,8 @@ def timeline_page(args: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, 
         except (TypeError, ValueError, OverflowError):
             abort(422, message="cursor is not one this service issued",
                   errors={"cursor": ["invalid cursor"]})
-    p = app.queries.point(known_at=known_at, min_confidence=args.get("min_confidence", "reported"))
+    p = app.queries.point(known_at=known_at, min_confidence=args.get("min_confidence", "reported"),
+                          published_by=args.get("published_by"))
     entities: list[list[str]] = []
     names = app.names
     errors: dict[str, list[str]] = {}

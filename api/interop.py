@@ -226,7 +226,8 @@ def state_geojson(args):
     app = current_app.extensions["timeline"]
     point = app.queries.point(at=args.get("at"), known_at=args.get("known_at"),
                               min_confidence=args.get("min_confidence", "reported"),
-                              contest_window=args.get("contest_window"))
+                              contest_window=args.get("contest_window"),
+                              published_by=args.get("published_by"))
     collection = export.state_features(app.queries, app.names, point)
     return Response(export.geojson_text(collection), mimetype=export.GEOJSON_TYPE)
 

@@ -96,6 +96,8 @@ class At(fields.String):
 class Window(fields.String):
     """A duration: hours as a number (`72`), or `72h`, `3d`, `90m`."""
 
+    PATTERN = r"^\s*[0-9]{1,6}[hdm]?\s*$"
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
         m = re.fullmatch(r"(\d{1,6})([hdm]?)", text.strip())
@@ -205,6 +207,8 @@ class ClaimIn(StrictSchema):
         "description": "links the reports of one event (e.g. ACLED's event_id_cnty)"})
     geo_precision = fields.Integer(strict=True, validate=validate.OneOf([1, 2, 3]), metadata={
         "description": "1 the place itself (default), 2 near it, 3 only the region"})
+    into = fields.String(validate=_entity, metadata={
+        "description": "dissolve: the faction its places pass to (id or any known name)"})
 
     @validates_schema
     def fields_of_type(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -271,6 +275,7 @@ class ClaimOut(Schema):
     deaths = fields.Dict(keys=fields.String(), values=fields.Integer())
     event_key = fields.String()
     geo_precision = fields.Integer()
+    into = fields.String()
 
 
 class ReportCreated(Schema):
@@ -283,6 +288,8 @@ class ReportCreated(Schema):
 class ClaimView(ClaimOut):
     retracted = fields.Boolean()
     retracted_by = fields.String(allow_none=True)
+    reinstated_by = fields.String(allow_none=True, metadata={
+        "description": "the claim that retracted this claim's retraction (it counts again)"})
     confirmed_by = fields.String(allow_none=True)
     stated_confidence = fields.String()
     report = fields.Raw(metadata={"description": "report id, or {id, source, headline, published_at}"})
@@ -307,26 +314,90 @@ class ReportView(Schema):
         "description": "the `--label` of the token that filed it (null: unlabelled or unknown)"})
 
 
+class PublishedBy(At):
+    """`published_by` (API.md v2, three clocks): RFC 3339 with an offset."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(metadata={
+            "format": "date-time", "example": "2024-11-30T22:00:00Z",
+            "description": "only reports published at or before it count, corrections "
+                           "included (combines with known_at)"}, **kwargs)
+
+
+STALE_DESCRIPTION = ("a duration like contest_window (30d default, 72h, 90m; a bare number is "
+                     "hours): `stale` is true when `at` is more than this after the last evidence")
+
+
 class StateArgs(Schema):
     at = At(metadata={"description": "valid time (default now)", "example": "2024-12-06T12:00:00Z"})
     known_at = KnownAt()
     min_confidence = Confidence("claims below it do not count (default `reported`): "
                                 + CONFIDENCE_DESCRIPTION, load_default="reported")
     contest_window = Window(metadata={"description": "e.g. 72h (default), 3d, 90m",
-                                      "pattern": r"^\s*[0-9]{1,6}[hdm]?\s*$"})
+                                      "pattern": Window.PATTERN})
+    published_by = PublishedBy()
+    stale_after = Window(metadata={"description": STALE_DESCRIPTION, "pattern": Window.PATTERN,
+                                   "example": "30d"})
 
 
-class CityState(Schema):
+class Evidence(Schema):
+    """One claim of a stretch (API.md v2)."""
+
+    claim = fields.String()
+    report = fields.String(allow_none=True)
+    source = fields.Dict(allow_none=True, metadata={"description": "the report's source object"})
+    origin = fields.String(allow_none=True, metadata={
+        "description": "the source's `via` if given, else its `name`"})
+    published_at = fields.String(allow_none=True)
+    occurred_at = fields.String()
+    confidence = fields.String()
+
+
+class Dissent(Evidence):
+    """A counted claim naming another controller (status) that lost the tie of its instant."""
+
+    controller = fields.String(metadata={"description": "for a place: the faction it named"})
+    status = fields.String(metadata={"description": "for a leader: the status it named"})
+
+
+class Lapsed(Schema):
+    faction = fields.String(metadata={"description": "the dissolved faction that held it"})
+    claim = fields.String(metadata={"description": "the dissolve claim"})
+
+
+class Judged(Schema):
+    """The fields of an answer built from the evidence (API.md v2), shared by places and
+    leaders, in /state as on their own routes."""
+
+    corroboration = fields.Integer(metadata={
+        "description": "distinct origins among the stretch's claims"})
+    disputed = fields.Boolean(metadata={"description": "whether `dissent` has any claim"})
+    last_evidence_at = fields.String(allow_none=True)
+    stale = fields.Boolean(metadata={"description": "`at` is more than `stale_after` after "
+                                                    "`last_evidence_at`"})
+
+
+class StateItem(Judged):
     id = fields.String()
     name = fields.String()
     controller = fields.String(allow_none=True)
     status = fields.String()
-    since = fields.String(allow_none=True)
-    confidence = fields.String(allow_none=True)
+    since = fields.String(allow_none=True, metadata={
+        "description": "start of the current stretch: its earliest claim's occurred_at"})
+    confidence = fields.String(allow_none=True, metadata={
+        "description": "the highest confidence among the stretch's claims"})
     claims = fields.List(fields.String())
+    lapsed = fields.Nested(Lapsed, metadata={
+        "description": "only for a place whose holder was dissolved (status unknown)"})
 
 
-class LeaderState(Schema):
+class CityState(StateItem):
+    evidence = fields.List(fields.Nested(Evidence), metadata={
+        "description": "the stretch's claims in valid-time order"})
+    dissent = fields.List(fields.Nested(Dissent))
+
+
+class LeaderItem(Judged):
     id = fields.String()
     name = fields.String()
     status = fields.String(allow_none=True)
@@ -336,6 +407,11 @@ class LeaderState(Schema):
     since = fields.String(allow_none=True)
     confidence = fields.String(allow_none=True)
     claims = fields.List(fields.String())
+
+
+class LeaderState(LeaderItem):
+    evidence = fields.List(fields.Nested(Evidence))
+    dissent = fields.List(fields.Nested(Dissent))
 
 
 class FactionState(Schema):
@@ -351,9 +427,10 @@ class WorldState(Schema):
     known_at = fields.String(allow_none=True)
     position = fields.Integer()
     min_confidence = fields.String()
-    cities = fields.List(fields.Nested(CityState))
+    published_by = fields.String(allow_none=True)
+    cities = fields.List(fields.Nested(StateItem))
     factions = fields.List(fields.Nested(FactionState))
-    leaders = fields.List(fields.Nested(LeaderState))
+    leaders = fields.List(fields.Nested(LeaderItem))
 
 
 class HistoryItem(Schema):
@@ -502,6 +579,7 @@ class TimelineArgs(ListArgs):
     source = fields.String(validate=validate.Length(min=1, max=MAX_SHORT), metadata={
         "description": "only claims of reports from this source (its name, matched whole, case- "
                        "and diacritics-insensitively)"})
+    published_by = PublishedBy()
 
 
 class Change(Schema):

@@ -1,5 +1,5 @@
 """B1: the state of one city at a random (`at`, `known_at`) costs the same whatever the length
-of history. Stores of different sizes are measured side by side, interleaved, so that the
+of history, and so does it with a random `published_by` too (API.md v2). Stores of different sizes are measured side by side, interleaved, so that the
 machine's noise hits them alike: in-process (point() + city_state(), what a request runs) and
 over HTTP under `timeline serve` (one client, so latency is not queueing)."""
 
@@ -32,7 +32,15 @@ def _z(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def in_process(urls: dict[int, str], n: int, warm: int) -> dict[int, dict[str, float]]:
+def published(n: int, seed: int) -> list[datetime]:
+    """published_by values anywhere in the year of records (API.md v2, the third clock)."""
+    rng = random.Random(seed)
+    return [synth.RECORD_START + timedelta(seconds=rng.uniform(0, synth.YEAR.total_seconds()))
+            for _ in range(n)]
+
+
+def in_process(urls: dict[int, str], n: int, warm: int, with_published_by: bool = False
+               ) -> dict[int, dict[str, float]]:
     """p50 of point() + city_state(): first over `n` points on freshly opened stores (pages
     touched for the first time: "cold"), then, after `warm` other points, over `n` new ones
     in three rounds (a service that has been running: "warm"; the round with the median
@@ -50,11 +58,12 @@ def in_process(urls: dict[int, str], n: int, warm: int) -> dict[int, dict[str, f
                             ("warm", points(places, n, seed=12)),
                             ("warm", points(places, n, seed=13))):
             times: dict[int, list[float]] = {size: [] for size in apps}
-            for city, at, known in todo:
+            bys = published(len(todo), seed=len(todo)) if with_published_by else [None] * len(todo)
+            for (city, at, known), by in zip(todo, bys, strict=True):
                 for size, app in apps.items():
                     started = time.perf_counter()
                     q = app.queries
-                    q.city_state(city, q.point(at=at, known_at=known))
+                    q.city_state(city, q.point(at=at, known_at=known, published_by=by))
                     times[size].append(time.perf_counter() - started)
             if phase == "cold":
                 for size, t in times.items():
@@ -127,6 +136,13 @@ def run(results: Any, urls: dict[int, str], n_inproc: int, http_seconds: float,
         results.add(f"{tag} in-process, pages touched first time (cold)",
                     f"{cold:.2f} ({r[large]['cold_p50_us']:.0f} / {r[small]['cold_p50_us']:.0f} us)",
                     "info", None)
+        log(f"{tag}: city state in-process with published_by, {n_inproc} points per store")
+        r = in_process(pair, n_inproc, warm=2 * n_inproc, with_published_by=True)
+        ratio = r[large]["warm_p50_us"] / r[small]["warm_p50_us"]
+        results.add(f"{tag} in-process with published_by: p50 {large:,} / {small:,} claims",
+                    f"{ratio:.2f} ({r[large]['warm_p50_us']:.0f} / "
+                    f"{r[small]['warm_p50_us']:.0f} us)",
+                    "<= 1.2", ratio <= 1.2, **{str(k): v for k, v in r.items()})
     log(f"{tag}: city state over HTTP (timeline serve --workers {workers}), one client")
     h = over_http(pair, http_seconds, rounds=3, workers=workers, label=backend)
     ratio = h[large]["p50_ms"] / h[small]["p50_ms"]

@@ -27,6 +27,9 @@ UNSTORABLE = "contains a NUL character or an unpaired surrogate, which cannot be
 MAX_CLAIMS = 200
 MAX_TEXT = 20_000
 MAX_SHORT = 500
+# A retraction of a retraction of a retraction (R3 -> R2 -> R1 -> claim) is the deepest undo
+# the read model keeps on a claim's rows (projection.MARK_SQL).
+MAX_UNDO = 3
 
 # Per claim type: required fields, optional fields, and the kind of entity each field names.
 FIELDS: dict[str, tuple[dict[str, str | None], dict[str, str | None]]] = {
@@ -41,6 +44,8 @@ FIELDS: dict[str, tuple[dict[str, str | None], dict[str, str | None]]] = {
     "confirm": ({"claim": "claim"}, {"reason": "short"}),
     "note": ({"text": "text"}, {}),
 }
+# API.md v2: from occurred_at the faction and its sub-factions hold nothing (timeline/stretch.py)
+FIELDS["dissolve"] = ({"faction": "faction"}, {"into": "faction"})
 COMMON = {"type", "occurred_at", "confidence", "precision", "summary"}
 # v2 (API.md, Vocabulary): ACLED-style events and death tolls (checks in codebook.py), and the
 # fields every claim may carry: `event_key` links reports of one event, `geo_precision` says how
@@ -272,6 +277,8 @@ def _claim(raw: Any, path: str, names: Any, queries: Any, fail: Any, conflicts: 
     if ctype == "control" and claim.get("from_faction") and claim.get("from_faction") == claim.get("faction"):
         fail(f"{path}.from_faction", "must differ from faction")
     _v2_fields(ctype, raw, claim, path, fail)
+    if ctype == "dissolve" and claim.get("into") and claim.get("into") == claim.get("faction"):
+        fail(f"{path}.into", "must differ from faction: a faction cannot dissolve into itself")
     return claim
 
 
@@ -378,9 +385,21 @@ def _target(value: Any, path: str, queries: Any, ctype: str, conflicts: list[str
     target = queries.claim_status(value)
     if target is None:
         raise DomainError(f"unknown claim {value!r}", {path: [f"unknown claim {value!r}"]})
-    if target["type"] in ("retract", "confirm"):
-        msg = f"a {target['type']} claim cannot itself be retracted or confirmed"
+    # API.md v2: a retraction may be retracted (its target counts again); nothing else that
+    # corrects may be corrected.
+    if target["type"] == "confirm" or (target["type"] == "retract" and ctype != "retract"):
+        msg = f"a {target['type']} claim cannot itself be " + (
+            "confirmed" if target["type"] == "retract" else "retracted or confirmed")
         raise DomainError(msg, {path: [msg]})
+    if target["type"] == "retract":
+        chain = target.get("chain") or []
+        if target.get("loops"):
+            msg = "this retraction would retract itself (its chain of targets loops)"
+            raise DomainError(msg, {path: [msg]})
+        if len(chain) >= MAX_UNDO:
+            msg = (f"an undo chain is at most {MAX_UNDO} retractions deep; file the correction "
+                   "as a new claim instead")
+            raise DomainError(msg, {path: [msg]})
     if (ctype, value) in targets:
         raise DomainError("the same claim twice in one report", {path: ["the same claim twice in one report"]})
     targets.add((ctype, value))  # type: ignore[arg-type]
@@ -389,7 +408,11 @@ def _target(value: Any, path: str, queries: Any, ctype: str, conflicts: list[str
     other = {"retract": "confirm", "confirm": "retract"}.get(ctype)
     if other is not None and (other, value) in targets:
         conflicts.append(f"{path}: claim {value} is both retracted and confirmed in this report")
-    if target["retracted"]:
+    if ctype == "retract" and target.get("ever_retracted", target["retracted"]):
+        how = (f"; it was reinstated by {target['reinstated_by']}: retract that claim to undo the "
+               "reinstatement" if target.get("reinstated_by") else "")
+        conflicts.append(f"{path}: claim {value} was already retracted{how}")
+    elif ctype == "confirm" and target["retracted"]:
         conflicts.append(f"{path}: claim {value} was already retracted")
     elif ctype == "confirm" and target["confirmed"]:
         conflicts.append(f"{path}: claim {value} was already confirmed")

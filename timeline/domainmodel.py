@@ -43,6 +43,8 @@ LEADER_STATUSES = (
 CLAIM_TYPES = ("control", "clash", "advance", "leader_status", "coup", "retract", "confirm", "note")
 # v2: ACLED-style events and reported death tolls (timeline/codebook.py)
 CLAIM_TYPES = (*CLAIM_TYPES, "event", "casualties")
+# API.md v2: a faction's dissolution (its places lapse, or pass to `into`)
+CLAIM_TYPES += ("dissolve",)
 ENTITY_KINDS = ("place", "faction", "leader")
 
 

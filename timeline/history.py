@@ -10,6 +10,7 @@ from uuid import UUID
 
 from .domainmodel import CONFIDENCES, EARLIEST, db_time, db_to_api, minus
 from .origins import origin_key, origin_of
+from . import undo
 from .persistence import tie_rank
 
 EPOCH = EARLIEST
@@ -36,6 +37,11 @@ def timeline(rm: Any, names: Any, queries: Any, p: Any, *, start: str | None = N
     params: dict[str, Any] = {"k": p.k, "start": start or EPOCH, "end": end or END,
                               "limit": limit}
     where = ["c.position <= :k", "c.occurred_at >= :start", "c.occurred_at <= :end"]
+    if getattr(p, "published_by", None):
+        # API.md v2, three clocks: only reports published by then
+        params["pb"] = p.pb
+        where.append("c.report_id IN (SELECT r.id FROM tl_reports r WHERE r.id = c.report_id "
+                     "AND r.published_at <= :pb)")
     if after is not None:
         params.update(at=after[0], ap=after[1], aseq=after[2])
         where.append("(c.occurred_at > :at OR (c.occurred_at = :at AND (c.position > :ap OR "
@@ -55,8 +61,8 @@ def timeline(rm: Any, names: Any, queries: Any, p: Any, *, start: str | None = N
                  "ORDER BY c.occurred_at, c.position, c.seq LIMIT :limit")
     with rm.reading() as cursor:
         rows = rm.fetchall(statement, params, cursor)
-        corrections = _corrections(rm, cursor, [r["id"] for r in rows], p.k)
-        winners = _Winners(rm, cursor, p)
+        corrections = _corrections(rm, cursor, [r["id"] for r in rows], p)
+        winners = _Winners(rm, cursor, p, queries)
         items = [_item(row, corrections.get(row["id"], {}), winners, queries, rm, cursor, p)
                  for row in rows]
         _add_sources(rm, cursor, items)
@@ -78,16 +84,23 @@ def _add_sources(rm: Any, cursor: Any, items: list[dict[str, Any]]) -> None:
         item.update(reports.get(item["report"], {}))
 
 
-def _corrections(rm: Any, cursor: Any, ids: list[str], k: int) -> dict[str, dict[str, Any]]:
+def _corrections(rm: Any, cursor: Any, ids: list[str], p: Any) -> dict[str, dict[str, Any]]:
+    """claim id -> {kind: its correction counted at p}; a retraction counts while it is in
+    force (API.md v2: a retracted retraction does not)."""
     out: dict[str, dict[str, Any]] = {}
+    pb = getattr(p, "pb", END)
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
         if not chunk:
             continue
         params = {f"i{n}": cid for n, cid in enumerate(chunk)}
-        params["k"] = k
+        params.update(k=p.k, pb=pb)
         marks = ", ".join(f":i{n}" for n in range(len(chunk)))
         for c in rm.fetchall(f"SELECT target, kind, claim_id, position FROM tl_corrections "
-                             f"WHERE target IN ({marks}) AND position <= :k", params, cursor):
+                             f"WHERE target IN ({marks}) AND position <= :k "
+                             f"AND published_at <= :pb", params, cursor):
+            if c["kind"] == "retract" and not undo.in_force(
+                    undo.chain(rm, cursor, c["target"]), p.k, pb):
+                continue
             out.setdefault(c["target"], {})[c["kind"]] = c
     return out
 
@@ -96,16 +109,35 @@ class _Winners:
     """Per subject, the winning claim at each valid-time instant (by the tie rules) and the
     value before it, as of the point's record position and minimum confidence."""
 
-    def __init__(self, rm: Any, cursor: Any, p: Any):
-        self.rm, self.cursor, self.p = rm, cursor, p
+    def __init__(self, rm: Any, cursor: Any, p: Any, queries: Any = None):
+        self.rm, self.cursor, self.p, self.queries = rm, cursor, p, queries
         self._cache: dict[tuple[str, str], dict[str, tuple[str | None, str, str | None]]] = {}
         self._instants: dict[tuple[str, str], set[str]] = {}
+        self._dissolves: list[dict[str, Any]] | None = None
+
+    def dissolves(self) -> list[dict[str, Any]]:
+        if self._dissolves is None:
+            self._dissolves = self.rm.dissolves(self.cursor, END, self.p.k, self.p.min_rank,
+                                                getattr(self.p, "pb", END))
+        return self._dissolves
 
     def at(self, kind: str, subject: str) -> dict[str, tuple[str | None, str, str | None]]:
-        """{claim_id: (value before, value, detail)} for the claims that won their instant."""
+        """{claim_id: (value before, value, detail)} for the claims that won their instant,
+        and for a place, the dissolutions that passed it on or lapsed it (API.md v2)."""
         key = (kind, subject)
+        if key not in self._cache and kind == "control" and self.queries is not None \
+                and self.dissolves():
+            elements = self.queries.control_elements(self.cursor, subject, self.p.moved(END),
+                                                     self.dissolves())
+            table, current = {}, None
+            for e in elements:
+                table[e.row["claim_id"]] = (current, e.value, None if e.dissolve else e.row["detail"])
+                current = e.value
+            self._cache[key] = table
+            self._instants[key] = {e.t for e in elements if not e.dissolve}
         if key not in self._cache:
-            rows = self.rm.history(self.cursor, kind, subject, END, self.p.k, self.p.min_rank)
+            rows = self.rm.history(self.cursor, kind, subject, END, self.p.k, self.p.min_rank,
+                                   getattr(self.p, "pb", END))
             winners: list[dict[str, Any]] = []
             for row in rows:
                 if winners and winners[-1]["occurred_at"] == row["occurred_at"]:
@@ -155,7 +187,7 @@ def _item(row: dict[str, Any], corrections: dict[str, Any], winners: _Winners, q
     }
     for field in ("city", "place", "faction", "from_faction", "factions", "toward", "governorate",
                   "captured_count", "leader", "status", "location", "led_by", "against",
-                  "reason", "text"):
+                  "reason", "text", "into"):
         if data.get(field) is not None:
             item[field] = data[field]
     for field in V2_ITEM_FIELDS:
@@ -192,6 +224,14 @@ def _item(row: dict[str, Any], corrections: dict[str, Any], winners: _Winners, q
             if (row["id"] in winners.at("clash", subject)
                     and not winners.has_instant("control", subject, row["occurred_at"])):
                 _status_change(changes, queries, cursor, subject, row["occurred_at"], p)
+    elif ctype == "dissolve":
+        for subject in _dissolved_places(rm, cursor, queries, data, p):
+            won = winners.at("control", subject).get(row["id"])
+            if won is None:
+                continue
+            changes.append({"kind": "place", "id": subject, "field": "controller",
+                            "from": won[0], "to": won[1]})
+            _status_change(changes, queries, cursor, subject, row["occurred_at"], p)
     elif ctype == "retract" and row.get("target"):
         changes.append({"kind": "claim", "id": row["target"], "field": "retracted",
                         "from": False, "to": True})
@@ -205,10 +245,25 @@ def _item(row: dict[str, Any], corrections: dict[str, Any], winners: _Winners, q
     return item
 
 
-def _shifted(p: Any, at: str) -> Any:
-    from .state import Point
+def _dissolved_places(rm: Any, cursor: Any, queries: Any, claim: dict[str, Any],
+                      p: Any) -> list[str]:
+    """The places a control claim ever gave to the dissolved faction's family (or to a faction
+    dissolved into it): those its dissolution may have passed on or lapsed."""
+    families = queries.families()
+    sources = set(families(claim["faction"]))
+    for d in rm.dissolves(cursor, END, p.k, p.min_rank, getattr(p, "pb", END)):
+        if d["value"] in sources:
+            sources |= families(d["subject"])
+    places: set[str] = set()
+    for faction in sorted(sources):
+        places.update(r["subject"] for r in rm.fetchall(
+            "SELECT DISTINCT subject FROM tl_effects WHERE kind = 'control' AND value = :f "
+            "AND position <= :k", {"f": faction, "k": p.k}, cursor))
+    return sorted(places)
 
-    return Point(at, p.k, p.min_rank, p.window, p.known_at)
+
+def _shifted(p: Any, at: str) -> Any:
+    return p.moved(at)
 
 
 def _status_change(changes: list[dict[str, Any]], queries: Any, cursor: Any, subject: str,

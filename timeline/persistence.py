@@ -25,6 +25,9 @@ from .projection import (
     stage,
 )
 
+# published_by when a query gives none: after every storable instant.
+END = "9999-12-31T23:59:59.999999Z"
+
 # Derived tables: rebuilt from the log by `timeline replay`, covered by the digest.
 DERIVED_TABLES = ("tl_log", "tl_entities", "tl_names", "tl_reports", "tl_claims", "tl_effects",
                   "tl_subjects", "tl_corrections", "tl_mentions", "tl_external",
@@ -72,13 +75,20 @@ TABLES = [
         kind TEXT NOT NULL, subject TEXT NOT NULL, occurred_at TEXT NOT NULL,
         position BIGINT NOT NULL, confidence INTEGER NOT NULL, claim_id TEXT NOT NULL,
         value TEXT, detail TEXT, early INTEGER NOT NULL DEFAULT 0, retracted_at BIGINT,
-        confirmed_at BIGINT, PRIMARY KEY (kind, subject, occurred_at, position, claim_id))""",
+        confirmed_at BIGINT, published_at TEXT NOT NULL DEFAULT '', origin TEXT,
+        retracted_pub TEXT, reinstated_at BIGINT, reinstated_pub TEXT, reretracted_at BIGINT,
+        reretracted_pub TEXT, confirmed_pub TEXT, report_id TEXT, source TEXT,
+        PRIMARY KEY (kind, subject, occurred_at, position, claim_id))""",
     "CREATE INDEX IF NOT EXISTS tl_effects_value ON tl_effects (kind, value, subject)",
     # The state queries' index: the primary key's order with every column they read, so a
     # backward scan answers from the index alone (no table lookup per row it skips); with a
     # long history those lookups were most of a query's cost (bench/ B1).
+    # published_at and the corrections' own positions and publication times (API.md v2: three
+    # clocks, undoing a retraction) are on the row for the same reason.
     """CREATE INDEX IF NOT EXISTS tl_effects_state ON tl_effects (kind, subject, occurred_at,
-        position, claim_id, confidence, retracted_at, confirmed_at, value, detail)""",
+        position, claim_id, confidence, retracted_at, confirmed_at, value, detail, published_at,
+        origin, retracted_pub, reinstated_at, reinstated_pub, reretracted_at, reretracted_pub,
+        confirmed_pub, report_id, source)""",
     # Positions of the retraction/confirmation of each effect's claim, copied from
     # tl_corrections, so that "counted as of K" is a test on the row itself, not a subquery.
     "CREATE INDEX IF NOT EXISTS tl_effects_claim ON tl_effects (claim_id)",
@@ -91,7 +101,8 @@ TABLES = [
         kind TEXT NOT NULL, subject TEXT NOT NULL, PRIMARY KEY (kind, subject))""",
     """CREATE TABLE IF NOT EXISTS tl_corrections (
         target TEXT NOT NULL, kind TEXT NOT NULL, position BIGINT NOT NULL,
-        claim_id TEXT NOT NULL, PRIMARY KEY (target, kind))""",
+        claim_id TEXT NOT NULL, published_at TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (target, kind))""",
     # The corrections recorded in a stretch of the log (projection.MARK_SQL).
     "CREATE INDEX IF NOT EXISTS tl_corrections_position ON tl_corrections (kind, position)",
     """CREATE TABLE IF NOT EXISTS tl_mentions (
@@ -177,14 +188,25 @@ WRITE_SQL = {
 EARLY_HINT = " /*early*/"
 
 
+def _known(e: str, column: str) -> str:
+    """SQL: the correction whose position is `{column}_at` on row `e` counts as of :k and :pb
+    (recorded by position :k, its report published by :pb)."""
+    return (f"({e}.{column}_at IS NOT NULL AND {e}.{column}_at <= :k AND "
+            f"{e}.{column}_pub <= :pb)")
+
+
 def counted(e: str) -> str:
-    """SQL: effect row `e` is known at position :k and not retracted as of :k."""
-    return f"{e}.position <= :k AND ({e}.retracted_at IS NULL OR {e}.retracted_at > :k)"
+    """SQL: effect row `e` is known at position :k, its report published by :pb, and not
+    retracted as of (:k, :pb). A retraction (R1) stops counting when it is itself retracted
+    (R2, "reinstated"), and counts again when R2 is (R3): API.md v2, undo."""
+    return (f"{e}.position <= :k AND {e}.published_at <= :pb AND NOT ({_known(e, 'retracted')} "
+            f"AND NOT ({_known(e, 'reinstated')} AND NOT {_known(e, 'reretracted')}))")
 
 
 def effective(e: str) -> str:
-    """SQL: confidence rank of effect row `e` as of :k (a confirmation raises it to 2)."""
-    return f"(CASE WHEN {e}.confirmed_at <= :k THEN 2 ELSE {e}.confidence END)"
+    """SQL: confidence rank of effect row `e` as of :k and :pb (a confirmation raises it to 2)."""
+    return (f"(CASE WHEN {e}.confirmed_at <= :k AND {e}.confirmed_pub <= :pb THEN 2 "
+            f"ELSE {e}.confidence END)")
 
 
 def _newest(column: str, kind: str, subject: str, lo: str | None, alias: str) -> str:
@@ -209,7 +231,8 @@ def _newest(column: str, kind: str, subject: str, lo: str | None, alias: str) ->
 
 
 LATEST_SQL = f"""
-SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, {effective('e')} AS eff
+SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
+    {effective('e')} AS eff
 FROM tl_effects e
 WHERE e.kind = :kind AND e.subject = :subject
   AND e.occurred_at = {_newest('occurred_at', ':kind', ':subject', None, 'n')}
@@ -231,7 +254,7 @@ def _state_sql(kind: str) -> str:
 WITH m AS MATERIALIZED (
     SELECT s.subject, {_newest('occurred_at', f"'{kind}'", 's.subject', None, 'n')} AS o
     FROM tl_subjects s WHERE s.kind = '{kind}')
-SELECT m.subject, e.claim_id, e.occurred_at, e.value, e.detail, e.position,
+SELECT m.subject, e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
     {effective('e')} AS eff, {clash} AS clash
 FROM m JOIN tl_effects e ON e.kind = '{kind}' AND e.subject = m.subject AND e.occurred_at = m.o
 WHERE {counted('e')} AND {effective('e')} >= :min
@@ -239,6 +262,60 @@ WHERE {counted('e')} AND {effective('e')} >= :min
 
 
 STATE_SQL = {kind: _state_sql(kind) for kind in ("control", "status")}
+
+# A stretch's backward scan (timeline/stretch.py): from the winner's instant down, in the state
+# index's order, a page at a time.
+_INSTANTS = f"""
+SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin, e.report_id,
+    e.source, e.published_at, {{eff}} AS eff
+FROM tl_effects e{{hint}}
+WHERE e.kind = :kind AND e.subject = :subject AND {{where}}
+  AND {counted('e')} AND {{eff}} >= :min
+ORDER BY e.occurred_at DESC, e.position DESC, e.claim_id DESC"""
+INSTANTS_SQL = {op: _INSTANTS.format(eff=effective("e"), hint="", where=f"e.occurred_at {op} :t")
+               + " LIMIT :limit" for op in ("<=", "<", "=")}
+# The latest instant's rows and the ones before it, in one statement: the scan starts at the
+# instant LATEST_SQL would find (the same early/main seek), so a place's answer and the first
+# page of its stretch cost one statement.
+STRETCH_HEAD_SQL = _INSTANTS.format(
+    eff=effective("e"), hint="",
+    where=f"e.occurred_at <= {_newest('occurred_at', ':kind', ':subject', None, 'n')}"
+) + " LIMIT :limit"
+# The same first page for every subject of a kind at once (GET /state): each subject's rows
+# from its latest instant down to its BULK_PAGE-th latest row's instant (that instant whole), in
+# one statement; `lo` is that instant, or NULL when the subject has no more rows.
+BULK_PAGE = 8
+
+
+def _stretch_pages_sql(kind: str) -> str:
+    def cut(a: str) -> str:
+        return (f"(SELECT {a}.occurred_at FROM tl_effects {a} WHERE {a}.kind = '{kind}' AND "
+                f"{a}.subject = m.subject AND {a}.occurred_at <= m.o AND {counted(a)} AND "
+                f"{effective(a)} >= :min ORDER BY {a}.occurred_at DESC, {a}.position DESC, "
+                f"{a}.claim_id DESC LIMIT 1 OFFSET {BULK_PAGE - 1})")
+    return f"""
+WITH m AS MATERIALIZED (
+    SELECT s.subject, {_newest('occurred_at', f"'{kind}'", 's.subject', None, 'n')} AS o
+    FROM tl_subjects s WHERE s.kind = '{kind}'),
+b AS MATERIALIZED (SELECT m.subject, m.o, {cut('x')} AS lo FROM m WHERE m.o IS NOT NULL)
+SELECT b.subject, b.lo, e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
+    e.report_id, e.source, e.published_at, {effective('e')} AS eff
+FROM b JOIN tl_effects e ON e.kind = '{kind}' AND e.subject = b.subject
+    AND e.occurred_at <= b.o AND e.occurred_at >= COALESCE(b.lo, '')
+WHERE {counted('e')} AND {effective('e')} >= :min
+ORDER BY b.subject, e.occurred_at DESC, e.position DESC, e.claim_id DESC"""
+
+
+STRETCH_PAGES_SQL = {kind: _stretch_pages_sql(kind) for kind in ("control", "status")}
+EARLY_INSTANTS_SQL = _INSTANTS.format(
+    eff=effective("e"), hint=EARLY_HINT,
+    where="e.early = 1 AND e.occurred_at > :hi AND e.occurred_at <= :t")
+DISSOLVES_SQL = f"""
+SELECT e.claim_id, e.subject, e.occurred_at, e.value, e.detail, e.position, e.origin,
+    e.report_id, e.source, e.published_at, {effective('e')} AS eff
+FROM tl_effects e
+WHERE e.kind = 'dissolve' AND e.occurred_at <= :at AND {counted('e')} AND {effective('e')} >= :min
+ORDER BY e.occurred_at, e.position, e.claim_id"""
 
 
 def tie_rank(row: dict[str, Any]) -> tuple[int, int, str]:
@@ -248,7 +325,8 @@ def tie_rank(row: dict[str, Any]) -> tuple[int, int, str]:
     return (row["eff"], row["position"], row["claim_id"])
 
 HISTORY_SQL = f"""
-SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, {effective('e')} AS eff
+SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
+    {effective('e')} AS eff
 FROM tl_effects e
 WHERE e.kind = :kind AND e.subject = :subject AND e.occurred_at <= :at
   AND {counted('e')} AND {effective('e')} >= :min
@@ -409,23 +487,62 @@ class ReadModelRecorder:
         return row["rmax"] if row else ""
 
     def latest(self, cursor: Any, kind: str, subject: str, at: str, k: int, min_rank: int,
-               hi: str | None = None):
-        """`hi`: min(at, horizon(k)) when the caller has it; `at` is always correct."""
+               hi: str | None = None, pb: str = END):
+        """`hi`: min(at, horizon(k)) when the caller has it; `at` is always correct. `pb`:
+        published_by (API.md v2), END when not given."""
         return self.fetchone(LATEST_SQL, {"kind": kind, "subject": subject, "at": at, "k": k,
-                                          "min": min_rank, "hi": hi or at}, cursor)
+                                          "min": min_rank, "hi": hi or at, "pb": pb}, cursor)
 
     def clash_after(self, cursor: Any, subject: str, lo: str, at: str, k: int, min_rank: int,
-                    hi: str | None = None):
+                    hi: str | None = None, pb: str = END):
         row = self.fetchone(CLASH_SQL, {"subject": subject, "lo": lo, "at": at, "k": k,
-                                        "min": min_rank, "hi": hi or at}, cursor)
+                                        "min": min_rank, "hi": hi or at, "pb": pb}, cursor)
         return row if row and row["claim_id"] else None
 
-    def latest_all(self, cursor: Any, kind: str, at: str, k: int, min_rank: int, hi: str
-                   ) -> dict[str, dict[str, Any]]:
+    def instants(self, cursor: Any, kind: str, subject: str, t: str, k: int, min_rank: int,
+                 pb: str, limit: int, op: str = "<=") -> list[dict[str, Any]]:
+        """Counted effect rows of (kind, subject) dated `op` `t` (<=, < or =), latest first, at
+        most `limit`: a stretch's backward scan."""
+        return self.fetchall(INSTANTS_SQL[op], {
+            "kind": kind, "subject": subject, "t": t, "k": k, "min": min_rank, "pb": pb,
+            "limit": limit}, cursor)
+
+    def stretch_head(self, cursor: Any, kind: str, subject: str, at: str, hi: str, k: int,
+                     min_rank: int, pb: str, limit: int) -> list[dict[str, Any]]:
+        """The counted rows of (kind, subject) from its latest instant up to `at` down, latest
+        first, at most `limit` (the first page of instants())."""
+        return self.fetchall(STRETCH_HEAD_SQL, {
+            "kind": kind, "subject": subject, "at": at, "hi": hi, "k": k, "min": min_rank,
+            "pb": pb, "limit": limit}, cursor)
+
+    def stretch_pages(self, cursor: Any, kind: str, at: str, hi: str, k: int, min_rank: int,
+                      pb: str) -> dict[str, tuple[list[dict[str, Any]], str | None]]:
+        """subject -> (the first page of its stretch's scan, latest first, and the instant it
+        stops at if more rows may follow, else None), for every subject of `kind`."""
+        out: dict[str, tuple[list[dict[str, Any]], str | None]] = {}
+        for row in self.fetchall(STRETCH_PAGES_SQL[kind], {"at": at, "hi": hi, "k": k,
+                                                           "min": min_rank, "pb": pb}, cursor):
+            out.setdefault(row["subject"], ([], row["lo"]))[0].append(row)
+        return out
+
+    def early_instants(self, cursor: Any, kind: str, subject: str, hi: str, t: str, k: int,
+                       min_rank: int, pb: str) -> list[dict[str, Any]]:
+        """Counted "early" effect rows dated in (hi, t], latest first (their own index)."""
+        return self.fetchall(EARLY_INSTANTS_SQL, {
+            "kind": kind, "subject": subject, "hi": hi, "t": t, "k": k, "min": min_rank,
+            "pb": pb}, cursor)
+
+    def dissolves(self, cursor: Any, at: str, k: int, min_rank: int, pb: str
+                  ) -> list[dict[str, Any]]:
+        """Every counted dissolution dated at or before `at` (they are few)."""
+        return self.fetchall(DISSOLVES_SQL, {"at": at, "k": k, "min": min_rank, "pb": pb}, cursor)
+
+    def latest_all(self, cursor: Any, kind: str, at: str, k: int, min_rank: int, hi: str,
+                   pb: str = END) -> dict[str, dict[str, Any]]:
         """subject -> the row LATEST_SQL would give (plus `clash` for places: the latest counted
         clash after it, "occurred_at|claim_id"), for every subject of `kind` that has one."""
-        rows = self.fetchall(STATE_SQL[kind], {"at": at, "k": k, "min": min_rank, "hi": hi},
-                             cursor)
+        rows = self.fetchall(STATE_SQL[kind], {"at": at, "k": k, "min": min_rank, "hi": hi,
+                                               "pb": pb}, cursor)
         best: dict[str, dict[str, Any]] = {}
         for row in rows:
             current = best.get(row["subject"])
@@ -433,9 +550,10 @@ class ReadModelRecorder:
                 best[row["subject"]] = row
         return best
 
-    def history(self, cursor: Any, kind: str, subject: str, at: str, k: int, min_rank: int):
+    def history(self, cursor: Any, kind: str, subject: str, at: str, k: int, min_rank: int,
+                pb: str = END):
         return self.fetchall(HISTORY_SQL, {"kind": kind, "subject": subject, "at": at, "k": k,
-                                           "min": min_rank}, cursor)
+                                           "min": min_rank, "pb": pb}, cursor)
 
     # ---- replay and digest -------------------------------------------------------------------
     # Secondary indexes no step of a rebuild reads (it marks corrected effects only at the end,
@@ -519,14 +637,20 @@ class ReadModelRecorder:
                          LEFT JOIN tl_log tl ON tl.position = t.position
                          ORDER BY l.ordinal, c.seq""",
             "effects": """SELECT e.kind, e.subject, e.occurred_at, l.ordinal, c.seq, e.confidence,
-                             e.value, e.detail, e.early, r.ordinal AS retracted, f.ordinal AS confirmed
+                             e.value, e.detail, e.early, r.ordinal AS retracted, f.ordinal AS confirmed,
+                             e.published_at, e.origin, e.source, e.retracted_pub, e.confirmed_pub,
+                             ri.ordinal AS reinstated, e.reinstated_pub,
+                             rr.ordinal AS reretracted, e.reretracted_pub
                           FROM tl_effects e JOIN tl_log l ON l.position = e.position
                           JOIN tl_claims c ON c.id = e.claim_id
                           LEFT JOIN tl_log r ON r.position = e.retracted_at
                           LEFT JOIN tl_log f ON f.position = e.confirmed_at
+                          LEFT JOIN tl_log ri ON ri.position = e.reinstated_at
+                          LEFT JOIN tl_log rr ON rr.position = e.reretracted_at
                           ORDER BY e.kind, e.subject, e.occurred_at, l.ordinal, c.seq""",
             "subjects": "SELECT kind, subject FROM tl_subjects ORDER BY kind, subject",
-            "corrections": """SELECT tl.ordinal, t.seq, x.kind, l.ordinal AS c_ordinal, c.seq AS c_seq
+            "corrections": """SELECT tl.ordinal, t.seq, x.kind, l.ordinal AS c_ordinal, c.seq AS c_seq,
+                                     x.published_at
                               FROM tl_corrections x JOIN tl_claims t ON t.id = x.target
                               JOIN tl_log tl ON tl.position = t.position
                               JOIN tl_claims c ON c.id = x.claim_id

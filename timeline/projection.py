@@ -46,7 +46,7 @@ REPORT_TOPIC = Report.Filed.TOPIC
 # Claim fields that name entities, and the kind of entity each names.
 ENTITY_FIELDS = {
     "city": "place", "place": "place", "toward": "place",
-    "faction": "faction", "from_faction": "faction",
+    "faction": "faction", "from_faction": "faction", "into": "faction",
     "leader": "leader", "led_by": "leader", "against": "leader",
 }
 
@@ -189,6 +189,10 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
         claims = payload["claims"]
         out.sources.append(source_row(stream, position, published, source, payload.get("filed_by"),
                                       len(claims)))
+        origin = origin_key(origin_of(source))
+        # evidence items show the report and its source (API.md v2): kept on each effect row,
+        # so that a stretch's evidence reads no other table
+        source_text = dump(source) if isinstance(source, dict) else None
         for seq, claim in enumerate(claims):
             get = claim.get
             occurred = get("occurred_at")
@@ -209,19 +213,25 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
                     value, detail = ",".join(factions), None
                 for subject in (city, place) if place and place != city else (city,):
                     effects.append((ctype, subject, occurred_at, position, rank, cid, value,
-                                    detail, early))
+                                    detail, early, published, origin, stream,
+                                    source_text))
                     if ctype == "control":
                         subjects.add(("control", subject))
             elif ctype == "leader_status":
                 effects.append(("status", claim["leader"], occurred_at, position, rank, cid,
-                                claim["status"], get("location"), early))
+                                claim["status"], get("location"), early, published, origin, stream, source_text))
                 subjects.add(("status", claim["leader"]))
             elif ctype == "coup":
                 effects.append(("status", claim["led_by"], occurred_at, position, rank, cid,
-                                "leading_coup", get("city"), early))
+                                "leading_coup", get("city"), early, published, origin, stream, source_text))
                 subjects.add(("status", claim["led_by"]))
+            elif ctype == "dissolve":
+                # API.md v2: from occurred_at the faction (and its sub-factions) hold nothing;
+                # value = the faction its places pass to, if any (timeline/stretch.py)
+                effects.append(("dissolve", claim["faction"], occurred_at, position, rank, cid,
+                                get("into"), None, early, published, origin, stream, source_text))
             elif ctype == "retract" or ctype == "confirm":
-                out.corrections.append((target, ctype, position, cid))
+                out.corrections.append((target, ctype, position, cid, published))
             toll = get("deaths")
             if toll is not None:
                 out.deaths.append(deaths_row(claim, cid, seq, occurred_at, position, published,
@@ -276,15 +286,16 @@ STAGE_SQL = {
     "claims": _insert("tl_claims", "id, report_id, seq, type, occurred_at, confidence, position, "
                                    "recorded_at, target, data"),
     "effects": _insert("tl_effects", "kind, subject, occurred_at, position, confidence, claim_id, "
-                                     "value, detail, early"),
+                                     "value, detail, early, published_at, origin, report_id, "
+                                     "source"),
     "subjects": _insert("tl_subjects", "kind, subject", " ON CONFLICT DO NOTHING"),
     "mentions": _insert("tl_mentions", "entity, occurred_at, position, claim_id",
                         " ON CONFLICT DO NOTHING"),
     # The primary key makes a second retraction (or confirmation) of one claim fail the whole
     # transaction, even when two writers race past the application's own check.
-    "corrections": _insert("tl_corrections", "target, kind, position, claim_id"),
     "deaths": _insert("tl_deaths", "claim_id, event_key, occurred_at, city, position, seq, "
                                    "published_at, confidence, best, low, high, civilians"),
+    "corrections": _insert("tl_corrections", "target, kind, position, claim_id, published_at"),
     # A later version of an imported record replaces the earlier.
     "sources": _insert("tl_report_sources", "report_id, position, published_at, source_name, "
                                             "source_key, origin, origin_key, filed_by, claims"),
@@ -297,17 +308,34 @@ STAGE_SQL = {
 
 
 # What the retractions and confirmations recorded at :lo..:hi change in other rows: their
-# positions are copied onto the effects of the claims they correct (so "counted as of K" is a
-# test on the effect row), and each names what its target names (its mentions, copied; a
-# target is never itself a correction: claims.py refuses that). Seeks per correction. A rebuild
-# runs these once, over the whole log, after its indexes are back.
+# positions (and their reports' publication times) are copied onto the effects of the claims
+# they correct, so that "counted as of (K, published_by)" is a test on the effect row
+# (persistence.counted), and each names what its target names (its mentions, copied). A
+# retraction may target a retraction (API.md v2, undo): a claim's row then keeps the chain, up to
+# three deep: its retraction R1, R1's retraction R2 ("reinstated"), R2's retraction R3
+# (claims.py refuses a deeper one). Seeks per correction. A rebuild runs these once, over the
+# whole log, after its indexes are back.
+_CHAIN = """SELECT {cols} FROM tl_corrections x
+    LEFT JOIN tl_corrections y ON y.target = x.claim_id AND y.kind = 'retract'
+    LEFT JOIN tl_corrections z ON z.target = y.claim_id AND z.kind = 'retract'
+    WHERE x.target = tl_effects.claim_id AND x.kind = 'retract'"""
+_NEW = "FROM tl_corrections n {joins} WHERE n.kind = '{kind}' AND n.position BETWEEN :lo AND :hi"
 MARK_SQL = {
-    **{f"{kind}_effects": f"""UPDATE tl_effects SET {column} = (
-            SELECT x.position FROM tl_corrections x WHERE x.target = tl_effects.claim_id
-            AND x.kind = '{kind}')
-        WHERE claim_id IN (SELECT target FROM tl_corrections
-                           WHERE kind = '{kind}' AND position BETWEEN :lo AND :hi)"""
-       for kind, column in (("retract", "retracted_at"), ("confirm", "confirmed_at"))},
+    "retract_effects": f"""UPDATE tl_effects SET
+            (retracted_at, retracted_pub, reinstated_at, reinstated_pub, reretracted_at,
+             reretracted_pub) = ({_CHAIN.format(cols="x.position, x.published_at, y.position, "
+                                                     "y.published_at, z.position, z.published_at")})
+        WHERE claim_id IN (
+            SELECT n.target {_NEW.format(joins="", kind="retract")}
+            UNION SELECT t.target {_NEW.format(joins="JOIN tl_claims t ON t.id = n.target",
+                                               kind="retract")}
+            UNION SELECT u.target {_NEW.format(joins="JOIN tl_claims t ON t.id = n.target "
+                                                     "JOIN tl_claims u ON u.id = t.target",
+                                               kind="retract")})""",
+    "confirm_effects": f"""UPDATE tl_effects SET (confirmed_at, confirmed_pub) = (
+            SELECT x.position, x.published_at FROM tl_corrections x
+            WHERE x.target = tl_effects.claim_id AND x.kind = 'confirm')
+        WHERE claim_id IN (SELECT n.target {_NEW.format(joins="", kind="confirm")})""",
     "mention_copy": """INSERT INTO tl_mentions (entity, occurred_at, position, claim_id)
         SELECT m.entity, c.occurred_at, c.position, c.id FROM tl_corrections x
         JOIN tl_claims c ON c.id = x.claim_id JOIN tl_mentions m ON m.claim_id = x.target

@@ -172,8 +172,18 @@ def cases(ctx: dict[str, str]) -> list[Case]:
              mention="retracted"),
         Case("confirm a retracted claim", 409, rep({"type": "confirm", "claim": gone}),
              mention="retracted"),
-        Case("retract a retraction", 422, rep({"type": "retract", "claim": retraction, "reason": "x"}),
+        # API.md v2: a retraction may be retracted (undo), not confirmed
+        Case("confirm a retraction", 422, rep({"type": "confirm", "claim": retraction}),
              error_path="claims.0.claim"),
+        Case("dissolve an unknown faction", 422, rep({"type": "dissolve", "faction": "Martians",
+                                                       "occurred_at": T}),
+             error_path="claims.0.faction"),
+        Case("dissolve into itself", 422, rep({"type": "dissolve", "faction": "HTS",
+                                                "into": "hts", "occurred_at": T}),
+             error_path="claims.0.into"),
+        Case("dissolve into an unknown faction", 422, rep({"type": "dissolve", "faction": "HTS",
+                                                            "into": "Martians", "occurred_at": T}),
+             error_path="claims.0.into"),
         Case("the same claim retracted twice in one report", 422,
              rep({"type": "retract", "claim": live, "reason": "a"},
                  {"type": "retract", "claim": live, "reason": "b"}),
@@ -222,6 +232,17 @@ def cases(ctx: dict[str, str]) -> list[Case]:
         Case("events limit too large", (400, 422), None, "/events?limit=100000", method="GET"),
         Case("cities cursor forged", (400, 422), None, "/cities?cursor=forged!!", method="GET"),
         Case("timeline from in words", (400, 422), None, "/timeline?from=soon", method="GET"),
+        # -- API.md v2: the third clock and staleness
+        Case("published_by naive", 422, None, "/state?published_by=2024-12-01T00:00:00",
+             method="GET", error_path="published_by"),
+        Case("published_by in words", 422, None, "/cities/aleppo/state?published_by=soon",
+             method="GET", error_path="published_by"),
+        Case("timeline published_by naive", 422, None,
+             "/timeline?published_by=2024-12-01T00:00", method="GET", error_path="published_by"),
+        Case("stale_after not a duration", 422, None, "/cities/aleppo/state?stale_after=soon",
+             method="GET", error_path="stale_after"),
+        Case("stale_after with a bad unit", 422, None, "/state?stale_after=3w", method="GET",
+             error_path="stale_after"),
     ]
 
 

@@ -55,6 +55,22 @@ def test_seeding_loads_the_gazetteer_factions_leaders_and_reports_once(app):
     assert {c: q.city_state(c, after)["controller"] for c in expected} == expected
     # Aleppo's capture was confirmed, so it counts with min_confidence=confirmed
     assert q.city_state("aleppo", q.point(min_confidence="confirmed"))["controller"] == "hts"
+    # API.md v2: Homs at noon on 8 Dec, held since the capture Reuters confirmed (22:00Z on 7 Dec)
+    homs = q.city_state("homs", q.point(at=at("2024-12-08T12:00:00Z")))
+    assert (homs["controller"], homs["since"], homs["confidence"]) == (
+        "hts", "2024-12-07T22:00:00Z", "confirmed")
+    # the army command's notice of 8 Dec (13-...json): the army's last places lapse, instead of
+    # the 26 Nov baseline holding them for good
+    douma = q.city_state("douma", q.point(at=at("2024-12-20T00:00:00Z")))
+    notice = str(seed_report_id(SEEDS / "reports" / "13-2024-12-08-jpost-reuters-army-command-notice.json"))
+    dissolve = q.report(notice)["claims"][0]["id"]
+    assert (douma["controller"], douma["status"]) == (None, "unknown")
+    assert douma["lapsed"] == {"faction": "syrian-arab-army", "claim": dissolve}
+    assert douma["evidence"][0]["origin"] == "Reuters"
+    december = q.state(q.point(at=at("2024-12-20T00:00:00Z")))
+    assert not [c["id"] for c in december["cities"] if c["controller"] == "syrian-arab-army"]
+    # before the notice the army still held Douma
+    assert q.city_state("douma", q.point(at=at("2024-12-07T12:00:00Z")))["controller"] == "syrian-arab-army"
 
 
 def test_names_from_the_gazetteer_resolve_in_english_transliteration_and_arabic(app):

@@ -1,0 +1,131 @@
+"""API.md v2, answers built from the evidence: a subject's claims folded into the run of claims
+that support its current answer (the **stretch**), and what that run says (`since`,
+`confidence`, `evidence`, `corroboration`, `dissent`, `last_evidence_at`).
+
+Pure functions over read-model rows (dicts with `claim_id`, `occurred_at`, `value`, `detail`,
+`position`, `eff`, `origin`); state.py fetches the rows, walking back from the winner.
+
+The fold: at each valid-time instant the counted claims' winner (tie rule:
+persistence.tie_rank) sets the value; after it, each counted dissolution (API.md v2, `dissolve`)
+dated at or after that instant and before the next one whose faction family holds the place at
+that moment passes it to `into`, or lapses it (value None). Each of those is an **element**. The
+stretch is the trailing run of elements naming the current value; an instant's losing claims
+never end it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, NamedTuple
+
+from .persistence import tie_rank
+
+Row = dict[str, Any]
+
+
+class Element(NamedTuple):
+    t: str                # occurred_at (stored text)
+    value: str | None     # the controller (or status) from here on; None: lapsed
+    row: Row              # the instant's winner, or the dissolve claim's row
+    rows: list[Row]       # every counted claim of the instant ([] for a dissolution)
+    dissolve: bool
+
+
+def winner(rows: list[Row]) -> Row:
+    return max(rows, key=tie_rank)
+
+
+def dissolve_order(row: Row) -> tuple:
+    return (row["occurred_at"], *tie_rank(row))
+
+
+def segment(t: str, rows: list[Row], dissolves: list[Row],
+            family: Callable[[str], set[str]] | None) -> list[Element]:
+    """The elements of one instant, in valid-time order: its winner, then the dissolutions
+    (`dissolves`: those dated at or after `t` and before the next instant, in dissolve_order)
+    that apply in turn."""
+    top = winner(rows)
+    out = [Element(t, top["value"], top, rows, False)]
+    current = top["value"]
+    for d in dissolves:
+        if current is not None and family is not None and current in family(d["subject"]):
+            current = d["value"]
+            out.append(Element(d["occurred_at"], current, d, [], True))
+    return out
+
+
+def between(dissolves: list[Row], lo: str, hi: str | None) -> list[Row]:
+    """The dissolutions dated in [lo, hi) (hi None: no upper bound)."""
+    return [d for d in dissolves if d["occurred_at"] >= lo and (hi is None or d["occurred_at"] < hi)]
+
+
+def elements_desc(instants_desc: Iterable[tuple[str, list[Row]]], dissolves: list[Row],
+                  family: Callable[[str], set[str]] | None) -> Iterator[Element]:
+    """Elements latest first, from the instants latest first (lazily: a caller that stops early
+    reads no further instants)."""
+    later: str | None = None
+    for t, rows in instants_desc:
+        yield from reversed(segment(t, rows, between(dissolves, t, later), family))
+        later = t
+
+
+def elements_asc(instants_asc: list[tuple[str, list[Row]]], dissolves: list[Row],
+                 family: Callable[[str], set[str]] | None) -> list[Element]:
+    out: list[Element] = []
+    for i, (t, rows) in enumerate(instants_asc):
+        later = instants_asc[i + 1][0] if i + 1 < len(instants_asc) else None
+        out += segment(t, rows, between(dissolves, t, later), family)
+    return out
+
+
+def take(elements: Iterable[Element]) -> list[Element]:
+    """The stretch, latest first: the latest element, and the ones before it naming the same
+    value. A lapse (value None) is a stretch of one: the dissolution alone."""
+    out: list[Element] = []
+    for e in elements:
+        if out and (e.value != out[0].value or out[0].value is None):
+            break
+        out.append(e)
+    return out
+
+
+def supporting(stretch: list[Element]) -> tuple[list[Row], list[Row]]:
+    """(the stretch's claims, the dissent) in valid-time order, then record order: at each
+    instant, the counted claims naming the stretch's value, and those naming another."""
+    value = stretch[0].value if stretch else None
+    claims: list[Row] = []
+    dissent: list[Row] = []
+    for e in stretch:
+        if e.dissolve:
+            claims.append(e.row)
+            continue
+        for r in e.rows:
+            (claims if r["value"] == value else dissent).append(r)
+    key = evidence_order
+    return sorted(claims, key=key), sorted(dissent, key=key)
+
+
+def evidence_order(row: Row) -> tuple:
+    return (row["occurred_at"], row["position"], row["claim_id"])
+
+
+def summary(stretch: list[Element]) -> dict[str, Any]:
+    """since, the confidence rank, the claims and dissent rows, last_evidence_at, and the
+    number of distinct origins (row `origin` is already origins.origin_key)."""
+    claims, dissent = supporting(stretch)
+    return {"since": min(e.t for e in stretch), "eff": max(r["eff"] for r in claims),
+            "claims": claims, "dissent": dissent,
+            "last": max(r["occurred_at"] for r in claims),
+            "corroboration": len({r.get("origin") for r in claims}),
+            "latest": stretch[0]}
+
+
+def runs(elements: list[Element]) -> list[list[Element]]:
+    """Elements grouped into runs of one value (a lapse is a run of its own), in order."""
+    out: list[list[Element]] = []
+    for e in elements:
+        if out and e.value == out[-1][-1].value and e.value is not None:
+            out[-1].append(e)
+        else:
+            out.append([e])
+    return out
