@@ -176,7 +176,7 @@ def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
                f"export (columns of the ACLED codebook: {', '.join(COLUMNS)})")
         raise DomainError(msg, {"body": [msg]})
     columns = [h.strip().lower() for h in header]
-    known = set(CODEBOOK) | set(COLUMNS) | set(REQUIRED)
+    known = set(CODEBOOK) | set(COLUMNS) | set(REQUIRED) | set(EXTRA_COLUMNS)
     kept = [(i, c) for i, c in enumerate(columns) if c in known]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
