@@ -222,13 +222,16 @@ def draw_claim(draw: Any, world: dict[str, Any], prior: list[dict[str, Any]]) ->
 
 def expected_refusal(claims: list[dict[str, Any]], by_id: dict[str, dict[str, Any]]) -> bool:
     """Whether the rules refuse this report: a correction of a correction, of a claim already
-    retracted, a second confirmation, or the same correction twice in one report."""
+    retracted, a second confirmation, the same correction twice in one report, or one report
+    that both retracts and confirms a claim."""
     seen = set()
     for c in claims:
         if c["type"] not in ("retract", "confirm"):
             continue
         target = by_id[c["claim"]]
-        if target["type"] in ("retract", "confirm") or (c["type"], c["claim"]) in seen:
+        other = "confirm" if c["type"] == "retract" else "retract"
+        if (target["type"] in ("retract", "confirm") or (c["type"], c["claim"]) in seen
+                or (other, c["claim"]) in seen):
             return True
         seen.add((c["type"], c["claim"]))
         if target["retracted"] or (c["type"] == "confirm" and target["confirmed"]):
