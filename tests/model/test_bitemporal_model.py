@@ -341,14 +341,16 @@ def depth(entry: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> int:
 def expected_refusal(claims: list[dict[str, Any]], by_id: dict[str, dict[str, Any]]) -> bool:
     """Whether the rules refuse this report: a correction of a confirmation, a confirmation of
     a retraction, an undo chain deeper than three, a retraction of a claim retracted before
-    (even if reinstated since), a confirmation of a retracted or confirmed claim, or the same
-    correction twice in one report."""
+    (even if reinstated since), a confirmation of a retracted or confirmed claim, the same
+    correction twice in one report, or one report that both retracts and confirms a claim."""
     seen = set()
     for c in claims:
         if c["type"] not in ("retract", "confirm"):
             continue
         target = by_id[c["claim"]]
-        if target["type"] == "confirm" or (c["type"], c["claim"]) in seen:
+        other = "confirm" if c["type"] == "retract" else "retract"
+        if (target["type"] == "confirm" or (c["type"], c["claim"]) in seen
+                or (other, c["claim"]) in seen):
             return True
         if target["type"] == "retract" and (c["type"] == "confirm" or depth(target, by_id) >= 3):
             return True
