@@ -55,7 +55,9 @@ def test_corrections_and_imported_records_are_flagged_for_their_steps():
     _, event = _filed({"type": "retract", "claim": "c1", "reason": "denied"},
                       source={"name": "wire", "ref": {"dataset": "acled", "id": "X1", "version": 3}})
     staged = _staged(event)
-    assert staged.corrections == [("c1", "retract", 7, event.claims[0]["id"])]
+    # the correction's report's publication time goes with it (API.md v2: published_by)
+    assert staged.corrections == [("c1", "retract", 7, event.claims[0]["id"],
+                                   "2024-12-01T00:00:00.000000Z")]
     assert staged.external == [{"dataset": "acled", "ref": "X1", "version": "3",
                                 "report_id": str(event.originator_id),
                                 "claim_id": event.claims[-1]["id"], "position": 7}]
