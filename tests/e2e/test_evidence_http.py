@@ -198,6 +198,8 @@ def test_retracting_a_retraction_reinstates_its_target_from_then_on(client):
     # the timeline says the same
     items = {i["claim"]: i for i in get(client, "/timeline?city=aleppo")["items"]}
     assert items[claim]["retracted"] is False and items[claim]["counted"] is True
+    assert [(c["id"], c["from"], c["to"]) for c in items[r2]["changes"]] == [
+        (r1, False, True), (claim, True, False)]
     # undoing the undo retracts the claim again; one more is past the chain's limit
     r3 = post(client, {"type": "retract", "claim": r2, "reason": "it was right"})["claims"][0]["id"]
     assert get(client, "/cities/aleppo/state?at=2024-12-01T00:00:00Z")["controller"] is None
