@@ -348,8 +348,8 @@ class Evidence(Schema):
     source = fields.Dict(allow_none=True, metadata={"description": "the report's source object"})
     origin = fields.String(allow_none=True, metadata={
         "description": "the source's `via` if given, else its `name`"})
-    published_at = fields.String(allow_none=True)
-    occurred_at = fields.String()
+    published_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    occurred_at = fields.String(metadata={"format": "date-time"})
     confidence = fields.String()
 
 
@@ -372,7 +372,8 @@ class Judged(Schema):
     corroboration = fields.Integer(metadata={
         "description": "distinct origins among the stretch's claims"})
     disputed = fields.Boolean(metadata={"description": "whether `dissent` has any claim"})
-    last_evidence_at = fields.String(allow_none=True)
+    last_evidence_at = fields.String(allow_none=True, metadata={
+        "format": "date-time", "description": "the latest occurred_at among the evidence"})
     stale = fields.Boolean(metadata={"description": "`at` is more than `stale_after` after "
                                                     "`last_evidence_at`"})
 
@@ -427,7 +428,7 @@ class WorldState(Schema):
     known_at = fields.String(allow_none=True)
     position = fields.Integer()
     min_confidence = fields.String()
-    published_by = fields.String(allow_none=True)
+    published_by = fields.String(allow_none=True, metadata={"format": "date-time"})
     cities = fields.List(fields.Nested(StateItem))
     factions = fields.List(fields.Nested(FactionState))
     leaders = fields.List(fields.Nested(LeaderItem))

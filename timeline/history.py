@@ -235,6 +235,16 @@ def _item(row: dict[str, Any], corrections: dict[str, Any], winners: _Winners, q
     elif ctype == "retract" and row.get("target"):
         changes.append({"kind": "claim", "id": row["target"], "field": "retracted",
                         "from": False, "to": True})
+        # API.md v2, undo: retracting a retraction flips the claims down its chain in turn
+        # (the claim it had retracted counts again; one reinstated before is retracted again)
+        target, flag = rm.fetchone("SELECT target FROM tl_claims WHERE id = :id AND "
+                                   "type = 'retract'", {"id": row["target"]}, cursor), True
+        while target is not None and target["target"]:
+            changes.append({"kind": "claim", "id": target["target"], "field": "retracted",
+                            "from": flag, "to": not flag})
+            flag = not flag
+            target = rm.fetchone("SELECT target FROM tl_claims WHERE id = :id AND "
+                                 "type = 'retract'", {"id": target["target"]}, cursor)
     elif ctype == "confirm" and row.get("target"):
         target = rm.fetchone("SELECT confidence FROM tl_claims WHERE id = :id",
                              {"id": row["target"]}, cursor)

@@ -284,7 +284,7 @@ STRETCH_HEAD_SQL = _INSTANTS.format(
 # The same first page for every subject of a kind at once (GET /state): each subject's rows
 # from its latest instant down to its BULK_PAGE-th latest row's instant (that instant whole), in
 # one statement; `lo` is that instant, or NULL when the subject has no more rows.
-BULK_PAGE = 8
+BULK_PAGE = 16
 
 
 def _stretch_pages_sql(kind: str) -> str:

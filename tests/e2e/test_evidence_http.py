@@ -100,7 +100,8 @@ def test_a_leaders_stretch_is_the_run_of_one_status_whatever_the_location(client
                       "location": "Moscow, Russia", "occurred_at": "2024-12-08T04:00:00Z",
                       "confidence": "confirmed"}, source={"name": "TASS"})
     b = post(client, {"type": "leader_status", "leader": "Assad", "status": "abroad",
-                      "occurred_at": "2024-12-09T04:00:00Z"}, source={"name": "AFP"})
+                      "occurred_at": "2024-12-09T04:00:00Z"}, source={"name": "AFP"},
+             published_at="2024-12-09T08:00:00Z")
     state = get(client, "/leaders/bashar-al-assad/state?at=2024-12-10T00:00:00Z")
     assert (state["status"], state["since"], state["confidence"]) == (
         "abroad", "2024-12-08T04:00:00Z", "confirmed")
@@ -142,7 +143,8 @@ def test_a_dissolution_lapses_the_places_of_the_faction_and_its_subfactions(clie
         ("damascus", "controller", "4th-division", None), ("damascus", "status", "held", "unknown"),
         ("homs", "controller", "syrian-arab-army", None), ("homs", "status", "held", "unknown")}
     # a later control claim decides as usual
-    later = post(client, control("Homs", "HTS", "2024-12-09T00:00:00Z"))["claims"][0]["id"]
+    later = post(client, control("Homs", "HTS", "2024-12-09T00:00:00Z"),
+                 published_at="2024-12-09T06:00:00Z")["claims"][0]["id"]
     assert get(client, "/cities/homs/state?at=2024-12-20T00:00:00Z")["controller"] == "hts"
     items = {i["claim"]: i for i in get(client, "/timeline?city=homs")["items"]}
     assert [(c["field"], c["from"], c["to"]) for c in items[later]["changes"]] == [
@@ -152,8 +154,10 @@ def test_a_dissolution_lapses_the_places_of_the_faction_and_its_subfactions(clie
 def test_a_dissolution_into_another_faction_passes_its_places_on(client):
     post(client, control("Homs", "SNA", "2024-12-01T00:00:00Z"))
     merged = post(client, {"type": "dissolve", "faction": "SNA", "into": "HTS",
-                           "occurred_at": "2025-01-29T12:00:00Z"})
-    later = post(client, control("Homs", "HTS", "2025-02-01T00:00:00Z"))
+                           "occurred_at": "2025-01-29T12:00:00Z"},
+                  published_at="2025-01-29T18:00:00Z")
+    later = post(client, control("Homs", "HTS", "2025-02-01T00:00:00Z"),
+                 published_at="2025-02-01T12:00:00Z")
     state = get(client, "/cities/homs/state?at=2025-02-02T00:00:00Z")
     assert (state["controller"], state["status"], state["since"]) == (
         "hts", "held", "2025-01-29T12:00:00Z")
@@ -198,6 +202,8 @@ def test_retracting_a_retraction_reinstates_its_target_from_then_on(client):
     # the timeline says the same
     items = {i["claim"]: i for i in get(client, "/timeline?city=aleppo")["items"]}
     assert items[claim]["retracted"] is False and items[claim]["counted"] is True
+    assert [(c["id"], c["from"], c["to"]) for c in items[r2]["changes"]] == [
+        (r1, False, True), (claim, True, False)]
     # undoing the undo retracts the claim again; one more is past the chain's limit
     r3 = post(client, {"type": "retract", "claim": r2, "reason": "it was right"})["claims"][0]["id"]
     assert get(client, "/cities/aleppo/state?at=2024-12-01T00:00:00Z")["controller"] is None
