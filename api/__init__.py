@@ -74,6 +74,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.document(api.spec, app)
     for module in (reports, state, reference, events, interop, operations):
         api.register_blueprint(module.blp)
+    from . import batch
+    api.register_blueprint(batch.blp)  # POST /reports/batch
     return app
 
 

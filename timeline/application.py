@@ -153,6 +153,15 @@ class TimelineApplication(Application[UUID]):
             out["governorate"] = self.names.governorate(out["governorate"], "governorate")
         return out
 
+    def append(self, events: list[Any], *, idempotency: dict[str, Any] | None = None,
+               answer: dict[str, Any] | None = None, status: int = 201,
+               guards: list[Any] | None = None) -> list[int]:
+        """Appends `events` (with their read-model rows) in the next group commit: all of them
+        or none. Returns their log positions. `idempotency` is a leased key (idempotency_claim)
+        completed in the same transaction with `answer` and `status`."""
+        return self._commit(events, idempotency, answer if answer is not None else {}, status,
+                            guards)
+
     def _commit(self, events: list[Any], idempotency: dict[str, Any] | None,
                 answer: dict[str, Any], status: int, guards: list[Any] | None = None) -> list[int]:
         """Group commit: requests that arrive while a transaction is being written are saved
