@@ -32,7 +32,7 @@ from .domainmodel import (
     name_key,
     slugify,
 )
-from . import history
+from . import history, migrate
 from .gazetteer import Names
 from .history import event_item
 from .projection import REPORT_TOPIC, dumps, project, stage
@@ -68,7 +68,13 @@ class TimelineApplication(Application[UUID]):
     def __init__(self, database_url: str | None = None, env: dict[str, str] | None = None):
         url = database_url or config.database_url()
         self.database_url = url
-        super().__init__(env={**config.persistence_env(url), **(env or {})})
+        settings = {**config.persistence_env(url), **(env or {})}
+        create = settings.get("CREATE_TABLE") or os.environ.get("CREATE_TABLE") or "yes"
+        # The library would run its DDL at every start, racing other starts (timeline/migrate.py):
+        # the tables are created only when the schema found is not current, under a lock.
+        super().__init__(env={**settings, "CREATE_TABLE": "no"})
+        if create.strip().lower() not in ("no", "n", "false", "f", "off", "0"):
+            migrate.ensure(self.recorder)
         if self.mapper.compressor is not None or self.mapper.cipher is not None:
             # The projection reads the stored JSON as such (projection.stage).
             raise ValueError("a compressor or cipher for stored events is not supported "

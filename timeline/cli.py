@@ -1,4 +1,4 @@
-"""The `timeline` command: seed, token, serve, replay, digest."""
+"""The `timeline` command: seed, token, serve, replay, digest, migrate, backup."""
 
 from __future__ import annotations
 
@@ -33,10 +33,58 @@ def seed(reference_only: bool) -> None:
 
     app = _app()
     try:
-        counts = run(app, reference_only=reference_only)
+        counts = _seed_racing(lambda: run(app, reference_only=reference_only))
     finally:
         app.close()
     click.echo("seeded: " + ", ".join(f"{v} new {k}" for k, v in counts.items()))
+
+
+def _seed_racing(run, attempts: int = 8) -> dict[str, int]:
+    """Runs an idempotent seeding again when another process seeding the same store at the same
+    time got a batch in first (a version conflict), or held the write lock past its timeout:
+    a second run skips what is there and adds the rest. Returns the counts of every run."""
+    import time
+
+    from eventsourcing.persistence import IntegrityError, OperationalError
+
+    total: dict[str, int] = {}
+    for attempt in range(attempts):
+        try:
+            counts = run()
+        except (IntegrityError, OperationalError) as error:
+            if attempt == attempts - 1:
+                raise click.ClickException(f"seeding kept conflicting with another writer: "
+                                           f"{error}") from None
+            time.sleep(0.2 * (attempt + 1))
+            continue
+        for key, value in counts.items():
+            total[key] = total.get(key, 0) + value
+        return total
+    raise AssertionError("unreachable")
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Run the DDL even if the schema is current.")
+def migrate(force: bool) -> None:
+    """Create the store's tables (under PostgreSQL's advisory lock) unless they are current;
+    print the schema version as the last line. Starts do this too when the schema is not
+    current; run it first when several hosts start together on a new database."""
+    from .application import TimelineApplication
+    from .migrate import MigrationTimeout, migrate as run, version
+
+    try:
+        app = TimelineApplication(config.database_url(), env={"CREATE_TABLE": "no"})
+    except Exception as e:
+        raise click.ClickException(f"cannot open the store {config.database_url()!r}: {e}") from None
+    try:
+        ran = run(app.recorder, force=force)
+        current = version(app.recorder)
+    except MigrationTimeout as e:
+        raise click.ClickException(str(e)) from None
+    finally:
+        app.close()
+    click.echo("created the tables" if ran else "the schema is current", err=True)
+    click.echo(current)
 
 
 @main.group()
