@@ -212,6 +212,67 @@ def replay() -> None:
 
 
 @main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+def backup(file: str) -> None:
+    """Write a consistent copy of the store to FILE while it serves (SQLite's online backup);
+    print the last log position the copy holds as the last line. For PostgreSQL, print the
+    pg_dump command to use (and pg_restore's), and the position the dump holds at least."""
+    from .backup import backup_sqlite, postgres_commands, sqlite_path
+
+    url = config.database_url()
+    path = sqlite_path(url)
+    if path is None:
+        app = _app()  # the position now: a dump started after this holds at least it
+        try:
+            position = app.head()
+        finally:
+            app.close()
+        commands = postgres_commands(url, file)
+        click.echo(f"PostgreSQL: back up with (one consistent snapshot while it serves):\n"
+                   f"  {commands['dump']}\nrestore with (service stopped):\n"
+                   f"  {commands['restore']}\nthe dump holds at least position:", err=True)
+        click.echo(position)
+        return
+    if not os.path.exists(path):
+        raise click.ClickException(f"no store at {path}")
+    if os.path.abspath(file) == os.path.abspath(path):
+        raise click.ClickException("FILE is the store itself; give another file")
+    try:
+        position = backup_sqlite(path, file)
+    except Exception as e:
+        raise click.ClickException(f"backup failed: {e}") from None
+    click.echo(f"backed up {path} to {file}; it holds the log up to position:", err=True)
+    click.echo(position)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a store that already holds events.")
+def restore(file: str, force: bool) -> None:
+    """Restore a `timeline backup` FILE into the store (SQLite; stop the service first); print
+    the read model's digest, then the position, as the last line. For PostgreSQL, print the
+    pg_restore command to use."""
+    from .backup import postgres_commands, restore_sqlite, sqlite_path
+
+    url = config.database_url()
+    path = sqlite_path(url)
+    if path is None:
+        click.echo(f"PostgreSQL: restore with (service stopped):\n"
+                   f"  {postgres_commands(url, file)['restore']}", err=True)
+        return
+    try:
+        position = restore_sqlite(file, path, force=force)
+    except Exception as e:
+        raise click.ClickException(f"restore failed: {e}") from None
+    app = _app()
+    try:
+        click.echo(f"restored {file} into {path}; digest {app.digest()}; position:", err=True)
+    finally:
+        app.close()
+    click.echo(position)
+
+
+@main.command()
 def digest() -> None:
     """Print the read model's digest (same log -> same digest, on any store)."""
     app = _app()
