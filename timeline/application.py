@@ -390,8 +390,11 @@ class TimelineApplication(Application[UUID]):
             after = notifications[-1].id
 
     def replay(self, progress: Any = None, page: int = 10_000) -> str:
-        """Rebuild every derived table from the log in one transaction; returns the digest."""
-        self.rebuild(progress, page)
+        """Rebuild every derived table from the log beside the live ones, while the service
+        keeps reading and writing, and swap them in (timeline/replay.py); returns the digest."""
+        from .replay import Rebuild
+
+        Rebuild(self, progress).run()
         return self.recorder.digest()  # type: ignore[attr-defined]
 
     def rebuild(self, progress: Any = None, page: int = 10_000) -> int:
