@@ -33,6 +33,8 @@ from .projection import REPORT_TOPIC, project, stage
 SUFFIX = "__r"  # SQLite: shadow tables, and the other name of each index
 CATCH_UP_LEFT = 200  # events left behind the head when the final, locked step may start
 STRETCH = 5_000  # events per stretch (one short transaction each)
+MARK_CHUNK = 20_000  # positions whose corrections are marked in one transaction
+OLD = "__old"  # SQLite: the replaced tables, renamed in the swap, dropped just after
 _TABLES = re.compile(r"\b(%s)\b" % "|".join(DERIVED_TABLES))
 _INDEX = re.compile(r"INDEX IF NOT EXISTS (\w+)")
 _TABLE_OF = re.compile(r"\bON (\w+)")
@@ -100,6 +102,7 @@ class Shadow:
             return
         for table in DERIVED_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {table}{SUFFIX}")
+            cursor.execute(f"DROP TABLE IF EXISTS {table}{OLD}")
 
     def create(self, cursor: Any) -> list[str]:
         """Creates the empty shadow; returns its deferred index statements."""
@@ -126,10 +129,20 @@ class Shadow:
                 cursor.execute(f"DROP TABLE {self._live_q}.{table}")
                 cursor.execute(f"ALTER TABLE {self._shadow_q}.{table} SET SCHEMA {self._live_q}")
             else:
-                cursor.execute(f"DROP TABLE {table}")
+                # Renamed away, not dropped: freeing a big table's pages takes a while, and the
+                # writers wait for this transaction.
+                cursor.execute(f"ALTER TABLE {table} RENAME TO {table}{OLD}")
                 cursor.execute(f"ALTER TABLE {table}{SUFFIX} RENAME TO {table}")
         if self.pg:
             cursor.execute(f"DROP SCHEMA {self._shadow_q}")
+
+    def drop_old(self, writing: Callable[[], Any]) -> None:
+        """SQLite: drops the replaced tables, one short transaction each, after the swap."""
+        if self.pg:
+            return
+        for table in DERIVED_TABLES:
+            with writing() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {table}{OLD}")
 
 
 class Rebuild:
@@ -153,10 +166,13 @@ class Rebuild:
             head = self.live.head()
             while self._step(upto=head, bulk=True):
                 pass
-            with self._writing() as cursor:
-                for statement in deferred:  # indexes after the bulk load: one sort each
+            for statement in deferred:  # indexes after the bulk load: one sort each, each in
+                with self._writing() as cursor:  # its own transaction (SQLite's writers wait)
                     cursor.execute(statement)
-                self.shadow.recorder.mark_corrections(cursor, 0, self.after)
+            for lo in range(0, self.after + 1, MARK_CHUNK):  # corrections, by stretches of
+                with self._writing() as cursor:  # their positions: short transactions
+                    self.shadow.recorder.mark_corrections(cursor, lo, min(lo + MARK_CHUNK - 1,
+                                                                          self.after))
             self.on_step("built")
             while self.live.head() - self.after > CATCH_UP_LEFT:  # catch up, unlocked
                 self._step(upto=None, bulk=False)
@@ -166,6 +182,7 @@ class Rebuild:
                     pass
                 self.on_step("swapping")
                 self.shadow.swap(cursor)
+            self.shadow.drop_old(self._writing)
         return self.count
 
     def _step(self, upto: int | None, bulk: bool, cursor: Any = None) -> bool:
