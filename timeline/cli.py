@@ -230,7 +230,7 @@ def backup(file: str) -> None:
         commands = postgres_commands(url, file)
         click.echo(f"PostgreSQL: back up with (one consistent snapshot while it serves):\n"
                    f"  {commands['dump']}\nrestore with (service stopped):\n"
-                   f"  {commands['restore']}\nthe dump holds at least position:", err=True)
+                   f"  {commands['restore']}\nthe dump holds at least position:")
         click.echo(position)
         return
     if not os.path.exists(path):
@@ -241,7 +241,7 @@ def backup(file: str) -> None:
         position = backup_sqlite(path, file)
     except Exception as e:
         raise click.ClickException(f"backup failed: {e}") from None
-    click.echo(f"backed up {path} to {file}; it holds the log up to position:", err=True)
+    click.echo(f"backed up {path} to {file}; it holds the log up to position:")
     click.echo(position)
 
 
@@ -258,7 +258,7 @@ def restore(file: str, force: bool) -> None:
     path = sqlite_path(url)
     if path is None:
         click.echo(f"PostgreSQL: restore with (service stopped):\n"
-                   f"  {postgres_commands(url, file)['restore']}", err=True)
+                   f"  {postgres_commands(url, file)['restore']}")
         return
     try:
         position = restore_sqlite(file, path, force=force)
@@ -266,7 +266,7 @@ def restore(file: str, force: bool) -> None:
         raise click.ClickException(f"restore failed: {e}") from None
     app = _app()
     try:
-        click.echo(f"restored {file} into {path}; digest {app.digest()}; position:", err=True)
+        click.echo(f"restored {file} into {path}; digest {app.digest()}; position:")
     finally:
         app.close()
     click.echo(position)

@@ -174,7 +174,9 @@ class Rebuild:
                     self.shadow.recorder.mark_corrections(cursor, lo, min(lo + MARK_CHUNK - 1,
                                                                           self.after))
             self.on_step("built")
-            while self.live.head() - self.after > CATCH_UP_LEFT:  # catch up, unlocked
+            for _ in range(1000):  # catch up, unlocked (bounded: writers faster than a
+                if self.live.head() - self.after <= CATCH_UP_LEFT:  # rebuild get the rest
+                    break  # in the final step)
                 self._step(upto=None, bulk=False)
             self.on_step("caught up")
             with self._final() as cursor:

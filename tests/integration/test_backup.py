@@ -136,14 +136,14 @@ def test_the_printed_pg_dump_while_reports_are_filed_restores_the_store_at_one_p
             printed = cli({"TIMELINE_DATABASE_URL": url}, "backup", str(dump))
             assert printed.returncode == 0, printed.stderr
             at_least = int(printed.stdout.split()[-1])
-            command = next(line.strip() for line in printed.stderr.splitlines()
+            command = next(line.strip() for line in printed.stdout.splitlines()
                            if line.strip().startswith("pg_dump "))
             assert subprocess.run(command, shell=True, capture_output=True,  # noqa: S602
                                   timeout=300).returncode == 0
             count = len(writer.acked)
             writer.wait_for(count + 20)
         assert not writer.errors
-        restore = next(line.strip() for line in printed.stderr.splitlines()
+        restore = next(line.strip() for line in printed.stdout.splitlines()
                        if line.strip().startswith("pg_restore "))
         with psycopg.connect(PG_URL, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{database}"')
