@@ -204,12 +204,20 @@ class Rebuild:
         staged = stage((e.id, e.topic, e.originator_id, e.state) for e in events)
         del events
         with (contextlib.nullcontext(cursor) if cursor is not None else self._writing()) as writer:
+            if bulk and self.shadow.pg:
+                writer = self._copying(writer)
             self.shadow.recorder.project(writer, lo, hi, staged, reference, rebuilding=bulk)
         self.after = hi
         self.count += n
         if self.progress is not None:
             self.progress(n)
         return True
+
+    def _copying(self, cursor: Any) -> Any:
+        if not hasattr(self, "_copy_plan"):
+            self._copy_plan = copy_plan(self.shadow.recorder)
+            self._copy_seen: dict[str, set[tuple[Any, ...]]] = {}
+        return Copying(cursor, self._copy_plan, self._copy_seen)
 
     # ---- transactions and locks --------------------------------------------------------------
     @contextlib.contextmanager
@@ -261,3 +269,54 @@ class Rebuild:
             yield
         finally:
             os.close(fd)
+
+
+# ---- PostgreSQL: the bulk build's plain INSERTs as COPY ---------------------------------------
+# (table, whether duplicate rows are dropped: across the whole build, or within one statement)
+_COPIED = {"log": "", "reports": "", "claims": "", "effects": "", "corrections": "",
+           "subjects": "build", "mentions": "stretch"}
+
+
+def copy_plan(recorder: Any) -> dict[str, tuple[str, str, str]]:
+    """statement (as the projection runs it) -> (COPY target, columns, dedupe) for the rows the
+    bulk build inserts as they are. `ON CONFLICT DO NOTHING` tables drop duplicate rows first:
+    a subject recurs across the build; a claim's mentions repeat only within its own stretch."""
+    from .projection import STAGE_SQL
+
+    plan = {}
+    statements = recorder.projection_sql()
+    for name, dedupe in _COPIED.items():
+        match = re.match(r"\s*INSERT INTO (\w+) \(([^)]*)\)", STAGE_SQL[name])
+        assert match, name
+        plan[statements[name]] = (recorder.sql(match.group(1)), match.group(2), dedupe)
+    return plan
+
+
+class Copying:
+    """A cursor whose executemany() of a planned INSERT runs one COPY instead (psycopg)."""
+
+    def __init__(self, cursor: Any, plan: dict[str, tuple[str, str, str]],
+                 seen: dict[str, set[tuple[Any, ...]]]):
+        self._cursor, self._plan, self._seen = cursor, plan, seen
+
+    def executemany(self, statement: str, rows: Any) -> None:
+        target = self._plan.get(statement)
+        if target is None:
+            self._cursor.executemany(statement, rows)
+            return
+        table, columns, dedupe = target
+        if dedupe:
+            seen = self._seen.setdefault(table, set()) if dedupe == "build" else set()
+            fresh = []
+            for row in rows:
+                key = tuple(row)
+                if key not in seen:
+                    seen.add(key)
+                    fresh.append(key)
+            rows = fresh
+        with self._cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
