@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -77,4 +78,21 @@ class Batch(MethodView):
             lambda idem: file_reports(app, payload["reports"], idempotency=idem))
         if headers.get("Idempotent-Replayed"):
             body = with_positions(app, body)
-        return body, status, headers
+        return render(body, status, headers)
+
+
+def render(body: dict[str, Any], status: int, headers: dict[str, str]) -> Response:
+    """The answer as JSON in one canonical key order, so that the first answer and a replay
+    (read back from the idempotency store) are the same bytes. Written directly, not dumped
+    through BatchCreated (the documented shape): marshmallow's dump of 1000 reports' claims
+    was a third of a batch's cost (bench/ B3)."""
+    reports = [{"id": r["id"], "position": r["position"], "recorded_at": r["recorded_at"],
+                "claims": [_claim(c) for c in r["claims"]]} for r in body["reports"]]
+    text = json.dumps({"reports": reports}, ensure_ascii=False, separators=(",", ":"))
+    return Response(text + "\n", status, headers, mimetype="application/json")
+
+
+def _claim(claim: dict[str, Any]) -> dict[str, Any]:
+    out = {"id": claim["id"], "type": claim["type"]}
+    out.update((key, claim[key]) for key in sorted(claim) if key not in out)
+    return out
