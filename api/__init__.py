@@ -84,6 +84,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(drafts.blp)
     from . import areas  # areas of control (/areas.geojson)
     api.register_blueprint(areas.blp)
+    from . import batch
+    api.register_blueprint(batch.blp)  # POST /reports/batch
     return app
 
 

@@ -65,15 +65,32 @@ class Timestamp(fields.String):
         return text
 
 
+# RFC 3339 date-time with an offset (a space may stand for the T, as RFC 3339 allows, and the
+# seconds may be left out, as the server always took them): what the OpenAPI document says of
+# `at` and `known_at`, and what the server checks before parsing.
+TIME_PATTERN = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
+                r"([Zz]|[+-][0-9]{2}:[0-9]{2})$")
+KNOWN_AT_PATTERN = "^(@[0-9]{1,18}|" + TIME_PATTERN[1:-1] + ")$"
+_TIME = re.compile(TIME_PATTERN)
+
+
+def _rfc3339(text: str, hint: str) -> None:
+    if not _TIME.fullmatch(text):
+        raise ValidationError(f"not an RFC 3339 timestamp with an offset: {hint}")
+
+
 class KnownAt(fields.String):
     """`known_at`: a timestamp with an offset, or `@position`."""
 
     def __init__(self, **kwargs: Any):
         super().__init__(metadata={"description": "record time: RFC 3339 with offset, or @position",
-                                   "example": "2024-12-01T00:00:00Z"}, **kwargs)
+                                   "example": "2024-12-01T00:00:00Z",
+                                   "pattern": KNOWN_AT_PATTERN}, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
+        if not text.startswith("@"):
+            _rfc3339(text, "give e.g. 2024-12-01T00:00:00Z, or @position")
         if text.startswith("@"):
             if not re.fullmatch(r"@\d{1,18}", text):
                 raise ValidationError("a log position is @ followed by digits, e.g. @1234")
@@ -85,8 +102,17 @@ class KnownAt(fields.String):
 
 
 class At(fields.String):
+    """A valid time in a query: RFC 3339 with an offset."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"].setdefault("format", "date-time")
+        kwargs["metadata"].setdefault("pattern", TIME_PATTERN)
+        super().__init__(**kwargs)
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
+        _rfc3339(text, "give e.g. 2024-12-06T12:00:00Z")
         try:
             return parse_time(text)
         except (ValueError, TypeError) as e:

@@ -14,8 +14,8 @@ import sys
 import time
 import traceback
 
-from . import b1_city_state, b2_world_state, b3_ingest, b4_replay, b5_naive, b6_casualties
-from . import b7_extract, b8_areas
+from . import b1_city_state, b2_world_state, b3_ingest, b4_live, b4_replay, b5_naive
+from . import b6_casualties, b7_extract, b8_areas
 from .common import PG_DEFAULT, RESULTS, Results, ensure_store, log, machine
 
 FULL = {"sizes": (10_000, 100_000, 1_000_000), "b1_points": 2000, "b1_http": 15, "b2": 18,
@@ -63,6 +63,7 @@ def main() -> int:
     step("B4 sqlite", lambda: b4_replay.run(
         results, {mid if mid != large else small: urls[mid if mid != large else small],
                   large: urls[large]}))
+    step("B4 sqlite", lambda: b4_live.run(results, urls[large], large))  # replay while writing
     b5_size = 100_000 if 100_000 in urls else large
     step("B5", lambda: b5_naive.run(results, urls[b5_size], b5_size, cfg["b5_naive"]))
     # B6: its own stores (tolls), 10k vs the largest size
@@ -75,6 +76,8 @@ def main() -> int:
             b1_city_state.run(results, pg_urls, cfg["b1_points"] // 2, cfg["b1_http"],
                               backend="postgres", workers=4)
             b3_ingest.run(results, cfg["b3"], backend="postgres", workers=4, pg=args.postgres)
+            small_pg = min(cfg["pg_sizes"])  # its writes stay in the cached store: the small one
+            b4_live.run(results, pg_urls[small_pg], small_pg, backend="postgres")
         step("PG postgres", pg)
 
     info = {"machine": machine(), "quick": args.quick, "seconds": round(time.time() - started)}

@@ -118,6 +118,7 @@ def run(results: Any, seconds: float, backend: str = "sqlite", workers: int = 2,
                     raise RuntimeError(f"B3 {key}: {r['errors']} failed requests")
                 r["cpu_us"] = (server.cpu_seconds() - cpu) / r["requests"] * 1e6
                 figures[key].append(r)
+        batched = batch_rounds(service, ref, token, clients, seconds, rounds)
         head = json.loads(service.get("/readyz"))
     s = {k: p50([r[k] for r in figures["service"]]) for k in ("rps", "p50_ms", "p99_ms", "cpu_us")}
     b = {k: p50([r[k] for r in figures["baseline"]]) for k in ("rps", "p50_ms", "p99_ms", "cpu_us")}
@@ -128,13 +129,22 @@ def run(results: Any, seconds: float, backend: str = "sqlite", workers: int = 2,
     results.add(f"B3 {backend}: POST /reports latency p50 / p99",
                 f"{s['p50_ms']:.1f} / {s['p99_ms']:.1f} ms (baseline {b['p50_ms']:.1f} / "
                 f"{b['p99_ms']:.1f})", "reported", None)
-    floor(results, url, backend, s, b, clients)
+    ceiling = floor(results, url, backend, s, b, clients)
+    results.add(f"B3 {backend}: single POST /reports / its floor (baseline x ceiling)",
+                f"{ratio / ceiling:.0%} ({ratio:.0%} of the baseline; the floor allows "
+                f"{ceiling:.0%})", ">= 80%", ratio / ceiling >= 0.8)
+    per_s = batched["reports_per_s"]
+    results.add(f"B3 {backend}: POST /reports/batch of {BATCH} / single POST /reports, reports/s "
+                f"({clients} clients)",
+                f"{per_s / s['rps']:.1f}x ({per_s:.0f} / {s['rps']:.0f} reports/s; batch p50 "
+                f"{batched['p50_ms']:.0f} ms, p99 {batched['p99_ms']:.0f} ms)", ">= 5x",
+                per_s >= 5 * s["rps"], batch=batched)
 
 
 # ---- the floor: what a report costs with no HTTP at all ------------------------------------------
 
 def floor(results: Any, url: str, backend: str, service: dict[str, float],
-          baseline: dict[str, float], clients: int) -> None:
+          baseline: dict[str, float], clients: int) -> float:
     """`file_report` in-process from `clients` threads (durable group commits, no HTTP): its CPU
     per report, against the baseline server's CPU per request. The service's request does the
     baseline's work (HTTP, JSON) and a file_report, so, both CPU-bound, its throughput can be at
@@ -152,6 +162,33 @@ def floor(results: Any, url: str, backend: str, service: dict[str, float],
                 f"system; {f['rate']:.0f} reports/s, {f['per_commit']:.1f} a commit); the service's "
                 f"request {service['cpu_us']:.0f} us. B3 can reach at most "
                 f"{ceiling:.0%}", "info", None, floor=f, ceiling=ceiling)
+    return ceiling
+
+
+# ---- batches: POST /reports/batch ---------------------------------------------------------------
+
+BATCH = 100
+
+
+def batch_rounds(service: Any, ref: dict[str, list[str]], token: str, clients: int,
+                 seconds: float, rounds: int) -> dict[str, float]:
+    """`clients` clients POST batches of BATCH reports (the same reports as the single POSTs) to
+    the same server, right after its single-report rounds: reports/s and request latency."""
+    texts = bodies(ref)
+    reqs = [{"method": "POST", "path": "/reports/batch",
+             "body": '{"reports": [' + ", ".join(texts[i:i + BATCH]) + "]}",
+             "headers": {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}}
+            for i in range(0, len(texts) - BATCH + 1, BATCH)]
+    load.run(service.base, reqs[:2], 2, 1, name="b3-batch-warm")
+    figures = []
+    for _ in range(rounds):
+        r = load.run(service.base, reqs, clients, seconds / rounds, name="b3-batch")
+        if r["errors"]:
+            raise RuntimeError(f"B3 batch: {r['errors']} failed requests")
+        figures.append(r)
+    out = {k: p50([r[k] for r in figures]) for k in ("rps", "p50_ms", "p99_ms")}
+    out["reports_per_s"] = out["rps"] * BATCH
+    return out
 
 
 def _floor_child(url: str, clients: int, seconds: float = 6.0) -> dict[str, Any]:

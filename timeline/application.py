@@ -32,7 +32,7 @@ from .domainmodel import (
     name_key,
     slugify,
 )
-from . import history
+from . import history, migrate
 from .gazetteer import Names
 from .history import event_item
 from .projection import REPORT_TOPIC, dumps, project, stage
@@ -68,7 +68,13 @@ class TimelineApplication(Application[UUID]):
     def __init__(self, database_url: str | None = None, env: dict[str, str] | None = None):
         url = database_url or config.database_url()
         self.database_url = url
-        super().__init__(env={**config.persistence_env(url), **(env or {})})
+        settings = {**config.persistence_env(url), **(env or {})}
+        create = settings.get("CREATE_TABLE") or os.environ.get("CREATE_TABLE") or "yes"
+        # The library would run its DDL at every start, racing other starts (timeline/migrate.py):
+        # the tables are created only when the schema found is not current, under a lock.
+        super().__init__(env={**settings, "CREATE_TABLE": "no"})
+        if create.strip().lower() not in ("no", "n", "false", "f", "off", "0"):
+            migrate.ensure(self.recorder)
         if self.mapper.compressor is not None or self.mapper.cipher is not None:
             # The projection reads the stored JSON as such (projection.stage).
             raise ValueError("a compressor or cipher for stored events is not supported "
@@ -160,6 +166,15 @@ class TimelineApplication(Application[UUID]):
         if kind == "place" and out.get("governorate"):
             out["governorate"] = self.names.governorate(out["governorate"], "governorate")
         return out
+
+    def append(self, events: list[Any], *, idempotency: dict[str, Any] | None = None,
+               answer: dict[str, Any] | None = None, status: int = 201,
+               guards: list[Any] | None = None) -> list[int]:
+        """Appends `events` (with their read-model rows) in the next group commit: all of them
+        or none. Returns their log positions. `idempotency` is a leased key (idempotency_claim)
+        completed in the same transaction with `answer` and `status`."""
+        return self._commit(events, idempotency, answer if answer is not None else {}, status,
+                            guards)
 
     def _commit(self, events: list[Any], idempotency: dict[str, Any] | None,
                 answer: dict[str, Any], status: int, guards: list[Any] | None = None) -> list[int]:
@@ -393,8 +408,11 @@ class TimelineApplication(Application[UUID]):
             after = notifications[-1].id
 
     def replay(self, progress: Any = None, page: int = 10_000) -> str:
-        """Rebuild every derived table from the log in one transaction; returns the digest."""
-        self.rebuild(progress, page)
+        """Rebuild every derived table from the log beside the live ones, while the service
+        keeps reading and writing, and swap them in (timeline/replay.py); returns the digest."""
+        from .replay import Rebuild
+
+        Rebuild(self, progress).run()
         return self.recorder.digest()  # type: ignore[attr-defined]
 
     def rebuild(self, progress: Any = None, page: int = 10_000) -> int:

@@ -3,6 +3,7 @@ its id, collecting all errors by JSON path; nothing is written unless all of it 
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -22,6 +23,7 @@ from .domainmodel import (
 )
 
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 UNSTORABLE = "contains a NUL character or an unpaired surrogate, which cannot be stored"
 
 MAX_CLAIMS = 200
@@ -69,6 +71,15 @@ def unstorable(value: Any, path: str = "") -> str | None:
     """JSON path of the first string (or key) that no store can keep, else None: PostgreSQL's
     text refuses NUL, and an unpaired surrogate has no UTF-8 form. Checked here, in the domain,
     whichever way a value comes in (JSON, an ACLED file, the seeds)."""
+    # Fast path: JSON text writes a NUL as the escape \u0000 and keeps a lone surrogate as it is,
+    # so text with neither holds no such string (a literal "\u0000" typed by someone only sends
+    # it down the walk below). The walk cost ~15% of a report's filing (bench/ B3).
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = None
+    if text is not None and "\\u0000" not in text and not _SURROGATE.search(text):
+        return None
     stack = [(value, path)]
     while stack:
         item, where = stack.pop()

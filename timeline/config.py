@@ -61,4 +61,14 @@ def ensure_schema(env: dict[str, str]) -> None:
                          port=env["POSTGRES_PORT"], user=env["POSTGRES_USER"],
                          password=env["POSTGRES_PASSWORD"] or None, autocommit=True,
                          connect_timeout=5) as conn:
-        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{env["POSTGRES_SCHEMA"]}"')
+        # Only when missing, and under the schema's advisory lock: two processes running
+        # CREATE SCHEMA IF NOT EXISTS at once fail on pg_namespace's unique index.
+        schema = env["POSTGRES_SCHEMA"]
+        if conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone():
+            return
+        from .migrate import postgres_schema_lock
+
+        postgres_schema_lock(conn, schema)  # released when the connection closes
+        conn.execute("SET lock_timeout = '10s'")
+        quoted = schema.replace('"', '""')
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{quoted}"')

@@ -91,8 +91,28 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
     def table_statements(self) -> list[str]:
         return SQLITE_TABLES
 
+    # The early effects' index, by the name it has now: a replay beside the live read model
+    # (timeline/replay.py) swaps in tables whose indexes have the other name of a pair.
+    early_index = "tl_effects_early"
+
     def sql(self, statement: str) -> str:
-        return statement.replace(EARLY_HINT, " INDEXED BY tl_effects_early")
+        return statement.replace(EARLY_HINT, f" INDEXED BY {self.early_index}")
+
+    def fetchall(self, statement: str, params: dict[str, Any] | None = None,
+                 cursor: Any = None) -> list[dict[str, Any]]:
+        try:
+            return super().fetchall(statement, params, cursor)
+        except Exception as error:  # sqlite3's, or the library's wrapping of it
+            if EARLY_HINT not in statement or "no such index" not in str(error):
+                raise
+            # another process swapped in a rebuilt read model: look its index up, once
+            row = super().fetchone(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tl_effects' "
+                "AND name IN ('tl_effects_early', 'tl_effects_early__r')", None, cursor)
+            if row is None:
+                raise
+            self.early_index = row["name"]
+            return super().fetchall(statement, params, cursor)
 
     # Writers of several processes (gunicorn workers, `timeline replay`) take turns on a file
     # lock before BEGIN. SQLite's own busy handler would also serialise them, but by polling
@@ -128,6 +148,8 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
 
     def begin_rebuild(self, cursor: Any) -> list[str]:
         cursor.execute("PRAGMA mmap_size = 0")
+        for name in self.DEFERRABLE_INDEXES:  # the other name of the pair (timeline/replay.py)
+            cursor.execute(f"DROP INDEX IF EXISTS {name}__r")
         return super().begin_rebuild(cursor)
 
     def finish_rebuild(self, cursor: Any, statements: list[str]) -> None:

@@ -1,0 +1,134 @@
+"""`timeline replay` beside the old read model (issue 18 item 2): the service keeps writing and
+reading while the new model is built; no write fails; the model swapped in equals a quiet
+replay's; a replay that dies midway leaves the old model serving. On both stores."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from tests.conftest import control, report
+from timeline.application import TimelineApplication
+from timeline.batch import file_reports
+from timeline.replay import Rebuild
+
+CITIES = ["Aleppo", "Homs", "Hama", "Damascus"]
+FACTIONS = ["HTS", "SAA", "SNA"]
+
+
+def body(i: int) -> dict:
+    claims = [control(CITIES[i % 4], FACTIONS[i % 3], f"2024-12-{1 + i % 28:02d}T{i % 24:02d}:00:00Z")]
+    if i % 7 == 0:
+        claims.append({"type": "clash", "city": CITIES[(i + 1) % 4], "factions": ["HTS", "SAA"],
+                       "occurred_at": f"2024-12-{1 + i % 28:02d}T12:00:00Z"})
+    return report(*claims, source=f"wire {i}")
+
+
+def history(app: TimelineApplication, n: int) -> None:
+    for start in range(0, n, 500):
+        file_reports(app, [body(i) for i in range(start, min(n, start + 500))])
+    # corrections too: retractions and confirmations the rebuild must mark
+    claims = app.log_page(after=0, limit=1000)
+    filed = [c for item in claims if item["type"].endswith("filed.v1")
+             for c in item["data"]["claims"]][:40]
+    for i, claim in enumerate(filed):
+        kind = {"type": "retract", "claim": claim["id"], "reason": "wrong"} if i % 2 else \
+            {"type": "confirm", "claim": claim["id"]}
+        app.file_report(report(kind))
+
+
+class Writer:
+    def __init__(self, app: TimelineApplication):
+        self.app, self.stop = app, threading.Event()
+        self.acked: list[int] = []
+        self.errors: list[BaseException] = []
+        self.slowest = 0.0
+        self.thread = threading.Thread(target=self.run)
+
+    def run(self) -> None:
+        i = 10_000
+        while not self.stop.is_set():
+            i += 1
+            started = time.monotonic()
+            try:
+                self.acked.append(self.app.file_report(body(i))["position"])
+            except BaseException as error:  # noqa: BLE001 (the test asserts there are none)
+                self.errors.append(error)
+            self.slowest = max(self.slowest, time.monotonic() - started)
+
+    def wait_for(self, more: int) -> None:
+        target = len(self.acked) + more
+        deadline = time.monotonic() + 60
+        while len(self.acked) < target and not self.errors and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+def test_a_replay_while_reports_are_filed_fails_no_write_and_equals_a_quiet_replay(world):
+    history(world, 3000)
+    replayer = TimelineApplication(world.database_url)  # as `timeline replay` would, apart
+    writer = Writer(world)
+    reads: list[int] = []
+
+    def meanwhile(step: str) -> None:
+        # the service writes (and reads the old model) at every step of the rebuild, except
+        # inside the last one, which holds the writers' lock while it swaps the tables
+        if step == "swapping":
+            return
+        writer.wait_for(5)
+        reads.append(len(world.queries.state(world.queries.point())["cities"]))
+
+    try:
+        writer.thread.start()
+        Rebuild(replayer, stretch=500, on_step=meanwhile).run()
+        writer.wait_for(5)  # and after the swap
+    finally:
+        writer.stop.set()
+        writer.thread.join(60)
+    try:
+        assert writer.errors == []
+        assert len(writer.acked) >= 20 and all(reads)
+        after = world.digest()
+        assert replayer.digest() == after
+        # every write acknowledged during the replay is in the model swapped in
+        assert replayer.head() == max(writer.acked)
+        quiet = replayer.replay()
+        assert quiet == after
+    finally:
+        replayer.close()
+
+
+@pytest.mark.parametrize("step", ["created", "built", "caught up", "swapping"])
+def test_a_replay_that_dies_midway_leaves_the_old_model_serving(world, step):
+    history(world, 300)
+    before = world.digest()
+
+    def crash(at: str) -> None:
+        if at == step:
+            raise KeyboardInterrupt(f"killed at {at}")
+
+    with pytest.raises(KeyboardInterrupt):
+        Rebuild(world, stretch=100, on_step=crash).run()
+    assert world.digest() == before
+    world.file_report(body(1))  # the old model still takes writes...
+    written = world.digest()
+    assert written != before
+    assert world.replay() == written  # ...and the next replay clears the leftovers
+
+
+def test_two_replays_at_once_do_not_share_the_shadow(world):
+    from timeline.replay import ReplayRunning
+
+    history(world, 100)
+    other = TimelineApplication(world.database_url)
+    try:
+        def second(at: str) -> None:
+            if at == "created":
+                with pytest.raises(ReplayRunning):
+                    Rebuild(other).run()
+
+        Rebuild(world, on_step=second).run()
+        assert other.replay() == world.digest()
+    finally:
+        other.close()

@@ -1,0 +1,322 @@
+"""`timeline replay` beside the old read model: the service keeps reading and writing meanwhile.
+
+The new read model is built in shadow tables (SQLite: `tl_x__r` in the same file; PostgreSQL:
+the same tables in a schema `<schema>_rebuild`) from the log, a stretch at a time, each stretch
+in its own short transaction, while the service reads the old tables and its writes keep going
+to the old tables (and the log). The rebuild then catches up from the log: it projects the
+events appended meanwhile, again and again until few are left, and finally, holding the writers'
+lock for that moment only, projects the last ones and swaps the tables in one transaction
+(SQLite: DROP + ALTER TABLE RENAME; PostgreSQL: DROP + ALTER TABLE SET SCHEMA). A crash before
+the swap leaves the old model serving; the next replay drops the leftovers first.
+
+Bulk build: the shadow tables are filled in key order with their deferrable indexes absent
+(persistence.ReadModelRecorder.DEFERRABLE_INDEXES), which are built once after the bulk load;
+corrected effects are marked once, then per stretch while catching up (as the live path does).
+
+SQLite's index names are per database, so the shadow's indexes take the other name of a pair
+(`tl_log_ordinal` / `tl_log_ordinal__r`) than the live ones; after a swap the live indexes
+have the other names, which sqlite.py follows (its INDEXED BY hint) and migrate.py knows."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import fcntl
+import os
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .persistence import DERIVED_TABLES
+from .projection import REPORT_TOPIC, project, stage
+
+SUFFIX = "__r"  # SQLite: shadow tables, and the other name of each index
+CATCH_UP_LEFT = 200  # events left behind the head when the final, locked step may start
+STRETCH = 5_000  # events per stretch (one short transaction each)
+MARK_CHUNK = 20_000  # positions whose corrections are marked in one transaction
+OLD = "__old"  # SQLite: the replaced tables, renamed in the swap, dropped just after
+_TABLES = re.compile(r"\b(%s)\b" % "|".join(DERIVED_TABLES))
+_INDEX = re.compile(r"INDEX IF NOT EXISTS (\w+)")
+_TABLE_OF = re.compile(r"\bON (\w+)")
+
+
+class ReplayRunning(RuntimeError):
+    """Another `timeline replay` is building beside the same store."""
+
+
+def is_postgres(recorder: Any) -> bool:
+    return hasattr(recorder, "sql_create_statements")
+
+
+def twin(name: str) -> str:
+    """The other name of a SQLite index (see the module's docstring)."""
+    return name[: -len(SUFFIX)] if name.endswith(SUFFIX) else name + SUFFIX
+
+
+class Shadow:
+    """The shadow read model: the live recorder's projection, pointed at the shadow tables."""
+
+    def __init__(self, live: Any):
+        self.live = live
+        self.pg = is_postgres(live)
+        if self.pg:
+            self.schema = live.datastore.schema
+            self.shadow_schema = (self.schema + "_rebuild")[:63]
+            q = lambda s: '"' + s.replace('"', '""') + '"'  # noqa: E731
+            self._live_q, self._shadow_q = q(self.schema), q(self.shadow_schema)
+        self.recorder = copy.copy(live)
+        self.recorder.__dict__.pop("_projection_sql", None)
+        self.recorder.sql = self.sql  # project(), mark_corrections() and table() go through it
+        self.index_names: dict[str, str] = {}  # canonical index name -> the shadow's
+
+    def sql(self, statement: str) -> str:
+        text = self.live.sql(statement)
+        if self.pg:
+            return re.sub(r"%s\.(%s)\b" % (re.escape(self._live_q), "|".join(DERIVED_TABLES)),
+                          lambda m: f"{self._shadow_q}.{m.group(1)}", text)
+        return _TABLES.sub(lambda m: m.group(1) + SUFFIX, text)
+
+    # ---- the shadow's tables ----------------------------------------------------------------
+    def ddl(self) -> tuple[list[str], list[str]]:
+        """(statements creating the tables and the indexes a rebuild reads, deferred indexes)."""
+        now, later = [], []
+        deferrable = set(self.live.DEFERRABLE_INDEXES)
+        for statement in self.live.table_statements():
+            index = _INDEX.search(statement)
+            table = (_TABLE_OF.search(statement) if index else
+                     re.search(r"TABLE IF NOT EXISTS (\w+)", statement))
+            if table is None or table.group(1) not in DERIVED_TABLES:
+                continue
+            text = statement
+            if index and not self.pg:
+                name = index.group(1)
+                text = text.replace(f"INDEX IF NOT EXISTS {name}",
+                                    f"INDEX IF NOT EXISTS {self.index_names.get(name, name)}", 1)
+            (later if index and index.group(1) in deferrable else now).append(self.sql(text))
+        return now, later
+
+    def drop(self, cursor: Any) -> None:
+        """Removes a shadow left by a replay that did not finish."""
+        if self.pg:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {self._shadow_q} CASCADE")
+            return
+        for table in DERIVED_TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}{SUFFIX}")
+            cursor.execute(f"DROP TABLE IF EXISTS {table}{OLD}")
+
+    def create(self, cursor: Any) -> list[str]:
+        """Creates the empty shadow; returns its deferred index statements."""
+        if self.pg:
+            cursor.execute(f"CREATE SCHEMA {self._shadow_q}")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+            existing = {row[0] for row in cursor.fetchall()}
+            for statement in self.live.table_statements():
+                index = _INDEX.search(statement)
+                if index:
+                    name = index.group(1)
+                    # the live index has one name of the pair: the shadow takes the other
+                    self.index_names[name] = twin(name) if name in existing else name
+        now, later = self.ddl()
+        for statement in now:
+            cursor.execute(statement)
+        return later
+
+    def swap(self, cursor: Any) -> None:
+        """Puts the shadow in place of the live tables (in the caller's transaction)."""
+        for table in DERIVED_TABLES:
+            if self.pg:
+                cursor.execute(f"DROP TABLE {self._live_q}.{table}")
+                cursor.execute(f"ALTER TABLE {self._shadow_q}.{table} SET SCHEMA {self._live_q}")
+            else:
+                # Renamed away, not dropped: freeing a big table's pages takes a while, and the
+                # writers wait for this transaction.
+                cursor.execute(f"ALTER TABLE {table} RENAME TO {table}{OLD}")
+                cursor.execute(f"ALTER TABLE {table}{SUFFIX} RENAME TO {table}")
+        if self.pg:
+            cursor.execute(f"DROP SCHEMA {self._shadow_q}")
+
+    def drop_old(self, writing: Callable[[], Any]) -> None:
+        """SQLite: drops the replaced tables, one short transaction each, after the swap."""
+        if self.pg:
+            return
+        for table in DERIVED_TABLES:
+            with writing() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {table}{OLD}")
+
+
+class Rebuild:
+    """One replay beside the live read model (see the module's docstring)."""
+
+    def __init__(self, app: Any, progress: Callable[[int], Any] | None = None,
+                 stretch: int = STRETCH, on_step: Callable[[str], Any] | None = None):
+        self.app, self.live = app, app.recorder
+        self.shadow = Shadow(self.live)
+        self.progress, self.stretch = progress, stretch
+        self.on_step = on_step or (lambda step: None)  # tests: a crash at a given step
+        self.after = 0
+        self.count = 0
+
+    def run(self) -> int:
+        with self._exclusive():
+            with self._writing() as cursor:
+                self.shadow.drop(cursor)
+                deferred = self.shadow.create(cursor)
+            self.on_step("created")
+            head = self.live.head()
+            while self._step(upto=head, bulk=True):
+                pass
+            for statement in deferred:  # indexes after the bulk load: one sort each, each in
+                with self._writing() as cursor:  # its own transaction (SQLite's writers wait)
+                    cursor.execute(statement)
+            for lo in range(0, self.after + 1, MARK_CHUNK):  # corrections, by stretches of
+                with self._writing() as cursor:  # their positions: short transactions
+                    self.shadow.recorder.mark_corrections(cursor, lo, min(lo + MARK_CHUNK - 1,
+                                                                          self.after))
+            self.on_step("built")
+            for _ in range(1000):  # catch up, unlocked (bounded: writers faster than a
+                if self.live.head() - self.after <= CATCH_UP_LEFT:  # rebuild get the rest
+                    break  # in the final step)
+                self._step(upto=None, bulk=False)
+            self.on_step("caught up")
+            with self._final() as cursor:
+                while self._step(upto=None, bulk=False, cursor=cursor):
+                    pass
+                self.on_step("swapping")
+                self.shadow.swap(cursor)
+            self.shadow.drop_old(self._writing)
+        return self.count
+
+    def _step(self, upto: int | None, bulk: bool, cursor: Any = None) -> bool:
+        """Projects the next stretch of the log (up to `upto`) into the shadow, in its own
+        transaction unless given one; False when there was nothing to do."""
+        with (contextlib.nullcontext(cursor) if cursor is not None
+              else self.live.reading()) as reader:
+            lo, hi, n = self.live.stretch(reader, self.after, self.stretch)
+            if not n or (upto is not None and lo > upto):
+                return False
+            if upto is not None and hi > upto:
+                hi = upto
+            events = [e for e in self.live.stretch_events(reader, lo, hi)]
+        n = len(events)
+        to_event = self.app.mapper.to_domain_event
+        reference = [(e.id, project(to_event(e))) for e in events if e.topic != REPORT_TOPIC]
+        staged = stage((e.id, e.topic, e.originator_id, e.state) for e in events)
+        del events
+        with (contextlib.nullcontext(cursor) if cursor is not None else self._writing()) as writer:
+            if bulk and self.shadow.pg:
+                writer = self._copying(writer)
+            self.shadow.recorder.project(writer, lo, hi, staged, reference, rebuilding=bulk)
+        self.after = hi
+        self.count += n
+        if self.progress is not None:
+            self.progress(n)
+        return True
+
+    def _copying(self, cursor: Any) -> Any:
+        if not hasattr(self, "_copy_plan"):
+            self._copy_plan = copy_plan(self.shadow.recorder)
+            self._copy_seen: dict[str, set[tuple[Any, ...]]] = {}
+        return Copying(cursor, self._copy_plan, self._copy_seen)
+
+    # ---- transactions and locks --------------------------------------------------------------
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Any]:
+        """A short transaction on the shadow. SQLite: the store's one writer at a time, so the
+        service's writes wait at most one stretch; PostgreSQL: no lock the service takes."""
+        if self.shadow.pg:
+            with self.live.datastore.transaction(commit=True) as cursor:
+                yield cursor
+        else:
+            with self.live.writing() as cursor:
+                yield cursor
+
+    @contextlib.contextmanager
+    def _final(self) -> Iterator[Any]:
+        """The writers' lock, for the last events and the swap (PostgreSQL: the events table's,
+        as every writer takes it; a lock_timeout bounds the wait for readers of the old tables)."""
+        if not self.shadow.pg:
+            with self.live.writing() as cursor:
+                yield cursor
+            return
+        with self.live.datastore.transaction(commit=True) as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '10s'")
+            cursor.execute(f"LOCK TABLE {self.live.events_table} IN EXCLUSIVE MODE")
+            yield cursor
+
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """One replay at a time per store (they would share the shadow)."""
+        if self.shadow.pg:
+            import psycopg
+
+            pool = self.live.datastore.pool
+            kwargs = {k: v for k, v in pool.kwargs.items() if k != "row_factory"}
+            with psycopg.connect(pool.conninfo, **kwargs, autocommit=True) as conn:
+                got = conn.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))",
+                                   (0x7472, self.shadow.schema)).fetchone()[0]
+                if not got:
+                    raise ReplayRunning("another `timeline replay` is running on this store")
+                yield
+            return
+        path = f"{self.live.datastore.pool.db_name}-replay.lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ReplayRunning("another `timeline replay` is running on this store") from None
+            yield
+        finally:
+            os.close(fd)
+
+
+# ---- PostgreSQL: the bulk build's plain INSERTs as COPY ---------------------------------------
+# (table, whether duplicate rows are dropped: across the whole build, or within one statement)
+_COPIED = {"log": "", "reports": "", "claims": "", "effects": "", "corrections": "",
+           "subjects": "build", "mentions": "stretch"}
+
+
+def copy_plan(recorder: Any) -> dict[str, tuple[str, str, str]]:
+    """statement (as the projection runs it) -> (COPY target, columns, dedupe) for the rows the
+    bulk build inserts as they are. `ON CONFLICT DO NOTHING` tables drop duplicate rows first:
+    a subject recurs across the build; a claim's mentions repeat only within its own stretch."""
+    from .projection import STAGE_SQL
+
+    plan = {}
+    statements = recorder.projection_sql()
+    for name, dedupe in _COPIED.items():
+        match = re.match(r"\s*INSERT INTO (\w+) \(([^)]*)\)", STAGE_SQL[name])
+        assert match, name
+        plan[statements[name]] = (recorder.sql(match.group(1)), match.group(2), dedupe)
+    return plan
+
+
+class Copying:
+    """A cursor whose executemany() of a planned INSERT runs one COPY instead (psycopg)."""
+
+    def __init__(self, cursor: Any, plan: dict[str, tuple[str, str, str]],
+                 seen: dict[str, set[tuple[Any, ...]]]):
+        self._cursor, self._plan, self._seen = cursor, plan, seen
+
+    def executemany(self, statement: str, rows: Any) -> None:
+        target = self._plan.get(statement)
+        if target is None:
+            self._cursor.executemany(statement, rows)
+            return
+        table, columns, dedupe = target
+        if dedupe:
+            seen = self._seen.setdefault(table, set()) if dedupe == "build" else set()
+            fresh = []
+            for row in rows:
+                key = tuple(row)
+                if key not in seen:
+                    seen.add(key)
+                    fresh.append(key)
+            rows = fresh
+        with self._cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
