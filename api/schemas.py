@@ -65,12 +65,17 @@ class Timestamp(fields.String):
         return text
 
 
+KNOWN_AT_PATTERN = r"^(@[0-9]{1,18}|[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}.*)$"
+
+
 class KnownAt(fields.String):
     """`known_at`: a timestamp with an offset, or `@position`."""
 
     def __init__(self, **kwargs: Any):
         super().__init__(metadata={"description": "record time: RFC 3339 with offset, or @position",
-                                   "example": "2024-12-01T00:00:00Z"}, **kwargs)
+                                   "example": "2024-12-01T00:00:00Z",
+                                   # what _deserialize and parse_time let through, documented
+                                   "pattern": KNOWN_AT_PATTERN}, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -270,7 +275,8 @@ class ClaimOut(Schema):
     civilian_targeting = fields.Boolean()
     deaths = fields.Dict(keys=fields.String(), values=fields.Integer())
     event_key = fields.String()
-    geo_precision = fields.Integer()
+    # API.md v2: every claim may carry geo_precision, default 1: answered for every claim
+    geo_precision = fields.Integer(dump_default=1)
 
 
 class ReportCreated(Schema):
