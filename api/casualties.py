@@ -86,7 +86,8 @@ def casualties_page(args: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str
     known_at, offset = args.get("known_at"), 0
     if args.get("cursor"):
         c = decode_cursor(args["cursor"], "o", "k")
-        if not all(isinstance(c[n], int) and 0 <= c[n] < 2**62 for n in ("o", "k")):
+        if not all(isinstance(c[n], int) and not isinstance(c[n], bool) and 0 <= c[n] < 2**62
+                   for n in ("o", "k")):
             abort(422, message="cursor is not one this service issued",
                   errors={"cursor": ["invalid cursor"]})
         offset, known_at = c["o"], c["k"]  # a paged walk sees one snapshot of the log

@@ -389,6 +389,7 @@ def test_a_paged_walk_keeps_its_snapshot(client):
     ({"limit": -5}, "limit"),
     ({"cursor": "garbage"}, "cursor"),
     ({"cursor": "eyJvIjogLTF9"}, "cursor"),
+    ({"cursor": "eyJvIjogdHJ1ZSwgImsiOiB0cnVlfQ=="}, "cursor"),
     ({"city": "Atlantis"}, "city"),
     ({"faction": "Nobody at all"}, "faction"),
     ({"governorate": "Mordor"}, "governorate"),

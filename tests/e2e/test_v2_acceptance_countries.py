@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
@@ -217,9 +217,7 @@ def test_every_acled_event_type_becomes_an_event_claim(client):
         assert c["deaths"]["best"] == fatalities[key], c
         assert c["geo_precision"] == geo[key], c
         assert c["occurred_at"].endswith("T12:00:00Z"), c  # a date alone is noon UTC
-        published = c["report"]["published_at"] if isinstance(c["report"], dict) else None
-        if published is not None:
-            assert published == "2024-12-10T00:00:00Z", c
+        assert c["report"]["published_at"] == "2024-12-10T00:00:00Z", c
     assert (events["T4"]["event_type"], events["T4"]["sub_event_type"]) == ("Riots", "Mob violence")
     # the territory change implies a control claim, the armed clash a clash claim
     control = [c for c in claims if c["type"] == "control"]
@@ -266,8 +264,9 @@ def test_ucdp_rows_become_event_claims_by_every_rule(client):
     assert e["precision"] == "day" and e["geo_precision"] == 1
     assert e["deaths"] == {"best": 20, "low": 18, "high": 25, "civilians": 2}
     assert e["actors"] == ["syrian-arab-army", "hts"]
-    report_ = client.get(f"/reports/{e['report']['id'] if isinstance(e['report'], dict) else e['report']}").get_json()
-    assert report_["published_at"] == "2024-11-30T23:59:59Z"
+    assert e["report"]["published_at"] == "2024-11-30T23:59:59Z"
+    assert client.get(f"/reports/{e['report']['id']}").get_json()["published_at"] == (
+        "2024-11-30T23:59:59Z")
     far = events["ucdp:102"]
     assert far["city"] not in ("homs", None) and far["geo_precision"] == 2
     place = client.get(f"/cities/{far['city']}").get_json()
@@ -442,3 +441,16 @@ def test_plain_seed_after_a_country_still_loads_the_syrian_seeds(run, store_url)
         assert len(aleppos) == 1
     finally:
         app.close()
+
+
+def test_ucdp_nearest_place_within_5_km_far_north_too(client, world):
+    """At 69 degrees north 0.1 degrees of longitude is 4 km: a place 4.6 km east is within 5 km."""
+    world.register("place", "Tundra Post", [], lat=69.0, lon=30.0, governorate=None, parent=None,
+                   place_kind="town", source=None)
+    text = ucdp_csv("401,2024-11-29,2024-11-29,1,Government of Syria,,1,69.0,30.115,,1,,,,X",
+                    "402,2024-11-29,2024-11-29,1,Government of Syria,,1,69.0,30.13,,1,,,,X")
+    r = client.post("/imports/ucdp", data=text, content_type="text/csv", headers=client.auth)
+    assert r.status_code == 200 and r.get_json()["imported"] == 2, r.get_json()
+    cities = {i["event_key"]: i["city"] for i in cas(client)["items"]}
+    assert cities["ucdp:401"] == "tundra-post"  # 4.6 km
+    assert cities["ucdp:402"] != "tundra-post"  # 5.2 km: a new place
