@@ -231,6 +231,21 @@ def test_every_acled_event_type_becomes_an_event_claim(client):
     assert cas(client, published_by="2024-12-09T23:59:59Z")["events"] == 0
 
 
+def test_every_territory_sub_type_implies_a_control_claim(client):
+    ts = unix("2024-12-10T00:00:00Z")
+    text = acled_csv(
+        f"G1,2024-11-29,2024,1,Battles,Government regains territory,Syrian Arab Army,"
+        f"Hayat Tahrir al-Sham,Homs,Homs,34.72,36.72,1,SANA,retaken,2,{ts}",
+        f"N1,2024-11-30,2024,1,Strategic developments,Non-violent transfer of territory,"
+        f"Syrian National Army,,Hama,Hama,35.13,36.75,1,SOHR,handed over,0,{ts}")
+    r = client.post("/imports/acled", data=text, content_type="text/csv", headers=client.auth)
+    assert r.status_code == 200 and r.get_json()["imported"] == 2, r.get_json()
+    assert client.get("/cities/homs/state").get_json()["controller"] == "syrian-arab-army"
+    assert client.get("/cities/hama/state").get_json()["controller"] == "sna"
+    kinds = sorted((c["type"], c.get("event_key")) for c in timeline_claims(client))
+    assert kinds == [("control", "G1"), ("control", "N1"), ("event", "G1"), ("event", "N1")]
+
+
 # --- UCDP GED ---------------------------------------------------------------------------------
 
 def ucdp_csv(*rows):
