@@ -6,7 +6,10 @@ answer as known before.
 
 The rows are read by one index range: valid time (tl_deaths_time), or the places of a city or a
 governorate and valid time (tl_deaths_city), or a faction's mentions and valid time
-(tl_mentions): the cost grows with the events in the window, not with the history."""
+(tl_mentions): the cost grows with the events in the window, not with the history. The other
+claims of the events found are then read by event_key (tl_deaths_key), so that the window and
+place filters judge an event by its deciding claim: a revision that moved an event's time or
+place moves its count, and no two windows count one event twice."""
 
 from __future__ import annotations
 

@@ -489,3 +489,18 @@ def test_a_revision_that_moves_the_event_moves_its_count(client):
     assert cas(client, **nov1, **before)["deaths"]["best"] == 5
     assert cas(client, **nov5, **before)["events"] == 0
     assert cas(client, city="Aleppo", **before)["deaths"]["best"] == 5
+
+
+def test_the_default_geo_precision_is_answered_everywhere_a_claim_is(client):
+    import csv
+    import io
+
+    made = ok(client, ALL_TYPES["control"], ALL_TYPES["note"])
+    for c in made["claims"]:
+        assert c["geo_precision"] == 1
+    report_ = client.get(f"/reports/{made['id']}").get_json()
+    assert [c["geo_precision"] for c in report_["claims"]] == [1, 1]
+    items = client.get("/timeline").get_json()["items"]
+    assert items and all(i["geo_precision"] == 1 for i in items), items
+    rows = list(csv.DictReader(io.StringIO(client.get("/timeline.csv").data.decode("utf-8-sig"))))
+    assert rows and all(r["geo_precision"] == "1" for r in rows), rows
