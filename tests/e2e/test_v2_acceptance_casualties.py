@@ -427,6 +427,14 @@ def test_writes_need_a_token_reads_do_not(client):
     assert client.get("/acled.csv").status_code == 200
 
 
+def test_a_reader_token_may_not_import(client, world):
+    reader = {"Authorization": f"Bearer {world.create_token('reader')}"}
+    for path in ("/imports/ucdp", "/imports/acled"):
+        problem(client.post(path, data="id\n", content_type="text/csv", headers=reader), 403)
+    problem(post(client, event(), headers=reader), 403)
+    assert cas(client)["events"] == 0
+
+
 def test_the_openapi_document_describes_the_new_routes_and_their_formats(client):
     doc = client.get("/openapi.json").get_json()
     paths = doc["paths"]
