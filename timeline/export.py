@@ -105,13 +105,13 @@ def timeline_csv(items: Iterable[dict[str, Any]]) -> Iterator[str]:
     writer.writerow(TIMELINE_COLUMNS)
     yield flush()
     for item in items:
+        if item.get("geo_precision") is None:  # every claim's default (API.md v2), as /timeline
+            item = dict(item, geo_precision=1)
         toll = item.get("deaths")
         if toll:  # low/high default to best, civilians to 0, as /casualties counts them
             item = dict(item, deaths_best=toll["best"], deaths_low=toll.get("low", toll["best"]),
                         deaths_high=toll.get("high", toll["best"]),
                         deaths_civilians=toll.get("civilians", 0))
-        if item.get("geo_precision") is None:  # every claim's default (API.md v2), as /timeline
-            item = dict(item, geo_precision=1)
         writer.writerow([_cell(c, item.get(c)) for c in TIMELINE_COLUMNS])
         yield flush()
 
