@@ -160,6 +160,8 @@ ALL_TYPES = {
     "note": {"type": "note", "text": "quiet day", "occurred_at": T0},
     "event": event(),
     "casualties": toll(),
+    # API.md v2's dissolve (checked where the branch has it: skipped while the type is unknown)
+    "dissolve": {"type": "dissolve", "faction": "Republican Guard", "occurred_at": T0},
 }
 
 
@@ -170,7 +172,14 @@ def test_event_key_and_geo_precision_on_every_claim_type(client, kind):
         claim = {"type": kind, "claim": target, **({"reason": "wrong"} if kind == "retract" else {})}
     else:
         claim = dict(ALL_TYPES[kind])
-    plain = ok(client, claim)["claims"][0]
+    if kind == "dissolve":
+        r = post(client, claim)
+        if r.status_code == 422 and "claims.0.type" in r.get_json().get("errors", {}):
+            pytest.skip("this branch has no dissolve claims yet")
+        assert r.status_code == 201, r.get_json()
+        plain = r.get_json()["claims"][0]
+    else:
+        plain = ok(client, claim)["claims"][0]
     assert plain["geo_precision"] == 1, plain  # the default, shown
     if kind in ("retract", "confirm"):
         target = ok(client, ALL_TYPES["note"])["claims"][0]["id"]
@@ -178,6 +187,9 @@ def test_event_key_and_geo_precision_on_every_claim_type(client, kind):
     for gp in (1, 2, 3):
         if kind in ("retract", "confirm") and gp > 1:
             claim = {**claim, "claim": ok(client, ALL_TYPES["note"])["claims"][0]["id"]}
+        if kind == "dissolve":  # a faction dissolves once: a new one each time
+            r = client.post("/factions", json={"name": f"Brigade {gp}"}, headers=client.auth)
+            claim = {**claim, "faction": r.get_json()["id"]}
         c = ok(client, {**claim, "geo_precision": gp, "event_key": f"K-{kind}-{gp}"})["claims"][0]
         assert (c["geo_precision"], c["event_key"]) == (gp, f"K-{kind}-{gp}"), c
         got = client.get(f"/claims/{c['id']}").get_json()
