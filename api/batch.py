@@ -15,7 +15,7 @@ from timeline.batch import MAX_REPORTS, file_reports, with_positions
 from timeline.claims import name_errors
 
 from . import errors, idempotency
-from .auth import requires
+from .auth import requires, token_label
 from .schemas import SEED_EXAMPLE, ReportCreated, ReportIn, StrictSchema
 
 blp = Blueprint("batch", __name__, description="Many reports filed at once")
@@ -74,8 +74,9 @@ class Batch(MethodView):
         `reports.N.claims.M.field`). At most 1000 reports; the body limit applies as to any
         request."""
         app = current_app.extensions["timeline"]
+        filed_by = token_label()  # recorded with every report of the batch (API.md v2)
         body, status, headers = idempotency.run(
-            lambda idem: file_reports(app, payload["reports"], idempotency=idem))
+            lambda idem: file_reports(app, payload["reports"], idempotency=idem, filed_by=filed_by))
         if headers.get("Idempotent-Replayed"):
             body = with_positions(app, body)
         return render(body, status, headers)

@@ -74,8 +74,11 @@ class Casualties(MethodView):
         """Death tolls in [from, to): each event (claims sharing an `event_key`, or a claim
         without one) counted once by its latest counted claim in record order; `low`/`high`
         default to `best`, `civilians` to 0. Totals cover every matching event; items are
-        paged. An event given only as a point (lat/lon, no city) counts in the totals but
-        matches no `city=` or `governorate=`."""
+        paged. `from`/`to`, `city` and `governorate` judge an event by the claim that decides
+        it (a revision that moves an event moves its count); `faction` keeps an event when any
+        of its counted claims names the faction or a sub-faction. An event given only as a
+        point (lat/lon, no city) counts in the totals but matches no `city=` or
+        `governorate=`."""
         check_reads()
         body, headers = casualties_page(args)
         return body, 200, headers
@@ -86,7 +89,8 @@ def casualties_page(args: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str
     known_at, offset = args.get("known_at"), 0
     if args.get("cursor"):
         c = decode_cursor(args["cursor"], "o", "k")
-        if not all(isinstance(c[n], int) and 0 <= c[n] < 2**62 for n in ("o", "k")):
+        if not all(isinstance(c[n], int) and not isinstance(c[n], bool) and 0 <= c[n] < 2**62
+                   for n in ("o", "k")):
             abort(422, message="cursor is not one this service issued",
                   errors={"cursor": ["invalid cursor"]})
         offset, known_at = c["o"], c["k"]  # a paged walk sees one snapshot of the log

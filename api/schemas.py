@@ -300,7 +300,8 @@ class ClaimOut(Schema):
     civilian_targeting = fields.Boolean()
     deaths = fields.Dict(keys=fields.String(), values=fields.Integer())
     event_key = fields.String()
-    geo_precision = fields.Integer()
+    # API.md v2: every claim may carry geo_precision, default 1: answered for every claim
+    geo_precision = fields.Integer(dump_default=1)
     into = fields.String()
 
 

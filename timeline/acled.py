@@ -581,8 +581,12 @@ class Importer:
             self._points = [(e["id"], e["lat"], e["lon"])
                             for e in self.names.entities("place") if e.get("lat") is not None]
         best = None
+        # a box around the point that holds every place within `limit` km (a degree of longitude
+        # shrinks with the cosine of the latitude: 0.1 degrees is under 5 km north of 63 degrees)
+        dlat = limit / 110.5 + 0.01
+        dlon = min(360.0, dlat / max(math.cos(math.radians(min(abs(lat), 89.9))), 1e-6))
         for pid, plat, plon in self._points:
-            if abs(plat - lat) > 0.1 or abs(plon - lon) > 0.1:
+            if abs(plat - lat) > dlat or min(abs(plon - lon), 360 - abs(plon - lon)) > dlon:
                 continue
             d = km(lat, lon, plat, plon)
             if d <= limit and (best is None or d < best[0]):

@@ -6,7 +6,10 @@ answer as known before.
 
 The rows are read by one index range: valid time (tl_deaths_time), or the places of a city or a
 governorate and valid time (tl_deaths_city), or a faction's mentions and valid time
-(tl_mentions): the cost grows with the events in the window, not with the history."""
+(tl_mentions): the cost grows with the events in the window, not with the history. The other
+claims of the events found are then read by event_key (tl_deaths_key), so that the window and
+place filters judge an event by its deciding claim: a revision that moved an event's time or
+place moves its count, and no two windows count one event twice."""
 
 from __future__ import annotations
 
@@ -59,10 +62,32 @@ def rows(rm: Any, k: int, start: str | None, end: str | None, places: list[str] 
     return rm.fetchall(f"{_SELECT} WHERE {' AND '.join(where)}", params)
 
 
-def events(found: list[dict[str, Any]], min_rank: int, published_by: str | None
-           ) -> list[dict[str, Any]]:
+def siblings(rm: Any, k: int, found: list[dict[str, Any]], published_by: str | None
+             ) -> list[dict[str, Any]]:
+    """The other claims of the events `found` touches (same event_key, any time and place), by
+    the tl_deaths_key index: a revision that moved an event's time or place decides it too."""
+    seen = {row["claim_id"] for row in found}
+    keys = sorted({row["event_key"] for row in found if row["event_key"] is not None})
+    more: list[dict[str, Any]] = []
+    for i in range(0, len(keys), 500):
+        chunk = keys[i:i + 500]
+        params: dict[str, Any] = {f"e{n}": key for n, key in enumerate(chunk)}
+        params["k"] = k
+        where = [f"d.event_key IN ({', '.join(f':e{n}' for n in range(len(chunk)))})",
+                 "d.position <= :k"]
+        if published_by is not None:
+            params["pb"] = published_by
+            where.append("d.published_at <= :pb")
+        more += [row for row in rm.fetchall(f"{_SELECT} WHERE {' AND '.join(where)}", params)
+                 if row["claim_id"] not in seen]
+    return more
+
+
+def events(found: list[dict[str, Any]], min_rank: int, published_by: str | None,
+           keep: Any = None) -> list[dict[str, Any]]:
     """One item per event: its latest counted claim (record order) decides; `claims` lists the
-    event's counted claims in record order. Sorted by valid time, then event."""
+    event's counted claims in record order. Sorted by valid time, then event. `keep(last,
+    claims)` says whether the event matches the filters, judged on its deciding claim."""
     def known(when: str | None) -> bool:
         return when is not None and (published_by is None or when <= published_by)
 
@@ -80,6 +105,8 @@ def events(found: list[dict[str, Any]], min_rank: int, published_by: str | None
     for claims in by_event.values():
         claims.sort(key=lambda r: (r["position"], r["seq"]))
         last = claims[-1]
+        if keep is not None and not keep(last, claims):
+            continue
         items.append({
             "event_key": last["event_key"], "city": last["city"],
             "occurred_at": db_to_api(last["occurred_at"]),
@@ -131,5 +158,17 @@ def casualties(app: Any, p: Any, *, start: str | None = None, end: str | None = 
     places = places_of(app.names, city, governorate)
     factions = sorted(app.queries.subfactions(faction)) if faction is not None else None
     found = rows(app.recorder, p.k, start, end, places, factions, published_by)
-    items = events(found, p.min_rank, published_by)
+    # An event counts once, by its latest counted claim: the window and the place filters apply
+    # to that claim (a revision that moved the event out of the window or the place takes it
+    # out), the faction filter to any counted claim of it found by the filters (a revised toll
+    # that names no actors keeps its event's actors).
+    matched = {row["claim_id"] for row in found}
+    found += siblings(app.recorder, p.k, found, published_by)
+    lo, hi, inside = start or EARLIEST, end or END, set(places) if places is not None else None
+
+    def keep(last: dict[str, Any], claims: list[dict[str, Any]]) -> bool:
+        return (lo <= last["occurred_at"] < hi
+                and (inside is None or last["city"] in inside)
+                and (factions is None or any(r["claim_id"] in matched for r in claims)))
+    items = events(found, p.min_rank, published_by, keep)
     return {**totals(items), "items": items}

@@ -113,6 +113,8 @@ def timeline_csv(items: Iterable[dict[str, Any]], bom: bool = False) -> Iterator
     writer.writerow(TIMELINE_COLUMNS)
     yield (BOM if bom else "") + flush()
     for item in items:
+        if item.get("geo_precision") is None:  # every claim's default (API.md v2), as /timeline
+            item = dict(item, geo_precision=1)
         toll = item.get("deaths")
         if toll:  # low/high default to best, civilians to 0, as /casualties counts them
             item = dict(item, deaths_best=toll["best"], deaths_low=toll.get("low", toll["best"]),

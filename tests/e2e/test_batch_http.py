@@ -149,3 +149,15 @@ def test_the_batch_route_is_documented(client):
     ref = body["$ref"].rsplit("/", 1)[-1]
     reports = spec["components"]["schemas"][ref]["properties"]["reports"]
     assert reports["maxItems"] == 1000
+
+
+def test_a_batch_records_the_filing_tokens_label_on_every_report(client, world):
+    token = world.create_token("writer", label="feed-bot")
+    body = {"reports": [{"source": {"name": "Wire"}, "published_at": "2024-12-02T00:00:00Z",
+                         "claims": [{"type": "note", "text": f"note {i}",
+                                     "occurred_at": "2024-12-01T00:00:00Z"}]} for i in range(2)]}
+    r = client.post("/reports/batch", json=body, headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 201, r.get_json()
+    ids = {rep["id"] for rep in r.get_json()["reports"]}
+    listed = client.get("/reports?filed_by=feed-bot").get_json()["items"]
+    assert {i["id"] for i in listed} == ids and all(i["filed_by"] == "feed-bot" for i in listed)
