@@ -25,7 +25,7 @@ run: install
 	$(BIN)/timeline serve --host 127.0.0.1 --port $(PORT)
 
 test: install
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check timeline api tests bench
