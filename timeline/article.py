@@ -145,13 +145,29 @@ _DATE_RE = re.compile(
     r"|(?P<mon2>" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+"
     r"(?P<day2>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year2>\d{4}))?"
     r"|(?P<rel>today|tonight|this morning|this afternoon|this evening|yesterday|last night|"
-    r"overnight|earlier today|on the night of))\b", re.I)
+    r"overnight|earlier today|on the night of)"
+    # a month without its day ("in November 2024", "late November", "mid-December"): precision
+    # month; taken only with its year or a word that makes it a time ("in", "late", ...)
+    r"|(?P<mpart>(?:early|mid|late|the (?:end|beginning|start|middle) of)[\s-]+)?"
+    r"(?P<mon3>" + "|".join(MONTHS) + r")(?:,?\s+(?P<year3>\d{4}))?)\b", re.I)
+_MONTH_LEAD = re.compile(r"\b(?:in|during|since|until|through|throughout|by|from|of)\s+$", re.I)
+_NIGHT = re.compile(r"on the night of\s+(\d{1,2})(?:\s*[/–-]\s*\d{1,2})?\s+(" + "|".join(MONTHS) + r")",
+                    re.I)
+MONTH_DAY = {"early": 5, "beginning": 1, "start": 1, "mid": 15, "middle": 15, "late": 25, "end": 28}
+
+
+def _month_only_ok(text: str, m: re.Match) -> bool:
+    """Whether a month named alone is a time: "in November 2024", "late November", not "may"."""
+    if m.group("year3") or m.group("mpart"):
+        return True
+    return m.group("mon3")[:1].isupper() and bool(_MONTH_LEAD.search(text[max(0, m.start() - 12):m.start()]))
 _CLOCK = re.compile(r"\b(?:at|around|about|by)\s+(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)", re.I)
 
 
 def sentence_date(text: str, published: datetime) -> tuple[datetime, str] | None:
     """(local time, precision) of the first date the sentence names, or None."""
-    m = _DATE_RE.search(text)
+    m = next((m for m in _DATE_RE.finditer(text) if not m.group("mon3") or _month_only_ok(text, m)),
+             None)
     if m is None:
         return None
     pub = published.astimezone(LOCAL)
@@ -170,6 +186,22 @@ def sentence_date(text: str, published: datetime) -> tuple[datetime, str] | None
         day = _month_day(int(g["day"]), g["mon"], g["year"], today)
     elif g["mon2"]:
         day = _month_day(int(g["day2"]), g["mon2"], g["year2"], today)
+    elif g["mon3"]:
+        word = (g["mpart"] or "").strip(" -").split()
+        middle = MONTH_DAY.get(word[1] if word[:1] == ["the"] and len(word) > 1 else
+                               (word[0] if word else "mid"), 15)
+        day = _month_day(middle, g["mon3"], g["year3"], today)
+        if day is not None and day > today and (day.year, day.month) == (today.year, today.month):
+            day = today  # "in December", written in December: not after the article
+        if day is None:
+            return None
+        return datetime(day.year, day.month, day.day, 12, tzinfo=LOCAL), "month"
+    elif g["rel"] == "on the night of":
+        night = _NIGHT.match(text, m.start())
+        day = _month_day(int(night.group(1)), night.group(2).lower(), None, today) if night else None
+        if day is None:
+            return None
+        return datetime(day.year, day.month, day.day, 21, tzinfo=LOCAL), "day"
     else:
         rel = g["rel"]
         day = today - timedelta(days=1) if rel in ("yesterday", "last night") else today
@@ -208,14 +240,22 @@ def dates_in(text: str, published: datetime, anchor: tuple[datetime, str] | None
     order. Days named relative to another day ("the next day") count from `anchor`, the last
     date the text gave before, or from the date before them in the sentence."""
     out: list[tuple[int, tuple[datetime, str]]] = []
+    nights = [(m.start(), m.end()) for m in _NIGHT.finditer(text)]
     for m in _DATE_RE.finditer(text):
         if (m.group("rel") or "").lower() == "on the night of":
             continue  # "on the night of 7/8 December": the date follows (_RELATIVE)
-        found = sentence_date(text[m.start():m.end() + 14], published)
+        if any(a <= m.start() < b for a, b in nights):
+            continue  # the "8 December" of "the night of 7/8 December": that night, not the 8th
+        if m.group("mon3") and not _month_only_ok(text, m):
+            continue
+        # (a month alone is taken after "in", which the slice leaves out)
+        found = sentence_date(("in " if m.group("mon3") else "") + text[m.start():m.end() + 14],
+                              published)
         if found:
             out.append((m.start(), found))
     for m in _RELATIVE.finditer(text):
-        base = next((d for p, d in reversed(out) if p < m.start()), anchor)
+        # a day counts from a day: "the next day" after "in November" is not known
+        base = next((d for p, d in reversed(out) if p < m.start() and d[1] != "month"), anchor)
         g = m.groupdict()
         if g["night"]:
             day = _month_day(int(g["d1"]), g["m1"].lower(), None, published.astimezone(LOCAL).date())

@@ -64,7 +64,21 @@ CONTROL_PASSIVE = re.compile(
     r"(?:captured|seized|liberated) by)\b", re.I)
 ADVANCE = re.compile(
     r"\b(?:advanc(?:e|ed|es|ing)|push(?:ed|es|ing)?|march(?:ed|es|ing)?|mov(?:ed|es|ing)|"
-    r"clos(?:ed|es|ing) in|head(?:ed|s|ing)|approach(?:ed|es|ing)|press(?:ed|es|ing) on)\b", re.I)
+    r"clos(?:ed|es|ing) in|head(?:ed|s|ing)|approach(?:ed|es|ing)|press(?:ed|es|ing) on|"
+    # movement said other ways: "swept south towards", "drove on", "rolled into", "inched closer to"
+    r"swe(?:pt|ep|eps|eping)|dr(?:ove|ives|iving)|rac(?:ed|es|ing)|rush(?:ed|es|ing)|"
+    r"surg(?:ed|es|ing)|sped|roll(?:ed|s|ing)|progress(?:ed|es|ing)|proceed(?:ed|s|ing)|"
+    r"converg(?:ed|es|ing)|bor(?:e|es|ing) down|inch(?:ed|es|ing)|edg(?:ed|es|ing)|"
+    r"(?:made|make|makes|making) (?:their|its) way)\b", re.I)
+# Movement whose object is the place: "neared Hama", "reached the outskirts of Homs", "encircled X".
+ADVANCE_DIRECT = re.compile(
+    r"\b(?:near(?:ed|s|ing)|reach(?:ed|es|ing)|encircl(?:ed|es|ing)|surround(?:ed|s|ing)|"
+    r"besieg(?:ed|es|ing)|(?:is|are|was|were|now|stood|stand|stands) (?:now )?(?:at|on) the "
+    r"(?:gates|outskirts|edges?|doorstep|doorsteps|approaches) of)\s+"
+    r"(?:the\s+(?:outskirts|edges?|gates|suburbs|approaches|doorstep|perimeter)\s+of\s+)?"
+    r"(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+DIRECTION_BEFORE = re.compile(r"\b(?:northern|southern|eastern|western|north-?eastern|north-?western|"
+                              r"south-?eastern|south-?western|rural)\s+$", re.I)
 TOWARD = re.compile(r"\s*(?:(?:\w+wards?|further|(?:north|south)(?:-?(?:east|west))?|east|west|"
                     r"deeper|closer)\s+)?(?:toward|towards|on|into|to|in the direction of|"
                     r"closer to|the outskirts of|the gates of|the edges? of)\s+(?:the\s+outskirts\s+of\s+)?",
@@ -113,8 +127,11 @@ COUNT = re.compile(
 CLASH = re.compile(r"\b(?:clash(?:es|ed|ing)?|fighting|fought|battl(?:es?|ed|ing)|skirmish(?:es|ed)?|"
                    r"firefights?|infighting|exchanged fire|gun battles?)\b", re.I)
 COUP = re.compile(r"\b(?:coup|putsch|mutiny)\b", re.I)
-LEADS = re.compile(r"\b(?:leading|led|behind|staged|staging|launched|orchestrat\w*|mastermind\w*|"
-                   r"heading|headed|spearhead\w*)\b", re.I)
+LEADS = re.compile(r"\b(?:leading|led|behind|staged|staging|stage|launched|orchestrat\w*|mastermind\w*|"
+                   r"heading|headed|spearhead\w*|attempt(?:ed|ing|s)?|tried|trying|plott(?:ed|ing)|"
+                   r"carr(?:ied|ying) out|mount(?:ed|ing)|instigat\w*)\b", re.I)
+# A coup said not to be one: "did not stage a coup", "denied plotting a coup".
+COUP_DENIED = re.compile(r"\b(?:not|never|no)\s+(?:\w+\s+){0,2}$", re.I)
 STATUS = [
     ("whereabouts_unknown", re.compile(
         r"\b(?:unaccounted for|whereabouts (?:are |were |remain |remained |is |was )?(?:unknown|"
@@ -135,7 +152,8 @@ STATUS = [
                           r"appearance|addressed|received)\b", re.I)),
 ]
 # Travel verbs: abroad when a foreign place follows, active (with the place) when a Syrian one does.
-TRAVEL = re.compile(r"\b(?:arrived in|arrived at|flew to|fled to|travell?ed to|visited|toured)\s+"
+TRAVEL = re.compile(r"\b(?:arrived in|arrived at|flew to|flown to|fled to|escaped to|left for|"
+                    r"departed for|took refuge in|travell?ed to|visited|toured)\s+"
                     r"(?:the\s+)?", re.I)
 STAYS_IN = re.compile(r"\b(?:is|are|was|were|remains?|remained|stays?|stayed|still)\b[^.;,]{0,25}"
                       r"\bin\s+$", re.I)
@@ -181,10 +199,14 @@ class Reader:
         self._confidence: dict[tuple[int, int], str] = {}
         self._looks = 0  # words looked at for `unresolved` (bounded: MAX_UNRESOLVED)
         body = [s for s in self.sentences if not s.heading]
-        lead = next((d for d in (sentence_date(s.text, published) for s in body) if d), None)
+        lead = next((d for d in (sentence_date(s.text, published) for s in body)
+                     if d and self._recent(d)), None)
         self.lead = lead or (published.astimezone(LOCAL).replace(hour=12, minute=0, second=0,
                                                                   microsecond=0), "day")
-        self.anchor: tuple[datetime, str] | None = None  # the last date the text gave
+        self.anchor: tuple[datetime, str] | None = None  # the last day the text gave
+        # a month the text gave after its last day ("in November 2024"): undated sentences after
+        # it take it; days named relative to another ("the next day") never count from it
+        self.month_anchor: tuple[datetime, str] | None = None
         self.rebel: str | None = None  # what "the rebels" stands for (see _find_rebel)
 
     def read(self) -> None:
@@ -201,8 +223,11 @@ class Reader:
                     self._unresolved(m.text, m.kind, f"ambiguous: {', '.join(m.ids[:5])}", s)
             if not s.heading:
                 self._sentence(s)
-                if s.dates:  # type: ignore[attr-defined]
-                    self.anchor = s.dates[-1][1]  # type: ignore[attr-defined]
+                for _, d in s.dates:  # type: ignore[attr-defined]
+                    if d[1] != "month":
+                        self.anchor, self.month_anchor = d, None
+                    elif self._recent(d):
+                        self.month_anchor = d
             for m in s.mentions:
                 if m.id and m.kind == "faction":
                     self.ctx.faction = m.id
@@ -262,7 +287,12 @@ class Reader:
             return before[-1]
         if dates:
             return dates[0][1]
-        return self.anchor or self.lead
+        return self.month_anchor or self.anchor or self.lead
+
+    def _recent(self, d: tuple[datetime, str]) -> bool:
+        """A day, or a month of the year before publication or later: "the March 2020 ceasefire"
+        is background, which dates no sentence after it."""
+        return d[1] != "month" or d[0] >= self.published.astimezone(LOCAL) - timedelta(days=366)
 
     def found_names(self) -> list[dict[str, Any]]:
         """The places, factions and leaders the text names, once each: {text, kind, id}."""
@@ -366,6 +396,20 @@ class Reader:
         for m in ADVANCE.finditer(s.text):
             if self._advance(s, m, dated, None):
                 typed_segments.add(self._segment_of(s, m.start()))
+        for m in ADVANCE_DIRECT.finditer(s.text):
+            place = self._mention_at(s, m.end(), "place")
+            if place is None or place.start - m.end() > 4 or self._negated(s, m.start()) or \
+                    PART_AFTER.match(s.text[place.end:place.end + 60]) or \
+                    DIRECTION_BEFORE.search(s.text[max(0, place.start - 20):place.start]):
+                continue  # "reached the Aleppo countryside", "neared northern Hama": no city
+            faction = self._subject(s, m.start(), "faction")
+            if faction is None:
+                self._unresolved_slots(s, m, place, None)
+                continue
+            for actor in self._coordinated(s, faction, backward=True):
+                self._add({"type": "advance", "faction": actor.id, "toward": place.id}, s,
+                          m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
         for seg_no, (a, b, _) in enumerate(s.segments):
             m = CLASH.search(s.text, a, b)
             if m and m.group(0)[:1].isupper() and m.group(0).lower().startswith("battle") \
@@ -417,8 +461,15 @@ class Reader:
         # one of those words the factions of the clause may be allies ("aid the army in fighting").
         sides = re.search(r"\b(between|with|against)\b", s.text[m.end():min(b, m.end() + 60)])
         if sides is None:
-            return False
+            # "X fought the SDF", "X battled government forces": the side is the verb's object
+            object_ = re.match(r"\s+(?:the\s+)?", s.text[m.end():]) if re.fullmatch(
+                r"fought|battled", m.group(0), re.I) else None
+            if object_ is None or self._mention_at(s, m.end() + object_.end(), "faction") is None:
+                return False
+            sides = re.match(r"()", "")
         lo = a if sides.group(1) != "between" else m.end()
+        if not sides.group(1):  # a verb and its object: the subject and the object
+            lo = a
         factions = []
         for x in s.mentions:
             if x.kind == "faction" and x.id and lo <= x.start < b and x.id not in factions:
@@ -476,13 +527,22 @@ class Reader:
         if place is not None:
             self.ctx.coup_city = place.id
         leader = None
-        for lead in LEADS.finditer(s.text):
+        if self._coup_denied(s, m.start()):
+            return
+        by = re.match(r"\s*(?:d['’]\s*[ée]tat\s+)?(?:attempt\s+|plot\s+|effort\s+)?(?:\w+\s+){0,2}?by\s+",
+                      s.text[m.end():m.end() + 40], re.I)
+        if by:  # "a coup attempt by X against Y"
+            leader = self._mention_at(s, m.end() + by.end(), "leader")
+            if leader is not None and against is not None and leader.id == against.id:
+                leader = None
+        for lead in ([] if leader is not None else LEADS.finditer(s.text)):
             if s.text[lead.start():lead.end()].lower() == "led" and \
                     re.match(r"\s+by\b", s.text[lead.end():]):
                 leader = self._object(s, lead.end(), "leader", reach=40)
             else:
                 leader = self._subject(s, lead.start(), "leader", reach=160)
-            if leader is not None and (against is None or leader.id != against.id):
+            if leader is not None and (against is None or leader.id != against.id) and \
+                    not self._coup_denied(s, lead.start()):
                 break
             leader = None
         target = against.id if against else self.ctx.coup_target
@@ -491,6 +551,14 @@ class Reader:
             return
         self._add({"type": "coup", "city": city, "led_by": leader.id, "against": target},
                   s, m.start(), dated)
+
+    def _coup_denied(self, s: Sentence, pos: int) -> bool:
+        """A coup said not to be ("did not stage a coup", "denied reports of a coup", "rumours
+        of a coup were dismissed"); an attempted one is still a coup (leading_coup)."""
+        a, b = self._segment_bounds(s, pos)
+        return (COUP_DENIED.search(s.text[max(a, pos - 30):pos]) is not None
+                or DENIAL.search(s.text, max(a, pos - WINDOW), pos) is not None
+                or DENIED_AFTER.search(s.text, pos, min(b, pos + WINDOW)) is not None)
 
     def _status(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         for status, pattern in STATUS:

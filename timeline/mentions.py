@@ -30,7 +30,12 @@ january february march april may june july august september october november dec
 
 FACTION_PLACEHOLDER = re.compile(r"\b(?:the group|the coalition|the faction|the militia|the alliance|"
                                  r"its fighters|its forces|the insurgents|those forces|these forces|"
-                                 r"their forces|their fighters)\b", re.I)
+                                 r"their forces|their fighters|"
+                                 # "they" only as the subject of a verb of taking or moving
+                                 r"they(?=\s+(?:(?:had|have|then|later|also|soon|quickly|swiftly)\s+)"
+                                 r"{0,2}(?:captured|seized|took|taken|entered|stormed|overran|advanced|"
+                                 r"pushed|moved|marched|reached|neared|encircled|swept|assumed)\b))\b",
+                                 re.I)
 PLACE_PLACEHOLDER = re.compile(r"\bthe (?:city|town|village|provincial capital)\b(?! of)", re.I)
 CAPITAL = re.compile(r"\b(?:the (?:syrian )?capital|syria['’]s capital)\b(?! of)", re.I)
 LEADER_PLACEHOLDER = re.compile(r"\b(?:the|syria['’]s) (?:former |ousted |deposed |toppled )?"
