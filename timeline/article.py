@@ -124,7 +124,12 @@ def segments(sentence: str) -> list[tuple[int, int, bool]]:
                 re.finditer(r",\s*(?:who|which|whose|whom)\b[^,;]*(?:,|$)", sentence)]
     cuts = sorted({m.start() for m in re.finditer(
         r";|,\s*(?:with|while|but|whereas|although|though|amid|as|sparking|fuell?ing|prompting|"
-        r"raising|according to)\b|\s+but\s+|\bhowever\b", sentence, re.I)})
+        r"raising|according to)\b|\s+but\s+|\bhowever\b|"
+        # a participle or "before/after" clause is its own event, with its own date: "advanced
+        # toward Hama, capturing it on 5 December"
+        r",\s*(?:(?:subsequently|later|then|eventually|finally|before|after)\s+)?(?:captur|tak|seiz|"
+        r"enter|overrunn|storm|reach|push|advanc|driv|mov)ing\b|,\s*(?:before|after|then|and then|"
+        r"subsequently)\b", sentence, re.I)})
     bounds = sorted({0, len(sentence), *cuts, *(s for s, _ in relative), *(e for _, e in relative)})
     out = []
     for a, b in pairwise(bounds):

@@ -77,6 +77,8 @@ ADVANCE_DIRECT = re.compile(
     r"(?:gates|outskirts|edges?|doorstep|doorsteps|approaches) of)\s+"
     r"(?:the\s+(?:outskirts|edges?|gates|suburbs|approaches|doorstep|perimeter)\s+of\s+)?"
     r"(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+OUTSKIRTS_BEFORE = re.compile(r"\b(?:outskirts|suburbs|edges?|gates|approaches|perimeter)\s+of\s+"
+                              r"(?:the\s+(?:city|town)\s+of\s+)?(?:the\s+)?$", re.I)
 DIRECTION_BEFORE = re.compile(r"\b(?:northern|southern|eastern|western|north-?eastern|north-?western|"
                               r"south-?eastern|south-?western|rural)\s+$", re.I)
 TOWARD = re.compile(r"\s*(?:(?:\w+wards?|further|(?:north|south)(?:-?(?:east|west))?|east|west|"
@@ -89,7 +91,13 @@ APPROACH = re.compile(
     r"\b(?:(?:came|come|comes|coming|got|gets|getting|was|were|is|are|now) within \d+\s*"
     r"(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?of|"
     r"launch(?:ed|es|ing)? (?:an?|its|their|the) (?:\w+ )?(?:offensive|assault|attack|push) "
-    r"(?:into|on|toward|towards|against))\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+    r"(?:into|on|toward|towards|against)|"
+    # "were 11 kilometres (7 miles) from the centre of X", "stood some 5 km away from X"
+    r"(?:were|was|are|is|now|stood|stand|located|positioned)\s+(?:just\s+|only\s+|some\s+|about\s+|"
+    r"around\s+|roughly\s+)?(?:(?:just\s+)?(?:over|under|less than|more than)\s+)?\d+\s*"
+    r"(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?(?:away\s+)?from\s+"
+    r"(?:the\s+(?:center|centre|edges?|outskirts|gates)\s+of\s+)?)\s*(?:the\s+(?:city|town)\s+of\s+)?",
+    re.I)
 # Control named as a noun: "its capture of Hama", "the seizure of X", "the fall of X to Y".
 CONTROL_NOUN = re.compile(r"\b(?:(?P<owner>its|their)\s+|the\s+)?(?P<noun>capture|seizure|takeover|"
                           r"liberation|fall) of\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
@@ -320,16 +328,30 @@ class Reader:
                 typed_segments.add(self._segment_of(s, m.start()))
             place = self._object(s, m.end(), "place")
             if place is not None and APPROACH_BEFORE.search(
-                    s.text[max(0, place.start - 60):place.start]):
+                    s.text[max(0, place.start - 60):place.start]) and not OUTSKIRTS_BEFORE.search(
+                    s.text[max(0, place.start - 40):place.start]):
                 place = None  # "seized the airport east of Aleppo" is not Aleppo
             if place is not None and self._part_of_place(s, place):
+                # "entered the suburbs of the capital": an advance on it, not its capture
+                near = OUTSKIRTS_BEFORE.search(s.text[max(0, place.start - 40):place.start])
+                faction = self._subject(s, m.start(), "faction")
+                if near and faction is not None and not re.search(
+                        r"\b(?:remain\w*|in control of|held|hold\w*)\b", m.group(0), re.I):
+                    for actor in self._coordinated(s, faction, backward=True):
+                        self._add({"type": "advance", "faction": actor.id, "toward": place.id},
+                                  s, m.start(), dated)
+                    typed_segments.add(self._segment_of(s, m.start()))
                 continue  # "remained in control of a few neighbourhoods in northern Aleppo"
             faction = self._subject(s, m.start(), "faction")
             if place is None or faction is None:
                 self._unresolved_slots(s, m, place, faction)
                 continue
-            for taker in self._coordinated(s, faction, backward=True):
-                for where in self._coordinated(s, place, backward=False):
+            takers = self._coordinated(s, faction, backward=True)[::-1]
+            wheres = self._coordinated(s, place, backward=False)
+            a_, b_ = self._segment_bounds(s, m.start())
+            respectively = len(takers) == len(wheres) > 1 and RESPECTIVELY.search(s.text, m.end(), b_)
+            for n, taker in enumerate(takers):
+                for where in ([wheres[n]] if respectively else wheres):
                     claim = {"type": "control", "city": where.id, "faction": taker.id}
                     loser = self._after_word(s, where.end, "from", "faction")
                     if loser and loser.id != taker.id:
@@ -684,9 +706,13 @@ class Reader:
                 continue  # "X, along with allied groups in Y, entered": X did
             if any(len(s.text[b.end():pos].split()) > 1
                    and not LAST_ITEM.fullmatch(s.text[b.start():pos])
+                   and not ELIDED_SUBJECT.match(s.text, b.end())
                    for b in CLAUSE_BREAK.finditer(s.text, x.end, pos)):
                 continue  # "X withdrew, and rebels advanced": X did not advance ("X withdrew,
                 # and advanced" keeps its subject)
+            if best is not None and SUBORDINATE_BEFORE.search(s.text[max(0, x.start - 40):x.start]) \
+                    and re.search(r",\s+and\s+(?:then\s+|later\s+|also\s+)?$", s.text[x.end:pos]):
+                continue  # "X took villages as Y retreated, and advanced": X advanced, not Y
             best = x
         return best
 
@@ -790,6 +816,16 @@ ALONG_WITH = re.compile(r"\b(?:along with|together with|alongside|supported by|b
                         r"support of|aided by)\b[^,.;]*$", re.I)
 ITEM_DATE = re.compile(r"^\s+(?:on|by)\s+(?:the night of\s+)?\d{1,2}(?:\s*/\s*\d{1,2})?\s+[A-Za-z]+"
                        r"(?:\s+\d{4})?")
+# ", and advanced toward Hama, taking it": the clause after the break begins with its verb, so
+# its subject is the one before the break.
+ELIDED_SUBJECT = re.compile(r"\s*(?:(?:then|later|also|subsequently|eventually|soon|quickly|swiftly|"
+                            r"finally)\s+)?(?:\w+ed|took|made|came|went|fled|drove|swept|overran|won|"
+                            r"began|stood|held|fought|left|seized|entered)\b", re.I)
+# A name that is the subject of a subordinate clause ("as government forces retreated").
+SUBORDINATE_BEFORE = re.compile(r"\b(?:as|after|when|while|because|once|since|before|until|where|"
+                                r"whereas|although|though)\s+(?:[\w'’]+[\s-]+){0,2}$", re.I)
+# "X and Y captured A and B respectively": each actor its own place.
+RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 # How far before a verb the reader looks for the words of its subject or a denial.
 WINDOW = 200
 MAX_UNRESOLVED = 100
