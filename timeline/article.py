@@ -146,7 +146,8 @@ _DATE_RE = re.compile(
     r"\b(?:(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"(?:\s+(?P<wdpart>night|evening|afternoon|morning|dawn))?"
     r"(?:,?\s+(?P<wdday>\d{1,2})(?:st|nd|rd|th)?\s+(?P<wdmon>" + "|".join(MONTHS) + r"))?"
-    r"|(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>" + "|".join(MONTHS) + r")(?:,?\s+(?P<year>\d{4}))?"
+    r"|(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>" + "|".join(MONTHS) + r")(?:,?\s+(?P<year>\d{4}))?"
+    r"|(?P<iso>(?P<iy>20\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d))"
     r"|(?P<mon2>" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+"
     r"(?P<day2>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year2>\d{4}))?"
     r"|(?P<rel>today|tonight|this morning|this afternoon|this evening|yesterday|last night|"
@@ -191,6 +192,11 @@ def sentence_date(text: str, published: datetime) -> tuple[datetime, str] | None
         day = _month_day(int(g["day"]), g["mon"], g["year"], today)
     elif g["mon2"]:
         day = _month_day(int(g["day2"]), g["mon2"], g["year2"], today)
+    elif g["iso"]:  # "2024-12-08", as agencies' tables write it
+        try:
+            day = date(int(g["iy"]), int(g["im"]), int(g["id"]))
+        except ValueError:
+            return None
     elif g["mon3"]:
         word = (g["mpart"] or "").strip(" -").split()
         middle = MONTH_DAY.get(word[1] if word[:1] == ["the"] and len(word) > 1 else
@@ -231,7 +237,8 @@ def sentence_date(text: str, published: datetime) -> tuple[datetime, str] | None
 # Days named relative to the last date the text gave ("the next day", "two days earlier").
 _RELATIVE = re.compile(
     r"\b(?:(?P<next>the (?:next|following) day|a day later|the day after)|"
-    r"(?P<same>(?:later )?(?:on )?the same day|that (?:same )?day|later that day)|"
+    r"(?P<same>(?:later )?(?:on )?the same (?:day|evening|night)|that (?:same )?(?:day|evening|night|"
+    r"morning|afternoon)|later that (?:day|evening|night))|"
     r"(?P<before>the (?:previous|preceding) day|the day before|a day earlier)|"
     r"(?P<n>two|three|four|five|2|3|4|5) days (?P<dir>later|earlier|after|before)|"
     r"(?P<night>(?:on )?the night of (?P<d1>\d{1,2})(?:\s*[/–-]\s*\d{1,2})?\s+(?P<m1>" + "|".join(MONTHS) + r")))\b",

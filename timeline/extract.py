@@ -49,7 +49,7 @@ NEGATION = re.compile(r"\b(?:not|never|denied|deny|denies|failed to|attempt(?:ed
 
 CONTROL_ACTIVE = re.compile(
     r"\b(?:(?:seized|seize|seizes|seizing|took|take|takes|taken|taking|gained|gain|wrested|"
-    r"regained|assumed|retook) (?:full |complete |total )?control (?:of|over)|"
+    r"regained|assumed|retook|secured|established) (?:full |complete |total )?control (?:of|over)|"
     r"took over|taken over|taking over|captured|captures|capturing|capture|seized|seizing|"
     r"overran|overrun|entered|enters|entering|stormed|liberated|retook|recaptured|"
     r"occupied|occupies|occupying|(?:were|was) the first to enter|"
@@ -60,6 +60,7 @@ CONTROL_PASSIVE = re.compile(
     r"\b(?:fell to|falls to|fallen to|was captured by|were captured by|was seized by|"
     r"was taken by|has been taken by|came under the control of|(?:is|was) now under the control of|"
     r"fell into the hands of|fell under the control of|came under the control of|"
+    r"(?:is|are|was|were|now|remains?|remained|became|become) (?:fully |entirely |now )?controlled by|"
     r"(?:being|been|was|were) (?:captured|seized|taken|overrun|liberated) by|"
     r"(?:captured|seized|liberated) by)\b", re.I)
 ADVANCE = re.compile(
@@ -90,7 +91,9 @@ TOWARD = re.compile(r"\s*(?:(?:\w+wards?|further|(?:north|south)(?:-?(?:east|wes
 APPROACH = re.compile(
     r"\b(?:(?:came|come|comes|coming|got|gets|getting|was|were|is|are|now) within \d+\s*"
     r"(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?of|"
-    r"launch(?:ed|es|ing)? (?:an?|its|their|the) (?:\w+ )?(?:offensive|assault|attack|push) "
+    r"(?:launch|mount|start|open)(?:ed|es|s|ing)? (?:an?|its|their|the) (?:\w+ )?(?:offensive|assault|attack|push) "
+    r"(?:into|on|toward|towards|against)|(?:began|begun|begins|beginning) (?:an?|its|their|the) (?:\w+ )?"
+    r"(?:offensive|assault|attack|push) "
     r"(?:into|on|toward|towards|against)|"
     # "were 11 kilometres (7 miles) from the centre of X", "stood some 5 km away from X"
     r"(?:were|was|are|is|now|stood|stand|located|positioned)\s+(?:just\s+|only\s+|some\s+|about\s+|"
@@ -101,6 +104,13 @@ APPROACH = re.compile(
 # Control named as a noun: "its capture of Hama", "the seizure of X", "the fall of X to Y".
 CONTROL_NOUN = re.compile(r"\b(?:(?P<owner>its|their)\s+|the\s+)?(?P<noun>capture|seizure|takeover|"
                           r"liberation|fall) of\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+# Control without its agent: "Hama was captured on 5 December", "Damascus fell on 8 December".
+AGENTLESS = re.compile(r"\b(?:(?:was|were|had been|has been)\s+(?:captured|seized|taken|overrun|"
+                       r"liberated|recaptured|retaken)\b(?!\s+(?:by|from|back|in\s+\d{4})\b)|"
+                       r"fell\b(?!\s+(?:to|into|under|out|from|upon|in|back|on(?!\s+(?:\d|the night|\w+day\b))|silent|apart|short|"
+                       r"victim|quiet|behind|off|below|by)\b))", re.I)
+POSSESSIVE_NOUN = re.compile(r"['’]s?\s+(?:capture|seizure|takeover|fall|liberation)\s+(?:by|to)\s+"
+                             r"(?:the\s+)?", re.I)
 # Words for the rebels, read as the coalition the text named (Reader.rebel).
 REBELS = re.compile(r"\b(?:(?:the|syrian|other|allied)\s+)?(?:rebels|rebel (?:forces|fighters|groups|"
                     r"factions|coalition|alliance)|opposition (?:forces|fighters|groups|factions|"
@@ -384,6 +394,27 @@ class Reader:
                     self._add({"type": "control", "city": where.id, "faction": taker.id}, s,
                               m.start(), dated)
             typed_segments.add(self._segment_of(s, m.start()))
+        for m in AGENTLESS.finditer(s.text):
+            # "Hama was captured on 5 December", "The city fell on 8 December": by the faction that
+            # the text last said took or moved on a place
+            place = self._subject(s, m.start(), "place")
+            if place is None or self.ctx.actor is None or self._negated(s, m.start()) or \
+                    not re.fullmatch(r"\s*(?:[’']s?\s*)?(?:\s*(?:city|town))?\s*", s.text[place.end:m.start()]) or \
+                    self._part_of_place(s, place):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": self.ctx.actor}, s,
+                      m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in POSSESSIVE_NOUN.finditer(s.text):
+            # "Hama's capture by HTS", "Homs's fall to the rebels"
+            place = self._subject(s, m.start(), "place")
+            faction = self._mention_at(s, m.end(), "faction")
+            if place is None or faction is None or place.end + 4 < m.start() or \
+                    self._negated(s, m.start()):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": faction.id}, s,
+                      m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
         for m in CONTROL_NOUN.finditer(s.text):
             if self._negated(s, m.start()) or self._long_ago(s, m.start()):
                 continue
@@ -486,7 +517,11 @@ class Reader:
             # "X fought the SDF", "X battled government forces": the side is the verb's object
             object_ = re.match(r"\s+(?:the\s+)?", s.text[m.end():]) if re.fullmatch(
                 r"fought|battled", m.group(0), re.I) else None
-            if object_ is None or self._mention_at(s, m.end() + object_.end(), "faction") is None:
+            # "X and Y clashed in Z": against each other ("fought" may be side by side)
+            both = re.fullmatch(r"clashed|skirmished", m.group(0), re.I) and len(
+                {x.id for x in s.mentions if x.kind == "faction" and x.id and a <= x.start < m.start()}) >= 2
+            if not both and (object_ is None or
+                             self._mention_at(s, m.end() + object_.end(), "faction") is None):
                 return False
             sides = re.match(r"()", "")
         lo = a if sides.group(1) != "between" else m.end()
