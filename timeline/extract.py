@@ -84,7 +84,8 @@ DIRECTION_BEFORE = re.compile(r"\b(?:northern|southern|eastern|western|north-?ea
                               r"south-?eastern|south-?western|rural)\s+$", re.I)
 TOWARD = re.compile(r"\s*(?:(?:\w+wards?|further|(?:north|south)(?:-?(?:east|west))?|east|west|"
                     r"deeper|closer)\s+)?(?:toward|towards|on|into|to|in the direction of|"
-                    r"closer to|the outskirts of|the gates of|the edges? of)\s+(?:the\s+outskirts\s+of\s+)?",
+                    r"closer to|the outskirts of|the gates of|the edges? of)\s+"
+                    r"(?:the\s+(?:\w+ern\s+)?(?:outskirts|suburbs|edges?|gates|approaches)\s+of\s+)?",
                     re.I)
 # Advances named other ways: "came within 20 kilometres (12 mi) of Damascus", "launched an
 # offensive into Homs", "the advance towards Damascus".
@@ -746,7 +747,8 @@ class Reader:
                 continue  # "X withdrew, and rebels advanced": X did not advance ("X withdrew,
                 # and advanced" keeps its subject)
             if best is not None and SUBORDINATE_BEFORE.search(s.text[max(0, x.start - 40):x.start]) \
-                    and re.search(r",\s+and\s+(?:then\s+|later\s+|also\s+)?$", s.text[x.end:pos]):
+                    and any(ELIDED_SUBJECT.match(s.text, b.end())
+                            for b in re.finditer(r",\s+and\b", s.text[:pos]) if b.start() >= x.end):
                 continue  # "X took villages as Y retreated, and advanced": X advanced, not Y
             best = x
         return best
