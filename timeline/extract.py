@@ -227,6 +227,7 @@ class Reader:
         # it take it; days named relative to another ("the next day") never count from it
         self.month_anchor: tuple[datetime, str] | None = None
         self.rebel: str | None = None  # what "the rebels" stands for (see _find_rebel)
+        self.advanced: dict[str, str] = {}  # place -> the faction that last advanced on it
 
     def read(self) -> None:
         for s in self.sentences:
@@ -396,14 +397,15 @@ class Reader:
                               m.start(), dated)
             typed_segments.add(self._segment_of(s, m.start()))
         for m in AGENTLESS.finditer(s.text):
-            # "Hama was captured on 5 December", "The city fell on 8 December": by the faction that
-            # the text last said took or moved on a place
+            # "Hama was captured on 5 December", "The city fell on 8 December": by the faction the
+            # text last said advanced on that place (else no one is named: no claim)
             place = self._subject(s, m.start(), "place")
-            if place is None or self.ctx.actor is None or self._negated(s, m.start()) or \
+            actor = self.advanced.get(place.id) if place is not None else None
+            if place is None or actor is None or self._negated(s, m.start()) or \
                     not re.fullmatch(r"\s*(?:[’']s?\s*)?(?:\s*(?:city|town))?\s*", s.text[place.end:m.start()]) or \
                     self._part_of_place(s, place):
                 continue
-            self._add({"type": "control", "city": place.id, "faction": self.ctx.actor}, s,
+            self._add({"type": "control", "city": place.id, "faction": actor}, s,
                       m.start(), dated)
             typed_segments.add(self._segment_of(s, m.start()))
         for m in POSSESSIVE_NOUN.finditer(s.text):
@@ -746,7 +748,8 @@ class Reader:
                    for b in CLAUSE_BREAK.finditer(s.text, x.end, pos)):
                 continue  # "X withdrew, and rebels advanced": X did not advance ("X withdrew,
                 # and advanced" keeps its subject)
-            if best is not None and SUBORDINATE_BEFORE.search(s.text[max(0, x.start - 40):x.start]) \
+            if best is not None and (SUBORDINATE_BEFORE.search(s.text[max(0, x.start - 40):x.start])
+                                     or DEFEAT_AFTER.match(s.text, x.end)) \
                     and any(ELIDED_SUBJECT.match(s.text, b.end())
                             for b in re.finditer(r",\s+and\b", s.text[:pos]) if b.start() >= x.end):
                 continue  # "X took villages as Y retreated, and advanced": X advanced, not Y
@@ -811,6 +814,8 @@ class Reader:
         self.claims.append(out)
         if out["type"] in ("control", "advance"):
             self.ctx.actor = out["faction"]
+        if out["type"] == "advance" and out.get("toward"):
+            self.advanced[out["toward"]] = out["faction"]
 
     def _unresolved(self, text: str, kind: str, reason: str, s: Sentence) -> None:
         item = {"text": text, "kind": kind, "reason": reason, "sentence": s.text[:500]}
@@ -861,6 +866,10 @@ ELIDED_SUBJECT = re.compile(r"\s*(?:(?:then|later|also|subsequently|eventually|s
 # A name that is the subject of a subordinate clause ("as government forces retreated").
 SUBORDINATE_BEFORE = re.compile(r"\b(?:as|after|when|while|because|once|since|before|until|where|"
                                 r"whereas|although|though)\s+(?:[\w'’]+[\s-]+){0,2}$", re.I)
+# A side said to give way ("government forces disintegrated"): not the subject of what the
+# sentence's subject goes on to do after ", and".
+DEFEAT_AFTER = re.compile(r"\s+(?:had\s+|were\s+|was\s+)?(?:disintegrat|collaps|retreat|withdr|fled|flee|"
+                          r"surrender|crumbl|abandon|redeploy|pull)\w*", re.I)
 # "X and Y captured A and B respectively": each actor its own place.
 RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 # How far before a verb the reader looks for the words of its subject or a denial.

@@ -208,6 +208,10 @@ def test_they_the_it_and_the_subject_of_a_clause_after_and(gazetteer):
                              "Army retreated, and advanced toward Hama, capturing it on 5 December.")
     assert keys(claims) == {("advance", "hts", "hama", "2024-12-03"),
                             ("control", "hama", "hts", "2024-12-05")}
+    # nor is a side that gave way
+    claims = full(gazetteer, "Report\nOn 3 December 2024, HTS took several villages the Syrian Arab "
+                             "Army abandoned, and moved toward Hama.")
+    assert keys(claims) == {("advance", "hts", "hama", "2024-12-03")}
     # a new subject after ", and" is still a new subject
     claims = full(gazetteer, "Report\nOn 1 December 2024, the Syrian Arab Army withdrew from Tal "
                              "Rifaat, and the SNA entered the town.")
@@ -223,12 +227,16 @@ def test_respectively_pairs_actors_and_places(gazetteer):
 
 def test_control_without_its_agent_and_other_nominal_forms(gazetteer):
     claims = full(gazetteer, "Report\nOn 5 December 2024 HTS pushed into Hama. The city was captured "
-                             "that evening. Homs fell on 8 December.")
+                             "that evening. On 7 December the SNA advanced on Homs. Homs fell on 8 "
+                             "December.")
     assert keys(claims) == {("advance", "hts", "hama", "2024-12-05"),
                             ("control", "hama", "hts", "2024-12-05"),
-                            ("control", "homs", "hts", "2024-12-08")}
-    # no faction moved before: nobody is named, no claim
+                            ("advance", "sna", "homs", "2024-12-07"),
+                            ("control", "homs", "sna", "2024-12-08")}
+    # no faction moved on the place before: nobody is named, no claim
     assert full(gazetteer, "Report\nHoms fell on 8 December 2024.") == []
+    assert keys(full(gazetteer, "Report\nOn 5 December 2024 HTS captured Hama. Damascus was taken "
+                                "on 8 December.")) == {("control", "hama", "hts", "2024-12-05")}
     claims = full(gazetteer, "Report\nManbij's capture by the SNA on 9 December 2024 ended the "
                              "fighting. By 12 December Deir ez-Zor was controlled by the SDF.")
     assert keys(claims) == {("control", "manbij", "sna", "2024-12-09"),
