@@ -236,7 +236,8 @@ def sentence_date(text: str, published: datetime) -> tuple[datetime, str] | None
 
 # Days named relative to the last date the text gave ("the next day", "two days earlier").
 _RELATIVE = re.compile(
-    r"\b(?:(?P<next>the (?:next|following) day|a day later|the day after)|"
+    r"\b(?:(?P<next>the (?:next|following) (?:day|morning|evening|night)|a day later|the day after)|"
+    r"(?P<week>(?:a|one) week (?:later|after)|the following week)|"
     r"(?P<same>(?:later )?(?:on )?the same (?:day|evening|night)|that (?:same )?(?:day|evening|night|"
     r"morning|afternoon)|later that (?:day|evening|night))|"
     r"(?P<before>the (?:previous|preceding) day|the day before|a day earlier)|"
@@ -280,6 +281,8 @@ def dates_in(text: str, published: datetime, anchor: tuple[datetime, str] | None
             shift = 0
         elif g["next"]:
             shift = 1
+        elif g["week"]:
+            shift = 7
         elif g["before"]:
             shift = -1
         else:

@@ -49,7 +49,8 @@ NEGATION = re.compile(r"\b(?:not|never|denied|deny|denies|failed to|attempt(?:ed
 
 CONTROL_ACTIVE = re.compile(
     r"\b(?:(?:seized|seize|seizes|seizing|took|take|takes|taken|taking|gained|gain|wrested|"
-    r"regained|assumed|retook|secured|established) (?:full |complete |total )?control (?:of|over)|"
+    r"regained|assumed|retook|secured|established|claimed|declared|announced) (?:full |complete |total )?"
+    r"control (?:of|over)|"
     r"took over|taken over|taking over|captured|captures|capturing|capture|seized|seizing|"
     r"overran|overrun|entered|enters|entering|stormed|liberated|retook|recaptured|"
     r"occupied|occupies|occupying|(?:were|was) the first to enter|"
@@ -61,7 +62,8 @@ CONTROL_PASSIVE = re.compile(
     r"was taken by|has been taken by|came under the control of|(?:is|was) now under the control of|"
     r"fell into the hands of|fell under the control of|came under the control of|"
     r"(?:is|are|was|were|now|remains?|remained|became|become) (?:fully |entirely |now )?controlled by|"
-    r"(?:being|been|was|were) (?:captured|seized|taken|overrun|liberated) by|"
+    r"(?:being|been|was|were) (?:captured|seized|taken|overrun|liberated|entered|stormed|occupied) by|"
+    r"(?:was|were|been|being) handed (?:over )?to|"
     r"(?:captured|seized|liberated) by)\b", re.I)
 ADVANCE = re.compile(
     r"\b(?:advanc(?:e|ed|es|ing)|push(?:ed|es|ing)?|march(?:ed|es|ing)?|mov(?:ed|es|ing)|"
@@ -105,6 +107,8 @@ APPROACH = re.compile(
 # Control named as a noun: "its capture of Hama", "the seizure of X", "the fall of X to Y".
 CONTROL_NOUN = re.compile(r"\b(?:(?P<owner>its|their)\s+|the\s+)?(?P<noun>capture|seizure|takeover|"
                           r"liberation|fall) of\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+LOST = re.compile(r"\b(?:lost|lose|loses|losing|ceded|cedes|ceding|surrendered|surrenders)\s+(?:control\s+of\s+|"
+                  r"its\s+grip\s+on\s+)?(?:the\s+(?:city|town)\s+of\s+)?", re.I)
 # Control without its agent: "Hama was captured on 5 December", "Damascus fell on 8 December".
 AGENTLESS = re.compile(r"\b(?:(?:was|were|had been|has been)\s+(?:captured|seized|taken|overrun|"
                        r"liberated|recaptured|retaken)\b(?!\s+(?:by|from|back|in\s+\d{4})\b)|"
@@ -115,7 +119,9 @@ POSSESSIVE_NOUN = re.compile(r"['’]s?\s+(?:capture|seizure|takeover|fall|liber
 # Words for the rebels, read as the coalition the text named (Reader.rebel).
 REBELS = re.compile(r"\b(?:(?:the|syrian|other|allied)\s+)?(?:rebels|rebel (?:forces|fighters|groups|"
                     r"factions|coalition|alliance)|opposition (?:forces|fighters|groups|factions|"
-                    r"militias?|coalition)|insurgents|revolutionary (?:forces|groups|factions))\b", re.I)
+                    r"militias?|coalition)|insurgents|revolutionary (?:forces|groups|factions)|"
+                    # what the Syrian government's statements call them
+                    r"(?:armed )?terrorist (?:groups|organi[sz]ations|factions|militias))\b", re.I)
 # A place named as a part of itself or its surroundings: "northern Aleppo", "a few neighbourhoods
 # in Aleppo", "the city's Barzeh neighborhood", "Hama province".
 PART_BEFORE = re.compile(
@@ -156,6 +162,7 @@ STATUS = [
         r"\b(?:unaccounted for|whereabouts (?:are |were |remain |remained |is |was )?(?:unknown|"
         r"unclear)|has not been seen|have not been seen|disappeared|vanished)\b", re.I)),
     ("in_exile", re.compile(r"\b(?:granted (?:political )?asylum|in exile|went into exile|"
+                            r"(?:granted|gave|offered|given) (?:[\w'’-]+ ){1,4}?(?:political )?asylum|"
                             r"sought refuge)\b", re.I)),
     ("abroad", re.compile(r"\b(?:outside the country|outside syria|abroad|left the country|"
                           r"left syria|fled (?:the country|abroad|syria)|flee (?:the country|abroad|syria))\b", re.I)),
@@ -170,6 +177,9 @@ STATUS = [
     ("active", re.compile(r"\b(?:met with|held talks|chaired|appeared in public|made a public "
                           r"appearance|addressed|received)\b", re.I)),
 ]
+# A leader removed, said with the leader as the object: "the rebels ousted Bashar al-Assad".
+OUSTED = re.compile(r"\b(?:ousted|toppled|overthrew|overthrown|deposed|unseated|brought down)\s+"
+                    r"(?P<title>(?:the\s+)?(?:syrian\s+)?president\s+)?", re.I)
 # Travel verbs: abroad when a foreign place follows, active (with the place) when a Syrian one does.
 TRAVEL = re.compile(r"\b(?:arrived in|arrived at|flew to|flown to|fled to|escaped to|left for|"
                     r"departed for|took refuge in|travell?ed to|visited|toured)\s+"
@@ -354,7 +364,7 @@ class Reader:
                                   s, m.start(), dated)
                     typed_segments.add(self._segment_of(s, m.start()))
                 continue  # "remained in control of a few neighbourhoods in northern Aleppo"
-            faction = self._subject(s, m.start(), "faction")
+            faction = self._subject(s, m.start(), "faction") or self._fronted_subject(s, m)
             if place is None or faction is None:
                 self._unresolved_slots(s, m, place, faction)
                 continue
@@ -418,6 +428,16 @@ class Reader:
             self._add({"type": "control", "city": place.id, "faction": faction.id}, s,
                       m.start(), dated)
             typed_segments.add(self._segment_of(s, m.start()))
+        for m in LOST.finditer(s.text):
+            # "the army lost control of Hama to HTS": the one it was lost to holds it
+            place = self._mention_at(s, m.end(), "place")
+            to = re.match(r"(?:\s+city)?\s+to\s+(?:the\s+)?", s.text[place.end:place.end + 20]) \
+                if place is not None else None
+            faction = self._mention_at(s, place.end + to.end(), "faction") if to else None
+            if faction is None or self._negated(s, m.start()) or self._part_of_place(s, place):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
         for m in CONTROL_NOUN.finditer(s.text):
             if self._negated(s, m.start()) or self._long_ago(s, m.start()):
                 continue
@@ -443,7 +463,8 @@ class Reader:
             place = self._mention_at(s, m.end(), "place")
             faction = self._subject(s, m.start(), "faction")
             if place is None or faction is None or self._negated(s, m.start()) or \
-                    PROVINCE_AFTER.match(s.text[place.end:]):
+                    PROVINCE_AFTER.match(s.text[place.end:]) or \
+                    DIRECTION_BEFORE.search(s.text[max(0, place.start - 20):place.start]):
                 continue
             for actor in self._coordinated(s, faction, backward=True):
                 self._add({"type": "advance", "faction": actor.id, "toward": place.id}, s,
@@ -488,8 +509,9 @@ class Reader:
         toward = TOWARD.match(s.text, m.end())
         if toward:
             place = self._mention_at(s, toward.end(), "place")
-            if place is not None and not PROVINCE_AFTER.match(s.text[place.end:]):
-                claim["toward"] = place.id
+            if place is not None and not PROVINCE_AFTER.match(s.text[place.end:]) and \
+                    not DIRECTION_BEFORE.search(s.text[max(0, place.start - 20):place.start]):
+                claim["toward"] = place.id  # not "toward northern Aleppo", the countryside
         if count is None and "toward" not in claim:
             count = COUNT.search(s.text, m.end(), min(b, m.end() + WINDOW))
         if count:
@@ -612,6 +634,20 @@ class Reader:
         self._add({"type": "coup", "city": city, "led_by": leader.id, "against": target},
                   s, m.start(), dated)
 
+    def _fronted_subject(self, s: Sentence, m: re.Match) -> Mention | None:
+        """The subject of a participle clause put first: "After capturing Aleppo, HTS advanced
+        on Hama" (the faction after the clause's comma)."""
+        if not re.search(r"(?:^|[,;]\s*)(?:after|following|upon|having|since|before)\s+(?:\w+\s+)?$",
+                         s.text[max(0, m.start() - 40):m.start()], re.I) or \
+                not re.search(r"(?:ing|having \w+)$", s.text[max(0, m.start() - 8):m.end()], re.I) and \
+                not m.group(0).lower().endswith("ing"):
+            return None
+        comma = s.text.find(",", m.end())
+        if comma < 0:
+            return None
+        return next((x for x in s.mentions if x.kind == "faction" and x.id and
+                     comma < x.start <= comma + 30), None)
+
     def _coup_denied(self, s: Sentence, pos: int) -> bool:
         """A coup said not to be ("did not stage a coup", "denied reports of a coup", "rumours
         of a coup were dismissed"); an attempted one is still a coup (leading_coup)."""
@@ -623,7 +659,10 @@ class Reader:
     def _status(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         for status, pattern in STATUS:
             for m in pattern.finditer(s.text):
-                leader = self._subject(s, m.start(), "leader", reach=160)
+                # "Russia granted Bashar al-Assad asylum": the leader inside the words
+                leader = next((x for x in s.mentions if x.kind == "leader" and x.id and
+                               m.start() < x.start < m.end()), None) or \
+                    self._subject(s, m.start(), "leader", reach=160)
                 if leader is None or self._negated(s, m.start()):
                     continue
                 claim: dict[str, Any] = {"type": "leader_status", "leader": leader.id, "status": status}
@@ -632,6 +671,22 @@ class Reader:
                     claim["location"] = location
                 self._add(claim, s, m.start(), dated)
                 typed.add(self._segment_of(s, m.start()))
+        for m in OUSTED.finditer(s.text):
+            # "the rebels ousted Bashar al-Assad": the leader is the object; "ousted President X"
+            # without a subject before it is an epithet, not news
+            leader = self._mention_at(s, m.end(), "leader")
+            if leader is None or leader.start - m.end() > 4 or self._negated(s, m.start()):
+                continue
+            a, _ = self._segment_bounds(s, m.start())
+            doer = next((x for x in s.mentions if x.kind == "faction" and x.id and a <= x.start
+                         and x.end <= m.start()), None)
+            if m.group("title") and doer is None and not re.search(
+                    r"\b(?:offensive|rebels?|opposition|uprising|they|which|that|who)\b[^.;]{0,40}$",
+                    s.text[a:m.start()], re.I):
+                continue
+            self._add({"type": "leader_status", "leader": leader.id, "status": "removed"}, s,
+                      m.start(), dated)
+            typed.add(self._segment_of(s, m.start()))
         for m in TRAVEL.finditer(s.text):
             leader = self._subject(s, m.start(), "leader", reach=120)
             if leader is None or self._negated(s, m.start()):

@@ -283,3 +283,43 @@ def test_travel_said_other_ways(gazetteer):
     claims = full(gazetteer, "Report\nOn 8 December 2024, hours before dawn, Bashar al-Assad had "
                              "flown to Moscow.")
     assert [(c["status"], c.get("location")) for c in claims] == [("abroad", "Moscow, Russia")]
+
+
+def test_advances_toward_a_direction_of_a_place_are_not_toward_the_city(gazetteer):
+    claims = full(gazetteer, "Report\nOn 30 November 2024, the SNA advanced toward northern Aleppo and "
+                             "launched an offensive into eastern Homs. HTS pushed toward Hama.")
+    assert keys(claims) == {("advance", "hts", "hama", "2024-11-30")}
+
+
+def test_a_participle_clause_put_first_takes_the_subject_after_it(gazetteer):
+    claims = full(gazetteer, "Report\nHaving seized Deir ez-Zor on 6 December 2024, the SDF moved "
+                             "toward Mayadin.")
+    assert keys(claims) == {("control", "deir-ez-zor", "sdf", "2024-12-06"),
+                            ("advance", "sdf", "mayadin", "2024-12-06")}
+
+
+def test_control_lost_to_or_handed_over_and_the_governments_word_for_the_rebels(gazetteer):
+    claims = full(gazetteer, "Report\nOn 5 December 2024 the army lost control of Hama to HTS. Raqqa was "
+                             "handed over to the SDF on 6 December. The General Command said on 7 "
+                             "December that terrorist organisations had entered Homs.")
+    assert keys(claims) == {("control", "hama", "hts", "2024-12-05"),
+                            ("control", "raqqa", "sdf", "2024-12-06"),
+                            ("control", "homs", "hts", "2024-12-07")}
+
+
+def test_a_leader_ousted_as_an_object_and_asylum_granted_to_a_leader(gazetteer):
+    claims = full(gazetteer, "Report\nOn 8 December 2024, the rebels ousted Bashar al-Assad. Russia "
+                             "granted Bashar al-Assad asylum the following morning.")
+    assert keys(claims) == {("leader_status", "bashar-al-assad", "removed", "2024-12-08"),
+                            ("leader_status", "bashar-al-assad", "in_exile", "2024-12-09")}
+    # an epithet is not news
+    assert full(gazetteer, "Report\nOn 20 December 2024, ousted President Bashar al-Assad issued a "
+                           "statement.") == []
+
+
+def test_control_claimed_is_unconfirmed_and_a_week_later_counts_from_the_last_day(gazetteer):
+    claims = full(gazetteer, "Report\nOn 8 December 2024, HTS entered Damascus. A week later, HTS "
+                             "claimed full control of Latakia.")
+    assert keys(claims) == {("control", "damascus", "hts", "2024-12-08"),
+                            ("control", "latakia", "hts", "2024-12-15")}
+    assert {c["city"]: c["confidence"] for c in claims}["latakia"] == "unconfirmed"
