@@ -78,13 +78,16 @@ ADVANCE_DIRECT = re.compile(
     r"\b(?:near(?:ed|s|ing)|reach(?:ed|es|ing)|encircl(?:ed|es|ing)|surround(?:ed|s|ing)|"
     r"besieg(?:ed|es|ing)|(?:is|are|was|were|now|stood|stand|stands) (?:now )?(?:at|on) the "
     r"(?:gates|outskirts|edges?|doorstep|doorsteps|approaches) of)\s+"
-    r"(?:the\s+(?:outskirts|edges?|gates|suburbs|approaches|doorstep|perimeter)\s+of\s+)?"
+    r"(?:the\s+(?:\w+ern\s+)?(?:outskirts|edges?|gates|suburbs|approaches|doorstep|perimeter|"
+    r"neighbou?rhoods|districts)\s+of\s+)?"
     r"(?:the\s+(?:city|town)\s+of\s+)?", re.I)
 OUTSKIRTS_BEFORE = re.compile(r"\b(?:outskirts|suburbs|edges?|gates|approaches|perimeter)\s+of\s+"
                               r"(?:the\s+(?:city|town)\s+of\s+)?(?:the\s+)?$", re.I)
 DIRECTION_BEFORE = re.compile(r"\b(?:northern|southern|eastern|western|north-?eastern|north-?western|"
                               r"south-?eastern|south-?western|rural)\s+$", re.I)
-TOWARD = re.compile(r"\s*(?:(?:\w+wards?|further|(?:north|south)(?:-?(?:east|west))?|east|west|"
+TOWARD = re.compile(r"\s*(?:(?:along|via|through|across|from)\s+(?:the\s+)?(?:[\w-]+\s+){1,3}?(?=(?:\w+wards?\s+|"
+                    r"further\s+|(?:north|south|east|west)\w*\s+)?(?:toward|towards|in the direction of)\b))?"
+                    r"(?:(?:\w+wards?|further|(?:north|south)(?:-?(?:east|west))?|east|west|"
                     r"deeper|closer)\s+)?(?:toward|towards|on|into|to|in the direction of|"
                     r"closer to|the outskirts of|the gates of|the edges? of)\s+"
                     r"(?:the\s+(?:\w+ern\s+)?(?:outskirts|suburbs|edges?|gates|approaches)\s+of\s+)?",
@@ -561,7 +564,9 @@ class Reader:
             return False
         place = next((x for x in s.mentions if x.kind == "place" and x.id and a <= x.start < b), None)
         place = place or next((x for x in s.mentions if x.kind == "place" and x.id), None)
-        if place is not None and (PROVINCE_AFTER.match(s.text[place.end:]) or re.search(
+        if place is not None and (PROVINCE_AFTER.match(s.text[place.end:]) or re.match(
+                r"\s+(?:district|sub-?district|countryside|area|region)\b", s.text[place.end:], re.I)
+                and not (self.names.entity("place", place.id) or {}).get("parent") or re.search(
                 r"\b(?:northern|southern|eastern|western|north-?eastern|north-?western|"
                 r"south-?eastern|south-?western|rural)\s+$", s.text[max(0, place.start - 20):place.start],
                 re.I)):

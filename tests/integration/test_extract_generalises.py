@@ -323,3 +323,12 @@ def test_control_claimed_is_unconfirmed_and_a_week_later_counts_from_the_last_da
     assert keys(claims) == {("control", "damascus", "hts", "2024-12-08"),
                             ("control", "latakia", "hts", "2024-12-15")}
     assert {c["city"]: c["confidence"] for c in claims}["latakia"] == "unconfirmed"
+
+
+def test_a_route_before_toward_and_neighbourhoods_reached_and_districts_are_not_the_city(gazetteer):
+    claims = full(gazetteer, "Report\nOn 7 December 2024, the Southern Operations Room advanced along "
+                             "the M5 highway toward the capital. On 29 November, HTS reached the western "
+                             "neighbourhoods of Aleppo. On 12 December there were clashes between the "
+                             "SNA and the SDF in Manbij district.")
+    assert keys(claims) == {("advance", "southern-operations-room", "damascus", "2024-12-07"),
+                            ("advance", "hts", "aleppo", "2024-11-29")}
