@@ -112,6 +112,10 @@ CONTROL_NOUN = re.compile(r"\b(?:(?P<owner>its|their)\s+|the\s+)?(?P<noun>captur
                           r"liberation|fall) of\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
 LOST = re.compile(r"\b(?:lost|lose|loses|losing|ceded|cedes|ceding|surrendered|surrenders)\s+(?:control\s+of\s+|"
                   r"its\s+grip\s+on\s+)?(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+# "X came under SNA control", "X fell under rebel control" (a faction's name before "control").
+UNDER_CONTROL = re.compile(r"\b(?:came|comes|come|fell|falls|is|was|are|were|now|been|remain(?:s|ed)?)\s+"
+                           r"(?:fully\s+|now\s+|firmly\s+)?under\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
+                           r"(?:(?P<side>rebel|opposition)\s+control\b)?", re.I)
 # Control without its agent: "Hama was captured on 5 December", "Damascus fell on 8 December".
 AGENTLESS = re.compile(r"\b(?:(?:was|were|had been|has been)\s+(?:captured|seized|taken|overrun|"
                        r"liberated|recaptured|retaken)\b(?!\s+(?:by|from|back|in\s+\d{4})\b)|"
@@ -420,6 +424,23 @@ class Reader:
                 continue
             self._add({"type": "control", "city": place.id, "faction": actor}, s,
                       m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in UNDER_CONTROL.finditer(s.text):
+            # "Manbij came under SNA control", "Hama fell under rebel control"
+            place = self._subject(s, m.start(), "place")
+            if place is None or not re.fullmatch(r"\s*(?:city|town)?\s*(?:had\s+|has\s+|have\s+)?",
+                                                 s.text[place.end:m.start()]) or \
+                    self._negated(s, m.start()) or self._part_of_place(s, place):
+                continue
+            faction = self._mention_at(s, m.end(), "faction")
+            if faction is not None and not re.match(r"(?:\s*\([^)]{0,12}\))?\s+control\b",
+                                                    s.text[faction.end:faction.end + 20]):
+                faction = None
+            if faction is None and m.group("side") and self.rebel:
+                faction = Mention(m.start(), m.end(), "faction", [self.rebel], m.group("side"), True)
+            if faction is None or not faction.id:
+                continue
+            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
             typed_segments.add(self._segment_of(s, m.start()))
         for m in POSSESSIVE_NOUN.finditer(s.text):
             # "Hama's capture by HTS", "Homs's fall to the rebels"

@@ -332,3 +332,11 @@ def test_a_route_before_toward_and_neighbourhoods_reached_and_districts_are_not_
                              "SNA and the SDF in Manbij district.")
     assert keys(claims) == {("advance", "southern-operations-room", "damascus", "2024-12-07"),
                             ("advance", "hts", "aleppo", "2024-11-29")}
+
+
+def test_a_place_that_came_under_a_factions_control(gazetteer):
+    claims = full(gazetteer, "Report\nOn 10 December 2024, Manbij came under SNA control. Hama fell "
+                             "under rebel control on 5 December, the offensive being led by HTS. In "
+                             "Aleppo city, several neighbourhoods remained under SDF control.")
+    assert keys(claims) == {("control", "manbij", "sna", "2024-12-10"),
+                            ("control", "hama", "hts", "2024-12-05")}
