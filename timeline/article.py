@@ -124,7 +124,12 @@ def segments(sentence: str) -> list[tuple[int, int, bool]]:
                 re.finditer(r",\s*(?:who|which|whose|whom)\b[^,;]*(?:,|$)", sentence)]
     cuts = sorted({m.start() for m in re.finditer(
         r";|,\s*(?:with|while|but|whereas|although|though|amid|as|sparking|fuell?ing|prompting|"
-        r"raising|according to)\b|\s+but\s+|\bhowever\b", sentence, re.I)})
+        r"raising|according to)\b|\s+but\s+|\bhowever\b|"
+        # a participle or "before/after" clause is its own event, with its own date: "advanced
+        # toward Hama, capturing it on 5 December"
+        r",\s*(?:(?:subsequently|later|then|eventually|finally|before|after)\s+)?(?:captur|tak|seiz|"
+        r"enter|overrunn|storm|reach|push|advanc|driv|mov)ing\b|,\s*(?:before|after|then|and then|"
+        r"subsequently)\b", sentence, re.I)})
     bounds = sorted({0, len(sentence), *cuts, *(s for s, _ in relative), *(e for _, e in relative)})
     out = []
     for a, b in pairwise(bounds):
@@ -141,17 +146,34 @@ _DATE_RE = re.compile(
     r"\b(?:(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"(?:\s+(?P<wdpart>night|evening|afternoon|morning|dawn))?"
     r"(?:,?\s+(?P<wdday>\d{1,2})(?:st|nd|rd|th)?\s+(?P<wdmon>" + "|".join(MONTHS) + r"))?"
-    r"|(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>" + "|".join(MONTHS) + r")(?:,?\s+(?P<year>\d{4}))?"
+    r"|(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>" + "|".join(MONTHS) + r")(?:,?\s+(?P<year>\d{4}))?"
+    r"|(?P<iso>(?P<iy>20\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d))"
     r"|(?P<mon2>" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+"
     r"(?P<day2>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year2>\d{4}))?"
     r"|(?P<rel>today|tonight|this morning|this afternoon|this evening|yesterday|last night|"
-    r"overnight|earlier today|on the night of))\b", re.I)
+    r"overnight|earlier today|on the night of)"
+    # a month without its day ("in November 2024", "late November", "mid-December"): precision
+    # month; taken only with its year or a word that makes it a time ("in", "late", ...)
+    r"|(?P<mpart>(?:early|mid|late|the (?:end|beginning|start|middle) of)[\s-]+)?"
+    r"(?P<mon3>" + "|".join(MONTHS) + r")(?:,?\s+(?P<year3>\d{4}))?)\b", re.I)
+_MONTH_LEAD = re.compile(r"\b(?:in|during|since|until|through|throughout|by|from|of)\s+$", re.I)
+_NIGHT = re.compile(r"on the night of\s+(\d{1,2})(?:\s*[/–-]\s*\d{1,2})?\s+(" + "|".join(MONTHS) + r")",
+                    re.I)
+MONTH_DAY = {"early": 5, "beginning": 1, "start": 1, "mid": 15, "middle": 15, "late": 25, "end": 28}
+
+
+def _month_only_ok(text: str, m: re.Match) -> bool:
+    """Whether a month named alone is a time: "in November 2024", "late November", not "may"."""
+    if m.group("year3") or m.group("mpart"):
+        return True
+    return m.group("mon3")[:1].isupper() and bool(_MONTH_LEAD.search(text[max(0, m.start() - 12):m.start()]))
 _CLOCK = re.compile(r"\b(?:at|around|about|by)\s+(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)", re.I)
 
 
 def sentence_date(text: str, published: datetime) -> tuple[datetime, str] | None:
     """(local time, precision) of the first date the sentence names, or None."""
-    m = _DATE_RE.search(text)
+    m = next((m for m in _DATE_RE.finditer(text) if not m.group("mon3") or _month_only_ok(text, m)),
+             None)
     if m is None:
         return None
     pub = published.astimezone(LOCAL)
@@ -170,6 +192,27 @@ def sentence_date(text: str, published: datetime) -> tuple[datetime, str] | None
         day = _month_day(int(g["day"]), g["mon"], g["year"], today)
     elif g["mon2"]:
         day = _month_day(int(g["day2"]), g["mon2"], g["year2"], today)
+    elif g["iso"]:  # "2024-12-08", as agencies' tables write it
+        try:
+            day = date(int(g["iy"]), int(g["im"]), int(g["id"]))
+        except ValueError:
+            return None
+    elif g["mon3"]:
+        word = (g["mpart"] or "").strip(" -").split()
+        middle = MONTH_DAY.get(word[1] if word[:1] == ["the"] and len(word) > 1 else
+                               (word[0] if word else "mid"), 15)
+        day = _month_day(middle, g["mon3"], g["year3"], today)
+        if day is not None and day > today and (day.year, day.month) == (today.year, today.month):
+            day = today  # "in December", written in December: not after the article
+        if day is None:
+            return None
+        return datetime(day.year, day.month, day.day, 12, tzinfo=LOCAL), "month"
+    elif g["rel"] == "on the night of":
+        night = _NIGHT.match(text, m.start())
+        day = _month_day(int(night.group(1)), night.group(2).lower(), None, today) if night else None
+        if day is None:
+            return None
+        return datetime(day.year, day.month, day.day, 21, tzinfo=LOCAL), "day"
     else:
         rel = g["rel"]
         day = today - timedelta(days=1) if rel in ("yesterday", "last night") else today
@@ -193,8 +236,10 @@ def sentence_date(text: str, published: datetime) -> tuple[datetime, str] | None
 
 # Days named relative to the last date the text gave ("the next day", "two days earlier").
 _RELATIVE = re.compile(
-    r"\b(?:(?P<next>the (?:next|following) day|a day later|the day after)|"
-    r"(?P<same>(?:later )?(?:on )?the same day|that (?:same )?day|later that day)|"
+    r"\b(?:(?P<next>the (?:next|following) (?:day|morning|evening|night)|a day later|the day after)|"
+    r"(?P<week>(?:a|one) week (?:later|after)|the following week)|"
+    r"(?P<same>(?:later )?(?:on )?the same (?:day|evening|night)|that (?:same )?(?:day|evening|night|"
+    r"morning|afternoon)|later that (?:day|evening|night))|"
     r"(?P<before>the (?:previous|preceding) day|the day before|a day earlier)|"
     r"(?P<n>two|three|four|five|2|3|4|5) days (?P<dir>later|earlier|after|before)|"
     r"(?P<night>(?:on )?the night of (?P<d1>\d{1,2})(?:\s*[/–-]\s*\d{1,2})?\s+(?P<m1>" + "|".join(MONTHS) + r")))\b",
@@ -208,14 +253,22 @@ def dates_in(text: str, published: datetime, anchor: tuple[datetime, str] | None
     order. Days named relative to another day ("the next day") count from `anchor`, the last
     date the text gave before, or from the date before them in the sentence."""
     out: list[tuple[int, tuple[datetime, str]]] = []
+    nights = [(m.start(), m.end()) for m in _NIGHT.finditer(text)]
     for m in _DATE_RE.finditer(text):
         if (m.group("rel") or "").lower() == "on the night of":
             continue  # "on the night of 7/8 December": the date follows (_RELATIVE)
-        found = sentence_date(text[m.start():m.end() + 14], published)
+        if any(a <= m.start() < b for a, b in nights):
+            continue  # the "8 December" of "the night of 7/8 December": that night, not the 8th
+        if m.group("mon3") and not _month_only_ok(text, m):
+            continue
+        # (a month alone is taken after "in", which the slice leaves out)
+        found = sentence_date(("in " if m.group("mon3") else "") + text[m.start():m.end() + 14],
+                              published)
         if found:
             out.append((m.start(), found))
     for m in _RELATIVE.finditer(text):
-        base = next((d for p, d in reversed(out) if p < m.start()), anchor)
+        # a day counts from a day: "the next day" after "in November" is not known
+        base = next((d for p, d in reversed(out) if p < m.start() and d[1] != "month"), anchor)
         g = m.groupdict()
         if g["night"]:
             day = _month_day(int(g["d1"]), g["m1"].lower(), None, published.astimezone(LOCAL).date())
@@ -228,6 +281,8 @@ def dates_in(text: str, published: datetime, anchor: tuple[datetime, str] | None
             shift = 0
         elif g["next"]:
             shift = 1
+        elif g["week"]:
+            shift = 7
         elif g["before"]:
             shift = -1
         else:

@@ -49,7 +49,8 @@ NEGATION = re.compile(r"\b(?:not|never|denied|deny|denies|failed to|attempt(?:ed
 
 CONTROL_ACTIVE = re.compile(
     r"\b(?:(?:seized|seize|seizes|seizing|took|take|takes|taken|taking|gained|gain|wrested|"
-    r"regained|assumed|retook) (?:full |complete |total )?control (?:of|over)|"
+    r"regained|assumed|retook|secured|established|claimed|declared|announced) (?:full |complete |total )?"
+    r"control (?:of|over)|"
     r"took over|taken over|taking over|captured|captures|capturing|capture|seized|seizing|"
     r"overran|overrun|entered|enters|entering|stormed|liberated|retook|recaptured|"
     r"occupied|occupies|occupying|(?:were|was) the first to enter|"
@@ -60,29 +61,74 @@ CONTROL_PASSIVE = re.compile(
     r"\b(?:fell to|falls to|fallen to|was captured by|were captured by|was seized by|"
     r"was taken by|has been taken by|came under the control of|(?:is|was) now under the control of|"
     r"fell into the hands of|fell under the control of|came under the control of|"
-    r"(?:being|been|was|were) (?:captured|seized|taken|overrun|liberated) by|"
+    r"(?:is|are|was|were|now|remains?|remained|became|become) (?:fully |entirely |now )?controlled by|"
+    r"(?:being|been|was|were) (?:captured|seized|taken|overrun|liberated|entered|stormed|occupied) by|"
+    r"(?:was|were|been|being) handed (?:over )?to|"
     r"(?:captured|seized|liberated) by)\b", re.I)
 ADVANCE = re.compile(
     r"\b(?:advanc(?:e|ed|es|ing)|push(?:ed|es|ing)?|march(?:ed|es|ing)?|mov(?:ed|es|ing)|"
-    r"clos(?:ed|es|ing) in|head(?:ed|s|ing)|approach(?:ed|es|ing)|press(?:ed|es|ing) on)\b", re.I)
-TOWARD = re.compile(r"\s*(?:(?:\w+wards?|further|(?:north|south)(?:-?(?:east|west))?|east|west|"
+    r"clos(?:ed|es|ing) in|head(?:ed|s|ing)|approach(?:ed|es|ing)|press(?:ed|es|ing) on|"
+    # movement said other ways: "swept south towards", "drove on", "rolled into", "inched closer to"
+    r"swe(?:pt|ep|eps|eping)|dr(?:ove|ives|iving)|rac(?:ed|es|ing)|rush(?:ed|es|ing)|"
+    r"surg(?:ed|es|ing)|sped|roll(?:ed|s|ing)|progress(?:ed|es|ing)|proceed(?:ed|s|ing)|"
+    r"converg(?:ed|es|ing)|bor(?:e|es|ing) down|inch(?:ed|es|ing)|edg(?:ed|es|ing)|"
+    r"(?:made|make|makes|making) (?:their|its) way)\b", re.I)
+# Movement whose object is the place: "neared Hama", "reached the outskirts of Homs", "encircled X".
+ADVANCE_DIRECT = re.compile(
+    r"\b(?:near(?:ed|s|ing)|reach(?:ed|es|ing)|encircl(?:ed|es|ing)|surround(?:ed|s|ing)|"
+    r"besieg(?:ed|es|ing)|(?:is|are|was|were|now|stood|stand|stands) (?:now )?(?:at|on) the "
+    r"(?:gates|outskirts|edges?|doorstep|doorsteps|approaches) of)\s+"
+    r"(?:the\s+(?:\w+ern\s+)?(?:outskirts|edges?|gates|suburbs|approaches|doorstep|perimeter|"
+    r"neighbou?rhoods|districts)\s+of\s+)?"
+    r"(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+OUTSKIRTS_BEFORE = re.compile(r"\b(?:outskirts|suburbs|edges?|gates|approaches|perimeter)\s+of\s+"
+                              r"(?:the\s+(?:city|town)\s+of\s+)?(?:the\s+)?$", re.I)
+DIRECTION_BEFORE = re.compile(r"\b(?:northern|southern|eastern|western|north-?eastern|north-?western|"
+                              r"south-?eastern|south-?western|rural)\s+$", re.I)
+TOWARD = re.compile(r"\s*(?:(?:along|via|through|across|from)\s+(?:the\s+)?(?:[\w-]+\s+){1,3}?(?=(?:\w+wards?\s+|"
+                    r"further\s+|(?:north|south|east|west)\w*\s+)?(?:toward|towards|in the direction of)\b))?"
+                    r"(?:(?:\w+wards?|further|(?:north|south)(?:-?(?:east|west))?|east|west|"
                     r"deeper|closer)\s+)?(?:toward|towards|on|into|to|in the direction of|"
-                    r"closer to|the outskirts of|the gates of|the edges? of)\s+(?:the\s+outskirts\s+of\s+)?",
+                    r"closer to|the outskirts of|the gates of|the edges? of)\s+"
+                    r"(?:the\s+(?:\w+ern\s+)?(?:outskirts|suburbs|edges?|gates|approaches)\s+of\s+)?",
                     re.I)
 # Advances named other ways: "came within 20 kilometres (12 mi) of Damascus", "launched an
 # offensive into Homs", "the advance towards Damascus".
 APPROACH = re.compile(
     r"\b(?:(?:came|come|comes|coming|got|gets|getting|was|were|is|are|now) within \d+\s*"
     r"(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?of|"
-    r"launch(?:ed|es|ing)? (?:an?|its|their|the) (?:\w+ )?(?:offensive|assault|attack|push) "
-    r"(?:into|on|toward|towards|against))\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+    r"(?:launch|mount|start|open)(?:ed|es|s|ing)? (?:an?|its|their|the) (?:\w+ )?(?:offensive|assault|attack|push) "
+    r"(?:into|on|toward|towards|against)|(?:began|begun|begins|beginning) (?:an?|its|their|the) (?:\w+ )?"
+    r"(?:offensive|assault|attack|push) "
+    r"(?:into|on|toward|towards|against)|"
+    # "were 11 kilometres (7 miles) from the centre of X", "stood some 5 km away from X"
+    r"(?:were|was|are|is|now|stood|stand|located|positioned)\s+(?:just\s+|only\s+|some\s+|about\s+|"
+    r"around\s+|roughly\s+)?(?:(?:just\s+)?(?:over|under|less than|more than)\s+)?\d+\s*"
+    r"(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?(?:away\s+)?from\s+"
+    r"(?:the\s+(?:center|centre|edges?|outskirts|gates)\s+of\s+)?)\s*(?:the\s+(?:city|town)\s+of\s+)?",
+    re.I)
 # Control named as a noun: "its capture of Hama", "the seizure of X", "the fall of X to Y".
 CONTROL_NOUN = re.compile(r"\b(?:(?P<owner>its|their)\s+|the\s+)?(?P<noun>capture|seizure|takeover|"
                           r"liberation|fall) of\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+LOST = re.compile(r"\b(?:lost|lose|loses|losing|ceded|cedes|ceding|surrendered|surrenders)\s+(?:control\s+of\s+|"
+                  r"its\s+grip\s+on\s+)?(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+# "X came under SNA control", "X fell under rebel control" (a faction's name before "control").
+UNDER_CONTROL = re.compile(r"\b(?:came|comes|come|fell|falls|is|was|are|were|now|been|remain(?:s|ed)?)\s+"
+                           r"(?:fully\s+|now\s+|firmly\s+)?under\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
+                           r"(?:(?P<side>rebel|opposition)\s+control\b)?", re.I)
+# Control without its agent: "Hama was captured on 5 December", "Damascus fell on 8 December".
+AGENTLESS = re.compile(r"\b(?:(?:was|were|had been|has been)\s+(?:captured|seized|taken|overrun|"
+                       r"liberated|recaptured|retaken)\b(?!\s+(?:by|from|back|in\s+\d{4})\b)|"
+                       r"fell\b(?!\s+(?:to|into|under|out|from|upon|in|back|on(?!\s+(?:\d|the night|\w+day\b))|silent|apart|short|"
+                       r"victim|quiet|behind|off|below|by)\b))", re.I)
+POSSESSIVE_NOUN = re.compile(r"['’]s?\s+(?:capture|seizure|takeover|fall|liberation)\s+(?:by|to)\s+"
+                             r"(?:the\s+)?", re.I)
 # Words for the rebels, read as the coalition the text named (Reader.rebel).
 REBELS = re.compile(r"\b(?:(?:the|syrian|other|allied)\s+)?(?:rebels|rebel (?:forces|fighters|groups|"
                     r"factions|coalition|alliance)|opposition (?:forces|fighters|groups|factions|"
-                    r"militias?|coalition)|insurgents|revolutionary (?:forces|groups|factions))\b", re.I)
+                    r"militias?|coalition)|insurgents|revolutionary (?:forces|groups|factions)|"
+                    # what the Syrian government's statements call them
+                    r"(?:armed )?terrorist (?:groups|organi[sz]ations|factions|militias))\b", re.I)
 # A place named as a part of itself or its surroundings: "northern Aleppo", "a few neighbourhoods
 # in Aleppo", "the city's Barzeh neighborhood", "Hama province".
 PART_BEFORE = re.compile(
@@ -113,13 +159,17 @@ COUNT = re.compile(
 CLASH = re.compile(r"\b(?:clash(?:es|ed|ing)?|fighting|fought|battl(?:es?|ed|ing)|skirmish(?:es|ed)?|"
                    r"firefights?|infighting|exchanged fire|gun battles?)\b", re.I)
 COUP = re.compile(r"\b(?:coup|putsch|mutiny)\b", re.I)
-LEADS = re.compile(r"\b(?:leading|led|behind|staged|staging|launched|orchestrat\w*|mastermind\w*|"
-                   r"heading|headed|spearhead\w*)\b", re.I)
+LEADS = re.compile(r"\b(?:leading|led|behind|staged|staging|stage|launched|orchestrat\w*|mastermind\w*|"
+                   r"heading|headed|spearhead\w*|attempt(?:ed|ing|s)?|tried|trying|plott(?:ed|ing)|"
+                   r"carr(?:ied|ying) out|mount(?:ed|ing)|instigat\w*)\b", re.I)
+# A coup said not to be one: "did not stage a coup", "denied plotting a coup".
+COUP_DENIED = re.compile(r"\b(?:not|never|no)\s+(?:\w+\s+){0,2}$", re.I)
 STATUS = [
     ("whereabouts_unknown", re.compile(
         r"\b(?:unaccounted for|whereabouts (?:are |were |remain |remained |is |was )?(?:unknown|"
         r"unclear)|has not been seen|have not been seen|disappeared|vanished)\b", re.I)),
     ("in_exile", re.compile(r"\b(?:granted (?:political )?asylum|in exile|went into exile|"
+                            r"(?:granted|gave|offered|given) (?:[\w'’-]+ ){1,4}?(?:political )?asylum|"
                             r"sought refuge)\b", re.I)),
     ("abroad", re.compile(r"\b(?:outside the country|outside syria|abroad|left the country|"
                           r"left syria|fled (?:the country|abroad|syria)|flee (?:the country|abroad|syria))\b", re.I)),
@@ -134,8 +184,12 @@ STATUS = [
     ("active", re.compile(r"\b(?:met with|held talks|chaired|appeared in public|made a public "
                           r"appearance|addressed|received)\b", re.I)),
 ]
+# A leader removed, said with the leader as the object: "the rebels ousted Bashar al-Assad".
+OUSTED = re.compile(r"\b(?:ousted|toppled|overthrew|overthrown|deposed|unseated|brought down)\s+"
+                    r"(?P<title>(?:the\s+)?(?:syrian\s+)?president\s+)?", re.I)
 # Travel verbs: abroad when a foreign place follows, active (with the place) when a Syrian one does.
-TRAVEL = re.compile(r"\b(?:arrived in|arrived at|flew to|fled to|travell?ed to|visited|toured)\s+"
+TRAVEL = re.compile(r"\b(?:arrived in|arrived at|flew to|flown to|fled to|escaped to|left for|"
+                    r"departed for|took refuge in|travell?ed to|visited|toured)\s+"
                     r"(?:the\s+)?", re.I)
 STAYS_IN = re.compile(r"\b(?:is|are|was|were|remains?|remained|stays?|stayed|still)\b[^.;,]{0,25}"
                       r"\bin\s+$", re.I)
@@ -181,11 +235,16 @@ class Reader:
         self._confidence: dict[tuple[int, int], str] = {}
         self._looks = 0  # words looked at for `unresolved` (bounded: MAX_UNRESOLVED)
         body = [s for s in self.sentences if not s.heading]
-        lead = next((d for d in (sentence_date(s.text, published) for s in body) if d), None)
+        lead = next((d for d in (sentence_date(s.text, published) for s in body)
+                     if d and self._recent(d)), None)
         self.lead = lead or (published.astimezone(LOCAL).replace(hour=12, minute=0, second=0,
                                                                   microsecond=0), "day")
-        self.anchor: tuple[datetime, str] | None = None  # the last date the text gave
+        self.anchor: tuple[datetime, str] | None = None  # the last day the text gave
+        # a month the text gave after its last day ("in November 2024"): undated sentences after
+        # it take it; days named relative to another ("the next day") never count from it
+        self.month_anchor: tuple[datetime, str] | None = None
         self.rebel: str | None = None  # what "the rebels" stands for (see _find_rebel)
+        self.advanced: dict[str, str] = {}  # place -> the faction that last advanced on it
 
     def read(self) -> None:
         for s in self.sentences:
@@ -201,8 +260,11 @@ class Reader:
                     self._unresolved(m.text, m.kind, f"ambiguous: {', '.join(m.ids[:5])}", s)
             if not s.heading:
                 self._sentence(s)
-                if s.dates:  # type: ignore[attr-defined]
-                    self.anchor = s.dates[-1][1]  # type: ignore[attr-defined]
+                for _, d in s.dates:  # type: ignore[attr-defined]
+                    if d[1] != "month":
+                        self.anchor, self.month_anchor = d, None
+                    elif self._recent(d):
+                        self.month_anchor = d
             for m in s.mentions:
                 if m.id and m.kind == "faction":
                     self.ctx.faction = m.id
@@ -262,7 +324,12 @@ class Reader:
             return before[-1]
         if dates:
             return dates[0][1]
-        return self.anchor or self.lead
+        return self.month_anchor or self.anchor or self.lead
+
+    def _recent(self, d: tuple[datetime, str]) -> bool:
+        """A day, or a month of the year before publication or later: "the March 2020 ceasefire"
+        is background, which dates no sentence after it."""
+        return d[1] != "month" or d[0] >= self.published.astimezone(LOCAL) - timedelta(days=366)
 
     def found_names(self) -> list[dict[str, Any]]:
         """The places, factions and leaders the text names, once each: {text, kind, id}."""
@@ -290,16 +357,30 @@ class Reader:
                 typed_segments.add(self._segment_of(s, m.start()))
             place = self._object(s, m.end(), "place")
             if place is not None and APPROACH_BEFORE.search(
-                    s.text[max(0, place.start - 60):place.start]):
+                    s.text[max(0, place.start - 60):place.start]) and not OUTSKIRTS_BEFORE.search(
+                    s.text[max(0, place.start - 40):place.start]):
                 place = None  # "seized the airport east of Aleppo" is not Aleppo
             if place is not None and self._part_of_place(s, place):
+                # "entered the suburbs of the capital": an advance on it, not its capture
+                near = OUTSKIRTS_BEFORE.search(s.text[max(0, place.start - 40):place.start])
+                faction = self._subject(s, m.start(), "faction")
+                if near and faction is not None and not re.search(
+                        r"\b(?:remain\w*|in control of|held|hold\w*)\b", m.group(0), re.I):
+                    for actor in self._coordinated(s, faction, backward=True):
+                        self._add({"type": "advance", "faction": actor.id, "toward": place.id},
+                                  s, m.start(), dated)
+                    typed_segments.add(self._segment_of(s, m.start()))
                 continue  # "remained in control of a few neighbourhoods in northern Aleppo"
-            faction = self._subject(s, m.start(), "faction")
+            faction = self._subject(s, m.start(), "faction") or self._fronted_subject(s, m)
             if place is None or faction is None:
                 self._unresolved_slots(s, m, place, faction)
                 continue
-            for taker in self._coordinated(s, faction, backward=True):
-                for where in self._coordinated(s, place, backward=False):
+            takers = self._coordinated(s, faction, backward=True)[::-1]
+            wheres = self._coordinated(s, place, backward=False)
+            a_, b_ = self._segment_bounds(s, m.start())
+            respectively = len(takers) == len(wheres) > 1 and RESPECTIVELY.search(s.text, m.end(), b_)
+            for n, taker in enumerate(takers):
+                for where in ([wheres[n]] if respectively else wheres):
                     claim = {"type": "control", "city": where.id, "faction": taker.id}
                     loser = self._after_word(s, where.end, "from", "faction")
                     if loser and loser.id != taker.id:
@@ -332,6 +413,55 @@ class Reader:
                     self._add({"type": "control", "city": where.id, "faction": taker.id}, s,
                               m.start(), dated)
             typed_segments.add(self._segment_of(s, m.start()))
+        for m in AGENTLESS.finditer(s.text):
+            # "Hama was captured on 5 December", "The city fell on 8 December": by the faction the
+            # text last said advanced on that place (else no one is named: no claim)
+            place = self._subject(s, m.start(), "place")
+            actor = self.advanced.get(place.id) if place is not None else None
+            if place is None or actor is None or self._negated(s, m.start()) or \
+                    not re.fullmatch(r"\s*(?:[’']s?\s*)?(?:\s*(?:city|town))?\s*", s.text[place.end:m.start()]) or \
+                    self._part_of_place(s, place):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": actor}, s,
+                      m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in UNDER_CONTROL.finditer(s.text):
+            # "Manbij came under SNA control", "Hama fell under rebel control"
+            place = self._subject(s, m.start(), "place")
+            if place is None or not re.fullmatch(r"\s*(?:city|town)?\s*(?:had\s+|has\s+|have\s+)?",
+                                                 s.text[place.end:m.start()]) or \
+                    self._negated(s, m.start()) or self._part_of_place(s, place):
+                continue
+            faction = self._mention_at(s, m.end(), "faction")
+            if faction is not None and not re.match(r"(?:\s*\([^)]{0,12}\))?\s+control\b",
+                                                    s.text[faction.end:faction.end + 20]):
+                faction = None
+            if faction is None and m.group("side") and self.rebel:
+                faction = Mention(m.start(), m.end(), "faction", [self.rebel], m.group("side"), True)
+            if faction is None or not faction.id:
+                continue
+            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in POSSESSIVE_NOUN.finditer(s.text):
+            # "Hama's capture by HTS", "Homs's fall to the rebels"
+            place = self._subject(s, m.start(), "place")
+            faction = self._mention_at(s, m.end(), "faction")
+            if place is None or faction is None or place.end + 4 < m.start() or \
+                    self._negated(s, m.start()):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": faction.id}, s,
+                      m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in LOST.finditer(s.text):
+            # "the army lost control of Hama to HTS": the one it was lost to holds it
+            place = self._mention_at(s, m.end(), "place")
+            to = re.match(r"(?:\s+city)?\s+to\s+(?:the\s+)?", s.text[place.end:place.end + 20]) \
+                if place is not None else None
+            faction = self._mention_at(s, place.end + to.end(), "faction") if to else None
+            if faction is None or self._negated(s, m.start()) or self._part_of_place(s, place):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
         for m in CONTROL_NOUN.finditer(s.text):
             if self._negated(s, m.start()) or self._long_ago(s, m.start()):
                 continue
@@ -357,7 +487,8 @@ class Reader:
             place = self._mention_at(s, m.end(), "place")
             faction = self._subject(s, m.start(), "faction")
             if place is None or faction is None or self._negated(s, m.start()) or \
-                    PROVINCE_AFTER.match(s.text[place.end:]):
+                    PROVINCE_AFTER.match(s.text[place.end:]) or \
+                    DIRECTION_BEFORE.search(s.text[max(0, place.start - 20):place.start]):
                 continue
             for actor in self._coordinated(s, faction, backward=True):
                 self._add({"type": "advance", "faction": actor.id, "toward": place.id}, s,
@@ -366,6 +497,20 @@ class Reader:
         for m in ADVANCE.finditer(s.text):
             if self._advance(s, m, dated, None):
                 typed_segments.add(self._segment_of(s, m.start()))
+        for m in ADVANCE_DIRECT.finditer(s.text):
+            place = self._mention_at(s, m.end(), "place")
+            if place is None or place.start - m.end() > 4 or self._negated(s, m.start()) or \
+                    PART_AFTER.match(s.text[place.end:place.end + 60]) or \
+                    DIRECTION_BEFORE.search(s.text[max(0, place.start - 20):place.start]):
+                continue  # "reached the Aleppo countryside", "neared northern Hama": no city
+            faction = self._subject(s, m.start(), "faction")
+            if faction is None:
+                self._unresolved_slots(s, m, place, None)
+                continue
+            for actor in self._coordinated(s, faction, backward=True):
+                self._add({"type": "advance", "faction": actor.id, "toward": place.id}, s,
+                          m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
         for seg_no, (a, b, _) in enumerate(s.segments):
             m = CLASH.search(s.text, a, b)
             if m and m.group(0)[:1].isupper() and m.group(0).lower().startswith("battle") \
@@ -388,8 +533,9 @@ class Reader:
         toward = TOWARD.match(s.text, m.end())
         if toward:
             place = self._mention_at(s, toward.end(), "place")
-            if place is not None and not PROVINCE_AFTER.match(s.text[place.end:]):
-                claim["toward"] = place.id
+            if place is not None and not PROVINCE_AFTER.match(s.text[place.end:]) and \
+                    not DIRECTION_BEFORE.search(s.text[max(0, place.start - 20):place.start]):
+                claim["toward"] = place.id  # not "toward northern Aleppo", the countryside
         if count is None and "toward" not in claim:
             count = COUNT.search(s.text, m.end(), min(b, m.end() + WINDOW))
         if count:
@@ -417,8 +563,19 @@ class Reader:
         # one of those words the factions of the clause may be allies ("aid the army in fighting").
         sides = re.search(r"\b(between|with|against)\b", s.text[m.end():min(b, m.end() + 60)])
         if sides is None:
-            return False
+            # "X fought the SDF", "X battled government forces": the side is the verb's object
+            object_ = re.match(r"\s+(?:the\s+)?", s.text[m.end():]) if re.fullmatch(
+                r"fought|battled", m.group(0), re.I) else None
+            # "X and Y clashed in Z": against each other ("fought" may be side by side)
+            both = re.fullmatch(r"clashed|skirmished", m.group(0), re.I) and len(
+                {x.id for x in s.mentions if x.kind == "faction" and x.id and a <= x.start < m.start()}) >= 2
+            if not both and (object_ is None or
+                             self._mention_at(s, m.end() + object_.end(), "faction") is None):
+                return False
+            sides = re.match(r"()", "")
         lo = a if sides.group(1) != "between" else m.end()
+        if not sides.group(1):  # a verb and its object: the subject and the object
+            lo = a
         factions = []
         for x in s.mentions:
             if x.kind == "faction" and x.id and lo <= x.start < b and x.id not in factions:
@@ -428,7 +585,9 @@ class Reader:
             return False
         place = next((x for x in s.mentions if x.kind == "place" and x.id and a <= x.start < b), None)
         place = place or next((x for x in s.mentions if x.kind == "place" and x.id), None)
-        if place is not None and (PROVINCE_AFTER.match(s.text[place.end:]) or re.search(
+        if place is not None and (PROVINCE_AFTER.match(s.text[place.end:]) or re.match(
+                r"\s+(?:district|sub-?district|countryside|area|region)\b", s.text[place.end:], re.I)
+                and not (self.names.entity("place", place.id) or {}).get("parent") or re.search(
                 r"\b(?:northern|southern|eastern|western|north-?eastern|north-?western|"
                 r"south-?eastern|south-?western|rural)\s+$", s.text[max(0, place.start - 20):place.start],
                 re.I)):
@@ -476,13 +635,22 @@ class Reader:
         if place is not None:
             self.ctx.coup_city = place.id
         leader = None
-        for lead in LEADS.finditer(s.text):
+        if self._coup_denied(s, m.start()):
+            return
+        by = re.match(r"\s*(?:d['’]\s*[ée]tat\s+)?(?:attempt\s+|plot\s+|effort\s+)?(?:\w+\s+){0,2}?by\s+",
+                      s.text[m.end():m.end() + 40], re.I)
+        if by:  # "a coup attempt by X against Y"
+            leader = self._mention_at(s, m.end() + by.end(), "leader")
+            if leader is not None and against is not None and leader.id == against.id:
+                leader = None
+        for lead in ([] if leader is not None else LEADS.finditer(s.text)):
             if s.text[lead.start():lead.end()].lower() == "led" and \
                     re.match(r"\s+by\b", s.text[lead.end():]):
                 leader = self._object(s, lead.end(), "leader", reach=40)
             else:
                 leader = self._subject(s, lead.start(), "leader", reach=160)
-            if leader is not None and (against is None or leader.id != against.id):
+            if leader is not None and (against is None or leader.id != against.id) and \
+                    not self._coup_denied(s, lead.start()):
                 break
             leader = None
         target = against.id if against else self.ctx.coup_target
@@ -492,10 +660,35 @@ class Reader:
         self._add({"type": "coup", "city": city, "led_by": leader.id, "against": target},
                   s, m.start(), dated)
 
+    def _fronted_subject(self, s: Sentence, m: re.Match) -> Mention | None:
+        """The subject of a participle clause put first: "After capturing Aleppo, HTS advanced
+        on Hama" (the faction after the clause's comma)."""
+        if not re.search(r"(?:^|[,;]\s*)(?:after|following|upon|having|since|before)\s+(?:\w+\s+)?$",
+                         s.text[max(0, m.start() - 40):m.start()], re.I) or \
+                not re.search(r"(?:ing|having \w+)$", s.text[max(0, m.start() - 8):m.end()], re.I) and \
+                not m.group(0).lower().endswith("ing"):
+            return None
+        comma = s.text.find(",", m.end())
+        if comma < 0:
+            return None
+        return next((x for x in s.mentions if x.kind == "faction" and x.id and
+                     comma < x.start <= comma + 30), None)
+
+    def _coup_denied(self, s: Sentence, pos: int) -> bool:
+        """A coup said not to be ("did not stage a coup", "denied reports of a coup", "rumours
+        of a coup were dismissed"); an attempted one is still a coup (leading_coup)."""
+        a, b = self._segment_bounds(s, pos)
+        return (COUP_DENIED.search(s.text[max(a, pos - 30):pos]) is not None
+                or DENIAL.search(s.text, max(a, pos - WINDOW), pos) is not None
+                or DENIED_AFTER.search(s.text, pos, min(b, pos + WINDOW)) is not None)
+
     def _status(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         for status, pattern in STATUS:
             for m in pattern.finditer(s.text):
-                leader = self._subject(s, m.start(), "leader", reach=160)
+                # "Russia granted Bashar al-Assad asylum": the leader inside the words
+                leader = next((x for x in s.mentions if x.kind == "leader" and x.id and
+                               m.start() < x.start < m.end()), None) or \
+                    self._subject(s, m.start(), "leader", reach=160)
                 if leader is None or self._negated(s, m.start()):
                     continue
                 claim: dict[str, Any] = {"type": "leader_status", "leader": leader.id, "status": status}
@@ -504,6 +697,22 @@ class Reader:
                     claim["location"] = location
                 self._add(claim, s, m.start(), dated)
                 typed.add(self._segment_of(s, m.start()))
+        for m in OUSTED.finditer(s.text):
+            # "the rebels ousted Bashar al-Assad": the leader is the object; "ousted President X"
+            # without a subject before it is an epithet, not news
+            leader = self._mention_at(s, m.end(), "leader")
+            if leader is None or leader.start - m.end() > 4 or self._negated(s, m.start()):
+                continue
+            a, _ = self._segment_bounds(s, m.start())
+            doer = next((x for x in s.mentions if x.kind == "faction" and x.id and a <= x.start
+                         and x.end <= m.start()), None)
+            if m.group("title") and doer is None and not re.search(
+                    r"\b(?:offensive|rebels?|opposition|uprising|they|which|that|who)\b[^.;]{0,40}$",
+                    s.text[a:m.start()], re.I):
+                continue
+            self._add({"type": "leader_status", "leader": leader.id, "status": "removed"}, s,
+                      m.start(), dated)
+            typed.add(self._segment_of(s, m.start()))
         for m in TRAVEL.finditer(s.text):
             leader = self._subject(s, m.start(), "leader", reach=120)
             if leader is None or self._negated(s, m.start()):
@@ -616,9 +825,15 @@ class Reader:
                 continue  # "X, along with allied groups in Y, entered": X did
             if any(len(s.text[b.end():pos].split()) > 1
                    and not LAST_ITEM.fullmatch(s.text[b.start():pos])
+                   and not ELIDED_SUBJECT.match(s.text, b.end())
                    for b in CLAUSE_BREAK.finditer(s.text, x.end, pos)):
                 continue  # "X withdrew, and rebels advanced": X did not advance ("X withdrew,
                 # and advanced" keeps its subject)
+            if best is not None and (SUBORDINATE_BEFORE.search(s.text[max(0, x.start - 40):x.start])
+                                     or DEFEAT_AFTER.match(s.text, x.end)) \
+                    and any(ELIDED_SUBJECT.match(s.text, b.end())
+                            for b in re.finditer(r",\s+and\b", s.text[:pos]) if b.start() >= x.end):
+                continue  # "X took villages as Y retreated, and advanced": X advanced, not Y
             best = x
         return best
 
@@ -680,6 +895,8 @@ class Reader:
         self.claims.append(out)
         if out["type"] in ("control", "advance"):
             self.ctx.actor = out["faction"]
+        if out["type"] == "advance" and out.get("toward"):
+            self.advanced[out["toward"]] = out["faction"]
 
     def _unresolved(self, text: str, kind: str, reason: str, s: Sentence) -> None:
         item = {"text": text, "kind": kind, "reason": reason, "sentence": s.text[:500]}
@@ -722,6 +939,20 @@ ALONG_WITH = re.compile(r"\b(?:along with|together with|alongside|supported by|b
                         r"support of|aided by)\b[^,.;]*$", re.I)
 ITEM_DATE = re.compile(r"^\s+(?:on|by)\s+(?:the night of\s+)?\d{1,2}(?:\s*/\s*\d{1,2})?\s+[A-Za-z]+"
                        r"(?:\s+\d{4})?")
+# ", and advanced toward Hama, taking it": the clause after the break begins with its verb, so
+# its subject is the one before the break.
+ELIDED_SUBJECT = re.compile(r"\s*(?:(?:then|later|also|subsequently|eventually|soon|quickly|swiftly|"
+                            r"finally)\s+)?(?:\w+ed|took|made|came|went|fled|drove|swept|overran|won|"
+                            r"began|stood|held|fought|left|seized|entered)\b", re.I)
+# A name that is the subject of a subordinate clause ("as government forces retreated").
+SUBORDINATE_BEFORE = re.compile(r"\b(?:as|after|when|while|because|once|since|before|until|where|"
+                                r"whereas|although|though)\s+(?:[\w'’]+[\s-]+){0,2}$", re.I)
+# A side said to give way ("government forces disintegrated"): not the subject of what the
+# sentence's subject goes on to do after ", and".
+DEFEAT_AFTER = re.compile(r"\s+(?:had\s+|were\s+|was\s+)?(?:disintegrat|collaps|retreat|withdr|fled|flee|"
+                          r"surrender|crumbl|abandon|redeploy|pull)\w*", re.I)
+# "X and Y captured A and B respectively": each actor its own place.
+RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 # How far before a verb the reader looks for the words of its subject or a denial.
 WINDOW = 200
 MAX_UNRESOLVED = 100

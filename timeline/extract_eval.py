@@ -164,8 +164,8 @@ def _brief(claim: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m timeline.extract_eval", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--half", choices=("tune", "holdout", "holdout-b", "both", "all"), default="all",
-                    help="both: tune and holdout; all: with holdout-b too")
+    ap.add_argument("--half", choices=("tune", "holdout", "holdout-b", "holdout-c", "both", "all"),
+                    default="all", help="both: tune and holdout; all: with holdout-b and holdout-c too")
     ap.add_argument("--verbose", "-v", action="store_true", help="list each text's misses and extras")
     args = ap.parse_args(argv)
     from .application import TimelineApplication
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         app = TimelineApplication(f"sqlite:///{tmp}/reference.db")
         try:
             seed(app, reference_only=True)
-            halves = {"both": ("tune", "holdout"), "all": ("tune", "holdout", "holdout-b")}.get(
+            halves = {"both": ("tune", "holdout"), "all": ("tune", "holdout", "holdout-b", "holdout-c")}.get(
                 args.half, (args.half,))
             for half in halves:
                 result = evaluate(half, app.names, app.queries)

@@ -30,8 +30,18 @@ january february march april may june july august september october november dec
 
 FACTION_PLACEHOLDER = re.compile(r"\b(?:the group|the coalition|the faction|the militia|the alliance|"
                                  r"its fighters|its forces|the insurgents|those forces|these forces|"
-                                 r"their forces|their fighters)\b", re.I)
+                                 r"their forces|their fighters|"
+                                 # "they" only as the subject of a verb of taking or moving
+                                 r"they(?=\s+(?:(?:had|have|then|later|also|soon|quickly|swiftly)\s+)"
+                                 r"{0,2}(?:captured|seized|took|taken|entered|stormed|overran|advanced|"
+                                 r"pushed|moved|marched|reached|neared|encircled|swept|assumed)\b))\b",
+                                 re.I)
 PLACE_PLACEHOLDER = re.compile(r"\bthe (?:city|town|village|provincial capital)\b(?! of)", re.I)
+# "it" as the object of a verb of taking: the place named before ("advanced toward Hama,
+# capturing it on 5 December")
+PLACE_IT = re.compile(r"\b(?:captur(?:ed|ing|es)?|seiz(?:ed|ing|es)|took|tak(?:ing|en)|enter(?:ed|ing)|"
+                      r"storm(?:ed|ing)|overr(?:an|unning)|liberat(?:ed|ing)|retook|recaptur(?:ed|ing))"
+                      r"\s+(it)\b(?!\s+(?:was|is|had|has)\b)", re.I)
 CAPITAL = re.compile(r"\b(?:the (?:syrian )?capital|syria['’]s capital)\b(?! of)", re.I)
 LEADER_PLACEHOLDER = re.compile(r"\b(?:the|syria['’]s) (?:former |ousted |deposed |toppled )?"
                                 r"(?:syrian )?president\b", re.I)
@@ -228,9 +238,12 @@ def add_placeholders(sentence: Sentence, ctx: Context, names: Any, roles: dict[s
     named), the last place named, the last president named."""
     found: list[Mention] = []
     for pattern, kind in ((FACTION_PLACEHOLDER, "faction"), (PLACE_PLACEHOLDER, "place"),
-                          (LEADER_PLACEHOLDER, "leader"), (CAPITAL, "capital")):
+                          (LEADER_PLACEHOLDER, "leader"), (CAPITAL, "capital"), (PLACE_IT, "it")):
         for m in pattern.finditer(sentence.text):
             if any(x.start <= m.start() < x.end for x in [*sentence.mentions, *found]):
+                continue
+            if kind == "it":
+                found.append(Mention(m.start(1), m.end(1), "place", [], m.group(1), implicit=True))
                 continue
             if kind == "capital":
                 capital = names.lookup("place", "Damascus")
