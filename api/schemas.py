@@ -46,12 +46,20 @@ ENTITY_EXAMPLES = {
 }
 
 
+# What parse_time() accepts, for the OpenAPI document (API.md: it describes the formats "as
+# precisely as the server checks"): RFC 3339 with seconds, a fraction of up to 9 digits, an offset.
+TIMESTAMP_PATTERN = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
+                     r"([Zz]|[+-][0-9]{2}:[0-9]{2})$")
+KNOWN_AT_PATTERN = "^(@[0-9]{1,18}|" + TIMESTAMP_PATTERN[1:-1] + ")$"
+
+
 class Timestamp(fields.String):
     """RFC 3339 with an offset; kept as text (the domain parses and normalises it to UTC)."""
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("metadata", {})
         kwargs["metadata"].setdefault("format", "date-time")
+        kwargs["metadata"].setdefault("pattern", TIMESTAMP_PATTERN)
         kwargs["metadata"].setdefault("example", "2024-11-29T21:00:00+03:00")
         super().__init__(validate=validate.Length(max=64), **kwargs)
 
@@ -70,7 +78,8 @@ class KnownAt(fields.String):
 
     def __init__(self, **kwargs: Any):
         super().__init__(metadata={"description": "record time: RFC 3339 with offset, or @position",
-                                   "example": "2024-12-01T00:00:00Z"}, **kwargs)
+                                   "example": "2024-12-01T00:00:00Z",
+                                   "pattern": KNOWN_AT_PATTERN}, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -85,6 +94,14 @@ class KnownAt(fields.String):
 
 
 class At(fields.String):
+    """A valid time (or any timestamp parameter): RFC 3339 with an offset, parsed to UTC."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"].setdefault("format", "date-time")
+        kwargs["metadata"].setdefault("pattern", TIMESTAMP_PATTERN)
+        super().__init__(**kwargs)
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
         try:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from .schemas import At, Confidence, CONFIDENCE_DESCRIPTION, KnownAt, ListArgs, SourceIn
+from .schemas import (At, Confidence, CONFIDENCE_DESCRIPTION, KNOWN_AT_PATTERN, KnownAt, ListArgs,
+                      SourceIn)
 
 NAME = validate.Length(min=1, max=500)
 
@@ -56,15 +57,10 @@ class SourcePage(Schema):
     next = fields.String(allow_none=True)
 
 
-# A record time as the server takes it: `@position`, or RFC 3339 with an offset.
-KNOWN_PATTERN = (r"^(@[0-9]{1,18}|[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}"
-                 r"(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2}))$")
-
-
 def _known(description: str, example: str) -> KnownAt:
     field = KnownAt()
     field.metadata = {**field.metadata, "description": description, "example": example,
-                      "pattern": KNOWN_PATTERN}
+                      "pattern": KNOWN_AT_PATTERN}
     return field
 
 
