@@ -464,3 +464,47 @@ def test_no_500_for_odd_input_on_these_routes(api):
                 assert r.status < 500, (path, name, value, r.body[:300])
                 if r.status >= 400:
                     assert r.mimetype == PROBLEM and name in r.json().get("errors", {name: 1}), (path, name, value)
+
+
+def _json_schema(node):
+    """OpenAPI 3.0 schema → JSON Schema (nullable, components refs, 3.0's boolean exclusiveMinimum)."""
+    if isinstance(node, list):
+        return [_json_schema(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _json_schema(v) for k, v in node.items()}
+    if "$ref" in out:
+        out["$ref"] = out["$ref"].replace("#/components/schemas/", "#/definitions/")
+    if out.pop("nullable", False):
+        out = {**out, "type": [out["type"], "null"]} if "type" in out else {"anyOf": [out, {"type": "null"}]}
+    if out.get("exclusiveMinimum") is True:
+        out["exclusiveMinimum"] = out.pop("minimum", 0)
+    return out
+
+
+def test_answers_match_the_schemas_the_openapi_document_gives_them(api):
+    import jsonschema
+
+    made = _six(api)
+    filed(api, body("Daily Star", "2024-12-05T00:00:00Z", control("Aleppo", "HTS", "2024-12-04T00:00:00Z"),
+                    via="Reuters", url="https://example.org/a"))
+    doc = api.get("/openapi.json").json()
+    definitions = _json_schema(doc["components"]["schemas"])
+    for path, target in (("/reports", "/reports"), ("/reports", "/reports?limit=2"), ("/sources", "/sources"),
+                         ("/changes", "/changes?at=2024-12-08T12:00:00Z"),
+                         ("/changes", f"/changes?from_known=@{made['b']['position']}"),
+                         ("/reports/{id}", f"/reports/{made['a']['id']}")):
+        content = doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        schema = {**_json_schema(content["schema"]), "definitions": definitions}
+        answer = api.get(target)
+        assert answer.status == 200
+        errors = [f"{list(e.absolute_path)}: {e.message}"
+                  for e in jsonschema.Draft7Validator(schema).iter_errors(answer.json())]
+        assert errors == [], (target, errors[:5])
+        # every field API.md names is required by the document, not merely allowed
+        if path in ("/reports", "/sources"):
+            item = definitions[content["schema"]["$ref"].rsplit("/", 1)[1]]["properties"]["items"]["items"]
+            required = set(definitions[item["$ref"].rsplit("/", 1)[1]].get("required", []))
+            expected = SUMMARY_KEYS if path == "/reports" else {"origin", "names", "reports", "first_published",
+                                                                "last_published"}
+            assert required == expected, (path, required)
