@@ -247,13 +247,13 @@ def test_seed_reports_left_in_the_old_folder_still_load_with_the_default_pack(mo
 
     legacy = tmp_path / "reports"
     legacy.mkdir()
-    (legacy / "13-2024-12-12-late-report.json").write_text(json.dumps({
+    (legacy / "99-2024-12-12-late-report.json").write_text(json.dumps({
         "source": {"name": "Test wire"}, "published_at": "2024-12-12T10:00:00+03:00",
         "claims": [{"type": "control", "city": "Homs", "faction": "HTS",
                     "occurred_at": "2024-12-12T09:00:00+03:00"}]}))
     monkeypatch.setattr(packs, "LEGACY_REPORTS", legacy)
     pack = packs.load_pack(packs.DEFAULT_PACK)
-    assert pack.reports[-1].name == "13-2024-12-12-late-report.json"
+    assert pack.reports[-1].name == "99-2024-12-12-late-report.json"
     own = len(list((packs.DEFAULT_PACK / "reports").glob("*.json")))
     assert seed(app)["reports"] == own + 1
 
