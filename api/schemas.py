@@ -46,20 +46,12 @@ ENTITY_EXAMPLES = {
 }
 
 
-# What parse_time() accepts, for the OpenAPI document (API.md: it describes the formats "as
-# precisely as the server checks"): RFC 3339 with seconds, a fraction of up to 9 digits, an offset.
-TIMESTAMP_PATTERN = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
-                     r"([Zz]|[+-][0-9]{2}:[0-9]{2})$")
-KNOWN_AT_PATTERN = "^(@[0-9]{1,18}|" + TIMESTAMP_PATTERN[1:-1] + ")$"
-
-
 class Timestamp(fields.String):
     """RFC 3339 with an offset; kept as text (the domain parses and normalises it to UTC)."""
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("metadata", {})
         kwargs["metadata"].setdefault("format", "date-time")
-        kwargs["metadata"].setdefault("pattern", TIMESTAMP_PATTERN)
         kwargs["metadata"].setdefault("example", "2024-11-29T21:00:00+03:00")
         super().__init__(validate=validate.Length(max=64), **kwargs)
 
@@ -73,6 +65,24 @@ class Timestamp(fields.String):
         return text
 
 
+# RFC 3339 date-time with an offset (a space may stand for the T, as RFC 3339 allows; seconds
+# required, as domainmodel.parse_time requires them): what the OpenAPI document says of `at`
+# and `known_at`, and what the server checks before parsing.
+TIME_PATTERN = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+                r"([Zz]|[+-][0-9]{2}:[0-9]{2})$")
+KNOWN_AT_PATTERN = "^(@[0-9]{1,18}|" + TIME_PATTERN[1:-1] + ")$"
+_TIME = re.compile(TIME_PATTERN)
+
+
+def _rfc3339(text: str, hint: str) -> None:
+    if not _TIME.fullmatch(text):
+        try:  # parse_time's reason shows the expected form (naive; HH:MM:SS; years)
+            parse_time(text)
+        except (ValueError, TypeError) as e:
+            raise ValidationError(f"{e}: {hint}") from None
+        raise ValidationError(f"not an RFC 3339 timestamp with an offset: {hint}")
+
+
 class KnownAt(fields.String):
     """`known_at`: a timestamp with an offset, or `@position`."""
 
@@ -83,6 +93,8 @@ class KnownAt(fields.String):
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
+        if not text.startswith("@"):
+            _rfc3339(text, "give e.g. 2024-12-01T00:00:00Z, or @position")
         if text.startswith("@"):
             if not re.fullmatch(r"@\d{1,18}", text):
                 raise ValidationError("a log position is @ followed by digits, e.g. @1234")
@@ -94,16 +106,17 @@ class KnownAt(fields.String):
 
 
 class At(fields.String):
-    """A valid time (or any timestamp parameter): RFC 3339 with an offset, parsed to UTC."""
+    """A valid time in a query: RFC 3339 with an offset."""
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("metadata", {})
         kwargs["metadata"].setdefault("format", "date-time")
-        kwargs["metadata"].setdefault("pattern", TIMESTAMP_PATTERN)
+        kwargs["metadata"].setdefault("pattern", TIME_PATTERN)
         super().__init__(**kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
+        _rfc3339(text, "give e.g. 2024-12-06T12:00:00Z")
         try:
             return parse_time(text)
         except (ValueError, TypeError) as e:
