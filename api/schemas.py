@@ -76,6 +76,10 @@ _TIME = re.compile(TIME_PATTERN)
 
 def _rfc3339(text: str, hint: str) -> None:
     if not _TIME.fullmatch(text):
+        try:  # parse_time's reason shows the expected form (naive; HH:MM:SS; years)
+            parse_time(text)
+        except (ValueError, TypeError) as e:
+            raise ValidationError(f"{e}: {hint}") from None
         raise ValidationError(f"not an RFC 3339 timestamp with an offset: {hint}")
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from .schemas import At, Confidence, CONFIDENCE_DESCRIPTION, KnownAt, ListArgs, SourceIn
+from .schemas import (At, Confidence, CONFIDENCE_DESCRIPTION, KNOWN_AT_PATTERN, KnownAt, ListArgs,
+                      SourceIn)
 
 NAME = validate.Length(min=1, max=500)
 
@@ -25,46 +26,42 @@ class ReportListArgs(ListArgs):
 
 
 class ReportSummary(Schema):
-    id = fields.String()
-    source = fields.Nested(SourceIn)
-    origin = fields.String(metadata={"description": "`source.via` if given, else `source.name`"})
-    published_at = fields.String(metadata={"format": "date-time"})
-    recorded_at = fields.String(metadata={"format": "date-time"})
-    position = fields.Integer()
-    filed_by = fields.String(allow_none=True, metadata={
+    id = fields.String(required=True)
+    source = fields.Nested(SourceIn, required=True)
+    origin = fields.String(required=True, metadata={
+        "description": "`source.via` if given, else `source.name`"})
+    published_at = fields.String(required=True, metadata={"format": "date-time"})
+    recorded_at = fields.String(required=True, metadata={"format": "date-time"})
+    position = fields.Integer(required=True)
+    filed_by = fields.String(required=True, allow_none=True, metadata={
         "description": "the `--label` of the token that filed it (null: unlabelled or unknown)"})
-    headline = fields.String(allow_none=True)
-    claims = fields.Integer(metadata={"description": "how many claims it carries"})
+    headline = fields.String(required=True, allow_none=True)
+    claims = fields.Integer(required=True, metadata={"description": "how many claims it carries"})
 
 
 class ReportPage(Schema):
-    items = fields.List(fields.Nested(ReportSummary))
-    next = fields.String(allow_none=True)
+    items = fields.List(fields.Nested(ReportSummary), required=True)
+    next = fields.String(required=True, allow_none=True)
 
 
 class SourceSummary(Schema):
-    origin = fields.String(metadata={"description": "the origin as first written"})
-    names = fields.List(fields.String(), metadata={
+    origin = fields.String(required=True, metadata={"description": "the origin as first written"})
+    names = fields.List(fields.String(), required=True, metadata={
         "description": "every distinct spelling of the source names that relayed it"})
-    reports = fields.Integer()
-    first_published = fields.String(metadata={"format": "date-time"})
-    last_published = fields.String(metadata={"format": "date-time"})
+    reports = fields.Integer(required=True)
+    first_published = fields.String(required=True, metadata={"format": "date-time"})
+    last_published = fields.String(required=True, metadata={"format": "date-time"})
 
 
 class SourcePage(Schema):
-    items = fields.List(fields.Nested(SourceSummary))
-    next = fields.String(allow_none=True)
-
-
-# A record time as the server takes it: `@position`, or RFC 3339 with an offset.
-KNOWN_PATTERN = (r"^(@[0-9]{1,18}|[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}"
-                 r"(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2}))$")
+    items = fields.List(fields.Nested(SourceSummary), required=True)
+    next = fields.String(required=True, allow_none=True)
 
 
 def _known(description: str, example: str) -> KnownAt:
     field = KnownAt()
     field.metadata = {**field.metadata, "description": description, "example": example,
-                      "pattern": KNOWN_PATTERN}
+                      "pattern": KNOWN_AT_PATTERN}
     return field
 
 
@@ -83,32 +80,32 @@ class ChangesArgs(Schema):
 
 
 class Before(Schema):
-    controller = fields.String(allow_none=True)
-    status = fields.String()
+    controller = fields.String(required=True, allow_none=True)
+    status = fields.String(required=True)
 
 
 class LeaderBefore(Schema):
-    status = fields.String(allow_none=True)
-    location = fields.String(allow_none=True)
+    status = fields.String(required=True, allow_none=True)
+    location = fields.String(required=True, allow_none=True)
 
 
 class CityChange(Schema):
-    id = fields.String()
-    before = fields.Nested(Before)
-    after = fields.Nested(Before)
-    claims = fields.List(fields.String())
+    id = fields.String(required=True)
+    before = fields.Nested(Before, required=True)
+    after = fields.Nested(Before, required=True)
+    claims = fields.List(fields.String(), required=True)
 
 
 class LeaderChange(Schema):
-    id = fields.String()
-    before = fields.Nested(LeaderBefore)
-    after = fields.Nested(LeaderBefore)
-    claims = fields.List(fields.String())
+    id = fields.String(required=True)
+    before = fields.Nested(LeaderBefore, required=True)
+    after = fields.Nested(LeaderBefore, required=True)
+    claims = fields.List(fields.String(), required=True)
 
 
 class Changes(Schema):
-    at = fields.String(metadata={"format": "date-time"})
-    from_known = fields.String(metadata={"description": "as given: a timestamp (UTC) or @position"})
-    to_known = fields.String(metadata={"description": "as given: a timestamp (UTC) or @position"})
-    cities = fields.List(fields.Nested(CityChange))
-    leaders = fields.List(fields.Nested(LeaderChange))
+    at = fields.String(required=True, metadata={"format": "date-time"})
+    from_known = fields.String(required=True, metadata={"description": "as given: a timestamp (UTC) or @position"})
+    to_known = fields.String(required=True, metadata={"description": "as given: a timestamp (UTC) or @position"})
+    cities = fields.List(fields.Nested(CityChange), required=True)
+    leaders = fields.List(fields.Nested(LeaderChange), required=True)

@@ -30,6 +30,10 @@ EARTH_KM = 6371.0088
 # A place outside every country's outline (a coastal town the 1:50m coast leaves at sea) widens
 # the land by a disc this wide around it, joined to the nearest coast.
 WIDEN_KM = 2.0
+# Such a place is in the country whose outline is nearest, if that is this close: Beirut, Tyre,
+# Latakia and Tartus lie 1-3 km off their countries' generalised coasts, and the land drawn is
+# that of "the countries the places are in" (API.md), so Lebanon's land comes with Beirut.
+NEAREST_COUNTRY_KM = 25.0
 _DISC_SEGMENTS = 16  # per quarter circle: the polygon is within 0.2 % of the true circle
 DENSIFY_KM = 5.0
 
@@ -90,8 +94,42 @@ def land_outline(lonlats: list[tuple[float, float]]) -> Any:
     return land
 
 
+def _nearest_country(lon: float, lat: float) -> Any:
+    """The country whose outline is nearest to (lon, lat) within NEAREST_COUNTRY_KM, or None."""
+    from shapely.ops import nearest_points
+
+    here = shapely.Point(lon, lat)
+    # a degree of latitude is ~111 km; of longitude less, so this window holds every candidate
+    window = NEAREST_COUNTRY_KM / 111.0 / max(math.cos(math.radians(lat)), 0.01)
+    best, best_km = None, NEAREST_COUNTRY_KM
+    for country in outlines.countries():
+        if country.shape.distance(here) > window:
+            continue
+        x, y = nearest_points(country.shape, here)[0].coords[0]
+        d = _ground_km(lon, lat, x, y)
+        if d <= best_km:
+            best, best_km = country, d
+    return best
+
+
+def _ground_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_KM * math.asin(math.sqrt(min(1.0, a)))
+
+
 def _land_outline(lonlats: list[tuple[float, float]]) -> Any:
     countries = outlines.countries_of(lonlats)
+    # a coastal place the generalised coast leaves at sea brings in its nearest country
+    found = {c.id for c in countries}
+    for (lon, lat), inside in zip(lonlats, outlines.containing(lonlats), strict=True):
+        if not inside:
+            near = _nearest_country(lon, lat)
+            if near is not None and near.id not in found:
+                found.add(near.id)
+                countries.append(near)
     land = shapely.union_all([c.shape for c in countries]) if countries else Polygon()
     if not lonlats:
         return land
