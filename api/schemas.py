@@ -68,7 +68,7 @@ class Timestamp(fields.String):
 # RFC 3339 date-time with an offset (a space may stand for the T, as RFC 3339 allows; seconds
 # required, as domainmodel.parse_time requires them): what the OpenAPI document says of `at`
 # and `known_at`, and what the server checks before parsing.
-TIME_PATTERN = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+TIME_PATTERN = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
                 r"([Zz]|[+-][0-9]{2}:[0-9]{2})$")
 KNOWN_AT_PATTERN = "^(@[0-9]{1,18}|" + TIME_PATTERN[1:-1] + ")$"
 _TIME = re.compile(TIME_PATTERN)
