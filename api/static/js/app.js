@@ -259,9 +259,10 @@ function stopLabel(index) {
   if (index === 0) return n ? "before any report" : "latest";
   const stop = data.stops[index - 1];
   const exact = view.knownAt && !view.knownAt.startsWith("@") ? ` [${fmt(parseTime(view.knownAt))}]` : "";
-  const published = stop.published_at ? `, published ${fmtShort(parseTime(stop.published_at))}` : "";
-  const title = stop.headline ? ` — ${stop.source ? `${stop.source}: ` : ""}${stop.headline}` : "";
-  return `after report ${index} of ${n} (recorded ${fmt(parseTime(stop.recorded_at))}${published})${title}${exact}`;
+  // the source and headline first: the slider's own label already gives the publication time
+  const title = stop.headline ? ` — ${stop.source ? `${stop.source}: ` : ""}“${stop.headline}”` : "";
+  const published = stop.published_at ? `published ${fmtShort(parseTime(stop.published_at))}, ` : "";
+  return `after report ${index} of ${n}${title} (${published}recorded ${fmt(parseTime(stop.recorded_at))})${exact}`;
 }
 
 function syncKnownSlider() {
