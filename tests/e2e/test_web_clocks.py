@@ -67,7 +67,7 @@ def test_each_step_of_what_we_knew_names_its_reports_publication_and_source(page
     assert asked and all(q["at"] == AT and q["from_known"].startswith("@") for q in asked), asked
     # a step back says what the view loses, without a 422 for from_known after to_known
     page.tab.keyboard.press("ArrowLeft")
-    expect(strip).to_contain_text("Without those reports")
+    expect(strip).to_contain_text("Without that report: ")
     # "Date shown" steps keep comparing the two views drawn
     page.tab.locator("#at-next").click()
     expect(strip).not_to_have_attribute("data-source", "changes")

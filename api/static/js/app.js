@@ -311,7 +311,9 @@ function setKnownIndex(index) {
   else view.knownAt = `@${data.stops[index - 1].position}`;
   // /changes wants the earlier record time first: a step back lists what the later view had
   const now = view.knownAt || `@${data.head}`;
-  knownMove = index === from ? null : index > from ? { from: was, to: now, back: false } : { from: now, to: was, back: true };
+  const one = Math.abs(index - from) === 1;
+  knownMove = index === from ? null
+    : index > from ? { from: was, to: now, back: false, one } : { from: now, to: was, back: true, one };
   syncKnownSlider();
   writeUrl();
   refreshView();
@@ -561,9 +563,13 @@ async function renderKnownChanges(move, seq) {
   if (seq !== stateSeq) return;
   strip.dataset.source = "changes";
   strip.hidden = entries.length === 0;
+  // a source is named once, at the first of a run of changes from the same report (the strip is
+  // one line, cut at its end)
   const items = shown.map((entry, i) => [i ? " · " : "", el("span", { class: "change" }, entry.text,
-    entry.report ? [" (", reportLink(entry.report.id, entry.report.source?.name || "report"), ")"] : null)]);
-  clear(strip, entries.length ? [move.back ? "Without those reports: " : "What those reports changed: ", items,
+    entry.report && entry.report.id !== shown[i - 1]?.report?.id
+      ? [" (", reportLink(entry.report.id, entry.report.source?.name || "report"), ")"] : null)]);
+  const which = move.one ? "that report" : "those reports";
+  clear(strip, entries.length ? [move.back ? `Without ${which}: ` : `What ${which} changed: `, items,
     entries.length > 8 ? ` · and ${entries.length - 8} more` : ""] : []);
   strip.title = strip.textContent;
 }
