@@ -107,6 +107,14 @@ def test_published_by_30_nov_evening_shows_what_anyone_could_know_then(page, ser
     tab = [q for q in timeline if "from" in q or "to" in q]
     assert tab and all(q.get("published_by") == EVENING for q in tab), tab
 
+    # a step of the record clock to a report published later says that it does not count
+    page.tab.locator("#known").focus()
+    page.tab.keyboard.press("End")
+    page.tab.keyboard.press("ArrowLeft")  # the last report recorded: published on 11 Dec
+    expect(page.tab.locator("#known-help")).to_contain_text("it does not count")
+    expect(page.marker("aleppo")).to_have_attribute("data-controller", GOVERNMENT)
+    page.tab.click("#known-latest")
+
     # "Any time" lets every report count again, and the URL forgets the third clock
     page.tab.click("#published-any")
     _view(page, at=AT)

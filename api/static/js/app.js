@@ -244,6 +244,12 @@ function knownIndex() {
   return index;
 }
 
+/** Whether the report a step stands for is left out by the "Published by" clock. */
+function unpublished(index) {
+  const stop = data.stops[index - 1];
+  return !!stop && view.publishedBy !== null && parseTime(stop.published_at) > view.publishedBy;
+}
+
 /** "report 212 of 380 · published 7 Dec 2024 14:05 UTC · Reuters": a step in words. */
 function stopShort(index) {
   const stop = data.stops[index - 1];
@@ -279,7 +285,7 @@ function syncKnownSlider() {
   $("#known-out").title = $("#known-out").textContent;
   $("#known-help").textContent = index > data.stops.length
     ? "Everything recorded so far; new reports show up live. Move left to see what we believed before each report."
-    : `Showing what we knew ${label}.`;
+    : `${unpublished(index) ? "(This report was published after the “Published by” time: it does not count.) " : ""}Showing what we knew ${label}.`;
   $("#known-help").title = $("#known-help").textContent;
   slider.setAttribute("aria-valuetext", label);
   describeStop(index);
@@ -354,6 +360,7 @@ function setPublishedIndex(index) {
   else view.publishedBy = data.published[index - 1];
   knownMove = null;
   syncPublishedSlider();
+  syncKnownSlider(); // its help says whether its report counts under this clock
   writeUrl();
   refreshView();
 }
