@@ -337,7 +337,7 @@ def test_opening_a_shared_url_shows_that_view(page, server):
     page.open(f"?at=2024-12-01T12:00:00Z&known_at=@{baseline}&min_confidence=confirmed&city=aleppo")
     page.shows(at="2024-12-01T12:00:00Z", known_at=f"@{baseline}", min_confidence="confirmed")
     expect(page.tab.locator("#min-confidence")).to_have_value("confirmed")
-    expect(page.tab.locator("#known-out")).to_have_text(re.compile(r"^report 1 of \d+$"))  # not "@123"
+    expect(page.tab.locator("#known-out")).to_have_text(re.compile(r"^report 1 of \d+ · published .+ UTC · .+$"))  # not "@123"
     expect(page.tab.locator("#at-out")).to_contain_text("1 Dec 2024, 12:00 UTC")
     expect(page.marker("aleppo")).to_have_attribute("data-controller", GOVERNMENT)
     expect(page.tab.locator("#place-detail h2")).to_have_text("Aleppo")

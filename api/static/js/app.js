@@ -7,18 +7,24 @@ import { ControlMap } from "./map.js";
 import { CasualtiesLayer } from "./casualties.js";
 import { ReportForm } from "./form.js";
 import {
-  DAY, HOUR, STATUS_WORDS, clear, debounce, el, fmt, fmtClaimed, iso, parseTime, safeUrl, spanOf, timeEl,
+  DAY, HOUR, STATUS_WORDS, clear, debounce, el, fmt, fmtClaimed, fmtShort, iso, parseTime, safeUrl, spanOf, timeEl,
 } from "./util.js";
 
 const $ = (selector) => document.querySelector(selector);
 const CONFIDENCES = ["confirmed", "reported", "unconfirmed"];
 const TIMELINE_PAGES = 10; // bound on what the page reads of the record at start (10 × 1000 claims)
 
-const view = { at: null, knownAt: null, minConfidence: "reported", step: "day", city: null };
+// publishedBy: the third clock (API v2 `published_by`, in ms; null = any time): only reports
+// published by then count, whenever they were recorded.
+const view = { at: null, knownAt: null, publishedBy: null, minConfidence: "reported", step: "day", city: null };
 const data = {
   places: new Map(), leaders: new Map(), span: null, stops: [], head: 0, truncated: false,
   states: new Map(), lastState: null,
+  published: [], // the reports' distinct publication times (ms), ascending: the "Published by" stops
 };
+// The record times the "What we knew on" clock last moved between, for the "what changed" strip
+// (GET /changes); null when the last move was of another control.
+let knownMove = null;
 const palette = new Palette();
 let map = null;
 let casualties = null; // the casualties overlay (casualties.js)
@@ -39,6 +45,11 @@ function readUrl() {
     if (/^@\d{1,18}$/.test(k) || parseTime(k) !== null) view.knownAt = k;
     else problems.push(`ignored known_at=${k}: not a time or @position`);
   }
+  if (q.get("published_by")) {
+    const ms = parseTime(q.get("published_by"));
+    if (ms === null) problems.push(`ignored published_by=${q.get("published_by")}: not a time`);
+    view.publishedBy = ms;
+  }
   if (q.get("min_confidence")) {
     if (CONFIDENCES.includes(q.get("min_confidence"))) view.minConfidence = q.get("min_confidence");
     else problems.push(`ignored min_confidence=${q.get("min_confidence")}`);
@@ -52,6 +63,7 @@ function writeUrl() {
   const q = new URLSearchParams();
   if (view.at !== null) q.set("at", iso(view.at));
   if (view.knownAt) q.set("known_at", view.knownAt);
+  if (view.publishedBy !== null) q.set("published_by", iso(view.publishedBy));
   if (view.minConfidence !== "reported") q.set("min_confidence", view.minConfidence);
   if (view.step === "hour") q.set("step", "hour");
   if (view.city) q.set("city", view.city);
@@ -62,6 +74,7 @@ function writeUrl() {
 function apiParams(extra = {}) {
   return {
     at: view.at === null ? null : iso(view.at), known_at: view.knownAt,
+    published_by: view.publishedBy === null ? null : iso(view.publishedBy),
     min_confidence: view.minConfidence, ...extra,
   };
 }
@@ -124,10 +137,19 @@ async function loadRecord() {
     // the span comes from counted claims: a retracted one (a note dated 9998) stretches nothing
     if (t !== null && !item.retracted && item.counted !== false) times.push(t);
     if (item.type === "control" && item.city) claimed.set(item.city, (claimed.get(item.city) || 0) + 1);
-    if (!reports.has(item.report)) reports.set(item.report, { position: item.position, report: item.report, recorded_at: item.recorded_at });
+    if (!reports.has(item.report)) {
+      // the timeline's items carry their report's publication time and source (API v2): the
+      // sliders' labels need no request of their own
+      reports.set(item.report, {
+        position: item.position, report: item.report, recorded_at: item.recorded_at,
+        published_at: item.published_at, source: item.source?.name,
+      });
+    }
   }
   data.claimed = [...claimed].sort((a, b) => b[1] - a[1]).map(([id]) => id);
   data.stops = [...reports.values()].sort((a, b) => a.position - b.position);
+  data.published = [...new Set(data.stops.map((s) => parseTime(s.published_at)).filter((t) => t !== null))]
+    .sort((a, b) => a - b);
   let [first, last] = spanOf(times);
   if (first === null) {
     const now = Date.now();
@@ -153,7 +175,16 @@ function addStop(stop) {
   data.stops.push(stop);
   data.stops.sort((a, b) => a.position - b.position);
   data.head = Math.max(data.head, stop.position);
+  addPublished(stop.published_at);
   syncKnownSlider();
+}
+
+function addPublished(text) {
+  const t = parseTime(text);
+  if (t === null || data.published.includes(t)) return;
+  data.published.push(t);
+  data.published.sort((a, b) => a - b);
+  syncPublishedSlider();
 }
 
 // ---- the time controls -----------------------------------------------------------------------------
@@ -213,14 +244,31 @@ function knownIndex() {
   return index;
 }
 
+/** Whether the report a step stands for is left out by the "Published by" clock. */
+function unpublished(index) {
+  const stop = data.stops[index - 1];
+  return !!stop && view.publishedBy !== null && parseTime(stop.published_at) > view.publishedBy;
+}
+
+/** "report 212 of 380 · published 7 Dec 2024 14:05 UTC · Reuters": a step in words. */
+function stopShort(index) {
+  const stop = data.stops[index - 1];
+  const parts = [`report ${index} of ${data.stops.length}`];
+  if (stop.published_at) parts.push(`published ${fmtShort(parseTime(stop.published_at))}`);
+  if (stop.source) parts.push(stop.source);
+  return parts.join(" · ");
+}
+
 function stopLabel(index) {
   const n = data.stops.length;
   if (index > n) return "latest (live)";
   if (index === 0) return n ? "before any report" : "latest";
   const stop = data.stops[index - 1];
   const exact = view.knownAt && !view.knownAt.startsWith("@") ? ` [${fmt(parseTime(view.knownAt))}]` : "";
-  const title = stop.headline ? ` — ${stop.source ? `${stop.source}: ` : ""}${stop.headline}` : "";
-  return `after report ${index} of ${n} (recorded ${fmt(parseTime(stop.recorded_at))})${title}${exact}`;
+  // the source and headline first: the slider's own label already gives the publication time
+  const title = stop.headline ? ` — ${stop.source ? `${stop.source}: ` : ""}“${stop.headline}”` : "";
+  const published = stop.published_at ? `published ${fmtShort(parseTime(stop.published_at))}, ` : "";
+  return `after report ${index} of ${n}${title} (${published}recorded ${fmt(parseTime(stop.recorded_at))})${exact}`;
 }
 
 function syncKnownSlider() {
@@ -233,10 +281,11 @@ function syncKnownSlider() {
     ? "before any report" : stopLabel(index);
   $("#known-out").textContent = index > data.stops.length ? "latest (live)"
     : index === 0 ? "before any report"
-      : view.knownAt && !view.knownAt.startsWith("@") ? fmt(parseTime(view.knownAt)) : `report ${index} of ${data.stops.length}`;
+      : view.knownAt && !view.knownAt.startsWith("@") ? fmt(parseTime(view.knownAt)) : stopShort(index);
+  $("#known-out").title = $("#known-out").textContent;
   $("#known-help").textContent = index > data.stops.length
     ? "Everything recorded so far; new reports show up live. Move left to see what we believed before each report."
-    : `Showing what we knew ${label}.`;
+    : `${unpublished(index) ? "(This report was published after the “Published by” time: it does not count.) " : ""}Showing what we knew ${label}.`;
   $("#known-help").title = $("#known-help").textContent;
   slider.setAttribute("aria-valuetext", label);
   describeStop(index);
@@ -251,16 +300,67 @@ async function describeStop(index) {
     const report = await api.cached(`/reports/${encodeURIComponent(stop.report)}`);
     stop.headline = report.headline || "(no headline)";
     stop.source = report.source?.name;
+    if (!stop.published_at && report.published_at) {
+      stop.published_at = report.published_at;
+      addPublished(report.published_at);
+    }
     if (Number($("#known").value) === index) syncKnownSlider();
   } catch { /* the label stays plain */ }
 }
 
 function setKnownIndex(index) {
   const n = data.stops.length;
+  const from = knownIndex();
+  const was = view.knownAt || `@${data.head}`;
   if (index > n) view.knownAt = null;
   else if (index === 0) view.knownAt = n ? `@${Math.max(0, data.stops[0].position - 1)}` : null;
   else view.knownAt = `@${data.stops[index - 1].position}`;
+  // /changes wants the earlier record time first: a step back lists what the later view had
+  const now = view.knownAt || `@${data.head}`;
+  const one = Math.abs(index - from) === 1;
+  knownMove = index === from ? null
+    : index > from ? { from: was, to: now, back: false, one } : { from: now, to: was, back: true, one };
   syncKnownSlider();
+  writeUrl();
+  refreshView();
+}
+
+// ---- the third clock: "Published by" ------------------------------------------------------------
+
+function publishedIndex() {
+  // Slider stops: 0 = before the first publication, i = by the i-th publication time, last+1 = any time.
+  const n = data.published.length;
+  if (view.publishedBy === null) return n + 1;
+  return data.published.filter((t) => t <= view.publishedBy).length;
+}
+
+function syncPublishedSlider() {
+  const slider = $("#published");
+  const n = data.published.length;
+  slider.max = String(n + 1);
+  slider.disabled = n === 0;
+  const index = publishedIndex();
+  slider.value = String(index);
+  const reports = data.stops.filter((s) => view.publishedBy === null || parseTime(s.published_at) <= view.publishedBy).length;
+  const out = view.publishedBy === null ? "any time"
+    : `${fmtShort(view.publishedBy)} · ${reports} of ${data.stops.length} reports`;
+  $("#published-out").textContent = out;
+  $("#published-out").title = out;
+  $("#published-help").textContent = view.publishedBy === null
+    ? "Count only reports published by a time, whenever we recorded them: what anyone could have known then."
+    : `Counting only the ${reports} report${reports === 1 ? "" : "s"} published by ${fmt(view.publishedBy)}: what anyone could have known then.`;
+  $("#published-help").title = $("#published-help").textContent;
+  slider.setAttribute("aria-valuetext", view.publishedBy === null ? "any time" : `published by ${fmt(view.publishedBy)}, ${reports} reports`);
+}
+
+function setPublishedIndex(index) {
+  const n = data.published.length;
+  if (index > n || !n) view.publishedBy = null;
+  else if (index === 0) view.publishedBy = data.published[0] - 1000;
+  else view.publishedBy = data.published[index - 1];
+  knownMove = null;
+  syncPublishedSlider();
+  syncKnownSlider(); // its help says whether its report counts under this clock
   writeUrl();
   refreshView();
 }
@@ -320,9 +420,12 @@ function wireControls() {
   $("#step").addEventListener("change", () => { view.step = $("#step").value; writeUrl(); });
   $("#known").addEventListener("input", () => setKnownIndex(Number($("#known").value)));
   $("#known-latest").addEventListener("click", () => setKnownIndex(data.stops.length + 1));
+  $("#published").addEventListener("input", () => setPublishedIndex(Number($("#published").value)));
+  $("#published-any").addEventListener("click", () => setPublishedIndex(data.published.length + 1));
   $("#min-confidence").value = view.minConfidence;
   $("#min-confidence").addEventListener("change", () => {
     view.minConfidence = $("#min-confidence").value;
+    knownMove = null;
     writeUrl();
     refreshView();
   });
@@ -343,6 +446,8 @@ let stateAbort = null;
 
 async function refreshState() {
   const seq = ++stateSeq;
+  const move = knownMove; // this refresh follows a move of the record clock: say what it changed
+  knownMove = null;
   if (stateAbort) stateAbort.abort();
   stateAbort = new AbortController();
   const mapEl = $("#map");
@@ -367,7 +472,8 @@ async function refreshState() {
     map.paint(states, palette, describePlace);
     renderLegend(states);
     renderLeaders(state);
-    renderChanges(before, states);
+    if (move) renderKnownChanges(move, seq);
+    else renderChanges(before, states);
     const held = [...states.values()].filter((s) => s.controller).length;
     const contested = [...states.values()].filter((s) => s.status === "contested").length;
     status(`${view.at === null ? "Now" : fmt(view.at)}, ${knownWords()}, `
@@ -386,6 +492,15 @@ async function refreshState() {
 
 /** "as we know it now", or "as we knew it after report 3 of 27 (recorded …)": no positions. */
 function knownWords() {
+  const published = publishedWords();
+  return published ? `${recordWords()}, ${published}` : recordWords();
+}
+
+function publishedWords() {
+  return view.publishedBy === null ? "" : `from reports published by ${fmt(view.publishedBy)}`;
+}
+
+function recordWords() {
   if (!view.knownAt) return "as we know it now";
   const index = knownIndex();
   const stop = data.stops[index - 1];
@@ -411,14 +526,65 @@ function renderChanges(before, after) {
     else changed.push(`${name}: no longer known`);
   }
   strip.hidden = changed.length === 0;
+  strip.dataset.source = "compare";
+  strip.title = "";
   strip.textContent = changed.length
     ? `What changed: ${changed.slice(0, 8).join(" · ")}${changed.length > 8 ? ` · and ${changed.length - 8} more` : ""}`
     : "";
 }
 
+/** The "what changed" strip after a move of the "What we knew on" clock: the service's own
+ *  answer (GET /changes) of which places and leaders changed in our view of the time shown, and
+ *  the claims that did it, named by their sources. */
+async function renderKnownChanges(move, seq) {
+  const strip = $("#changes-strip");
+  let body;
+  try {
+    body = await api.get("/changes", apiParams({ known_at: null, from_known: move.from, to_known: move.to }));
+  } catch (e) {
+    if (seq === stateSeq) { strip.hidden = true; strip.dataset.source = ""; }
+    return;
+  }
+  if (seq !== stateSeq) return;
+  // a step back shows the view we leave → the view we come to: the answer's after → before
+  const [was, is] = move.back ? ["after", "before"] : ["before", "after"];
+  const name = (kind, id) => (kind === "place" ? data.places.get(id)?.name : data.leaders.get(id)?.name) || id;
+  const holder = (v) => (v.controller ? palette.name(v.controller) : "unknown")
+    + (v.status && v.status !== "held" && v.status !== "unknown" ? ` (${STATUS_WORDS[v.status] || v.status})` : "");
+  const leader = (v) => (v.status ? STATUS_WORDS[v.status] || v.status : "unknown")
+    + (v.location ? `, ${data.places.get(v.location)?.name || v.location}` : "");
+  const entries = [
+    ...body.cities.map((c) => ({ text: `${name("place", c.id)}: ${holder(c[was])} → ${holder(c[is])}`, claims: c.claims })),
+    ...body.leaders.map((l) => ({ text: `${name("leader", l.id)}: ${leader(l[was])} → ${leader(l[is])}`, claims: l.claims })),
+  ];
+  const shown = entries.slice(0, 8);
+  // the claims' sources (memoised; at most one request per entry shown)
+  await Promise.all(shown.map(async (entry) => {
+    const id = entry.claims[entry.claims.length - 1];
+    if (!id) return;
+    try {
+      const claim = await api.cached(`/claims/${encodeURIComponent(id)}`);
+      entry.report = typeof claim.report === "object" ? claim.report : null;
+    } catch { /* named without its source */ }
+  }));
+  if (seq !== stateSeq) return;
+  strip.dataset.source = "changes";
+  strip.hidden = entries.length === 0;
+  // a source is named once, at the first of a run of changes from the same report (the strip is
+  // one line, cut at its end)
+  const items = shown.map((entry, i) => [i ? " · " : "", el("span", { class: "change" }, entry.text,
+    entry.report && entry.report.id !== shown[i - 1]?.report?.id
+      ? [" (", reportLink(entry.report.id, entry.report.source?.name || "report"), ")"] : null)]);
+  const which = move.one ? "that report" : "those reports";
+  clear(strip, entries.length ? [move.back ? `Without ${which}: ` : `What ${which} changed: `, items,
+    entries.length > 8 ? ` · and ${entries.length - 8} more` : ""] : []);
+  strip.title = strip.textContent;
+}
+
 /** What the map shows, as one string (tests and scripts wait for it). */
 function viewKey() {
-  return `at=${view.at === null ? "" : iso(view.at)}&known_at=${view.knownAt || ""}&min_confidence=${view.minConfidence}`;
+  const published = view.publishedBy === null ? "" : `&published_by=${iso(view.publishedBy)}`;
+  return `at=${view.at === null ? "" : iso(view.at)}&known_at=${view.knownAt || ""}&min_confidence=${view.minConfidence}${published}`;
 }
 
 async function addRings(states) {
@@ -534,7 +700,10 @@ async function renderPlace() {
     clear(box, el("p", { class: "muted" }, `No place ${id}.`));
     return;
   }
-  const params = { city: id, known_at: view.knownAt, min_confidence: view.minConfidence };
+  const params = {
+    city: id, known_at: view.knownAt, min_confidence: view.minConfidence,
+    published_by: view.publishedBy === null ? null : iso(view.publishedBy),
+  };
   let items;
   let itemsNow = null;
   let cityState;
@@ -542,7 +711,8 @@ async function renderPlace() {
     [cityState, items, itemsNow] = await Promise.all([
       api.get(`/cities/${encodeURIComponent(id)}/state`, apiParams()),
       api.getAll("/timeline", params, 5),
-      view.knownAt ? api.getAll("/timeline", { ...params, known_at: null }, 5) : Promise.resolve(null),
+      view.knownAt || view.publishedBy !== null
+        ? api.getAll("/timeline", { ...params, known_at: null, published_by: null }, 5) : Promise.resolve(null),
     ]);
   } catch (e) {
     if (seq === placeSeq) clear(box, el("p", { class: "status error" }, `Could not load ${place.name}: ${describeError(e)}`));
@@ -701,6 +871,7 @@ async function renderTimeline() {
     items = await api.getAll("/timeline", {
       from: from === null ? null : iso(from), to: to === null ? null : iso(to),
       known_at: view.knownAt, min_confidence: view.minConfidence,
+      published_by: view.publishedBy === null ? null : iso(view.publishedBy),
     }, 5);
   } catch (e) {
     if (seq === timelineSeq) $("#timeline-caption").textContent = `Could not load the timeline: ${describeError(e)}`;
@@ -858,7 +1029,7 @@ function onEvent(item) {
     const d = item.data || {};
     addStop({
       position: item.position, report: item.stream, recorded_at: item.recorded_at,
-      headline: d.headline || "(no headline)", source: d.source?.name,
+      headline: d.headline || "(no headline)", source: d.source?.name, published_at: d.published_at,
     });
     for (const c of d.claims || []) {
       const t = parseTime(c.occurred_at);
@@ -926,6 +1097,7 @@ async function start() {
   wireControls();
   syncAtSlider();
   syncKnownSlider();
+  syncPublishedSlider();
   form = new ReportForm($("#report-form"), {
     places: data.places, placeSuggestions,
     onFiled: (created) => {

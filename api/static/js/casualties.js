@@ -12,7 +12,7 @@ function z(ms) {
 
 export class CasualtiesLayer {
   /** `controlMap`: the page's ControlMap (its Leaflet map and its places); `viewOf()` gives
-   *  `{at (ms or null for now), knownAt, minConfidence}`. */
+   *  `{at (ms or null for now), knownAt, publishedBy (ms or null), minConfidence}`. */
   constructor(controlMap, viewOf) {
     this.controlMap = controlMap;
     this.viewOf = viewOf;
@@ -33,6 +33,7 @@ export class CasualtiesLayer {
     const end = view.at === null ? Date.now() : view.at;
     const params = {
       from: z(end - WINDOW_DAYS * 86400000), to: z(end + 1000), known_at: view.knownAt,
+      published_by: view.publishedBy === null || view.publishedBy === undefined ? null : z(view.publishedBy),
       min_confidence: view.minConfidence, limit: 1000,
     };
     const byPlace = new Map();

@@ -44,6 +44,16 @@ const FULL = new Intl.DateTimeFormat("en-GB", {
 const DATE = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" });
 const MONTH = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", month: "long", year: "numeric" });
 
+const SHORT = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "UTC", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+});
+
+/** "7 Dec 2024 14:05 UTC": a report's publication time in a slider's one-line label. */
+export function fmtShort(ms) {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return "—";
+  return `${SHORT.format(new Date(ms)).replace(",", "")} UTC`;
+}
+
 export function fmt(ms) {
   return ms === null || ms === undefined ? "now" : `${FULL.format(new Date(ms))} UTC`;
 }
