@@ -86,8 +86,24 @@ def is_current(recorder: Any) -> bool:
 def ensure(recorder: Any) -> bool:
     """Migrates the store if its schema is not current; True if this call ran the DDL."""
     if is_current(recorder):
-        return False
-    return migrate(recorder, force=False)
+        ran = False
+    else:
+        ran = migrate(recorder, force=False)
+    register_types(recorder)
+    return ran
+
+
+def register_types(recorder: Any) -> None:
+    """PostgreSQL: looks up the composite type the library inserts events as
+    (`stored_event_uuid`), if it was not found when the recorder was made.
+
+    The library looks it up once, in the recorder's constructor, and silently skips it when the
+    schema has no such type yet; every insert then fails with "Composite type
+    'stored_event_uuid' not found". That happens when another process is creating the schema at
+    that moment: by the time this one checks, the schema is current, so it runs no DDL (which
+    would have registered the type). A no-op when the type is already known."""
+    if is_postgres(recorder):
+        recorder.datastore.register_type_adapters()
 
 
 def migrate(recorder: Any, force: bool = True) -> bool:
@@ -95,6 +111,7 @@ def migrate(recorder: Any, force: bool = True) -> bool:
     the schema current meanwhile); True if it ran."""
     with schema_lock(recorder):
         if not force and is_current(recorder):
+            register_types(recorder)
             return False
         if is_postgres(recorder):
             _create_postgres(recorder)

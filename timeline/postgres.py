@@ -168,6 +168,15 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
     max_notification_id = _quick(PostgresApplicationRecorder.max_notification_id.__wrapped__)
     select_events = _quick(PostgresApplicationRecorder.select_events.__wrapped__)
 
+    def construct_pg_stored_event(self, *args: Any, **kwargs: Any) -> Any:
+        # The library looks up its composite type once, when the recorder is made, and skips it
+        # if the schema has none yet (another process, or a later `timeline migrate`, creating
+        # the tables meanwhile): look it up again rather than fail every insert with
+        # "Composite type 'stored_event_uuid' not found" (timeline/migrate.py register_types).
+        if self.stored_event_type_name not in self.datastore.psycopg_python_types:
+            self.datastore.register_type_adapters()
+        return super().construct_pg_stored_event(*args, **kwargs)
+
     def unreachable(self) -> bool:
         return self.outage.down
 

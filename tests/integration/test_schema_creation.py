@@ -190,3 +190,53 @@ def test_two_serves_started_together_on_a_new_store_both_serve(kind, tmp_path):
 def test_ten_times_two_serves_and_two_seeds_together_on_new_postgres_schemas(tmp_path):
     _serves_together("postgres", tmp_path, rounds=10)
     _seeds_together("postgres", tmp_path, rounds=10)
+
+
+def _opened_before_the_schema_was_created(tmp_path) -> tuple[TimelineApplication, str, object]:
+    """An application whose recorder was made on a schema with no tables yet (another process
+    about to create them), then the tables created by another application: the interleaving
+    of two `timeline seed`s started together on a new schema."""
+    url, cleanup = new_store_url("postgres", tmp_path)
+    early = TimelineApplication(url, env={"CREATE_TABLE": "no"})
+    assert early.recorder.stored_event_type_name not in early.recorder.datastore.psycopg_python_types
+    TimelineApplication(url).close()  # the other process: creates the tables and their types
+    return early, url, cleanup
+
+
+def _write_a_place(app: TimelineApplication) -> None:
+    from timeline.seeding import register_entities
+
+    assert register_entities(app, "place", [{"id": "race-town", "name": "Race Town",
+                                             "lat": 35.0, "lon": 38.0, "governorate": None,
+                                             "parent": None, "place_kind": "city",
+                                             "source": None}]) == 1
+    assert app.names.entity("place", "race-town") is not None
+
+
+@pytest.mark.postgres
+def test_a_start_that_finds_the_schema_made_current_by_another_process_can_write(tmp_path):
+    """The library looks up its composite type `stored_event_uuid` once, when the recorder is
+    made, and skips it while the schema has none; a start that then found the schema current
+    (made so by another process) ran no DDL, never looked again, and every insert failed with
+    "Composite type 'stored_event_uuid' not found" (one of two `timeline seed`s exited 1)."""
+    early, _, cleanup = _opened_before_the_schema_was_created(tmp_path)
+    try:
+        assert migrate.ensure(early.recorder) is False  # current: no DDL run here...
+        # ...but the type is looked up again
+        assert early.recorder.stored_event_type_name in early.recorder.datastore.psycopg_python_types
+        _write_a_place(early)
+    finally:
+        early.close()
+        cleanup()
+
+
+@pytest.mark.postgres
+def test_an_application_opened_without_migrating_before_the_tables_existed_can_write(tmp_path):
+    """CREATE_TABLE=no (a worker started before `timeline migrate` finished): the first insert
+    looks the composite type up again instead of failing."""
+    early, _, cleanup = _opened_before_the_schema_was_created(tmp_path)
+    try:
+        _write_a_place(early)
+    finally:
+        early.close()
+        cleanup()

@@ -132,3 +132,28 @@ def test_reference_data_can_be_recorded_as_of_a_given_time_for_a_synthetic_histo
     times = {r["recorded_at"] for r in app.recorder.fetchall("SELECT recorded_at FROM tl_log")}
     assert times == {"2025-10-02T00:00:00.000000Z"}
     assert app.queries.point(known_at=when).k == app.head()
+
+
+def test_a_seed_report_filed_by_another_seeder_after_our_look_is_skipped(app, monkeypatch):
+    """Two `timeline seed`s on one store: one looks, finds a retracting seed report missing,
+    the other files it, then the first files it too and is refused ("already retracted"),
+    which made that `timeline seed` exit 1. It is skipped as already there."""
+    from timeline import seeding
+    from timeline.packs import DEFAULT_PACK
+
+    seeding.seed(app)
+    path = DEFAULT_PACK / "reports" / "02c-2024-11-30-analyst-coup-story-retracted.json"
+    report_id = str(seeding.seed_report_id(path))
+    looked = app.queries.report
+
+    def missing_at_first_look(rid, *args, **kwargs):
+        if rid == report_id and not calls:
+            calls.append(rid)
+            return None  # as it was before the other seeder filed it
+        return looked(rid, *args, **kwargs)
+
+    calls: list[str] = []
+    monkeypatch.setattr(app.queries, "report", missing_at_first_look)
+    head = app.head()
+    assert seeding._report(app, path) == 0
+    assert calls == [report_id] and app.head() == head  # nothing written
