@@ -519,10 +519,6 @@ def test_the_seeded_store_exported_and_imported_over_reference_data_answers_the_
                                   for i in cb["items"]), params
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known gap once dissolutions are merged: the Syrian seeds dissolve the army on 2024-12-08 "
-    "and no ACLED row carries a `dissolve` claim, so the re-imported store keeps the army's "
-    "places after it (passes on a branch without dissolutions)"))
 def test_the_seeded_round_trip_holds_after_the_fall_too(seeded_and_reimported):
     a, b = seeded_and_reimported
     for at in ("2024-12-08T12:00:00Z", "2025-01-01T00:00:00Z"):
