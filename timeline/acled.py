@@ -46,12 +46,16 @@ LOCAL_NOON = "T12:00:00Z"
 # Columns beyond the codebook's that `GET /acled.csv` adds so that its rows come back exactly:
 # UCDP-style low/high/civilian tolls and the claim's confidence. Optional on import.
 EXTRA_COLUMNS = ("civilian_targeting", "deaths_low", "deaths_high", "deaths_civilians",
-                 "confidence", "claim_type")
+                 "confidence", "claim_type", "status")
 # `claim_type` names the service's claim a row stands for when ACLED has no type of its own for
-# it: "dissolve" (a faction dissolved: actor1, into actor2 if any; no place), empty otherwise.
-ROW_CLAIM_TYPES = ("", "dissolve")
-# A dissolution concerns a faction, not a place: its row may leave the place columns empty.
+# it, empty otherwise: "dissolve" (a faction dissolved: actor1, into actor2 if any; no place),
+# "leader_status" (actor1 a known leader, `status` the status, `location` free text, no point),
+# "coup" (actor1 the leader leading it, actor2 the one it is against, at the row's place).
+ROW_CLAIM_TYPES = ("", "dissolve", "leader_status", "coup")
+# A dissolution concerns a faction, a leader's status a person: their rows may leave the place
+# columns empty.
 PLACE_COLUMNS = ("location", "latitude", "longitude")
+PLACELESS = ("dissolve", "leader_status")
 NEARBY_KM = 5.0       # a location whose name is unknown takes the nearest place this close
 SAME_NAME_KM = 50.0   # a place known by the name counts only if it is this close to the point
 CHUNK = 500           # reports per transaction
@@ -221,10 +225,13 @@ def parse_row(line: int, row: dict[str, str]) -> Event:
     implies = {row.get("event_type", "").casefold(), row.get("sub_event_type", "").casefold()}
     claim_type = row.get("claim_type") or ""
     if claim_type not in ROW_CLAIM_TYPES:
-        raise ValueError(f"claim_type {claim_type[:20]!r} is not empty or dissolve")
-    dissolve = claim_type == "dissolve"
-    missing = [c for c in REQUIRED if not row.get(c)
-               and (c != "actor1" or dissolve or implies & (CONTROL_TYPES | CLASH_TYPES))
+        raise ValueError(f"claim_type {claim_type[:20]!r} is not empty, "
+                         f"{', '.join(ROW_CLAIM_TYPES[1:])}")
+    dissolve = claim_type in PLACELESS
+    needed = [*REQUIRED, *(("actor2",) if claim_type == "coup" else ()),
+              *(("status",) if claim_type == "leader_status" else ())]
+    missing = [c for c in needed if not row.get(c)
+               and (c != "actor1" or claim_type or implies & (CONTROL_TYPES | CLASH_TYPES))
                and not (dissolve and c in PLACE_COLUMNS)]
     if missing:
         raise ValueError(f"empty {', '.join(missing)}")
@@ -306,6 +313,8 @@ def _extra(row: dict[str, str], fatalities: int | None) -> dict[str, Any]:
         out["confidence"] = row["confidence"]
     if row.get("claim_type"):
         out["claim_type"] = row["claim_type"]
+    if row.get("status"):
+        out["status"] = row["status"]
     return out
 
 
@@ -484,6 +493,8 @@ class Importer:
             if event.actor2 and not _civilians(event.actor2):
                 dissolve["into"] = self.actor(event.actor2)
             return [dissolve]
+        if event.extra.get("claim_type") in ("leader_status", "coup"):
+            return [self._leader_claim(event)]
         base: dict[str, Any] = {
             "occurred_at": event.extra.get("when") or event.day.isoformat() + LOCAL_NOON,
             "precision": event.precision, "confidence": event.extra.get("confidence", "reported"),
@@ -523,6 +534,32 @@ class Importer:
             else:
                 claims.append(dict(base, type="clash", city=place, factions=actors[:2]))
         return claims
+
+    def _leader_claim(self, event: Event) -> dict[str, Any]:
+        """A leader's status or a coup, as exported: leaders are reference data, never
+        registered by an import (an unknown name rejects the row)."""
+        claim: dict[str, Any] = {
+            "occurred_at": event.extra.get("when") or event.day.isoformat() + LOCAL_NOON,
+            "precision": event.precision,
+            "confidence": event.extra.get("confidence", "reported"),
+            "summary": _summary(event), "event_key": event.event_id}
+        if event.extra["claim_type"] == "coup":
+            return dict(claim, type="coup", city=self.place(event),
+                        led_by=self.leader(event.actor1),
+                        against=self.leader(event.actor2, "actor2"))
+        claim.update(type="leader_status", leader=self.leader(event.actor1),
+                     status=event.extra.get("status"))
+        if event.location:
+            claim["location"] = event.location
+        return claim
+
+    def leader(self, name: str, column: str = "actor1") -> str:
+        ids = self.names.lookup("leader", name)
+        if len(ids) != 1:
+            why = "ambiguous" if ids else "not a known leader"
+            raise DomainError(f"{column}: leader {name!r} is {why}",
+                              {column: [f"{name!r}: {why}"]})
+        return ids[0]
 
     def _parent(self, place: str) -> str | None:
         if place in self._planned:

@@ -203,3 +203,65 @@ def test_a_dissolve_row_needs_its_faction_and_a_known_claim_type(second):
     assert [c["type"] for c in claims] == ["dissolve"]
     data = json.loads(claims[0]["data"])
     assert (data["faction"], data["into"], data["event_key"]) == ("sna", "hts", "D-4")
+
+
+def leaders_of(client, at):
+    body = client.get("/state", query_string={"at": at}).get_json()
+    return {le["id"]: (le["status"], le["location"], le["since"], le["confidence"])
+            for le in body["leaders"]}
+
+
+def test_leaders_statuses_and_coups_come_back_too(world, second):
+    """/state's leaders are part of the state answers: a leader's status is a row with
+    claim_type=leader_status (actor1 the leader, `status`, `location` free text, no point), a
+    coup one with claim_type=coup (actor1 led_by, actor2 against, at its city)."""
+    from timeline.acled import import_csv
+
+    client = client_of(world)
+    post(client, {"type": "leader_status", "leader": "Assad", "status": "abroad",
+                  "location": "Moscow, Russia", "occurred_at": "2024-12-08T18:00:00Z",
+                  "confidence": "confirmed"}, published_at="2024-12-09T00:00:00Z")
+    post(client, {"type": "coup", "city": "Damascus", "led_by": "Hussam Louka",
+                  "against": "Assad", "occurred_at": "2024-12-07T12:00:00Z"},
+         published_at="2024-12-08T00:00:00Z")
+    text = client.get("/acled.csv").get_data(as_text=True)
+    rows = {r["claim_type"]: r for r in csv.DictReader(io.StringIO(text))}
+    status, coup = rows["leader_status"], rows["coup"]
+    assert (status["actor1"], status["status"], status["location"], status["latitude"],
+            status["event_date"], status["confidence"]) == (
+        "Bashar al-Assad", "abroad", "Moscow, Russia", "", "2024-12-08T18:00:00Z", "confirmed")
+    assert (coup["actor1"], coup["actor2"], coup["location"], coup["latitude"],
+            coup["event_date"]) == ("Hussam Louka", "Bashar al-Assad", "Damascus", "33.51",
+                                    "2024-12-07")
+
+    result = import_csv(second, text)
+    assert result["rejected"] == [] and result["imported"] == 2
+    other = client_of(second)
+    for at in ("2024-12-07T12:00:00Z", "2024-12-09T00:00:00Z"):
+        assert leaders_of(other, at) == leaders_of(client, at), at
+    assert leaders_of(other, "2024-12-09T00:00:00Z")["hussam-louka"][:2] == ("leading_coup",
+                                                                               "damascus")
+
+
+def test_a_leader_row_needs_a_known_leader_and_its_status(second):
+    from timeline.acled import import_csv
+
+    head = ("event_id_cnty,event_date,event_type,sub_event_type,actor1,actor2,location,"
+            "latitude,longitude,timestamp,claim_type,status\r\n")
+    text = head + (
+        "L-1,2024-12-08,Strategic developments,Other,Nobody,,,,,1733650000,leader_status,abroad\r\n"
+        "L-2,2024-12-08,Strategic developments,Other,Assad,,,,,1733650000,leader_status,\r\n"
+        "L-3,2024-12-08,Strategic developments,Other,Assad,,,,,1733650000,leader_status,gone\r\n"
+        "L-4,2024-12-08,Strategic developments,Other,Hussam Louka,,Damascus,33.51,36.29,"
+        "1733650000,coup,\r\n"
+        "L-5,2024-12-08,Strategic developments,Other,Assad,,Moscow,,,1733650000,leader_status,"
+        "abroad\r\n")
+    result = import_csv(second, text)
+    reasons = {r["line"]: r["reason"] for r in result["rejected"]}
+    assert "not a known leader" in reasons[2] and "status" in reasons[3]
+    assert "status" in reasons[4] and "actor2" in reasons[5]
+    assert result["imported"] == 1
+    claims = second.recorder.fetchall("SELECT type, data FROM tl_claims", {})
+    data = json.loads(claims[0]["data"])
+    assert (data["leader"], data["status"], data["location"]) == ("bashar-al-assad", "abroad",
+                                                                  "Moscow")
