@@ -46,7 +46,16 @@ LOCAL_NOON = "T12:00:00Z"
 # Columns beyond the codebook's that `GET /acled.csv` adds so that its rows come back exactly:
 # UCDP-style low/high/civilian tolls and the claim's confidence. Optional on import.
 EXTRA_COLUMNS = ("civilian_targeting", "deaths_low", "deaths_high", "deaths_civilians",
-                 "confidence")
+                 "confidence", "claim_type", "status")
+# `claim_type` names the service's claim a row stands for when ACLED has no type of its own for
+# it, empty otherwise: "dissolve" (a faction dissolved: actor1, into actor2 if any; no place),
+# "leader_status" (actor1 a known leader, `status` the status, `location` free text, no point),
+# "coup" (actor1 the leader leading it, actor2 the one it is against, at the row's place).
+ROW_CLAIM_TYPES = ("", "dissolve", "leader_status", "coup")
+# A dissolution concerns a faction, a leader's status a person: their rows may leave the place
+# columns empty.
+PLACE_COLUMNS = ("location", "latitude", "longitude")
+PLACELESS = ("dissolve", "leader_status")
 NEARBY_KM = 5.0       # a location whose name is unknown takes the nearest place this close
 SAME_NAME_KM = 50.0   # a place known by the name counts only if it is this close to the point
 CHUNK = 500           # reports per transaction
@@ -120,7 +129,7 @@ class Outcome:
 
 
 # The fields of an imported claim that name a place or a faction (the lists last).
-ENTITY_FIELDS = ("city", "place", "faction", "from_faction", "factions", "actors")
+ENTITY_FIELDS = ("city", "place", "faction", "from_faction", "into", "factions", "actors")
 
 
 class _PlannedNames:
@@ -214,8 +223,16 @@ def parse_row(line: int, row: dict[str, str]) -> Event:
     # An event may have no actor (ACLED always names one; a toll exported from this service may
     # not): only a territory change or an armed clash needs actor1.
     implies = {row.get("event_type", "").casefold(), row.get("sub_event_type", "").casefold()}
-    missing = [c for c in REQUIRED if not row.get(c)
-               and (c != "actor1" or implies & (CONTROL_TYPES | CLASH_TYPES))]
+    claim_type = row.get("claim_type") or ""
+    if claim_type not in ROW_CLAIM_TYPES:
+        raise ValueError(f"claim_type {claim_type[:20]!r} is not empty, "
+                         f"{', '.join(ROW_CLAIM_TYPES[1:])}")
+    dissolve = claim_type in PLACELESS
+    needed = [*REQUIRED, *(("actor2",) if claim_type == "coup" else ()),
+              *(("status",) if claim_type == "leader_status" else ())]
+    missing = [c for c in needed if not row.get(c)
+               and (c != "actor1" or claim_type or implies & (CONTROL_TYPES | CLASH_TYPES))
+               and not (dissolve and c in PLACE_COLUMNS)]
     if missing:
         raise ValueError(f"empty {', '.join(missing)}")
     event_id = row["event_id_cnty"]
@@ -226,7 +243,8 @@ def parse_row(line: int, row: dict[str, str]) -> Event:
     if precision is None:
         raise ValueError(f"time_precision {row['time_precision']!r} is not 1, 2 or 3")
     try:
-        lat, lon = float(row["latitude"]), float(row["longitude"])
+        lat, lon = ((float(row["latitude"]), float(row["longitude"]))
+                    if not dissolve or row.get("latitude") or row.get("longitude") else (0.0, 0.0))
     except ValueError:
         raise ValueError("latitude/longitude are not numbers") from None
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
@@ -293,6 +311,10 @@ def _extra(row: dict[str, str], fatalities: int | None) -> dict[str, Any]:
                 raise ValueError(f"{column} {row[column][:20]!r} is not a whole number") from None
     if row.get("confidence"):
         out["confidence"] = row["confidence"]
+    if row.get("claim_type"):
+        out["claim_type"] = row["claim_type"]
+    if row.get("status"):
+        out["status"] = row["status"]
     return out
 
 
@@ -425,8 +447,9 @@ class Importer:
             "source": {"name": source_name[:500], "kind": "dataset",
                        "url": "https://acleddata.com/"},
             "published_at": stamp,
-            "headline": f"ACLED {event.event_id}: {event.sub_event_type or event.event_type} "
-                        f"in {event.location}"[:1000],
+            "headline": (f"ACLED {event.event_id}: {event.sub_event_type or event.event_type} "
+                         + (f"in {event.location}" if event.location else f"({event.actor1})")
+                         )[:1000],
             "body": _body(event),
             "language": "en",
             "claims": claims,
@@ -456,7 +479,22 @@ class Importer:
         """The row's claims (API.md v2): an `event` claim for every row (its type and sub-type,
         the actors, `fatalities` as `deaths.best`, `event_id_cnty` as `event_key`), then the
         control claim a territory change implies, or the clash an armed clash between two
-        actors implies, with the same event_key."""
+        actors implies, with the same event_key. A `dissolve` row (claim_type) is the
+        dissolution alone: it names no place, and an event claim would need one (a place
+        registered for it would be a new city in /state), while an event without `deaths`
+        changes no /state or /casualties answer."""
+        if event.extra.get("claim_type") == "dissolve":
+            dissolve: dict[str, Any] = {
+                "type": "dissolve", "faction": self.actor(event.actor1),
+                "occurred_at": event.extra.get("when") or event.day.isoformat() + LOCAL_NOON,
+                "precision": event.precision,
+                "confidence": event.extra.get("confidence", "reported"),
+                "summary": _summary(event), "event_key": event.event_id}
+            if event.actor2 and not _civilians(event.actor2):
+                dissolve["into"] = self.actor(event.actor2)
+            return [dissolve]
+        if event.extra.get("claim_type") in ("leader_status", "coup"):
+            return [self._leader_claim(event)]
         base: dict[str, Any] = {
             "occurred_at": event.extra.get("when") or event.day.isoformat() + LOCAL_NOON,
             "precision": event.precision, "confidence": event.extra.get("confidence", "reported"),
@@ -496,6 +534,32 @@ class Importer:
             else:
                 claims.append(dict(base, type="clash", city=place, factions=actors[:2]))
         return claims
+
+    def _leader_claim(self, event: Event) -> dict[str, Any]:
+        """A leader's status or a coup, as exported: leaders are reference data, never
+        registered by an import (an unknown name rejects the row)."""
+        claim: dict[str, Any] = {
+            "occurred_at": event.extra.get("when") or event.day.isoformat() + LOCAL_NOON,
+            "precision": event.precision,
+            "confidence": event.extra.get("confidence", "reported"),
+            "summary": _summary(event), "event_key": event.event_id}
+        if event.extra["claim_type"] == "coup":
+            return dict(claim, type="coup", city=self.place(event),
+                        led_by=self.leader(event.actor1),
+                        against=self.leader(event.actor2, "actor2"))
+        claim.update(type="leader_status", leader=self.leader(event.actor1),
+                     status=event.extra.get("status"))
+        if event.location:
+            claim["location"] = event.location
+        return claim
+
+    def leader(self, name: str, column: str = "actor1") -> str:
+        ids = self.names.lookup("leader", name)
+        if len(ids) != 1:
+            why = "ambiguous" if ids else "not a known leader"
+            raise DomainError(f"{column}: leader {name!r} is {why}",
+                              {column: [f"{name!r}: {why}"]})
+        return ids[0]
 
     def _parent(self, place: str) -> str | None:
         if place in self._planned:
@@ -771,6 +835,8 @@ def _summary(event: Event) -> str:
     if event.notes:
         return event.notes[:20_000]
     actors = " and ".join(a for a in (event.actor1, event.actor2) if a)
+    if not event.location:
+        return f"{what} ({actors})."
     return f"{what} in {event.location} ({actors})."
 
 
@@ -782,8 +848,9 @@ def _body(event: Event) -> str:
         facts.append(f"assoc_actor_1: {event.assoc_actor_1}")
     if event.actor2:
         facts.append(f"actor2: {event.actor2}")
-    facts.append(f"location: {event.location}, {event.admin1} ({event.lat}, {event.lon}; "
-                 f"geo_precision {event.geo_precision or '?'})")
+    if event.location:  # a dissolution's row names no place
+        facts.append(f"location: {event.location}, {event.admin1} ({event.lat}, {event.lon}; "
+                     f"geo_precision {event.geo_precision or '?'})")
     if event.fatalities is not None:
         facts.append(f"fatalities: {event.fatalities}")
     if event.source:

@@ -9,7 +9,13 @@ claim's id as `event_id_cnty`. Importing the file (timeline/acled.py) into an em
 same reference data gives the same state and casualty answers: columns beyond ACLED's
 (acled.EXTRA_COLUMNS) carry the low/high/civilian tolls and the confidence, and `event_date`
 carries the time when a claim is dated otherwise than noon UTC (a date alone is noon UTC).
-Notes, leaders' statuses, coups and advances have no ACLED row and are left out."""
+A counted `dissolve` claim is a row of its own (ACLED's "Strategic developments / Change to
+group/activity", actor1 the faction, actor2 the faction it dissolved into, no place), marked by
+`claim_type` = dissolve so that the import files a dissolve claim again: without it the
+re-imported store would keep the dissolved faction's places. Leaders' statuses and coups are
+rows of their own too ("Strategic developments / Other", actor1 the leader, claim_type
+leader_status with the `status` column, or coup with actor2 the leader it is against), so that
+/state's leaders come back as well. Notes and advances have no ACLED row and are left out."""
 
 from __future__ import annotations
 
@@ -27,7 +33,10 @@ from .domainmodel import CONFIDENCES, EARLIEST
 COLUMNS = ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type",
            "actor1", "actor2", "admin1", "location", "latitude", "longitude", "geo_precision",
            "source", "notes", "fatalities", "timestamp", *EXTRA_COLUMNS)
-TYPES = ("event", "casualties", "clash", "control")
+TYPES = ("event", "casualties", "clash", "control", "dissolve", "leader_status", "coup")
+DISSOLVE = ("Strategic developments", "Change to group/activity")
+OTHER = ("Strategic developments", "Other")  # a leader's status or a coup
+OWN_ROW = ("dissolve", "leader_status", "coup")
 TIME_PRECISION = {"exact": "1", "hour": "1", "day": "1", "week": "2", "month": "3"}
 END = "9999-12-31T23:59:59.999999Z"
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -42,7 +51,7 @@ _CLAIMS = f"""SELECT c.id, c.report_id, c.seq, c.type, c.occurred_at, c.confiden
     {_CORRECTION.format(kind='confirm', undone='')} AS confirmed
 FROM tl_claims c JOIN tl_reports r ON r.id = c.report_id
 WHERE c.occurred_at >= :start AND c.occurred_at < :end AND c.position <= :k
-  AND c.type IN ('event', 'casualties', 'clash', 'control')
+  AND c.type IN ('event', 'casualties', 'clash', 'control', 'dissolve', 'leader_status', 'coup')
 ORDER BY c.occurred_at, c.position, c.seq"""
 
 
@@ -65,13 +74,24 @@ def rows(app: Any, p: Any, start: str | None = None, end: str | None = None
          ) -> list[dict[str, str]]:
     """The export's rows (column -> text), in valid-time order."""
     groups: dict[str, list[dict[str, Any]]] = {}
+    dissolves = []
     for claim in counted_claims(app.recorder, p, start, end):
+        if claim["type"] in OWN_ROW:  # a row of its own, whatever its key
+            dissolves.append(claim)
+            continue
         key = claim.get("event_key") or "\0" + claim["id"]
         groups.setdefault(key, []).append(claim)
     out = []
     for claims in groups.values():
         claims.sort(key=lambda c: (c["position"], c["seq"]))
         out.append(_row(app.names, claims))
+    taken = {r["event_id_cnty"] for r in out}
+    for claim in dissolves:
+        row = _own_row(app.names, claim)
+        if row["event_id_cnty"] in taken:  # its key is another row's: the import takes one
+            row["event_id_cnty"] = claim["id"]
+        taken.add(row["event_id_cnty"])
+        out.append(row)
     out.sort(key=lambda r: (r["_at"], r["event_id_cnty"]))
     for r in out:
         del r["_at"]
@@ -145,8 +165,47 @@ def _row(names: Any, claims: list[dict[str, Any]]) -> dict[str, str]:
     return row
 
 
-def _name(names: Any, faction: str) -> str:
-    entity = names.entity("faction", faction)
+def _own_row(names: Any, claim: dict[str, Any]) -> dict[str, str]:
+    """A dissolution's, a leader's status's or a coup's row, marked by `claim_type`: no toll;
+    a dissolution has no place, a status only its free-text `location`, a coup its city."""
+    when, kind = claim["occurred_at"], claim["type"]
+    event_date, published = _dates(when, claim["published_at"])
+    row = {
+        "event_id_cnty": claim.get("event_key") or claim["id"], "event_date": event_date,
+        "time_precision": TIME_PRECISION.get(claim.get("precision") or "day", "1"),
+        "event_type": OTHER[0], "sub_event_type": OTHER[1], "geo_precision": "",
+        "source": claim["source"].get("name", ""), "notes": claim.get("summary") or "",
+        "timestamp": published, "confidence": CONFIDENCES[claim["rank"]], "claim_type": kind,
+        "_at": when,
+    }
+    if kind == "dissolve":
+        row.update(event_type=DISSOLVE[0], sub_event_type=DISSOLVE[1],
+                   actor1=_name(names, claim["faction"]),
+                   actor2=_name(names, claim["into"]) if claim.get("into") else "")
+    elif kind == "leader_status":
+        row.update(actor1=_name(names, claim["leader"], "leader"), status=claim["status"],
+                   location=claim.get("location") or "")
+    else:
+        place = names.entity("place", claim["city"]) or {"name": claim["city"]}
+        row.update(actor1=_name(names, claim["led_by"], "leader"),
+                   actor2=_name(names, claim["against"], "leader"), location=place["name"],
+                   admin1=place.get("governorate") or "", geo_precision="1",
+                   latitude="" if place.get("lat") is None else f"{place['lat']:g}",
+                   longitude="" if place.get("lon") is None else f"{place['lon']:g}")
+    return row
+
+
+def _dates(when: str, published_at: str) -> tuple[str, str]:
+    """(`event_date`: the day if the claim is dated noon UTC, else the time; `timestamp`)."""
+    moment = datetime.fromisoformat(when.replace("Z", "+00:00")).astimezone(timezone.utc)
+    noon = (moment.hour, moment.minute, moment.second, moment.microsecond) == (12, 0, 0, 0)
+    published = datetime.strptime(published_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=timezone.utc)
+    return moment.date().isoformat() if noon else when, str(int(published.timestamp()))
+
+
+def _name(names: Any, faction: str, kind: str = "faction") -> str:
+    entity = names.entity(kind, faction)
     return entity["name"] if entity else faction
 
 

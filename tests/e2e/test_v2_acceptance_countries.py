@@ -519,11 +519,18 @@ def test_the_seeded_store_exported_and_imported_over_reference_data_answers_the_
                                   for i in cb["items"]), params
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known gap once dissolutions are merged: the Syrian seeds dissolve the army on 2024-12-08 "
-    "and no ACLED row carries a `dissolve` claim, so the re-imported store keeps the army's "
-    "places after it (passes on a branch without dissolutions)"))
 def test_the_seeded_round_trip_holds_after_the_fall_too(seeded_and_reimported):
     a, b = seeded_and_reimported
     for at in ("2024-12-08T12:00:00Z", "2025-01-01T00:00:00Z"):
         same_state(a, b, at)
+
+
+def test_the_seeded_round_trip_brings_the_leaders_statuses_back(seeded_and_reimported):
+    a, b = seeded_and_reimported
+    for at in ("2024-11-30T12:00:00Z", "2024-12-08T12:00:00Z", "2025-03-01T00:00:00Z"):
+        la, lb = ({le["id"]: (le["status"], le["location"], le["since"], le["confidence"],
+                               le["stale"])
+                   for le in x.get("/state", query_string={"at": at}).get_json()["leaders"]}
+                  for x in (a, b))
+        assert la == lb, (at, {k: (la[k], lb.get(k)) for k in la if la[k] != lb.get(k)})
+    assert la["bashar-al-assad"][0] == "in_exile"
