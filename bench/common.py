@@ -196,3 +196,12 @@ class Results:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({**extra, "rows": self.rows, "details": self.details},
                                    indent=2, default=str))
+
+
+def median_round(rounds: list[dict[Any, float]], sizes: Any) -> dict[Any, float]:
+    """The round whose largest-to-smallest store ratio is the median one: a size comparison taken
+    from one round, not from medians of different rounds. Sorts `rounds` in place by that ratio
+    (the callers report them in that order)."""
+    small, large = min(sizes), max(sizes)
+    rounds.sort(key=lambda r: r[large] / r[small])
+    return rounds[len(rounds) // 2]
