@@ -205,3 +205,15 @@ def median_round(rounds: list[dict[Any, float]], sizes: Any) -> dict[Any, float]
     small, large = min(sizes), max(sizes)
     rounds.sort(key=lambda r: r[large] / r[small])
     return rounds[len(rounds) // 2]
+
+
+def reference_and_token(url: str, label: str, reference: Any) -> tuple[Any, str]:
+    """`reference(app)` (the store's reference ids) and a new writer token labelled `label`,
+    through an application opened on `url` and closed again."""
+    from timeline.application import TimelineApplication
+
+    app = TimelineApplication(url)
+    try:
+        return reference(app), app.create_token("writer", label)
+    finally:
+        app.close()
