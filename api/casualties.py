@@ -15,16 +15,14 @@ from timeline.domainmodel import DomainError, db_time
 
 from .auth import check_reads
 from .pagination import decode_cursor, encode_cursor, link_next
-from .schemas import CONFIDENCE_DESCRIPTION, At, Confidence, KnownAt, ListArgs
+from .schemas import CONFIDENCE_DESCRIPTION, At, Confidence, KnownAt, ListArgs, ValidFrom, ValidTo
 
 blp = Blueprint("casualties", __name__, description="Death tolls of events, as known at a time")
 
 
 class CasualtiesArgs(ListArgs):
-    from_ = At(data_key="from", metadata={"description": "earliest valid time (inclusive)",
-                                          "format": "date-time", "example": "2024-11-27T00:00:00Z"})
-    to = At(metadata={"description": "end of the valid-time window (exclusive)",
-                      "format": "date-time", "example": "2024-12-09T00:00:00Z"})
+    from_ = ValidFrom("2024-11-27T00:00:00Z")
+    to = ValidTo("2024-12-09T00:00:00Z")
     city = fields.String(validate=validate.Length(min=1, max=200), metadata={
         "description": "place id or any known name; its districts are included"})
     governorate = fields.String(validate=validate.Length(min=1, max=200), metadata={

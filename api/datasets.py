@@ -13,16 +13,14 @@ from timeline.domainmodel import db_time
 from . import idempotency
 from .auth import check_reads, requires
 from .interop import CSV_TYPES, ImportResult
-from .schemas import At, KnownAt
+from .schemas import KnownAt, ValidFrom, ValidTo
 
 blp = Blueprint("datasets", __name__, description="ACLED export and UCDP GED import")
 
 
 class AcledCsvArgs(Schema):
-    from_ = At(data_key="from", metadata={"description": "earliest valid time (inclusive)",
-                                          "format": "date-time", "example": "2024-11-27T00:00:00Z"})
-    to = At(metadata={"description": "end of the valid-time window (exclusive)",
-                      "format": "date-time", "example": "2024-12-31T00:00:00Z"})
+    from_ = ValidFrom("2024-11-27T00:00:00Z")
+    to = ValidTo("2024-12-31T00:00:00Z")
     known_at = KnownAt()
 
 

@@ -669,3 +669,15 @@ def document_claim_types(spec: Any) -> None:
     base.update({"description": "A claim; `type` says which fields it has (see API.md, Vocabulary). "
                                 "Entities are given by id or any known name or alias.",
                  "oneOf": variants})
+
+
+def ValidFrom(example: str) -> At:
+    """`from`: the start of a valid-time window (inclusive), as the list routes take it."""
+    return At(data_key="from", metadata={"description": "earliest valid time (inclusive)",
+                                         "format": "date-time", "example": example})
+
+
+def ValidTo(example: str) -> At:
+    """`to`: the end of a valid-time window (exclusive)."""
+    return At(metadata={"description": "end of the valid-time window (exclusive)",
+                        "format": "date-time", "example": example})

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from . import load, synth
-from .common import log, p50
+from .common import log, median_round, p50
 from .server import Server
 
 
@@ -70,10 +70,9 @@ def in_process(urls: dict[int, str], n: int, warm: int, with_published_by: bool 
                     out[size]["cold_p50_us"] = p50(t) * 1e6
             elif phase == "warm":
                 rounds.append({size: p50(t) * 1e6 for size, t in times.items()})
-        small, large = min(apps), max(apps)
-        rounds.sort(key=lambda r: r[large] / r[small])
+        median = median_round(rounds, apps)
         for size in apps:
-            out[size]["warm_p50_us"] = rounds[len(rounds) // 2][size]
+            out[size]["warm_p50_us"] = median[size]
             out[size]["rounds_p50_us"] = [r[size] for r in rounds]
         return out
     finally:

@@ -8,7 +8,7 @@ from typing import Any
 
 from . import load
 from .b1_city_state import _z, points
-from .common import log, p50
+from .common import log, p50s_beside_healthz
 from .server import Server
 
 
@@ -16,20 +16,11 @@ def run(results: Any, url: str, size: int, seconds: float, backend: str = "sqlit
     log(f"B2 {backend}: GET /state vs GET /healthz at {size:,} claims, one client")
     with Server(url, name=f"b2-{backend}") as server:
         now = {"path": "/state"}
-        healthz = {"path": "/healthz"}
         random_points = [{"path": f"/state?at={_z(at)}&known_at={_z(known)}"}
                          for _, at, known in points(["-"], 500, seed=21)]
         load.run(server.base, [now], 1, 1, name="b2-warm")
-        figures: dict[str, list[float]] = {"state": [], "healthz": [], "state_random": []}
-        for _ in range(3):
-            for key, reqs in (("healthz", [healthz]), ("state", [now]),
-                              ("state_random", random_points)):
-                r = load.run(server.base, reqs, 1, seconds / 9, name=f"b2-{key}")
-                if r["errors"]:
-                    raise RuntimeError(f"B2: {r['errors']} failed requests on {key}")
-                figures[key].append(r["p50_ms"])
+        f = p50s_beside_healthz(server.base, "state", now, random_points, seconds, "b2", "B2")
         size_bytes = len(server.get("/state"))
-    f = {k: p50(v) for k, v in figures.items()}
     ratio = f["state"] / f["healthz"]
     results.add(f"B2 {backend}: GET /state p50 / GET /healthz p50 at {size:,} claims",
                 f"{ratio:.1f} ({f['state']:.2f} / {f['healthz']:.2f} ms)", "<= 5",

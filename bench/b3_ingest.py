@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from . import load, synth
-from .common import PROJECT, PYTHON, STORES, log, p50
+from .common import PROJECT, PYTHON, STORES, log, p50, reference_and_token
 from .server import Server
 
 RATE_LIMIT = "100000000 per minute"
@@ -84,12 +84,7 @@ def template(backend: str, pg: str | None) -> tuple[str, dict[str, list[str]]]:
         ensure_database(pg)
         drop_schema(pg, "bench_ingest")
         url = f"{pg}?schema=bench_ingest"
-    app = TimelineApplication(url)
-    try:
-        ref = synth.ensure_reference(app)
-        token = app.create_token("writer", "bench")
-    finally:
-        app.close()
+    ref, token = reference_and_token(url, "bench", synth.ensure_reference)
     return url, {**ref, "token": [token]}
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import b3_ingest, synth
-from .common import PROJECT, PYTHON, STORES, log
+from .common import PROJECT, PYTHON, STORES, log, reference_and_token
 from .server import Server
 
 CLIENTS = 4
@@ -76,15 +76,8 @@ def _clients(base: str, bodies: list[str], token: str, stop: threading.Event,
 
 def run(results: Any, url: str, n: int, backend: str = "sqlite", read_rate: float | None = None
         ) -> None:
-    from timeline.application import TimelineApplication
-
     live = _copy(url)
-    app = TimelineApplication(live)
-    try:
-        ref = synth.reference_of(app)
-        token = app.create_token("writer", "bench-live")
-    finally:
-        app.close()
+    ref, token = reference_and_token(live, "bench-live", synth.reference_of)
     quiet = json.loads(subprocess.run([PYTHON, "-m", "bench.b4_live", live], cwd=PROJECT,
                                       capture_output=True, text=True, check=True,
                                       timeout=7200).stdout.strip().splitlines()[-1])

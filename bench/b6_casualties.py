@@ -25,7 +25,7 @@ from typing import Any
 from uuid import UUID
 
 from . import synth
-from .common import PROJECT, PYTHON, STORES, log, p50
+from .common import PROJECT, PYTHON, STORES, log, median_round, p50
 
 VERSION = 1
 PER_DAY = 80  # claims per day of valid time
@@ -186,10 +186,9 @@ def measure(urls: dict[int, str], n_queries: int) -> dict[int, dict[str, Any]]:
                     out[size]["events"].append(answer["events"])
             if phase:
                 rounds.append({size: p50(t) * 1e3 for size, t in times.items()})
-        small, large = min(apps), max(apps)
-        rounds.sort(key=lambda r: r[large] / r[small])
+        median = median_round(rounds, apps)
         for size in apps:
-            out[size]["p50_ms"] = rounds[len(rounds) // 2][size]
+            out[size]["p50_ms"] = median[size]
             out[size]["rounds_p50_ms"] = [r[size] for r in rounds]
             out[size]["events_p50"] = p50(out[size].pop("events"))
         return out

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import load
 from .b1_city_state import _z, points
-from .common import log, p50
+from .common import log, p50s_beside_healthz
 from .server import Server
 
 
@@ -21,19 +21,10 @@ def run(results: Any, url: str, size: int, seconds: float, backend: str = "sqlit
         body = server.get("/areas.geojson")  # the first answer of this worker: nothing cached
         first_ms = (time.perf_counter() - started) * 1000
         now = {"path": "/areas.geojson"}
-        healthz = {"path": "/healthz"}
         random_points = [{"path": f"/areas.geojson?at={_z(at)}&known_at={_z(known)}"}
                          for _, at, known in points(["-"], 200, seed=26)]
         load.run(server.base, [now], 1, 1, name="b6-warm")  # every worker computes it once
-        figures: dict[str, list[float]] = {"areas": [], "healthz": [], "areas_random": []}
-        for _ in range(3):
-            for key, reqs in (("healthz", [healthz]), ("areas", [now]),
-                              ("areas_random", random_points)):
-                r = load.run(server.base, reqs, 1, seconds / 9, name=f"b6-{key}")
-                if r["errors"]:
-                    raise RuntimeError(f"B8: {r['errors']} failed requests on {key}")
-                figures[key].append(r["p50_ms"])
-    f = {k: p50(v) for k, v in figures.items()}
+        f = p50s_beside_healthz(server.base, "areas", now, random_points, seconds, "b6", "B8")
     ratio = f["areas"] / f["healthz"]
     results.add(f"B8 {backend}: GET /areas.geojson p50 (view cached) / GET /healthz p50 at {size:,} claims",
                 f"{ratio:.1f} ({f['areas']:.2f} / {f['healthz']:.2f} ms)", "<= 10",

@@ -196,3 +196,42 @@ class Results:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({**extra, "rows": self.rows, "details": self.details},
                                    indent=2, default=str))
+
+
+def median_round(rounds: list[dict[Any, float]], sizes: Any) -> dict[Any, float]:
+    """The round whose largest-to-smallest store ratio is the median one: a size comparison taken
+    from one round, not from medians of different rounds. Sorts `rounds` in place by that ratio
+    (the callers report them in that order)."""
+    small, large = min(sizes), max(sizes)
+    rounds.sort(key=lambda r: r[large] / r[small])
+    return rounds[len(rounds) // 2]
+
+
+def reference_and_token(url: str, label: str, reference: Any) -> tuple[Any, str]:
+    """`reference(app)` (the store's reference ids) and a new writer token labelled `label`,
+    through an application opened on `url` and closed again."""
+    from timeline.application import TimelineApplication
+
+    app = TimelineApplication(url)
+    try:
+        return reference(app), app.create_token("writer", label)
+    finally:
+        app.close()
+
+
+def p50s_beside_healthz(base: str, key: str, now: dict[str, str], random_points: list[Any],
+                        seconds: float, name: str, label: str) -> dict[str, float]:
+    """One client, interleaved: three rounds of `GET /healthz`, the request `now` (figure `key`)
+    and the `random_points` requests (figure `key`_random), each run for seconds / 9; the median
+    of each figure's three p50s (ms). `name` prefixes the load runs' names, `label` the error."""
+    from . import load
+
+    figures: dict[str, list[float]] = {key: [], "healthz": [], f"{key}_random": []}
+    for _ in range(3):
+        for figure, reqs in (("healthz", [{"path": "/healthz"}]), (key, [now]),
+                             (f"{key}_random", random_points)):
+            r = load.run(base, reqs, 1, seconds / 9, name=f"{name}-{figure}")
+            if r["errors"]:
+                raise RuntimeError(f"{label}: {r['errors']} failed requests on {figure}")
+            figures[figure].append(r["p50_ms"])
+    return {k: p50(v) for k, v in figures.items()}

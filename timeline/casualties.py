@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from .domainmodel import CONFIDENCES, EARLIEST, db_to_api
+from .hierarchy import descendants
 
 END = "9999-12-31T23:59:59.999999Z"
 
@@ -138,13 +139,7 @@ def places_of(names: Any, city: str | None, governorate: str | None) -> list[str
         for place in places:
             if place.get("parent"):
                 children.setdefault(place["parent"], []).append(place["id"])
-        family, todo = set(), [city]
-        while todo:
-            member = todo.pop()
-            if member not in family:
-                family.add(member)
-                todo += children.get(member, [])
-        chosen = family
+        chosen = descendants(city, children)
     if governorate is not None:
         inside = {p["id"] for p in places if p.get("governorate") == governorate}
         chosen = inside if chosen is None else chosen & inside

@@ -38,24 +38,21 @@ def changes(queries: Any, before: Any, after: Any) -> dict[str, Any]:
                     for city in queries.faction_state(faction, point, cursor)["cities"]:
                         places.setdefault(city, [])
                         places[city] += [c for c in named if c not in places[city]]
-        cities_out = []
-        for city in sorted(places):
-            old = queries.city_state(city, before, cursor)
-            new = queries.city_state(city, after, cursor)
-            b = {"controller": old["controller"], "status": old["status"]}
-            a = {"controller": new["controller"], "status": new["status"]}
-            if a != b:
-                cities_out.append({"id": city, "before": b, "after": a,
-                                   "claims": _causes(places[city], old, new, targets)})
-        leaders_out = []
-        for leader in sorted(leaders):
-            old = queries.leader_state(leader, before, cursor)
-            new = queries.leader_state(leader, after, cursor)
-            b = {"status": old["status"], "location": old["location"]}
-            a = {"status": new["status"], "location": new["location"]}
-            if a != b:
-                leaders_out.append({"id": leader, "before": b, "after": a,
-                                    "claims": _causes(leaders[leader], old, new, targets)})
+        def differing(named: dict[str, list[dict[str, Any]]], state: Any,
+                      fields: tuple[str, ...]) -> list[dict[str, Any]]:
+            """The entities of `named` whose `fields` differ between the two points of view."""
+            out = []
+            for ident in sorted(named):
+                old, new = state(ident, before, cursor), state(ident, after, cursor)
+                b = {f: old[f] for f in fields}
+                a = {f: new[f] for f in fields}
+                if a != b:
+                    out.append({"id": ident, "before": b, "after": a,
+                                "claims": _causes(named[ident], old, new, targets)})
+            return out
+
+        cities_out = differing(places, queries.city_state, ("controller", "status"))
+        leaders_out = differing(leaders, queries.leader_state, ("status", "location"))
     return {"cities": cities_out, "leaders": leaders_out}
 
 

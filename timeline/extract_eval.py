@@ -28,6 +28,7 @@ from typing import Any
 
 from .article import LOCAL
 from .domainmodel import parse_time
+from .extract import claim_key
 
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "articles" / "real"
 TYPES = ("control", "clash", "advance", "leader_status", "coup")
@@ -56,15 +57,13 @@ def _family(names: Any) -> Any:
 
 
 def _key(claim: dict[str, Any]) -> tuple[Any, ...]:
+    """`extract.claim_key`, but an advance's count is not scored (its last member dropped) and
+    any other claim (a coup) is keyed by who led it against whom and where."""
     t = claim["type"]
-    if t == "control":
-        return (t, claim.get("city"), claim.get("faction"))
-    if t == "clash":
-        return (t, claim.get("city"), tuple(sorted(claim.get("factions") or ())))
     if t == "advance":
-        return (t, claim.get("faction"), claim.get("toward"), claim.get("governorate"))
-    if t == "leader_status":
-        return (t, claim.get("leader"), claim.get("status"))
+        return claim_key(claim)[:-1]
+    if t in ("control", "clash", "leader_status"):
+        return claim_key(claim)
     return (t, claim.get("led_by"), claim.get("against"), claim.get("city"))
 
 

@@ -21,6 +21,7 @@ from .domainmodel import (
     minus,
 )
 from . import stretch, undo
+from .hierarchy import descendants
 from .origins import origin_of
 from .persistence import END
 
@@ -125,13 +126,7 @@ class StateQueries:
 
         def family(faction: str) -> set[str]:
             if faction not in memo:
-                out, todo = set(), [faction]
-                while todo:
-                    f = todo.pop()
-                    if f not in out:
-                        out.add(f)
-                        todo += children.get(f, [])
-                memo[faction] = out
+                memo[faction] = descendants(faction, children)
             return memo[faction]
 
         return family
@@ -446,13 +441,7 @@ class StateQueries:
             dissolves = self.dissolves(cursor, p)
         if dissolves and family is None:
             family = self.families()
-        instants: list[tuple[str, list[dict[str, Any]]]] = []
-        for row in rows:
-            if instants and instants[-1][0] == row["occurred_at"]:
-                instants[-1][1].append(row)
-            else:
-                instants.append((row["occurred_at"], [row]))
-        return stretch.elements_asc(instants, dissolves, family)
+        return stretch.elements_asc(_grouped(rows), dissolves, family)
 
     def city_history(self, city: str, p: Point) -> list[dict[str, Any]]:
         """Control changes in valid-time order, one winner per instant by the tie rules; a

@@ -126,3 +126,28 @@ def served(store_url: str, folder: Path, *, with_world: bool = True):
             server.stop()
 
     return running()
+
+
+def either_api(kind: str, store_url: str, folder: Path):
+    """A context manager: the Api of `kind` ("flask" or "served") over store_url with the test
+    world registered, closed or stopped on exit. The acceptance modules parametrize their `api`
+    fixture over both kinds with it, so that every check runs both ways."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def opened():
+        if kind != "flask":
+            with served(store_url, folder) as remote:
+                yield remote
+            return
+        from tests.conftest import register_world
+        from timeline.application import TimelineApplication
+
+        app = TimelineApplication(store_url)
+        register_world(app)
+        try:
+            yield flask_api(app)
+        finally:
+            app.close()
+
+    return opened()

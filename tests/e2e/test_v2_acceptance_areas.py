@@ -16,25 +16,14 @@ import shapely
 from shapely.geometry import Point, shape
 
 from tests.conftest import control
-from tests.e2e.acceptance_client import PROBLEM, flask_api, served
+from tests.e2e.acceptance_client import PROBLEM, either_api, flask_api, served
 from timeline import outlines
 
 
 @pytest.fixture(params=["flask", "served"])
 def api(request, store_url, tmp_path):
-    if request.param == "flask":
-        from tests.conftest import register_world
-        from timeline.application import TimelineApplication
-
-        app = TimelineApplication(store_url)
-        register_world(app)
-        try:
-            yield flask_api(app)
-        finally:
-            app.close()
-    else:
-        with served(store_url, tmp_path) as remote:
-            yield remote
+    with either_api(request.param, store_url, tmp_path) as opened:
+        yield opened
 
 
 def filed(api, *claims, published_at="2024-12-10T00:00:00Z"):

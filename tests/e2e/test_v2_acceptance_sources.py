@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.conftest import control
-from tests.e2e.acceptance_client import PROBLEM, flask_api, served
+from tests.e2e.acceptance_client import PROBLEM, either_api
 
 SUMMARY_KEYS = {"id", "source", "origin", "published_at", "recorded_at", "position", "filed_by",
                 "headline", "claims"}
@@ -24,19 +24,8 @@ SUMMARY_KEYS = {"id", "source", "origin", "published_at", "recorded_at", "positi
 
 @pytest.fixture(params=["flask", "served"])
 def api(request, store_url, tmp_path):
-    if request.param == "flask":
-        from tests.conftest import register_world
-        from timeline.application import TimelineApplication
-
-        app = TimelineApplication(store_url)
-        register_world(app)
-        try:
-            yield flask_api(app)
-        finally:
-            app.close()
-    else:
-        with served(store_url, tmp_path) as remote:
-            yield remote
+    with either_api(request.param, store_url, tmp_path) as opened:
+        yield opened
 
 
 def body(name, published_at, *claims, via=None, headline=None, url=None):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.reference_gazetteer import reference_gazetteer
 from timeline.extract import extract, score
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -18,13 +19,8 @@ SEED_REPORT = ROOT / "seeds" / "syria-2024" / "reports" / "01-seed-article.json"
 @pytest.fixture(scope="module")
 def gazetteer(tmp_path_factory):
     """The seeded places, factions and leaders (no reports): extraction only reads them."""
-    from timeline.application import TimelineApplication
-    from timeline.seeding import seed
-
-    app = TimelineApplication(f"sqlite:///{tmp_path_factory.mktemp('extract')}/ref.db")
-    seed(app, reference_only=True)
-    yield app
-    app.close()
+    with reference_gazetteer(tmp_path_factory.mktemp("extract")) as app:
+        yield app
 
 
 def seed_article() -> tuple[str, dict]:

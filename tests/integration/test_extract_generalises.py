@@ -7,18 +7,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests.reference_gazetteer import reference_gazetteer
 from timeline.extract import extract
 
 
 @pytest.fixture(scope="module")
 def gazetteer(tmp_path_factory):
-    from timeline.application import TimelineApplication
-    from timeline.seeding import seed
-
-    app = TimelineApplication(f"sqlite:///{tmp_path_factory.mktemp('general')}/ref.db")
-    seed(app, reference_only=True)
-    yield app
-    app.close()
+    with reference_gazetteer(tmp_path_factory.mktemp("general")) as app:
+        yield app
 
 
 def read(gazetteer, text, published="2024-12-20T10:00:00+03:00"):

@@ -11,6 +11,7 @@ import types
 
 import pytest
 
+from tests.reference_gazetteer import reference_gazetteer
 from timeline import article, extract, mentions
 from timeline.article import MAX_SENTENCE, split_article
 
@@ -110,13 +111,8 @@ def measure(monkeypatch, text: str, names, queries) -> _Work:
 
 @pytest.fixture(scope="module")
 def gazetteer(tmp_path_factory):
-    from timeline.application import TimelineApplication
-    from timeline.seeding import seed
-
-    app = TimelineApplication(f"sqlite:///{tmp_path_factory.mktemp('bounded')}/ref.db")
-    seed(app, reference_only=True)
-    yield app
-    app.close()
+    with reference_gazetteer(tmp_path_factory.mktemp("bounded")) as app:
+        yield app
 
 
 @pytest.mark.parametrize("kind", sorted(WORST))
