@@ -348,29 +348,9 @@ def import_() -> None:
 def import_acled(file) -> None:
     """Import an ACLED CSV export (FILE, or - for stdin). Importing it again adds nothing; rows
     ACLED revised (newer `timestamp`) are corrected; unusable rows are listed with their line."""
-    from .acled import import_csv, read_rows
-    from .domainmodel import DomainError
+    from . import acled
 
-    try:
-        text = file.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise click.ClickException("the file is not UTF-8 (save the ACLED export as UTF-8 CSV)") from None
-    app = _app()
-    try:
-        from tqdm import tqdm
-
-        total = len(read_rows(text))
-        with tqdm(total=total, unit="row", desc="acled", file=sys.stderr,
-                  disable=not sys.stderr.isatty()) as bar:
-            result = import_csv(app, text, progress=bar.update)
-    except DomainError as e:
-        raise click.ClickException(e.detail) from None
-    finally:
-        app.close()
-    for row in result["rejected"]:
-        click.echo(f"rejected line {row['line']}: {row['reason']}", err=True)
-    click.echo(f"imported {result['imported']}, unchanged {result['unchanged']}, "
-               f"corrected {result['corrected']}, rejected {len(result['rejected'])}")
+    _import_file(file, acled, "acled", "save the ACLED export as UTF-8 CSV")
 
 
 @import_.command("ucdp")
@@ -379,21 +359,28 @@ def import_ucdp(file) -> None:
     """Import a UCDP GED CSV (FILE, or - for stdin): each row an event claim with event_key
     ucdp:<id>. Importing it again adds nothing; rows UCDP recoded are corrected; unusable rows
     are listed with their line."""
+    from . import ucdp
+
+    _import_file(file, ucdp, "ucdp", "save the GED file as UTF-8 CSV")
+
+
+def _import_file(file, importer, name: str, hint: str) -> None:
+    """One dataset import (`importer` has read_rows and import_csv), with a progress bar on a
+    terminal and the rejected rows listed by line."""
     from .domainmodel import DomainError
-    from .ucdp import import_csv, read_rows
 
     try:
         text = file.read().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise click.ClickException("the file is not UTF-8 (save the GED file as UTF-8 CSV)") from None
+        raise click.ClickException(f"the file is not UTF-8 ({hint})") from None
     app = _app()
     try:
         from tqdm import tqdm
 
-        total = len(read_rows(text))
-        with tqdm(total=total, unit="row", desc="ucdp", file=sys.stderr,
+        total = len(importer.read_rows(text))
+        with tqdm(total=total, unit="row", desc=name, file=sys.stderr,
                   disable=not sys.stderr.isatty()) as bar:
-            result = import_csv(app, text, progress=bar.update)
+            result = importer.import_csv(app, text, progress=bar.update)
     except DomainError as e:
         raise click.ClickException(e.detail) from None
     finally:
