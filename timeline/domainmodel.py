@@ -345,6 +345,7 @@ class Report(Aggregate):
         self.language = language
         self.claims = claims
         self.filed_by = filed_by
+        self.draft = draft
 
     @classmethod
     def file(cls, *, source: dict[str, Any], published_at: datetime, headline: str | None,
