@@ -388,33 +388,46 @@ class Importer:
         if progress is not None and len(rows) > len(events):
             progress(len(rows) - len(events))
         known = versions(self.app, [e.event_id for e in events])
-        planned: list[tuple[Event, list[dict[str, Any]], dict[str, Any] | None]] = []
-        for event in events:
-            previous = known.get(event.event_id)
-            if previous is not None and previous["version"] >= event.timestamp:
-                outcome.unchanged += 1  # the same version, or older than the one we hold
+        return self._file_records(
+            events, known, outcome, progress, idempotency, key=lambda e: e.event_id,
+            # the same version, or older than the one we hold
+            is_current=lambda e, previous: previous["version"] >= e.timestamp,
+            claims_of=self._claim, report_of=self._report)
+
+    def _file_records(self, records: list[Any], known: dict[str, dict[str, Any]], outcome: Outcome,
+                      progress: Callable[[int], Any] | None, idempotency: dict[str, Any] | None,
+                      *, key: Callable[[Any], str], is_current: Callable[[Any, dict[str, Any]], bool],
+                      claims_of: Callable[[Any], list[dict[str, Any]]],
+                      report_of: Callable[..., list[Any]]) -> dict[str, Any]:
+        """Files a dataset's records (ACLED events, UCDP rows; each has its `line`): a record
+        whose stored version is current is unchanged; the others are checked as they will be
+        filed, so that a rejected record registers nothing (its new place or actor is kept only
+        if an accepted record names it too), then all are appended together."""
+        planned: list[tuple[Any, list[dict[str, Any]], dict[str, Any] | None]] = []
+        for record in records:
+            previous = known.get(key(record))
+            if previous is not None and is_current(record, previous):
+                outcome.unchanged += 1
                 if progress is not None:
                     progress(1)
                 continue
             try:
-                claim = self._claim(event)
-                # Checked now, as it will be filed, so that a row rejected here registers
-                # nothing: its new place or actor is kept only if an accepted row names it too.
-                self._report(event, claim, previous, _PlannedNames(self.names, self._planned))
-                planned.append((event, claim, previous))
+                claims = claims_of(record)
+                report_of(record, claims, previous, _PlannedNames(self.names, self._planned))
+                planned.append((record, claims, previous))
             except DomainError as e:
-                outcome.reject(event.line, _reason(e))
+                outcome.reject(record.line, _reason(e))
                 if progress is not None:
                     progress(1)
         self._keep_planned([c for _, claims, _ in planned for c in claims])
         self._register_planned()
         reports: list[tuple[list[Any], str]] = []
-        for event, claim, previous in planned:
+        for record, claims, previous in planned:
             try:
-                reports.append((self._report(event, self._remapped(claim), previous),
+                reports.append((report_of(record, self._remapped(claims), previous),
                                 "corrected" if previous else "imported"))
             except DomainError as e:
-                outcome.reject(event.line, _reason(e))
+                outcome.reject(record.line, _reason(e))
             if progress is not None:
                 progress(1)
         outcome.imported += sum(1 for _, kind in reports if kind == "imported")

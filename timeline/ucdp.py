@@ -17,7 +17,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 from uuid import uuid5
 
-from .acled import Importer, Outcome, _PlannedNames, _reason
+from .acled import Importer, Outcome
 from .claims import UNSTORABLE, normalise_report, unstorable
 from .domainmodel import NAMESPACE, DomainError, Report
 
@@ -182,41 +182,12 @@ class UcdpImporter(Importer):
         if progress is not None and len(rows) > len(found):
             progress(len(rows) - len(found))
         known = versions(self.app, [r.id for r in found])
-        planned: list[tuple[Row, dict[str, Any], dict[str, Any] | None]] = []
-        for row in found:
-            previous = known.get(row.id)
-            if previous is not None and previous["version"] == row.version:
-                outcome.unchanged += 1
-                if progress is not None:
-                    progress(1)
-                continue
-            try:
-                claim = self._event_claim(row)
-                # checked now, so that a rejected row registers nothing
-                self._ucdp_report(row, claim, previous, _PlannedNames(self.names, self._planned))
-                planned.append((row, claim, previous))
-            except DomainError as e:
-                outcome.reject(row.line, _reason(e))
-                if progress is not None:
-                    progress(1)
-        self._keep_planned([claim for _, claim, _ in planned])
-        self._register_planned()
-        reports: list[tuple[list[Any], str]] = []
-        for row, claim, previous in planned:
-            try:
-                reports.append((self._ucdp_report(row, self._remapped_one(claim), previous),
-                                "corrected" if previous else "imported"))
-            except DomainError as e:
-                outcome.reject(row.line, _reason(e))
-            if progress is not None:
-                progress(1)
-        outcome.imported += sum(1 for _, kind in reports if kind == "imported")
-        outcome.corrected += sum(1 for _, kind in reports if kind == "corrected")
-        appended, idempotency = self._save(reports, outcome, idempotency)
-        answer = outcome.answer(appended if appended is not None else self.app.head())
-        if idempotency is not None:
-            self.app.complete_idempotency(idempotency, answer, 200)
-        return answer
+        return self._file_records(
+            found, known, outcome, progress, idempotency, key=lambda r: r.id,
+            is_current=lambda r, previous: previous["version"] == r.version,
+            claims_of=lambda r: [self._event_claim(r)],
+            report_of=lambda r, claims, previous, names=None: self._ucdp_report(
+                r, claims[0], previous, names))
 
     def _event_claim(self, row: Row) -> dict[str, Any]:
         against_civilians = row.side_b.casefold().startswith("civilians")
