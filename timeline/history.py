@@ -71,14 +71,16 @@ def timeline(rm: Any, names: Any, queries: Any, p: Any, *, start: str | None = N
 
 def _add_sources(rm: Any, cursor: Any, items: list[dict[str, Any]]) -> None:
     """Each item's report's `source`, `origin` and `published_at` (API.md v2: the CSV's
-    columns), one look per report of the page."""
+    columns), one statement per 500 reports of the page."""
     reports: dict[str, dict[str, Any]] = {}
-    for report_id in dict.fromkeys(item["report"] for item in items):
-        row = rm.fetchone("SELECT published_at, data FROM tl_reports WHERE id = :id",
-                          {"id": report_id}, cursor)
-        if row is not None:
+    ids = list(dict.fromkeys(item["report"] for item in items))
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        params = {f"i{n}": rid for n, rid in enumerate(chunk)}
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        for row in rm.fetchall(f"SELECT id, published_at, data FROM tl_reports WHERE id IN ({marks})",
+                               params, cursor):
             source = json.loads(row["data"]).get("source") or {}
-            reports[report_id] = {"source": source, "origin": origin_of(source),
+            reports[row["id"]] = {"source": source, "origin": origin_of(source),
                                   "published_at": db_to_api(row["published_at"])}
     for item in items:
         item.update(reports.get(item["report"], {}))
