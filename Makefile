@@ -37,9 +37,9 @@ bench-quick: install
 	$(BIN)/python -m bench --quick
 
 # Precision and recall of POST /extract by claim type, on labelled real texts (a tuning half and a
-# held-out half: timeline/extract_eval.py, tests/fixtures/articles/real/).
+# held-out half: timeline/ingest/extract_eval.py, tests/fixtures/articles/real/).
 eval-extract: install
-	$(BIN)/python -m timeline.extract_eval $(EVAL_ARGS)
+	$(BIN)/python -m timeline.ingest.extract_eval $(EVAL_ARGS)
 
 clean:
 	rm -rf $(VENV) var *.egg-info

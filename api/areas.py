@@ -1,5 +1,5 @@
 """Areas of control as GeoJSON (`GET /areas.geojson`): the land each place with a known controller
-claims, merged per (controller, status); the geometry is timeline/areas.py's."""
+claims, merged per (controller, status); the geometry is timeline/readmodel/areas.py's."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask import Response, current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from timeline import areas, export
+from timeline.readmodel import areas, export
 from timeline.domainmodel import parse_time
 
 from .auth import check_reads

@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
-from timeline import casualties
+from timeline.readmodel import casualties
 from timeline.domainmodel import DomainError, db_time
 
 from .auth import check_reads

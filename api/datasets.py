@@ -7,7 +7,7 @@ from flask import Response, current_app, request, stream_with_context
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema
 
-from timeline import acled_export, ucdp
+from timeline.ingest import acled_export, ucdp
 from timeline.domainmodel import db_time
 
 from . import idempotency

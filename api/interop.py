@@ -9,7 +9,8 @@ from flask import Response, current_app, request, stream_with_context
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
-from timeline import acled, export, extract
+from timeline.ingest import acled, extract
+from timeline.readmodel import export
 
 from . import idempotency
 from .auth import check_reads, requires, token_label, verified_digest

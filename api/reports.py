@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from werkzeug.exceptions import UnprocessableEntity
 
-from timeline import sources
+from timeline.readmodel import sources
 from timeline.claims import name_errors
 from timeline.domainmodel import db_time
 

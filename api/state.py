@@ -9,7 +9,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from timeline import changes
+from timeline.readmodel import changes
 from timeline.domainmodel import db_to_api
 
 from .auth import check_reads

@@ -14,7 +14,7 @@ from typing import Any
 from flask import (Blueprint, Flask, Response, current_app, render_template, send_from_directory,
                    url_for)
 
-from timeline.outlines import WORLD_DIR
+from timeline.readmodel.outlines import WORLD_DIR
 
 blp = Blueprint("web", __name__, template_folder="templates")
 

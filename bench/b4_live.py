@@ -130,7 +130,7 @@ def run(results: Any, url: str, n: int, backend: str = "sqlite", read_rate: floa
 
 def _quiet(url: str) -> dict[str, Any]:
     from timeline.application import TimelineApplication
-    from timeline.replay import Rebuild
+    from timeline.readmodel.replay import Rebuild
 
     app = TimelineApplication(url)
     try:

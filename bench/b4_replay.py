@@ -56,7 +56,7 @@ def _rows_handed_back(app: Any) -> Iterator[None]:
     language), a rebuild could not take less time than that, with these tables. The read
     model's digest after the block must be the one the first rebuild gave."""
     from timeline import application
-    from timeline.projection import stage
+    from timeline.readmodel.projection import stage
 
     kept: dict[int, Any] = {}
 

@@ -167,7 +167,7 @@ def windows(app: Any, n: int, count: int, seed: int) -> list[tuple[str, str, str
 
 def measure(urls: dict[int, str], n_queries: int) -> dict[int, dict[str, Any]]:
     from timeline.application import TimelineApplication
-    from timeline.casualties import casualties
+    from timeline.readmodel.casualties import casualties
 
     apps = {size: TimelineApplication(url) for size, url in urls.items()}
     try:

@@ -15,7 +15,7 @@ TARGET = 1.0
 def run(results: Any) -> None:
     from tests.unit.test_extract_bounded import WORST, text_of
     from timeline.application import TimelineApplication
-    from timeline.extract import extract
+    from timeline.ingest.extract import extract
     from timeline.seeding import seed
 
     with tempfile.TemporaryDirectory() as tmp:

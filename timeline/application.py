@@ -32,11 +32,12 @@ from .domainmodel import (
     name_key,
     slugify,
 )
-from . import history, migrate
+from . import migrate
+from .readmodel import history
 from .gazetteer import Names
-from .history import event_item
-from .projection import REPORT_TOPIC, dumps, project, stage
-from .state import StateQueries
+from .readmodel.history import event_item
+from .readmodel.projection import REPORT_TOPIC, dumps, project, stage
+from .readmodel.state import StateQueries
 
 ROLES = ("reader", "writer", "admin")
 # How long an answered Idempotency-Key is kept (documented in API.md / the OpenAPI document).
@@ -409,8 +410,8 @@ class TimelineApplication(Application[UUID]):
 
     def replay(self, progress: Any = None, page: int = 10_000) -> str:
         """Rebuild every derived table from the log beside the live ones, while the service
-        keeps reading and writing, and swap them in (timeline/replay.py); returns the digest."""
-        from .replay import Rebuild
+        keeps reading and writing, and swap them in (timeline/readmodel/replay.py); returns the digest."""
+        from .readmodel.replay import Rebuild
 
         Rebuild(self, progress).run()
         return self.recorder.digest()  # type: ignore[attr-defined]

@@ -46,7 +46,7 @@ FIELDS: dict[str, tuple[dict[str, str | None], dict[str, str | None]]] = {
     "confirm": ({"claim": "claim"}, {"reason": "short"}),
     "note": ({"text": "text"}, {}),
 }
-# API.md v2: from occurred_at the faction and its sub-factions hold nothing (timeline/stretch.py)
+# API.md v2: from occurred_at the faction and its sub-factions hold nothing (timeline/readmodel/stretch.py)
 FIELDS["dissolve"] = ({"faction": "faction"}, {"into": "faction"})
 COMMON = {"type", "occurred_at", "confidence", "precision", "summary"}
 # v2 (API.md, Vocabulary): ACLED-style events and death tolls (checks in codebook.py), and the

@@ -348,7 +348,7 @@ def import_() -> None:
 def import_acled(file) -> None:
     """Import an ACLED CSV export (FILE, or - for stdin). Importing it again adds nothing; rows
     ACLED revised (newer `timestamp`) are corrected; unusable rows are listed with their line."""
-    from . import acled
+    from .ingest import acled
 
     _import_file(file, acled, "acled", "save the ACLED export as UTF-8 CSV")
 
@@ -359,7 +359,7 @@ def import_ucdp(file) -> None:
     """Import a UCDP GED CSV (FILE, or - for stdin): each row an event claim with event_key
     ucdp:<id>. Importing it again adds nothing; rows UCDP recoded are corrected; unusable rows
     are listed with their line."""
-    from . import ucdp
+    from .ingest import ucdp
 
     _import_file(file, ucdp, "ucdp", "save the GED file as UTF-8 CSV")
 
@@ -424,7 +424,7 @@ def export(ctx: click.Context, fmt: str) -> None:
               show_default=True)
 def export_geojson(at, known_at, min_confidence, output) -> None:
     """Every place as an RFC 7946 GeoJSON Point with its controller and status."""
-    from .export import geojson_text, state_features
+    from .readmodel.export import geojson_text, state_features
 
     at_value, known = _time_option(at, "--at"), _time_option(known_at, "--known-at")
     app = _app()
@@ -450,7 +450,7 @@ def export_areas(at, known_at, published_by, min_confidence, reach, output) -> N
     MultiPolygon per (controller, status), then the unknown land. Opens in QGIS."""
     import inspect
 
-    from .areas import collection_text
+    from .readmodel.areas import collection_text
 
     at_value, known = _time_option(at, "--at"), _time_option(known_at, "--known-at")
     published = _time_option(published_by, "--published-by")
@@ -479,7 +479,7 @@ def export_areas(at, known_at, published_by, min_confidence, reach, output) -> N
 def export_csv(from_, to, known_at, city, faction, leader, min_confidence, output) -> None:
     """The timeline (as `GET /timeline.csv`): claims in valid-time order with their changes."""
     from .domainmodel import DomainError, db_time
-    from .export import timeline_csv, timeline_items
+    from .readmodel.export import timeline_csv, timeline_items
 
     start, end = _time_option(from_, "--from"), _time_option(to, "--to")
     known = _time_option(known_at, "--known-at")
@@ -505,7 +505,7 @@ def export_csv(from_, to, known_at, city, faction, leader, min_confidence, outpu
               show_default=True)
 def export_acled(from_, to, known_at, output) -> None:
     """Counted claims in ACLED's export columns, one row per event (as `GET /acled.csv`)."""
-    from .acled_export import csv_text, rows
+    from .ingest.acled_export import csv_text, rows
     from .domainmodel import db_time
 
     start, end = _time_option(from_, "--from"), _time_option(to, "--to")

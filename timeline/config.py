@@ -25,10 +25,10 @@ def persistence_env(url: str) -> dict[str, str]:
             raise ValueError(f"not a SQLite file URL: {url!r} (sqlite:///relative or sqlite:////abs)")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return {
-            "PERSISTENCE_MODULE": "timeline.sqlite:TimelineSQLiteFactory",
+            "PERSISTENCE_MODULE": "timeline.readmodel.sqlite:TimelineSQLiteFactory",
             "SQLITE_DBNAME": path,
             "SQLITE_LOCK_TIMEOUT": "30",
-            "APPLICATION_RECORDER_TOPIC": "timeline.sqlite:TimelineSQLiteRecorder",
+            "APPLICATION_RECORDER_TOPIC": "timeline.readmodel.sqlite:TimelineSQLiteRecorder",
         }
     if parsed.scheme in ("postgresql", "postgres"):
         # ?schema=NAME keeps several stores (tests, staging) apart in one database.
@@ -47,7 +47,7 @@ def persistence_env(url: str) -> dict[str, str]:
             "POSTGRES_POOL_OPEN_TIMEOUT": "5",
             "POSTGRES_LOCK_TIMEOUT": "10",
             "POSTGRES_PRE_PING": "y",
-            "APPLICATION_RECORDER_TOPIC": "timeline.postgres:TimelinePostgresRecorder",
+            "APPLICATION_RECORDER_TOPIC": "timeline.readmodel.postgres:TimelinePostgresRecorder",
         }
         ensure_schema(env)
         return env

@@ -180,7 +180,7 @@ def page(app: Any, status: str | None, limit: int, before: int | None
 def open_draft(app: Any, text: str, published_at: str, source: Any, proposed_by: str | None,
                idempotency: dict[str, Any] | None = None) -> dict[str, Any]:
     """Reads the article (as POST /extract does) and keeps the proposal as an open draft."""
-    from .extract import extract
+    from .ingest.extract import extract
 
     found = extract(text, published_at, app.names, app.queries)
     proposed = {k: found[k] for k in ("claims", "unresolved", "language", "unsupported",

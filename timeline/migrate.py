@@ -145,7 +145,7 @@ def _create_sqlite(recorder: Any) -> None:
         existing = {row[0] for row in cursor.fetchall()}
         for statement in recorder.create_table_statements:
             index = re.search(r"INDEX IF NOT EXISTS (\w+)", statement)
-            # A replay beside the live model (timeline/replay.py) leaves each index under one
+            # A replay beside the live model (timeline/readmodel/replay.py) leaves each index under one
             # of two names: not a second copy under the other.
             if index and index.group(1) + "__r" in existing:
                 continue

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from shapely.geometry import Point, shape
 
 from tests.conftest import control, report
-from timeline import outlines
+from timeline.readmodel import outlines
 from timeline.cli import main
 
 PROBLEM = "application/problem+json"

@@ -17,7 +17,7 @@ from shapely.geometry import Point, shape
 
 from tests.conftest import control
 from tests.e2e.acceptance_client import PROBLEM, either_api, flask_api, served
-from timeline import outlines
+from timeline.readmodel import outlines
 
 
 @pytest.fixture(params=["flask", "served"])

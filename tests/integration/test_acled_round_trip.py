@@ -73,7 +73,7 @@ def answers(client):
 
 
 def test_the_export_reimported_gives_the_same_state_and_casualties(world, second):
-    from timeline.acled import import_csv
+    from timeline.ingest.acled import import_csv
 
     client = client_of(world)
     assert import_csv(world, (FIXTURES / "syria-2024-11-12.csv").read_text())["imported"] == 9
@@ -133,7 +133,7 @@ def test_dissolutions_travel_as_rows_of_their_own_and_come_back(world, second):
     """A counted `dissolve` claim is a "Change to group/activity" row marked claim_type=dissolve
     (no place, actor2 = into); the import files it back as a dissolve claim, so the places of the
     dissolved faction lapse (or pass on) in the re-imported store as in the first."""
-    from timeline.acled import import_csv
+    from timeline.ingest.acled import import_csv
 
     client = client_of(world)
     post(client, {"type": "control", "city": "Homs", "faction": "4th Division",
@@ -184,7 +184,7 @@ def test_dissolutions_travel_as_rows_of_their_own_and_come_back(world, second):
 
 
 def test_a_dissolve_row_needs_its_faction_and_a_known_claim_type(second):
-    from timeline.acled import import_csv
+    from timeline.ingest.acled import import_csv
 
     head = ("event_id_cnty,event_date,event_type,sub_event_type,actor1,actor2,location,"
             "latitude,longitude,timestamp,claim_type\r\n")
@@ -215,7 +215,7 @@ def test_leaders_statuses_and_coups_come_back_too(world, second):
     """/state's leaders are part of the state answers: a leader's status is a row with
     claim_type=leader_status (actor1 the leader, `status`, `location` free text, no point), a
     coup one with claim_type=coup (actor1 led_by, actor2 against, at its city)."""
-    from timeline.acled import import_csv
+    from timeline.ingest.acled import import_csv
 
     client = client_of(world)
     post(client, {"type": "leader_status", "leader": "Assad", "status": "abroad",
@@ -244,7 +244,7 @@ def test_leaders_statuses_and_coups_come_back_too(world, second):
 
 
 def test_a_leader_row_needs_a_known_leader_and_its_status(second):
-    from timeline.acled import import_csv
+    from timeline.ingest.acled import import_csv
 
     head = ("event_id_cnty,event_date,event_type,sub_event_type,actor1,actor2,location,"
             "latitude,longitude,timestamp,claim_type,status\r\n")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.reference_gazetteer import reference_gazetteer
-from timeline.extract import extract, score
+from timeline.ingest.extract import extract, score
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTICLES = ROOT / "tests" / "fixtures" / "articles"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.reference_gazetteer import reference_gazetteer
-from timeline.extract import extract
+from timeline.ingest.extract import extract
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import control, report
 from timeline.application import TimelineApplication
 from timeline.batch import file_reports
-from timeline.replay import Rebuild
+from timeline.readmodel.replay import Rebuild
 
 CITIES = ["Aleppo", "Homs", "Hama", "Damascus"]
 FACTIONS = ["HTS", "SAA", "SNA"]
@@ -118,7 +118,7 @@ def test_a_replay_that_dies_midway_leaves_the_old_model_serving(world, step):
 
 
 def test_two_replays_at_once_do_not_share_the_shadow(world):
-    from timeline.replay import ReplayRunning
+    from timeline.readmodel.replay import ReplayRunning
 
     history(world, 100)
     other = TimelineApplication(world.database_url)

@@ -1,7 +1,7 @@
 """The reports' sources and filers are read-model rows like any other: a replay rebuilds them
 from the log (filed_by travels with the event), and the digest covers them."""
 
-from timeline import sources
+from timeline.readmodel import sources
 from tests.conftest import control, report
 
 

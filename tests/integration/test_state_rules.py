@@ -36,7 +36,7 @@ def test_the_world_as_known_at_a_position_lists_only_what_was_registered_by_then
     assert "late-leader" not in {le["id"] for le in then["leaders"]}
     hts = {f["id"]: f for f in then["factions"]}["hts"]
     assert "late-leader" not in hts["leaders"]
-    from timeline.export import state_features
+    from timeline.readmodel.export import state_features
     features = state_features(world.queries, world.names, world.queries.point(known_at=before))
     assert "latergrad" not in {f["id"] for f in features["features"]}
 

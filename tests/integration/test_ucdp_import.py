@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from timeline.domainmodel import DomainError
-from timeline.ucdp import import_csv
+from timeline.ingest.ucdp import import_csv
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "ucdp" / "syria-2024-synthetic.csv"
 

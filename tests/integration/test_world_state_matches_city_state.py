@@ -78,7 +78,7 @@ def test_a_tie_inside_one_report_has_the_same_winner_on_every_endpoint(world):
     # Claims of one report share their record position: the tie rule's last step is the claim
     # id, and the state, the city's history and the timeline's changes must all agree on it.
     from timeline.domainmodel import db_time
-    from timeline.history import timeline
+    from timeline.readmodel.history import timeline
 
     for n, city in enumerate(("homs", "hama", "aleppo", "damascus")):  # claim ids are random
         at = f"2024-12-0{n + 1}T12:00:00Z"
@@ -98,7 +98,7 @@ def test_a_tie_inside_one_report_has_the_same_winner_on_every_endpoint(world):
 
 
 def test_the_timelines_status_changes_are_those_of_the_state_routes_each_told_once(world):
-    from timeline.history import timeline
+    from timeline.readmodel.history import timeline
 
     def clash(at):
         return {"type": "clash", "city": "homs", "factions": ["hts", "syrian-arab-army"],
@@ -139,7 +139,7 @@ def test_the_timelines_status_changes_are_those_of_the_state_routes_each_told_on
 
 
 def test_a_correction_counts_in_the_timeline_whatever_its_own_confidence(world):
-    from timeline.history import timeline
+    from timeline.readmodel.history import timeline
 
     claim = world.file_report(report(control("homs", "hts", "2024-12-01T00:00:00Z")))["claims"][0]
     fix = world.file_report(report({"type": "retract", "claim": claim["id"], "reason": "denied",

@@ -366,17 +366,17 @@ def expected_refusal(claims: list[dict[str, Any]], by_id: dict[str, dict[str, An
 def model_app(request, tmp_path_factory):
     from timeline.application import TimelineApplication
 
-    import timeline.state
+    import timeline.readmodel.state
 
     url, cleanup = new_store_url(request.param, tmp_path_factory.mktemp("model"))
     app = TimelineApplication(url)
     # Small pages, so that a stretch's backward scan goes on past its first page and cuts
     # instants (ties) in two, as a long history's would.
-    pages = timeline.state.PAGE, timeline.state.FIRST_PAGE
-    timeline.state.PAGE, timeline.state.FIRST_PAGE = 3, 2
+    pages = timeline.readmodel.state.PAGE, timeline.readmodel.state.FIRST_PAGE
+    timeline.readmodel.state.PAGE, timeline.readmodel.state.FIRST_PAGE = 3, 2
     COUNT.update({key: 0 for key in COUNT})
     yield app, request.param
-    timeline.state.PAGE, timeline.state.FIRST_PAGE = pages
+    timeline.readmodel.state.PAGE, timeline.readmodel.state.FIRST_PAGE = pages
     app.close()
     cleanup()
 

@@ -8,7 +8,7 @@ import math
 import shapely
 from shapely.geometry import Point, shape
 
-from timeline import areas, outlines
+from timeline.readmodel import areas, outlines
 
 
 def km(lon1, lat1, lon2, lat2):

@@ -12,8 +12,8 @@ import types
 import pytest
 
 from tests.reference_gazetteer import reference_gazetteer
-from timeline import article, extract, mentions
-from timeline.article import MAX_SENTENCE, split_article
+from timeline.ingest import article, extract, mentions
+from timeline.ingest.article import MAX_SENTENCE, split_article
 
 WORST = {
     "one verb after another": "HTS seized Aleppo ",

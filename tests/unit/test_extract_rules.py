@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from timeline import acled
+from timeline.ingest import acled
 from timeline.domainmodel import DomainError
-from timeline.article import segments, sentence_date, split_article, split_sentences
-from timeline.extract import HEDGES, score
+from timeline.ingest.article import segments, sentence_date, split_article, split_sentences
+from timeline.ingest.extract import HEDGES, score
 
 SATURDAY_NIGHT_UTC = datetime(2024, 11, 30, 22, 0, tzinfo=timezone.utc)  # the seed's published_at
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from timeline.postgres import Outage
+from timeline.readmodel.postgres import Outage
 
 
 class Server:

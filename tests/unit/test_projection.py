@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from timeline.domainmodel import Faction, Report
-from timeline.projection import OP_ORDER, db_text, project, stage
+from timeline.readmodel.projection import OP_ORDER, db_text, project, stage
 
 CLAIM_COLUMNS = ("id", "report_id", "seq", "type", "occurred_at", "confidence", "position",
                  "recorded_at", "target", "data")

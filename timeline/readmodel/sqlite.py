@@ -21,7 +21,7 @@ from eventsourcing.sqlite import (
     SQLiteFactory,
 )
 
-from .persistence import EARLY_HINT, TABLES, ReadModelRecorder
+from .recorder import EARLY_HINT, TABLES, ReadModelRecorder
 
 
 # Per connection: the library's connect() passes cached_statements=True, which sqlite3 reads as a
@@ -92,7 +92,7 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
         return SQLITE_TABLES
 
     # The early effects' index, by the name it has now: a replay beside the live read model
-    # (timeline/replay.py) swaps in tables whose indexes have the other name of a pair.
+    # (timeline/readmodel/replay.py) swaps in tables whose indexes have the other name of a pair.
     early_index = "tl_effects_early"
 
     def sql(self, statement: str) -> str:
@@ -148,7 +148,7 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
 
     def begin_rebuild(self, cursor: Any) -> list[str]:
         cursor.execute("PRAGMA mmap_size = 0")
-        for name in self.DEFERRABLE_INDEXES:  # the other name of the pair (timeline/replay.py)
+        for name in self.DEFERRABLE_INDEXES:  # the other name of the pair (timeline/readmodel/replay.py)
             cursor.execute(f"DROP INDEX IF EXISTS {name}__r")
         return super().begin_rebuild(cursor)
 

@@ -18,8 +18,8 @@ from itertools import pairwise
 from typing import Any
 
 from .article import LOCAL, Sentence, dates_in, segments, sentence_date, split_article
-from .claims import normalise_report
-from .domainmodel import DomainError, api_time, parse_time
+from ..claims import normalise_report
+from ..domainmodel import DomainError, api_time, parse_time
 from .language import READ, arabic_dates, arabic_mentions, detect, name_of
 from .mentions import (
     PROVINCE_AFTER,

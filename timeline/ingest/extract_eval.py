@@ -1,4 +1,4 @@
-"""`make eval-extract`: precision and recall of the article reader (timeline/extract.py) by claim
+"""`make eval-extract`: precision and recall of the article reader (timeline/ingest/extract.py) by claim
 type, on the labelled real texts of tests/fixtures/articles/real/ (encyclopedic summaries,
 relief agencies' updates; each with its source, licence and attribution).
 
@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from .article import LOCAL
-from .domainmodel import parse_time
+from ..domainmodel import parse_time
 from .extract import claim_key
 
-ROOT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "articles" / "real"
+ROOT = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "articles" / "real"
 TYPES = ("control", "clash", "advance", "leader_status", "coup")
 
 
@@ -161,14 +161,14 @@ def _brief(claim: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m timeline.extract_eval", description=__doc__,
+    ap = argparse.ArgumentParser(prog="python -m timeline.ingest.extract_eval", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--half", choices=("tune", "holdout", "holdout-b", "holdout-c", "both", "all"),
                     default="all", help="both: tune and holdout; all: with holdout-b and holdout-c too")
     ap.add_argument("--verbose", "-v", action="store_true", help="list each text's misses and extras")
     args = ap.parse_args(argv)
-    from .application import TimelineApplication
-    from .seeding import seed
+    from ..application import TimelineApplication
+    from ..seeding import seed
 
     with tempfile.TemporaryDirectory() as tmp:
         app = TimelineApplication(f"sqlite:///{tmp}/reference.db")

@@ -16,8 +16,8 @@ from uuid import uuid5
 
 from eventsourcing.persistence import IntegrityError
 
-from .claims import UNSTORABLE, normalise_report, unstorable
-from .domainmodel import (
+from ..claims import UNSTORABLE, normalise_report, unstorable
+from ..domainmodel import (
     ENTITY_CLASSES,
     NAMESPACE,
     Conflict,

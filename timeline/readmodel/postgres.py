@@ -23,7 +23,7 @@ from eventsourcing.utils import retry
 import psycopg
 from psycopg.sql import SQL
 
-from .persistence import ALL_TABLES, TABLES, ReadModelRecorder
+from .recorder import ALL_TABLES, TABLES, ReadModelRecorder
 
 
 class Outage:

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .article import Sentence
-from .domainmodel import name_key
-from .gazetteer import load_governorates
+from ..domainmodel import name_key
+from ..gazetteer import load_governorates
 
 MAX_SPAN = 8  # tokens in the longest name looked up
 

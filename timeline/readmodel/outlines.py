@@ -14,7 +14,7 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon
 
-WORLD_DIR = Path(__file__).parent / "data" / "world"
+WORLD_DIR = Path(__file__).parent.parent / "data" / "world"
 COUNTRIES_FILE = WORLD_DIR / "countries-50m.json"
 
 _LOCK = threading.Lock()

@@ -3,7 +3,7 @@ Georeferenced Event Dataset CSV becomes one report carrying one `event` claim, w
 `ucdp:<id>`. UCDP recodes events from later sources between releases: a row whose content
 changed is a correction (the old claim retracted, the new one filed), never an edit; the same
 row again adds nothing. Unknown actors and places are registered, as the ACLED import does
-(timeline/acled.py, whose planning, registering and saving this reuses)."""
+(timeline/ingest/acled.py, whose planning, registering and saving this reuses)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from typing import Any
 from uuid import uuid5
 
 from .acled import Importer, Outcome
-from .claims import UNSTORABLE, normalise_report, unstorable
-from .domainmodel import NAMESPACE, DomainError, Report
+from ..claims import UNSTORABLE, normalise_report, unstorable
+from ..domainmodel import NAMESPACE, DomainError, Report
 
 DATASET = "ucdp"
 COLUMNS = ("id", "date_start", "date_end", "date_prec", "side_a", "side_b", "where_prec",

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from .article import LOCAL
-from .domainmodel import name_key
+from ..domainmodel import name_key
 
 NAMES = {"en": "English", "ar": "Arabic", "fr": "French", "de": "German", "es": "Spanish",
          "tr": "Turkish", "ru": "Russian", "uk": "Ukrainian", "fa": "Persian", "ku": "Kurdish",

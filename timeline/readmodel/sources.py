@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .domainmodel import db_to_api
-from .origins import origin_key
+from ..domainmodel import db_to_api
+from ..origins import origin_key
 
 # The keyset of GET /reports: newest published first, then the later record, then the id.
 _ORDER = "s.published_at DESC, s.position DESC, s.report_id DESC"

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from . import drafts
+from .. import drafts
 from .projection import (
     MARK_SQL,
     OP_ORDER,
@@ -32,7 +32,7 @@ END = "9999-12-31T23:59:59.999999Z"
 DERIVED_TABLES = ("tl_log", "tl_entities", "tl_names", "tl_reports", "tl_claims", "tl_effects",
                   "tl_subjects", "tl_corrections", "tl_mentions", "tl_external",
                   "tl_report_sources")
-DERIVED_TABLES = (*DERIVED_TABLES, "tl_deaths")  # v2: death tolls (timeline/casualties.py)
+DERIVED_TABLES = (*DERIVED_TABLES, "tl_deaths")  # v2: death tolls (timeline/readmodel/casualties.py)
 DERIVED_TABLES += ("tl_drafts",)  # timeline/drafts.py
 ALL_TABLES = (*DERIVED_TABLES, "tl_idempotency", "tl_tokens")
 
@@ -114,7 +114,7 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS tl_external (
         dataset TEXT NOT NULL, ref TEXT NOT NULL, version TEXT NOT NULL, report_id TEXT NOT NULL,
         claim_id TEXT NOT NULL, position BIGINT NOT NULL, PRIMARY KEY (dataset, ref))""",
-    # v2: every claim that gives a death toll, for /casualties (timeline/casualties.py): a
+    # v2: every claim that gives a death toll, for /casualties (timeline/readmodel/casualties.py): a
     # window of valid time, of one city's places or of one governorate's, is a range of one
     # index; the latest claim of each event is picked from those rows.
     """CREATE TABLE IF NOT EXISTS tl_deaths (
@@ -263,7 +263,7 @@ WHERE {counted('e')} AND {effective('e')} >= :min
 
 STATE_SQL = {kind: _state_sql(kind) for kind in ("control", "status")}
 
-# A stretch's backward scan (timeline/stretch.py): from the winner's instant down, in the state
+# A stretch's backward scan (timeline/readmodel/stretch.py): from the winner's instant down, in the state
 # index's order, a page at a time.
 _INSTANTS = f"""
 SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin, e.report_id,

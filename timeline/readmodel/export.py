@@ -140,7 +140,7 @@ def timeline_items(app: Any, point: Any, *, start: str | None = None, end: str |
 
 def _pages(app: Any, point: Any, start: str | None, end: str | None,
            entities: list[list[str]], page: int) -> Iterator[dict[str, Any]]:
-    from .domainmodel import db_time, parse_time
+    from ..domainmodel import db_time, parse_time
 
     after = None
     while True:

@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
-from .domainmodel import CONFIDENCES, EARLIEST, db_time, db_to_api, minus
-from .origins import origin_key, origin_of
+from ..domainmodel import CONFIDENCES, EARLIEST, db_time, db_to_api, minus
+from ..origins import origin_key, origin_of
 from . import undo
-from .persistence import tie_rank
+from .recorder import tie_rank
 
 EPOCH = EARLIEST
 END = "9999-12-31T23:59:59.999999Z"

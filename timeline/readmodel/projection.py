@@ -23,8 +23,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
-from .origins import origin_key, origin_of
-from .domainmodel import (
+from ..origins import origin_key, origin_of
+from ..domainmodel import (
     CONFIDENCE_RANK,
     Faction,
     Leader,
@@ -63,7 +63,7 @@ def project(event: Any) -> list[Op]:
     if isinstance(event, (Place.AliasAdded, Faction.AliasAdded, Leader.AliasAdded)):
         return [("name", {"kind": _kind_of(event), "entity_uuid": str(event.originator_id),
                           "alias": event.alias, "key": name_key(event.alias)})]
-    from . import drafts  # imports this module's neighbours; late, to keep the import order
+    from .. import drafts  # imports this module's neighbours; late, to keep the import order
 
     return drafts.project(event)
 
@@ -227,7 +227,7 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
                 subjects.add(("status", claim["led_by"]))
             elif ctype == "dissolve":
                 # API.md v2: from occurred_at the faction (and its sub-factions) hold nothing;
-                # value = the faction its places pass to, if any (timeline/stretch.py)
+                # value = the faction its places pass to, if any (timeline/readmodel/stretch.py)
                 effects.append(("dissolve", claim["faction"], occurred_at, position, rank, cid,
                                 get("into"), None, early, published, origin, stream, source_text))
             elif ctype == "retract" or ctype == "confirm":
@@ -236,7 +236,7 @@ def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
             if toll is not None:
                 out.deaths.append(deaths_row(claim, cid, seq, occurred_at, position, published,
                                              rank))
-        # A report imported from another dataset (timeline/acled.py) names its record.
+        # A report imported from another dataset (timeline/ingest/acled.py) names its record.
         ref = source.get("ref") if isinstance(source, dict) else None
         if isinstance(ref, dict) and claims:
             out.external.append({"dataset": ref["dataset"], "ref": ref["id"],

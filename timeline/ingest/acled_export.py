@@ -5,7 +5,7 @@ Claims sharing an `event_key` are one row: the latest counted event claim descri
 latest toll, clash or control claim), the latest counted claim with `deaths` gives its
 fatalities (the one /casualties counts), and a counted control claim of the event travels in it
 as its sub-event type (a territory change). A claim without a key is a row of its own, with the
-claim's id as `event_id_cnty`. Importing the file (timeline/acled.py) into an empty store with the
+claim's id as `event_id_cnty`. Importing the file (timeline/ingest/acled.py) into an empty store with the
 same reference data gives the same state and casualty answers: columns beyond ACLED's
 (acled.EXTRA_COLUMNS) carry the low/high/civilian tolls and the confidence, and `event_date`
 carries the time when a claim is dated otherwise than noon UTC (a date alone is noon UTC).
@@ -27,8 +27,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .acled import EXTRA_COLUMNS
-from .codebook import TERRITORY_SUBTYPES, type_of
-from .domainmodel import CONFIDENCES, EARLIEST
+from ..codebook import TERRITORY_SUBTYPES, type_of
+from ..domainmodel import CONFIDENCES, EARLIEST
 
 COLUMNS = ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type",
            "actor1", "actor2", "admin1", "location", "latitude", "longitude", "geo_precision",

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .domainmodel import CONFIDENCES, EARLIEST, db_to_api
-from .hierarchy import descendants
+from ..domainmodel import CONFIDENCES, EARLIEST, db_to_api
+from ..hierarchy import descendants
 
 END = "9999-12-31T23:59:59.999999Z"
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from .domainmodel import (
+from ..domainmodel import (
     CONFIDENCE_RANK,
     CONFIDENCE_WORDS,
     CONFIDENCES,
@@ -21,9 +21,9 @@ from .domainmodel import (
     minus,
 )
 from . import stretch, undo
-from .hierarchy import descendants
-from .origins import origin_of
-from .persistence import END
+from ..hierarchy import descendants
+from ..origins import origin_of
+from .recorder import END
 
 DEFAULT_WINDOW = timedelta(hours=72)
 DEFAULT_STALE = timedelta(days=30)
@@ -116,7 +116,7 @@ class StateQueries:
         point.head = head
         return point
 
-    # ---- folding a subject's claims (timeline/stretch.py) ----------------------------------
+    # ---- folding a subject's claims (timeline/readmodel/stretch.py) ----------------------------------
     def families(self) -> Callable[[str], set[str]]:
         """faction -> it and its sub-factions, memoised for one query."""
         children: dict[str | None, list[str]] = {}

@@ -1,0 +1,1 @@
+"""The read model: its tables, the rows a commit writes (projection), and the queries that answer from them (state, history, evidence, casualties, areas, sources); sqlite.py and postgres.py hold what differs."""
