@@ -7,7 +7,7 @@ import pytest
 
 from api.interop import MAX_IMPORT_LINES
 from tests.conftest import control, report
-from timeline.ingest.acled import REQUIRED
+from timeline.ingest.acled_rows import REQUIRED
 
 PROBLEM = "application/problem+json"
 ROW = "X1,2024-11-29,Battles,HTS,Aleppo,36.2,37.16,1733011200"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from timeline.ingest.acled import COLUMNS, import_csv
+from timeline.ingest.acled import import_csv
+from timeline.ingest.acled_rows import COLUMNS
 from timeline.domainmodel import DomainError, parse_time
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "acled"
@@ -229,7 +230,8 @@ def test_replay_rebuilds_the_acled_mapping_exactly(world):
 def test_an_import_racing_another_takes_over_what_the_other_registered(world):
     """Two imports of one export: the second planned the same new village and militia before the
     first registered them; it files its rows against the entities the first registered."""
-    from timeline.ingest.acled import Importer, parse_row, read_rows
+    from timeline.ingest.acled import Importer
+    from timeline.ingest.acled_rows import parse_row, read_rows
 
     text = export(row("SYR9", actor1="Jaysh al-Thuwar", location="Kafr Nabudah",
                       latitude="35.4439", longitude="36.5258", admin1="Hama"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from timeline.ingest.acled import MAX_COLUMNS, REQUIRED, import_csv, read_rows
+from timeline.ingest.acled import import_csv
+from timeline.ingest.acled_rows import MAX_COLUMNS, REQUIRED, read_rows
 from timeline.domainmodel import DomainError
 
 ROW = "X1,2024-11-29,Battles,HTS,Aleppo,36.2,37.16,1733011200"

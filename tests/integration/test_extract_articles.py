@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.reference_gazetteer import reference_gazetteer
-from timeline.ingest.extract import extract, score
+from timeline.ingest.extract import extract
+from timeline.ingest.extract.score import score
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTICLES = ROOT / "tests" / "fixtures" / "articles"

@@ -13,6 +13,7 @@ import pytest
 
 from tests.reference_gazetteer import reference_gazetteer
 from timeline.ingest import article, extract, mentions
+from timeline.ingest.extract import leaders, movement, patterns, reader, slots
 from timeline.ingest.article import MAX_SENTENCE, split_article
 
 WORST = {
@@ -93,11 +94,13 @@ class _Work:
 def measure(monkeypatch, text: str, names, queries) -> _Work:
     work = _Work()
     with monkeypatch.context() as m:
-        for module in (extract, article, mentions):
+        # every module of the reader that holds or uses a pattern (each imports its own names)
+        for module in (extract, patterns, slots, movement, leaders, reader, article, mentions):
             for key, value in list(vars(module).items()):
                 if isinstance(value, re.Pattern):
                     m.setattr(module, key, work.pattern(value))
-            m.setattr(module, "re", work.module())
+            if hasattr(module, "re"):
+                m.setattr(module, "re", work.module())
         real_key = mentions.name_key
 
         def counted_key(name: str) -> str:

@@ -7,10 +7,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from timeline.ingest import acled
+from timeline.ingest import acled_names, acled_rows
 from timeline.domainmodel import DomainError
 from timeline.ingest.article import segments, sentence_date, split_article, split_sentences
-from timeline.ingest.extract import HEDGES, score
+from timeline.ingest.extract.patterns import HEDGES
+from timeline.ingest.extract.score import score
 
 SATURDAY_NIGHT_UTC = datetime(2024, 11, 30, 22, 0, tzinfo=timezone.utc)  # the seed's published_at
 
@@ -83,7 +84,7 @@ def test_score_matches_typed_claims_on_their_entities_and_notes_on_their_words()
 
 # ---- ACLED rows ---------------------------------------------------------------------------------
 
-HEADER = ",".join(acled.COLUMNS)
+HEADER = ",".join(acled_rows.COLUMNS)
 
 
 def test_line_numbers_count_physical_lines_including_quoted_newlines():
@@ -92,12 +93,12 @@ def test_line_numbers_count_physical_lines_including_quoted_newlines():
               "\"two\nlines\",0,1733011200\n"
             + "SYR2,2024-11-29,1,Battles,Armed clash,A,,B,Aleppo,Aleppo,36.2,37.1,1,X,National,"
               "one line,0,1733011200\n")
-    assert [line for line, _ in acled.read_rows(text)] == [2, 4]
+    assert [line for line, _ in acled_rows.read_rows(text)] == [2, 4]
 
 
 def test_a_file_without_the_codebook_columns_is_refused_as_a_whole():
     with pytest.raises(DomainError) as e:
-        acled.read_rows("name,date\nAleppo,2024-11-29\n")
+        acled_rows.read_rows("name,date\nAleppo,2024-11-29\n")
     assert "event_id_cnty" in e.value.detail
 
 
@@ -112,15 +113,15 @@ def test_unusable_rows_say_why(field, value, reason):
     row = {"event_id_cnty": "SYR1", "event_date": "29 November 2024", "time_precision": "1",
            "event_type": "Battles", "actor1": "HTS", "location": "Aleppo", "latitude": "36.2",
            "longitude": "37.1", "timestamp": "1733011200"}
-    assert acled.parse_row(2, row).day.isoformat() == "2024-11-29"  # the export tool's format
+    assert acled_rows.parse_row(2, row).day.isoformat() == "2024-11-29"  # the export tool's format
     row[field] = value
     with pytest.raises(ValueError, match=reason):
-        acled.parse_row(2, row)
+        acled_rows.parse_row(2, row)
 
 
 def test_acled_types_map_to_claim_types_and_precisions():
     def event(event_type, sub, precision="1"):
-        return acled.parse_row(2, {"event_id_cnty": "SYR1", "event_date": "2024-11-29",
+        return acled_rows.parse_row(2, {"event_id_cnty": "SYR1", "event_date": "2024-11-29",
                                    "time_precision": precision, "event_type": event_type,
                                    "sub_event_type": sub, "actor1": "A", "location": "L",
                                    "latitude": "1", "longitude": "1", "timestamp": "1733011200"})
@@ -133,14 +134,14 @@ def test_acled_types_map_to_claim_types_and_precisions():
 
 
 def test_actor_names_are_tried_whole_then_by_their_parts():
-    assert acled._actor_candidates("SDF: Syrian Democratic Forces") == [
+    assert acled_names._actor_candidates("SDF: Syrian Democratic Forces") == [
         "SDF: Syrian Democratic Forces", "Syrian Democratic Forces", "SDF"]
-    assert acled._actor_candidates("Islamic State (Syria)") == ["Islamic State (Syria)", "Islamic State"]
+    assert acled_names._actor_candidates("Islamic State (Syria)") == ["Islamic State (Syria)", "Islamic State"]
     # a period in brackets tells governments apart: kept
-    assert acled._actor_candidates("Military Forces of Syria (2024-)") == ["Military Forces of Syria (2024-)"]
-    assert acled._actor_candidates("Military Forces of Syria (2000-2024) Republican Guard")[1] == "Republican Guard"
+    assert acled_names._actor_candidates("Military Forces of Syria (2024-)") == ["Military Forces of Syria (2024-)"]
+    assert acled_names._actor_candidates("Military Forces of Syria (2000-2024) Republican Guard")[1] == "Republican Guard"
 
 
 def test_distance_is_great_circle_kilometres():
-    assert acled.km(36.2, 37.16, 36.2, 37.16) == 0
-    assert 300 < acled.km(36.2, 37.16, 33.51, 36.29) < 320  # Aleppo to Damascus
+    assert acled_names.km(36.2, 37.16, 36.2, 37.16) == 0
+    assert 300 < acled_names.km(36.2, 37.16, 33.51, 36.29) < 320  # Aleppo to Damascus

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
-from .acled import EXTRA_COLUMNS
+from .acled_rows import EXTRA_COLUMNS
 from ..codebook import TERRITORY_SUBTYPES, type_of
 from ..domainmodel import CONFIDENCES, EARLIEST
 

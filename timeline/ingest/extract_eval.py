@@ -1,4 +1,4 @@
-"""`make eval-extract`: precision and recall of the article reader (timeline/ingest/extract.py) by claim
+"""`make eval-extract`: precision and recall of the article reader (timeline/ingest/extract/) by claim
 type, on the labelled real texts of tests/fixtures/articles/real/ (encyclopedic summaries,
 relief agencies' updates; each with its source, licence and attribution).
 

@@ -17,7 +17,8 @@ from datetime import date, datetime, timezone
 from typing import Any
 from uuid import uuid5
 
-from .acled import Importer, Outcome
+from .acled import Importer
+from .importer import Outcome
 from ..claims import UNSTORABLE, normalise_report, unstorable
 from ..domainmodel import NAMESPACE, DomainError, Report
 

@@ -1,0 +1,120 @@
+"""A coup ("X is leading the coup against Y") and a leader's status ("Assad remains
+unaccounted for", "fled to Moscow")."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from ..article import Sentence
+from .patterns import (
+    COUP, COUP_DENIED, DENIAL, DENIED_AFTER, FOREIGN, _FOREIGN_RE, LEADS, OUSTED, STATUS, STAYS_IN,
+    TRAVEL, WINDOW,
+)
+from .slots import Slots
+
+
+class Leaders(Slots):
+    def _coup(self, s: Sentence, dated: tuple[datetime, str]) -> None:
+        m = COUP.search(s.text)
+        if m is None:
+            return
+        against = self._after_word(s, 0, "against", "leader")
+        if against is not None:
+            self.ctx.coup_target = against.id
+        place = next((x for x in s.mentions if x.kind == "place" and x.id), None)
+        if place is not None:
+            self.ctx.coup_city = place.id
+        leader = None
+        if self._coup_denied(s, m.start()):
+            return
+        by = re.match(r"\s*(?:d['’]\s*[ée]tat\s+)?(?:attempt\s+|plot\s+|effort\s+)?(?:\w+\s+){0,2}?by\s+",
+                      s.text[m.end():m.end() + 40], re.I)
+        if by:  # "a coup attempt by X against Y"
+            leader = self._mention_at(s, m.end() + by.end(), "leader")
+            if leader is not None and against is not None and leader.id == against.id:
+                leader = None
+        for lead in ([] if leader is not None else LEADS.finditer(s.text)):
+            if s.text[lead.start():lead.end()].lower() == "led" and \
+                    re.match(r"\s+by\b", s.text[lead.end():]):
+                leader = self._object(s, lead.end(), "leader", reach=40)
+            else:
+                leader = self._subject(s, lead.start(), "leader", reach=160)
+            if leader is not None and (against is None or leader.id != against.id) and \
+                    not self._coup_denied(s, lead.start()):
+                break
+            leader = None
+        target = against.id if against else self.ctx.coup_target
+        city = self.ctx.coup_city or self.ctx.dateline
+        if leader is None or target is None or city is None or leader.id == target:
+            return
+        self._add({"type": "coup", "city": city, "led_by": leader.id, "against": target},
+                  s, m.start(), dated)
+
+    def _coup_denied(self, s: Sentence, pos: int) -> bool:
+        """A coup said not to be ("did not stage a coup", "denied reports of a coup", "rumours
+        of a coup were dismissed"); an attempted one is still a coup (leading_coup)."""
+        a, b = self._segment_bounds(s, pos)
+        return (COUP_DENIED.search(s.text[max(a, pos - 30):pos]) is not None
+                or DENIAL.search(s.text, max(a, pos - WINDOW), pos) is not None
+                or DENIED_AFTER.search(s.text, pos, min(b, pos + WINDOW)) is not None)
+
+    def _status(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        for status, pattern in STATUS:
+            for m in pattern.finditer(s.text):
+                # "Russia granted Bashar al-Assad asylum": the leader inside the words
+                leader = next((x for x in s.mentions if x.kind == "leader" and x.id and
+                               m.start() < x.start < m.end()), None) or \
+                    self._subject(s, m.start(), "leader", reach=160)
+                if leader is None or self._negated(s, m.start()):
+                    continue
+                claim: dict[str, Any] = {"type": "leader_status", "leader": leader.id, "status": status}
+                location = self._foreign(s, m.start())
+                if location:
+                    claim["location"] = location
+                self._add(claim, s, m.start(), dated)
+                typed.add(self._segment_of(s, m.start()))
+        for m in OUSTED.finditer(s.text):
+            # "the rebels ousted Bashar al-Assad": the leader is the object; "ousted President X"
+            # without a subject before it is an epithet, not news
+            leader = self._mention_at(s, m.end(), "leader")
+            if leader is None or leader.start - m.end() > 4 or self._negated(s, m.start()):
+                continue
+            a, _ = self._segment_bounds(s, m.start())
+            doer = next((x for x in s.mentions if x.kind == "faction" and x.id and a <= x.start
+                         and x.end <= m.start()), None)
+            if m.group("title") and doer is None and not re.search(
+                    r"\b(?:offensive|rebels?|opposition|uprising|they|which|that|who)\b[^.;]{0,40}$",
+                    s.text[a:m.start()], re.I):
+                continue
+            self._add({"type": "leader_status", "leader": leader.id, "status": "removed"}, s,
+                      m.start(), dated)
+            typed.add(self._segment_of(s, m.start()))
+        for m in TRAVEL.finditer(s.text):
+            leader = self._subject(s, m.start(), "leader", reach=120)
+            if leader is None or self._negated(s, m.start()):
+                continue
+            abroad = _FOREIGN_RE.match(s.text, m.end())
+            place = self._mention_at(s, m.end(), "place")
+            if abroad:
+                claim = {"type": "leader_status", "leader": leader.id, "status": "abroad",
+                         "location": FOREIGN[abroad.group(1).lower()]}
+            elif place is not None and place.start - m.end() <= 4:
+                claim = {"type": "leader_status", "leader": leader.id, "status": "active",
+                         "location": (self.names.entity("place", place.id) or {}).get("name", place.text)}
+            else:
+                continue
+            self._add(claim, s, m.start(), dated)
+            typed.add(self._segment_of(s, m.start()))
+        for m in _FOREIGN_RE.finditer(s.text):
+            if TRAVEL.search(s.text[max(0, m.start() - 20):m.start()]):
+                continue
+            if not STAYS_IN.search(s.text[max(0, m.start() - 40):m.start()]):
+                continue
+            leader = self._subject(s, m.start(), "leader", reach=120)
+            if leader is None:
+                continue
+            self._add({"type": "leader_status", "leader": leader.id, "status": "abroad",
+                       "location": FOREIGN[m.group(1).lower()]}, s, m.start(), dated)
+            typed.add(self._segment_of(s, m.start()))

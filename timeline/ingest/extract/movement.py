@@ -1,0 +1,99 @@
+"""Advances ("X pushed toward Homs", "capturing 26 towns in Hama province") and clashes
+("clashes between X and Y in Z")."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from ...domainmodel import DomainError
+from ..article import Sentence
+from ..mentions import PROVINCE_AFTER
+from .patterns import (
+    COUNT, DIRECTION_BEFORE, REGION, TOWARD, WINDOW,
+)
+from .slots import Slots, _number
+
+
+class Movement(Slots):
+    def _advance(self, s: Sentence, m: re.Match, dated: tuple[datetime, str],
+                 count: re.Match | None) -> bool:
+        if self._negated(s, m.start()):
+            return False
+        faction = self._subject(s, m.start(), "faction")
+        a, b = self._segment_bounds(s, m.start())
+        claim: dict[str, Any] = {"type": "advance"}
+        toward = TOWARD.match(s.text, m.end())
+        if toward:
+            place = self._mention_at(s, toward.end(), "place")
+            if place is not None and not PROVINCE_AFTER.match(s.text[place.end:]) and \
+                    not DIRECTION_BEFORE.search(s.text[max(0, place.start - 20):place.start]):
+                claim["toward"] = place.id  # not "toward northern Aleppo", the countryside
+        if count is None and "toward" not in claim:
+            count = COUNT.search(s.text, m.end(), min(b, m.end() + WINDOW))
+        if count:
+            claim["captured_count"] = _number(count.group(1))
+        governorate = None
+        if count is not None:
+            governorate = next((x for x in s.mentions if x.kind == "governorate" and a <= x.start < b
+                                and x.start >= count.start()), None)
+        if governorate is not None:
+            try:
+                claim["governorate"] = self.names.governorate(governorate.text, "governorate")
+            except DomainError:
+                pass
+        if len(claim) == 1:
+            return False
+        if faction is None:
+            self._unresolved_slots(s, m, True, None)
+            return False
+        claim["faction"] = faction.id
+        self._add(claim, s, m.start(), dated)
+        return True
+
+    def _clash(self, s: Sentence, m: re.Match, a: int, b: int, dated: tuple[datetime, str]) -> bool:
+        # The sides: "clashes between X and Y", "X clashed with Y", "fighting against Y". Without
+        # one of those words the factions of the clause may be allies ("aid the army in fighting").
+        sides = re.search(r"\b(between|with|against)\b", s.text[m.end():min(b, m.end() + 60)])
+        if sides is None:
+            # "X fought the SDF", "X battled government forces": the side is the verb's object
+            object_ = re.match(r"\s+(?:the\s+)?", s.text[m.end():]) if re.fullmatch(
+                r"fought|battled", m.group(0), re.I) else None
+            # "X and Y clashed in Z": against each other ("fought" may be side by side)
+            both = re.fullmatch(r"clashed|skirmished", m.group(0), re.I) and len(
+                {x.id for x in s.mentions if x.kind == "faction" and x.id and a <= x.start < m.start()}) >= 2
+            if not both and (object_ is None or
+                             self._mention_at(s, m.end() + object_.end(), "faction") is None):
+                return False
+            sides = re.match(r"()", "")
+        lo = a if sides.group(1) != "between" else m.end()
+        if not sides.group(1):  # a verb and its object: the subject and the object
+            lo = a
+        factions = []
+        for x in s.mentions:
+            if x.kind == "faction" and x.id and lo <= x.start < b and x.id not in factions:
+                factions.append(x.id)
+        factions = self._reduce(s, factions)
+        if len(factions) < 2:
+            return False
+        place = next((x for x in s.mentions if x.kind == "place" and x.id and a <= x.start < b), None)
+        place = place or next((x for x in s.mentions if x.kind == "place" and x.id), None)
+        if place is not None and (PROVINCE_AFTER.match(s.text[place.end:]) or re.match(
+                r"\s+(?:district|sub-?district|countryside|area|region)\b", s.text[place.end:], re.I)
+                and not (self.names.entity("place", place.id) or {}).get("parent") or re.search(
+                r"\b(?:northern|southern|eastern|western|north-?eastern|north-?western|"
+                r"south-?eastern|south-?western|rural)\s+$", s.text[max(0, place.start - 20):place.start],
+                re.I)):
+            return False  # fighting in "northern Aleppo", "Hama province": not in the city
+        if place is None and REGION.search(s.text, a, b):
+            return False  # "in eastern Syria": not the place the text named before
+        city = place.id if place else (self.ctx.place or self.ctx.dateline)
+        if city is None:
+            return False
+        claim: dict[str, Any] = {"type": "clash", "city": city, "factions": factions}
+        parent = (self.names.entity("place", city) or {}).get("parent")
+        if parent:
+            claim.update(city=parent, place=city)
+        self._add(claim, s, m.start(), dated)
+        return True

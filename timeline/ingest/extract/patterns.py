@@ -1,0 +1,228 @@
+"""The article reader's words: the verbs and phrases of each claim type, the words around a
+name that change what it names, and the gaps between the items of a list."""
+
+from __future__ import annotations
+
+import re
+
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+                     "eighty": 80, "ninety": 90, "dozen": 12, "a dozen": 12})
+
+HEDGES = re.compile(
+    r"\b(?:alleged(?:ly)?|reportedly|unconfirmed|unverified|rumou?rs?|rumou?red|speculation|"
+    r"purported(?:ly)?|reports? (?:suggest|suggested|indicate|indicated|claim|claimed)|"
+    r"(?:is|are|was|were) (?:said|reported|believed|thought) to|could not be (?:independently )?(?:verified|confirmed)|"
+    r"claimed|may have|might have|possibly)\b", re.I)
+CONFIRMS = re.compile(r"\b(?:confirmed|officially announced|acknowledged|announced)\b", re.I)
+NEGATION = re.compile(r"\b(?:not|never|denied|deny|denies|failed to|attempt(?:ed|ing)? to|"
+                      r"tried to|trying to|sought to|threatened to|vowed to|could|would)\s+"
+                      r"(?:\w+\s+){0,2}$", re.I)
+
+CONTROL_ACTIVE = re.compile(
+    r"\b(?:(?:seized|seize|seizes|seizing|took|take|takes|taken|taking|gained|gain|wrested|"
+    r"regained|assumed|retook|secured|established|claimed|declared|announced) (?:full |complete |total )?"
+    r"control (?:of|over)|"
+    r"took over|taken over|taking over|captured|captures|capturing|capture|seized|seizing|"
+    r"overran|overrun|entered|enters|entering|stormed|liberated|retook|recaptured|"
+    r"occupied|occupies|occupying|(?:were|was) the first to enter|"
+    r"(?:is|are|was|were|remains?|remained) in control of)\b", re.I)
+TOOK = re.compile(r"\b(?:took|take|takes|taking|won|wins|win)\s+(?:back\s+)?"
+                  r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
+CONTROL_PASSIVE = re.compile(
+    r"\b(?:fell to|falls to|fallen to|was captured by|were captured by|was seized by|"
+    r"was taken by|has been taken by|came under the control of|(?:is|was) now under the control of|"
+    r"fell into the hands of|fell under the control of|came under the control of|"
+    r"(?:is|are|was|were|now|remains?|remained|became|become) (?:fully |entirely |now )?controlled by|"
+    r"(?:being|been|was|were) (?:captured|seized|taken|overrun|liberated|entered|stormed|occupied) by|"
+    r"(?:was|were|been|being) handed (?:over )?to|"
+    r"(?:captured|seized|liberated) by)\b", re.I)
+ADVANCE = re.compile(
+    r"\b(?:advanc(?:e|ed|es|ing)|push(?:ed|es|ing)?|march(?:ed|es|ing)?|mov(?:ed|es|ing)|"
+    r"clos(?:ed|es|ing) in|head(?:ed|s|ing)|approach(?:ed|es|ing)|press(?:ed|es|ing) on|"
+    # movement said other ways: "swept south towards", "drove on", "rolled into", "inched closer to"
+    r"swe(?:pt|ep|eps|eping)|dr(?:ove|ives|iving)|rac(?:ed|es|ing)|rush(?:ed|es|ing)|"
+    r"surg(?:ed|es|ing)|sped|roll(?:ed|s|ing)|progress(?:ed|es|ing)|proceed(?:ed|s|ing)|"
+    r"converg(?:ed|es|ing)|bor(?:e|es|ing) down|inch(?:ed|es|ing)|edg(?:ed|es|ing)|"
+    r"(?:made|make|makes|making) (?:their|its) way)\b", re.I)
+# Movement whose object is the place: "neared Hama", "reached the outskirts of Homs", "encircled X".
+ADVANCE_DIRECT = re.compile(
+    r"\b(?:near(?:ed|s|ing)|reach(?:ed|es|ing)|encircl(?:ed|es|ing)|surround(?:ed|s|ing)|"
+    r"besieg(?:ed|es|ing)|(?:is|are|was|were|now|stood|stand|stands) (?:now )?(?:at|on) the "
+    r"(?:gates|outskirts|edges?|doorstep|doorsteps|approaches) of)\s+"
+    r"(?:the\s+(?:\w+ern\s+)?(?:outskirts|edges?|gates|suburbs|approaches|doorstep|perimeter|"
+    r"neighbou?rhoods|districts)\s+of\s+)?"
+    r"(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+OUTSKIRTS_BEFORE = re.compile(r"\b(?:outskirts|suburbs|edges?|gates|approaches|perimeter)\s+of\s+"
+                              r"(?:the\s+(?:city|town)\s+of\s+)?(?:the\s+)?$", re.I)
+DIRECTION_BEFORE = re.compile(r"\b(?:northern|southern|eastern|western|north-?eastern|north-?western|"
+                              r"south-?eastern|south-?western|rural)\s+$", re.I)
+TOWARD = re.compile(r"\s*(?:(?:along|via|through|across|from)\s+(?:the\s+)?(?:[\w-]+\s+){1,3}?(?=(?:\w+wards?\s+|"
+                    r"further\s+|(?:north|south|east|west)\w*\s+)?(?:toward|towards|in the direction of)\b))?"
+                    r"(?:(?:\w+wards?|further|(?:north|south)(?:-?(?:east|west))?|east|west|"
+                    r"deeper|closer)\s+)?(?:toward|towards|on|into|to|in the direction of|"
+                    r"closer to|the outskirts of|the gates of|the edges? of)\s+"
+                    r"(?:the\s+(?:\w+ern\s+)?(?:outskirts|suburbs|edges?|gates|approaches)\s+of\s+)?",
+                    re.I)
+# Advances named other ways: "came within 20 kilometres (12 mi) of Damascus", "launched an
+# offensive into Homs", "the advance towards Damascus".
+APPROACH = re.compile(
+    r"\b(?:(?:came|come|comes|coming|got|gets|getting|was|were|is|are|now) within \d+\s*"
+    r"(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?of|"
+    r"(?:launch|mount|start|open)(?:ed|es|s|ing)? (?:an?|its|their|the) (?:\w+ )?(?:offensive|assault|attack|push) "
+    r"(?:into|on|toward|towards|against)|(?:began|begun|begins|beginning) (?:an?|its|their|the) (?:\w+ )?"
+    r"(?:offensive|assault|attack|push) "
+    r"(?:into|on|toward|towards|against)|"
+    # "were 11 kilometres (7 miles) from the centre of X", "stood some 5 km away from X"
+    r"(?:were|was|are|is|now|stood|stand|located|positioned)\s+(?:just\s+|only\s+|some\s+|about\s+|"
+    r"around\s+|roughly\s+)?(?:(?:just\s+)?(?:over|under|less than|more than)\s+)?\d+\s*"
+    r"(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?(?:away\s+)?from\s+"
+    r"(?:the\s+(?:center|centre|edges?|outskirts|gates)\s+of\s+)?)\s*(?:the\s+(?:city|town)\s+of\s+)?",
+    re.I)
+# Control named as a noun: "its capture of Hama", "the seizure of X", "the fall of X to Y".
+CONTROL_NOUN = re.compile(r"\b(?:(?P<owner>its|their)\s+|the\s+)?(?P<noun>capture|seizure|takeover|"
+                          r"liberation|fall) of\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+LOST = re.compile(r"\b(?:lost|lose|loses|losing|ceded|cedes|ceding|surrendered|surrenders)\s+(?:control\s+of\s+|"
+                  r"its\s+grip\s+on\s+)?(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+# "X came under SNA control", "X fell under rebel control" (a faction's name before "control").
+UNDER_CONTROL = re.compile(r"\b(?:came|comes|come|fell|falls|is|was|are|were|now|been|remain(?:s|ed)?)\s+"
+                           r"(?:fully\s+|now\s+|firmly\s+)?under\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
+                           r"(?:(?P<side>rebel|opposition)\s+control\b)?", re.I)
+# Control without its agent: "Hama was captured on 5 December", "Damascus fell on 8 December".
+AGENTLESS = re.compile(r"\b(?:(?:was|were|had been|has been)\s+(?:captured|seized|taken|overrun|"
+                       r"liberated|recaptured|retaken)\b(?!\s+(?:by|from|back|in\s+\d{4})\b)|"
+                       r"fell\b(?!\s+(?:to|into|under|out|from|upon|in|back|on(?!\s+(?:\d|the night|\w+day\b))|silent|apart|short|"
+                       r"victim|quiet|behind|off|below|by)\b))", re.I)
+POSSESSIVE_NOUN = re.compile(r"['’]s?\s+(?:capture|seizure|takeover|fall|liberation)\s+(?:by|to)\s+"
+                             r"(?:the\s+)?", re.I)
+# Words for the rebels, read as the coalition the text named (Reader.rebel).
+REBELS = re.compile(r"\b(?:(?:the|syrian|other|allied)\s+)?(?:rebels|rebel (?:forces|fighters|groups|"
+                    r"factions|coalition|alliance)|opposition (?:forces|fighters|groups|factions|"
+                    r"militias?|coalition)|insurgents|revolutionary (?:forces|groups|factions)|"
+                    # what the Syrian government's statements call them
+                    r"(?:armed )?terrorist (?:groups|organi[sz]ations|factions|militias))\b", re.I)
+# A place named as a part of itself or its surroundings: "northern Aleppo", "a few neighbourhoods
+# in Aleppo", "the city's Barzeh neighborhood", "Hama province".
+PART_BEFORE = re.compile(
+    r"(?:\b(?:northern|southern|eastern|western|north-?eastern|north-?western|south-?eastern|"
+    r"south-?western|central|rural|greater)\s+|\b(?:neighbou?rhoods?|districts?|parts?|areas?|"
+    r"pockets?|positions?|sections?|quarters?|suburbs|outskirts|countryside|"
+    r"surroundings|vicinity|edges?|airport|airbase|base|citadel)\s+(?:of|in|around|near)\s+"
+    r"(?:the\s+)?(?:(?:city|town)\s+of\s+)?)$", re.I)
+PART_AFTER = re.compile(r"^(?:['’]s\s+(?:[\w'-]+\s+){0,3}(?:neighbou?rhoods?|districts?|outskirts|"
+                        r"suburbs|countryside|airport|airbase|citadel|province|governorate|"
+                        r"military airport)|\s+(?:province|governorate|countryside|region|"
+                        r"countrysides|airport|airbase|military airport|district|"
+                        r"neighbou?rhoods?|quarters?)\b)", re.I)
+# Fighting said to be in a region, not a place: no place is taken from the sentences before.
+REGION = re.compile(r"\b(?:in|across|throughout) (?:the )?(?:(?:north|south|east|west|central|"
+                    r"northern|southern|eastern|western|north-?eastern|north-?western|"
+                    r"south-?eastern|south-?western)\w*\s+)?(?:syria|the country|\w+ province|"
+                    r"\w+ governorate)\b|\bprovince\b|\bgovernorate\b", re.I)
+DENIED_AFTER = re.compile(r"\b(?:were|was|been|are|is|being) (?:later |officially |strongly |"
+                          r"flatly )?(?:denied|refuted|dismissed|rejected)\b", re.I)
+COUNT = re.compile(
+    r"\b(?:some |about |around |at least |more than |over |nearly |almost )?"
+    r"(\d{1,5}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|"
+    r"four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a dozen|dozen)"
+    r"\s+(?:\w+\s+)?(?:towns|villages|localities|settlements|hamlets|cities|towns and villages|"
+    r"villages and towns)\b", re.I)
+CLASH = re.compile(r"\b(?:clash(?:es|ed|ing)?|fighting|fought|battl(?:es?|ed|ing)|skirmish(?:es|ed)?|"
+                   r"firefights?|infighting|exchanged fire|gun battles?)\b", re.I)
+COUP = re.compile(r"\b(?:coup|putsch|mutiny)\b", re.I)
+LEADS = re.compile(r"\b(?:leading|led|behind|staged|staging|stage|launched|orchestrat\w*|mastermind\w*|"
+                   r"heading|headed|spearhead\w*|attempt(?:ed|ing|s)?|tried|trying|plott(?:ed|ing)|"
+                   r"carr(?:ied|ying) out|mount(?:ed|ing)|instigat\w*)\b", re.I)
+# A coup said not to be one: "did not stage a coup", "denied plotting a coup".
+COUP_DENIED = re.compile(r"\b(?:not|never|no)\s+(?:\w+\s+){0,2}$", re.I)
+STATUS = [
+    ("whereabouts_unknown", re.compile(
+        r"\b(?:unaccounted for|whereabouts (?:are |were |remain |remained |is |was )?(?:unknown|"
+        r"unclear)|has not been seen|have not been seen|disappeared|vanished)\b", re.I)),
+    ("in_exile", re.compile(r"\b(?:granted (?:political )?asylum|in exile|went into exile|"
+                            r"(?:granted|gave|offered|given) (?:[\w'’-]+ ){1,4}?(?:political )?asylum|"
+                            r"sought refuge)\b", re.I)),
+    ("abroad", re.compile(r"\b(?:outside the country|outside syria|abroad|left the country|"
+                          r"left syria|fled (?:the country|abroad|syria)|flee (?:the country|abroad|syria))\b", re.I)),
+    ("dead", re.compile(r"\b(?:was killed|has been killed|were killed|died|is dead|was "
+                        r"assassinated|was executed)\b", re.I)),
+    ("detained", re.compile(r"\b(?:was arrested|has been arrested|was detained|has been detained|"
+                            r"was captured|taken into custody)\b", re.I)),
+    ("removed", re.compile(r"\b(?:was ousted|has been ousted|was toppled|was overthrown|stepped "
+                           r"down|resigned|resignation|to resign|was removed from (?:power|office)|was deposed|"
+                           r"ending (?:more than |nearly |almost |over )?[\w\- ]{0,20}"
+                           r"(?:decades?|years?) of (?:\w+ )?rule)\b", re.I)),
+    ("active", re.compile(r"\b(?:met with|held talks|chaired|appeared in public|made a public "
+                          r"appearance|addressed|received)\b", re.I)),
+]
+# A leader removed, said with the leader as the object: "the rebels ousted Bashar al-Assad".
+OUSTED = re.compile(r"\b(?:ousted|toppled|overthrew|overthrown|deposed|unseated|brought down)\s+"
+                    r"(?P<title>(?:the\s+)?(?:syrian\s+)?president\s+)?", re.I)
+# Travel verbs: abroad when a foreign place follows, active (with the place) when a Syrian one does.
+TRAVEL = re.compile(r"\b(?:arrived in|arrived at|flew to|flown to|fled to|escaped to|left for|"
+                    r"departed for|took refuge in|travell?ed to|visited|toured)\s+"
+                    r"(?:the\s+)?", re.I)
+STAYS_IN = re.compile(r"\b(?:is|are|was|were|remains?|remained|stays?|stayed|still)\b[^.;,]{0,25}"
+                      r"\bin\s+$", re.I)
+NOTE_TRIGGERS = re.compile(
+    r"\b(?:went silent|went off the air|off the air|landed|destroy(?:ed|ing|s)?|blew up|"
+    r"air ?strikes?|shell(?:ed|ing)|bomb(?:ed|ing|ardment)|killed|withdr(?:ew|awn|awal)|"
+    r"redeploy(?:ed|ment)|evacuat(?:ed|ion)|curfew|protest(?:s|ers|ed)?|demonstrat(?:ions?|ors?|ed)|"
+    r"released|freed|declared|imposed|set fire|looted|stormed|struck|strikes|air raids?|deployed|"
+    r"moved into|crossed|appointed|named|sworn in|asked to form|formed)\b", re.I)
+FOREIGN = {
+    "russia": "Russia", "moscow": "Moscow, Russia", "iran": "Iran", "tehran": "Tehran, Iran",
+    "turkey": "Turkey", "türkiye": "Turkey", "ankara": "Ankara, Turkey", "istanbul": "Istanbul, Turkey",
+    "lebanon": "Lebanon", "beirut": "Beirut, Lebanon", "iraq": "Iraq", "baghdad": "Baghdad, Iraq",
+    "jordan": "Jordan", "amman": "Amman, Jordan", "qatar": "Qatar", "doha": "Doha, Qatar",
+    "the uae": "United Arab Emirates", "united arab emirates": "United Arab Emirates",
+    "abu dhabi": "Abu Dhabi, United Arab Emirates", "dubai": "Dubai, United Arab Emirates",
+    "saudi arabia": "Saudi Arabia", "riyadh": "Riyadh, Saudi Arabia", "egypt": "Egypt",
+    "cairo": "Cairo, Egypt", "belarus": "Belarus", "minsk": "Minsk, Belarus",
+}
+_FOREIGN_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, FOREIGN), key=len, reverse=True))
+                         + r")\b", re.I)
+DENIAL = re.compile(r"\b(?:denied|denies|deny|dismissed|rejected|refuted)\b", re.I)
+CLAUSE_BREAK = re.compile(r",\s+and\b|;|\bwhile\b|\bwhereas\b", re.I)
+APPROACH_BEFORE = re.compile(r"\b(?:outskirts of|edge of|edges of|gates of|near|around|toward|"
+                             r"towards|countryside of|approaches to|outside|(?:north|south)(?:-?(?:east|"
+                             r"west))? of|east of|west of|km from|kilometres from|miles from)\s+"
+                             r"(?:the\s+)?$", re.I)
+# Factions (and their sub-factions) that "the rebels" never stands for.
+NOT_REBELS = {"syrian-arab-army", "sdf", "isis", "hezbollah", "russian-armed-forces", "irgc",
+              "turkish-armed-forces", "us-armed-forces", "idf"}
+# Between two names of one list: ", ", " and ", ", and the ", " and later ", "and the Turkish-backed ".
+_ITEM = r"(?:the\s+)?(?:[A-Z][\w'’-]*|al-[\w'’-]+|as-[\w'’-]+|ad-[\w'’-]+|ar-[\w'’-]+)(?:\s+[A-Z][\w'’-]*){0,3}"
+LIST_GAP = re.compile(r"^(?:\s+(?:militant\s+|armed\s+)?(?:group|forces|fighters|militia))?"
+                      r"(?:\s*,\s*" + _ITEM + r")*"  # names of the list that are not known
+                      r"\s*(?:,\s*(?:and\s+)?|(?:,\s*)?(?:and|or|as well as)\s+(?:later\s+|then\s+)?)"
+                      r"(?:the\s+)?(?:(?:towns?|cities|city|villages?)\s+of\s+)?"
+                      r"(?:[A-Z][\w'’-]*-(?:backed|led)\s+|allied\s+|rival\s+)?"
+                      r"(?:(?:al|as|ad|ar|an|at|az|ash|el|ed|es|et)-)?$")
+# ", and the Nasib Border Crossing " before a verb: the last item of a list, not a new clause
+LAST_ITEM = re.compile(r",\s+and\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,5}")
+ALONG_WITH = re.compile(r"\b(?:along with|together with|alongside|supported by|backed by|with the "
+                        r"support of|aided by)\b[^,.;]*$", re.I)
+ITEM_DATE = re.compile(r"^\s+(?:on|by)\s+(?:the night of\s+)?\d{1,2}(?:\s*/\s*\d{1,2})?\s+[A-Za-z]+"
+                       r"(?:\s+\d{4})?")
+# ", and advanced toward Hama, taking it": the clause after the break begins with its verb, so
+# its subject is the one before the break.
+ELIDED_SUBJECT = re.compile(r"\s*(?:(?:then|later|also|subsequently|eventually|soon|quickly|swiftly|"
+                            r"finally)\s+)?(?:\w+ed|took|made|came|went|fled|drove|swept|overran|won|"
+                            r"began|stood|held|fought|left|seized|entered)\b", re.I)
+# A name that is the subject of a subordinate clause ("as government forces retreated").
+SUBORDINATE_BEFORE = re.compile(r"\b(?:as|after|when|while|because|once|since|before|until|where|"
+                                r"whereas|although|though)\s+(?:[\w'’]+[\s-]+){0,2}$", re.I)
+# A side said to give way ("government forces disintegrated"): not the subject of what the
+# sentence's subject goes on to do after ", and".
+DEFEAT_AFTER = re.compile(r"\s+(?:had\s+|were\s+|was\s+)?(?:disintegrat|collaps|retreat|withdr|fled|flee|"
+                          r"surrender|crumbl|abandon|redeploy|pull)\w*", re.I)
+# "X and Y captured A and B respectively": each actor its own place.
+RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+# How far before a verb the reader looks for the words of its subject or a denial.
+WINDOW = 200
+MAX_UNRESOLVED = 100
+_PROPER = r"(?:[A-Z][\w'’\-]*|al|el|ad|as|ar|ash|ez|ed|of|the|and)"

@@ -1,0 +1,380 @@
+"""The reading of one article: its sentences in order, the names in each, who "the rebels"
+are, the dates each sentence carries forward, and the claims each sentence gives."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..article import LOCAL, Sentence, dates_in, segments, sentence_date, split_article
+from ..mentions import PROVINCE_AFTER, Context, Mention, add_placeholders, find_mentions, name_index
+from .leaders import Leaders
+from .movement import Movement
+from .patterns import (
+    ADVANCE, ADVANCE_DIRECT, AGENTLESS, APPROACH, APPROACH_BEFORE, CLASH, CONFIRMS, CONTROL_ACTIVE,
+    CONTROL_NOUN, CONTROL_PASSIVE, COUNT, COUP, DIRECTION_BEFORE, HEDGES, LOST, NOTE_TRIGGERS,
+    OUTSKIRTS_BEFORE, PART_AFTER, POSSESSIVE_NOUN, REBELS, RESPECTIVELY, TOOK, UNDER_CONTROL,
+    WINDOW,
+)
+
+
+class Reader(Movement, Leaders):
+    def __init__(self, text: str, published: datetime, names: Any, queries: Any):
+        self.names, self.queries = names, queries
+        self.published = published
+        self.index, self.lower = name_index(names)
+        self.roles = {le["id"]: le.get("role") or "" for le in names.entities("leader")}
+        self.headline, self.sentences, dateline_name = split_article(text)
+        self.ctx = Context()
+        if dateline_name:
+            ids = names.lookup("place", dateline_name)
+            self.ctx.dateline = ids[0] if len(ids) == 1 else None
+        self.claims: list[dict[str, Any]] = []
+        self.unresolved: list[dict[str, Any]] = []
+        self._confidence: dict[tuple[int, int], str] = {}
+        self._looks = 0  # words looked at for `unresolved` (bounded: MAX_UNRESOLVED)
+        body = [s for s in self.sentences if not s.heading]
+        lead = next((d for d in (sentence_date(s.text, published) for s in body)
+                     if d and self._recent(d)), None)
+        self.lead = lead or (published.astimezone(LOCAL).replace(hour=12, minute=0, second=0,
+                                                                  microsecond=0), "day")
+        self.anchor: tuple[datetime, str] | None = None  # the last day the text gave
+        # a month the text gave after its last day ("in November 2024"): undated sentences after
+        # it take it; days named relative to another ("the next day") never count from it
+        self.month_anchor: tuple[datetime, str] | None = None
+        self.rebel: str | None = None  # what "the rebels" stands for (see _find_rebel)
+        self.advanced: dict[str, str] = {}  # place -> the faction that last advanced on it
+
+    def read(self) -> None:
+        for s in self.sentences:
+            s.mentions = find_mentions(s.text, self.names, self.index, self.lower, s.heading)
+        self.rebel = self._find_rebel()
+        for s in self.sentences:
+            add_placeholders(s, self.ctx, self.names, self.roles)
+            self._add_rebels(s)
+            s.dates = dates_in(s.text, self.published, self.anchor)  # type: ignore[attr-defined]
+            s.segments = segments(s.text)
+            for m in s.mentions:
+                if m.kind in ("place", "faction", "leader") and len(m.ids) > 1:
+                    self._unresolved(m.text, m.kind, f"ambiguous: {', '.join(m.ids[:5])}", s)
+            if not s.heading:
+                self._sentence(s)
+                for _, d in s.dates:  # type: ignore[attr-defined]
+                    if d[1] != "month":
+                        self.anchor, self.month_anchor = d, None
+                    elif self._recent(d):
+                        self.month_anchor = d
+            for m in s.mentions:
+                if m.id and m.kind == "faction":
+                    self.ctx.faction = m.id
+                elif m.id and m.kind == "place":
+                    self.ctx.place = m.id
+                elif m.id and m.kind == "leader":
+                    self.ctx.leaders.append(m.id)
+
+    # ---- who "the rebels" are ------------------------------------------------------------------
+    def _find_rebel(self) -> str | None:
+        """The coalition a text's "the rebels" / "opposition forces" stand for: the rebel faction
+        the text says led ("led by X", "X-led", "spearheaded by X"), else the first it names.
+        Government forces, foreign armies, the SDF and the Islamic State are not "the rebels"."""
+        first = called = None
+        for s in self.sentences:
+            for m in s.mentions:
+                if m.kind != "faction" or not m.id or not self._is_rebel(m.id):
+                    continue
+                before = s.text[max(0, m.start - 60):m.start]
+                if re.search(r"\b(?:led|spearheaded|headed) by\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", before,
+                             re.I) or re.match(r"\s*(?:\([^)]{0,12}\))?-led\b", s.text[m.end:m.end + 16]):
+                    return m.id
+                if called is None and re.search(
+                        r"\b(?:rebel|opposition)\s+(?:(?:coalition|group|alliance|militia|faction|"
+                        r"umbrella)\s+)?(?:(?:known|called|named)\s+as\s+|called\s+)?(?:the\s+)?$",
+                        before, re.I):
+                    called = m.id  # "the rebel coalition known as the Southern Operations Room"
+                first = first or m.id
+        return called or first
+
+    def _add_rebels(self, s: Sentence) -> None:
+        if self.rebel is None:
+            return
+        taken = [(m.start, m.end) for m in s.mentions]
+        added = [Mention(m.start(), m.end(), "faction", [self.rebel], m.group(0), implicit=True)
+                 for m in REBELS.finditer(s.text)
+                 if not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken)]
+        if added:
+            s.mentions = sorted([*s.mentions, *added], key=lambda x: x.start)
+
+    # ---- dates ---------------------------------------------------------------------------------
+    def _date_at(self, s: Sentence, pos: int) -> tuple[datetime, str]:
+        """The date of what is said at `pos`: the nearest date in its clause, else the last one
+        before it in the sentence, else the sentence's first, else the last date the text gave
+        (carried forward), else the article's first."""
+        dates = getattr(s, "dates", None) or []
+        a, b = self._segment_bounds(s, pos)
+        inside = [(abs(p - pos), d) for p, d in dates if a <= p < b]
+        if inside:
+            return min(inside, key=lambda x: x[0])[1]
+        before = [d for p, d in dates if p < pos]
+        if before:
+            return before[-1]
+        if dates:
+            return dates[0][1]
+        return self.month_anchor or self.anchor or self.lead
+
+    def _recent(self, d: tuple[datetime, str]) -> bool:
+        """A day, or a month of the year before publication or later: "the March 2020 ceasefire"
+        is background, which dates no sentence after it."""
+        return d[1] != "month" or d[0] >= self.published.astimezone(LOCAL) - timedelta(days=366)
+
+    def found_names(self) -> list[dict[str, Any]]:
+        """The places, factions and leaders the text names, once each: {text, kind, id}."""
+        return _unique([{"text": m.text, "kind": m.kind, "id": m.id}
+                        for s in self.sentences for m in s.mentions
+                        if m.kind in ("place", "faction", "leader") and not m.implicit])
+
+    # ---- one sentence ------------------------------------------------------------------------
+    def _sentence(self, s: Sentence) -> None:
+        dated = sentence_date(s.text, self.published) or self.lead
+        found_before = len(self.claims)
+        typed_segments: set[int] = set()
+        for m in CONTROL_ACTIVE.finditer(s.text):
+            if self._negated(s, m.start()):
+                continue
+            count = COUNT.match(s.text, m.end() + 1) or COUNT.match(s.text, m.end())
+            if count:
+                if self._advance(s, m, dated, count):
+                    typed_segments.add(self._segment_of(s, m.start()))
+                continue
+            # "captured the town of X and more than 20 villages in the Y countryside"
+            later = COUNT.search(s.text, m.end(), min(self._segment_bounds(s, m.start())[1],
+                                                      m.end() + WINDOW))
+            if later and self._advance(s, m, dated, later):
+                typed_segments.add(self._segment_of(s, m.start()))
+            place = self._object(s, m.end(), "place")
+            if place is not None and APPROACH_BEFORE.search(
+                    s.text[max(0, place.start - 60):place.start]) and not OUTSKIRTS_BEFORE.search(
+                    s.text[max(0, place.start - 40):place.start]):
+                place = None  # "seized the airport east of Aleppo" is not Aleppo
+            if place is not None and self._part_of_place(s, place):
+                # "entered the suburbs of the capital": an advance on it, not its capture
+                near = OUTSKIRTS_BEFORE.search(s.text[max(0, place.start - 40):place.start])
+                faction = self._subject(s, m.start(), "faction")
+                if near and faction is not None and not re.search(
+                        r"\b(?:remain\w*|in control of|held|hold\w*)\b", m.group(0), re.I):
+                    for actor in self._coordinated(s, faction, backward=True):
+                        self._add({"type": "advance", "faction": actor.id, "toward": place.id},
+                                  s, m.start(), dated)
+                    typed_segments.add(self._segment_of(s, m.start()))
+                continue  # "remained in control of a few neighbourhoods in northern Aleppo"
+            faction = self._subject(s, m.start(), "faction") or self._fronted_subject(s, m)
+            if place is None or faction is None:
+                self._unresolved_slots(s, m, place, faction)
+                continue
+            takers = self._coordinated(s, faction, backward=True)[::-1]
+            wheres = self._coordinated(s, place, backward=False)
+            a_, b_ = self._segment_bounds(s, m.start())
+            respectively = len(takers) == len(wheres) > 1 and RESPECTIVELY.search(s.text, m.end(), b_)
+            for n, taker in enumerate(takers):
+                for where in ([wheres[n]] if respectively else wheres):
+                    claim = {"type": "control", "city": where.id, "faction": taker.id}
+                    loser = self._after_word(s, where.end, "from", "faction")
+                    if loser and loser.id != taker.id:
+                        claim["from_faction"] = loser.id
+                    self._add(claim, s, m.start(), dated, when_at=where.start)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in TOOK.finditer(s.text):
+            # plain "took Aleppo": only with the place right after the verb ("took place in
+            # Aleppo", "took part" are not control)
+            place = next((x for x in s.mentions if x.kind == "place" and x.id
+                          and x.start == m.end()), None)
+            faction = self._subject(s, m.start(), "faction")
+            if place is None or faction is None or self._negated(s, m.start()):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in CONTROL_PASSIVE.finditer(s.text):
+            if self._negated(s, m.start()):
+                continue
+            place = self._subject(s, m.start(), "place")
+            faction = self._object(s, m.end(), "faction")
+            if place is None or faction is None:
+                self._unresolved_slots(s, m, place, faction)
+                continue
+            if self._part_of_place(s, place):
+                continue
+            # "A, B and C came under the control of X": every place of the list
+            for where in self._coordinated(s, place, backward=True):
+                for taker in self._coordinated(s, faction, backward=False):
+                    self._add({"type": "control", "city": where.id, "faction": taker.id}, s,
+                              m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in AGENTLESS.finditer(s.text):
+            # "Hama was captured on 5 December", "The city fell on 8 December": by the faction the
+            # text last said advanced on that place (else no one is named: no claim)
+            place = self._subject(s, m.start(), "place")
+            actor = self.advanced.get(place.id) if place is not None else None
+            if place is None or actor is None or self._negated(s, m.start()) or \
+                    not re.fullmatch(r"\s*(?:[’']s?\s*)?(?:\s*(?:city|town))?\s*", s.text[place.end:m.start()]) or \
+                    self._part_of_place(s, place):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": actor}, s,
+                      m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in UNDER_CONTROL.finditer(s.text):
+            # "Manbij came under SNA control", "Hama fell under rebel control"
+            place = self._subject(s, m.start(), "place")
+            if place is None or not re.fullmatch(r"\s*(?:city|town)?\s*(?:had\s+|has\s+|have\s+)?",
+                                                 s.text[place.end:m.start()]) or \
+                    self._negated(s, m.start()) or self._part_of_place(s, place):
+                continue
+            faction = self._mention_at(s, m.end(), "faction")
+            if faction is not None and not re.match(r"(?:\s*\([^)]{0,12}\))?\s+control\b",
+                                                    s.text[faction.end:faction.end + 20]):
+                faction = None
+            if faction is None and m.group("side") and self.rebel:
+                faction = Mention(m.start(), m.end(), "faction", [self.rebel], m.group("side"), True)
+            if faction is None or not faction.id:
+                continue
+            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in POSSESSIVE_NOUN.finditer(s.text):
+            # "Hama's capture by HTS", "Homs's fall to the rebels"
+            place = self._subject(s, m.start(), "place")
+            faction = self._mention_at(s, m.end(), "faction")
+            if place is None or faction is None or place.end + 4 < m.start() or \
+                    self._negated(s, m.start()):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": faction.id}, s,
+                      m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in LOST.finditer(s.text):
+            # "the army lost control of Hama to HTS": the one it was lost to holds it
+            place = self._mention_at(s, m.end(), "place")
+            to = re.match(r"(?:\s+city)?\s+to\s+(?:the\s+)?", s.text[place.end:place.end + 20]) \
+                if place is not None else None
+            faction = self._mention_at(s, place.end + to.end(), "faction") if to else None
+            if faction is None or self._negated(s, m.start()) or self._part_of_place(s, place):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in CONTROL_NOUN.finditer(s.text):
+            if self._negated(s, m.start()) or self._long_ago(s, m.start()):
+                continue
+            place = self._mention_at(s, m.end(), "place")
+            if place is None or place.start - m.end() > 4 or self._part_of_place(s, place):
+                continue
+            by = re.match(r"(?:\s*\([^)]{0,40}\))?\s*(?:by|to)\s+", s.text[place.end:place.end + 50])
+            faction = self._mention_at(s, place.end + by.end(), "faction") if by else None
+            if faction is None and m.group("owner"):
+                faction = self._subject(s, m.start(), "faction")  # "X ... its capture of Hama"
+            if faction is None and m.group("noun").lower() != "fall":
+                # "The capture of Damascus marked the end": the rebels the text speaks of
+                faction = self._subject(s, m.start(), "faction") or (
+                    Mention(m.start(), m.start(), "faction", [self.rebel], "", implicit=True)
+                    if self.rebel else None)
+            if faction is None or not faction.id:
+                continue
+            for where in self._coordinated(s, place, backward=False):
+                self._add({"type": "control", "city": where.id, "faction": faction.id}, s,
+                          m.start(), dated, when_at=where.start)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in APPROACH.finditer(s.text):
+            place = self._mention_at(s, m.end(), "place")
+            faction = self._subject(s, m.start(), "faction")
+            if place is None or faction is None or self._negated(s, m.start()) or \
+                    PROVINCE_AFTER.match(s.text[place.end:]) or \
+                    DIRECTION_BEFORE.search(s.text[max(0, place.start - 20):place.start]):
+                continue
+            for actor in self._coordinated(s, faction, backward=True):
+                self._add({"type": "advance", "faction": actor.id, "toward": place.id}, s,
+                          m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for m in ADVANCE.finditer(s.text):
+            if self._advance(s, m, dated, None):
+                typed_segments.add(self._segment_of(s, m.start()))
+        for m in ADVANCE_DIRECT.finditer(s.text):
+            place = self._mention_at(s, m.end(), "place")
+            if place is None or place.start - m.end() > 4 or self._negated(s, m.start()) or \
+                    PART_AFTER.match(s.text[place.end:place.end + 60]) or \
+                    DIRECTION_BEFORE.search(s.text[max(0, place.start - 20):place.start]):
+                continue  # "reached the Aleppo countryside", "neared northern Hama": no city
+            faction = self._subject(s, m.start(), "faction")
+            if faction is None:
+                self._unresolved_slots(s, m, place, None)
+                continue
+            for actor in self._coordinated(s, faction, backward=True):
+                self._add({"type": "advance", "faction": actor.id, "toward": place.id}, s,
+                          m.start(), dated)
+            typed_segments.add(self._segment_of(s, m.start()))
+        for seg_no, (a, b, _) in enumerate(s.segments):
+            m = CLASH.search(s.text, a, b)
+            if m and m.group(0)[:1].isupper() and m.group(0).lower().startswith("battle") \
+                    and re.match(r"\s+of\b", s.text[m.end():]):
+                m = CLASH.search(s.text, m.end(), b)  # "the Battle of Aleppo": a name
+            if m and not self._negated(s, m.start()) and self._clash(s, m, a, b, dated):
+                typed_segments.add(seg_no)
+        self._coup(s, dated)
+        self._status(s, dated, typed_segments)
+        if len(self.claims) == found_before or typed_segments:
+            self._notes(s, dated, typed_segments)
+
+    def _notes(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """One note per sentence for what happened but fits no claim type: the whole sentence,
+        or, next to typed claims, the clauses they leave out."""
+        if COUP.search(s.text):
+            return
+        found = [(n, m) for n, (a, b, _) in enumerate(s.segments) if n not in typed
+                 for m in [NOTE_TRIGGERS.search(s.text, a, b)]
+                 if m is not None and not self._negated(s, m.start())]
+        if not found:
+            return
+        if typed:
+            parts = [s.text[a:b] for n, (a, b, _) in enumerate(s.segments)
+                     if n not in typed and any(n == f for f, _ in found)]
+            text = " ".join(p.strip(" ,;") for p in parts)
+            text = re.sub(r"^(?:with|while|but|and)\s+", "", text, flags=re.I)
+        else:
+            text = s.text.strip()
+        if len(text.split()) < 4:
+            return
+        self._add({"type": "note", "text": text[0].upper() + text[1:]}, s, found[0][1].start(),
+                  dated, summary=text)
+
+    # ---- output ------------------------------------------------------------------------------
+    def _add(self, claim: dict[str, Any], s: Sentence, pos: int, dated: tuple[datetime, str],
+             summary: str | None = None, when_at: int | None = None) -> None:
+        a, b = self._segment_bounds(s, pos)
+        confidence = self._confidence.get((id(s), a))
+        if confidence is None:  # once per clause, however many claims it gives
+            clause = s.text[a:b]
+            if HEDGES.search(clause):
+                confidence = "unconfirmed"
+            elif CONFIRMS.search(clause):
+                confidence = "confirmed"
+            else:
+                confidence = "reported"
+            self._confidence[(id(s), a)] = confidence
+        when, precision = (self._date_at(s, pos if when_at is None else when_at)
+                           if getattr(s, "dates", None) is not None else dated)
+        out = {"type": claim.pop("type"),
+               "occurred_at": when.isoformat(),
+               "precision": precision,
+               "confidence": confidence,
+               "summary": (summary or s.text).strip()[:2000]}
+        out.update(claim)
+        self.claims.append(out)
+        if out["type"] in ("control", "advance"):
+            self.ctx.actor = out["faction"]
+        if out["type"] == "advance" and out.get("toward"):
+            self.advanced[out["toward"]] = out["faction"]
+
+
+def _unique(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen, out = set(), []
+    for m in mentions:
+        key = (m["text"], m["kind"], m.get("id"))
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
