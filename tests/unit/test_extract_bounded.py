@@ -13,7 +13,7 @@ import pytest
 
 from tests.reference_gazetteer import reference_gazetteer
 from timeline.ingest import article, extract, mentions
-from timeline.ingest.extract import leaders, movement, patterns, reader, slots
+from timeline.ingest.extract import control, leaders, movement, patterns, reader, slots
 from timeline.ingest.article import MAX_SENTENCE, split_article
 
 WORST = {
@@ -95,7 +95,8 @@ def measure(monkeypatch, text: str, names, queries) -> _Work:
     work = _Work()
     with monkeypatch.context() as m:
         # every module of the reader that holds or uses a pattern (each imports its own names)
-        for module in (extract, patterns, slots, movement, leaders, reader, article, mentions):
+        for module in (extract, patterns, slots, control, movement, leaders, reader, article,
+                       mentions):
             for key, value in list(vars(module).items()):
                 if isinstance(value, re.Pattern):
                     m.setattr(module, key, work.pattern(value))

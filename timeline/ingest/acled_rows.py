@@ -149,21 +149,7 @@ def parse_row(line: int, row: dict[str, str]) -> Event:
     """An Event, or ValueError saying why the row cannot be used."""
     if row.get("__extra__"):
         raise ValueError(f"more fields than the header has columns ({len(COLUMNS)} expected)")
-    # An event may have no actor (ACLED always names one; a toll exported from this service may
-    # not): only a territory change or an armed clash needs actor1.
-    implies = {row.get("event_type", "").casefold(), row.get("sub_event_type", "").casefold()}
-    claim_type = row.get("claim_type") or ""
-    if claim_type not in ROW_CLAIM_TYPES:
-        raise ValueError(f"claim_type {claim_type[:20]!r} is not empty, "
-                         f"{', '.join(ROW_CLAIM_TYPES[1:])}")
-    dissolve = claim_type in PLACELESS
-    needed = [*REQUIRED, *(("actor2",) if claim_type == "coup" else ()),
-              *(("status",) if claim_type == "leader_status" else ())]
-    missing = [c for c in needed if not row.get(c)
-               and (c != "actor1" or claim_type or implies & (CONTROL_TYPES | CLASH_TYPES))
-               and not (dissolve and c in PLACE_COLUMNS)]
-    if missing:
-        raise ValueError(f"empty {', '.join(missing)}")
+    dissolve = _claim_type(row) in PLACELESS
     event_id = row["event_id_cnty"]
     if len(event_id) > 100 or not re.fullmatch(r"[\w.\-]+", event_id):
         raise ValueError(f"event_id_cnty {event_id[:40]!r} is not an ACLED event id")
@@ -209,6 +195,26 @@ def parse_row(line: int, row: dict[str, str]) -> Event:
     if when is not None:
         event.extra["when"] = when
     return event
+
+
+def _claim_type(row: dict[str, str]) -> str:
+    """The row's claim_type, once the columns it needs are known to be filled (ValueError)."""
+    # An event may have no actor (ACLED always names one; a toll exported from this service may
+    # not): only a territory change or an armed clash needs actor1.
+    implies = {row.get("event_type", "").casefold(), row.get("sub_event_type", "").casefold()}
+    claim_type = row.get("claim_type") or ""
+    if claim_type not in ROW_CLAIM_TYPES:
+        raise ValueError(f"claim_type {claim_type[:20]!r} is not empty, "
+                         f"{', '.join(ROW_CLAIM_TYPES[1:])}")
+    dissolve = claim_type in PLACELESS
+    needed = [*REQUIRED, *(("actor2",) if claim_type == "coup" else ()),
+              *(("status",) if claim_type == "leader_status" else ())]
+    missing = [c for c in needed if not row.get(c)
+               and (c != "actor1" or claim_type or implies & (CONTROL_TYPES | CLASH_TYPES))
+               and not (dissolve and c in PLACE_COLUMNS)]
+    if missing:
+        raise ValueError(f"empty {', '.join(missing)}")
+    return claim_type
 
 
 def _when(text: str) -> tuple[date, str | None]:

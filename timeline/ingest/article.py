@@ -167,6 +167,8 @@ def _month_only_ok(text: str, m: re.Match) -> bool:
     if m.group("year3") or m.group("mpart"):
         return True
     return m.group("mon3")[:1].isupper() and bool(_MONTH_LEAD.search(text[max(0, m.start() - 12):m.start()]))
+
+
 _CLOCK = re.compile(r"\b(?:at|around|about|by)\s+(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)", re.I)
 
 
@@ -176,10 +178,37 @@ def sentence_date(text: str, published: datetime) -> tuple[datetime, str] | None
              None)
     if m is None:
         return None
-    pub = published.astimezone(LOCAL)
-    today = pub.date()
-    hour = 12
+    today = published.astimezone(LOCAL).date()
     g = {k: (v.lower() if isinstance(v, str) else v) for k, v in m.groupdict().items()}
+    if g["mon3"]:
+        return _month_date(g, today)
+    if g["rel"] == "on the night of":
+        night = _NIGHT.match(text, m.start())
+        day = _month_day(int(night.group(1)), night.group(2).lower(), None, today) if night else None
+        if day is None:
+            return None
+        return datetime(day.year, day.month, day.day, 21, tzinfo=LOCAL), "day"
+    found = _day_of(g, today)
+    if found is None:
+        return None
+    day, hour = found
+    tail = text[m.end():m.end() + 12].lower()
+    for part, h in PART_OF_DAY.items():
+        if re.match(rf"\s+(?:{part})\b", tail):
+            hour = h
+    precision = "day"
+    clock = _CLOCK.search(text)
+    if clock:
+        h = int(clock.group(1)) % 12 + (12 if clock.group(3).lower().startswith("p") else 0)
+        hour, precision = h, "hour"
+        return datetime(day.year, day.month, day.day, hour, int(clock.group(2) or 0),
+                        tzinfo=LOCAL), precision
+    return datetime(day.year, day.month, day.day, hour, tzinfo=LOCAL), precision
+
+
+def _day_of(g: dict[str, Any], today: date) -> tuple[date, int] | None:
+    """(the day, the hour) of a date named with its day, a weekday or a relative word."""
+    hour = 12
     day: date | None = None
     if g["wd"]:
         if g["wdday"] and g["wdmon"]:
@@ -197,41 +226,26 @@ def sentence_date(text: str, published: datetime) -> tuple[datetime, str] | None
             day = date(int(g["iy"]), int(g["im"]), int(g["id"]))
         except ValueError:
             return None
-    elif g["mon3"]:
-        word = (g["mpart"] or "").strip(" -").split()
-        middle = MONTH_DAY.get(word[1] if word[:1] == ["the"] and len(word) > 1 else
-                               (word[0] if word else "mid"), 15)
-        day = _month_day(middle, g["mon3"], g["year3"], today)
-        if day is not None and day > today and (day.year, day.month) == (today.year, today.month):
-            day = today  # "in December", written in December: not after the article
-        if day is None:
-            return None
-        return datetime(day.year, day.month, day.day, 12, tzinfo=LOCAL), "month"
-    elif g["rel"] == "on the night of":
-        night = _NIGHT.match(text, m.start())
-        day = _month_day(int(night.group(1)), night.group(2).lower(), None, today) if night else None
-        if day is None:
-            return None
-        return datetime(day.year, day.month, day.day, 21, tzinfo=LOCAL), "day"
     else:
         rel = g["rel"]
         day = today - timedelta(days=1) if rel in ("yesterday", "last night") else today
         hour = {"tonight": 21, "last night": 21, "this morning": 9, "this afternoon": 15,
                 "this evening": 19, "overnight": 2}.get(rel, 12)
+    return (day, hour) if day is not None else None
+
+
+def _month_date(g: dict[str, Any], today: date) -> tuple[datetime, str] | None:
+    """A month named without its day ("in November 2024", "late November"): a day in it, by the
+    word before it (early, mid, late), with precision month."""
+    word = (g["mpart"] or "").strip(" -").split()
+    middle = MONTH_DAY.get(word[1] if word[:1] == ["the"] and len(word) > 1 else
+                           (word[0] if word else "mid"), 15)
+    day = _month_day(middle, g["mon3"], g["year3"], today)
+    if day is not None and day > today and (day.year, day.month) == (today.year, today.month):
+        day = today  # "in December", written in December: not after the article
     if day is None:
         return None
-    tail = text[m.end():m.end() + 12].lower()
-    for part, h in PART_OF_DAY.items():
-        if re.match(rf"\s+(?:{part})\b", tail):
-            hour = h
-    precision = "day"
-    clock = _CLOCK.search(text)
-    if clock:
-        h = int(clock.group(1)) % 12 + (12 if clock.group(3).lower().startswith("p") else 0)
-        hour, precision = h, "hour"
-        return datetime(day.year, day.month, day.day, hour, int(clock.group(2) or 0),
-                        tzinfo=LOCAL), precision
-    return datetime(day.year, day.month, day.day, hour, tzinfo=LOCAL), precision
+    return datetime(day.year, day.month, day.day, 12, tzinfo=LOCAL), "month"
 
 
 # Days named relative to the last date the text gave ("the next day", "two days earlier").

@@ -11,7 +11,8 @@ from ...domainmodel import DomainError
 from ..article import Sentence
 from ..mentions import PROVINCE_AFTER
 from .patterns import (
-    COUNT, DIRECTION_BEFORE, REGION, TOWARD, WINDOW,
+    ADVANCE, ADVANCE_DIRECT, APPROACH, CLASH, COUNT, DIRECTION_BEFORE, PART_AFTER, REGION, TOWARD,
+    WINDOW,
 )
 from .slots import Slots, _number
 
@@ -97,3 +98,50 @@ class Movement(Slots):
             claim.update(city=parent, place=city)
         self._add(claim, s, m.start(), dated)
         return True
+
+    def _approach(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"X came within 20 km of Damascus", "launched an offensive into Homs"."""
+        for m in APPROACH.finditer(s.text):
+            place = self._mention_at(s, m.end(), "place")
+            faction = self._subject(s, m.start(), "faction")
+            if place is None or faction is None or self._negated(s, m.start()) or \
+                    PROVINCE_AFTER.match(s.text[place.end:]) or \
+                    DIRECTION_BEFORE.search(s.text[max(0, place.start - 20):place.start]):
+                continue
+            for actor in self._coordinated(s, faction, backward=True):
+                self._add({"type": "advance", "faction": actor.id, "toward": place.id}, s,
+                          m.start(), dated)
+            typed.add(self._segment_of(s, m.start()))
+
+    def _advance_verbs(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"X pushed toward Homs", "advancing, capturing 26 towns"."""
+        for m in ADVANCE.finditer(s.text):
+            if self._advance(s, m, dated, None):
+                typed.add(self._segment_of(s, m.start()))
+
+    def _advance_direct(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"X neared Hama", "reached the outskirts of Homs"."""
+        for m in ADVANCE_DIRECT.finditer(s.text):
+            place = self._mention_at(s, m.end(), "place")
+            if place is None or place.start - m.end() > 4 or self._negated(s, m.start()) or \
+                    PART_AFTER.match(s.text[place.end:place.end + 60]) or \
+                    DIRECTION_BEFORE.search(s.text[max(0, place.start - 20):place.start]):
+                continue  # "reached the Aleppo countryside", "neared northern Hama": no city
+            faction = self._subject(s, m.start(), "faction")
+            if faction is None:
+                self._unresolved_slots(s, m, place, None)
+                continue
+            for actor in self._coordinated(s, faction, backward=True):
+                self._add({"type": "advance", "faction": actor.id, "toward": place.id}, s,
+                          m.start(), dated)
+            typed.add(self._segment_of(s, m.start()))
+
+    def _clashes(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """One clash at most per clause: "clashes between X and Y in Z"."""
+        for seg_no, (a, b, _) in enumerate(s.segments):
+            m = CLASH.search(s.text, a, b)
+            if m and m.group(0)[:1].isupper() and m.group(0).lower().startswith("battle") \
+                    and re.match(r"\s+of\b", s.text[m.end():]):
+                m = CLASH.search(s.text, m.end(), b)  # "the Battle of Aleppo": a name
+            if m and not self._negated(s, m.start()) and self._clash(s, m, a, b, dated):
+                typed.add(seg_no)

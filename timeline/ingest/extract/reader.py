@@ -8,18 +8,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..article import LOCAL, Sentence, dates_in, segments, sentence_date, split_article
-from ..mentions import PROVINCE_AFTER, Context, Mention, add_placeholders, find_mentions, name_index
+from ..mentions import Context, Mention, add_placeholders, find_mentions, name_index
+from .control import Control
 from .leaders import Leaders
 from .movement import Movement
 from .patterns import (
-    ADVANCE, ADVANCE_DIRECT, AGENTLESS, APPROACH, APPROACH_BEFORE, CLASH, CONFIRMS, CONTROL_ACTIVE,
-    CONTROL_NOUN, CONTROL_PASSIVE, COUNT, COUP, DIRECTION_BEFORE, HEDGES, LOST, NOTE_TRIGGERS,
-    OUTSKIRTS_BEFORE, PART_AFTER, POSSESSIVE_NOUN, REBELS, RESPECTIVELY, TOOK, UNDER_CONTROL,
-    WINDOW,
+    CONFIRMS, COUP, HEDGES, NOTE_TRIGGERS, REBELS,
 )
 
 
-class Reader(Movement, Leaders):
+class Reader(Control, Movement, Leaders):
     def __init__(self, text: str, published: datetime, names: Any, queries: Any):
         self.names, self.queries = names, queries
         self.published = published
@@ -135,189 +133,19 @@ class Reader(Movement, Leaders):
 
     # ---- one sentence ------------------------------------------------------------------------
     def _sentence(self, s: Sentence) -> None:
+        """The claims of one sentence: each way of saying each claim type in turn, then the
+        notes for what is left."""
         dated = sentence_date(s.text, self.published) or self.lead
         found_before = len(self.claims)
-        typed_segments: set[int] = set()
-        for m in CONTROL_ACTIVE.finditer(s.text):
-            if self._negated(s, m.start()):
-                continue
-            count = COUNT.match(s.text, m.end() + 1) or COUNT.match(s.text, m.end())
-            if count:
-                if self._advance(s, m, dated, count):
-                    typed_segments.add(self._segment_of(s, m.start()))
-                continue
-            # "captured the town of X and more than 20 villages in the Y countryside"
-            later = COUNT.search(s.text, m.end(), min(self._segment_bounds(s, m.start())[1],
-                                                      m.end() + WINDOW))
-            if later and self._advance(s, m, dated, later):
-                typed_segments.add(self._segment_of(s, m.start()))
-            place = self._object(s, m.end(), "place")
-            if place is not None and APPROACH_BEFORE.search(
-                    s.text[max(0, place.start - 60):place.start]) and not OUTSKIRTS_BEFORE.search(
-                    s.text[max(0, place.start - 40):place.start]):
-                place = None  # "seized the airport east of Aleppo" is not Aleppo
-            if place is not None and self._part_of_place(s, place):
-                # "entered the suburbs of the capital": an advance on it, not its capture
-                near = OUTSKIRTS_BEFORE.search(s.text[max(0, place.start - 40):place.start])
-                faction = self._subject(s, m.start(), "faction")
-                if near and faction is not None and not re.search(
-                        r"\b(?:remain\w*|in control of|held|hold\w*)\b", m.group(0), re.I):
-                    for actor in self._coordinated(s, faction, backward=True):
-                        self._add({"type": "advance", "faction": actor.id, "toward": place.id},
-                                  s, m.start(), dated)
-                    typed_segments.add(self._segment_of(s, m.start()))
-                continue  # "remained in control of a few neighbourhoods in northern Aleppo"
-            faction = self._subject(s, m.start(), "faction") or self._fronted_subject(s, m)
-            if place is None or faction is None:
-                self._unresolved_slots(s, m, place, faction)
-                continue
-            takers = self._coordinated(s, faction, backward=True)[::-1]
-            wheres = self._coordinated(s, place, backward=False)
-            a_, b_ = self._segment_bounds(s, m.start())
-            respectively = len(takers) == len(wheres) > 1 and RESPECTIVELY.search(s.text, m.end(), b_)
-            for n, taker in enumerate(takers):
-                for where in ([wheres[n]] if respectively else wheres):
-                    claim = {"type": "control", "city": where.id, "faction": taker.id}
-                    loser = self._after_word(s, where.end, "from", "faction")
-                    if loser and loser.id != taker.id:
-                        claim["from_faction"] = loser.id
-                    self._add(claim, s, m.start(), dated, when_at=where.start)
-            typed_segments.add(self._segment_of(s, m.start()))
-        for m in TOOK.finditer(s.text):
-            # plain "took Aleppo": only with the place right after the verb ("took place in
-            # Aleppo", "took part" are not control)
-            place = next((x for x in s.mentions if x.kind == "place" and x.id
-                          and x.start == m.end()), None)
-            faction = self._subject(s, m.start(), "faction")
-            if place is None or faction is None or self._negated(s, m.start()):
-                continue
-            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
-            typed_segments.add(self._segment_of(s, m.start()))
-        for m in CONTROL_PASSIVE.finditer(s.text):
-            if self._negated(s, m.start()):
-                continue
-            place = self._subject(s, m.start(), "place")
-            faction = self._object(s, m.end(), "faction")
-            if place is None or faction is None:
-                self._unresolved_slots(s, m, place, faction)
-                continue
-            if self._part_of_place(s, place):
-                continue
-            # "A, B and C came under the control of X": every place of the list
-            for where in self._coordinated(s, place, backward=True):
-                for taker in self._coordinated(s, faction, backward=False):
-                    self._add({"type": "control", "city": where.id, "faction": taker.id}, s,
-                              m.start(), dated)
-            typed_segments.add(self._segment_of(s, m.start()))
-        for m in AGENTLESS.finditer(s.text):
-            # "Hama was captured on 5 December", "The city fell on 8 December": by the faction the
-            # text last said advanced on that place (else no one is named: no claim)
-            place = self._subject(s, m.start(), "place")
-            actor = self.advanced.get(place.id) if place is not None else None
-            if place is None or actor is None or self._negated(s, m.start()) or \
-                    not re.fullmatch(r"\s*(?:[’']s?\s*)?(?:\s*(?:city|town))?\s*", s.text[place.end:m.start()]) or \
-                    self._part_of_place(s, place):
-                continue
-            self._add({"type": "control", "city": place.id, "faction": actor}, s,
-                      m.start(), dated)
-            typed_segments.add(self._segment_of(s, m.start()))
-        for m in UNDER_CONTROL.finditer(s.text):
-            # "Manbij came under SNA control", "Hama fell under rebel control"
-            place = self._subject(s, m.start(), "place")
-            if place is None or not re.fullmatch(r"\s*(?:city|town)?\s*(?:had\s+|has\s+|have\s+)?",
-                                                 s.text[place.end:m.start()]) or \
-                    self._negated(s, m.start()) or self._part_of_place(s, place):
-                continue
-            faction = self._mention_at(s, m.end(), "faction")
-            if faction is not None and not re.match(r"(?:\s*\([^)]{0,12}\))?\s+control\b",
-                                                    s.text[faction.end:faction.end + 20]):
-                faction = None
-            if faction is None and m.group("side") and self.rebel:
-                faction = Mention(m.start(), m.end(), "faction", [self.rebel], m.group("side"), True)
-            if faction is None or not faction.id:
-                continue
-            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
-            typed_segments.add(self._segment_of(s, m.start()))
-        for m in POSSESSIVE_NOUN.finditer(s.text):
-            # "Hama's capture by HTS", "Homs's fall to the rebels"
-            place = self._subject(s, m.start(), "place")
-            faction = self._mention_at(s, m.end(), "faction")
-            if place is None or faction is None or place.end + 4 < m.start() or \
-                    self._negated(s, m.start()):
-                continue
-            self._add({"type": "control", "city": place.id, "faction": faction.id}, s,
-                      m.start(), dated)
-            typed_segments.add(self._segment_of(s, m.start()))
-        for m in LOST.finditer(s.text):
-            # "the army lost control of Hama to HTS": the one it was lost to holds it
-            place = self._mention_at(s, m.end(), "place")
-            to = re.match(r"(?:\s+city)?\s+to\s+(?:the\s+)?", s.text[place.end:place.end + 20]) \
-                if place is not None else None
-            faction = self._mention_at(s, place.end + to.end(), "faction") if to else None
-            if faction is None or self._negated(s, m.start()) or self._part_of_place(s, place):
-                continue
-            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
-            typed_segments.add(self._segment_of(s, m.start()))
-        for m in CONTROL_NOUN.finditer(s.text):
-            if self._negated(s, m.start()) or self._long_ago(s, m.start()):
-                continue
-            place = self._mention_at(s, m.end(), "place")
-            if place is None or place.start - m.end() > 4 or self._part_of_place(s, place):
-                continue
-            by = re.match(r"(?:\s*\([^)]{0,40}\))?\s*(?:by|to)\s+", s.text[place.end:place.end + 50])
-            faction = self._mention_at(s, place.end + by.end(), "faction") if by else None
-            if faction is None and m.group("owner"):
-                faction = self._subject(s, m.start(), "faction")  # "X ... its capture of Hama"
-            if faction is None and m.group("noun").lower() != "fall":
-                # "The capture of Damascus marked the end": the rebels the text speaks of
-                faction = self._subject(s, m.start(), "faction") or (
-                    Mention(m.start(), m.start(), "faction", [self.rebel], "", implicit=True)
-                    if self.rebel else None)
-            if faction is None or not faction.id:
-                continue
-            for where in self._coordinated(s, place, backward=False):
-                self._add({"type": "control", "city": where.id, "faction": faction.id}, s,
-                          m.start(), dated, when_at=where.start)
-            typed_segments.add(self._segment_of(s, m.start()))
-        for m in APPROACH.finditer(s.text):
-            place = self._mention_at(s, m.end(), "place")
-            faction = self._subject(s, m.start(), "faction")
-            if place is None or faction is None or self._negated(s, m.start()) or \
-                    PROVINCE_AFTER.match(s.text[place.end:]) or \
-                    DIRECTION_BEFORE.search(s.text[max(0, place.start - 20):place.start]):
-                continue
-            for actor in self._coordinated(s, faction, backward=True):
-                self._add({"type": "advance", "faction": actor.id, "toward": place.id}, s,
-                          m.start(), dated)
-            typed_segments.add(self._segment_of(s, m.start()))
-        for m in ADVANCE.finditer(s.text):
-            if self._advance(s, m, dated, None):
-                typed_segments.add(self._segment_of(s, m.start()))
-        for m in ADVANCE_DIRECT.finditer(s.text):
-            place = self._mention_at(s, m.end(), "place")
-            if place is None or place.start - m.end() > 4 or self._negated(s, m.start()) or \
-                    PART_AFTER.match(s.text[place.end:place.end + 60]) or \
-                    DIRECTION_BEFORE.search(s.text[max(0, place.start - 20):place.start]):
-                continue  # "reached the Aleppo countryside", "neared northern Hama": no city
-            faction = self._subject(s, m.start(), "faction")
-            if faction is None:
-                self._unresolved_slots(s, m, place, None)
-                continue
-            for actor in self._coordinated(s, faction, backward=True):
-                self._add({"type": "advance", "faction": actor.id, "toward": place.id}, s,
-                          m.start(), dated)
-            typed_segments.add(self._segment_of(s, m.start()))
-        for seg_no, (a, b, _) in enumerate(s.segments):
-            m = CLASH.search(s.text, a, b)
-            if m and m.group(0)[:1].isupper() and m.group(0).lower().startswith("battle") \
-                    and re.match(r"\s+of\b", s.text[m.end():]):
-                m = CLASH.search(s.text, m.end(), b)  # "the Battle of Aleppo": a name
-            if m and not self._negated(s, m.start()) and self._clash(s, m, a, b, dated):
-                typed_segments.add(seg_no)
+        typed: set[int] = set()  # the clauses that gave a typed claim
+        for build in (self._control_active, self._took, self._control_passive, self._agentless,
+                      self._under_control, self._possessive_noun, self._lost, self._control_noun,
+                      self._approach, self._advance_verbs, self._advance_direct, self._clashes):
+            build(s, dated, typed)
         self._coup(s, dated)
-        self._status(s, dated, typed_segments)
-        if len(self.claims) == found_before or typed_segments:
-            self._notes(s, dated, typed_segments)
+        self._status(s, dated, typed)
+        if len(self.claims) == found_before or typed:
+            self._notes(s, dated, typed)
 
     def _notes(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """One note per sentence for what happened but fits no claim type: the whole sentence,

@@ -1,0 +1,182 @@
+"""Control of a place: a faction took it ("X seized Aleppo", "Aleppo fell to X", "Manbij
+came under SNA control", "its capture of Hama"), one builder per way of saying it."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from ..article import Sentence
+from ..mentions import Mention
+from .patterns import (
+    AGENTLESS, APPROACH_BEFORE, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, LOST,
+    OUTSKIRTS_BEFORE, POSSESSIVE_NOUN, RESPECTIVELY, TOOK, UNDER_CONTROL, WINDOW,
+)
+from .slots import Slots
+
+
+class Control(Slots):
+    def _control_active(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"X seized Aleppo", "HTS and the SNA captured A and B respectively"."""
+        for m in CONTROL_ACTIVE.finditer(s.text):
+            if self._negated(s, m.start()):
+                continue
+            count = COUNT.match(s.text, m.end() + 1) or COUNT.match(s.text, m.end())
+            if count:
+                if self._advance(s, m, dated, count):
+                    typed.add(self._segment_of(s, m.start()))
+                continue
+            # "captured the town of X and more than 20 villages in the Y countryside"
+            later = COUNT.search(s.text, m.end(), min(self._segment_bounds(s, m.start())[1],
+                                                      m.end() + WINDOW))
+            if later and self._advance(s, m, dated, later):
+                typed.add(self._segment_of(s, m.start()))
+            place = self._object(s, m.end(), "place")
+            if place is not None and APPROACH_BEFORE.search(
+                    s.text[max(0, place.start - 60):place.start]) and not OUTSKIRTS_BEFORE.search(
+                    s.text[max(0, place.start - 40):place.start]):
+                place = None  # "seized the airport east of Aleppo" is not Aleppo
+            if place is not None and self._part_of_place(s, place):
+                # "entered the suburbs of the capital": an advance on it, not its capture
+                near = OUTSKIRTS_BEFORE.search(s.text[max(0, place.start - 40):place.start])
+                faction = self._subject(s, m.start(), "faction")
+                if near and faction is not None and not re.search(
+                        r"\b(?:remain\w*|in control of|held|hold\w*)\b", m.group(0), re.I):
+                    for actor in self._coordinated(s, faction, backward=True):
+                        self._add({"type": "advance", "faction": actor.id, "toward": place.id},
+                                  s, m.start(), dated)
+                    typed.add(self._segment_of(s, m.start()))
+                continue  # "remained in control of a few neighbourhoods in northern Aleppo"
+            faction = self._subject(s, m.start(), "faction") or self._fronted_subject(s, m)
+            if place is None or faction is None:
+                self._unresolved_slots(s, m, place, faction)
+                continue
+            takers = self._coordinated(s, faction, backward=True)[::-1]
+            wheres = self._coordinated(s, place, backward=False)
+            a_, b_ = self._segment_bounds(s, m.start())
+            respectively = len(takers) == len(wheres) > 1 and RESPECTIVELY.search(s.text, m.end(), b_)
+            for n, taker in enumerate(takers):
+                for where in ([wheres[n]] if respectively else wheres):
+                    claim = {"type": "control", "city": where.id, "faction": taker.id}
+                    loser = self._after_word(s, where.end, "from", "faction")
+                    if loser and loser.id != taker.id:
+                        claim["from_faction"] = loser.id
+                    self._add(claim, s, m.start(), dated, when_at=where.start)
+            typed.add(self._segment_of(s, m.start()))
+
+    def _took(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"X took Aleppo"."""
+        for m in TOOK.finditer(s.text):
+            # plain "took Aleppo": only with the place right after the verb ("took place in
+            # Aleppo", "took part" are not control)
+            place = next((x for x in s.mentions if x.kind == "place" and x.id
+                          and x.start == m.end()), None)
+            faction = self._subject(s, m.start(), "faction")
+            if place is None or faction is None or self._negated(s, m.start()):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
+            typed.add(self._segment_of(s, m.start()))
+
+    def _control_passive(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"Aleppo fell to X", "A, B and C came under the control of X"."""
+        for m in CONTROL_PASSIVE.finditer(s.text):
+            if self._negated(s, m.start()):
+                continue
+            place = self._subject(s, m.start(), "place")
+            faction = self._object(s, m.end(), "faction")
+            if place is None or faction is None:
+                self._unresolved_slots(s, m, place, faction)
+                continue
+            if self._part_of_place(s, place):
+                continue
+            # "A, B and C came under the control of X": every place of the list
+            for where in self._coordinated(s, place, backward=True):
+                for taker in self._coordinated(s, faction, backward=False):
+                    self._add({"type": "control", "city": where.id, "faction": taker.id}, s,
+                              m.start(), dated)
+            typed.add(self._segment_of(s, m.start()))
+
+    def _agentless(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"Hama was captured on 5 December": by the faction that last advanced on it."""
+        for m in AGENTLESS.finditer(s.text):
+            # "Hama was captured on 5 December", "The city fell on 8 December": by the faction the
+            # text last said advanced on that place (else no one is named: no claim)
+            place = self._subject(s, m.start(), "place")
+            actor = self.advanced.get(place.id) if place is not None else None
+            if place is None or actor is None or self._negated(s, m.start()) or \
+                    not re.fullmatch(r"\s*(?:[’']s?\s*)?(?:\s*(?:city|town))?\s*", s.text[place.end:m.start()]) or \
+                    self._part_of_place(s, place):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": actor}, s,
+                      m.start(), dated)
+            typed.add(self._segment_of(s, m.start()))
+
+    def _under_control(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"Manbij came under SNA control"."""
+        for m in UNDER_CONTROL.finditer(s.text):
+            # "Manbij came under SNA control", "Hama fell under rebel control"
+            place = self._subject(s, m.start(), "place")
+            if place is None or not re.fullmatch(r"\s*(?:city|town)?\s*(?:had\s+|has\s+|have\s+)?",
+                                                 s.text[place.end:m.start()]) or \
+                    self._negated(s, m.start()) or self._part_of_place(s, place):
+                continue
+            faction = self._mention_at(s, m.end(), "faction")
+            if faction is not None and not re.match(r"(?:\s*\([^)]{0,12}\))?\s+control\b",
+                                                    s.text[faction.end:faction.end + 20]):
+                faction = None
+            if faction is None and m.group("side") and self.rebel:
+                faction = Mention(m.start(), m.end(), "faction", [self.rebel], m.group("side"), True)
+            if faction is None or not faction.id:
+                continue
+            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
+            typed.add(self._segment_of(s, m.start()))
+
+    def _possessive_noun(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"Hama's capture by HTS"."""
+        for m in POSSESSIVE_NOUN.finditer(s.text):
+            # "Hama's capture by HTS", "Homs's fall to the rebels"
+            place = self._subject(s, m.start(), "place")
+            faction = self._mention_at(s, m.end(), "faction")
+            if place is None or faction is None or place.end + 4 < m.start() or \
+                    self._negated(s, m.start()):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": faction.id}, s,
+                      m.start(), dated)
+            typed.add(self._segment_of(s, m.start()))
+
+    def _lost(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"the army lost control of Hama to HTS"."""
+        for m in LOST.finditer(s.text):
+            # "the army lost control of Hama to HTS": the one it was lost to holds it
+            place = self._mention_at(s, m.end(), "place")
+            to = re.match(r"(?:\s+city)?\s+to\s+(?:the\s+)?", s.text[place.end:place.end + 20]) \
+                if place is not None else None
+            faction = self._mention_at(s, place.end + to.end(), "faction") if to else None
+            if faction is None or self._negated(s, m.start()) or self._part_of_place(s, place):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
+            typed.add(self._segment_of(s, m.start()))
+
+    def _control_noun(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"its capture of Hama", "the fall of X to Y"."""
+        for m in CONTROL_NOUN.finditer(s.text):
+            if self._negated(s, m.start()) or self._long_ago(s, m.start()):
+                continue
+            place = self._mention_at(s, m.end(), "place")
+            if place is None or place.start - m.end() > 4 or self._part_of_place(s, place):
+                continue
+            by = re.match(r"(?:\s*\([^)]{0,40}\))?\s*(?:by|to)\s+", s.text[place.end:place.end + 50])
+            faction = self._mention_at(s, place.end + by.end(), "faction") if by else None
+            if faction is None and m.group("owner"):
+                faction = self._subject(s, m.start(), "faction")  # "X ... its capture of Hama"
+            if faction is None and m.group("noun").lower() != "fall":
+                # "The capture of Damascus marked the end": the rebels the text speaks of
+                faction = self._subject(s, m.start(), "faction") or (
+                    Mention(m.start(), m.start(), "faction", [self.rebel], "", implicit=True)
+                    if self.rebel else None)
+            if faction is None or not faction.id:
+                continue
+            for where in self._coordinated(s, place, backward=False):
+                self._add({"type": "control", "city": where.id, "faction": faction.id}, s,
+                          m.start(), dated, when_at=where.start)
+            typed.add(self._segment_of(s, m.start()))
