@@ -9,8 +9,8 @@ from datetime import datetime
 from ..article import Sentence
 from ..mentions import Mention
 from .patterns import (
-    AGENTLESS, APPROACH_BEFORE, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, LOST,
-    OUTSKIRTS_BEFORE, POSSESSIVE_NOUN, RESPECTIVELY, TOOK, UNDER_CONTROL, WINDOW,
+    EXPELLED, HANDED, HANDED_TO, OUT_OF,     AGENTLESS, APPROACH_BEFORE, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, LOST,
+    OUTSKIRTS_BEFORE, POSSESSIVE_NOUN, TOOK, UNDER_CONTROL, WINDOW,
 )
 from .slots import Slots
 
@@ -53,15 +53,12 @@ class Control(Slots):
                 continue
             takers = self._coordinated(s, faction, backward=True)[::-1]
             wheres = self._coordinated(s, place, backward=False)
-            a_, b_ = self._segment_bounds(s, m.start())
-            respectively = len(takers) == len(wheres) > 1 and RESPECTIVELY.search(s.text, m.end(), b_)
-            for n, taker in enumerate(takers):
-                for where in ([wheres[n]] if respectively else wheres):
-                    claim = {"type": "control", "city": where.id, "faction": taker.id}
-                    loser = self._after_word(s, where.end, "from", "faction")
-                    if loser and loser.id != taker.id:
-                        claim["from_faction"] = loser.id
-                    self._add(claim, s, m.start(), dated, when_at=where.start)
+            for taker, where in self._pairs(s, takers, wheres, m):
+                claim = {"type": "control", "city": where.id, "faction": taker.id}
+                loser = self._after_word(s, where.end, "from", "faction")
+                if loser and loser.id != taker.id:
+                    claim["from_faction"] = loser.id
+                self._add(claim, s, m.start(), dated, when_at=where.start)
             typed.add(self._segment_of(s, m.start()))
 
     def _took(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
@@ -75,6 +72,34 @@ class Control(Slots):
             if place is None or faction is None or self._negated(s, m.start()):
                 continue
             self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
+            typed.add(self._segment_of(s, m.start()))
+
+    def _expelled(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"X drove the SDF out of Manbij", "X expelled Y from Z": X holds Z, taken from Y."""
+        for m in EXPELLED.finditer(s.text):
+            loser = self._mention_at(s, m.end(), "faction")
+            out = OUT_OF.match(s.text, loser.end) if loser is not None else None
+            place = self._mention_at(s, out.end(), "place") if out else None
+            taker = self._subject(s, m.start(), "faction")
+            if place is None or taker is None or taker.id == loser.id or \
+                    place.start - out.end() > 4 or self._negated(s, m.start()) or \
+                    self._part_of_place(s, place):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": taker.id,
+                       "from_faction": loser.id}, s, m.start(), dated)
+            typed.add(self._segment_of(s, m.start()))
+
+    def _handed(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"The army handed Deir ez-Zor over to the SDF": the one it was handed to holds it."""
+        for m in HANDED.finditer(s.text):
+            place = self._mention_at(s, m.end(), "place")
+            to = HANDED_TO.match(s.text, place.end) if place is not None else None
+            faction = self._mention_at(s, to.end(), "faction") if to else None
+            if faction is None or place.start - m.end() > 4 or self._negated(s, m.start()) or \
+                    self._part_of_place(s, place):
+                continue
+            self._add({"type": "control", "city": place.id, "faction": faction.id}, s,
+                      m.start(), dated)
             typed.add(self._segment_of(s, m.start()))
 
     def _control_passive(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:

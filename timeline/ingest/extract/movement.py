@@ -11,7 +11,7 @@ from ...domainmodel import DomainError
 from ..article import Sentence
 from ..mentions import PROVINCE_AFTER
 from .patterns import (
-    ADVANCE, ADVANCE_DIRECT, APPROACH, CLASH, COUNT, DIRECTION_BEFORE, PART_AFTER, REGION, TOWARD,
+    ENGAGED_IN,     ADVANCE, ADVANCE_DIRECT, APPROACH, CLASH, COUNT, DIRECTION_BEFORE, PART_AFTER, REGION, TOWARD,
     WINDOW,
 )
 from .slots import Slots, _number
@@ -61,8 +61,10 @@ class Movement(Slots):
             # "X fought the SDF", "X battled government forces": the side is the verb's object
             object_ = re.match(r"\s+(?:the\s+)?", s.text[m.end():]) if re.fullmatch(
                 r"fought|battled", m.group(0), re.I) else None
-            # "X and Y clashed in Z": against each other ("fought" may be side by side)
-            both = re.fullmatch(r"clashed|skirmished", m.group(0), re.I) and len(
+            # "X and Y clashed in Z", "X and Y engaged in fighting": against each other ("fought"
+            # may be side by side)
+            both = (re.fullmatch(r"clashed|skirmished|exchanged fire", m.group(0), re.I) or ENGAGED_IN.search(
+                s.text, max(a, m.start() - 40), m.start())) and len(
                 {x.id for x in s.mentions if x.kind == "faction" and x.id and a <= x.start < m.start()}) >= 2
             if not both and (object_ is None or
                              self._mention_at(s, m.end() + object_.end(), "faction") is None):
@@ -81,7 +83,7 @@ class Movement(Slots):
         place = next((x for x in s.mentions if x.kind == "place" and x.id and a <= x.start < b), None)
         place = place or next((x for x in s.mentions if x.kind == "place" and x.id), None)
         if place is not None and (PROVINCE_AFTER.match(s.text[place.end:]) or re.match(
-                r"\s+(?:district|sub-?district|countryside|area|region)\b", s.text[place.end:], re.I)
+                r"\s+(?:district|sub-?district|countryside|region)\b", s.text[place.end:], re.I)
                 and not (self.names.entity("place", place.id) or {}).get("parent") or re.search(
                 r"\b(?:northern|southern|eastern|western|north-?eastern|north-?western|"
                 r"south-?eastern|south-?western|rural)\s+$", s.text[max(0, place.start - 20):place.start],

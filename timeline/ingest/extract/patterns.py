@@ -29,7 +29,7 @@ CONTROL_ACTIVE = re.compile(
     r"overran|overrun|entered|enters|entering|stormed|liberated|retook|recaptured|"
     r"occupied|occupies|occupying|(?:were|was) the first to enter|"
     r"(?:is|are|was|were|remains?|remained) in control of)\b", re.I)
-TOOK = re.compile(r"\b(?:took|take|takes|taking|won|wins|win)\s+(?:back\s+)?"
+TOOK = re.compile(r"\b(?:took|take|takes|taking|won|wins|win|wrest(?:ed|s|ing)?)\s+(?:back\s+)?"
                   r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
 CONTROL_PASSIVE = re.compile(
     r"\b(?:fell to|falls to|fallen to|was captured by|were captured by|was seized by|"
@@ -59,10 +59,11 @@ OUTSKIRTS_BEFORE = re.compile(r"\b(?:outskirts|suburbs|edges?|gates|approaches|p
                               r"(?:the\s+(?:city|town)\s+of\s+)?(?:the\s+)?$", re.I)
 DIRECTION_BEFORE = re.compile(r"\b(?:northern|southern|eastern|western|north-?eastern|north-?western|"
                               r"south-?eastern|south-?western|rural)\s+$", re.I)
+# (up to two words of direction: "further south toward", "deeper east towards")
 TOWARD = re.compile(r"\s*(?:(?:along|via|through|across|from)\s+(?:the\s+)?(?:[\w-]+\s+){1,3}?(?=(?:\w+wards?\s+|"
-                    r"further\s+|(?:north|south|east|west)\w*\s+)?(?:toward|towards|in the direction of)\b))?"
+                    r"further\s+|deeper\s+|(?:north|south|east|west)[\w-]*\s+){0,2}(?:toward|towards|in the direction of)\b))?"
                     r"(?:(?:\w+wards?|further|(?:north|south)(?:-?(?:east|west))?|east|west|"
-                    r"deeper|closer)\s+)?(?:toward|towards|on|into|to|in the direction of|"
+                    r"deeper|closer)\s+){0,2}(?:toward|towards|on|into|to|in the direction of|"
                     r"closer to|the outskirts of|the gates of|the edges? of)\s+"
                     r"(?:the\s+(?:\w+ern\s+)?(?:outskirts|suburbs|edges?|gates|approaches)\s+of\s+)?",
                     re.I)
@@ -81,6 +82,18 @@ APPROACH = re.compile(
     r"(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?(?:away\s+)?from\s+"
     r"(?:the\s+(?:center|centre|edges?|outskirts|gates)\s+of\s+)?)\s*(?:the\s+(?:city|town)\s+of\s+)?",
     re.I)
+# Control said by who was made to leave: "X drove the SDF out of Manbij", "X expelled Y from
+# Z", "X forced Y to withdraw from Z" (the place after the loser).
+EXPELLED = re.compile(r"\b(?:expell?(?:ed|s|ing)?|dr(?:ove|iven|ives|iving)|push(?:ed|es|ing)|ousted|"
+                      r"forc(?:ed|es|ing)|chas(?:ed|es|ing)|kick(?:ed|s|ing)|flush(?:ed|es|ing))\s+"
+                      r"(?:the\s+)?", re.I)
+OUT_OF = re.compile(r"(?:\s*\([^()]{0,12}\))?\s+(?:(?:fighters|forces|troops|militants|units)\s+)?"
+                    r"(?:to\s+(?:withdraw|retreat|pull\s+out|flee)\s+)?(?:out\s+of|from)\s+"
+                    r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
+# A place given over: "the army handed Deir ez-Zor over to the SDF", "handed over X to Y".
+HANDED = re.compile(r"\bhand(?:ed|s|ing)\s+(?:over\s+)?(?:control\s+of\s+)?"
+                    r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
+HANDED_TO = re.compile(r"(?:\s+over)?\s+to\s+(?:the\s+)?", re.I)
 # Control named as a noun: "its capture of Hama", "the seizure of X", "the fall of X to Y".
 CONTROL_NOUN = re.compile(r"\b(?:(?P<owner>its|their)\s+|the\s+)?(?P<noun>capture|seizure|takeover|"
                           r"liberation|fall) of\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
@@ -132,6 +145,8 @@ COUNT = re.compile(
     r"villages and towns)\b", re.I)
 CLASH = re.compile(r"\b(?:clash(?:es|ed|ing)?|fighting|fought|battl(?:es?|ed|ing)|skirmish(?:es|ed)?|"
                    r"firefights?|infighting|exchanged fire|gun battles?)\b", re.I)
+# "X and Y engaged in fierce fighting": the two against each other.
+ENGAGED_IN = re.compile(r"\b(?:engaged|locked|embroiled|involved)\s+in\s+(?:\w+\s+){0,2}$", re.I)
 COUP = re.compile(r"\b(?:coup|putsch|mutiny)\b", re.I)
 LEADS = re.compile(r"\b(?:leading|led|behind|staged|staging|stage|launched|orchestrat\w*|mastermind\w*|"
                    r"heading|headed|spearhead\w*|attempt(?:ed|ing|s)?|tried|trying|plott(?:ed|ing)|"
@@ -194,14 +209,17 @@ APPROACH_BEFORE = re.compile(r"\b(?:outskirts of|edge of|edges of|gates of|near|
 # Factions (and their sub-factions) that "the rebels" never stands for.
 NOT_REBELS = {"syrian-arab-army", "sdf", "isis", "hezbollah", "russian-armed-forces", "irgc",
               "turkish-armed-forces", "us-armed-forces", "idf"}
-# Between two names of one list: ", ", " and ", ", and the ", " and later ", "and the Turkish-backed ".
+# Between two names of one list: ", ", " and ", ", and the ", " and later ", "and the Turkish-backed "
+# (after the bracket that closes the first one's abbreviation).
 _ITEM = r"(?:the\s+)?(?:[A-Z][\w'’-]*|al-[\w'’-]+|as-[\w'’-]+|ad-[\w'’-]+|ar-[\w'’-]+)(?:\s+[A-Z][\w'’-]*){0,3}"
-LIST_GAP = re.compile(r"^(?:\s+(?:militant\s+|armed\s+)?(?:group|forces|fighters|militia))?"
+LIST_GAP = re.compile(r"^\)?(?:\s+(?:militant\s+|armed\s+)?(?:group|forces|fighters|militia))?"
                       r"(?:\s*,\s*" + _ITEM + r")*"  # names of the list that are not known
                       r"\s*(?:,\s*(?:and\s+)?|(?:,\s*)?(?:and|or|as well as)\s+(?:later\s+|then\s+)?)"
                       r"(?:the\s+)?(?:(?:towns?|cities|city|villages?)\s+of\s+)?"
                       r"(?:[A-Z][\w'’-]*-(?:backed|led)\s+|allied\s+|rival\s+)?"
                       r"(?:(?:al|as|ad|ar|an|at|az|ash|el|ed|es|et)-)?$")
+# A name and its abbreviation in brackets, one item of a list: "Syrian National Army (SNA)".
+ABBREVIATED = re.compile(r"\s*\(\s*")
 # ", and the Nasib Border Crossing " before a verb: the last item of a list, not a new clause
 LAST_ITEM = re.compile(r",\s+and\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,5}")
 ALONG_WITH = re.compile(r"\b(?:along with|together with|alongside|supported by|backed by|with the "
@@ -222,6 +240,11 @@ DEFEAT_AFTER = re.compile(r"\s+(?:had\s+|were\s+|was\s+)?(?:disintegrat|collaps|
                           r"surrender|crumbl|abandon|redeploy|pull)\w*", re.I)
 # "X and Y captured A and B respectively": each actor its own place.
 RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+# "X and the Y Brigade captured": a last actor the gazetteer does not know, still one of the list
+UNKNOWN_LAST = re.compile(r"\)?\s*,?\s+and\s+" + _ITEM + r"(?:\s*\([^()]{1,15}\))?\s+"
+                          r"(?:(?:had|has|have|then|later|also)\s+){0,2}")
+# Actors said to act as one: every place is each one's.
+TOGETHER = re.compile(r"\b(?:together|jointly|joint|both|alongside)\b", re.I)
 # How far before a verb the reader looks for the words of its subject or a denial.
 WINDOW = 200
 MAX_UNRESOLVED = 100

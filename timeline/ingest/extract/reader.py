@@ -138,7 +138,8 @@ class Reader(Control, Movement, Leaders):
         dated = sentence_date(s.text, self.published) or self.lead
         found_before = len(self.claims)
         typed: set[int] = set()  # the clauses that gave a typed claim
-        for build in (self._control_active, self._took, self._control_passive, self._agentless,
+        for build in (self._control_active, self._took, self._expelled, self._handed,
+                      self._control_passive, self._agentless,
                       self._under_control, self._possessive_noun, self._lost, self._control_noun,
                       self._approach, self._advance_verbs, self._advance_direct, self._clashes):
             build(s, dated, typed)

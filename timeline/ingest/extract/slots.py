@@ -5,13 +5,13 @@ the capitalised words a reviewer is shown when no known name fills a slot."""
 from __future__ import annotations
 
 import re
-from itertools import pairwise
+from itertools import combinations, pairwise
 from typing import Any
 
 from ..article import Sentence
 from ..mentions import STOPWORDS, Mention
 from .patterns import (
-    ALONG_WITH, CLAUSE_BREAK, DEFEAT_AFTER, DENIAL, DENIED_AFTER, ELIDED_SUBJECT, FOREIGN,
+    ABBREVIATED, RESPECTIVELY, TOGETHER, UNKNOWN_LAST,     ALONG_WITH, CLAUSE_BREAK, DEFEAT_AFTER, DENIAL, DENIED_AFTER, ELIDED_SUBJECT, FOREIGN,
     _FOREIGN_RE, ITEM_DATE, LAST_ITEM, LIST_GAP, MAX_UNRESOLVED, NEGATION, NOT_REBELS,
     NUMBER_WORDS, PART_AFTER, PART_BEFORE, _PROPER, SUBORDINATE_BEFORE, WINDOW,
 )
@@ -75,16 +75,36 @@ class Slots:
         i = same.index(first)
         step = -1 if backward else 1
         j = i + step
+        edge = first  # the item's name nearest the next item: "Syrian National Army (SNA)" is one
         while 0 <= j < len(same):
-            near, far = (same[j], out[-1]) if backward else (out[-1], same[j])
+            near, far = (same[j], edge) if backward else (edge, same[j])
+            if same[j].id == edge.id and ABBREVIATED.fullmatch(s.text[near.end:far.start]):
+                edge, j = same[j], j + step
+                continue
             # "Hama on 5 December and Homs on 7 December": each item may carry its date
             gap = ITEM_DATE.sub("", s.text[near.end:far.start], count=1)
             if not LIST_GAP.match(gap):
                 break
             if same[j].id not in {x.id for x in out}:
                 out.append(same[j])
+            edge = out[-1]
             j += step
         return out
+
+    def _pairs(self, s: Sentence, takers: list[Mention], wheres: list[Mention],
+               m: re.Match) -> list[tuple[Mention, Mention]]:
+        """Who took which place: each actor every place ("HTS and the SNA captured Aleppo"), but
+        with as many actors as places, each its own ("X and Y captured A and B", with or without
+        "respectively"; a name the gazetteer does not know still holds its place in the list).
+        Actors of one coalition (one part of the other) or said to act together keep every pair."""
+        a, b = self._segment_bounds(s, m.start())
+        unknown = UNKNOWN_LAST.fullmatch(s.text, takers[-1].end, m.start()) is not None
+        if len(takers) + unknown == len(wheres) > 1:
+            families = [{t.id, *self._ancestors(t.id)} for t in takers]
+            apart = all(not f & g for f, g in combinations(families, 2))
+            if RESPECTIVELY.search(s.text, m.end(), b) or apart and not TOGETHER.search(s.text, a, b):
+                return list(zip(takers, wheres, strict=False))
+        return [(t, w) for t in takers for w in wheres]
 
     def _long_ago(self, s: Sentence, pos: int) -> bool:
         """A noun of control dated years before the article ("since the capture of Aleppo in

@@ -1,0 +1,100 @@
+"""The reader's rules of issue 20's second round, one test per phenomenon, on sentences written
+for these tests (not taken from the evaluation texts): a name and its bracketed abbreviation as one
+item of a list, two words of direction before "toward", actors and places paired in order,
+"its fighters" for the faction named before, fighting "in the X area", control said by who was
+made to leave or who a place was handed to, two sides "engaged in" fighting."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.reference_gazetteer import reference_gazetteer
+from timeline.ingest.extract import extract
+
+
+@pytest.fixture(scope="module")
+def gazetteer(tmp_path_factory):
+    with reference_gazetteer(tmp_path_factory.mktemp("phenomena")) as app:
+        yield app
+
+
+def read(gazetteer, text, published="2024-12-20T10:00:00+03:00"):
+    out = extract(text, published, gazetteer.names, gazetteer.queries)
+    keys = set()
+    for c in out["claims"]:
+        if c["type"] == "control":
+            keys.add(("control", c["city"], c["faction"]))
+        elif c["type"] == "advance":
+            keys.add(("advance", c["faction"], c.get("toward")))
+        elif c["type"] == "clash":
+            keys.add(("clash", c["city"], tuple(sorted(c["factions"]))))
+    return keys
+
+
+def test_a_name_and_its_bracketed_abbreviation_are_one_item_of_the_subjects(gazetteer):
+    assert read(gazetteer, "Report\nOn 3 December, the SNA and then the Syrian Democratic Forces "
+                           "(SDF) entered Raqqa.") == {("control", "raqqa", "sna"),
+                                                       ("control", "raqqa", "sdf")}
+    assert read(gazetteer, "Report\nOn 4 December, Hayat Tahrir al-Sham (HTS) and later the Syrian "
+                           "National Army (SNA) captured Tabqa.") == {("control", "tabqa", "hts"),
+                                                                       ("control", "tabqa", "sna")}
+
+
+def test_two_words_of_direction_before_toward(gazetteer):
+    assert read(gazetteer, "Report\nOn 5 December, HTS advanced further south toward Homs. On 6 "
+                           "December, the SNA pushed deeper east towards Raqqa.") == {
+        ("advance", "hts", "homs"), ("advance", "sna", "raqqa")}
+
+
+def test_as_many_actors_as_places_each_its_own_without_respectively(gazetteer):
+    assert read(gazetteer, "Report\nOn 7 December, the Southern Operations Room and the Syrian Free "
+                           "Army captured Daraa and Palmyra.") == {
+        ("control", "daraa", "southern-operations-room"), ("control", "palmyra", "syrian-free-army")}
+    # an actor the gazetteer does not know keeps its place in the list: its place is not the other's
+    assert read(gazetteer, "Report\nOn 7 December, the Syrian Free Army and the Tribal Brigade "
+                           "captured Palmyra and Deir ez-Zor.") == {("control", "palmyra", "syrian-free-army")}
+
+
+def test_actors_of_one_coalition_or_acting_together_take_every_place(gazetteer):
+    both = {("control", p, f) for p in ("hama", "homs") for f in ("hts", "sna")}
+    assert read(gazetteer, "Report\nOn 7 December, HTS and the SNA jointly captured Hama and Homs.") == both
+    assert read(gazetteer, "Report\nOn 7 December, HTS and the Military Operations Command captured "
+                           "Hama and Homs.") == {("control", p, f) for p in ("hama", "homs")
+                                                 for f in ("hts", "military-operations-command")}
+    # two actors, three places: no order to pair them by
+    assert len(read(gazetteer, "Report\nOn 7 December, HTS and the SNA captured Hama, Homs and "
+                               "Rastan.")) == 6
+
+
+def test_its_fighters_stands_for_the_faction_named_before_and_not_for_an_unknown_one(gazetteer):
+    assert read(gazetteer, "Report\nThe Syrian Free Army launched an offensive on 6 December. Its "
+                           "fighters captured Palmyra on 7 December.") == {
+        ("control", "palmyra", "syrian-free-army")}
+    assert read(gazetteer, "Report\nA commander of the Syrian National Army (SNA) said on 6 December "
+                           "that its fighters were located 9 km from Tabqa.") == {("advance", "sna", "tabqa")}
+    assert read(gazetteer, "Report\nA spokesman for the Revolutionary Brigade said on 6 December that "
+                           "its fighters were 4 km from Tabqa.") == set()
+
+
+def test_fighting_in_the_area_of_a_town_is_a_clash_there_but_not_in_its_countryside(gazetteer):
+    assert read(gazetteer, "Report\nOn 6 December, clashes between the SNA and the SDF were reported "
+                           "in the Tabqa area.") == {("clash", "tabqa", ("sdf", "sna"))}
+    assert read(gazetteer, "Report\nOn 6 December, fighting between the SNA and the SDF continued in "
+                           "the Kobani countryside.") == set()
+
+
+def test_control_said_by_who_was_made_to_leave_or_who_a_place_was_handed_to(gazetteer):
+    for text in ("the SNA expelled the SDF from Tal Rifaat", "the SNA drove the SDF out of Tal Rifaat",
+                 "the SNA forced the SDF to withdraw from Tal Rifaat",
+                 "the SNA wrested Tal Rifaat from the SDF"):
+        assert read(gazetteer, f"Report\nOn 6 December, {text}.") == {("control", "tal-rifaat", "sna")}, text
+    assert read(gazetteer, "Report\nOn 6 December, government forces handed Deir ez-Zor over to the "
+                           "SDF.") == {("control", "deir-ez-zor", "sdf")}
+    # pushed back, not out: no one took the place
+    assert read(gazetteer, "Report\nOn 6 December, the army pushed HTS back from Hama.") == set()
+    assert read(gazetteer, "Report\nOn 6 December, the SNA failed to drive the SDF out of Manbij.") == set()
+
+
+def test_two_sides_engaged_in_fighting_clash(gazetteer):
+    assert read(gazetteer, "Report\nOn 7 December, the SNA and the SDF engaged in fierce fighting "
+                           "around Manbij.") == {("clash", "manbij", ("sdf", "sna"))}
