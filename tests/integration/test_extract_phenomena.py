@@ -98,3 +98,23 @@ def test_control_said_by_who_was_made_to_leave_or_who_a_place_was_handed_to(gaze
 def test_two_sides_engaged_in_fighting_clash(gazetteer):
     assert read(gazetteer, "Report\nOn 7 December, the SNA and the SDF engaged in fierce fighting "
                            "around Manbij.") == {("clash", "manbij", ("sdf", "sna"))}
+
+
+def test_an_offensive_to_capture_a_place_is_an_advance_on_it_not_its_capture(gazetteer):
+    assert read(gazetteer, "Report\nOn 6 December, the SFA launched an offensive to capture "
+                           "Palmyra.") == {("advance", "syrian-free-army", "palmyra")}
+    assert read(gazetteer, "Report\nOn 6 December, HTS moved troops south in a bid to take "
+                           "Homs.") == set()
+
+
+def test_where_a_movement_goes_after_a_direction_a_route_or_a_distance(gazetteer):
+    assert read(gazetteer, "Report\nOn 6 December, the SFA advanced north from al-Tanf to Palmyra. "
+                           "On 7 December, SNA forces advanced to within 5 km of Manbij. On 8 "
+                           "December, the SDF launched an offensive on government-held Deir ez-Zor.") == {
+        ("advance", "syrian-free-army", "palmyra"), ("advance", "sna", "manbij"),
+        ("advance", "sdf", "deir-ez-zor")}
+
+
+def test_a_siege_laid_to_a_place_is_an_advance_on_it(gazetteer):
+    assert read(gazetteer, "Report\nOn 6 December, the SNA laid siege to Manbij.") == {
+        ("advance", "sna", "manbij")}

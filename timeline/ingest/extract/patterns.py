@@ -17,8 +17,12 @@ HEDGES = re.compile(
     r"(?:is|are|was|were) (?:said|reported|believed|thought) to|could not be (?:independently )?(?:verified|confirmed)|"
     r"claimed|may have|might have|possibly)\b", re.I)
 CONFIRMS = re.compile(r"\b(?:confirmed|officially announced|acknowledged|announced)\b", re.I)
+# (an intent is not the deed either: "launched an offensive to capture X", "in a bid to take X")
 NEGATION = re.compile(r"\b(?:not|never|denied|deny|denies|failed to|attempt(?:ed|ing)? to|"
-                      r"tried to|trying to|sought to|threatened to|vowed to|could|would)\s+"
+                      r"tried to|trying to|sought to|threatened to|vowed to|could|would|"
+                      r"(?:offensive|operation|assault|attack|bid|effort|campaign|push|drive|plans?|"
+                      r"planned|planning|aim(?:s|ed|ing)?|intend(?:s|ed)?|intent|intention|in order|"
+                      r"so as|set|poised|prepar(?:ed|ing)|ready|expected|likely|order(?:ed|s)?) to)\s+"
                       r"(?:\w+\s+){0,2}$", re.I)
 
 CONTROL_ACTIVE = re.compile(
@@ -50,7 +54,8 @@ ADVANCE = re.compile(
 # Movement whose object is the place: "neared Hama", "reached the outskirts of Homs", "encircled X".
 ADVANCE_DIRECT = re.compile(
     r"\b(?:near(?:ed|s|ing)|reach(?:ed|es|ing)|encircl(?:ed|es|ing)|surround(?:ed|s|ing)|"
-    r"besieg(?:ed|es|ing)|(?:is|are|was|were|now|stood|stand|stands) (?:now )?(?:at|on) the "
+    r"besieg(?:ed|es|ing)|la(?:id|y|ys|ying) siege to|"
+    r"(?:is|are|was|were|now|stood|stand|stands) (?:now )?(?:at|on) the "
     r"(?:gates|outskirts|edges?|doorstep|doorsteps|approaches) of)\s+"
     r"(?:the\s+(?:\w+ern\s+)?(?:outskirts|edges?|gates|suburbs|approaches|doorstep|perimeter|"
     r"neighbou?rhoods|districts)\s+of\s+)?"
@@ -59,29 +64,34 @@ OUTSKIRTS_BEFORE = re.compile(r"\b(?:outskirts|suburbs|edges?|gates|approaches|p
                               r"(?:the\s+(?:city|town)\s+of\s+)?(?:the\s+)?$", re.I)
 DIRECTION_BEFORE = re.compile(r"\b(?:northern|southern|eastern|western|north-?eastern|north-?western|"
                               r"south-?eastern|south-?western|rural)\s+$", re.I)
-# (up to two words of direction: "further south toward", "deeper east towards")
-TOWARD = re.compile(r"\s*(?:(?:along|via|through|across|from)\s+(?:the\s+)?(?:[\w-]+\s+){1,3}?(?=(?:\w+wards?\s+|"
-                    r"further\s+|deeper\s+|(?:north|south|east|west)[\w-]*\s+){0,2}(?:toward|towards|in the direction of)\b))?"
-                    r"(?:(?:\w+wards?|further|(?:north|south)(?:-?(?:east|west))?|east|west|"
-                    r"deeper|closer)\s+){0,2}(?:toward|towards|on|into|to|in the direction of|"
-                    r"closer to|the outskirts of|the gates of|the edges? of)\s+"
-                    r"(?:the\s+(?:\w+ern\s+)?(?:outskirts|suburbs|edges?|gates|approaches)\s+of\s+)?",
-                    re.I)
+# A direction said with the verb: "further south", "deeper", "north-east", "westwards".
+_DIRECTION = r"(?:\w+wards?|further|deeper|closer|(?:north|south)(?:-?(?:east|west))?|east|west)"
+# Where a movement goes: "toward X", up to two words of direction before ("further south toward"),
+# a route ("along the M5 toward", "north from al-Tanf to"), "to within 5 km of X".
+TOWARD = re.compile(r"\s*(?:" + _DIRECTION + r"\s+){0,2}"
+                    r"(?:(?:along|via|through|across|from)\s+(?:the\s+)?(?:[\w-]+\s+){1,3}?(?=(?:"
+                    + _DIRECTION + r"\s+){0,2}(?:toward|towards|in the direction of|to|into)\b))?"
+                    r"(?:" + _DIRECTION + r"\s+){0,2}(?:toward|towards|on|into|(?:to\s+)?within\s+(?:about\s+|"
+                    r"some\s+)?\d+\s*(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?of|to|"
+                    r"in the direction of|closer to|the outskirts of|the gates of|the edges? of)\s+"
+                    r"(?:the\s+(?:\w+ern\s+)?(?:outskirts|suburbs|edges?|gates|approaches)\s+of\s+)?"
+                    r"(?:[\w-]+-(?:held|controlled)\s+)?", re.I)
 # Advances named other ways: "came within 20 kilometres (12 mi) of Damascus", "launched an
 # offensive into Homs", "the advance towards Damascus".
 APPROACH = re.compile(
     r"\b(?:(?:came|come|comes|coming|got|gets|getting|was|were|is|are|now) within \d+\s*"
     r"(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?of|"
     r"(?:launch|mount|start|open)(?:ed|es|s|ing)? (?:an?|its|their|the) (?:\w+ )?(?:offensive|assault|attack|push) "
-    r"(?:into|on|toward|towards|against)|(?:began|begun|begins|beginning) (?:an?|its|their|the) (?:\w+ )?"
+    r"(?:into|on|toward|towards|against|to (?:capture|take|seize|retake|recapture|enter|storm))|"
+    r"(?:began|begun|begins|beginning) (?:an?|its|their|the) (?:\w+ )?"
     r"(?:offensive|assault|attack|push) "
     r"(?:into|on|toward|towards|against)|"
     # "were 11 kilometres (7 miles) from the centre of X", "stood some 5 km away from X"
     r"(?:were|was|are|is|now|stood|stand|located|positioned)\s+(?:just\s+|only\s+|some\s+|about\s+|"
     r"around\s+|roughly\s+)?(?:(?:just\s+)?(?:over|under|less than|more than)\s+)?\d+\s*"
     r"(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?(?:away\s+)?from\s+"
-    r"(?:the\s+(?:center|centre|edges?|outskirts|gates)\s+of\s+)?)\s*(?:the\s+(?:city|town)\s+of\s+)?",
-    re.I)
+    r"(?:the\s+(?:center|centre|edges?|outskirts|gates)\s+of\s+)?)\s*(?:the\s+(?:city|town)\s+of\s+)?"
+    r"(?:[\w-]+-(?:held|controlled)\s+)?", re.I)
 # Control said by who was made to leave: "X drove the SDF out of Manbij", "X expelled Y from
 # Z", "X forced Y to withdraw from Z" (the place after the loser).
 EXPELLED = re.compile(r"\b(?:expell?(?:ed|s|ing)?|dr(?:ove|iven|ives|iving)|push(?:ed|es|ing)|ousted|"
