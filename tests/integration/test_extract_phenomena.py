@@ -118,3 +118,20 @@ def test_where_a_movement_goes_after_a_direction_a_route_or_a_distance(gazetteer
 def test_a_siege_laid_to_a_place_is_an_advance_on_it(gazetteer):
     assert read(gazetteer, "Report\nOn 6 December, the SNA laid siege to Manbij.") == {
         ("advance", "sna", "manbij")}
+
+
+def test_an_aim_is_not_the_deed(gazetteer):
+    assert read(gazetteer, "Report\nThe Raqqa offensive was launched by the SNA on 3 December 2024 "
+                           "with the aim of capturing Raqqa from the SDF.") == set()
+
+
+def test_the_un_name_for_the_armed_opposition_stands_for_the_coalition_the_text_named(gazetteer):
+    assert read(gazetteer, "Report\nOn 5 December, HTS captured Hama. On 6 December, Non-State Armed "
+                           "Groups (NSAGs) took control of Homs city.") == {
+        ("control", "hama", "hts"), ("control", "homs", "hts")}
+
+
+def test_they_had_taken_a_place(gazetteer):
+    assert read(gazetteer, "Report\nOn 5 December, HTS captured Hama. On 8 December, opposition forces "
+                           "announced that they had taken Damascus.") == {
+        ("control", "hama", "hts"), ("control", "damascus", "hts")}

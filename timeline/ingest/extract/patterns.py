@@ -22,7 +22,9 @@ NEGATION = re.compile(r"\b(?:not|never|denied|deny|denies|failed to|attempt(?:ed
                       r"tried to|trying to|sought to|threatened to|vowed to|could|would|"
                       r"(?:offensive|operation|assault|attack|bid|effort|campaign|push|drive|plans?|"
                       r"planned|planning|aim(?:s|ed|ing)?|intend(?:s|ed)?|intent|intention|in order|"
-                      r"so as|set|poised|prepar(?:ed|ing)|ready|expected|likely|order(?:ed|s)?) to)\s+"
+                      r"so as|set|poised|prepar(?:ed|ing)|ready|expected|likely|order(?:ed|s)?) to|"
+                      r"(?:aim|goal|intention|purpose|objective|hope)s? of|aim(?:ed|ing)? at|intent on|"
+                      r"with a view to)\s+"
                       r"(?:\w+\s+){0,2}$", re.I)
 
 CONTROL_ACTIVE = re.compile(
@@ -33,7 +35,7 @@ CONTROL_ACTIVE = re.compile(
     r"overran|overrun|entered|enters|entering|stormed|liberated|retook|recaptured|"
     r"occupied|occupies|occupying|(?:were|was) the first to enter|"
     r"(?:is|are|was|were|remains?|remained) in control of)\b", re.I)
-TOOK = re.compile(r"\b(?:took|take|takes|taking|won|wins|win|wrest(?:ed|s|ing)?)\s+(?:back\s+)?"
+TOOK = re.compile(r"\b(?:took|take|takes|taking|taken|won|wins|win|wrest(?:ed|s|ing)?)\s+(?:back\s+)?"
                   r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
 CONTROL_PASSIVE = re.compile(
     r"\b(?:fell to|falls to|fallen to|was captured by|were captured by|was seized by|"
@@ -124,6 +126,8 @@ POSSESSIVE_NOUN = re.compile(r"['’]s?\s+(?:capture|seizure|takeover|fall|liber
 REBELS = re.compile(r"\b(?:(?:the|syrian|other|allied)\s+)?(?:rebels|rebel (?:forces|fighters|groups|"
                     r"factions|coalition|alliance)|opposition (?:forces|fighters|groups|factions|"
                     r"militias?|coalition)|insurgents|revolutionary (?:forces|groups|factions)|"
+                    # what the UN's updates call them
+                    r"non-state armed groups(?:\s+\(NSAGs\))?|NSAGs|"
                     # what the Syrian government's statements call them
                     r"(?:armed )?terrorist (?:groups|organi[sz]ations|factions|militias))\b", re.I)
 # A place named as a part of itself or its surroundings: "northern Aleppo", "a few neighbourhoods
