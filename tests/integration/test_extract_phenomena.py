@@ -135,3 +135,34 @@ def test_they_had_taken_a_place(gazetteer):
     assert read(gazetteer, "Report\nOn 5 December, HTS captured Hama. On 8 December, opposition forces "
                            "announced that they had taken Damascus.") == {
         ("control", "hama", "hts"), ("control", "damascus", "hts")}
+
+
+# Round 3 (holdout-b spent and read): phenomena behind its misses, on sentences written here.
+
+def test_go_moves_only_with_a_direction(gazetteer):
+    assert read(gazetteer, "Report\nOn 4 December, the SNA took Tabqa before going in the direction "
+                           "of Raqqa.") == {("control", "tabqa", "sna"), ("advance", "sna", "raqqa")}
+    assert read(gazetteer, "Report\nOn 4 December, HTS went towards Homs.") == {("advance", "hts", "homs")}
+    # "go" without a direction is no movement
+    assert read(gazetteer, "Report\nOn 4 December, HTS said it would go on fighting in Homs.") == set()
+
+
+def test_an_offensive_from_somewhere_on_a_described_city(gazetteer):
+    assert read(gazetteer, "Report\nOn 5 December, the Syrian Free Army launched an offensive from "
+                           "the al-Tanf \"safe zone\" on the historic city of Palmyra.") == {
+        ("advance", "syrian-free-army", "palmyra")}
+    assert read(gazetteer, "Report\nOn 5 December, the SNA began an assault from its positions near "
+                           "Azaz on the town of Tal Rifaat.") == {("advance", "sna", "tal-rifaat")}
+
+
+def test_the_groups_stand_for_the_coalition_the_text_named(gazetteer):
+    assert read(gazetteer, "Report\nOn 6 December, the Southern Operations Room, with help from local "
+                           "fighters, entered Daraa. The groups captured Damascus the next day.") == {
+        ("control", "daraa", "southern-operations-room"),
+        ("control", "damascus", "southern-operations-room")}
+
+
+def test_the_object_of_with_is_not_the_subject_of_a_later_verb(gazetteer):
+    assert read(gazetteer, "Report\nOn 4 December, the SNA took Tabqa after fighting with the SDF "
+                           "before heading towards Raqqa.") == {
+        ("control", "tabqa", "sna"), ("advance", "sna", "raqqa"), ("clash", "tabqa", ("sdf", "sna"))}

@@ -52,7 +52,9 @@ ADVANCE = re.compile(
     r"swe(?:pt|ep|eps|eping)|dr(?:ove|ives|iving)|rac(?:ed|es|ing)|rush(?:ed|es|ing)|"
     r"surg(?:ed|es|ing)|sped|roll(?:ed|s|ing)|progress(?:ed|es|ing)|proceed(?:ed|s|ing)|"
     r"converg(?:ed|es|ing)|bor(?:e|es|ing) down|inch(?:ed|es|ing)|edg(?:ed|es|ing)|"
-    r"(?:made|make|makes|making) (?:their|its) way)\b", re.I)
+    r"(?:made|make|makes|making) (?:their|its) way|"
+    # "go" moves only with a direction: "before going in the direction of X", "went toward X"
+    r"(?:go|goes|going|went|gone)(?=\s+(?:toward|towards|in the direction of)\b))\b", re.I)
 # Movement whose object is the place: "neared Hama", "reached the outskirts of Homs", "encircled X".
 ADVANCE_DIRECT = re.compile(
     r"\b(?:near(?:ed|s|ing)|reach(?:ed|es|ing)|encircl(?:ed|es|ing)|surround(?:ed|s|ing)|"
@@ -78,21 +80,24 @@ TOWARD = re.compile(r"\s*(?:" + _DIRECTION + r"\s+){0,2}"
                     r"in the direction of|closer to|the outskirts of|the gates of|the edges? of)\s+"
                     r"(?:the\s+(?:\w+ern\s+)?(?:outskirts|suburbs|edges?|gates|approaches)\s+of\s+)?"
                     r"(?:[\w-]+-(?:held|controlled)\s+)?", re.I)
+# Where an offensive starts, between it and its target: "launched an offensive from the al-Tanf
+# "deconfliction zone" on X" (a few words, no clause break).
+_FROM = r"(?:from (?:the )?(?:[\w'\"“”-]+ ){1,4}?)?"
 # Advances named other ways: "came within 20 kilometres (12 mi) of Damascus", "launched an
 # offensive into Homs", "the advance towards Damascus".
 APPROACH = re.compile(
     r"\b(?:(?:came|come|comes|coming|got|gets|getting|was|were|is|are|now) within \d+\s*"
     r"(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?of|"
-    r"(?:launch|mount|start|open)(?:ed|es|s|ing)? (?:an?|its|their|the) (?:\w+ )?(?:offensive|assault|attack|push) "
+    r"(?:launch|mount|start|open)(?:ed|es|s|ing)? (?:an?|its|their|the) (?:\w+ )?(?:offensive|assault|attack|push) " + _FROM +
     r"(?:into|on|toward|towards|against|to (?:capture|take|seize|retake|recapture|enter|storm))|"
     r"(?:began|begun|begins|beginning) (?:an?|its|their|the) (?:\w+ )?"
-    r"(?:offensive|assault|attack|push) "
+    r"(?:offensive|assault|attack|push) " + _FROM +
     r"(?:into|on|toward|towards|against)|"
     # "were 11 kilometres (7 miles) from the centre of X", "stood some 5 km away from X"
     r"(?:were|was|are|is|now|stood|stand|located|positioned)\s+(?:just\s+|only\s+|some\s+|about\s+|"
     r"around\s+|roughly\s+)?(?:(?:just\s+)?(?:over|under|less than|more than)\s+)?\d+\s*"
     r"(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?(?:away\s+)?from\s+"
-    r"(?:the\s+(?:center|centre|edges?|outskirts|gates)\s+of\s+)?)\s*(?:the\s+(?:city|town)\s+of\s+)?"
+    r"(?:the\s+(?:center|centre|edges?|outskirts|gates)\s+of\s+)?)\s*(?:the\s+(?:\w+\s+)?(?:city|town)\s+of\s+)?"
     r"(?:[\w-]+-(?:held|controlled)\s+)?", re.I)
 # Control said by who was made to leave: "X drove the SDF out of Manbij", "X expelled Y from
 # Z", "X forced Y to withdraw from Z" (the place after the loser).
@@ -128,6 +133,8 @@ REBELS = re.compile(r"\b(?:(?:the|syrian|other|allied)\s+)?(?:rebels|rebel (?:fo
                     r"militias?|coalition)|insurgents|revolutionary (?:forces|groups|factions)|"
                     # what the UN's updates call them
                     r"non-state armed groups(?:\s+\(NSAGs\))?|NSAGs|"
+                    # an anaphor for the coalition: "The groups captured X the following day"
+                    r"(?<=\bthe )groups|(?<=\bthese )groups|"
                     # what the Syrian government's statements call them
                     r"(?:armed )?terrorist (?:groups|organi[sz]ations|factions|militias))\b", re.I)
 # A place named as a part of itself or its surroundings: "northern Aleppo", "a few neighbourhoods

@@ -147,6 +147,9 @@ class Slots:
                     and any(ELIDED_SUBJECT.match(s.text, b.end())
                             for b in re.finditer(r",\s+and\b", s.text[:pos]) if b.start() >= x.end):
                 continue  # "X took villages as Y retreated, and advanced": X advanced, not Y
+            if best is not None and re.search(r"\b(?:with|against)\s+(?:the\s+)?$",
+                                              s.text[max(0, x.start - 20):x.start]):
+                continue  # "X took Y after clashing with Z before going on": Z is an object
             best = x
         return best
 
