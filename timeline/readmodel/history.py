@@ -11,7 +11,7 @@ from uuid import UUID
 from ..domainmodel import CONFIDENCES, EARLIEST, db_time, db_to_api, minus
 from ..origins import origin_key, origin_of
 from . import undo
-from .recorder import tie_rank
+from .queries import tie_rank
 
 EPOCH = EARLIEST
 END = "9999-12-31T23:59:59.999999Z"

@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .recorder import DERIVED_TABLES
+from .tables import DERIVED_TABLES
 from .projection import REPORT_TOPIC, project, stage
 
 SUFFIX = "__r"  # SQLite: shadow tables, and the other name of each index

@@ -23,7 +23,7 @@ from ..domainmodel import (
 from . import stretch, undo
 from ..hierarchy import descendants
 from ..origins import origin_of
-from .recorder import END
+from .queries import END
 
 DEFAULT_WINDOW = timedelta(hours=72)
 DEFAULT_STALE = timedelta(days=30)

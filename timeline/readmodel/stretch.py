@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from .recorder import tie_rank
+from .queries import tie_rank
 
 Row = dict[str, Any]
 
