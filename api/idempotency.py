@@ -89,10 +89,10 @@ def keep_read_answer(idempotency: dict[str, Any], answer: dict[str, Any]) -> Non
 
     app = current_app.extensions["timeline"]
     if len(json.dumps(answer, ensure_ascii=False)) > MAX_KEPT_READ:
-        app.idempotency_release(idempotency)
+        app.idempotency.release(idempotency)
         return
     try:
-        app.complete_idempotency(idempotency, answer, 200)
+        app.idempotency.complete(idempotency, answer, 200)
     except (DomainError, IntegrityError):  # the lease was taken over: the completion guard
         pass
 
@@ -111,7 +111,7 @@ def run(command: Callable[[dict[str, Any] | None], dict[str, Any]], status: int 
     authorization = request.headers.get("Authorization") if verified_digest() else None
     scoped = scoped_key(authorization, request.path, key, request.remote_addr)
     try:
-        claim = app.idempotency_claim(scoped, fingerprint())
+        claim = app.idempotency.claim(scoped, fingerprint())
     except Conflict as error:
         abort(409, message=error.detail, errors=error.errors, headers={"Retry-After": "1"})
         raise
@@ -129,7 +129,7 @@ def run(command: Callable[[dict[str, Any] | None], dict[str, Any]], status: int 
                 isinstance(error, Conflict) and "already known" in error.detail):
             # Another request may have completed this key meanwhile: answer as a retry would.
             try:
-                again = app.idempotency_claim(scoped, fingerprint())
+                again = app.idempotency.claim(scoped, fingerprint())
             except Exception:
                 again = {}
             if "replay" in again:
@@ -137,6 +137,6 @@ def run(command: Callable[[dict[str, Any] | None], dict[str, Any]], status: int 
                     metrics.idempotent_replays.inc()
                 return again["replay"][1], again["replay"][0], {"Idempotent-Replayed": "true"}
             if "lease" in again:
-                app.idempotency_release(again)
-        app.idempotency_release(claim)
+                app.idempotency.release(again)
+        app.idempotency.release(claim)
         raise
