@@ -114,12 +114,8 @@ def run(command: Callable[[dict[str, Any] | None], dict[str, Any]], status: int 
         claim = app.idempotency.claim(scoped, fingerprint())
     except Conflict as error:
         abort(409, message=error.detail, errors=error.errors, headers={"Retry-After": "1"})
-        raise
     if "replay" in claim:
-        if metrics:
-            metrics.idempotent_replays.inc()
-        replay_status, body = claim["replay"]
-        return body, replay_status, {"Idempotent-Replayed": "true"}
+        return _replayed(claim["replay"], metrics)
     try:
         return command(claim), status, {}
     except Exception as error:
@@ -133,10 +129,16 @@ def run(command: Callable[[dict[str, Any] | None], dict[str, Any]], status: int 
             except Exception:
                 again = {}
             if "replay" in again:
-                if metrics:
-                    metrics.idempotent_replays.inc()
-                return again["replay"][1], again["replay"][0], {"Idempotent-Replayed": "true"}
+                return _replayed(again["replay"], metrics)
             if "lease" in again:
                 app.idempotency.release(again)
         app.idempotency.release(claim)
         raise
+
+
+def _replayed(replay: tuple[int, dict[str, Any]], metrics: Any):
+    """The kept answer of a completed key, as (body, status, headers)."""
+    if metrics:
+        metrics.idempotent_replays.inc()
+    replay_status, body = replay
+    return body, replay_status, {"Idempotent-Replayed": "true"}

@@ -60,11 +60,9 @@ class IdempotencyKeys:
                             {"key": key, "fingerprint": fingerprint, "lease": "lease:" + lease,
                              "now": db_time(now)})
                 except IntegrityError:
-                    continue  # someone else leased it just now: look again
-                except Exception as error:
-                    if "unique" in str(error).lower() or "duplicate" in str(error).lower():
-                        continue
-                    raise
+                    # someone else leased it just now: look again (the library raises its
+                    # IntegrityError for sqlite3's and for psycopg's UniqueViolation alike)
+                    continue
                 return {"key": key, "fingerprint": fingerprint, "lease": "lease:" + lease}
             expired = row["created_at"] < db_time(now - IDEMPOTENCY_TTL)
             if int(row["status"]) and expired:

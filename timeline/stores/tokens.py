@@ -42,23 +42,23 @@ class Tokens:
         return token
 
     def role(self, token: str) -> str | None:
-        digest = _hash(token)
-        row = self.recorder.fetchone(
-            "SELECT hash, role FROM tl_tokens WHERE hash = :hash AND revoked_at IS NULL",
-            {"hash": digest})
-        if row is None or not hmac.compare_digest(row["hash"], digest):
-            return None
-        return row["role"]
+        row = self._valid(token)
+        return row["role"] if row is not None else None
 
     def label(self, token: str) -> str | None:
         """The label of a valid token (None if it has none, or is unknown or revoked)."""
+        row = self._valid(token)
+        return row["label"] if row is not None else None
+
+    def _valid(self, token: str) -> dict[str, Any] | None:
+        """The row of a token that is neither unknown nor revoked."""
         digest = _hash(token)
         row = self.recorder.fetchone(
-            "SELECT hash, label FROM tl_tokens WHERE hash = :hash AND revoked_at IS NULL",
+            "SELECT hash, role, label FROM tl_tokens WHERE hash = :hash AND revoked_at IS NULL",
             {"hash": digest})
         if row is None or not hmac.compare_digest(row["hash"], digest):
             return None
-        return row["label"]
+        return row
 
     def list(self) -> list[dict[str, Any]]:
         rows = self.recorder.fetchall(
