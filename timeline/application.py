@@ -3,7 +3,6 @@ and queries that answer from the read model without replaying the log."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -28,11 +27,9 @@ from .domainmodel import (
     slugify,
 )
 from . import migrate
-from .readmodel import history
-from .gazetteer import Names
 from .readmodel.history import event_item
-from .readmodel.projection import REPORT_TOPIC, dumps, project, stage
-from .readmodel.state import StateQueries
+from .readmodel.projection import dumps, project
+from .readmodel.model import ReadModel
 from .stores.idempotency import IdempotencyKeys
 from .stores.tokens import Tokens
 
@@ -71,19 +68,15 @@ class TimelineApplication(Application[UUID]):
             # The projection reads the stored JSON as such (projection.stage).
             raise ValueError("a compressor or cipher for stored events is not supported "
                              "(COMPRESSOR_TOPIC / CIPHER_TOPIC)")
-        self.names = Names(self.recorder)  # type: ignore[arg-type]
-        self.queries = StateQueries(self.recorder, self.names)  # type: ignore[arg-type]
-        self.tokens = Tokens(self.recorder)  # type: ignore[arg-type]
-        self.idempotency = IdempotencyKeys(self.recorder)  # type: ignore[arg-type]
+        self.readmodel = ReadModel(self.recorder)
+        self.names, self.queries = self.readmodel.names, self.readmodel.queries
+        self.tokens = Tokens(self.readmodel.recorder)
+        self.idempotency = IdempotencyKeys(self.readmodel.recorder)
         self._queue: list[_Job] = []
         self._queue_lock = threading.Lock()
         self._commit_lock = threading.Lock()
         # Called with the number of events after each successful save (metrics hook).
         self.on_saved: list[Any] = []
-
-    @property
-    def backend(self) -> str:
-        return "postgres" if self.database_url.startswith("postgres") else "sqlite"
 
     # ---- commands ----------------------------------------------------------------------------
     def file_report(self, payload: dict[str, Any], *, idempotency: dict[str, Any] | None = None,
@@ -184,7 +177,7 @@ class TimelineApplication(Application[UUID]):
             if not job.done:
                 # Take the queue only once this process may write (SQLite: other workers'
                 # commits come first), so requests that arrived meanwhile share this fsync.
-                with self._writer_turn():
+                with self.readmodel.writer_turn():
                     with self._queue_lock:
                         batch, self._queue = self._queue, []
                     self._save_batch(batch)
@@ -193,16 +186,12 @@ class TimelineApplication(Application[UUID]):
         assert job.positions is not None
         return job.positions
 
-    def _writer_turn(self) -> Any:
-        lock = getattr(self.recorder, "writer_lock", None)
-        return lock() if lock is not None else contextlib.nullcontext()
-
     def _save_batch(self, batch: list[_Job]) -> None:
         try:
             self._save_jobs(batch)
         except Exception as error:
             # Saving each job alone finds the one that failed; no use when the store is down.
-            if len(batch) == 1 or self.recorder.unreachable():  # type: ignore[attr-defined]
+            if len(batch) == 1 or self.readmodel.unreachable():
                 for job in batch:
                     job.error = error
                     job.done = True
@@ -266,7 +255,7 @@ class TimelineApplication(Application[UUID]):
 
     def timeline(self, point: Any, **filters: Any) -> list[dict[str, Any]]:
         """Claims in valid-time order with the changes they caused (see history.timeline)."""
-        return history.timeline(self.recorder, self.names, self.queries, point, **filters)
+        return self.readmodel.timeline(point, **filters)
 
     # ---- replay ------------------------------------------------------------------------------
     def iter_events(self, after: int = 0, page: int = 2000) -> Iterator[tuple[int, Any]]:
@@ -286,42 +275,17 @@ class TimelineApplication(Application[UUID]):
         from .readmodel.replay import Rebuild
 
         Rebuild(self, progress).run()
-        return self.recorder.digest()  # type: ignore[attr-defined]
+        return self.readmodel.digest()
 
     def rebuild(self, progress: Any = None, page: int = 10_000) -> int:
-        """The read model from the log, in one transaction, a stretch of `page` positions at a
-        time (memory stays that of one stretch whatever the length of the log); returns the
-        number of events. The same projection as the live path (ReadModelRecorder.project)."""
-        recorder: Any = self.recorder
-        count = 0
-        with recorder.writing() as cursor:
-            recreate = recorder.begin_rebuild(cursor)
-            recorder.clear_derived(cursor)
-            after = 0
-            while True:
-                lo, hi, n = recorder.stretch(cursor, after, page)
-                if not n:
-                    break
-                events = recorder.stretch_events(cursor, lo, hi)
-                to_event = self.mapper.to_domain_event
-                reference = [(e.id, project(to_event(e))) for e in events
-                             if e.topic != REPORT_TOPIC]
-                staged = stage((e.id, e.topic, e.originator_id, e.state) for e in events)
-                del events
-                recorder.project(cursor, lo, hi, staged, reference, rebuilding=True)
-                after = hi
-                count += n
-                if progress is not None:
-                    progress(n)
-            recorder.finish_rebuild(cursor, recreate)
-            recorder.mark_corrections(cursor, 0, after)
-        return count
+        """The read model rebuilt from the log in one transaction (ReadModel.rebuild)."""
+        return self.readmodel.rebuild(self.mapper.to_domain_event, progress, page)
 
     def digest(self) -> str:
-        return self.recorder.digest()  # type: ignore[attr-defined]
+        return self.readmodel.digest()
 
     def head(self) -> int:
-        return self.recorder.head()  # type: ignore[attr-defined]
+        return self.readmodel.head()
 
 
 def open_application(database_url: str | None = None, wait: float = 0) -> TimelineApplication:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from . import digest
@@ -57,6 +57,14 @@ class ReadModelRecorder:
     def unreachable(self) -> bool:
         """Whether the database server is known to be out of reach (an embedded file never is)."""
         return False
+
+    def writing(self) -> AbstractContextManager[Any]:
+        """A write transaction's cursor (sqlite.py, postgres.py)."""
+        raise NotImplementedError
+
+    def writer_lock(self) -> AbstractContextManager[Any]:
+        """Taken before a write transaction (SQLite: the writers' file lock)."""
+        return nullcontext()
 
     # ---- writing ----------------------------------------------------------------------------
     @staticmethod
