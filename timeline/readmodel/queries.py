@@ -3,6 +3,7 @@ published by :pb, confidence :min), and the seeks that find the latest of them."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 # published_by when a query gives none: after every storable instant.
@@ -151,6 +152,20 @@ def tie_rank(row: dict[str, Any]) -> tuple[int, int, str]:
     (as of the point of view), then the later record, then the greater claim id (the claims of
     one report share their position). The greatest wins."""
     return (row["eff"], row["position"], row["claim_id"])
+
+
+def winner(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The row that wins by the tie rule."""
+    return max(rows, key=tie_rank)
+
+
+def winners(rows: Iterable[dict[str, Any]], by: str) -> dict[Any, dict[str, Any]]:
+    """row[by] -> the winner of the rows that share it (a subject's latest instant, or each
+    instant of a history), in the order the values first appear."""
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row[by], []).append(row)
+    return {value: winner(group) for value, group in groups.items()}
 
 HISTORY_SQL = f"""
 SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,

@@ -34,7 +34,7 @@ from .queries import (
     STATE_SQL,
     STRETCH_HEAD_SQL,
     STRETCH_PAGES_SQL,
-    tie_rank,
+    winners,
 )
 from .tables import DERIVED_TABLES, TABLES, WRITE_SQL
 
@@ -256,12 +256,7 @@ class ReadModelRecorder:
         clash after it, "occurred_at|claim_id"), for every subject of `kind` that has one."""
         rows = self.fetchall(STATE_SQL[kind], {"at": at, "k": k, "min": min_rank, "hi": hi,
                                                "pb": pb}, cursor)
-        best: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            current = best.get(row["subject"])
-            if current is None or tie_rank(row) > tie_rank(current):
-                best[row["subject"]] = row
-        return best
+        return winners(rows, "subject")
 
     def history(self, cursor: Any, kind: str, subject: str, at: str, k: int, min_rank: int,
                 pb: str = END):

@@ -65,12 +65,11 @@ class ReportQueries:
     def _corrections(self, claim_ids: list[str]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         with self.rm.reading() as cursor:
-            for cid in claim_ids:
-                for c in self.rm.fetchall("SELECT target, kind, claim_id, position FROM "
-                                          "tl_corrections WHERE target = :id", {"id": cid}, cursor):
-                    out.setdefault(cid, {})[c["kind"]] = c
-                if "retract" in out.get(cid, {}):
-                    out[cid]["status"] = undo.status(undo.chain(self.rm, cursor, cid))
+            for c in undo.load(self.rm, cursor, claim_ids):
+                out.setdefault(c["target"], {})[c["kind"]] = c
+            for cid, found in out.items():
+                if "retract" in found:
+                    found["status"] = undo.status(undo.chain(self.rm, cursor, cid))
         return out
 
     def report(self, report_id: str) -> dict[str, Any] | None:

@@ -19,7 +19,7 @@ from ..domainmodel import (
     minus,
 )
 from . import stretch
-from ..hierarchy import descendants
+from ..hierarchy import families
 from .point import (
     DEFAULT_STALE,
     DEFAULT_WINDOW,
@@ -76,17 +76,7 @@ class StateQueries(WorldState, ReportQueries):
     # ---- folding a subject's claims (timeline/readmodel/stretch.py) ----------------------------------
     def families(self) -> Callable[[str], set[str]]:
         """faction -> it and its sub-factions, memoised for one query."""
-        children: dict[str | None, list[str]] = {}
-        for f in self.names.entities("faction"):
-            children.setdefault(f.get("parent"), []).append(f["id"])
-        memo: dict[str, set[str]] = {}
-
-        def family(faction: str) -> set[str]:
-            if faction not in memo:
-                memo[faction] = descendants(faction, children)
-            return memo[faction]
-
-        return family
+        return families(self.names.entities("faction"))
 
     def _instants_desc(self, cursor: Any, kind: str, subject: str, top: str, hi: str,
                        p: Point, first: Page | None = None

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from .queries import tie_rank
+from .queries import tie_rank, winner
 
 Row = dict[str, Any]
 
@@ -29,10 +29,6 @@ class Element(NamedTuple):
     row: Row              # the instant's winner, or the dissolve claim's row
     rows: list[Row]       # every counted claim of the instant ([] for a dissolution)
     dissolve: bool
-
-
-def winner(rows: list[Row]) -> Row:
-    return max(rows, key=tie_rank)
 
 
 def dissolve_order(row: Row) -> tuple:

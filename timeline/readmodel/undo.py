@@ -27,6 +27,23 @@ def chain(rm: Any, cursor: Any, claim_id: str) -> list[dict[str, Any]]:
     return out
 
 
+def load(rm: Any, cursor: Any, claim_ids: list[str], k: int | None = None,
+         pb: str | None = None) -> list[dict[str, Any]]:
+    """The corrections (retractions, confirmations) of these claims, known as of (k, pb) when
+    given: [{target, kind, claim_id, position}], one statement per 500 claims."""
+    out: list[dict[str, Any]] = []
+    known_sql = (" AND position <= :k" if k is not None else "") + (
+        " AND published_at <= :pb" if pb is not None else "")
+    for i in range(0, len(claim_ids), 500):
+        chunk = claim_ids[i:i + 500]
+        params: dict[str, Any] = {f"i{n}": cid for n, cid in enumerate(chunk)}
+        params.update(k=k, pb=pb)
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        out += rm.fetchall(f"SELECT target, kind, claim_id, position FROM tl_corrections "
+                           f"WHERE target IN ({marks}){known_sql}", params, cursor)
+    return out
+
+
 def known(row: dict[str, Any], k: int | None, pb: str | None) -> bool:
     return (k is None or row["position"] <= k) and (pb is None or row["published_at"] <= pb)
 

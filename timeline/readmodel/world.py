@@ -87,8 +87,6 @@ class WorldState:
     def _world_view(self, cursor: Any, p: Point, hi: str) -> tuple[list, list, list]:
         """(cities as (held-state dict, latest clash time, its claim id, last evidence time),
         factions, leaders as (state dict, last evidence time))."""
-        control = self.rm.latest_all(cursor, "control", p.at, p.k, p.min_rank, hi, p.pb)
-        status = self.rm.latest_all(cursor, "status", p.at, p.k, p.min_rank, hi, p.pb)
         pages = {kind: self.rm.stretch_pages(cursor, kind, p.at, hi, p.k, p.min_rank, p.pb)
                  for kind in ("control", "status")}
 
@@ -96,8 +94,26 @@ class WorldState:
             rows, lo = pages[kind].get(subject, ([], None))
             return Page(rows, lo is not None, True) if rows else None
 
-        dissolves = self.dissolves(cursor, p)
         families = self.families()
+        cities, holdings = self._world_cities(cursor, p, hi, first, families)
+        all_leaders = sorted(self.names.entities("leader", p.k), key=lambda e: e["id"])
+        leaders = self._world_leaders(cursor, p, hi, first, all_leaders)
+        factions = []
+        for f in sorted(self.names.entities("faction", p.k), key=lambda e: e["id"]):
+            family = families(f["id"])
+            held = sorted(c for member in family for c in holdings.get(member, []))
+            factions.append({"id": f["id"], "name": f["name"], "parent": f.get("parent"),
+                             "cities": held,
+                             "leaders": sorted(le["id"] for le in all_leaders
+                                               if le.get("faction") in family)})
+        return cities, factions, leaders
+
+    def _world_cities(self, cursor: Any, p: Point, hi: str, first: Callable[..., Page | None],
+                      families: Callable[[str], set[str]]) -> tuple[list, dict[str, list[str]]]:
+        """Every place known at the point of view, as _world_view gives them, and faction ->
+        the places it holds."""
+        control = self.rm.latest_all(cursor, "control", p.at, p.k, p.min_rank, hi, p.pb)
+        dissolves = self.dissolves(cursor, p)
         # what the point of view knew of: entities registered at or before its position
         places = {e["id"]: e for e in self.names.entities("place", p.k)}
         cities: list[tuple[dict[str, Any], str | None, str | None, str | None]] = []
@@ -126,7 +142,12 @@ class WorldState:
                     out.update(controller=latest.value, status="held")
                     holdings.setdefault(latest.value, []).append(city)
             cities.append((out, when, claim_id, last))
-        all_leaders = sorted(self.names.entities("leader", p.k), key=lambda e: e["id"])
+        return cities, holdings
+
+    def _world_leaders(self, cursor: Any, p: Point, hi: str, first: Callable[..., Page | None],
+                       all_leaders: list[dict[str, Any]]) -> list[tuple[dict[str, Any], Any]]:
+        """Every leader known at the point of view, with the time of its last evidence."""
+        status = self.rm.latest_all(cursor, "status", p.at, p.k, p.min_rank, hi, p.pb)
         leaders = []
         for le in all_leaders:
             out = _unknown_leader(le["id"], le["name"], details=False)
@@ -139,13 +160,4 @@ class WorldState:
                 self._judged(out, summary, p, cursor, "status", details=False)
                 last = summary["last"]
             leaders.append((out, last))
-        all_factions = sorted(self.names.entities("faction", p.k), key=lambda e: e["id"])
-        factions = []
-        for f in all_factions:
-            family = families(f["id"])
-            held = sorted(c for member in family for c in holdings.get(member, []))
-            factions.append({"id": f["id"], "name": f["name"], "parent": f.get("parent"),
-                             "cities": held,
-                             "leaders": sorted(le["id"] for le in all_leaders
-                                               if le.get("faction") in family)})
-        return cities, factions, leaders
+        return leaders
