@@ -122,7 +122,6 @@ class ReadModelRecorder:
                 last = (last["ordinal"], last["rmax"]) if isinstance(last, dict) else tuple(last)
             rows = number_log(staged.log, last)
             cursor.executemany(sql["log"], rows)
-            cursor.execute(sql["log_smin"], {"smin": rows[0][5], "lo": lo})
         grouped: dict[str, list[dict[str, Any]]] = {k: [] for k in OP_ORDER}
         for position, ops in positioned:
             for name, params in ops:

@@ -22,9 +22,10 @@ TABLES = [
     # before they take their turn to commit; several hosts), so "the latest record time up to
     # position K" is kept as a monotone column, rmax = max(recorded_at) of this and every earlier
     # position, and known_at=T is the last position whose rmax is at most T: nothing recorded
-    # after T counts, and the answer never changes as later writes arrive. (smin = min of this
-    # and every later position is kept for stores that have it; no query reads it.)
-    "CREATE INDEX IF NOT EXISTS tl_log_smin ON tl_log (smin, position)",
+    # after T counts, and the answer never changes as later writes arrive. (smin was the
+    # suffix minimum of record times, updated on every commit and read by no query: it now
+    # holds the row's own record time, only so that stores made before keep their NOT NULL
+    # column; the digest never covered it.)
     "CREATE INDEX IF NOT EXISTS tl_log_rmax ON tl_log (position, rmax)",
     "CREATE INDEX IF NOT EXISTS tl_log_known ON tl_log (rmax, position)",
     "CREATE INDEX IF NOT EXISTS tl_log_recorded ON tl_log (recorded_at)",
