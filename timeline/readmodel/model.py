@@ -10,6 +10,7 @@ from typing import Any
 from ..gazetteer import Names
 from . import history
 from .projection import REPORT_TOPIC, project, stage
+from .queries import in_lists
 from .recorder import ReadModelRecorder
 from .state import StateQueries
 
@@ -36,6 +37,15 @@ class ReadModel:
 
     def digest(self) -> str:
         return self.recorder.digest()
+
+    def report_positions(self, report_ids: list[str]) -> dict[str, int]:
+        """report id -> its log position, for the ids the read model has."""
+        found: dict[str, int] = {}
+        for marks, params in in_lists(report_ids):
+            rows = self.recorder.fetchall(
+                f"SELECT id, position FROM tl_reports WHERE id IN ({marks})", params)
+            found.update((row["id"], int(row["position"])) for row in rows)
+        return found
 
     def timeline(self, point: Any, **filters: Any) -> list[dict[str, Any]]:
         """Claims in valid-time order with the changes they caused (see history.timeline)."""

@@ -3,7 +3,7 @@ published by :pb, confidence :min), and the seeks that find the latest of them."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 # published_by when a query gives none: after every storable instant.
@@ -152,6 +152,13 @@ def tie_rank(row: dict[str, Any]) -> tuple[int, int, str]:
     (as of the point of view), then the later record, then the greater claim id (the claims of
     one report share their position). The greatest wins."""
     return (row["eff"], row["position"], row["claim_id"])
+
+
+def in_lists(ids: Sequence[str], size: int = 500) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(":i0, :i1, ...", {"i0": ids[0], ...}) for each `size` ids: an IN list per statement."""
+    for start in range(0, len(ids), size):
+        params = {f"i{n}": value for n, value in enumerate(ids[start:start + size])}
+        yield ", ".join(f":{name}" for name in params), params
 
 
 def winner(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .queries import in_lists
+
 MAX_CHAIN = 16  # a guard only: claims.py refuses chains deeper than claims.MAX_UNDO
 
 
@@ -34,13 +36,10 @@ def load(rm: Any, cursor: Any, claim_ids: list[str], k: int | None = None,
     out: list[dict[str, Any]] = []
     known_sql = (" AND position <= :k" if k is not None else "") + (
         " AND published_at <= :pb" if pb is not None else "")
-    for i in range(0, len(claim_ids), 500):
-        chunk = claim_ids[i:i + 500]
-        params: dict[str, Any] = {f"i{n}": cid for n, cid in enumerate(chunk)}
-        params.update(k=k, pb=pb)
-        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+    for marks, params in in_lists(claim_ids):
         out += rm.fetchall(f"SELECT target, kind, claim_id, position FROM tl_corrections "
-                           f"WHERE target IN ({marks}){known_sql}", params, cursor)
+                           f"WHERE target IN ({marks}){known_sql}", dict(params, k=k, pb=pb),
+                           cursor)
     return out
 
 
