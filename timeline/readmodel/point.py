@@ -23,7 +23,7 @@ def _api(text: str) -> str:
 
 class Point:
     """A bitemporal point: valid time `at`, record position `k`, minimum confidence rank; and
-    (API.md v2) `pb`, published_by as stored text (persistence.END when not given), and
+    (API.md v2) `pb`, published_by as stored text (queries.END when not given), and
     `stale_after` in seconds."""
 
     def __init__(self, at: str, k: int, min_rank: int, window: float, known_at: str | None,

@@ -307,7 +307,7 @@ STAGE_SQL = {
 # What the retractions and confirmations recorded at :lo..:hi change in other rows: their
 # positions (and their reports' publication times) are copied onto the effects of the claims
 # they correct, so that "counted as of (K, published_by)" is a test on the effect row
-# (persistence.counted), and each names what its target names (its mentions, copied). A
+# (queries.counted), and each names what its target names (its mentions, copied). A
 # retraction may target a retraction (API.md v2, undo): a claim's row then keeps the chain, up to
 # three deep: its retraction R1, R1's retraction R2 ("reinstated"), R2's retraction R3
 # (claims.py refuses a deeper one). Seeks per correction. A rebuild runs these once, over the

@@ -1,7 +1,7 @@
 """API.md v2, undo: a retraction may itself be retracted, and then stops counting, so that its
 target counts again. A claim's retractions form a chain (R1 retracts the claim, R2 retracts R1,
 ...); whether the claim is retracted as of a point of view is decided from the end of the chain.
-The state queries test the same rule on the effect rows (persistence.counted)."""
+The state queries test the same rule on the effect rows (queries.counted)."""
 
 from __future__ import annotations
 
