@@ -90,7 +90,7 @@ class _TokenRoles:
         known = self.roles.get(digest)
         if known is not None and known[1] > now:
             return known[0]
-        role = timeline.token_role(token)  # looked up by hash, compared with hmac.compare_digest
+        role = timeline.tokens.role(token)  # looked up by hash, compared with hmac.compare_digest
         if role is None:
             self.roles.pop(digest, None)
         elif self.ttl > 0:
@@ -122,4 +122,4 @@ def token_label() -> str | None:
     token = bearer()
     if token is None:
         return None
-    return current_app.extensions["timeline"].token_label(token)
+    return current_app.extensions["timeline"].tokens.label(token)

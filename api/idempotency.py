@@ -89,10 +89,10 @@ def keep_read_answer(idempotency: dict[str, Any], answer: dict[str, Any]) -> Non
 
     app = current_app.extensions["timeline"]
     if len(json.dumps(answer, ensure_ascii=False)) > MAX_KEPT_READ:
-        app.idempotency_release(idempotency)
+        app.idempotency.release(idempotency)
         return
     try:
-        app.complete_idempotency(idempotency, answer, 200)
+        app.idempotency.complete(idempotency, answer, 200)
     except (DomainError, IntegrityError):  # the lease was taken over: the completion guard
         pass
 
@@ -111,15 +111,11 @@ def run(command: Callable[[dict[str, Any] | None], dict[str, Any]], status: int 
     authorization = request.headers.get("Authorization") if verified_digest() else None
     scoped = scoped_key(authorization, request.path, key, request.remote_addr)
     try:
-        claim = app.idempotency_claim(scoped, fingerprint())
+        claim = app.idempotency.claim(scoped, fingerprint())
     except Conflict as error:
         abort(409, message=error.detail, errors=error.errors, headers={"Retry-After": "1"})
-        raise
     if "replay" in claim:
-        if metrics:
-            metrics.idempotent_replays.inc()
-        replay_status, body = claim["replay"]
-        return body, replay_status, {"Idempotent-Replayed": "true"}
+        return _replayed(claim["replay"], metrics)
     try:
         return command(claim), status, {}
     except Exception as error:
@@ -129,14 +125,20 @@ def run(command: Callable[[dict[str, Any] | None], dict[str, Any]], status: int 
                 isinstance(error, Conflict) and "already known" in error.detail):
             # Another request may have completed this key meanwhile: answer as a retry would.
             try:
-                again = app.idempotency_claim(scoped, fingerprint())
+                again = app.idempotency.claim(scoped, fingerprint())
             except Exception:
                 again = {}
             if "replay" in again:
-                if metrics:
-                    metrics.idempotent_replays.inc()
-                return again["replay"][1], again["replay"][0], {"Idempotent-Replayed": "true"}
+                return _replayed(again["replay"], metrics)
             if "lease" in again:
-                app.idempotency_release(again)
-        app.idempotency_release(claim)
+                app.idempotency.release(again)
+        app.idempotency.release(claim)
         raise
+
+
+def _replayed(replay: tuple[int, dict[str, Any]], metrics: Any):
+    """The kept answer of a completed key, as (body, status, headers)."""
+    if metrics:
+        metrics.idempotent_replays.inc()
+    replay_status, body = replay
+    return body, replay_status, {"Idempotent-Replayed": "true"}

@@ -186,12 +186,12 @@ def load(app: Any, n_claims: int, progress: Any = None) -> dict[str, Any]:
             continue
         events += report_events(recorded, kwargs)
         if len(events) >= BATCH:
-            app._commit(events, None, {}, 201)
+            app.append(events)
             if progress:
                 progress(n_claims_done)
             events = []
     if events:
-        app._commit(events, None, {}, 201)
+        app.append(events)
     return {"claims": n_claims_done, "reports": n_reports, "head": app.head(),
             "seconds": round(time.perf_counter() - started, 1), "version": GENERATOR_VERSION,
             "reference": {k: len(v) for k, v in ref.items()}}

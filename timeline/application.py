@@ -3,15 +3,10 @@ and queries that answer from the read model without replaying the log."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import hmac
-import json
 import os
-import secrets
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
@@ -28,22 +23,15 @@ from .domainmodel import (
     Report,
     api_time,
     db_time,
-    db_to_api,
     name_key,
     slugify,
 )
 from . import migrate
-from .readmodel import history
-from .gazetteer import Names
 from .readmodel.history import event_item
-from .readmodel.projection import REPORT_TOPIC, dumps, project, stage
-from .readmodel.state import StateQueries
-
-ROLES = ("reader", "writer", "admin")
-# How long an answered Idempotency-Key is kept (documented in API.md / the OpenAPI document).
-IDEMPOTENCY_TTL = timedelta(hours=float(os.environ.get("TIMELINE_IDEMPOTENCY_TTL_HOURS", "24")))
-# A pending key older than this belongs to a request that died; a retry may take it over.
-IDEMPOTENCY_LEASE = timedelta(seconds=float(os.environ.get("TIMELINE_IDEMPOTENCY_LEASE_SECONDS", "10")))
+from .readmodel.projection import dumps, project
+from .readmodel.model import ReadModel
+from .stores.idempotency import IdempotencyKeys
+from .stores.tokens import Tokens
 
 
 class _Job:
@@ -80,18 +68,15 @@ class TimelineApplication(Application[UUID]):
             # The projection reads the stored JSON as such (projection.stage).
             raise ValueError("a compressor or cipher for stored events is not supported "
                              "(COMPRESSOR_TOPIC / CIPHER_TOPIC)")
-        self.names = Names(self.recorder)  # type: ignore[arg-type]
-        self.queries = StateQueries(self.recorder, self.names)  # type: ignore[arg-type]
+        self.readmodel = ReadModel(self.recorder)
+        self.names, self.queries = self.readmodel.names, self.readmodel.queries
+        self.tokens = Tokens(self.readmodel.recorder)
+        self.idempotency = IdempotencyKeys(self.readmodel.recorder)
         self._queue: list[_Job] = []
         self._queue_lock = threading.Lock()
         self._commit_lock = threading.Lock()
-        self._pruned_at: datetime | None = None
         # Called with the number of events after each successful save (metrics hook).
         self.on_saved: list[Any] = []
-
-    @property
-    def backend(self) -> str:
-        return "postgres" if self.database_url.startswith("postgres") else "sqlite"
 
     # ---- commands ----------------------------------------------------------------------------
     def file_report(self, payload: dict[str, Any], *, idempotency: dict[str, Any] | None = None,
@@ -192,7 +177,7 @@ class TimelineApplication(Application[UUID]):
             if not job.done:
                 # Take the queue only once this process may write (SQLite: other workers'
                 # commits come first), so requests that arrived meanwhile share this fsync.
-                with self._writer_turn():
+                with self.readmodel.writer_turn():
                     with self._queue_lock:
                         batch, self._queue = self._queue, []
                     self._save_batch(batch)
@@ -201,16 +186,12 @@ class TimelineApplication(Application[UUID]):
         assert job.positions is not None
         return job.positions
 
-    def _writer_turn(self) -> Any:
-        lock = getattr(self.recorder, "writer_lock", None)
-        return lock() if lock is not None else contextlib.nullcontext()
-
     def _save_batch(self, batch: list[_Job]) -> None:
         try:
             self._save_jobs(batch)
         except Exception as error:
             # Saving each job alone finds the one that failed; no use when the store is down.
-            if len(batch) == 1 or self.recorder.unreachable():  # type: ignore[attr-defined]
+            if len(batch) == 1 or self.readmodel.unreachable():
                 for job in batch:
                     job.error = error
                     job.done = True
@@ -239,151 +220,31 @@ class TimelineApplication(Application[UUID]):
             i += len(job.events)
             job.done = True
 
-    # ---- idempotency -------------------------------------------------------------------------
-    # A key is first leased (a pending row, in its own transaction), then completed in the same
-    # transaction as the events it answered for (see persistence.WRITE_SQL["idempotency"]). A
-    # lease older than IDEMPOTENCY_LEASE is taken to belong to a request that died and may be
-    # taken over; the completion guard makes sure only one of two racing requests commits.
+    # ---- plain tables (timeline/stores/), as the CLI, the importers and the tests ask them ---
     def complete_idempotency(self, idempotency: dict[str, Any], answer: dict[str, Any],
                              status: int) -> None:
-        """Completes a leased Idempotency-Key for an answer that appended no events."""
-        row = dict(idempotency, status=status, body=dumps(answer),
-                   created_at=db_time(datetime.now(timezone.utc)), event_index=None)
-        with self.recorder.writing() as cursor:  # type: ignore[attr-defined]
-            self.recorder.write_rows(cursor, [], {"idempotency": [row]})  # type: ignore[attr-defined]
+        self.idempotency.complete(idempotency, answer, status)
 
     def idempotency_claim(self, key: str, fingerprint: str) -> dict[str, Any]:
-        """Lease `key` for a new request, or say how to answer a retry:
-        `{"lease": ...}` for a new request, `{"replay": (status, body)}` for a retry of a
-        completed one; raises 422 (the key was used with another body) or 409 (the first request
-        with this key is still running)."""
-        self._prune_idempotency()
-        for _ in range(5):
-            row = self.recorder.fetchone(  # type: ignore[attr-defined]
-                "SELECT fingerprint, status, body, position, created_at FROM tl_idempotency "
-                "WHERE key = :key", {"key": key})
-            now = datetime.now(timezone.utc)
-            if row is None:
-                lease = secrets.token_hex(16)
-                try:
-                    with self.recorder.writing() as cursor:  # type: ignore[attr-defined]
-                        cursor.execute(self.recorder.sql(  # type: ignore[attr-defined]
-                            "INSERT INTO tl_idempotency (key, fingerprint, status, body, position, "
-                            "created_at) VALUES (:key, :fingerprint, 0, :lease, NULL, :now)"),
-                            {"key": key, "fingerprint": fingerprint, "lease": "lease:" + lease,
-                             "now": db_time(now)})
-                except IntegrityError:
-                    continue  # someone else leased it just now: look again
-                except Exception as error:
-                    if "unique" in str(error).lower() or "duplicate" in str(error).lower():
-                        continue
-                    raise
-                return {"key": key, "fingerprint": fingerprint, "lease": "lease:" + lease}
-            expired = row["created_at"] < db_time(now - IDEMPOTENCY_TTL)
-            if int(row["status"]) and expired:
-                self._delete_idempotency(key, row["body"])
-                continue
-            if not hmac.compare_digest(row["fingerprint"], fingerprint):
-                raise DomainError("this Idempotency-Key was already used with a different request body",
-                                  {"Idempotency-Key": ["reused with a different body"]})
-            if int(row["status"]):
-                body = json.loads(row["body"])
-                if "position" in body and row["position"] is not None:
-                    body["position"] = row["position"]
-                return {"replay": (int(row["status"]), body)}
-            if row["created_at"] >= db_time(now - IDEMPOTENCY_LEASE):
-                raise Conflict("a request with this Idempotency-Key is still being processed; "
-                               "retry shortly", {"Idempotency-Key": ["still being processed"]})
-            # A stale lease: its request died. Take it over, unless someone else just did.
-            lease = "lease:" + secrets.token_hex(16)
-            with self.recorder.writing() as cursor:  # type: ignore[attr-defined]
-                cursor.execute(self.recorder.sql(  # type: ignore[attr-defined]
-                    "UPDATE tl_idempotency SET body = :lease, created_at = :now WHERE key = :key "
-                    "AND status = 0 AND body = :old"),
-                    {"lease": lease, "now": db_time(now), "key": key, "old": row["body"]})
-                taken = getattr(cursor, "sqlite_cursor", cursor).rowcount
-            if taken:
-                return {"key": key, "fingerprint": fingerprint, "lease": lease}
-        raise Conflict("a request with this Idempotency-Key is still being processed; retry shortly",
-                       {"Idempotency-Key": ["still being processed"]})
+        return self.idempotency.claim(key, fingerprint)
 
     def idempotency_release(self, idempotency: dict[str, Any]) -> None:
-        """Drop the lease of a request that failed, so that a retry runs it again."""
-        self._delete_idempotency(idempotency["key"], idempotency["lease"])
+        self.idempotency.release(idempotency)
 
-    def _delete_idempotency(self, key: str, body: str) -> None:
-        with self.recorder.writing() as cursor:  # type: ignore[attr-defined]
-            cursor.execute(self.recorder.sql(  # type: ignore[attr-defined]
-                "DELETE FROM tl_idempotency WHERE key = :key AND body = :body"),
-                {"key": key, "body": body})
-
-    def _prune_idempotency(self) -> None:
-        """Forget completed keys older than IDEMPOTENCY_TTL (at most once a minute per process)."""
-        now = datetime.now(timezone.utc)
-        if self._pruned_at is not None and (now - self._pruned_at).total_seconds() < 60:
-            return
-        self._pruned_at = now
-        with self.recorder.writing() as cursor:  # type: ignore[attr-defined]
-            cursor.execute(self.recorder.sql(  # type: ignore[attr-defined]
-                "DELETE FROM tl_idempotency WHERE status > 0 AND created_at < :cutoff"),
-                {"cutoff": db_time(now - IDEMPOTENCY_TTL)})
-
-    # ---- tokens ------------------------------------------------------------------------------
     def create_token(self, role: str, label: str | None = None, replace: bool = False) -> str:
-        """A new token; with `replace`, the active tokens of the same label are revoked in the
-        same transaction (`make run` gets a fresh token each time, and the old ones stop)."""
-        if role not in ROLES:
-            raise DomainError(f"role must be one of {', '.join(ROLES)}")
-        if replace and not label:
-            raise DomainError("replacing tokens needs the label they were given")
-        token = secrets.token_urlsafe(32)
-        now = db_time(datetime.now(timezone.utc))
-        with self.recorder.writing() as cursor:  # type: ignore[attr-defined]
-            if replace:
-                cursor.execute(self.recorder.sql(  # type: ignore[attr-defined]
-                    "UPDATE tl_tokens SET revoked_at = :now WHERE label = :label "
-                    "AND revoked_at IS NULL"), {"now": now, "label": label})
-            cursor.execute(self.recorder.sql(  # type: ignore[attr-defined]
-                "INSERT INTO tl_tokens (hash, role, label, created_at) "
-                "VALUES (:hash, :role, :label, :created_at)"),
-                {"hash": _hash(token), "role": role, "label": label, "created_at": now})
-        return token
+        return self.tokens.create(role, label, replace)
 
     def token_role(self, token: str) -> str | None:
-        digest = _hash(token)
-        row = self.recorder.fetchone(  # type: ignore[attr-defined]
-            "SELECT hash, role FROM tl_tokens WHERE hash = :hash AND revoked_at IS NULL",
-            {"hash": digest})
-        if row is None or not hmac.compare_digest(row["hash"], digest):
-            return None
-        return row["role"]
+        return self.tokens.role(token)
 
     def token_label(self, token: str) -> str | None:
-        """The label of a valid token (None if it has none, or is unknown or revoked)."""
-        digest = _hash(token)
-        row = self.recorder.fetchone(  # type: ignore[attr-defined]
-            "SELECT hash, label FROM tl_tokens WHERE hash = :hash AND revoked_at IS NULL",
-            {"hash": digest})
-        if row is None or not hmac.compare_digest(row["hash"], digest):
-            return None
-        return row["label"]
+        return self.tokens.label(token)
 
     def list_tokens(self) -> list[dict[str, Any]]:
-        rows = self.recorder.fetchall(  # type: ignore[attr-defined]
-            "SELECT hash, role, label, created_at, revoked_at FROM tl_tokens ORDER BY created_at")
-        return [{"id": r["hash"][:12], "role": r["role"], "label": r["label"],
-                 "created_at": db_to_api(r["created_at"]),
-                 "revoked_at": db_to_api(r["revoked_at"])} for r in rows]
+        return self.tokens.list()
 
     def revoke_token(self, token_or_id: str) -> int:
-        prefix = token_or_id if len(token_or_id) == 12 else _hash(token_or_id)
-        with self.recorder.writing() as cursor:  # type: ignore[attr-defined]
-            cursor.execute(self.recorder.sql(  # type: ignore[attr-defined]
-                "UPDATE tl_tokens SET revoked_at = :now WHERE revoked_at IS NULL AND "
-                "(hash = :hash OR substr(hash, 1, 12) = :prefix)"),
-                {"now": db_time(datetime.now(timezone.utc)), "hash": prefix, "prefix": prefix})
-            # eventsourcing's SQLite cursor wrapper hides rowcount; the sqlite3 cursor has it.
-            return getattr(cursor, "sqlite_cursor", cursor).rowcount
+        return self.tokens.revoke(token_or_id)
 
     # ---- the log and the history -------------------------------------------------------------
     def log_page(self, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
@@ -394,7 +255,7 @@ class TimelineApplication(Application[UUID]):
 
     def timeline(self, point: Any, **filters: Any) -> list[dict[str, Any]]:
         """Claims in valid-time order with the changes they caused (see history.timeline)."""
-        return history.timeline(self.recorder, self.names, self.queries, point, **filters)
+        return self.readmodel.timeline(point, **filters)
 
     # ---- replay ------------------------------------------------------------------------------
     def iter_events(self, after: int = 0, page: int = 2000) -> Iterator[tuple[int, Any]]:
@@ -414,42 +275,17 @@ class TimelineApplication(Application[UUID]):
         from .readmodel.replay import Rebuild
 
         Rebuild(self, progress).run()
-        return self.recorder.digest()  # type: ignore[attr-defined]
+        return self.readmodel.digest()
 
     def rebuild(self, progress: Any = None, page: int = 10_000) -> int:
-        """The read model from the log, in one transaction, a stretch of `page` positions at a
-        time (memory stays that of one stretch whatever the length of the log); returns the
-        number of events. The same projection as the live path (ReadModelRecorder.project)."""
-        recorder: Any = self.recorder
-        count = 0
-        with recorder.writing() as cursor:
-            recreate = recorder.begin_rebuild(cursor)
-            recorder.clear_derived(cursor)
-            after = 0
-            while True:
-                lo, hi, n = recorder.stretch(cursor, after, page)
-                if not n:
-                    break
-                events = recorder.stretch_events(cursor, lo, hi)
-                to_event = self.mapper.to_domain_event
-                reference = [(e.id, project(to_event(e))) for e in events
-                             if e.topic != REPORT_TOPIC]
-                staged = stage((e.id, e.topic, e.originator_id, e.state) for e in events)
-                del events
-                recorder.project(cursor, lo, hi, staged, reference, rebuilding=True)
-                after = hi
-                count += n
-                if progress is not None:
-                    progress(n)
-            recorder.finish_rebuild(cursor, recreate)
-            recorder.mark_corrections(cursor, 0, after)
-        return count
+        """The read model rebuilt from the log in one transaction (ReadModel.rebuild)."""
+        return self.readmodel.rebuild(self.mapper.to_domain_event, progress, page)
 
     def digest(self) -> str:
-        return self.recorder.digest()  # type: ignore[attr-defined]
+        return self.readmodel.digest()
 
     def head(self) -> int:
-        return self.recorder.head()  # type: ignore[attr-defined]
+        return self.readmodel.head()
 
 
 def open_application(database_url: str | None = None, wait: float = 0) -> TimelineApplication:
@@ -469,10 +305,6 @@ def open_application(database_url: str | None = None, wait: float = 0) -> Timeli
             if time.monotonic() >= deadline:
                 raise
             time.sleep(0.5)
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def entity_view(kind: str, slug: str, name: str, aliases: list[str],

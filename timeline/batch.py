@@ -70,14 +70,7 @@ def with_positions(app: Any, answer: dict[str, Any]) -> dict[str, Any]:
     """A stored answer (an Idempotency-Key's replay) with each report's log position: the body is
     kept before the commit gives positions, so they are read back from the read model."""
     ids = [item["id"] for item in answer.get("reports") or ()]
-    found: dict[str, int] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        params = {f"id{n}": value for n, value in enumerate(chunk)}
-        rows = app.recorder.fetchall(
-            "SELECT id, position FROM tl_reports WHERE id IN ("
-            + ", ".join(f":{name}" for name in params) + ")", params)
-        found.update((row["id"], int(row["position"])) for row in rows)
+    found = app.readmodel.report_positions(ids)
     for item in answer.get("reports") or ():
         if item.get("position") is None and item["id"] in found:
             item["position"] = found[item["id"]]

@@ -197,7 +197,7 @@ def open_draft(app: Any, text: str, published_at: str, source: Any, proposed_by:
               "proposed": proposed, "proposed_by": proposed_by,
               "proposed_at": api_time(events[0].timestamp), "position": None,
               "decided_by": None, "decided_at": None, "reason": None, "report": None}
-    positions = app._commit(events, idempotency, answer, 201)
+    positions = app.append(events, idempotency=idempotency, answer=answer)
     answer["position"] = positions[-1]
     return answer
 
@@ -254,7 +254,7 @@ def reject(app: Any, draft_id: str, reason: str, decided_by: str | None,
     answer = dict(get(app, draft_id) or {}, status="rejected", decided_by=decided_by,
                   decided_at=api_time(events[0].timestamp), reason=reason)
     try:
-        app._commit(events, idempotency, answer, 200)
+        app.append(events, idempotency=idempotency, answer=answer, status=200)
     except IntegrityError:
         raise _raced() from None
     return answer

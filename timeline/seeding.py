@@ -53,7 +53,7 @@ def register_entities(app: Any, kind: str, items: list[dict[str, Any]],
         events += [replace(e, timestamp=recorded_at) if recorded_at else e
                    for e in entity.collect_events()]
     if events:
-        app._commit(events, None, {}, 201)
+        app.append(events)
     return len(events)
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-import timeline.application as application
+import timeline.stores.idempotency as application
 from api.idempotency import fingerprint_of, scoped_key
 from tests.conftest import control, report
 

@@ -56,7 +56,7 @@ def test_a_database_error_inside_the_transaction_stores_neither_events_nor_rows(
                     claims=[{"type": "retract", "claim": cid, "reason": "again", "occurred_at": None,
                              "confidence": "reported", "precision": "day", "summary": None}])
     with pytest.raises(IntegrityError):
-        world._commit(list(r.collect_events()), None, {}, 201)
+        world.append(list(r.collect_events()))
     assert counts(world) == before
 
 
@@ -71,7 +71,7 @@ def test_an_error_in_python_while_writing_the_rows_stores_neither_events_nor_row
         "zz-town", "Zz\x00town", [], lat=35.0, lon=37.0, governorate=None, parent=None,
         place_kind="city", source=None).collect_events())
     try:
-        world._commit(events, None, {}, 201)
+        world.append(events)
         stored = True  # SQLite keeps a NUL: then events and rows are both there
     except Exception:  # noqa: BLE001 (PostgreSQL: whatever the driver raised)
         stored = False

@@ -100,7 +100,7 @@ def test_a_claim_with_a_nul_in_its_text_can_be_retracted_and_replayed(world):
                               world.names, world.queries)
     fields["claims"][0]["summary"] = "shelling\u0000 reported"
     filed = Report.file(report_id=None, **fields)
-    world._commit(list(filed.collect_events()), None, {}, 201)
+    world.append(list(filed.collect_events()))
     target = filed.claims[0]["id"]
     fix = world.file_report(report({"type": "retract", "claim": target, "reason": "mis-dated"},
                                    published_at="2024-12-08T00:00:00Z"))

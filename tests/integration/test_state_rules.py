@@ -161,7 +161,7 @@ def test_known_at_never_counts_a_record_made_after_it_and_later_writes_never_mov
         report(control("Homs", "HTS", "2024-12-02T00:00:00Z")), world.names, world.queries))
     events_first, events_second = list(first.collect_events()), list(second.collect_events())
     assert events_first[-1].timestamp < events_second[0].timestamp
-    world._commit(events_second + events_first, None, {}, 201)  # logged in the other order
+    world.append(events_second + events_first)  # logged in the other order
     at = T("2024-12-03T00:00:00Z")
     stamped_first = events_first[-1].timestamp
     p = world.queries.point(at=at, known_at=stamped_first)

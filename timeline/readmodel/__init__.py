@@ -1,1 +1,5 @@
-"""The read model: its tables, the rows a commit writes (projection), and the queries that answer from them (state, history, evidence, casualties, areas, sources); sqlite.py and postgres.py hold what differs."""
+"""The read model: tables.py (its DDL), projection.py (the rows a commit writes), recorder.py
+(writing them in the events' transaction, and the seeks whose SQL is queries.py), model.py
+(ReadModel: what the application calls), the queries (state, world, reports, history, stretch,
+casualties, areas, sources), digest.py and replay.py; sqlite.py and postgres.py hold what
+differs."""

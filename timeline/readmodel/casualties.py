@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domainmodel import CONFIDENCES, EARLIEST, db_to_api
-from ..hierarchy import descendants
+from ..hierarchy import families
 
 END = "9999-12-31T23:59:59.999999Z"
 
@@ -135,11 +135,7 @@ def places_of(names: Any, city: str | None, governorate: str | None) -> list[str
     chosen: set[str] | None = None
     places = names.entities("place")
     if city is not None:
-        children: dict[str, list[str]] = {}
-        for place in places:
-            if place.get("parent"):
-                children.setdefault(place["parent"], []).append(place["id"])
-        chosen = descendants(city, children)
+        chosen = families(places)(city)
     if governorate is not None:
         inside = {p["id"] for p in places if p.get("governorate") == governorate}
         chosen = inside if chosen is None else chosen & inside

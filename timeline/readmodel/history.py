@@ -11,7 +11,7 @@ from uuid import UUID
 from ..domainmodel import CONFIDENCES, EARLIEST, db_time, db_to_api, minus
 from ..origins import origin_key, origin_of
 from . import undo
-from .recorder import tie_rank
+from .queries import winners
 
 EPOCH = EARLIEST
 END = "9999-12-31T23:59:59.999999Z"
@@ -91,19 +91,11 @@ def _corrections(rm: Any, cursor: Any, ids: list[str], p: Any) -> dict[str, dict
     force (API.md v2: a retracted retraction does not)."""
     out: dict[str, dict[str, Any]] = {}
     pb = getattr(p, "pb", END)
-    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-        if not chunk:
+    for c in undo.load(rm, cursor, ids, p.k, pb):
+        if c["kind"] == "retract" and not undo.in_force(
+                undo.chain(rm, cursor, c["target"]), p.k, pb):
             continue
-        params = {f"i{n}": cid for n, cid in enumerate(chunk)}
-        params.update(k=p.k, pb=pb)
-        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-        for c in rm.fetchall(f"SELECT target, kind, claim_id, position FROM tl_corrections "
-                             f"WHERE target IN ({marks}) AND position <= :k "
-                             f"AND published_at <= :pb", params, cursor):
-            if c["kind"] == "retract" and not undo.in_force(
-                    undo.chain(rm, cursor, c["target"]), p.k, pb):
-                continue
-            out.setdefault(c["target"], {})[c["kind"]] = c
+        out.setdefault(c["target"], {})[c["kind"]] = c
     return out
 
 
@@ -140,19 +132,13 @@ class _Winners:
         if key not in self._cache:
             rows = self.rm.history(self.cursor, kind, subject, END, self.p.k, self.p.min_rank,
                                    getattr(self.p, "pb", END))
-            winners: list[dict[str, Any]] = []
-            for row in rows:
-                if winners and winners[-1]["occurred_at"] == row["occurred_at"]:
-                    if tie_rank(row) > tie_rank(winners[-1]):
-                        winners[-1] = row
-                else:
-                    winners.append(row)
+            won = list(winners(rows, "occurred_at").values())  # rows come in valid-time order
             table, current = {}, None
-            for row in winners:
+            for row in won:
                 table[row["claim_id"]] = (current, row["value"], row["detail"])
                 current = row["value"]
             self._cache[key] = table
-            self._instants[key] = {row["occurred_at"] for row in winners}
+            self._instants[key] = {row["occurred_at"] for row in won}
         return self._cache[key]
 
     def has_instant(self, kind: str, subject: str, occurred_at: str) -> bool:

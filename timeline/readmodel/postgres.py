@@ -23,7 +23,8 @@ from eventsourcing.utils import retry
 import psycopg
 from psycopg.sql import SQL
 
-from .recorder import ALL_TABLES, TABLES, ReadModelRecorder
+from .recorder import ReadModelRecorder
+from .tables import ALL_TABLES, TABLES
 
 
 class Outage:

@@ -279,9 +279,6 @@ def _insert(table: str, columns: str, tail: str = "") -> str:
 STAGE_SQL = {
     "log": _insert("tl_log", "position, ordinal, recorded_at, topic, stream, smin, rmax"),
     "log_last": "SELECT ordinal, rmax FROM tl_log WHERE position < :lo ORDER BY position DESC LIMIT 1",
-    # Earlier positions recorded later than this stretch's earliest record time get their
-    # suffix minimum lowered.
-    "log_smin": "UPDATE tl_log SET smin = :smin WHERE smin > :smin AND position < :lo",
     "reports": _insert("tl_reports", "id, position, recorded_at, published_at, data"),
     "claims": _insert("tl_claims", "id, report_id, seq, type, occurred_at, confidence, position, "
                                    "recorded_at, target, data"),
@@ -310,7 +307,7 @@ STAGE_SQL = {
 # What the retractions and confirmations recorded at :lo..:hi change in other rows: their
 # positions (and their reports' publication times) are copied onto the effects of the claims
 # they correct, so that "counted as of (K, published_by)" is a test on the effect row
-# (persistence.counted), and each names what its target names (its mentions, copied). A
+# (queries.counted), and each names what its target names (its mentions, copied). A
 # retraction may target a retraction (API.md v2, undo): a claim's row then keeps the chain, up to
 # three deep: its retraction R1, R1's retraction R2 ("reinstated"), R2's retraction R3
 # (claims.py refuses a deeper one). Seeks per correction. A rebuild runs these once, over the
@@ -357,16 +354,12 @@ def source_row(report_id: str, position: int, published: str, source: Any, filed
 
 def number_log(rows: list[tuple[Any, ...]], last: tuple[int, str] | None) -> list[tuple[Any, ...]]:
     """Log rows (position, recorded_at, topic, stream) in position order with their ordinal and
-    the monotone smin/rmax columns (see persistence.py, tl_log), continuing from the last row
-    before them, (ordinal, rmax), if any."""
+    the monotone rmax column (see tables.py, tl_log), continuing from the last row before them,
+    (ordinal, rmax), if any. smin is the row's own record time (tables.py: kept, not read)."""
     ordinal, rmax = last if last else (0, "")
     out = []
     for position, rec, topic, stream in rows:
         ordinal += 1
         rmax = max(rmax, rec)
-        out.append([position, ordinal, rec, topic, stream, None, rmax])
-    smin = out[-1][2] if out else ""
-    for row in reversed(out):
-        smin = min(smin, row[2])
-        row[5] = smin
-    return [tuple(r) for r in out]
+        out.append((position, ordinal, rec, topic, stream, rec, rmax))
+    return out

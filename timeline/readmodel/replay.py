@@ -10,7 +10,7 @@ lock for that moment only, projects the last ones and swaps the tables in one tr
 the swap leaves the old model serving; the next replay drops the leftovers first.
 
 Bulk build: the shadow tables are filled in key order with their deferrable indexes absent
-(persistence.ReadModelRecorder.DEFERRABLE_INDEXES), which are built once after the bulk load;
+(recorder.ReadModelRecorder.DEFERRABLE_INDEXES), which are built once after the bulk load;
 corrected effects are marked once, then per stretch while catching up (as the live path does).
 
 SQLite's index names are per database, so the shadow's indexes take the other name of a pair
@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .recorder import DERIVED_TABLES
+from .tables import DERIVED_TABLES
 from .projection import REPORT_TOPIC, project, stage
 
 SUFFIX = "__r"  # SQLite: shadow tables, and the other name of each index

@@ -1,6 +1,6 @@
 """Who said what: reports listed by their source, origin, publication time and filer
 (`GET /reports`), and the origins they carry, each with the names that relayed it (`GET /sources`).
-Index seeks on tl_report_sources (persistence.py), one row per report."""
+Index seeks on tl_report_sources (tables.py), one row per report."""
 
 from __future__ import annotations
 

@@ -21,7 +21,9 @@ from eventsourcing.sqlite import (
     SQLiteFactory,
 )
 
-from .recorder import EARLY_HINT, TABLES, ReadModelRecorder
+from .queries import EARLY_HINT
+from .recorder import ReadModelRecorder
+from .tables import TABLES
 
 
 # Per connection: the library's connect() passes cached_statements=True, which sqlite3 reads as a

@@ -6,7 +6,7 @@ Pure functions over read-model rows (dicts with `claim_id`, `occurred_at`, `valu
 `position`, `eff`, `origin`); state.py fetches the rows, walking back from the winner.
 
 The fold: at each valid-time instant the counted claims' winner (tie rule:
-persistence.tie_rank) sets the value; after it, each counted dissolution (API.md v2, `dissolve`)
+queries.tie_rank) sets the value; after it, each counted dissolution (API.md v2, `dissolve`)
 dated at or after that instant and before the next one whose faction family holds the place at
 that moment passes it to `into`, or lapses it (value None). Each of those is an **element**. The
 stretch is the trailing run of elements naming the current value; an instant's losing claims
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from .recorder import tie_rank
+from .queries import tie_rank, winner
 
 Row = dict[str, Any]
 
@@ -29,10 +29,6 @@ class Element(NamedTuple):
     row: Row              # the instant's winner, or the dissolve claim's row
     rows: list[Row]       # every counted claim of the instant ([] for a dissolution)
     dissolve: bool
-
-
-def winner(rows: list[Row]) -> Row:
-    return max(rows, key=tie_rank)
 
 
 def dissolve_order(row: Row) -> tuple:

@@ -1,11 +1,13 @@
 """API.md v2, undo: a retraction may itself be retracted, and then stops counting, so that its
 target counts again. A claim's retractions form a chain (R1 retracts the claim, R2 retracts R1,
 ...); whether the claim is retracted as of a point of view is decided from the end of the chain.
-The state queries test the same rule on the effect rows (persistence.counted)."""
+The state queries test the same rule on the effect rows (queries.counted)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from .queries import in_lists
 
 MAX_CHAIN = 16  # a guard only: claims.py refuses chains deeper than claims.MAX_UNDO
 
@@ -24,6 +26,20 @@ def chain(rm: Any, cursor: Any, claim_id: str) -> list[dict[str, Any]]:
         out.append(row)
         seen.add(row["claim_id"])
         target = row["claim_id"]
+    return out
+
+
+def load(rm: Any, cursor: Any, claim_ids: list[str], k: int | None = None,
+         pb: str | None = None) -> list[dict[str, Any]]:
+    """The corrections (retractions, confirmations) of these claims, known as of (k, pb) when
+    given: [{target, kind, claim_id, position}], one statement per 500 claims."""
+    out: list[dict[str, Any]] = []
+    known_sql = (" AND position <= :k" if k is not None else "") + (
+        " AND published_at <= :pb" if pb is not None else "")
+    for marks, params in in_lists(claim_ids):
+        out += rm.fetchall(f"SELECT target, kind, claim_id, position FROM tl_corrections "
+                           f"WHERE target IN ({marks}){known_sql}", dict(params, k=k, pb=pb),
+                           cursor)
     return out
 
 

@@ -1,0 +1,184 @@
+"""The SQL of the state queries: which effect rows count as of a point of view (position :k,
+published by :pb, confidence :min), and the seeks that find the latest of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+# published_by when a query gives none: after every storable instant.
+END = "9999-12-31T23:59:59.999999Z"
+
+
+# Where the early effects' own index must be used: SQLite's planner, offered the primary key
+# of a WITHOUT ROWID table (which holds every column), took it and scanned all history between
+# :hi and :at. SQLite's recorder turns the marker into INDEXED BY (bench/ B1); PostgreSQL
+# leaves the comment.
+EARLY_HINT = " /*early*/"
+
+
+def _known(e: str, column: str) -> str:
+    """SQL: the correction whose position is `{column}_at` on row `e` counts as of :k and :pb
+    (recorded by position :k, its report published by :pb)."""
+    return (f"({e}.{column}_at IS NOT NULL AND {e}.{column}_at <= :k AND "
+            f"{e}.{column}_pub <= :pb)")
+
+
+def counted(e: str) -> str:
+    """SQL: effect row `e` is known at position :k, its report published by :pb, and not
+    retracted as of (:k, :pb). A retraction (R1) stops counting when it is itself retracted
+    (R2, "reinstated"), and counts again when R2 is (R3): API.md v2, undo."""
+    return (f"{e}.position <= :k AND {e}.published_at <= :pb AND NOT ({_known(e, 'retracted')} "
+            f"AND NOT ({_known(e, 'reinstated')} AND NOT {_known(e, 'reretracted')}))")
+
+
+def effective(e: str) -> str:
+    """SQL: confidence rank of effect row `e` as of :k and :pb (a confirmation raises it to 2)."""
+    return (f"(CASE WHEN {e}.confirmed_at <= :k AND {e}.confirmed_pub <= :pb THEN 2 "
+            f"ELSE {e}.confidence END)")
+
+
+def _newest(column: str, kind: str, subject: str, lo: str | None, alias: str) -> str:
+    """SQL scalar: `column` of the counted effect (kind, subject) latest in valid time within
+    (lo, :at]. Every counted effect not dated after its own record time lies at or before
+    :hi (the point of view's latest record time, at most :at), so the backward index scan starts
+    there; the few "early" effects past :hi come from their own partial index. The scan thus
+    skips only effects dated before :hi but recorded after :k (late reports), never the whole
+    stretch of history between :k and :at."""
+    def part(a: str, where: str, hint: str = "") -> str:
+        col = column.format(a=a) if "{a}" in column else f"{a}.{column}"
+        return (f"(SELECT {col} FROM tl_effects {a}{hint} WHERE {a}.kind = {kind} AND "
+                f"{a}.subject = {subject} AND {where} AND {counted(a)} AND "
+                f"{effective(a)} >= :min ORDER BY {a}.occurred_at DESC, {a}.position DESC, "
+                f"{a}.claim_id DESC LIMIT 1)")
+    low = f" AND {alias}1.occurred_at > {lo}" if lo else ""
+    early_low = f" AND {alias}2.occurred_at > {lo}" if lo else ""
+    early = part(f"{alias}2", f"{alias}2.early = 1 AND {alias}2.occurred_at > :hi AND "
+                              f"{alias}2.occurred_at <= :at{early_low}", EARLY_HINT)
+    main = part(f"{alias}1", f"{alias}1.occurred_at <= :hi{low}")
+    return f"COALESCE({early}, {main})"
+
+
+LATEST_SQL = f"""
+SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
+    {effective('e')} AS eff
+FROM tl_effects e
+WHERE e.kind = :kind AND e.subject = :subject
+  AND e.occurred_at = {_newest('occurred_at', ':kind', ':subject', None, 'n')}
+  AND {counted('e')} AND {effective('e')} >= :min
+ORDER BY eff DESC, e.position DESC, e.claim_id DESC LIMIT 1
+"""
+
+CLASH_SQL = f"""SELECT {_newest('claim_id', "'clash'", ':subject', ':lo', 'c')} AS claim_id"""
+
+# The whole world at once (GET /state): every subject's latest counted effect of :kind, its
+# ties (the caller picks the winner as LATEST_SQL does) and, for places, the latest counted
+# clash after it as "occurred_at|claim_id" (the caller applies the contest window). One
+# statement: the per-subject seeks run inside the database instead of one round trip each.
+def _state_sql(kind: str) -> str:
+    clash = (_newest("{a}.occurred_at || '|' || {a}.claim_id", "'clash'", "m.subject", "m.o", "c")
+             if kind == "control" else "NULL")
+    # MATERIALIZED: the planner must seek per subject, not scan the effects and look back.
+    return f"""
+WITH m AS MATERIALIZED (
+    SELECT s.subject, {_newest('occurred_at', f"'{kind}'", 's.subject', None, 'n')} AS o
+    FROM tl_subjects s WHERE s.kind = '{kind}')
+SELECT m.subject, e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
+    {effective('e')} AS eff, {clash} AS clash
+FROM m JOIN tl_effects e ON e.kind = '{kind}' AND e.subject = m.subject AND e.occurred_at = m.o
+WHERE {counted('e')} AND {effective('e')} >= :min
+"""
+
+
+STATE_SQL = {kind: _state_sql(kind) for kind in ("control", "status")}
+
+# A stretch's backward scan (timeline/readmodel/stretch.py): from the winner's instant down, in the state
+# index's order, a page at a time.
+_INSTANTS = f"""
+SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin, e.report_id,
+    e.source, e.published_at, {{eff}} AS eff
+FROM tl_effects e{{hint}}
+WHERE e.kind = :kind AND e.subject = :subject AND {{where}}
+  AND {counted('e')} AND {{eff}} >= :min
+ORDER BY e.occurred_at DESC, e.position DESC, e.claim_id DESC"""
+INSTANTS_SQL = {op: _INSTANTS.format(eff=effective("e"), hint="", where=f"e.occurred_at {op} :t")
+               + " LIMIT :limit" for op in ("<=", "<", "=")}
+# The latest instant's rows and the ones before it, in one statement: the scan starts at the
+# instant LATEST_SQL would find (the same early/main seek), so a place's answer and the first
+# page of its stretch cost one statement.
+STRETCH_HEAD_SQL = _INSTANTS.format(
+    eff=effective("e"), hint="",
+    where=f"e.occurred_at <= {_newest('occurred_at', ':kind', ':subject', None, 'n')}"
+) + " LIMIT :limit"
+# The same first page for every subject of a kind at once (GET /state): each subject's rows
+# from its latest instant down to its BULK_PAGE-th latest row's instant (that instant whole), in
+# one statement; `lo` is that instant, or NULL when the subject has no more rows.
+BULK_PAGE = 16
+
+
+def _stretch_pages_sql(kind: str) -> str:
+    def cut(a: str) -> str:
+        return (f"(SELECT {a}.occurred_at FROM tl_effects {a} WHERE {a}.kind = '{kind}' AND "
+                f"{a}.subject = m.subject AND {a}.occurred_at <= m.o AND {counted(a)} AND "
+                f"{effective(a)} >= :min ORDER BY {a}.occurred_at DESC, {a}.position DESC, "
+                f"{a}.claim_id DESC LIMIT 1 OFFSET {BULK_PAGE - 1})")
+    return f"""
+WITH m AS MATERIALIZED (
+    SELECT s.subject, {_newest('occurred_at', f"'{kind}'", 's.subject', None, 'n')} AS o
+    FROM tl_subjects s WHERE s.kind = '{kind}'),
+b AS MATERIALIZED (SELECT m.subject, m.o, {cut('x')} AS lo FROM m WHERE m.o IS NOT NULL)
+SELECT b.subject, b.lo, e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
+    e.report_id, e.source, e.published_at, {effective('e')} AS eff
+FROM b JOIN tl_effects e ON e.kind = '{kind}' AND e.subject = b.subject
+    AND e.occurred_at <= b.o AND e.occurred_at >= COALESCE(b.lo, '')
+WHERE {counted('e')} AND {effective('e')} >= :min
+ORDER BY b.subject, e.occurred_at DESC, e.position DESC, e.claim_id DESC"""
+
+
+STRETCH_PAGES_SQL = {kind: _stretch_pages_sql(kind) for kind in ("control", "status")}
+EARLY_INSTANTS_SQL = _INSTANTS.format(
+    eff=effective("e"), hint=EARLY_HINT,
+    where="e.early = 1 AND e.occurred_at > :hi AND e.occurred_at <= :t")
+DISSOLVES_SQL = f"""
+SELECT e.claim_id, e.subject, e.occurred_at, e.value, e.detail, e.position, e.origin,
+    e.report_id, e.source, e.published_at, {effective('e')} AS eff
+FROM tl_effects e
+WHERE e.kind = 'dissolve' AND e.occurred_at <= :at AND {counted('e')} AND {effective('e')} >= :min
+ORDER BY e.occurred_at, e.position, e.claim_id"""
+
+
+def tie_rank(row: dict[str, Any]) -> tuple[int, int, str]:
+    """The tie rule at one valid-time instant, as LATEST_SQL orders it: the higher confidence
+    (as of the point of view), then the later record, then the greater claim id (the claims of
+    one report share their position). The greatest wins."""
+    return (row["eff"], row["position"], row["claim_id"])
+
+
+def in_lists(ids: Sequence[str], size: int = 500) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(":i0, :i1, ...", {"i0": ids[0], ...}) for each `size` ids: an IN list per statement."""
+    for start in range(0, len(ids), size):
+        params = {f"i{n}": value for n, value in enumerate(ids[start:start + size])}
+        yield ", ".join(f":{name}" for name in params), params
+
+
+def winner(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The row that wins by the tie rule."""
+    return max(rows, key=tie_rank)
+
+
+def winners(rows: Iterable[dict[str, Any]], by: str) -> dict[Any, dict[str, Any]]:
+    """row[by] -> the winner of the rows that share it (a subject's latest instant, or each
+    instant of a history), in the order the values first appear."""
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row[by], []).append(row)
+    return {value: winner(group) for value, group in groups.items()}
+
+HISTORY_SQL = f"""
+SELECT e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
+    {effective('e')} AS eff
+FROM tl_effects e
+WHERE e.kind = :kind AND e.subject = :subject AND e.occurred_at <= :at
+  AND {counted('e')} AND {effective('e')} >= :min
+ORDER BY e.occurred_at, e.position
+"""
