@@ -15,7 +15,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from timeline.domainmodel import DomainError, db_time
-from timeline.gunicorn_conf import STOPPING
+from timeline.lifecycle import STOPPING
 
 from .auth import bearer, check_reads
 from .pagination import decode_cursor, encode_cursor, link_next
