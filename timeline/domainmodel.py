@@ -49,20 +49,25 @@ ENTITY_KINDS = ("place", "faction", "leader")
 
 
 class DomainError(Exception):
-    """A command that breaks a rule of the domain; `errors` maps JSON paths to messages."""
+    """A command that breaks a rule of the domain: invalid content, unless a subclass names
+    another kind. `errors` maps JSON paths to messages. api/errors.py gives each kind its status."""
 
-    status = 422
-
-    def __init__(self, detail: str, errors: dict[str, Any] | None = None, status: int | None = None):
+    def __init__(self, detail: str, errors: dict[str, Any] | None = None):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or {}
-        if status is not None:
-            self.status = status
 
 
 class Conflict(DomainError):
-    status = 409
+    """The command clashes with what is already recorded (a name taken, a draft decided)."""
+
+
+class NotFound(DomainError):
+    """The command names something that is not recorded."""
+
+
+class TooLarge(DomainError):
+    """More than the service takes in one request (rows of an import)."""
 
 
 # ---- time -------------------------------------------------------------------------------------
