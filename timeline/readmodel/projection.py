@@ -60,9 +60,6 @@ def project(event: Any) -> list[Op]:
     recorder); a report's rows come from `stage()`."""
     if isinstance(event, (Place.Registered, Faction.Registered, Leader.Registered)):
         return _project_entity(event)
-    if isinstance(event, (Place.AliasAdded, Faction.AliasAdded, Leader.AliasAdded)):
-        return [("name", {"kind": _kind_of(event), "entity_uuid": str(event.originator_id),
-                          "alias": event.alias, "key": name_key(event.alias)})]
     from .. import drafts  # imports this module's neighbours; late, to keep the import order
 
     return drafts.project(event)
