@@ -11,7 +11,7 @@ from flask import Flask, Response, current_app, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from timeline.domainmodel import DomainError
+from timeline.domainmodel import Conflict, DomainError, NotFound, TooLarge
 
 log = logging.getLogger("timeline.api")
 
@@ -151,11 +151,20 @@ def http_problem(error: HTTPException) -> Response:
     return problem(code, detail, errors, headers)
 
 
+# The status of each kind of domain error (timeline/domainmodel.py); any other is invalid content.
+DOMAIN_STATUSES: tuple[tuple[type[DomainError], int], ...] = (
+    (Conflict, 409), (NotFound, 404), (TooLarge, 413))
+
+
+def domain_status(error: DomainError) -> int:
+    return next((status for kind, status in DOMAIN_STATUSES if isinstance(error, kind)), 422)
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         errors = {k: v if isinstance(v, list) else [v] for k, v in (error.errors or {}).items()}
-        return problem(error.status, error.detail, errors or None)
+        return problem(domain_status(error), error.detail, errors or None)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

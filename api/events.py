@@ -8,6 +8,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Response, current_app
@@ -15,7 +16,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from timeline.domainmodel import DomainError, db_time
-from timeline.gunicorn_conf import STOPPING
+from timeline.lifecycle import STOPPING
 
 from .auth import bearer, check_reads
 from .pagination import decode_cursor, encode_cursor, link_next
@@ -107,16 +108,7 @@ class Stream(MethodView):
         check_reads()
         app = current_app.extensions["timeline"]
         metrics = current_app.extensions.get("metrics")
-        last_id = headers.get("last_event_id")
-        if last_id is not None:
-            if not re.fullmatch(r"[0-9]{1,18}", last_id):
-                abort(400, message="Last-Event-ID must be a log position (digits)",
-                      errors={"Last-Event-ID": ["a log position"]})
-            after = int(last_id)
-        elif args.get("after") is not None:
-            after = args["after"]
-        else:
-            after = app.recorder.max_notification_id() or 0
+        after = _stream_start(app, args, headers)
         lifetime = float(current_app.config.get("SSE_LIFETIME", STREAM_LIFETIME))
         poll = float(current_app.config.get("SSE_POLL", STREAM_POLL))
         heartbeat = float(current_app.config.get("SSE_HEARTBEAT", STREAM_HEARTBEAT))
@@ -140,36 +132,55 @@ class Stream(MethodView):
         # delivered events filed after it, for its whole lifetime (issue 15).
         token = None if current_app.config.get("PUBLIC_READS", True) else bearer()
 
-        def generate():
-            cursor = after
-            yield f"retry: 2000\n: stream of the log after position {cursor}\n\n"
-            deadline = time.monotonic() + lifetime
-            beat = time.monotonic()
-            while time.monotonic() < deadline and not STOPPING.is_set():
-                if token is not None and app.token_role(token) is None:
-                    yield ": the token was revoked; the stream ends\n\n"
-                    return
-                items = app.log_page(after=cursor, limit=500)
-                for item in items:
-                    yield _sse(item)
-                    cursor = item["position"]
-                if items:
-                    beat = time.monotonic()
-                    continue
-                if time.monotonic() - beat >= heartbeat:
-                    yield ": heartbeat\n\n"
-                    beat = time.monotonic()
-                STOPPING.wait(min(poll, max(0.0, deadline - time.monotonic())))
-            if STOPPING.is_set():
-                yield ": this worker is stopping; reconnect with Last-Event-ID\n\n"
-            else:
-                yield ": lifetime reached; reconnect with Last-Event-ID\n\n"
-
-        response = Response(generate(), mimetype="text/event-stream")
+        stream = _stream(app, after, token, lifetime=lifetime, poll=poll, heartbeat=heartbeat)
+        response = Response(stream, mimetype="text/event-stream")
         response.call_on_close(release)
         response.headers["Cache-Control"] = "no-cache"
         response.headers["X-Accel-Buffering"] = "no"
         return response
+
+
+def _stream_start(app: Any, args: dict[str, Any], headers: dict[str, Any]) -> int:
+    """The log position a stream starts after: Last-Event-ID (a reconnection), else `after`,
+    else the head of the log (only what is appended from now on)."""
+    last_id = headers.get("last_event_id")
+    if last_id is not None:
+        if not re.fullmatch(r"[0-9]{1,18}", last_id):
+            abort(400, message="Last-Event-ID must be a log position (digits)",
+                  errors={"Last-Event-ID": ["a log position"]})
+        return int(last_id)
+    if args.get("after") is not None:
+        return args["after"]
+    return app.recorder.max_notification_id() or 0
+
+
+def _stream(app: Any, after: int, token: str | None, *, lifetime: float, poll: float,
+            heartbeat: float) -> Iterator[str]:
+    """The stream's text: pages of the log after `after`, heartbeats while idle, until its
+    lifetime ends, the worker stops or the token (when reads need one) is revoked."""
+    cursor = after
+    yield f"retry: 2000\n: stream of the log after position {cursor}\n\n"
+    deadline = time.monotonic() + lifetime
+    beat = time.monotonic()
+    while time.monotonic() < deadline and not STOPPING.is_set():
+        if token is not None and app.token_role(token) is None:
+            yield ": the token was revoked; the stream ends\n\n"
+            return
+        items = app.log_page(after=cursor, limit=500)
+        for item in items:
+            yield _sse(item)
+            cursor = item["position"]
+        if items:
+            beat = time.monotonic()
+            continue
+        if time.monotonic() - beat >= heartbeat:
+            yield ": heartbeat\n\n"
+            beat = time.monotonic()
+        STOPPING.wait(min(poll, max(0.0, deadline - time.monotonic())))
+    if STOPPING.is_set():
+        yield ": this worker is stopping; reconnect with Last-Event-ID\n\n"
+    else:
+        yield ": lifetime reached; reconnect with Last-Event-ID\n\n"
 
 
 # ---- the history replayed ---------------------------------------------------------------------------

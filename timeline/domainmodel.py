@@ -49,20 +49,25 @@ ENTITY_KINDS = ("place", "faction", "leader")
 
 
 class DomainError(Exception):
-    """A command that breaks a rule of the domain; `errors` maps JSON paths to messages."""
+    """A command that breaks a rule of the domain: invalid content, unless a subclass names
+    another kind. `errors` maps JSON paths to messages. api/errors.py gives each kind its status."""
 
-    status = 422
-
-    def __init__(self, detail: str, errors: dict[str, Any] | None = None, status: int | None = None):
+    def __init__(self, detail: str, errors: dict[str, Any] | None = None):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or {}
-        if status is not None:
-            self.status = status
 
 
 class Conflict(DomainError):
-    status = 409
+    """The command clashes with what is already recorded (a name taken, a draft decided)."""
+
+
+class NotFound(DomainError):
+    """The command names something that is not recorded."""
+
+
+class TooLarge(DomainError):
+    """More than the service takes in one request (rows of an import)."""
 
 
 # ---- time -------------------------------------------------------------------------------------
@@ -195,9 +200,6 @@ class Entity(Aggregate):
     name: str
     aliases: list[str]
 
-    def apply_alias(self, alias: str) -> None:
-        self.aliases.append(alias)
-
     @classmethod
     def register(cls, slug: str, name: str, aliases: list[str], **attributes: Any) -> "Entity":
         return cls._create(
@@ -208,9 +210,6 @@ class Entity(Aggregate):
             aliases=list(aliases),
             **attributes,
         )
-
-    def add_alias(self, alias: str) -> None:
-        self.trigger_event(self.AliasAdded, alias=alias)  # type: ignore[attr-defined]
 
 
 class Place(Entity):
@@ -240,13 +239,6 @@ class Place(Entity):
         self.lat, self.lon, self.governorate, self.parent = lat, lon, governorate, parent
         self.place_kind, self.source = place_kind, source
 
-    class AliasAdded(Aggregate.Event):
-        TOPIC = "timeline.place.alias-added.v1"
-        alias: str
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.apply_alias(self.alias)
-
 
 class Faction(Entity):
     TOPIC = "timeline.faction.v1"
@@ -267,13 +259,6 @@ class Faction(Entity):
                  source: str | None):
         self.slug, self.name, self.aliases = slug, name, list(aliases)
         self.parent, self.source = parent, source
-
-    class AliasAdded(Aggregate.Event):
-        TOPIC = "timeline.faction.alias-added.v1"
-        alias: str
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.apply_alias(self.alias)
 
 
 class Leader(Entity):
@@ -296,13 +281,6 @@ class Leader(Entity):
                  faction: str | None, source: str | None):
         self.slug, self.name, self.aliases = slug, name, list(aliases)
         self.role, self.faction, self.source = role, faction, source
-
-    class AliasAdded(Aggregate.Event):
-        TOPIC = "timeline.leader.alias-added.v1"
-        alias: str
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.apply_alias(self.alias)
 
 
 ENTITY_CLASSES: dict[str, type[Entity]] = {"place": Place, "faction": Faction, "leader": Leader}

@@ -22,7 +22,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from .domainmodel import Conflict, DomainError, api_time, db_time, db_to_api, parse_time, utc
+from .domainmodel import Conflict, NotFound, api_time, db_time, db_to_api, parse_time, utc
 
 STATUSES = ("open", "accepted", "rejected")
 MAX_REASON = 2000
@@ -204,7 +204,7 @@ def open_draft(app: Any, text: str, published_at: str, source: Any, proposed_by:
 
 def _load(app: Any, draft_id: str) -> Draft:
     if get(app, draft_id) is None:
-        raise DomainError(f"no draft {draft_id!r}", status=404)
+        raise NotFound(f"no draft {draft_id!r}")
     return app.repository.get(UUID(draft_id))
 
 

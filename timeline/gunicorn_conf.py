@@ -1,19 +1,15 @@
 """gunicorn hooks for `timeline serve`: a worker that exits takes its live gauges with it
 (prometheus_client multiprocess mode; the directory is set by `timeline serve`), and a worker
-asked to stop says so to its long responses (the event streams) through STOPPING."""
+asked to stop says so to its long responses (the event streams) through
+timeline.lifecycle.STOPPING."""
 
 import os
 import shutil
 import signal
 import tempfile
-import threading
 from pathlib import Path
 
-# Set in a worker when gunicorn asks it to stop (SIGTERM: graceful; SIGINT, SIGQUIT: at once).
-# An open /events/stream would otherwise hold its thread for its whole lifetime (minutes): the
-# worker could not finish within --graceful-timeout and was killed (SIGKILL). Streams end at
-# once instead, and EventSource clients reconnect, with Last-Event-ID, to a live worker.
-STOPPING = threading.Event()
+from timeline.lifecycle import STOPPING
 
 
 def child_exit(server, worker):  # noqa: ARG001 (gunicorn's signature)

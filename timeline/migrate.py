@@ -135,7 +135,7 @@ def _mark(recorder: Any, cursor: Any) -> None:
 
 
 def _create_sqlite(recorder: Any) -> None:
-    # One transaction, under the writers' file lock (sqlite.py): a deferred transaction that
+    # One transaction, under the writers' file lock (readmodel/sqlite.py): a deferred transaction that
     # reads, then writes, fails at once ("database is locked") when another did the same
     # meanwhile. The lock is held by a writer for one commit, by a replay for one stretch.
     import re

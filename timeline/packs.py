@@ -89,8 +89,6 @@ def load_pack(text: str | Path, names: Any = None,
     """Reads and checks a pack; PackError lists every problem. `names` (the store's index)
     lets the pack's reports name places, factions and leaders the store already knows, and
     `extra_places` places about to be registered with it (`--country`)."""
-    from .countries import UnknownCountry, country_code, country_places
-
     root = pack_dir(text)
     problems: list[str] = []
     data: dict[str, Any] = {}
@@ -107,8 +105,21 @@ def load_pack(text: str | Path, names: Any = None,
         problems.append(f"{root}: not a seed pack: none of {', '.join(FILES)}, reports/*.json")
     meta = data.get("pack.json", {"name": root.name, "title": root.name})
     pack = Pack(root, meta)
+    pack.places = _geonames_places(root, meta.get("geonames") or {}, problems)
+    _reference_data(pack, data)
+    known = _Known(pack, names, extra_places or [])
+    problems += _check_reference_data(pack, data, known)
+    pack.reports = _read_reports(root, report_paths, known, problems)
+    if problems:
+        raise PackError(root, problems)
+    return pack
 
-    geonames = meta.get("geonames") or {}
+
+def _geonames_places(root: Path, geonames: dict[str, Any], problems: list[str]) -> list[dict[str, Any]]:
+    """The GeoNames places of the countries pack.json names, with the pack's own spellings."""
+    from .countries import UnknownCountry, country_code, country_places
+
+    places: list[dict[str, Any]] = []
     refine: dict[str, Any] = {}
     for key, definition in (("place_names", "place_names.json"), ("governorates", "governorates.json")):
         if geonames.get(key):
@@ -125,7 +136,12 @@ def load_pack(text: str | Path, names: Any = None,
         except UnknownCountry as e:
             problems.append(f"pack.json: $.geonames.countries[{i}]: {e}")
             continue
-        pack.places += country_places(cc, refine.get("place_names"), refine.get("governorates"))
+        places += country_places(cc, refine.get("place_names"), refine.get("governorates"))
+    return places
+
+
+def _reference_data(pack: Pack, data: dict[str, Any]) -> None:
+    """The places (after the GeoNames ones), factions and leaders of the pack's files."""
     for p in data.get("places.json", {}).get("places", []):
         pack.places.append({
             "id": p["id"], "name": p["name"], "aliases": p.get("aliases", []),
@@ -138,7 +154,10 @@ def load_pack(text: str | Path, names: Any = None,
                      "role": le.get("role"), "faction": le.get("faction"), "source": le.get("source")}
                     for le in data.get("leaders.json", {}).get("leaders", [])]
 
-    known = _Known(pack, names, extra_places or [])
+
+def _check_reference_data(pack: Pack, data: dict[str, Any], known: _Known) -> list[str]:
+    """Ids given twice in a file, and parents or factions that name nothing known."""
+    problems = []
     for kind, file, items, refs in (
             ("place", "places.json", data.get("places.json", {}).get("places", []), {"parent": "place"}),
             ("faction", "factions.json", pack.factions, {"parent": "faction"}),
@@ -151,7 +170,12 @@ def load_pack(text: str | Path, names: Any = None,
             for ref, ref_kind in refs.items():
                 if item.get(ref) and not known.has(ref_kind, item[ref]):
                     problems.append(f"{file}: $.{kind}s[{i}].{ref}: unknown {ref_kind} {item[ref]!r}")
+    return problems
 
+
+def _read_reports(root: Path, report_paths: list[Path], known: _Known,
+                  problems: list[str]) -> list[Path]:
+    """The report files that are valid reports; their claims are checked against the pack."""
     claims_of: dict[str, int] = {}
     payloads: list[tuple[Path, dict[str, Any]]] = []
     for path in report_paths:
@@ -162,10 +186,7 @@ def load_pack(text: str | Path, names: Any = None,
             claims_of[path.stem] = len(value["claims"])
     for path, payload in payloads:
         problems += _check_claims(_where(path, root), payload, known, claims_of)
-    pack.reports = [p for p, _ in payloads]
-    if problems:
-        raise PackError(root, problems)
-    return pack
+    return [p for p, _ in payloads]
 
 
 def _where(path: Path, root: Path) -> str:

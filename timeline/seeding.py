@@ -36,7 +36,7 @@ def seed_pack(app: Any, pack: Pack, reference_only: bool = False,
             try:
                 counts["reports"] += _report(app, path)
             except DomainError as e:  # say which file: the pack's checks cannot foresee all
-                raise DomainError(f"{path.name}: {e.detail}", e.errors, e.status) from None
+                raise type(e)(f"{path.name}: {e.detail}", e.errors) from None
     return counts
 
 

@@ -120,7 +120,7 @@ def test_text_no_store_can_keep_is_refused_by_the_domain_and_writes_nothing(worl
     with pytest.raises(DomainError) as refused:
         world.file_report(report(control("Homs", "HTS", "2024-12-07T12:00:00Z",
                                          summary="shelling\u0000 reported")))
-    assert refused.value.status == 422 and list(refused.value.errors) == ["claims.0.summary"]
+    assert type(refused.value) is DomainError and list(refused.value.errors) == ["claims.0.summary"]
     with pytest.raises(DomainError) as refused:
         world.register("place", "Zz\u0000town", [], lat=35.0, lon=37.0, governorate=None,
                        parent=None, place_kind="city", source=None)

@@ -8,7 +8,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api import _ESCAPED_BAD_TEXT
+from api.body_guard import _ESCAPED_BAD_TEXT
 from timeline.claims import unstorable as _unstorable
 
 TEXT = st.lists(st.one_of(st.characters(codec="utf-8"), st.sampled_from(

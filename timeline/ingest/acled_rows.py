@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from ..claims import UNSTORABLE, unstorable
-from ..domainmodel import DomainError, api_time, parse_time
+from ..domainmodel import DomainError, TooLarge, api_time, parse_time
 
 COLUMNS = ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type",
            "actor1", "assoc_actor_1", "actor2", "admin1", "location", "latitude", "longitude",
@@ -137,7 +137,7 @@ def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
             continue
         if len(rows) >= MAX_ROWS:
             msg = f"more than {MAX_ROWS} rows: split the file"
-            raise DomainError(msg, {"body": [msg]}, status=413)
+            raise TooLarge(msg, {"body": [msg]})
         row = {c: (values[i].strip() if i < len(values) else "") for i, c in kept}
         if len(values) > len(columns) and any(v.strip() for v in values[len(columns):]):
             row["__extra__"] = "1"

@@ -20,7 +20,7 @@ from uuid import uuid5
 from .acled import Importer
 from .importer import Outcome
 from ..claims import UNSTORABLE, normalise_report, unstorable
-from ..domainmodel import NAMESPACE, DomainError, Report
+from ..domainmodel import NAMESPACE, DomainError, Report, TooLarge
 
 DATASET = "ucdp"
 COLUMNS = ("id", "date_start", "date_end", "date_prec", "side_a", "side_b", "where_prec",
@@ -141,7 +141,7 @@ def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
             continue
         if len(rows) >= MAX_ROWS:
             msg = f"more than {MAX_ROWS} rows: split the file"
-            raise DomainError(msg, {"body": [msg]}, status=413)
+            raise TooLarge(msg, {"body": [msg]})
         rows.append((start, {c: (values[i].strip() if i < len(values) else "")
                              for i, c in enumerate(header)}))
     return rows

@@ -60,9 +60,6 @@ def project(event: Any) -> list[Op]:
     recorder); a report's rows come from `stage()`."""
     if isinstance(event, (Place.Registered, Faction.Registered, Leader.Registered)):
         return _project_entity(event)
-    if isinstance(event, (Place.AliasAdded, Faction.AliasAdded, Leader.AliasAdded)):
-        return [("name", {"kind": _kind_of(event), "entity_uuid": str(event.originator_id),
-                          "alias": event.alias, "key": name_key(event.alias)})]
     from .. import drafts  # imports this module's neighbours; late, to keep the import order
 
     return drafts.project(event)
@@ -120,7 +117,7 @@ _DB_ZERO = ".000000Z"
 
 def db_text(iso: str) -> str:
     """An ISO 8601 timestamp as stored in the JSON (the transcoder's isoformat() "...+00:00",
-    claims.py's api_time() "...Z", microseconds optional) as db_time text; the usual UTC forms
+    domainmodel's api_time() "...Z", microseconds optional) as db_time text; the usual UTC forms
     by slicing, any other form parsed."""
     n = len(iso)
     if (n == 20 and iso[19] == "Z") or (n == 25 and iso.endswith("+00:00")):
@@ -157,7 +154,7 @@ class Staged:
 
     def at(self, positions: Sequence[int]) -> "Staged":
         """These rows with positions[i] for the i-th event, when they were staged by index
-        (the live path stages before the INSERT that gives positions: see persistence.py)."""
+        (the live path stages before the INSERT that gives positions: see recorder.py)."""
         out = Staged()
         for name, i in self.POSITION.items():
             setattr(out, name, [(*r[:i], positions[r[i]], *r[i + 1:]) for r in getattr(self, name)])

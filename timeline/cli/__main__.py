@@ -1,0 +1,5 @@
+"""`python -m timeline.cli`, as the `timeline` script."""
+
+from . import main
+
+main()
