@@ -3,30 +3,19 @@ test per phenomenon, on sentences written for these tests (not taken from any ev
 
 from __future__ import annotations
 
-import pytest
-
-from tests.reference_gazetteer import reference_gazetteer
+from tests.integration.test_extract_phenomena import gazetteer  # noqa: F401 (the fixture)
 from timeline.ingest.extract import extract
 
-
-@pytest.fixture(scope="module")
-def gazetteer(tmp_path_factory):
-    with reference_gazetteer(tmp_path_factory.mktemp("official")) as app:
-        yield app
+_KEY = {"control": ("city", "faction"), "leader_status": ("leader", "status")}
 
 
-def read(gazetteer, text, published="2024-12-20T10:00:00+03:00"):
-    out = extract(text, published, gazetteer.names, gazetteer.queries)
-    keys = set()
-    for c in out["claims"]:
-        if c["type"] == "control":
-            keys.add(("control", c["city"], c["faction"]))
-        elif c["type"] == "leader_status":
-            keys.add(("leader_status", c["leader"], c["status"]))
-    return keys
+def read(gazetteer, text, published="2024-12-20T10:00:00+03:00"):  # noqa: F811
+    """The control and leader-status claims read from `text`, each as (type, *its entities)."""
+    claims = extract(text, published, gazetteer.names, gazetteer.queries)["claims"]
+    return {(c["type"], *(c[k] for k in _KEY[c["type"]])) for c in claims if c["type"] in _KEY}
 
 
-def test_places_said_to_have_fallen_go_to_the_one_leading_the_offensive(gazetteer):
+def test_places_said_to_have_fallen_go_to_the_one_leading_the_offensive(gazetteer):  # noqa: F811
     # the offensive's leader named in one sentence, a list of places "have fallen" in the next
     text = ("Statement\nThe escalation follows a rapid offensive by the Syrian National Army (SNA) "
             "from the north. Tal Rifaat, Manbij and now Tabqa have fallen in quick succession.")
@@ -39,7 +28,7 @@ def test_places_said_to_have_fallen_go_to_the_one_leading_the_offensive(gazettee
                            "The mayor of Raqqa has fallen ill.") == set()
 
 
-def test_a_verb_first_fragment_is_about_the_leader_named_last(gazetteer):
+def test_a_verb_first_fragment_is_about_the_leader_named_last(gazetteer):  # noqa: F811
     text = ("Statement\nBashar al-Assad is finished. Fleeing to Moscow in the night. "
             "How fitting.")
     assert ("leader_status", "bashar-al-assad", "abroad") in read(gazetteer, text)
@@ -47,7 +36,7 @@ def test_a_verb_first_fragment_is_about_the_leader_named_last(gazetteer):
     assert read(gazetteer, "Statement\nFleeing to Moscow in the night.") == set()
 
 
-def test_official_wording_of_control(gazetteer):
+def test_official_wording_of_control(gazetteer):  # noqa: F811
     # agency and diplomatic phrasings the reader already read before this round; kept as a check
     assert ("control", "hama", "hts") in read(
         gazetteer, "Update\nOn 5 December, Hayat Tahrir al-Sham took control of Hama city.")
