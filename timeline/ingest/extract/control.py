@@ -127,14 +127,18 @@ class Control(Slots):
             # "Hama was captured on 5 December", "The city fell on 8 December": by the faction the
             # text last said advanced on that place (else no one is named: no claim)
             place = self._subject(s, m.start(), "place")
-            actor = self.advanced.get(place.id) if place is not None else None
-            if place is None or actor is None or self._negated(s, m.start()) or \
+            if place is None or self._negated(s, m.start()) or \
                     not re.fullmatch(r"\s*(?:[’']s?\s*)?(?:\s*(?:city|town))?\s*", s.text[place.end:m.start()]) or \
                     self._part_of_place(s, place):
                 continue
-            self._add({"type": "control", "city": place.id, "faction": actor}, s,
-                      m.start(), dated)
-            typed.add(self._segment_of(s, m.start()))
+            # "Aleppo, Hama, Homs and now Damascus have fallen": each place of the list, taken by
+            # the one that advanced on it, else by the one the text said leads the offensive
+            for where in self._coordinated(s, place, backward=True):
+                actor = self.advanced.get(where.id) or self.offensive
+                if actor is not None:
+                    self._add({"type": "control", "city": where.id, "faction": actor}, s,
+                              m.start(), dated)
+                    typed.add(self._segment_of(s, m.start()))
 
     def _under_control(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"Manbij came under SNA control"."""

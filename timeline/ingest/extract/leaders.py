@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ..article import Sentence
+from ..mentions import Mention
 from .patterns import (
     COUP, COUP_DENIED, DENIAL, DENIED_AFTER, FOREIGN, _FOREIGN_RE, LEADS, OUSTED, STATUS, STAYS_IN,
     TRAVEL, WINDOW,
@@ -60,6 +61,14 @@ class Leaders(Slots):
                 or DENIAL.search(s.text, max(a, pos - WINDOW), pos) is not None
                 or DENIED_AFTER.search(s.text, pos, min(b, pos + WINDOW)) is not None)
 
+    def _fragment_leader(self, s: Sentence, pos: int) -> Mention | None:
+        """"Assad is the rat of Damascus. Fleeing to Moscow with his tail between his legs.": a
+        sentence that opens with its verb and names no leader is about the leader named last."""
+        if s.text[:pos].strip() or not self.ctx.leaders or \
+                any(x.kind == "leader" for x in s.mentions):
+            return None
+        return Mention(pos, pos, "leader", [self.ctx.leaders[-1]], "", implicit=True)
+
     def _status(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         for status, pattern in STATUS:
             for m in pattern.finditer(s.text):
@@ -92,7 +101,8 @@ class Leaders(Slots):
                       m.start(), dated)
             typed.add(self._segment_of(s, m.start()))
         for m in TRAVEL.finditer(s.text):
-            leader = self._subject(s, m.start(), "leader", reach=120)
+            leader = self._subject(s, m.start(), "leader", reach=120) or \
+                self._fragment_leader(s, m.start())
             if leader is None or self._negated(s, m.start()):
                 continue
             abroad = _FOREIGN_RE.match(s.text, m.end())

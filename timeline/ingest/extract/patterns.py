@@ -123,8 +123,16 @@ UNDER_CONTROL = re.compile(r"\b(?:came|comes|come|fell|falls|is|was|are|were|now
 # Control without its agent: "Hama was captured on 5 December", "Damascus fell on 8 December".
 AGENTLESS = re.compile(r"\b(?:(?:was|were|had been|has been)\s+(?:captured|seized|taken|overrun|"
                        r"liberated|recaptured|retaken)\b(?!\s+(?:by|from|back|in\s+\d{4})\b)|"
-                       r"fell\b(?!\s+(?:to|into|under|out|from|upon|in|back|on(?!\s+(?:\d|the night|\w+day\b))|silent|apart|short|"
-                       r"victim|quiet|behind|off|below|by)\b))", re.I)
+                       r"(?:fell|(?:have|has|had)\s+(?:now\s+|also\s+)?fallen)\b(?!\s+(?:to|into|under|out|from|upon|in(?!\s+(?:quick\s+|rapid\s+)?succession)|back|"
+                       r"on(?!\s+(?:\d|the night|\w+day\b))|silent|apart|short|"
+                       r"victim|quiet|behind|off|below|by|ill|asleep|sharply|steeply)\b))", re.I)
+# Who leads the offensive the text speaks of ("a lightning advance by armed opposition forces,
+# X,", "X launched an offensive"): the taker of a place said to fall with no agent.
+OFFENSIVE_BY = re.compile(r"\b(?:advance|offensive|assault|push|campaign|onslaught)\s+by\s+"
+                          r"(?:the\s+)?(?:[\w-]+\s+){0,3}(?:,\s*)?$", re.I)
+OFFENSIVE_LAUNCHED = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:,[^,]{0,60},\s*)?(?:launched|began|started|"
+                                r"mounted|led)\s+(?:an?|its|their|the)\s+(?:\w+\s+){0,2}"
+                                r"(?:offensive|advance|assault|campaign)\b", re.I)
 POSSESSIVE_NOUN = re.compile(r"['’]s?\s+(?:capture|seizure|takeover|fall|liberation)\s+(?:by|to)\s+"
                              r"(?:the\s+)?", re.I)
 # Words for the rebels, read as the coalition the text named (Reader.rebel).
@@ -198,7 +206,7 @@ STATUS = [
 OUSTED = re.compile(r"\b(?:ousted|toppled|overthrew|overthrown|deposed|unseated|brought down)\s+"
                     r"(?P<title>(?:the\s+)?(?:syrian\s+)?president\s+)?", re.I)
 # Travel verbs: abroad when a foreign place follows, active (with the place) when a Syrian one does.
-TRAVEL = re.compile(r"\b(?:arrived in|arrived at|flew to|flown to|fled to|escaped to|left for|"
+TRAVEL = re.compile(r"\b(?:arrived in|arrived at|flew to|flown to|fled to|fleeing to|escaped to|escaping to|left for|"
                     r"departed for|took refuge in|travell?ed to|visited|toured)\s+"
                     r"(?:the\s+)?", re.I)
 STAYS_IN = re.compile(r"\b(?:is|are|was|were|remains?|remained|stays?|stayed|still)\b[^.;,]{0,25}"
@@ -235,7 +243,7 @@ NOT_REBELS = {"syrian-arab-army", "sdf", "isis", "hezbollah", "russian-armed-for
 _ITEM = r"(?:the\s+)?(?:[A-Z][\w'’-]*|al-[\w'’-]+|as-[\w'’-]+|ad-[\w'’-]+|ar-[\w'’-]+)(?:\s+[A-Z][\w'’-]*){0,3}"
 LIST_GAP = re.compile(r"^\)?(?:\s+(?:militant\s+|armed\s+)?(?:group|forces|fighters|militia))?"
                       r"(?:\s*,\s*" + _ITEM + r")*"  # names of the list that are not known
-                      r"\s*(?:,\s*(?:and\s+)?|(?:,\s*)?(?:and|or|as well as)\s+(?:later\s+|then\s+)?)"
+                      r"\s*(?:,\s*(?:and\s+)?|(?:,\s*)?(?:and|or|as well as)\s+(?:later\s+|then\s+|now\s+)?)"
                       r"(?:the\s+)?(?:(?:towns?|cities|city|villages?)\s+of\s+)?"
                       r"(?:[A-Z][\w'’-]*-(?:backed|led)\s+|allied\s+|rival\s+)?"
                       r"(?:(?:al|as|ad|ar|an|at|az|ash|el|ed|es|et)-)?$")

@@ -13,7 +13,7 @@ from .control import Control
 from .leaders import Leaders
 from .movement import Movement
 from .patterns import (
-    CONFIRMS, COUP, HEDGES, NOTE_TRIGGERS, REBELS,
+    CONFIRMS, COUP, HEDGES, NOTE_TRIGGERS, OFFENSIVE_BY, OFFENSIVE_LAUNCHED, REBELS,
 )
 
 
@@ -43,6 +43,7 @@ class Reader(Control, Movement, Leaders):
         self.month_anchor: tuple[datetime, str] | None = None
         self.rebel: str | None = None  # what "the rebels" stands for (see _find_rebel)
         self.advanced: dict[str, str] = {}  # place -> the faction that last advanced on it
+        self.offensive: str | None = None  # the faction the text last said leads an offensive
 
     def read(self) -> None:
         for s in self.sentences:
@@ -57,6 +58,7 @@ class Reader(Control, Movement, Leaders):
                 if m.kind in ("place", "faction", "leader") and len(m.ids) > 1:
                     self._unresolved(m.text, m.kind, f"ambiguous: {', '.join(m.ids[:5])}", s)
             if not s.heading:
+                self._find_offensive(s)
                 self._sentence(s)
                 for _, d in s.dates:  # type: ignore[attr-defined]
                     if d[1] != "month":
@@ -102,6 +104,16 @@ class Reader(Control, Movement, Leaders):
                  if not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken)]
         if added:
             s.mentions = sorted([*s.mentions, *added], key=lambda x: x.start)
+
+    def _find_offensive(self, s: Sentence) -> None:
+        """"a lightning advance by X", "X launched an offensive": X takes what the text later says
+        "fell" with no one named (control._agentless)."""
+        for m in s.mentions:
+            if m.kind == "faction" and m.id and not self._negated(s, m.start) and (
+                    OFFENSIVE_BY.search(s.text[max(0, m.start - 60):m.start])
+                    or OFFENSIVE_LAUNCHED.match(s.text, m.end)):
+                self.offensive = m.id
+                return
 
     # ---- dates ---------------------------------------------------------------------------------
     def _date_at(self, s: Sentence, pos: int) -> tuple[datetime, str]:
