@@ -11,10 +11,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from .quickload import QuickLoadSchema
 from timeline.claims import FIELDS, MAX_CLAIMS, MAX_SHORT, MAX_TEXT
 from timeline.codebook import EVENT_TYPES, MAX_DEATHS, MAX_KEY
+from timeline.vocabulary import CLAIM_TYPES, LEADER_STATUSES
 from timeline.domainmodel import (
-    CLAIM_TYPES,
     CONFIDENCE_WORDS,
-    LEADER_STATUSES,
     PRECISIONS,
     confidence_of,
     parse_time,

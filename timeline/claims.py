@@ -9,11 +9,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from . import codebook
+from .vocabulary import CLAIM_TYPES, LEADER_STATUSES
 from .domainmodel import (
-    CLAIM_TYPES,
     CONFIDENCE_WORDS,
     CONFIDENCES,
-    LEADER_STATUSES,
     PRECISIONS,
     Conflict,
     DomainError,
