@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from . import codebook
-from .vocabulary import CLAIM_TYPES, LEADER_STATUSES
+from .vocabulary import BASE_FIELDS, CLAIM_TYPES, LEADER_STATUSES, TYPES
+from .vocabulary import COMMON as COMMON_FIELDS
 from .domainmodel import (
     CONFIDENCE_WORDS,
     CONFIDENCES,
@@ -32,33 +33,12 @@ MAX_SHORT = 500
 # the read model keeps on a claim's rows (projection.MARK_SQL).
 MAX_UNDO = 3
 
-# Per claim type: required fields, optional fields, and the kind of entity each field names.
-FIELDS: dict[str, tuple[dict[str, str | None], dict[str, str | None]]] = {
-    "control": ({"city": "place", "faction": "faction"},
-                {"from_faction": "faction", "place": "place"}),
-    "clash": ({"city": "place", "factions": "faction*"}, {"place": "place"}),
-    "advance": ({"faction": "faction"},
-                {"toward": "place", "governorate": "governorate", "captured_count": "count"}),
-    "leader_status": ({"leader": "leader", "status": "status"}, {"location": "short"}),
-    "coup": ({"city": "place", "led_by": "leader", "against": "leader"}, {}),
-    "retract": ({"claim": "claim", "reason": "short"}, {}),
-    "confirm": ({"claim": "claim"}, {"reason": "short"}),
-    "note": ({"text": "text"}, {}),
-}
-# API.md v2: from occurred_at the faction and its sub-factions hold nothing (timeline/readmodel/stretch.py)
-FIELDS["dissolve"] = ({"faction": "faction"}, {"into": "faction"})
-COMMON = {"type", "occurred_at", "confidence", "precision", "summary"}
-# v2 (API.md, Vocabulary): ACLED-style events and death tolls (checks in codebook.py), and the
-# fields every claim may carry: `event_key` links reports of one event, `geo_precision` says how
-# near the named place it happened.
-FIELDS["event"] = ({"event_type": "event_type"},
-                   {"sub_event_type": "sub_event_type", "city": "place", "lat": "lat",
-                    "lon": "lon", "location": "short", "actors": "faction+",
-                    "civilian_targeting": "bool", "deaths": "deaths"})
-FIELDS["casualties"] = ({"city": "place", "deaths": "deaths"}, {"factions": "faction+"})
-FIELDS["clash"][1]["deaths"] = "deaths"
-V2_COMMON = {"event_key": "event_key", "geo_precision": "geo_precision"}
-COMMON = COMMON | set(V2_COMMON)
+# Per claim type (vocabulary.TYPES): required fields, optional fields, and the kind of each.
+FIELDS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    t.name: ({f.name: f.kind for f in t.fields if f.required},
+             {f.name: f.kind for f in t.fields if not f.required}) for t in TYPES.values()}
+V2_COMMON = {name: f.kind for name, f in COMMON_FIELDS.items()}
+COMMON = set(BASE_FIELDS) | set(V2_COMMON)
 # Per claim type, worked out once: the fields it may carry, and its entity fields in the order
 # they are checked (required first), each with its kind and whether it is required.
 _ALLOWED = {t: frozenset(COMMON | set(req) | set(opt)) for t, (req, opt) in FIELDS.items()}
@@ -258,7 +238,7 @@ def _claim(raw: Any, path: str, names: Any, queries: Any, fail: Any, conflicts: 
             fail(f"{path}.{field}", f"not a field of a {ctype} claim")
     claim: dict[str, Any] = {"type": ctype}
     claim["occurred_at"] = _occurred(raw.get("occurred_at"), f"{path}.occurred_at", fail,
-                                     ctype not in ("retract", "confirm"), times)
+                                     TYPES[ctype].dated, times)
     confidence = confidence_of(raw.get("confidence", "reported"))
     if confidence not in CONFIDENCES:
         fail(f"{path}.confidence", f"must be one of {', '.join(CONFIDENCE_WORDS)}")
@@ -284,18 +264,18 @@ def _claim(raw: Any, path: str, names: Any, queries: Any, fail: Any, conflicts: 
             for p, msgs in (e.errors or {fpath: [e.detail]}).items():
                 for m in msgs:
                     fail(p, m)
-    if ctype == "control" and claim.get("from_faction") and claim.get("from_faction") == claim.get("faction"):
-        fail(f"{path}.from_faction", "must differ from faction")
+    for field, other, message in TYPES[ctype].distinct:
+        if claim.get(field) and claim.get(field) == claim.get(other):
+            fail(f"{path}.{field}", message)
     _v2_fields(ctype, raw, claim, path, fail)
-    if ctype == "dissolve" and claim.get("into") and claim.get("into") == claim.get("faction"):
-        fail(f"{path}.into", "must differ from faction: a faction cannot dissolve into itself")
     return claim
 
 
 def _v2_fields(ctype: str, raw: dict[str, Any], claim: dict[str, Any], path: str,
                fail: Any) -> None:
-    """`event_key` and `geo_precision` (any claim; an event or a toll has geo_precision 1 unless
-    it says otherwise), and an event's combinations (codebook.check_event)."""
+    """`event_key` and `geo_precision` (any claim; the type's defaults, e.g. an event or a toll
+    has geo_precision 1 unless it says otherwise), and an event's combinations
+    (codebook.check_event)."""
     for field, kind in V2_COMMON.items():
         value = raw.get(field)
         if value is None:
@@ -306,8 +286,8 @@ def _v2_fields(ctype: str, raw: dict[str, Any], claim: dict[str, Any], path: str
             for p, msgs in e.errors.items():
                 for m in msgs:
                     fail(p, m)
-    if ctype in ("event", "casualties"):
-        claim.setdefault("geo_precision", 1)
+    for field, value in TYPES[ctype].defaults:
+        claim.setdefault(field, value)
     if ctype == "event":
         codebook.check_event(claim, raw, path, fail)
 
