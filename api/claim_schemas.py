@@ -3,14 +3,14 @@ claim routes and /timeline answer, and the claim types' part of /openapi.json.""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from timeline.claims import FIELDS, MAX_CLAIMS, MAX_SHORT, MAX_TEXT
-from timeline.codebook import EVENT_TYPES, MAX_DEATHS, MAX_KEY
+from timeline.claims import MAX_CLAIMS, MAX_SHORT, MAX_TEXT
+from timeline.codebook import MAX_DEATHS, MAX_KEY
 from timeline.domainmodel import PRECISIONS
-from timeline.vocabulary import CLAIM_TYPES, LEADER_STATUSES
+from timeline.vocabulary import BASE_FIELDS, CLAIM_TYPES, COMMON, KINDS, NOTES, TYPES, field_kinds
 
 from .schemas import CONFIDENCE_DESCRIPTION, Confidence, StrictSchema, Timestamp
 
@@ -66,69 +66,74 @@ class DeathsIn(StrictSchema):
             raise ValidationError(errors)
 
 
-class ClaimIn(StrictSchema):
-    """A claim; which fields are required depends on `type` (see API.md)."""
+# A claim type field's request schema field, by its kind (vocabulary.KINDS).
+_IN: dict[str, Callable[[], fields.Field]] = {
+    "place": lambda: fields.String(validate=_entity),
+    "faction": lambda: fields.String(validate=_entity),
+    "leader": lambda: fields.String(validate=_entity),
+    "governorate": lambda: fields.String(validate=_entity),
+    # two or more for a clash, one or more for a casualties claim: the domain checks the least
+    "faction*": lambda: fields.List(fields.String(validate=_entity),
+                                    validate=validate.Length(min=1, max=20)),
+    "faction+": lambda: fields.List(fields.String(validate=_entity),
+                                    validate=validate.Length(min=1, max=20)),
+    "count": lambda: fields.Integer(strict=True, validate=validate.Range(min=0, max=100_000)),
+    "status": lambda: fields.String(validate=validate.OneOf(KINDS["status"].enum)),
+    "short": lambda: fields.String(validate=validate.Length(min=1, max=MAX_SHORT)),
+    "text": lambda: fields.String(validate=validate.Length(min=1, max=MAX_TEXT)),
+    "claim": lambda: fields.String(validate=validate.Length(min=1, max=100)),
+    # ACLED's spellings are taken in any case (codebook.py): the enum documents them
+    "event_type": lambda: fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "enum": list(KINDS["event_type"].enum)}),
+    "sub_event_type": lambda: fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "enum": list(KINDS["sub_event_type"].enum)}),
+    "lat": lambda: fields.Float(allow_nan=False, validate=validate.Range(min=-90, max=90)),
+    "lon": lambda: fields.Float(allow_nan=False, validate=validate.Range(min=-180, max=180)),
+    "bool": lambda: fields.Boolean(truthy={True}, falsy={False}),
+    "deaths": lambda: fields.Nested(DeathsIn),
+    "event_key": lambda: fields.String(validate=validate.Length(min=1, max=MAX_KEY)),
+    "geo_precision": lambda: fields.Integer(strict=True, validate=validate.OneOf(
+        list(KINDS["geo_precision"].enum))),
+}
 
+
+def _noted(name: str, field: fields.Field) -> fields.Field:
+    if NOTES.get(name):
+        field.metadata["description"] = NOTES[name]
+    return field
+
+
+class _ClaimInCommon(StrictSchema):
     type = fields.String(required=True, validate=validate.OneOf(CLAIM_TYPES))
     occurred_at = Timestamp(metadata={"description": "valid time; optional for retract/confirm"})
     confidence = Confidence(CONFIDENCE_DESCRIPTION + "; default `reported`")
     precision = fields.String(validate=validate.OneOf(PRECISIONS))
     summary = fields.String(validate=validate.Length(max=MAX_TEXT), allow_none=True)
-    city = fields.String(validate=_entity, metadata={"description": "place id or any known name"})
-    place = fields.String(validate=_entity, metadata={"description": "a district (place id or name)"})
-    faction = fields.String(validate=_entity)
-    from_faction = fields.String(validate=_entity)
-    # two or more for a clash (the domain checks it), one or more for a casualties claim
-    factions = fields.List(fields.String(validate=_entity), validate=validate.Length(min=1, max=20))
-    toward = fields.String(validate=_entity)
-    governorate = fields.String(validate=_entity)
-    captured_count = fields.Integer(strict=True, validate=validate.Range(min=0, max=100_000))
-    leader = fields.String(validate=_entity)
-    status = fields.String(validate=validate.OneOf(LEADER_STATUSES))
-    location = fields.String(validate=validate.Length(min=1, max=MAX_SHORT))
-    led_by = fields.String(validate=_entity)
-    against = fields.String(validate=_entity)
-    claim = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "a claim id"})
-    reason = fields.String(validate=validate.Length(min=1, max=MAX_SHORT))
-    text = fields.String(validate=validate.Length(min=1, max=MAX_TEXT))
-    # v2: events, tolls, linked reports, geo precision (API.md, Vocabulary)
-    event_type = fields.String(validate=validate.Length(min=1, max=100), metadata={
-        "description": "ACLED event type", "enum": list(EVENT_TYPES)})
-    sub_event_type = fields.String(validate=validate.Length(min=1, max=100), metadata={
-        "description": "ACLED sub-event type, of the event type",
-        "enum": [s for subs in EVENT_TYPES.values() for s in subs]})
-    lat = fields.Float(allow_nan=False, validate=validate.Range(min=-90, max=90),
-                       metadata={"description": "an event's point, with lon, instead of a city"})
-    lon = fields.Float(allow_nan=False, validate=validate.Range(min=-180, max=180))
-    actors = fields.List(fields.String(validate=_entity), validate=validate.Length(min=1, max=20),
-                         metadata={"description": "factions, first the one that acted"})
-    civilian_targeting = fields.Boolean(truthy={True}, falsy={False})
-    deaths = fields.Nested(DeathsIn)
-    event_key = fields.String(validate=validate.Length(min=1, max=MAX_KEY), metadata={
-        "description": "links the reports of one event (e.g. ACLED's event_id_cnty)"})
-    geo_precision = fields.Integer(strict=True, validate=validate.OneOf([1, 2, 3]), metadata={
-        "description": "1 the place itself (default), 2 near it, 3 only the region"})
-    into = fields.String(validate=_entity, metadata={
-        "description": "dissolve: the faction its places pass to (id or any known name)"})
 
     @validates_schema
     def fields_of_type(self, data: dict[str, Any], **kwargs: Any) -> None:
         ctype = data.get("type")
-        if ctype not in FIELDS:
+        if ctype not in TYPES:
             return
-        required, optional = FIELDS[ctype]
         errors: dict[str, list[str]] = {}
-        for field in required:
-            if data.get(field) is None:
-                errors[field] = [f"required for a {ctype} claim"]
-        common = {"type", "occurred_at", "confidence", "precision", "summary",
-                  "event_key", "geo_precision"}
-        for field in set(data) - common - set(required) - set(optional):
-            errors[field] = [f"not a field of a {ctype} claim"]
-        if data.get("occurred_at") is None and ctype not in ("retract", "confirm"):
+        for field in TYPES[ctype].fields:
+            if field.required and data.get(field.name) is None:
+                errors[field.name] = [f"required for a {ctype} claim"]
+        allowed = {*BASE_FIELDS, *COMMON, *(f.name for f in TYPES[ctype].fields)}
+        for name in set(data) - allowed:
+            errors[name] = [f"not a field of a {ctype} claim"]
+        if data.get("occurred_at") is None and TYPES[ctype].dated:
             errors["occurred_at"] = [f"required for a {ctype} claim"]
         if errors:
             raise ValidationError(errors)
+
+
+# A claim: the common fields, then every claim type's (vocabulary.TYPES); which of them a claim
+# may or must carry depends on `type` (fields_of_type, and the OpenAPI document's oneOf).
+ClaimIn = type("ClaimIn", (_ClaimInCommon,), {
+    "__doc__": "A claim; which fields are required depends on `type` (see API.md).",
+    "__module__": __name__,
+    **{name: _noted(name, _IN[kind]()) for name, kind in field_kinds().items()}})
 
 
 class ReportIn(StrictSchema):
@@ -141,7 +146,15 @@ class ReportIn(StrictSchema):
                          validate=validate.Length(min=1, max=MAX_CLAIMS))
 
 
-class ClaimOut(Schema):
+# A claim field in an answer, by its JSON type (vocabulary.KINDS).
+_OUT: dict[str, Callable[[], fields.Field]] = {
+    "string": fields.String, "integer": fields.Integer, "number": fields.Float,
+    "boolean": fields.Boolean, "array": lambda: fields.List(fields.String()),
+    "object": lambda: fields.Dict(keys=fields.String(), values=fields.Integer()),
+}
+
+
+class _ClaimOutCommon(Schema):
     class Meta:
         unknown = RAISE
 
@@ -151,33 +164,13 @@ class ClaimOut(Schema):
     precision = fields.String()
     confidence = fields.String()
     summary = fields.String(allow_none=True)
-    city = fields.String()
-    place = fields.String()
-    faction = fields.String()
-    from_faction = fields.String()
-    factions = fields.List(fields.String())
-    toward = fields.String()
-    governorate = fields.String()
-    captured_count = fields.Integer()
-    leader = fields.String()
-    status = fields.String()
-    location = fields.String()
-    led_by = fields.String()
-    against = fields.String()
-    claim = fields.String()
-    reason = fields.String()
-    text = fields.String()
-    event_type = fields.String()
-    sub_event_type = fields.String()
-    lat = fields.Float()
-    lon = fields.Float()
-    actors = fields.List(fields.String())
-    civilian_targeting = fields.Boolean()
-    deaths = fields.Dict(keys=fields.String(), values=fields.Integer())
-    event_key = fields.String()
+
+
+ClaimOut = type("ClaimOut", (_ClaimOutCommon,), {
+    "__module__": __name__,
+    **{name: _OUT[KINDS[kind].json]() for name, kind in field_kinds().items()},
     # API.md v2: every claim may carry geo_precision, default 1: answered for every claim
-    geo_precision = fields.Integer(dump_default=1)
-    into = fields.String()
+    "geo_precision": fields.Integer(dump_default=1)})
 
 
 class ReportCreated(Schema):
@@ -255,18 +248,16 @@ def document_claim_types(spec: Any) -> None:
     if not base or "oneOf" in base:
         return
     properties = base["properties"]
-    common = ["type", "occurred_at", "confidence", "precision", "summary", "event_key",
-              "geo_precision"]
     variants = []
-    for ctype, (required, optional) in FIELDS.items():
-        names = [*common, *required, *optional]
+    for ctype in TYPES.values():
+        required = [f.name for f in ctype.fields if f.required]
+        names = [*BASE_FIELDS, *COMMON, *required, *(f.name for f in ctype.fields if not f.required)]
         variant_properties = {name: dict(properties[name]) for name in names}
-        variant_properties["type"] = {"type": "string", "enum": [ctype]}
-        needed = ["type", *required]
-        if ctype not in ("retract", "confirm"):
-            needed.insert(1, "occurred_at")
-        variants.append({"type": "object", "title": f"{ctype} claim", "properties": variant_properties,
-                         "required": needed, "additionalProperties": False})
+        variant_properties["type"] = {"type": "string", "enum": [ctype.name]}
+        needed = ["type", *(["occurred_at"] if ctype.dated else []), *required]
+        variants.append({"type": "object", "title": f"{ctype.name} claim",
+                         "properties": variant_properties, "required": needed,
+                         "additionalProperties": False})
     base.clear()
     base.update({"description": "A claim; `type` says which fields it has (see API.md, Vocabulary). "
                                 "Entities are given by id or any known name or alias.",
