@@ -86,6 +86,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(areas.blp)
     from . import batch
     api.register_blueprint(batch.blp)  # POST /reports/batch
+    from . import vocabulary
+    api.register_blueprint(vocabulary.blp)  # GET /vocabulary: the claim types, for the web form
     return app
 
 
