@@ -12,7 +12,8 @@ from timeline.codebook import MAX_DEATHS, MAX_KEY
 from timeline.domainmodel import PRECISIONS
 from timeline.vocabulary import BASE_FIELDS, CLAIM_TYPES, COMMON, KINDS, NOTES, TYPES, field_kinds
 
-from .schemas import CONFIDENCE_DESCRIPTION, Confidence, StrictSchema, Timestamp
+from .schemas import (CONFIDENCE_DESCRIPTION, At, Confidence, KnownAt, ListArgs, PublishedBy,
+                      StrictSchema, Timestamp)
 
 
 SEED_EXAMPLE = {
@@ -207,6 +208,26 @@ class ReportView(Schema):
     origin = fields.String(metadata={"description": "`source.via` if given, else `source.name`"})
     filed_by = fields.String(allow_none=True, metadata={
         "description": "the `--label` of the token that filed it (null: unlabelled or unknown)"})
+
+
+class TimelineArgs(ListArgs):
+    from_ = At(data_key="from", metadata={"description": "earliest valid time (inclusive)",
+                                          "example": "2024-11-27T00:00:00Z"})
+    to = At(metadata={"description": "latest valid time (inclusive)",
+                      "example": "2024-12-31T00:00:00Z"})
+    known_at = KnownAt()
+    min_confidence = Confidence("claims below it are listed, with `counted: false` and no "
+                                "changes (default `reported`): " + CONFIDENCE_DESCRIPTION,
+                                load_default="reported")
+    city = fields.String(validate=validate.Length(min=1, max=200),
+                         metadata={"description": "place id or any known name"})
+    faction = fields.String(validate=validate.Length(min=1, max=200), metadata={
+        "description": "faction id or any known name; its sub-factions are included"})
+    leader = fields.String(validate=validate.Length(min=1, max=200))
+    source = fields.String(validate=validate.Length(min=1, max=MAX_SHORT), metadata={
+        "description": "only claims of reports from this source (its name, matched whole, case- "
+                       "and diacritics-insensitively)"})
+    published_by = PublishedBy()
 
 
 class Change(Schema):

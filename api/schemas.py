@@ -9,7 +9,6 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from .quickload import QuickLoadSchema
-from timeline.claims import MAX_SHORT
 from timeline.domainmodel import (
     CONFIDENCE_WORDS,
     confidence_of,
@@ -348,7 +347,7 @@ class Problem(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 
-# ---- the log, the live stream and the replayed timeline --------------------------------------
+# ---- the log and the live stream (the replayed timeline's are in claim_schemas.py) --------------------------------------
 
 class EventsArgs(Schema):
     after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**62),
@@ -389,26 +388,6 @@ class EventPage(Schema):
     next = fields.String(allow_none=True)
 
 
-class TimelineArgs(ListArgs):
-    from_ = At(data_key="from", metadata={"description": "earliest valid time (inclusive)",
-                                          "example": "2024-11-27T00:00:00Z"})
-    to = At(metadata={"description": "latest valid time (inclusive)",
-                      "example": "2024-12-31T00:00:00Z"})
-    known_at = KnownAt()
-    min_confidence = Confidence("claims below it are listed, with `counted: false` and no "
-                                "changes (default `reported`): " + CONFIDENCE_DESCRIPTION,
-                                load_default="reported")
-    city = fields.String(validate=validate.Length(min=1, max=200),
-                         metadata={"description": "place id or any known name"})
-    faction = fields.String(validate=validate.Length(min=1, max=200), metadata={
-        "description": "faction id or any known name; its sub-factions are included"})
-    leader = fields.String(validate=validate.Length(min=1, max=200))
-    source = fields.String(validate=validate.Length(min=1, max=MAX_SHORT), metadata={
-        "description": "only claims of reports from this source (its name, matched whole, case- "
-                       "and diacritics-insensitively)"})
-    published_by = PublishedBy()
-
-
 def ValidFrom(example: str) -> At:
     """`from`: the start of a valid-time window (inclusive), as the list routes take it."""
     return At(data_key="from", metadata={"description": "earliest valid time (inclusive)",
@@ -424,8 +403,8 @@ def ValidTo(example: str) -> At:
 # The report and claim schemas live in claim_schemas.py, which builds on the fields above; the
 # routes still import them from here (imported on first use: claim_schemas imports this module).
 _CLAIM_SCHEMAS = ("SEED_EXAMPLE", "SourceIn", "DeathsIn", "ClaimIn", "ReportIn", "ClaimOut",
-                  "ReportCreated", "ClaimView", "ReportView", "Change", "TimelineItem",
-                  "TimelinePage", "document_claim_types")
+                  "ReportCreated", "ClaimView", "ReportView", "Change", "TimelineArgs",
+                  "TimelineItem", "TimelinePage", "document_claim_types")
 
 
 def __getattr__(name: str) -> Any:
