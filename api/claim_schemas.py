@@ -99,8 +99,8 @@ _IN: dict[str, Callable[[], fields.Field]] = {
 
 
 def _noted(name: str, field: fields.Field) -> fields.Field:
-    if NOTES.get(name):
-        field.metadata["description"] = NOTES[name]
+    if NOTES.get(name):  # first, as the document has always listed it
+        field.metadata = {"description": NOTES[name], **field.metadata}
     return field
 
 
