@@ -298,43 +298,8 @@ def _value(kind: str | None, value: Any, path: str, names: Any, queries: Any, ct
         return names.resolve(kind, value, path)
     if kind in _V2_KINDS:
         return _V2_KINDS[kind](value, path)
-    if kind == "faction+":
-        # an event's actors or a toll's factions: one or more, each once, in the order given
-        if not isinstance(value, list) or not value or len(value) > 20:
-            raise DomainError("one to 20 factions", {path: ["must be a list of one to 20 factions"]})
-        bad: dict[str, list[str]] = {}
-        named: list[str] = []
-        for j, v in enumerate(value):
-            try:
-                found = names.resolve("faction", v, f"{path}.{j}")
-            except DomainError as e:
-                bad.update(e.errors)
-                continue
-            if found in named:
-                bad[f"{path}.{j}"] = [f"{found!r} is named twice"]
-            named.append(found)
-        if bad:
-            first = next(iter(bad))
-            raise DomainError(f"{first}: {bad[first][0]}", bad)
-        return named
-    if kind == "faction*":
-        if not isinstance(value, list) or len(value) < 2:
-            raise DomainError("two or more factions are required", {path: ["two or more factions are required"]})
-        if len(value) > 20:
-            raise DomainError("at most 20 factions", {path: ["at most 20 factions"]})
-        ids = []
-        errors: dict[str, list[str]] = {}
-        for j, v in enumerate(value):
-            try:
-                ids.append(names.resolve("faction", v, f"{path}.{j}"))
-            except DomainError as e:
-                errors.update(e.errors)
-        if errors:
-            raise DomainError("unknown factions", errors)
-        if len(set(ids)) < 2:
-            raise DomainError("two or more different factions are required",
-                              {path: ["two or more different factions are required"]})
-        return ids
+    if kind in ("faction+", "faction*"):
+        return _factions(kind, value, path, names)
     if kind == "governorate":
         if not isinstance(value, str):
             raise DomainError("must be a governorate name", {path: ["must be a governorate name"]})
@@ -358,6 +323,47 @@ def _value(kind: str | None, value: Any, path: str, names: Any, queries: Any, ct
     if kind == "claim":
         return _target(value, path, queries, ctype, conflicts, targets)
     raise AssertionError(kind)
+
+
+def _factions(kind: str, value: Any, path: str, names: Any) -> list[str]:
+    """The factions a list field names: `faction+` one to 20, each once (an event's actors, a
+    toll's factions); `faction*` two to 20, at least two different (a clash's)."""
+    if kind == "faction+":
+        if not isinstance(value, list) or not value or len(value) > 20:
+            raise DomainError("one to 20 factions", {path: ["must be a list of one to 20 factions"]})
+        bad: dict[str, list[str]] = {}
+        named: list[str] = []
+        for j, v in enumerate(value):
+            try:
+                found = names.resolve("faction", v, f"{path}.{j}")
+            except DomainError as e:
+                bad.update(e.errors)
+                continue
+            if found in named:
+                bad[f"{path}.{j}"] = [f"{found!r} is named twice"]
+            named.append(found)
+        if bad:
+            first = next(iter(bad))
+            raise DomainError(f"{first}: {bad[first][0]}", bad)
+        return named
+    # faction*: a clash's
+    if not isinstance(value, list) or len(value) < 2:
+        raise DomainError("two or more factions are required", {path: ["two or more factions are required"]})
+    if len(value) > 20:
+        raise DomainError("at most 20 factions", {path: ["at most 20 factions"]})
+    ids = []
+    errors: dict[str, list[str]] = {}
+    for j, v in enumerate(value):
+        try:
+            ids.append(names.resolve("faction", v, f"{path}.{j}"))
+        except DomainError as e:
+            errors.update(e.errors)
+    if errors:
+        raise DomainError("unknown factions", errors)
+    if len(set(ids)) < 2:
+        raise DomainError("two or more different factions are required",
+                          {path: ["two or more different factions are required"]})
+    return ids
 
 
 _V2_KINDS = {
