@@ -10,7 +10,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from timeline.claims import MAX_CLAIMS, MAX_SHORT, MAX_TEXT
 from timeline.codebook import MAX_DEATHS, MAX_KEY
 from timeline.domainmodel import PRECISIONS
-from timeline.vocabulary import BASE_FIELDS, CLAIM_TYPES, COMMON, KINDS, NOTES, TYPES, field_kinds
+from timeline.vocabulary import (BASE_FIELDS, CLAIM_TYPES, COMMON, CORRECTIONS, KINDS, NOTES, TYPES,
+                                 field_kinds)
 
 from .schemas import (CONFIDENCE_DESCRIPTION, At, Confidence, KnownAt, ListArgs, PublishedBy,
                       StrictSchema, Timestamp)
@@ -104,9 +105,14 @@ def _noted(name: str, field: fields.Field) -> fields.Field:
     return field
 
 
+# "retract/confirm": the types whose occurred_at is optional, those that correct a claim
+_UNDATED = "/".join(t.name for t in TYPES.values() if not t.dated)
+_CORRECTING = "/".join(t.name for t in TYPES.values() if t.effect and t.effect.kind in CORRECTIONS)
+
+
 class _ClaimInCommon(StrictSchema):
     type = fields.String(required=True, validate=validate.OneOf(CLAIM_TYPES))
-    occurred_at = Timestamp(metadata={"description": "valid time; optional for retract/confirm"})
+    occurred_at = Timestamp(metadata={"description": f"valid time; optional for {_UNDATED}"})
     confidence = Confidence(CONFIDENCE_DESCRIPTION + "; default `reported`")
     precision = fields.String(validate=validate.OneOf(PRECISIONS))
     summary = fields.String(validate=validate.Length(max=MAX_TEXT), allow_none=True)
@@ -247,7 +253,7 @@ class TimelineItem(ClaimOut):
     report = fields.String()
     position = fields.Integer()
     recorded_at = fields.String()
-    target = fields.String(metadata={"description": "for retract/confirm: the claim corrected"})
+    target = fields.String(metadata={"description": f"for {_CORRECTING}: the claim corrected"})
     source = fields.Dict(metadata={"description": "the report's source `{name, url?, kind?, via?}`"})
     origin = fields.String(metadata={"description": "the report's origin (`via`, else `name`)"})
     published_at = fields.String(metadata={"format": "date-time",
