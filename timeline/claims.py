@@ -274,8 +274,8 @@ def _claim(raw: Any, path: str, names: Any, queries: Any, fail: Any, conflicts: 
 def _v2_fields(ctype: str, raw: dict[str, Any], claim: dict[str, Any], path: str,
                fail: Any) -> None:
     """`event_key` and `geo_precision` (any claim; the type's defaults, e.g. an event or a toll
-    has geo_precision 1 unless it says otherwise), and an event's combinations
-    (codebook.check_event)."""
+    has geo_precision 1 unless it says otherwise), then the type's last checks (an event's
+    combinations, codebook.check_event)."""
     for field, kind in V2_COMMON.items():
         value = raw.get(field)
         if value is None:
@@ -288,8 +288,18 @@ def _v2_fields(ctype: str, raw: dict[str, Any], claim: dict[str, Any], path: str
                     fail(p, m)
     for field, value in TYPES[ctype].defaults:
         claim.setdefault(field, value)
-    if ctype == "event":
-        codebook.check_event(claim, raw, path, fail)
+    if ctype in _LAST_CHECKS:
+        _LAST_CHECKS[ctype](claim, raw, path, fail)
+
+
+def _not_into_itself(claim: dict[str, Any], raw: dict[str, Any], path: str, fail: Any) -> None:
+    if claim.get("into") and claim.get("into") == claim.get("faction"):
+        fail(f"{path}.into", "must differ from faction: a faction cannot dissolve into itself")
+
+
+# Checks of a type's fields together that come after the common fields' (vocabulary.TYPES'
+# `distinct` rules come before them): their errors are listed in that order.
+_LAST_CHECKS = {"event": codebook.check_event, "dissolve": _not_into_itself}
 
 
 def _value(kind: str | None, value: Any, path: str, names: Any, queries: Any, ctype: str,

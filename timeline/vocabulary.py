@@ -109,7 +109,9 @@ class ClaimType:
     effect: Effect | None = None  # None: the claim is on record and changes no state
     dated: bool = True  # occurred_at required (a correction's defaults to its report's time)
     form: str | None = None  # the web form's choice; None: the form does not offer the type
-    distinct: tuple[tuple[str, str, str], ...] = ()  # (field, other field, message if equal)
+    # (field, other field, message if equal), checked after the type's fields (claims.py has the
+    # checks that come after the common fields': an event's combinations, a dissolve's `into`)
+    distinct: tuple[tuple[str, str, str], ...] = ()
     defaults: tuple[tuple[str, Any], ...] = ()  # common fields' values when not given
 
 
@@ -157,9 +159,7 @@ TYPES: dict[str, ClaimType] = {t.name: t for t in (
     # API.md v2: from occurred_at the faction and its sub-factions hold nothing; its places pass
     # to `into`, if given (readmodel/stretch.py)
     ClaimType("dissolve", (req("faction", "faction"), opt("into", "faction")),
-              Effect("dissolve", ("faction",), value="into"),
-              distinct=(("into", "faction",
-                         "must differ from faction: a faction cannot dissolve into itself"),)),
+              Effect("dissolve", ("faction",), value="into")),
 )}
 CLAIM_TYPES = tuple(TYPES)
 
