@@ -24,7 +24,6 @@ LEADER_STATUSES = (
     "dead",
     "removed",
 )
-ENTITY_KINDS = ("place", "faction", "leader")
 
 
 @dataclass(frozen=True)
