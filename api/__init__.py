@@ -91,3 +91,5 @@ def _register_blueprints(app: Flask, api: ProblemApi) -> None:
     api.register_blueprint(areas.blp)
     from . import batch
     api.register_blueprint(batch.blp)  # POST /reports/batch
+    from . import vocabulary
+    api.register_blueprint(vocabulary.blp)  # GET /vocabulary: the claim types, for the web form

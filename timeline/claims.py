@@ -9,11 +9,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from . import codebook
+from .vocabulary import BASE_FIELDS, CLAIM_TYPES, LEADER_STATUSES, TYPES
+from .vocabulary import COMMON as COMMON_FIELDS
 from .domainmodel import (
-    CLAIM_TYPES,
     CONFIDENCE_WORDS,
     CONFIDENCES,
-    LEADER_STATUSES,
     PRECISIONS,
     Conflict,
     DomainError,
@@ -33,33 +33,12 @@ MAX_SHORT = 500
 # the read model keeps on a claim's rows (projection.MARK_SQL).
 MAX_UNDO = 3
 
-# Per claim type: required fields, optional fields, and the kind of entity each field names.
-FIELDS: dict[str, tuple[dict[str, str | None], dict[str, str | None]]] = {
-    "control": ({"city": "place", "faction": "faction"},
-                {"from_faction": "faction", "place": "place"}),
-    "clash": ({"city": "place", "factions": "faction*"}, {"place": "place"}),
-    "advance": ({"faction": "faction"},
-                {"toward": "place", "governorate": "governorate", "captured_count": "count"}),
-    "leader_status": ({"leader": "leader", "status": "status"}, {"location": "short"}),
-    "coup": ({"city": "place", "led_by": "leader", "against": "leader"}, {}),
-    "retract": ({"claim": "claim", "reason": "short"}, {}),
-    "confirm": ({"claim": "claim"}, {"reason": "short"}),
-    "note": ({"text": "text"}, {}),
-}
-# API.md v2: from occurred_at the faction and its sub-factions hold nothing (timeline/readmodel/stretch.py)
-FIELDS["dissolve"] = ({"faction": "faction"}, {"into": "faction"})
-COMMON = {"type", "occurred_at", "confidence", "precision", "summary"}
-# v2 (API.md, Vocabulary): ACLED-style events and death tolls (checks in codebook.py), and the
-# fields every claim may carry: `event_key` links reports of one event, `geo_precision` says how
-# near the named place it happened.
-FIELDS["event"] = ({"event_type": "event_type"},
-                   {"sub_event_type": "sub_event_type", "city": "place", "lat": "lat",
-                    "lon": "lon", "location": "short", "actors": "faction+",
-                    "civilian_targeting": "bool", "deaths": "deaths"})
-FIELDS["casualties"] = ({"city": "place", "deaths": "deaths"}, {"factions": "faction+"})
-FIELDS["clash"][1]["deaths"] = "deaths"
-V2_COMMON = {"event_key": "event_key", "geo_precision": "geo_precision"}
-COMMON = COMMON | set(V2_COMMON)
+# Per claim type (vocabulary.TYPES): required fields, optional fields, and the kind of each.
+FIELDS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    t.name: ({f.name: f.kind for f in t.fields if f.required},
+             {f.name: f.kind for f in t.fields if not f.required}) for t in TYPES.values()}
+V2_COMMON = {name: f.kind for name, f in COMMON_FIELDS.items()}
+COMMON = set(BASE_FIELDS) | set(V2_COMMON)
 # Per claim type, worked out once: the fields it may carry, and its entity fields in the order
 # they are checked (required first), each with its kind and whether it is required.
 _ALLOWED = {t: frozenset(COMMON | set(req) | set(opt)) for t, (req, opt) in FIELDS.items()}
@@ -259,7 +238,7 @@ def _claim(raw: Any, path: str, names: Any, queries: Any, fail: Any, conflicts: 
             fail(f"{path}.{field}", f"not a field of a {ctype} claim")
     claim: dict[str, Any] = {"type": ctype}
     claim["occurred_at"] = _occurred(raw.get("occurred_at"), f"{path}.occurred_at", fail,
-                                     ctype not in ("retract", "confirm"), times)
+                                     TYPES[ctype].dated, times)
     confidence = confidence_of(raw.get("confidence", "reported"))
     if confidence not in CONFIDENCES:
         fail(f"{path}.confidence", f"must be one of {', '.join(CONFIDENCE_WORDS)}")
@@ -285,18 +264,18 @@ def _claim(raw: Any, path: str, names: Any, queries: Any, fail: Any, conflicts: 
             for p, msgs in (e.errors or {fpath: [e.detail]}).items():
                 for m in msgs:
                     fail(p, m)
-    if ctype == "control" and claim.get("from_faction") and claim.get("from_faction") == claim.get("faction"):
-        fail(f"{path}.from_faction", "must differ from faction")
+    for field, other, message in TYPES[ctype].distinct:
+        if claim.get(field) and claim.get(field) == claim.get(other):
+            fail(f"{path}.{field}", message)
     _v2_fields(ctype, raw, claim, path, fail)
-    if ctype == "dissolve" and claim.get("into") and claim.get("into") == claim.get("faction"):
-        fail(f"{path}.into", "must differ from faction: a faction cannot dissolve into itself")
     return claim
 
 
 def _v2_fields(ctype: str, raw: dict[str, Any], claim: dict[str, Any], path: str,
                fail: Any) -> None:
-    """`event_key` and `geo_precision` (any claim; an event or a toll has geo_precision 1 unless
-    it says otherwise), and an event's combinations (codebook.check_event)."""
+    """`event_key` and `geo_precision` (any claim; the type's defaults, e.g. an event or a toll
+    has geo_precision 1 unless it says otherwise), then the type's last checks (an event's
+    combinations, codebook.check_event)."""
     for field, kind in V2_COMMON.items():
         value = raw.get(field)
         if value is None:
@@ -307,10 +286,20 @@ def _v2_fields(ctype: str, raw: dict[str, Any], claim: dict[str, Any], path: str
             for p, msgs in e.errors.items():
                 for m in msgs:
                     fail(p, m)
-    if ctype in ("event", "casualties"):
-        claim.setdefault("geo_precision", 1)
-    if ctype == "event":
-        codebook.check_event(claim, raw, path, fail)
+    for field, value in TYPES[ctype].defaults:
+        claim.setdefault(field, value)
+    if ctype in _LAST_CHECKS:
+        _LAST_CHECKS[ctype](claim, raw, path, fail)
+
+
+def _not_into_itself(claim: dict[str, Any], raw: dict[str, Any], path: str, fail: Any) -> None:
+    if claim.get("into") and claim.get("into") == claim.get("faction"):
+        fail(f"{path}.into", "must differ from faction: a faction cannot dissolve into itself")
+
+
+# Checks of a type's fields together that come after the common fields' (vocabulary.TYPES'
+# `distinct` rules come before them): their errors are listed in that order.
+_LAST_CHECKS = {"event": codebook.check_event, "dissolve": _not_into_itself}
 
 
 def _value(kind: str | None, value: Any, path: str, names: Any, queries: Any, ctype: str,
@@ -319,43 +308,8 @@ def _value(kind: str | None, value: Any, path: str, names: Any, queries: Any, ct
         return names.resolve(kind, value, path)
     if kind in _V2_KINDS:
         return _V2_KINDS[kind](value, path)
-    if kind == "faction+":
-        # an event's actors or a toll's factions: one or more, each once, in the order given
-        if not isinstance(value, list) or not value or len(value) > 20:
-            raise DomainError("one to 20 factions", {path: ["must be a list of one to 20 factions"]})
-        bad: dict[str, list[str]] = {}
-        named: list[str] = []
-        for j, v in enumerate(value):
-            try:
-                found = names.resolve("faction", v, f"{path}.{j}")
-            except DomainError as e:
-                bad.update(e.errors)
-                continue
-            if found in named:
-                bad[f"{path}.{j}"] = [f"{found!r} is named twice"]
-            named.append(found)
-        if bad:
-            first = next(iter(bad))
-            raise DomainError(f"{first}: {bad[first][0]}", bad)
-        return named
-    if kind == "faction*":
-        if not isinstance(value, list) or len(value) < 2:
-            raise DomainError("two or more factions are required", {path: ["two or more factions are required"]})
-        if len(value) > 20:
-            raise DomainError("at most 20 factions", {path: ["at most 20 factions"]})
-        ids = []
-        errors: dict[str, list[str]] = {}
-        for j, v in enumerate(value):
-            try:
-                ids.append(names.resolve("faction", v, f"{path}.{j}"))
-            except DomainError as e:
-                errors.update(e.errors)
-        if errors:
-            raise DomainError("unknown factions", errors)
-        if len(set(ids)) < 2:
-            raise DomainError("two or more different factions are required",
-                              {path: ["two or more different factions are required"]})
-        return ids
+    if kind in ("faction+", "faction*"):
+        return _factions(kind, value, path, names)
     if kind == "governorate":
         if not isinstance(value, str):
             raise DomainError("must be a governorate name", {path: ["must be a governorate name"]})
@@ -379,6 +333,47 @@ def _value(kind: str | None, value: Any, path: str, names: Any, queries: Any, ct
     if kind == "claim":
         return _target(value, path, queries, ctype, conflicts, targets)
     raise AssertionError(kind)
+
+
+def _factions(kind: str, value: Any, path: str, names: Any) -> list[str]:
+    """The factions a list field names: `faction+` one to 20, each once (an event's actors, a
+    toll's factions); `faction*` two to 20, at least two different (a clash's)."""
+    if kind == "faction+":
+        if not isinstance(value, list) or not value or len(value) > 20:
+            raise DomainError("one to 20 factions", {path: ["must be a list of one to 20 factions"]})
+        bad: dict[str, list[str]] = {}
+        named: list[str] = []
+        for j, v in enumerate(value):
+            try:
+                found = names.resolve("faction", v, f"{path}.{j}")
+            except DomainError as e:
+                bad.update(e.errors)
+                continue
+            if found in named:
+                bad[f"{path}.{j}"] = [f"{found!r} is named twice"]
+            named.append(found)
+        if bad:
+            first = next(iter(bad))
+            raise DomainError(f"{first}: {bad[first][0]}", bad)
+        return named
+    # faction*: a clash's
+    if not isinstance(value, list) or len(value) < 2:
+        raise DomainError("two or more factions are required", {path: ["two or more factions are required"]})
+    if len(value) > 20:
+        raise DomainError("at most 20 factions", {path: ["at most 20 factions"]})
+    ids = []
+    errors: dict[str, list[str]] = {}
+    for j, v in enumerate(value):
+        try:
+            ids.append(names.resolve("faction", v, f"{path}.{j}"))
+        except DomainError as e:
+            errors.update(e.errors)
+    if errors:
+        raise DomainError("unknown factions", errors)
+    if len(set(ids)) < 2:
+        raise DomainError("two or more different factions are required",
+                          {path: ["two or more different factions are required"]})
+    return ids
 
 
 _V2_KINDS = {

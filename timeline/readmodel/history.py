@@ -5,26 +5,24 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
 from ..domainmodel import CONFIDENCES, EARLIEST, db_time, db_to_api, minus
 from ..origins import origin_key, origin_of
+from ..vocabulary import CORRECTIONS, TYPES, Effect, field_kinds
 from . import undo
 from .queries import winners
 
 EPOCH = EARLIEST
 END = "9999-12-31T23:59:59.999999Z"
 
-# v2 claim fields a timeline item shows as they were given (events, tolls, linked reports: an
-# imported row's event_key is its dataset id).
-V2_ITEM_FIELDS = ("event_type", "sub_event_type", "lat", "lon", "actors", "civilian_targeting",
-                  "deaths", "event_key", "geo_precision")
-
-# Which read-model effect kind (and subject field) each claim type feeds.
-_WINNER_KINDS = {"control": ("control", "place", "controller"),
-                 "leader_status": ("status", "leader", "status"),
-                 "coup": ("status", "leader", "status")}
+# The claim fields a timeline item shows as they were given (`claim` is shown as `target`).
+ITEM_FIELDS = tuple(name for name in field_kinds() if name != "claim")
+EFFECTS = {t.name: t.effect for t in TYPES.values() if t.effect is not None}
+# The entity kind and field a change of a control or status effect names.
+_WINNER_FIELDS = {"control": ("place", "controller"), "status": ("leader", "status")}
 
 
 def timeline(rm: Any, names: Any, queries: Any, p: Any, *, start: str | None = None,
@@ -63,8 +61,7 @@ def timeline(rm: Any, names: Any, queries: Any, p: Any, *, start: str | None = N
         rows = rm.fetchall(statement, params, cursor)
         corrections = _corrections(rm, cursor, [r["id"] for r in rows], p)
         winners = _Winners(rm, cursor, p, queries)
-        items = [_item(row, corrections.get(row["id"], {}), winners, queries, rm, cursor, p)
-                 for row in rows]
+        items = [_item(row, corrections.get(row["id"], {}), winners) for row in rows]
         _add_sources(rm, cursor, items)
     return items
 
@@ -147,17 +144,18 @@ class _Winners:
         return occurred_at in self._instants[(kind, subject)]
 
 
-def _item(row: dict[str, Any], corrections: dict[str, Any], winners: _Winners, queries: Any,
-          rm: Any, cursor: Any, p: Any) -> dict[str, Any]:
+def _item(row: dict[str, Any], corrections: dict[str, Any], winners: _Winners) -> dict[str, Any]:
     data = json.loads(row["data"])
     ctype = row["type"]
+    effect = EFFECTS.get(ctype)
     retracted = "retract" in corrections
     confirmed = "confirm" in corrections
     # as /claims/{id} says it: a retracted claim keeps the confidence it was stated with
     eff = 2 if confirmed and not retracted else row["confidence"]
     # A retraction or confirmation applies whatever its own confidence (the state routes apply
     # it at every min_confidence), so it always counts here too.
-    counted = not retracted and (eff >= p.min_rank or ctype in ("retract", "confirm"))
+    counted = not retracted and (eff >= winners.p.min_rank
+                                 or (effect is not None and effect.kind in CORRECTIONS))
     item: dict[str, Any] = {
         "at": db_to_api(row["occurred_at"]),
         "claim": row["id"],
@@ -173,74 +171,93 @@ def _item(row: dict[str, Any], corrections: dict[str, Any], winners: _Winners, q
         "recorded_at": db_to_api(row["recorded_at"]),
         "_seq": row["seq"],  # for the page's keyset cursor; not shown
     }
-    for field in ("city", "place", "faction", "from_faction", "factions", "toward", "governorate",
-                  "captured_count", "leader", "status", "location", "led_by", "against",
-                  "reason", "text", "into"):
-        if data.get(field) is not None:
-            item[field] = data[field]
-    for field in V2_ITEM_FIELDS:
-        if data.get(field) is not None:
-            item[field] = data[field]
+    item.update((field, data[field]) for field in ITEM_FIELDS if data.get(field) is not None)
     if row.get("target"):
         item["target"] = row["target"]
-    if not counted:
-        return item
-    changes: list[dict[str, Any]] = item["changes"]
-    if ctype in _WINNER_KINDS:
-        kind, entity_kind, field = _WINNER_KINDS[ctype]
-        subjects = [data.get("led_by")] if ctype == "coup" else (
-            [data.get("leader")] if ctype == "leader_status" else
-            [s for s in (data.get("city"), data.get("place")) if s])
-        for subject in dict.fromkeys(subjects):
-            won = winners.at(kind, subject).get(row["id"])
-            if won is None:
-                continue
-            before, value, detail = won
-            if before is None and ctype == "control":
-                before = detail  # the claim's own from_faction, when nothing earlier is known
-            if before != value:
-                changes.append({"kind": entity_kind, "id": subject, "field": field,
-                                "from": before, "to": value})
-            if ctype == "control":
-                # It also sets the place's status at its instant (a new control claim starts
-                # it afresh: held, whatever contested it before, even if it restates the holder)
-                _status_change(changes, queries, cursor, subject, row["occurred_at"], p)
-    elif ctype == "clash":
-        for subject in dict.fromkeys(s for s in (data.get("city"), data.get("place")) if s):
-            # A place's status changes once at an instant: a control claim dated then sets it
-            # (a clash must come after it to contest it), else the clash that wins the instant.
-            if (row["id"] in winners.at("clash", subject)
-                    and not winners.has_instant("control", subject, row["occurred_at"])):
-                _status_change(changes, queries, cursor, subject, row["occurred_at"], p)
-    elif ctype == "dissolve":
-        for subject in _dissolved_places(rm, cursor, queries, data, p):
-            won = winners.at("control", subject).get(row["id"])
-            if won is None:
-                continue
-            changes.append({"kind": "place", "id": subject, "field": "controller",
-                            "from": won[0], "to": won[1]})
-            _status_change(changes, queries, cursor, subject, row["occurred_at"], p)
-    elif ctype == "retract" and row.get("target"):
-        changes.append({"kind": "claim", "id": row["target"], "field": "retracted",
-                        "from": False, "to": True})
-        # API.md v2, undo: retracting a retraction flips the claims down its chain in turn
-        # (the claim it had retracted counts again; one reinstated before is retracted again)
-        target, flag = rm.fetchone("SELECT target FROM tl_claims WHERE id = :id AND "
-                                   "type = 'retract'", {"id": row["target"]}, cursor), True
-        while target is not None and target["target"]:
-            changes.append({"kind": "claim", "id": target["target"], "field": "retracted",
-                            "from": flag, "to": not flag})
-            flag = not flag
-            target = rm.fetchone("SELECT target FROM tl_claims WHERE id = :id AND "
-                                 "type = 'retract'", {"id": target["target"]}, cursor)
-    elif ctype == "confirm" and row.get("target"):
-        target = rm.fetchone("SELECT confidence FROM tl_claims WHERE id = :id",
-                             {"id": row["target"]}, cursor)
-        before = CONFIDENCES[target["confidence"]] if target else None
-        if before != "confirmed":
-            changes.append({"kind": "claim", "id": row["target"], "field": "confidence",
-                            "from": before, "to": "confirmed"})
+    if counted and effect is not None:
+        _CHANGES[effect.kind](item["changes"], effect, row, data, winners)
     return item
+
+
+def _subjects(effect: Effect, data: dict[str, Any]) -> Iterable[str]:
+    return dict.fromkeys(s for s in map(data.get, effect.subjects) if s)
+
+
+def _winner_changes(changes: list[dict[str, Any]], effect: Effect, row: dict[str, Any],
+                    data: dict[str, Any], w: _Winners) -> None:
+    """A control or status claim that won its instant: the value it set, if it changed it."""
+    entity_kind, field = _WINNER_FIELDS[effect.kind]
+    for subject in _subjects(effect, data):
+        won = w.at(effect.kind, subject).get(row["id"])
+        if won is None:
+            continue
+        before, value, detail = won
+        if before is None and effect.kind == "control":
+            before = detail  # the claim's own from_faction, when nothing earlier is known
+        if before != value:
+            changes.append({"kind": entity_kind, "id": subject, "field": field,
+                            "from": before, "to": value})
+        if effect.kind == "control":
+            # It also sets the place's status at its instant (a new control claim starts
+            # it afresh: held, whatever contested it before, even if it restates the holder)
+            _status_change(changes, w.queries, w.cursor, subject, row["occurred_at"], w.p)
+
+
+def _clash_changes(changes: list[dict[str, Any]], effect: Effect, row: dict[str, Any],
+                   data: dict[str, Any], w: _Winners) -> None:
+    for subject in _subjects(effect, data):
+        # A place's status changes once at an instant: a control claim dated then sets it
+        # (a clash must come after it to contest it), else the clash that wins the instant.
+        if (row["id"] in w.at("clash", subject)
+                and not w.has_instant("control", subject, row["occurred_at"])):
+            _status_change(changes, w.queries, w.cursor, subject, row["occurred_at"], w.p)
+
+
+def _dissolve_changes(changes: list[dict[str, Any]], effect: Effect, row: dict[str, Any],
+                      data: dict[str, Any], w: _Winners) -> None:
+    for subject in _dissolved_places(w.rm, w.cursor, w.queries, data, w.p):
+        won = w.at("control", subject).get(row["id"])
+        if won is None:
+            continue
+        changes.append({"kind": "place", "id": subject, "field": "controller",
+                        "from": won[0], "to": won[1]})
+        _status_change(changes, w.queries, w.cursor, subject, row["occurred_at"], w.p)
+
+
+def _retract_changes(changes: list[dict[str, Any]], effect: Effect, row: dict[str, Any],
+                     data: dict[str, Any], w: _Winners) -> None:
+    if not row.get("target"):
+        return
+    changes.append({"kind": "claim", "id": row["target"], "field": "retracted",
+                    "from": False, "to": True})
+    # API.md v2, undo: retracting a retraction flips the claims down its chain in turn
+    # (the claim it had retracted counts again; one reinstated before is retracted again)
+    target, flag = w.rm.fetchone("SELECT target FROM tl_claims WHERE id = :id AND "
+                                 "type = 'retract'", {"id": row["target"]}, w.cursor), True
+    while target is not None and target["target"]:
+        changes.append({"kind": "claim", "id": target["target"], "field": "retracted",
+                        "from": flag, "to": not flag})
+        flag = not flag
+        target = w.rm.fetchone("SELECT target FROM tl_claims WHERE id = :id AND "
+                               "type = 'retract'", {"id": target["target"]}, w.cursor)
+
+
+def _confirm_changes(changes: list[dict[str, Any]], effect: Effect, row: dict[str, Any],
+                     data: dict[str, Any], w: _Winners) -> None:
+    if not row.get("target"):
+        return
+    target = w.rm.fetchone("SELECT confidence FROM tl_claims WHERE id = :id",
+                           {"id": row["target"]}, w.cursor)
+    before = CONFIDENCES[target["confidence"]] if target else None
+    if before != "confirmed":
+        changes.append({"kind": "claim", "id": row["target"], "field": "confidence",
+                        "from": before, "to": "confirmed"})
+
+
+# The changes a counted claim made, by the kind of its effect (vocabulary.EFFECT_KINDS).
+_CHANGES = {"control": _winner_changes, "status": _winner_changes, "clash": _clash_changes,
+            "dissolve": _dissolve_changes, "retract": _retract_changes,
+            "confirm": _confirm_changes}
 
 
 def _dissolved_places(rm: Any, cursor: Any, queries: Any, claim: dict[str, Any],

@@ -24,6 +24,7 @@ from typing import Any
 from uuid import UUID
 
 from ..origins import origin_key, origin_of
+from ..vocabulary import CORRECTIONS, TYPES, entity_fields
 from ..domainmodel import (
     CONFIDENCE_RANK,
     Faction,
@@ -43,12 +44,12 @@ OP_ORDER = ("entity", "name", "name_guard")
 OP_ORDER += ("draft", "draft_decision")
 REPORT_TOPIC = Report.Filed.TOPIC
 
-# Claim fields that name entities, and the kind of entity each names.
-ENTITY_FIELDS = {
-    "city": "place", "place": "place", "toward": "place",
-    "faction": "faction", "from_faction": "faction", "into": "faction",
-    "leader": "leader", "led_by": "leader", "against": "leader",
-}
+# Claim fields that name entities (a list field, `factions` or `actors`, one per item), and the
+# kind of entity each names; and each claim type's effect (vocabulary.TYPES).
+ENTITY_FIELDS = entity_fields()
+EFFECTS = {t.name: t.effect for t in TYPES.values() if t.effect is not None}
+# Effect kinds whose subjects tl_subjects lists (those with a winner per instant).
+LISTED = ("control", "status")
 
 
 def dumps(obj: Any) -> str:
@@ -101,12 +102,11 @@ def mentioned(claim: dict[str, Any]) -> set[str]:
     """`kind:id` of every entity a claim names (for timeline filters)."""
     out = set()
     for field, kind in ENTITY_FIELDS.items():
-        if claim.get(field):
-            out.add(f"{kind}:{claim[field]}")
-    for faction in claim.get("factions") or ():
-        out.add(f"faction:{faction}")
-    for faction in claim.get("actors") or ():  # an event's actors (v2)
-        out.add(f"faction:{faction}")
+        value = claim.get(field)
+        if isinstance(value, list):
+            out.update(f"{kind}:{v}" for v in value)
+        elif value:
+            out.add(f"{kind}:{value}")
     return out
 
 
@@ -166,87 +166,80 @@ class Staged:
 def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
     """Rows of stored events given as (position, topic, originator_id, state), in log order."""
     out = Staged()
-    loads, dump = json.loads, _compact
-    claims_out, effects, mentions = out.claims, out.effects, out.mentions
+    loads = json.loads
     subjects: set[tuple[str, str]] = set()
     for position, topic, originator_id, state in events:
         payload = loads(state)
         rec = db_text(payload["timestamp"]["_data_"])
         stream = stream_text(originator_id)
         out.log.append((position, rec, topic, stream))
-        if topic != REPORT_TOPIC:
-            continue
-        published = db_text(payload["published_at"]["_data_"])
-        source = payload["source"]
-        data = {"source": source, "headline": payload.get("headline"),
-                "body": payload.get("body"), "language": payload.get("language")}
-        if payload.get("draft"):  # filed from a draft (timeline/drafts.py)
-            data["draft"] = payload["draft"]
-        out.reports.append((stream, position, rec, published, dump(data)))
-        claims = payload["claims"]
-        out.sources.append(source_row(stream, position, published, source, payload.get("filed_by"),
-                                      len(claims)))
-        origin = origin_key(origin_of(source))
-        # evidence items show the report and its source (API.md v2): kept on each effect row,
-        # so that a stretch's evidence reads no other table
-        source_text = dump(source) if isinstance(source, dict) else None
-        for seq, claim in enumerate(claims):
-            get = claim.get
-            occurred = get("occurred_at")
-            occurred_at = db_text(occurred) if occurred else published
-            cid, ctype = claim["id"], claim["type"]
-            rank = CONFIDENCE_RANK[get("confidence") or "reported"]
-            early = 1 if occurred_at > rec else 0
-            target = get("claim")
-            claims_out.append((cid, stream, seq, ctype, occurred_at, rank, position, rec, target,
-                               dump({k: v for k, v in claim.items() if k != "id" and k != "claim"})))
-            mentions += [(entity, occurred_at, position, cid) for entity in mentioned(claim)]
-            factions = get("factions")
-            if ctype == "control" or ctype == "clash":
-                city, place = claim["city"], get("place")
-                if ctype == "control":
-                    value, detail = claim["faction"], get("from_faction")
-                else:
-                    value, detail = ",".join(factions), None
-                for subject in (city, place) if place and place != city else (city,):
-                    effects.append((ctype, subject, occurred_at, position, rank, cid, value,
-                                    detail, early, published, origin, stream,
-                                    source_text))
-                    if ctype == "control":
-                        subjects.add(("control", subject))
-            elif ctype == "leader_status":
-                effects.append(("status", claim["leader"], occurred_at, position, rank, cid,
-                                claim["status"], get("location"), early, published, origin, stream, source_text))
-                subjects.add(("status", claim["leader"]))
-            elif ctype == "coup":
-                effects.append(("status", claim["led_by"], occurred_at, position, rank, cid,
-                                "leading_coup", get("city"), early, published, origin, stream, source_text))
-                subjects.add(("status", claim["led_by"]))
-            elif ctype == "dissolve":
-                # API.md v2: from occurred_at the faction (and its sub-factions) hold nothing;
-                # value = the faction its places pass to, if any (timeline/readmodel/stretch.py)
-                effects.append(("dissolve", claim["faction"], occurred_at, position, rank, cid,
-                                get("into"), None, early, published, origin, stream, source_text))
-            elif ctype == "retract" or ctype == "confirm":
-                out.corrections.append((target, ctype, position, cid, published))
-            toll = get("deaths")
-            if toll is not None:
-                out.deaths.append(deaths_row(claim, cid, seq, occurred_at, position, published,
-                                             rank))
-        # A report imported from another dataset (timeline/ingest/acled.py) names its record.
-        ref = source.get("ref") if isinstance(source, dict) else None
-        if isinstance(ref, dict) and claims:
-            out.external.append({"dataset": ref["dataset"], "ref": ref["id"],
-                                 "version": str(ref["version"]), "report_id": stream,
-                                 "claim_id": claims[ref.get("claim", -1)]["id"],
-                                 "position": position})
+        if topic == REPORT_TOPIC:
+            _stage_report(out, subjects, position, rec, stream, payload)
     # In key order (positions here are in log order, whether indexes or positions): a long
     # rebuild's inserts then touch neighbouring pages.
-    claims_out.sort()
-    effects.sort()
-    mentions.sort()
+    out.claims.sort()
+    out.effects.sort()
+    out.mentions.sort()
     out.subjects = sorted(subjects)  # type: ignore[assignment]
     return out
+
+
+def _stage_report(out: Staged, subjects: set[tuple[str, str]], position: int, rec: str,
+                  stream: str, payload: dict[str, Any]) -> None:
+    dump = _compact
+    published = db_text(payload["published_at"]["_data_"])
+    source = payload["source"]
+    data = {"source": source, "headline": payload.get("headline"),
+            "body": payload.get("body"), "language": payload.get("language")}
+    if payload.get("draft"):  # filed from a draft (timeline/drafts.py)
+        data["draft"] = payload["draft"]
+    out.reports.append((stream, position, rec, published, dump(data)))
+    claims = payload["claims"]
+    out.sources.append(source_row(stream, position, published, source, payload.get("filed_by"),
+                                  len(claims)))
+    # evidence items show the report and its source (API.md v2): kept on each effect row,
+    # so that a stretch's evidence reads no other table
+    tail = (published, origin_key(origin_of(source)), stream,
+            dump(source) if isinstance(source, dict) else None)
+    for seq, claim in enumerate(claims):
+        _stage_claim(out, subjects, claim, seq, position, rec, tail)
+    # A report imported from another dataset (timeline/ingest/acled.py) names its record.
+    ref = source.get("ref") if isinstance(source, dict) else None
+    if isinstance(ref, dict) and claims:
+        out.external.append({"dataset": ref["dataset"], "ref": ref["id"],
+                             "version": str(ref["version"]), "report_id": stream,
+                             "claim_id": claims[ref.get("claim", -1)]["id"],
+                             "position": position})
+
+
+def _stage_claim(out: Staged, subjects: set[tuple[str, str]], claim: dict[str, Any], seq: int,
+                 position: int, rec: str, tail: tuple[Any, ...]) -> None:
+    """A claim's rows; `tail` is its report's (published_at, origin key, id, source JSON)."""
+    get, published = claim.get, tail[0]
+    occurred = get("occurred_at")
+    occurred_at = db_text(occurred) if occurred else published
+    cid, ctype = claim["id"], claim["type"]
+    rank = CONFIDENCE_RANK[get("confidence") or "reported"]
+    target = get("claim")
+    out.claims.append((cid, tail[2], seq, ctype, occurred_at, rank, position, rec, target,
+                       _compact({k: v for k, v in claim.items() if k != "id" and k != "claim"})))
+    out.mentions += [(entity, occurred_at, position, cid) for entity in mentioned(claim)]
+    effect = EFFECTS.get(ctype)
+    if effect is not None and effect.kind in CORRECTIONS:
+        out.corrections.append((target, effect.kind, position, cid, published))
+    elif effect is not None:
+        value = effect.fixed if effect.value is None else get(effect.value)
+        if isinstance(value, list):  # a clash's factions
+            value = ",".join(value)
+        detail = get(effect.detail) if effect.detail else None
+        early = 1 if occurred_at > rec else 0
+        for subject in dict.fromkeys(s for s in map(get, effect.subjects) if s):
+            out.effects.append((effect.kind, subject, occurred_at, position, rank, cid, value,
+                                detail, early, *tail))
+            if effect.kind in LISTED:
+                subjects.add((effect.kind, subject))
+    if get("deaths") is not None:
+        out.deaths.append(deaths_row(claim, cid, seq, occurred_at, position, published, rank))
 
 
 def deaths_row(claim: dict[str, Any], cid: str, seq: int, occurred_at: str, position: int,

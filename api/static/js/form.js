@@ -1,23 +1,10 @@
 // The report form: builds the body `POST /reports` takes, sends it with the pasted token, and
 // shows the API's validation errors (problem+json `errors`, keyed by JSON path) at their fields.
+// Its claim types and their fields are those `GET /vocabulary` serves (the table the API checks
+// claims by): the types the table offers to the form, and the fields it gives a label.
 
 import * as api from "./api.js";
 import { STATUS_WORDS, clear, el } from "./util.js";
-
-const TYPE_FIELDS = {
-  control: [["city", "place", true, "City"], ["faction", "faction", true, "Faction (holds it now)"],
-    ["from_faction", "faction", false, "From faction"], ["place", "place", false, "District"]],
-  clash: [["city", "place", true, "City"], ["factions", "factions", true, "Factions (two or more)"],
-    ["place", "place", false, "District"]],
-  advance: [["faction", "faction", true, "Faction"], ["toward", "place", false, "Toward (city)"],
-    ["governorate", "text", false, "Governorate"], ["captured_count", "count", false, "Places captured"]],
-  leader_status: [["leader", "leader", true, "Leader"], ["status", "status", true, "Status"],
-    ["location", "text", false, "Whereabouts"]],
-  coup: [["city", "place", true, "City"], ["led_by", "leader", true, "Led by"], ["against", "leader", true, "Against"]],
-  retract: [["claim", "claim", true, "Claim id"], ["reason", "text", true, "Reason"]],
-  confirm: [["claim", "claim", true, "Claim id"], ["reason", "text", false, "Reason"]],
-  note: [["text", "textarea", true, "Text"]],
-};
 
 const OFFSETS = [];
 for (let minutes = -12 * 60; minutes <= 14 * 60; minutes += 30) OFFSETS.push(minutes);
@@ -50,17 +37,27 @@ export class ReportForm {
     const token = formEl.querySelector("#token");
     token.value = sessionStorage.getItem("timeline.token") || "";
     token.addEventListener("change", () => sessionStorage.setItem("timeline.token", token.value.trim()));
-    formEl.querySelector("#add-claim").addEventListener("click", () => this.addClaim().querySelector("select").focus());
+    formEl.querySelector("#add-claim").addEventListener("click", () => this.addClaim()?.querySelector("select").focus());
     formEl.addEventListener("submit", (e) => { e.preventDefault(); this.submit(); });
-    this.addClaim();
+    this.types = null;
+    this.ready = api.get("/vocabulary").then((vocabulary) => {
+      this.types = new Map(vocabulary.types.filter((t) => t.form).map((t) => [t.type, t]));
+      this.addClaim();
+    }).catch((e) => {
+      const result = formEl.querySelector("#form-result");
+      result.className = "form-result";
+      result.textContent = `Could not load the claim types (GET /vocabulary): ${e.message}`;
+    });
   }
 
   addClaim(values = {}) {
+    if (!this.types) return null;  // the vocabulary is not loaded yet
     const node = this.template.content.firstElementChild.cloneNode(true);
     node.dataset.key = String(++this.counter);
     this.claimsBox.append(node);
     const type = node.querySelector('[data-name="type"]');
-    type.value = values.type || "control";
+    clear(type, [...this.types.values()].map((t) => el("option", { value: t.type }, t.form)));
+    type.value = values.type || this.types.keys().next().value;
     type.addEventListener("change", () => this.renderTypeFields(node));
     node.querySelector(".remove-claim").addEventListener("click", () => {
       if (this.claims().length > 1) {
@@ -79,10 +76,10 @@ export class ReportForm {
   renderTypeFields(node, values = {}) {
     const ctype = node.querySelector('[data-name="type"]').value;
     const box = node.querySelector(".claim-fields");
-    const rows = TYPE_FIELDS[ctype].map(([name, kind, required, label]) => {
+    const rows = this.types.get(ctype).fields.filter((f) => f.label).map(({ name, form: kind, required, label, enum: options }) => {
       let control;
       if (kind === "status") {
-        control = el("select", { "data-name": name }, Object.entries(STATUS_WORDS).map(([v, t]) => el("option", { value: v }, t)));
+        control = el("select", { "data-name": name }, options.map((v) => el("option", { value: v }, STATUS_WORDS[v] || v)));
       } else if (kind === "textarea") {
         control = el("textarea", { "data-name": name, rows: "2" });
       } else if (kind === "factions") {
@@ -95,7 +92,7 @@ export class ReportForm {
         if (kind === "place") attrs.list = "place-names";
         if (kind === "faction") attrs.list = "faction-names";
         if (kind === "leader") attrs.list = "leader-names";
-        if (kind === "count") { attrs.type = "number"; attrs.min = "0"; attrs.step = "1"; }
+        if (kind === "count") { attrs.type = "number"; attrs.min = "0"; attrs.step = "1"; attrs["data-kind"] = "count"; }
         if (kind === "claim") attrs.spellcheck = "false";
         control = el("input", attrs);
         if (kind === "place") this.placeSuggestions(control, this.placeList);
@@ -165,7 +162,7 @@ export class ReportForm {
         const value = control.value.trim();
         if (!value) continue;
         if (name === "occurred_at") claim[name] = this.time(value);
-        else if (name === "captured_count") claim[name] = /^\d+$/.test(value) ? Number(value) : value;
+        else if (control.dataset.kind === "count") claim[name] = /^\d+$/.test(value) ? Number(value) : value;
         else claim[name] = value;
       }
       return claim;
@@ -278,6 +275,7 @@ export class ReportForm {
 
   /** Start a correction of an earlier claim (from the place panel). */
   correct(claimId, ctype = "retract") {
+    if (!this.types) { this.ready.then(() => this.correct(claimId, ctype)); return; }
     const claims = this.claims();
     const blank = claims.length === 1 && ![...claims[0].querySelectorAll("input, textarea")].some((i) => i.value);
     if (blank) claims[0].remove();
