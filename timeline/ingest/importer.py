@@ -11,6 +11,7 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError
 
 from ..domainmodel import ENTITY_CLASSES, Conflict, DomainError, name_key, slugify
+from ..vocabulary import KINDS, TYPES
 
 CHUNK = 500           # reports per transaction
 
@@ -32,8 +33,10 @@ class Outcome:
                 "position": position}
 
 
-# The fields of an imported claim that name a place or a faction (the lists last).
-ENTITY_FIELDS = ("city", "place", "faction", "from_faction", "into", "factions", "actors")
+# The fields of a claim that name a place or a faction (what an import plans), each with whether
+# it holds a list of them: read from the vocabulary table, so a new claim type's fields follow.
+ENTITY_FIELDS = {f.name: KINDS[f.kind].json == "array" for t in TYPES.values() for f in t.fields
+                 if KINDS[f.kind].entity in ("place", "faction")}
 
 
 class _PlannedNames:
@@ -195,12 +198,11 @@ class DatasetImporter:
         if not self._remap:
             return claim
         out = dict(claim)
-        for field_name in ENTITY_FIELDS[:-2]:
-            if out.get(field_name) in self._remap:
-                out[field_name] = self._remap[out[field_name]]
-        for list_field in ("factions", "actors"):
-            if out.get(list_field):
-                out[list_field] = [self._remap.get(f, f) for f in out[list_field]]
+        for name, many in ENTITY_FIELDS.items():
+            if many and out.get(name):
+                out[name] = [self._remap.get(f, f) for f in out[name]]
+            elif not many and out.get(name) in self._remap:
+                out[name] = self._remap[out[name]]
         return out
 
     # ---- saving -----------------------------------------------------------------------------------

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..vocabulary import TYPES
 from .projection import REPORT_TOPIC
+
+# The claim types that can move a place's or a leader's answer: those whose effect (in the
+# vocabulary table) is a state, not a correction of another claim.
+MOVING = frozenset(n for n, t in TYPES.items() if t.effect and t.effect.kind not in ("retract", "confirm"))
 
 # Claim types that decide a place's or a leader's answer, or end one.
 CORRECTIONS = ("retract", "confirm")
@@ -134,7 +139,6 @@ def _causes(named: list[dict[str, Any]], old: dict[str, Any], new: dict[str, Any
         # The answer moved without one of its claims being recorded in between (a claim of it
         # was corrected in a way the answer does not list): every claim that names the entity
         # and could move an answer.
-        out = [c["id"] for c in named if _root_type(c, targets) in
-               ("control", "clash", "leader_status", "coup", "dissolve")]
+        out = [c["id"] for c in named if _root_type(c, targets) in MOVING]
     return list(dict.fromkeys(out))
 

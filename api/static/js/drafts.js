@@ -8,15 +8,12 @@ import { clear, el } from "./util.js";
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const CONFIDENCES = ["confirmed", "reported", "unconfirmed"];
-// The fields a reviewer may edit, by claim type (entities by id or any known name).
-const EDITABLE = {
-  control: ["city", "faction", "from_faction", "place"],
-  clash: ["city", "factions", "place"],
-  advance: ["faction", "toward", "governorate", "captured_count"],
-  leader_status: ["leader", "status", "location"],
-  coup: ["city", "led_by", "against"],
-  note: ["text"],
-};
+// The fields a reviewer may edit, by claim type (entities by id or any known name): each type's
+// fields as GET /vocabulary serves the table, but a death toll (an object, not one input).
+let EDITABLE = {};
+const vocabulary = api.get("/vocabulary").then((v) => {
+  EDITABLE = Object.fromEntries(v.types.map((t) => [t.type, t.fields.filter((f) => f.json !== "object")]));
+}).catch(() => {});  // without it a draft is still shown, accepted or rejected, with no field to edit
 
 function token() { return sessionStorage.getItem("timeline.token") || ""; }
 
@@ -134,7 +131,7 @@ class DraftsTab {
   }
 
   claimEditor(claim, i) {
-    const fields = (EDITABLE[claim.type] || []).map((name) => {
+    const fields = (EDITABLE[claim.type] || []).map(({ name }) => {
       const value = claim[name];
       const input = el("input", { "data-name": name, id: `draft-c${i}-${name}`,
         value: Array.isArray(value) ? value.join(", ") : (value ?? "") });
@@ -152,7 +149,8 @@ class DraftsTab {
       el("p", { class: "hint" }, claim.summary || ""));
   }
 
-  open(draft) {
+  async open(draft) {
+    await vocabulary;
     this.draft = draft;
     const p = draft.proposed || {};
     const notes = [];
@@ -179,13 +177,15 @@ class DraftsTab {
       if (!box.querySelector("[data-name=keep]").checked) continue;
       const original = this.draft.proposed.claims[Number(box.dataset.index)];
       const claim = { ...original };
+      const fields = Object.fromEntries((EDITABLE[claim.type] || []).map((f) => [f.name, f]));
       for (const input of box.querySelectorAll("input[data-name], select[data-name]")) {
         const name = input.dataset.name;
         if (name === "keep") continue;
         const value = input.value.trim();
         if (!value) { delete claim[name]; continue; }
-        if (name === "factions") claim[name] = value.split(",").map((s) => s.trim()).filter(Boolean);
-        else if (name === "captured_count") claim[name] = Number(value);
+        const field = fields[name] || {};
+        if (field.many) claim[name] = value.split(",").map((s) => s.trim()).filter(Boolean);
+        else if (field.json === "integer" || field.json === "number") claim[name] = Number(value);
         else claim[name] = value;
       }
       claims.push(claim);
