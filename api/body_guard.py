@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from timeline.claims import UNSTORABLE, unstorable
+from timeline.storable import UNSTORABLE, unstorable
 
 from . import errors
 

@@ -14,7 +14,8 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
 from . import config
-from .claims import normalise_report, refuse_unstorable
+from .claims import normalise_report
+from .storable import refuse_unstorable
 from .domainmodel import (
     CONFIDENCE_RANK,
     ENTITY_CLASSES,

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.body_guard import _ESCAPED_BAD_TEXT
-from timeline.claims import unstorable as _unstorable
+from timeline.storable import unstorable as _unstorable
 
 TEXT = st.lists(st.one_of(st.characters(codec="utf-8"), st.sampled_from(
     ["\x00", "\ud800", "\udfff", "\ud83d\ude00", "\\", "u0000", "\\u0000", "\u0627"])),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
-from ..claims import UNSTORABLE, unstorable
+from ..storable import UNSTORABLE, unstorable
 from ..domainmodel import DomainError, TooLarge, api_time, parse_time
 
 COLUMNS = ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type",

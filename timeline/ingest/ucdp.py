@@ -19,7 +19,8 @@ from uuid import uuid5
 
 from .acled import Importer
 from .importer import Outcome
-from ..claims import UNSTORABLE, normalise_report, unstorable
+from ..claims import normalise_report
+from ..storable import UNSTORABLE, unstorable
 from ..domainmodel import NAMESPACE, DomainError, Report, TooLarge
 
 DATASET = "ucdp"
