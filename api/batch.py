@@ -16,7 +16,8 @@ from timeline.claims import name_errors
 
 from . import errors, idempotency
 from .auth import requires, token_label
-from .schemas import SEED_EXAMPLE, ReportCreated, ReportIn, StrictSchema
+from .schemas import StrictSchema
+from .claim_schemas import SEED_EXAMPLE, ReportCreated, ReportIn
 
 blp = Blueprint("batch", __name__, description="Many reports filed at once")
 

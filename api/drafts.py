@@ -20,7 +20,8 @@ from . import errors, idempotency
 from .auth import bearer, check_reads, requires
 from .interop import DateFound, ExtractIn, Mentioned, SourceField, Unresolved
 from .pagination import decode_cursor, encode_cursor, link_next
-from .schemas import SEED_EXAMPLE, ClaimIn, ListArgs, ReportCreated
+from .schemas import ListArgs
+from .claim_schemas import SEED_EXAMPLE, ClaimIn, ReportCreated
 
 blp = Blueprint("drafts", __name__, description="Drafts: proposed claims kept for review, "
                                                 "then accepted (filed as a report) or rejected")

@@ -67,7 +67,7 @@ class ProblemApi(Api):
 
     def register_blueprint(self, blp, *, parameters=None, **options):
         super().register_blueprint(blp, parameters=parameters, **options)
-        from .schemas import document_claim_types
+        from .claim_schemas import document_claim_types
 
         document_errors(self.spec)
         document_claim_types(self.spec)

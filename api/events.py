@@ -20,7 +20,8 @@ from timeline.lifecycle import STOPPING
 
 from .auth import bearer, check_reads
 from .pagination import decode_cursor, encode_cursor, link_next
-from .schemas import EventPage, EventsArgs, StreamArgs, StreamHeaders, TimelineArgs, TimelinePage
+from .schemas import EventPage, EventsArgs, StreamArgs, StreamHeaders
+from .claim_schemas import TimelineArgs, TimelinePage
 
 blp = Blueprint("events", __name__, description="The event log, its live stream, and the "
                                                   "history replayed")

@@ -15,7 +15,8 @@ from timeline.readmodel import export
 from . import idempotency
 from .auth import check_reads, requires, token_label, verified_digest
 from .events import timeline_page
-from .schemas import SEED_EXAMPLE, ClaimIn, SourceIn, StateArgs, TimelineArgs, Timestamp
+from .schemas import StateArgs, Timestamp
+from .claim_schemas import SEED_EXAMPLE, ClaimIn, SourceIn, TimelineArgs
 
 blp = Blueprint("interop", __name__, description="ACLED import, GeoJSON and CSV export, and "
                                                   "claims proposed from an article")

@@ -15,7 +15,8 @@ from . import errors, idempotency
 from .pagination import decode_cursor, encode_cursor, link_next
 from .source_schemas import ReportListArgs, ReportPage, SourcePage
 from .auth import check_reads, requires, token_label
-from .schemas import SEED_EXAMPLE, ClaimView, ListArgs, ReportCreated, ReportIn, ReportView
+from .schemas import ListArgs
+from .claim_schemas import SEED_EXAMPLE, ClaimView, ReportCreated, ReportIn, ReportView
 
 blp = Blueprint("reports", __name__, description="Reports and the claims they carry")
 

@@ -398,18 +398,3 @@ def ValidTo(example: str) -> At:
     """`to`: the end of a valid-time window (exclusive)."""
     return At(metadata={"description": "end of the valid-time window (exclusive)",
                         "format": "date-time", "example": example})
-
-
-# The report and claim schemas live in claim_schemas.py, which builds on the fields above; the
-# routes still import them from here (imported on first use: claim_schemas imports this module).
-_CLAIM_SCHEMAS = ("SEED_EXAMPLE", "SourceIn", "DeathsIn", "ClaimIn", "ReportIn", "ClaimOut",
-                  "ReportCreated", "ClaimView", "ReportView", "Change", "TimelineArgs",
-                  "TimelineItem", "TimelinePage", "document_claim_types")
-
-
-def __getattr__(name: str) -> Any:
-    if name in _CLAIM_SCHEMAS:
-        from . import claim_schemas
-
-        return getattr(claim_schemas, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

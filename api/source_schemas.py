@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from .schemas import (At, Confidence, CONFIDENCE_DESCRIPTION, KNOWN_AT_PATTERN, KnownAt, ListArgs,
-                      SourceIn)
+from .claim_schemas import SourceIn
+from .schemas import At, Confidence, CONFIDENCE_DESCRIPTION, KNOWN_AT_PATTERN, KnownAt, ListArgs
 
 NAME = validate.Length(min=1, max=500)
 

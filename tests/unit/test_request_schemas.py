@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from marshmallow import Schema, ValidationError
 
 from api import quickload
-from api.schemas import SEED_EXAMPLE, ClaimIn, FactionIn, LeaderIn, PlaceIn, ReportIn, SourceIn
+from api.schemas import FactionIn, LeaderIn, PlaceIn
+from api.claim_schemas import SEED_EXAMPLE, ClaimIn, ReportIn, SourceIn
 from timeline.claims import FIELDS
 
 TIMES = ["2024-12-01T10:00:00+02:00", "2024-12-01T10:00:00Z", "2024-12-01T10:00:00",
