@@ -7,9 +7,7 @@ row again adds nothing. Unknown actors and places are registered, as the ACLED i
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 import re
 from collections.abc import Callable
@@ -18,10 +16,11 @@ from typing import Any
 from uuid import uuid5
 
 from .acled import Importer
+from .csv_rows import data_rows, open_csv
 from .importer import Outcome
 from ..claims import normalise_report
 from ..storable import UNSTORABLE, unstorable
-from ..domainmodel import NAMESPACE, DomainError, Report, TooLarge
+from ..domainmodel import NAMESPACE, DomainError, Report
 
 DATASET = "ucdp"
 COLUMNS = ("id", "date_start", "date_end", "date_prec", "side_a", "side_b", "where_prec",
@@ -111,41 +110,15 @@ def _day(text: str, column: str) -> date:
 def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     """(line where the row starts, {column: value}) for each data row; a file without GED's
     required columns is refused as a whole (422)."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
-        raise DomainError("the file is empty: send a UCDP GED CSV with its header row",
-                          {"body": ["empty"]})
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except csv.Error as e:
-        raise DomainError(f"line 1: not CSV: {e}", {"body": [f"line 1: {e}"]}) from None
+    reader, header = open_csv(text, "the file is empty: send a UCDP GED CSV with its header row")
+    header = [h.strip().lower() for h in header]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         msg = (f"not a UCDP GED file: the header lacks {', '.join(missing)} "
                f"(columns used: {', '.join(COLUMNS)})")
         raise DomainError(msg, {"body": [msg]})
-    rows: list[tuple[int, dict[str, str]]] = []
-    end = reader.line_num
-    while True:
-        start = end + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            msg = f"line {start}: not valid CSV ({e})"
-            raise DomainError(msg, {"body": [msg]}) from None
-        end = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        if len(rows) >= MAX_ROWS:
-            msg = f"more than {MAX_ROWS} rows: split the file"
-            raise TooLarge(msg, {"body": [msg]})
-        rows.append((start, {c: (values[i].strip() if i < len(values) else "")
-                             for i, c in enumerate(header)}))
-    return rows
+    return [(start, {c: (values[i].strip() if i < len(values) else "") for i, c in enumerate(header)})
+            for start, values in data_rows(reader, MAX_ROWS)]
 
 
 def versions(app: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
