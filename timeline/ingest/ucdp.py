@@ -17,7 +17,7 @@ from uuid import uuid5
 
 from .acled import Importer
 from .csv_rows import data_rows, open_csv
-from .importer import Outcome
+from .importer import Outcome, stored_versions
 from ..claims import normalise_report
 from ..storable import UNSTORABLE, unstorable
 from ..domainmodel import NAMESPACE, DomainError, Report
@@ -121,42 +121,12 @@ def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
             for start, values in data_rows(reader, MAX_ROWS)]
 
 
-def versions(app: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """{GED id: {version, claim_id, report_id}} of the events already imported."""
-    out: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        params: dict[str, Any] = {f"r{n}": ref for n, ref in enumerate(chunk)}
-        params["dataset"] = DATASET
-        marks = ", ".join(f":r{n}" for n in range(len(chunk)))
-        for row in app.recorder.fetchall(
-                f"SELECT ref, version, claim_id, report_id FROM tl_external WHERE dataset = "
-                f":dataset AND ref IN ({marks})", params):
-            out[row["ref"]] = dict(row)
-    return out
-
-
 class UcdpImporter(Importer):
     def run(self, text: str, progress: Callable[[int], Any] | None = None,  # type: ignore[override]
             idempotency: dict[str, Any] | None = None) -> dict[str, Any]:
-        rows = read_rows(text)
         outcome = Outcome()
-        found: list[Row] = []
-        first_line: dict[str, int] = {}
-        for line, values in rows:
-            try:
-                row = Row(line, values)
-            except ValueError as e:
-                outcome.reject(line, str(e))
-                continue
-            if row.id in first_line:
-                outcome.reject(line, f"event {row.id} already appears on line {first_line[row.id]}")
-                continue
-            first_line[row.id] = line
-            found.append(row)
-        if progress is not None and len(rows) > len(found):
-            progress(len(rows) - len(found))
-        known = versions(self.app, [r.id for r in found])
+        found = self._parse_rows(read_rows(text), Row, lambda r: r.id, outcome, progress)
+        known = stored_versions(self.app, DATASET, [r.id for r in found])
         return self._file_records(
             found, known, outcome, progress, idempotency, key=lambda r: r.id,
             is_current=lambda r, previous: previous["version"] == r.version,
