@@ -5,7 +5,6 @@ the aggregate and its rows."""
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from typing import Any
 
@@ -17,7 +16,7 @@ from marshmallow import RAISE, Schema, fields, post_dump, validate
 from timeline import drafts
 
 from . import errors, idempotency
-from .auth import bearer, check_reads, requires
+from .auth import check_reads, requires, token_label
 from .interop import DateFound, ExtractIn, Mentioned, SourceField, Unresolved
 from .pagination import decode_cursor, encode_cursor, link_next
 from .schemas import SEED_EXAMPLE, ClaimIn, ListArgs, ReportCreated
@@ -112,16 +111,6 @@ class AcceptOut(Schema):
         if isinstance(report, dict) and report.get("position") is None:
             report["position"] = data.get("position")
         return data
-
-
-def token_label() -> str | None:
-    """The `--label` of the request's (already verified) bearer token."""
-    token = bearer()
-    if not token:
-        return None
-    row = current_app.extensions["timeline"].recorder.fetchone(
-        "SELECT label FROM tl_tokens WHERE hash = :hash", {"hash": hashlib.sha256(token.encode()).hexdigest()})
-    return row["label"] if row else None
 
 
 def _found(draft_id: str) -> dict[str, Any]:
