@@ -16,9 +16,9 @@ from marshmallow import RAISE, Schema, fields, post_dump, validate
 from timeline import drafts
 
 from . import errors, idempotency
-from .auth import check_reads, requires, token_label
+from .auth import check_reads, token_label, writes
 from .interop import DateFound, ExtractIn, Mentioned, SourceField, Unresolved
-from .pagination import decode_cursor, encode_cursor, link_next
+from .pagination import decode_cursor, encode_cursor, invalid_cursor, link_next
 from .schemas import SEED_EXAMPLE, ClaimIn, ListArgs, ReportCreated
 
 blp = Blueprint("drafts", __name__, description="Drafts: proposed claims kept for review, "
@@ -131,16 +131,14 @@ class Drafts(MethodView):
         if args.get("cursor"):
             c = decode_cursor(args["cursor"], "p")
             if not isinstance(c["p"], int):
-                abort(422, message="cursor is not one this service issued",
-                      errors={"cursor": ["invalid cursor"]})
+                invalid_cursor()
             before = c["p"]
         items, last = drafts.page(current_app.extensions["timeline"], args.get("status"),
                                   args["limit"], before)
         nxt = encode_cursor({"p": last}) if last is not None else None
         return {"items": items, "next": nxt}, 200, link_next(nxt)
 
-    @requires("writer")
-    @blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
+    @writes(blp)
     @blp.arguments(DraftIn(), example=EXAMPLE)
     @blp.response(201, DraftOut)
     def post(self, payload):
@@ -182,8 +180,7 @@ def _json_or_empty(view: Any) -> Any:
 
 @blp.route("/drafts/<id>/accept", methods=["POST"])
 @_json_or_empty
-@requires("writer")
-@blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
+@writes(blp)
 @blp.arguments(AcceptIn(), example={})
 @blp.response(201, AcceptOut)
 def accept_draft(payload, id):  # noqa: A002
@@ -198,8 +195,7 @@ def accept_draft(payload, id):  # noqa: A002
 
 
 @blp.route("/drafts/<id>/reject", methods=["POST"])
-@requires("writer")
-@blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
+@writes(blp)
 @blp.arguments(RejectIn(), example={"reason": "the article is an opinion piece"})
 @blp.response(200, DraftOut)
 def reject_draft(payload, id):  # noqa: A002
