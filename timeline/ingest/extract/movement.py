@@ -84,10 +84,8 @@ class Movement(Slots):
         place = place or next((x for x in s.mentions if x.kind == "place" and x.id), None)
         if place is not None and (PROVINCE_AFTER.match(s.text[place.end:]) or re.match(
                 r"\s+(?:district|sub-?district|countryside|region)\b", s.text[place.end:], re.I)
-                and not (self.names.entity("place", place.id) or {}).get("parent") or re.search(
-                r"\b(?:northern|southern|eastern|western|north-?eastern|north-?western|"
-                r"south-?eastern|south-?western|rural)\s+$", s.text[max(0, place.start - 20):place.start],
-                re.I)):
+                and not (self.names.entity("place", place.id) or {}).get("parent")
+                or DIRECTION_BEFORE.search(s.text[max(0, place.start - 20):place.start])):
             return False  # fighting in "northern Aleppo", "Hama province": not in the city
         if place is None and REGION.search(s.text, a, b):
             return False  # "in eastern Syria": not the place the text named before
