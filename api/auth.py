@@ -18,6 +18,7 @@ from typing import Any, Callable
 from flask import Flask, current_app, request
 from flask_smorest import abort
 
+from . import idempotency
 from .security import _setting
 
 ROLE_RANK = {"reader": 0, "writer": 1, "admin": 2}
@@ -107,6 +108,15 @@ def requires(role: str = "writer") -> Callable:
             authenticate(role)
             return view(*args, **kwargs)
         return wrapper
+    return decorator
+
+
+def writes(blp: Any) -> Callable:
+    """`requires("writer")` for a route that writes, its bearer security and its Idempotency-Key
+    header in the spec: one declaration for every such route of `blp`."""
+    def decorator(view: Callable) -> Callable:
+        doc = blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
+        return requires("writer")(doc(view))
     return decorator
 
 

@@ -7,14 +7,14 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from timeline.readmodel import casualties
 from timeline.domainmodel import DomainError, db_time
 
 from .auth import check_reads
-from .pagination import decode_cursor, encode_cursor, link_next
+from .pagination import decode_cursor, encode_cursor, invalid_cursor, link_next
 from .schemas import CONFIDENCE_DESCRIPTION, At, Confidence, KnownAt, ListArgs, ValidFrom, ValidTo
 
 blp = Blueprint("casualties", __name__, description="Death tolls of events, as known at a time")
@@ -89,8 +89,7 @@ def casualties_page(args: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str
         c = decode_cursor(args["cursor"], "o", "k")
         if not all(isinstance(c[n], int) and not isinstance(c[n], bool) and 0 <= c[n] < 2**62
                    for n in ("o", "k")):
-            abort(422, message="cursor is not one this service issued",
-                  errors={"cursor": ["invalid cursor"]})
+            invalid_cursor()
         offset, known_at = c["o"], c["k"]  # a paged walk sees one snapshot of the log
     p = app.queries.point(known_at=known_at, min_confidence=args.get("min_confidence", "reported"))
     errors: dict[str, list[str]] = {}

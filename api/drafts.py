@@ -5,7 +5,6 @@ the aggregate and its rows."""
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from typing import Any
 
@@ -17,9 +16,9 @@ from marshmallow import RAISE, Schema, fields, post_dump, validate
 from timeline import drafts
 
 from . import errors, idempotency
-from .auth import bearer, check_reads, requires
+from .auth import check_reads, token_label, writes
 from .interop import DateFound, ExtractIn, Mentioned, SourceField, Unresolved
-from .pagination import decode_cursor, encode_cursor, link_next
+from .pagination import decode_cursor, encode_cursor, invalid_cursor, link_next
 from .schemas import ListArgs
 from .claim_schemas import SEED_EXAMPLE, ClaimIn, ReportCreated
 
@@ -115,16 +114,6 @@ class AcceptOut(Schema):
         return data
 
 
-def token_label() -> str | None:
-    """The `--label` of the request's (already verified) bearer token."""
-    token = bearer()
-    if not token:
-        return None
-    row = current_app.extensions["timeline"].recorder.fetchone(
-        "SELECT label FROM tl_tokens WHERE hash = :hash", {"hash": hashlib.sha256(token.encode()).hexdigest()})
-    return row["label"] if row else None
-
-
 def _found(draft_id: str) -> dict[str, Any]:
     draft = drafts.get(current_app.extensions["timeline"], draft_id)
     if draft is None:
@@ -143,16 +132,14 @@ class Drafts(MethodView):
         if args.get("cursor"):
             c = decode_cursor(args["cursor"], "p")
             if not isinstance(c["p"], int):
-                abort(422, message="cursor is not one this service issued",
-                      errors={"cursor": ["invalid cursor"]})
+                invalid_cursor()
             before = c["p"]
         items, last = drafts.page(current_app.extensions["timeline"], args.get("status"),
                                   args["limit"], before)
         nxt = encode_cursor({"p": last}) if last is not None else None
         return {"items": items, "next": nxt}, 200, link_next(nxt)
 
-    @requires("writer")
-    @blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
+    @writes(blp)
     @blp.arguments(DraftIn(), example=EXAMPLE)
     @blp.response(201, DraftOut)
     def post(self, payload):
@@ -194,8 +181,7 @@ def _json_or_empty(view: Any) -> Any:
 
 @blp.route("/drafts/<id>/accept", methods=["POST"])
 @_json_or_empty
-@requires("writer")
-@blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
+@writes(blp)
 @blp.arguments(AcceptIn(), example={})
 @blp.response(201, AcceptOut)
 def accept_draft(payload, id):  # noqa: A002
@@ -210,8 +196,7 @@ def accept_draft(payload, id):  # noqa: A002
 
 
 @blp.route("/drafts/<id>/reject", methods=["POST"])
-@requires("writer")
-@blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
+@writes(blp)
 @blp.arguments(RejectIn(), example={"reason": "the article is an opinion piece"})
 @blp.response(200, DraftOut)
 def reject_draft(payload, id):  # noqa: A002

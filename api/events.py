@@ -19,7 +19,7 @@ from timeline.domainmodel import DomainError, db_time
 from timeline.lifecycle import STOPPING
 
 from .auth import bearer, check_reads
-from .pagination import decode_cursor, encode_cursor, link_next
+from .pagination import decode_cursor, encode_cursor, invalid_cursor, link_next
 from .schemas import EventPage, EventsArgs, StreamArgs, StreamHeaders
 from .claim_schemas import TimelineArgs, TimelinePage
 
@@ -64,8 +64,7 @@ class Events(MethodView):
         after = args["after"]
         if args.get("cursor") is not None:
             if not re.fullmatch(r"[0-9]{1,18}", args["cursor"]):
-                abort(422, message="cursor is not one this service issued",
-                      errors={"cursor": ["invalid cursor"]})
+                invalid_cursor()
             after = int(args["cursor"])
         app = current_app.extensions["timeline"]
         items = app.log_page(after=after, limit=args["limit"] + 1)
@@ -210,8 +209,7 @@ def timeline_page(args: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, 
             if not all(0 <= n < 2**62 for n in (after[1], after[2], known_at)) or not re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:.]+Z", after[0]):
                 raise ValueError
         except (TypeError, ValueError, OverflowError):
-            abort(422, message="cursor is not one this service issued",
-                  errors={"cursor": ["invalid cursor"]})
+            invalid_cursor()
     p = app.queries.point(known_at=known_at, min_confidence=args.get("min_confidence", "reported"),
                           published_by=args.get("published_by"))
     entities: list[list[str]] = []

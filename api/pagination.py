@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlencode
 
 from flask import request
@@ -23,9 +23,13 @@ def decode_cursor(cursor: str, *keys: str) -> dict[str, Any]:
             raise ValueError
         return data
     except (ValueError, TypeError, UnicodeDecodeError):
-        abort(422, message="cursor is not one this service issued",
-              errors={"cursor": ["invalid cursor"]})
-        raise
+        invalid_cursor()
+
+
+def invalid_cursor() -> NoReturn:
+    """A cursor this service did not issue: 422, the same body on every paged route."""
+    abort(422, message="cursor is not one this service issued",
+          errors={"cursor": ["invalid cursor"]})
 
 
 def link_next(cursor: str | None) -> dict[str, str]:

@@ -9,8 +9,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from . import idempotency
-from .auth import check_reads, requires
-from .pagination import decode_cursor, encode_cursor, link_next
+from .auth import check_reads, writes
+from .pagination import decode_cursor, encode_cursor, invalid_cursor, link_next
 from .schemas import (ENTITY_EXAMPLES, EntityListArgs, EntityOut, EntityPage, FactionIn, LeaderIn,
                       PlaceIn, PlaceListArgs)
 
@@ -39,8 +39,7 @@ def _list(collection: str, args: dict[str, Any]):
     if args.get("cursor"):
         c = decode_cursor(args["cursor"], "s", "a")
         if not isinstance(c["s"], (int, float)) or not isinstance(c["a"], str):
-            abort(422, message="cursor is not one this service issued",
-                  errors={"cursor": ["invalid cursor"]})
+            invalid_cursor()
         after = (float(c["s"]), c["a"])
         ranked = [r for r in ranked if r[0] > after]
     chunk = ranked[:args["limit"]]
@@ -91,8 +90,7 @@ def _routes(collection: str, schema: Any) -> None:
         def get(self, args):
             return _list(collection, args)
 
-        @requires("writer")
-        @blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
+        @writes(blp)
         @blp.arguments(schema(), example=ENTITY_EXAMPLES[collection])
         @blp.response(201, EntityOut)
         def post(self, payload):

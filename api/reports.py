@@ -12,9 +12,9 @@ from timeline.claims import name_errors
 from timeline.domainmodel import db_time
 
 from . import errors, idempotency
-from .pagination import decode_cursor, encode_cursor, link_next
+from .pagination import decode_cursor, encode_cursor, invalid_cursor, link_next
 from .source_schemas import ReportListArgs, ReportPage, SourcePage
-from .auth import check_reads, requires, token_label
+from .auth import check_reads, token_label, writes
 from .schemas import ListArgs
 from .claim_schemas import SEED_EXAMPLE, ClaimView, ReportCreated, ReportIn, ReportView
 
@@ -37,8 +37,7 @@ def invalid_report(error: UnprocessableEntity):
 
 @blp.route("/reports")
 class Reports(MethodView):
-    @requires("writer")
-    @blp.doc(security=[{"bearer": []}], parameters=[idempotency.DOC_PARAMETER])
+    @writes(blp)
     @blp.arguments(ReportIn(), example=SEED_EXAMPLE)
     @blp.response(201, ReportCreated)
     def post(self, payload):
@@ -67,8 +66,7 @@ class Reports(MethodView):
                 if not (0 <= after[1] < 2**62 and 0 <= k < 2**62):
                     raise ValueError
             except (TypeError, ValueError, OverflowError):
-                abort(422, message="cursor is not one this service issued",
-                      errors={"cursor": ["invalid cursor"]})
+                invalid_cursor()
         limit = args["limit"]
         items = sources.reports_page(
             app.recorder, k=k, source=args.get("source"), origin=args.get("origin"),
@@ -103,8 +101,7 @@ class Sources(MethodView):
                 if not 0 <= k < 2**62:
                     raise ValueError
             except (TypeError, ValueError, OverflowError):
-                abort(422, message="cursor is not one this service issued",
-                      errors={"cursor": ["invalid cursor"]})
+                invalid_cursor()
         limit = args["limit"]
         items = sources.sources(app.recorder, k=k, after=after, limit=limit + 1)
         nxt = None

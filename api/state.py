@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from inspect import signature
 from typing import Any
 
@@ -52,45 +53,35 @@ class World(MethodView):
         return current_app.response_class(body + "\n", mimetype="application/json")
 
 
-@blp.route("/cities/<id>/state")
-class City(MethodView):
-    @blp.arguments(StateArgs(), location="query")
-    @blp.response(200, CityState)
+def _entity_route(name: str, rule: str, kind: str, schema: Any,
+                  answer: Callable[[Any, str, Any], Any], doc: str) -> type[MethodView]:
+    """The route class `name` of one city's, faction's or leader's answer at a point in time:
+    `answer(queries, entity id, point)`; `doc` is its description in the spec."""
     def get(self, args, id):  # noqa: A002 (the path variable of API.md)
-        """Who controlled a city at `at`, as known at `known_at`; contested or held."""
         queries, p = _point(args)
-        return queries.city_state(_entity("place", id), p)
+        return answer(queries, _entity(kind, id), p)
+
+    get.__doc__ = doc
+    get = blp.arguments(StateArgs(), location="query")(blp.response(200, schema)(get))
+    return blp.route(rule)(type(name, (MethodView,), {"get": get, "__module__": __name__}))
 
 
-@blp.route("/cities/<id>/history")
-class CityHistory(MethodView):
-    @blp.arguments(StateArgs(), location="query")
-    @blp.response(200, History)
-    def get(self, args, id):  # noqa: A002
-        """Control changes of a city in valid-time order (up to `at`, as known at `known_at`)."""
-        queries, p = _point(args)
-        city = _entity("place", id)
-        return {"id": city, "items": queries.city_history(city, p)}
-
-
-@blp.route("/factions/<id>/state")
-class Faction(MethodView):
-    @blp.arguments(StateArgs(), location="query")
-    @blp.response(200, FactionState)
-    def get(self, args, id):  # noqa: A002
-        """Cities a faction (or one of its sub-factions) held at `at`, and its leaders."""
-        queries, p = _point(args)
-        return queries.faction_state(_entity("faction", id), p)
-
-
-@blp.route("/leaders/<id>/state")
-class Leader(MethodView):
-    @blp.arguments(StateArgs(), location="query")
-    @blp.response(200, LeaderState)
-    def get(self, args, id):  # noqa: A002
-        """A leader's status and whereabouts at `at`, as known at `known_at`."""
-        queries, p = _point(args)
-        return queries.leader_state(_entity("leader", id), p)
+# (in the spec's order)
+City = _entity_route(
+    "City", "/cities/<id>/state", "place", CityState, lambda q, city, p: q.city_state(city, p),
+    """Who controlled a city at `at`, as known at `known_at`; contested or held.""")
+CityHistory = _entity_route(
+    "CityHistory", "/cities/<id>/history", "place", History,
+    lambda q, city, p: {"id": city, "items": q.city_history(city, p)},
+    """Control changes of a city in valid-time order (up to `at`, as known at `known_at`).""")
+Faction = _entity_route(
+    "Faction", "/factions/<id>/state", "faction", FactionState,
+    lambda q, faction, p: q.faction_state(faction, p),
+    """Cities a faction (or one of its sub-factions) held at `at`, and its leaders.""")
+Leader = _entity_route(
+    "Leader", "/leaders/<id>/state", "leader", LeaderState,
+    lambda q, leader, p: q.leader_state(leader, p),
+    """A leader's status and whereabouts at `at`, as known at `known_at`.""")
 
 
 @blp.route("/changes")

@@ -78,6 +78,24 @@ def _time_option(value: str | None, name: str):
         raise click.BadParameter(f"{e}: e.g. 2024-12-01T00:00:00Z", param_hint=name) from None
 
 
+def _window(from_: str | None, to: str | None) -> tuple[str | None, str | None]:
+    """--from and --to as stored times (None where not given)."""
+    from ..domainmodel import db_time
+
+    start, end = _time_option(from_, "--from"), _time_option(to, "--to")
+    return db_time(start) if start else None, db_time(end) if end else None
+
+
+# The options the export commands share (each use makes a new option of that command).
+_AT = click.option("--at", help="Valid time (RFC 3339 with offset; default now).")
+_FROM = click.option("--from", "from_", help="Earliest valid time (inclusive).")
+_KNOWN_AT = click.option("--known-at", help="Record time, or @position (default now).")
+_MIN_CONFIDENCE = click.option("--min-confidence", type=click.Choice(CONFIDENCE_WORDS),
+                               default="reported", show_default=True)
+_OUTPUT = click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+                       show_default=True)
+
+
 @main.group(invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["geojson", "csv"]), default="geojson",
               show_default=True, help="Without a subcommand: what to write to stdout.")
@@ -90,12 +108,10 @@ def export(ctx: click.Context, fmt: str) -> None:
 
 
 @export.command("geojson")
-@click.option("--at", help="Valid time (RFC 3339 with offset; default now).")
-@click.option("--known-at", help="Record time, or @position (default now).")
-@click.option("--min-confidence", type=click.Choice(CONFIDENCE_WORDS),
-              default="reported", show_default=True)
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
-              show_default=True)
+@_AT
+@_KNOWN_AT
+@_MIN_CONFIDENCE
+@_OUTPUT
 def export_geojson(at, known_at, min_confidence, output) -> None:
     """Every place as an RFC 7946 GeoJSON Point with its controller and status."""
     from ..readmodel.export import geojson_text, state_features
@@ -110,15 +126,13 @@ def export_geojson(at, known_at, min_confidence, output) -> None:
 
 
 @export.command("areas")
-@click.option("--at", help="Valid time (RFC 3339 with offset; default now).")
-@click.option("--known-at", help="Record time, or @position (default now).")
+@_AT
+@_KNOWN_AT
 @click.option("--published-by", help="Only reports published at or before it (RFC 3339 with offset).")
-@click.option("--min-confidence", type=click.Choice(CONFIDENCE_WORDS),
-              default="reported", show_default=True)
+@_MIN_CONFIDENCE
 @click.option("--reach", type=click.FloatRange(0, 1000, min_open=True), default=30.0,
               show_default=True, help="How far (km) a place's land reaches at most.")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
-              show_default=True)
+@_OUTPUT
 def export_areas(at, known_at, published_by, min_confidence, reach, output) -> None:
     """Areas of control as an RFC 7946 GeoJSON FeatureCollection (as `GET /areas.geojson`): one
     MultiPolygon per (controller, status), then the unknown land. Opens in QGIS."""
@@ -140,28 +154,25 @@ def export_areas(at, known_at, published_by, min_confidence, reach, output) -> N
 
 
 @export.command("csv")
-@click.option("--from", "from_", help="Earliest valid time (inclusive).")
+@_FROM
 @click.option("--to", help="Latest valid time (inclusive).")
-@click.option("--known-at", help="Record time, or @position (default now).")
+@_KNOWN_AT
 @click.option("--city")
 @click.option("--faction", help="Includes its sub-factions.")
 @click.option("--leader")
-@click.option("--min-confidence", type=click.Choice(CONFIDENCE_WORDS),
-              default="reported", show_default=True)
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
-              show_default=True)
+@_MIN_CONFIDENCE
+@_OUTPUT
 def export_csv(from_, to, known_at, city, faction, leader, min_confidence, output) -> None:
     """The timeline (as `GET /timeline.csv`): claims in valid-time order with their changes."""
-    from ..domainmodel import DomainError, db_time
+    from ..domainmodel import DomainError
     from ..readmodel.export import timeline_csv, timeline_items
 
-    start, end = _time_option(from_, "--from"), _time_option(to, "--to")
+    start, end = _window(from_, to)
     known = _time_option(known_at, "--known-at")
     app = _app()
     try:
         point = app.queries.point(known_at=known, min_confidence=min_confidence)
-        items = timeline_items(app, point, start=db_time(start) if start else None,
-                               end=db_time(end) if end else None, city=city, faction=faction,
+        items = timeline_items(app, point, start=start, end=end, city=city, faction=faction,
                                leader=leader)
         for chunk in timeline_csv(items):
             output.write(chunk)
@@ -172,23 +183,20 @@ def export_csv(from_, to, known_at, city, faction, leader, min_confidence, outpu
 
 
 @export.command("acled")
-@click.option("--from", "from_", help="Earliest valid time (inclusive).")
+@_FROM
 @click.option("--to", help="End of the valid-time window (exclusive).")
-@click.option("--known-at", help="Record time, or @position (default now).")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
-              show_default=True)
+@_KNOWN_AT
+@_OUTPUT
 def export_acled(from_, to, known_at, output) -> None:
     """Counted claims in ACLED's export columns, one row per event (as `GET /acled.csv`)."""
     from ..ingest.acled_export import csv_text, rows
-    from ..domainmodel import db_time
 
-    start, end = _time_option(from_, "--from"), _time_option(to, "--to")
+    start, end = _window(from_, to)
     known = _time_option(known_at, "--known-at")
     app = _app()
     try:
         point = app.queries.point(known_at=known)
-        for chunk in csv_text(rows(app, point, start=db_time(start) if start else None,
-                                   end=db_time(end) if end else None)):
+        for chunk in csv_text(rows(app, point, start=start, end=end)):
             output.write(chunk)
     finally:
         app.close()

@@ -13,7 +13,7 @@ from ..claims import normalise_report
 from ..domainmodel import NAMESPACE, Report, api_time
 from .acled_names import Resolver
 from .acled_rows import Event, parse_row, read_rows
-from .importer import Outcome
+from .importer import Outcome, stored_versions
 
 DATASET = "acled"
 # API.md v2: a date without a time (ACLED's event_date) is that day at 12:00 UTC. (An
@@ -28,22 +28,6 @@ def report_id(event_id: str, timestamp: int):
     return uuid5(NAMESPACE, f"acled:{event_id}:{timestamp}")
 
 
-def versions(app: Any, event_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """{event_id: {version, claim_id}} of the ACLED events already imported."""
-    out: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(event_ids), 500):
-        chunk = event_ids[i:i + 500]
-        params: dict[str, Any] = {f"r{n}": ref for n, ref in enumerate(chunk)}
-        params["dataset"] = DATASET
-        marks = ", ".join(f":r{n}" for n in range(len(chunk)))
-        for row in app.recorder.fetchall(
-                f"SELECT ref, version, claim_id, report_id FROM tl_external WHERE dataset = :dataset "
-                f"AND ref IN ({marks})", params):
-            out[row["ref"]] = {"version": int(row["version"]), "claim_id": row["claim_id"],
-                               "report_id": row["report_id"]}
-    return out
-
-
 class Importer(Resolver):
     """Imports one ACLED export into a TimelineApplication, in three steps: read every row and
     decide what it names (planning the places and factions to register), register those in one
@@ -51,25 +35,10 @@ class Importer(Resolver):
 
     def run(self, text: str, progress: Callable[[int], Any] | None = None,
             idempotency: dict[str, Any] | None = None) -> dict[str, Any]:
-        rows = read_rows(text)
         outcome = Outcome()
-        events: list[Event] = []
-        first_line: dict[str, int] = {}
-        for line, row in rows:
-            try:
-                event = parse_row(line, row)
-            except ValueError as e:
-                outcome.reject(line, str(e))
-                continue
-            if event.event_id in first_line:
-                outcome.reject(line, f"event {event.event_id} already appears on line "
-                                     f"{first_line[event.event_id]}")
-                continue
-            first_line[event.event_id] = line
-            events.append(event)
-        if progress is not None and len(rows) > len(events):
-            progress(len(rows) - len(events))
-        known = versions(self.app, [e.event_id for e in events])
+        events = self._parse_rows(read_rows(text), parse_row, lambda e: e.event_id, outcome,
+                                  progress)
+        known = stored_versions(self.app, DATASET, [e.event_id for e in events], version=int)
         return self._file_records(
             events, known, outcome, progress, idempotency, key=lambda e: e.event_id,
             # the same version, or older than the one we hold

@@ -3,8 +3,6 @@ checked into an Event or refused with the reason."""
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -12,7 +10,8 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from ..storable import UNSTORABLE, unstorable
-from ..domainmodel import DomainError, TooLarge, api_time, parse_time
+from ..domainmodel import DomainError, api_time, parse_time
+from .csv_rows import data_rows, open_csv
 
 COLUMNS = ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type",
            "actor1", "assoc_actor_1", "actor2", "admin1", "location", "latitude", "longitude",
@@ -97,18 +96,10 @@ def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
 
     A row keeps only the codebook's columns (and COLUMNS, REQUIRED): a 79 KB body with 12,000
     made-up columns and short rows made a dict of 12,000 keys per row, 1.5 GB (issue 15)."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
-        raise DomainError("the file is empty: send an ACLED CSV export with its header row",
-                          {"body": ["empty"]})
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except csv.Error as e:
-        raise DomainError(f"line 1: not CSV: {e}", {"body": [f"line 1: {e}"]}) from None
+    reader, header = open_csv(
+        text, "the file is empty: send an ACLED CSV export with its header row", delimiter)
     if len(header) > MAX_COLUMNS:
         msg = (f"the header has {len(header)} columns, more than {MAX_COLUMNS}: not an ACLED "
                f"export (columns of the ACLED codebook: {', '.join(COLUMNS)})")
@@ -122,22 +113,7 @@ def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
                f"(columns of the ACLED codebook: {', '.join(COLUMNS)})")
         raise DomainError(msg, {"body": [msg]})
     rows = []
-    end = reader.line_num
-    while True:
-        start = end + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            msg = f"line {start}: not valid CSV ({e})"
-            raise DomainError(msg, {"body": [msg]}) from None
-        end = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        if len(rows) >= MAX_ROWS:
-            msg = f"more than {MAX_ROWS} rows: split the file"
-            raise TooLarge(msg, {"body": [msg]})
+    for start, values in data_rows(reader, MAX_ROWS):
         row = {c: (values[i].strip() if i < len(values) else "") for i, c in kept}
         if len(values) > len(columns) and any(v.strip() for v in values[len(columns):]):
             row["__extra__"] = "1"

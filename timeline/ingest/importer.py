@@ -39,6 +39,23 @@ ENTITY_FIELDS = {f.name: KINDS[f.kind].json == "array" for t in TYPES.values() f
                  if KINDS[f.kind].entity in ("place", "faction")}
 
 
+def stored_versions(app: Any, dataset: str, refs: list[str],
+                    version: Callable[[str], Any] = str) -> dict[str, dict[str, Any]]:
+    """{ref: {version, claim_id, report_id}} of the dataset's records already imported."""
+    out: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(refs), 500):
+        chunk = refs[i:i + 500]
+        params: dict[str, Any] = {f"r{n}": ref for n, ref in enumerate(chunk)}
+        params["dataset"] = dataset
+        marks = ", ".join(f":r{n}" for n in range(len(chunk)))
+        for row in app.recorder.fetchall(
+                f"SELECT ref, version, claim_id, report_id FROM tl_external WHERE dataset = :dataset "
+                f"AND ref IN ({marks})", params):
+            out[row["ref"]] = {"version": version(row["version"]), "claim_id": row["claim_id"],
+                               "report_id": row["report_id"]}
+    return out
+
+
 class _PlannedNames:
     """The store's names, and the places and factions this import plans to register, so that a
     row's report can be checked before anything is registered for it."""
@@ -71,6 +88,29 @@ class DatasetImporter:
         self._planned: dict[str, tuple[str, str, list[str], dict[str, Any]]] = {}
         self._planned_keys: dict[tuple[str, str], str] = {}
         self._remap: dict[str, str] = {}
+
+    def _parse_rows(self, rows: list[tuple[int, dict[str, str]]], parse: Callable[[int, dict[str, str]], Any],
+                    key: Callable[[Any], str], outcome: Outcome,
+                    progress: Callable[[int], Any] | None) -> list[Any]:
+        """The rows that `parse` makes records of (ValueError says why not: the row is rejected),
+        but for a record whose `key` an earlier row had (rejected too)."""
+        records: list[Any] = []
+        first_line: dict[str, int] = {}
+        for line, values in rows:
+            try:
+                record = parse(line, values)
+            except ValueError as e:
+                outcome.reject(line, str(e))
+                continue
+            ref = key(record)
+            if ref in first_line:
+                outcome.reject(line, f"event {ref} already appears on line {first_line[ref]}")
+                continue
+            first_line[ref] = line
+            records.append(record)
+        if progress is not None and len(rows) > len(records):
+            progress(len(rows) - len(records))
+        return records
 
     def _file_records(self, records: list[Any], known: dict[str, dict[str, Any]], outcome: Outcome,
                       progress: Callable[[int], Any] | None, idempotency: dict[str, Any] | None,

@@ -7,9 +7,7 @@ row again adds nothing. Unknown actors and places are registered, as the ACLED i
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 import re
 from collections.abc import Callable
@@ -18,10 +16,11 @@ from typing import Any
 from uuid import uuid5
 
 from .acled import Importer
-from .importer import Outcome
+from .csv_rows import data_rows, open_csv
+from .importer import Outcome, stored_versions
 from ..claims import normalise_report
 from ..storable import UNSTORABLE, unstorable
-from ..domainmodel import NAMESPACE, DomainError, Report, TooLarge
+from ..domainmodel import NAMESPACE, DomainError, Report
 
 DATASET = "ucdp"
 COLUMNS = ("id", "date_start", "date_end", "date_prec", "side_a", "side_b", "where_prec",
@@ -111,79 +110,23 @@ def _day(text: str, column: str) -> date:
 def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     """(line where the row starts, {column: value}) for each data row; a file without GED's
     required columns is refused as a whole (422)."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
-        raise DomainError("the file is empty: send a UCDP GED CSV with its header row",
-                          {"body": ["empty"]})
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except csv.Error as e:
-        raise DomainError(f"line 1: not CSV: {e}", {"body": [f"line 1: {e}"]}) from None
+    reader, header = open_csv(text, "the file is empty: send a UCDP GED CSV with its header row")
+    header = [h.strip().lower() for h in header]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         msg = (f"not a UCDP GED file: the header lacks {', '.join(missing)} "
                f"(columns used: {', '.join(COLUMNS)})")
         raise DomainError(msg, {"body": [msg]})
-    rows: list[tuple[int, dict[str, str]]] = []
-    end = reader.line_num
-    while True:
-        start = end + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            msg = f"line {start}: not valid CSV ({e})"
-            raise DomainError(msg, {"body": [msg]}) from None
-        end = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        if len(rows) >= MAX_ROWS:
-            msg = f"more than {MAX_ROWS} rows: split the file"
-            raise TooLarge(msg, {"body": [msg]})
-        rows.append((start, {c: (values[i].strip() if i < len(values) else "")
-                             for i, c in enumerate(header)}))
-    return rows
-
-
-def versions(app: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """{GED id: {version, claim_id, report_id}} of the events already imported."""
-    out: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        params: dict[str, Any] = {f"r{n}": ref for n, ref in enumerate(chunk)}
-        params["dataset"] = DATASET
-        marks = ", ".join(f":r{n}" for n in range(len(chunk)))
-        for row in app.recorder.fetchall(
-                f"SELECT ref, version, claim_id, report_id FROM tl_external WHERE dataset = "
-                f":dataset AND ref IN ({marks})", params):
-            out[row["ref"]] = dict(row)
-    return out
+    return [(start, {c: (values[i].strip() if i < len(values) else "") for i, c in enumerate(header)})
+            for start, values in data_rows(reader, MAX_ROWS)]
 
 
 class UcdpImporter(Importer):
     def run(self, text: str, progress: Callable[[int], Any] | None = None,  # type: ignore[override]
             idempotency: dict[str, Any] | None = None) -> dict[str, Any]:
-        rows = read_rows(text)
         outcome = Outcome()
-        found: list[Row] = []
-        first_line: dict[str, int] = {}
-        for line, values in rows:
-            try:
-                row = Row(line, values)
-            except ValueError as e:
-                outcome.reject(line, str(e))
-                continue
-            if row.id in first_line:
-                outcome.reject(line, f"event {row.id} already appears on line {first_line[row.id]}")
-                continue
-            first_line[row.id] = line
-            found.append(row)
-        if progress is not None and len(rows) > len(found):
-            progress(len(rows) - len(found))
-        known = versions(self.app, [r.id for r in found])
+        found = self._parse_rows(read_rows(text), Row, lambda r: r.id, outcome, progress)
+        known = stored_versions(self.app, DATASET, [r.id for r in found])
         return self._file_records(
             found, known, outcome, progress, idempotency, key=lambda r: r.id,
             is_current=lambda r, previous: previous["version"] == r.version,

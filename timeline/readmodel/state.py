@@ -164,15 +164,21 @@ class StateQueries(WorldState, ReportQueries):
             out["dissent"] = self._evidence(summary["dissent"], field)
 
     # ---- state ---------------------------------------------------------------------------
+    def _head(self, cursor: Any, claim_kind: str, kind: str, subject: str, p: Point,
+              unknown: Callable[..., dict[str, Any]]) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
+        """(the horizon, the first page of the subject's stretch at `at`, its answer while no
+        claim is known: `unknown(id, name, details=True)`) for a city or a leader."""
+        entity = self.names.entity(kind, subject) or {"id": subject, "name": subject}
+        hi = min(p.at, self.rm.horizon(cursor, p.k))
+        first = self.rm.stretch_head(cursor, claim_kind, subject, p.at, hi, p.k, p.min_rank, p.pb,
+                                     FIRST_PAGE)
+        return hi, first, unknown(subject, entity["name"], details=True)
+
     def city_state(self, city: str, p: Point, cursor: Any = None) -> dict[str, Any]:
         if cursor is None:
             with self.rm.reading() as c:
                 return self.city_state(city, p, c)
-        entity = self.names.entity("place", city) or {"id": city, "name": city}
-        hi = min(p.at, self.rm.horizon(cursor, p.k))
-        first = self.rm.stretch_head(cursor, "control", city, p.at, hi, p.k, p.min_rank, p.pb,
-                                     FIRST_PAGE)
-        out = _unknown_city(city, entity["name"], details=True)
+        hi, first, out = self._head(cursor, "control", "place", city, p, _unknown_city)
         if not first:
             return out
         row = first[0]
@@ -200,11 +206,7 @@ class StateQueries(WorldState, ReportQueries):
         if cursor is None:
             with self.rm.reading() as c:
                 return self.leader_state(leader, p, c)
-        entity = self.names.entity("leader", leader) or {"id": leader, "name": leader}
-        hi = min(p.at, self.rm.horizon(cursor, p.k))
-        first = self.rm.stretch_head(cursor, "status", leader, p.at, hi, p.k, p.min_rank, p.pb,
-                                     FIRST_PAGE)
-        out = _unknown_leader(leader, entity["name"], details=True)
+        hi, first, out = self._head(cursor, "status", "leader", leader, p, _unknown_leader)
         if first:
             summary = self._stretch(cursor, "status", leader, first[0], hi, p,
                                     first=Page(first, len(first) == FIRST_PAGE, False))

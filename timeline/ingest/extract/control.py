@@ -42,10 +42,7 @@ class Control(Slots):
                 faction = self._subject(s, m.start(), "faction")
                 if near and faction is not None and not re.search(
                         r"\b(?:remain\w*|in control of|held|hold\w*)\b", m.group(0), re.I):
-                    for actor in self._coordinated(s, faction, backward=True):
-                        self._add({"type": "advance", "faction": actor.id, "toward": place.id},
-                                  s, m.start(), dated)
-                    typed.add(self._segment_of(s, m.start()))
+                    self._advancing(s, m, faction, place, dated, typed)
                 continue  # "remained in control of a few neighbourhoods in northern Aleppo"
             faction = self._subject(s, m.start(), "faction") or self._fronted_subject(s, m)
             if place is None or faction is None:
@@ -71,8 +68,7 @@ class Control(Slots):
             faction = self._subject(s, m.start(), "faction")
             if place is None or faction is None or self._negated(s, m.start()):
                 continue
-            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
-            typed.add(self._segment_of(s, m.start()))
+            self._claim({"type": "control", "city": place.id, "faction": faction.id}, s, m, dated, typed)
 
     def _expelled(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"X drove the SDF out of Manbij", "X expelled Y from Z": X holds Z, taken from Y."""
@@ -85,9 +81,8 @@ class Control(Slots):
                     place.start - out.end() > 4 or self._negated(s, m.start()) or \
                     self._part_of_place(s, place):
                 continue
-            self._add({"type": "control", "city": place.id, "faction": taker.id,
-                       "from_faction": loser.id}, s, m.start(), dated)
-            typed.add(self._segment_of(s, m.start()))
+            self._claim({"type": "control", "city": place.id, "faction": taker.id,
+                         "from_faction": loser.id}, s, m, dated, typed)
 
     def _handed(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"The army handed Deir ez-Zor over to the SDF": the one it was handed to holds it."""
@@ -98,9 +93,7 @@ class Control(Slots):
             if faction is None or place.start - m.end() > 4 or self._negated(s, m.start()) or \
                     self._part_of_place(s, place):
                 continue
-            self._add({"type": "control", "city": place.id, "faction": faction.id}, s,
-                      m.start(), dated)
-            typed.add(self._segment_of(s, m.start()))
+            self._claim({"type": "control", "city": place.id, "faction": faction.id}, s, m, dated, typed)
 
     def _control_passive(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"Aleppo fell to X", "A, B and C came under the control of X"."""
@@ -117,9 +110,8 @@ class Control(Slots):
             # "A, B and C came under the control of X": every place of the list
             for where in self._coordinated(s, place, backward=True):
                 for taker in self._coordinated(s, faction, backward=False):
-                    self._add({"type": "control", "city": where.id, "faction": taker.id}, s,
-                              m.start(), dated)
-            typed.add(self._segment_of(s, m.start()))
+                    self._claim({"type": "control", "city": where.id, "faction": taker.id}, s, m,
+                                dated, typed)
 
     def _agentless(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"Hama was captured on 5 December": by the faction that last advanced on it."""
@@ -136,9 +128,8 @@ class Control(Slots):
             for where in self._coordinated(s, place, backward=True):
                 actor = self.advanced.get(where.id) or self.offensive
                 if actor is not None:
-                    self._add({"type": "control", "city": where.id, "faction": actor}, s,
-                              m.start(), dated)
-                    typed.add(self._segment_of(s, m.start()))
+                    self._claim({"type": "control", "city": where.id, "faction": actor}, s, m,
+                                dated, typed)
 
     def _under_control(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"Manbij came under SNA control"."""
@@ -157,8 +148,7 @@ class Control(Slots):
                 faction = Mention(m.start(), m.end(), "faction", [self.rebel], m.group("side"), True)
             if faction is None or not faction.id:
                 continue
-            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
-            typed.add(self._segment_of(s, m.start()))
+            self._claim({"type": "control", "city": place.id, "faction": faction.id}, s, m, dated, typed)
 
     def _possessive_noun(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"Hama's capture by HTS"."""
@@ -169,9 +159,7 @@ class Control(Slots):
             if place is None or faction is None or place.end + 4 < m.start() or \
                     self._negated(s, m.start()):
                 continue
-            self._add({"type": "control", "city": place.id, "faction": faction.id}, s,
-                      m.start(), dated)
-            typed.add(self._segment_of(s, m.start()))
+            self._claim({"type": "control", "city": place.id, "faction": faction.id}, s, m, dated, typed)
 
     def _lost(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"the army lost control of Hama to HTS"."""
@@ -183,8 +171,7 @@ class Control(Slots):
             faction = self._mention_at(s, place.end + to.end(), "faction") if to else None
             if faction is None or self._negated(s, m.start()) or self._part_of_place(s, place):
                 continue
-            self._add({"type": "control", "city": place.id, "faction": faction.id}, s, m.start(), dated)
-            typed.add(self._segment_of(s, m.start()))
+            self._claim({"type": "control", "city": place.id, "faction": faction.id}, s, m, dated, typed)
 
     def _control_noun(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"its capture of Hama", "the fall of X to Y"."""
@@ -206,6 +193,5 @@ class Control(Slots):
             if faction is None or not faction.id:
                 continue
             for where in self._coordinated(s, place, backward=False):
-                self._add({"type": "control", "city": where.id, "faction": faction.id}, s,
-                          m.start(), dated, when_at=where.start)
-            typed.add(self._segment_of(s, m.start()))
+                self._claim({"type": "control", "city": where.id, "faction": faction.id}, s, m,
+                            dated, typed, when_at=where.start)

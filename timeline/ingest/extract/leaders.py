@@ -82,8 +82,7 @@ class Leaders(Slots):
                 location = self._foreign(s, m.start())
                 if location:
                     claim["location"] = location
-                self._add(claim, s, m.start(), dated)
-                typed.add(self._segment_of(s, m.start()))
+                self._claim(claim, s, m, dated, typed)
         for m in OUSTED.finditer(s.text):
             # "the rebels ousted Bashar al-Assad": the leader is the object; "ousted President X"
             # without a subject before it is an epithet, not news
@@ -97,9 +96,8 @@ class Leaders(Slots):
                     r"\b(?:offensive|rebels?|opposition|uprising|they|which|that|who)\b[^.;]{0,40}$",
                     s.text[a:m.start()], re.I):
                 continue
-            self._add({"type": "leader_status", "leader": leader.id, "status": "removed"}, s,
-                      m.start(), dated)
-            typed.add(self._segment_of(s, m.start()))
+            self._claim({"type": "leader_status", "leader": leader.id, "status": "removed"},
+                        s, m, dated, typed)
         for m in TRAVEL.finditer(s.text):
             leader = self._subject(s, m.start(), "leader", reach=120) or \
                 self._fragment_leader(s, m.start())
@@ -115,8 +113,7 @@ class Leaders(Slots):
                          "location": (self.names.entity("place", place.id) or {}).get("name", place.text)}
             else:
                 continue
-            self._add(claim, s, m.start(), dated)
-            typed.add(self._segment_of(s, m.start()))
+            self._claim(claim, s, m, dated, typed)
         for m in _FOREIGN_RE.finditer(s.text):
             if TRAVEL.search(s.text[max(0, m.start() - 20):m.start()]):
                 continue
@@ -125,6 +122,5 @@ class Leaders(Slots):
             leader = self._subject(s, m.start(), "leader", reach=120)
             if leader is None:
                 continue
-            self._add({"type": "leader_status", "leader": leader.id, "status": "abroad",
-                       "location": FOREIGN[m.group(1).lower()]}, s, m.start(), dated)
-            typed.add(self._segment_of(s, m.start()))
+            self._claim({"type": "leader_status", "leader": leader.id, "status": "abroad",
+                         "location": FOREIGN[m.group(1).lower()]}, s, m, dated, typed)

@@ -9,7 +9,7 @@ from typing import Any
 
 from ...domainmodel import DomainError
 from ..article import Sentence
-from ..mentions import PROVINCE_AFTER
+from ..mentions import PROVINCE_AFTER, Mention
 from .patterns import (
     ENGAGED_IN,     ADVANCE, ADVANCE_DIRECT, APPROACH, CLASH, COUNT, DIRECTION_BEFORE, PART_AFTER, REGION, TOWARD,
     WINDOW,
@@ -84,10 +84,8 @@ class Movement(Slots):
         place = place or next((x for x in s.mentions if x.kind == "place" and x.id), None)
         if place is not None and (PROVINCE_AFTER.match(s.text[place.end:]) or re.match(
                 r"\s+(?:district|sub-?district|countryside|region)\b", s.text[place.end:], re.I)
-                and not (self.names.entity("place", place.id) or {}).get("parent") or re.search(
-                r"\b(?:northern|southern|eastern|western|north-?eastern|north-?western|"
-                r"south-?eastern|south-?western|rural)\s+$", s.text[max(0, place.start - 20):place.start],
-                re.I)):
+                and not (self.names.entity("place", place.id) or {}).get("parent")
+                or DIRECTION_BEFORE.search(s.text[max(0, place.start - 20):place.start])):
             return False  # fighting in "northern Aleppo", "Hama province": not in the city
         if place is None and REGION.search(s.text, a, b):
             return False  # "in eastern Syria": not the place the text named before
@@ -110,10 +108,14 @@ class Movement(Slots):
                     PROVINCE_AFTER.match(s.text[place.end:]) or \
                     DIRECTION_BEFORE.search(s.text[max(0, place.start - 20):place.start]):
                 continue
-            for actor in self._coordinated(s, faction, backward=True):
-                self._add({"type": "advance", "faction": actor.id, "toward": place.id}, s,
-                          m.start(), dated)
-            typed.add(self._segment_of(s, m.start()))
+            self._advancing(s, m, faction, place, dated, typed)
+
+    def _advancing(self, s: Sentence, m: re.Match, faction: Mention, place: Mention,
+                   dated: tuple[datetime, str], typed: set[int]) -> None:
+        """`faction`, and the factions listed before it, advanced toward `place`."""
+        for actor in self._coordinated(s, faction, backward=True):
+            self._claim({"type": "advance", "faction": actor.id, "toward": place.id}, s, m,
+                        dated, typed)
 
     def _advance_verbs(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"X pushed toward Homs", "advancing, capturing 26 towns"."""
@@ -133,10 +135,7 @@ class Movement(Slots):
             if faction is None:
                 self._unresolved_slots(s, m, place, None)
                 continue
-            for actor in self._coordinated(s, faction, backward=True):
-                self._add({"type": "advance", "faction": actor.id, "toward": place.id}, s,
-                          m.start(), dated)
-            typed.add(self._segment_of(s, m.start()))
+            self._advancing(s, m, faction, place, dated, typed)
 
     def _clashes(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """One clash at most per clause: "clashes between X and Y in Z"."""

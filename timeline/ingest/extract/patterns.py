@@ -11,6 +11,9 @@ NUMBER_WORDS = {w: i for i, w in enumerate(
 NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
                      "eighty": 80, "ninety": 90, "dozen": 12, "a dozen": 12})
 
+# The compass words before a place ("northern Aleppo"), in the patterns that name a direction.
+COMPASS = "northern|southern|eastern|western|north-?eastern|north-?western|south-?eastern|south-?western"
+
 HEDGES = re.compile(
     r"\b(?:alleged(?:ly)?|reportedly|unconfirmed|unverified|rumou?rs?|rumou?red|speculation|"
     r"purported(?:ly)?|reports? (?:suggest|suggested|indicate|indicated|claim|claimed)|"
@@ -66,8 +69,7 @@ ADVANCE_DIRECT = re.compile(
     r"(?:the\s+(?:city|town)\s+of\s+)?", re.I)
 OUTSKIRTS_BEFORE = re.compile(r"\b(?:outskirts|suburbs|edges?|gates|approaches|perimeter)\s+of\s+"
                               r"(?:the\s+(?:city|town)\s+of\s+)?(?:the\s+)?$", re.I)
-DIRECTION_BEFORE = re.compile(r"\b(?:northern|southern|eastern|western|north-?eastern|north-?western|"
-                              r"south-?eastern|south-?western|rural)\s+$", re.I)
+DIRECTION_BEFORE = re.compile(rf"\b(?:{COMPASS}|rural)\s+$", re.I)
 # A direction said with the verb: "further south", "deeper", "north-east", "westwards".
 _DIRECTION = r"(?:\w+wards?|further|deeper|closer|(?:north|south)(?:-?(?:east|west))?|east|west)"
 # Where a movement goes: "toward X", up to two words of direction before ("further south toward"),
@@ -148,8 +150,7 @@ REBELS = re.compile(r"\b(?:(?:the|syrian|other|allied)\s+)?(?:rebels|rebel (?:fo
 # A place named as a part of itself or its surroundings: "northern Aleppo", "a few neighbourhoods
 # in Aleppo", "the city's Barzeh neighborhood", "Hama province".
 PART_BEFORE = re.compile(
-    r"(?:\b(?:northern|southern|eastern|western|north-?eastern|north-?western|south-?eastern|"
-    r"south-?western|central|rural|greater)\s+|\b(?:neighbou?rhoods?|districts?|parts?|areas?|"
+    rf"(?:\b(?:{COMPASS}|central|rural|greater)\s+|\b(?:neighbou?rhoods?|districts?|parts?|areas?|"
     r"pockets?|positions?|sections?|quarters?|suburbs|outskirts|countryside|"
     r"surroundings|vicinity|edges?|airport|airbase|base|citadel)\s+(?:of|in|around|near)\s+"
     r"(?:the\s+)?(?:(?:city|town)\s+of\s+)?)$", re.I)
@@ -160,8 +161,7 @@ PART_AFTER = re.compile(r"^(?:['’]s\s+(?:[\w'-]+\s+){0,3}(?:neighbou?rhoods?|d
                         r"neighbou?rhoods?|quarters?)\b)", re.I)
 # Fighting said to be in a region, not a place: no place is taken from the sentences before.
 REGION = re.compile(r"\b(?:in|across|throughout) (?:the )?(?:(?:north|south|east|west|central|"
-                    r"northern|southern|eastern|western|north-?eastern|north-?western|"
-                    r"south-?eastern|south-?western)\w*\s+)?(?:syria|the country|\w+ province|"
+                    rf"{COMPASS})\w*\s+)?(?:syria|the country|\w+ province|"
                     r"\w+ governorate)\b|\bprovince\b|\bgovernorate\b", re.I)
 DENIED_AFTER = re.compile(r"\b(?:were|was|been|are|is|being) (?:later |officially |strongly |"
                           r"flatly )?(?:denied|refuted|dismissed|rejected)\b", re.I)

@@ -210,6 +210,12 @@ class Reader(Control, Movement, Leaders):
         if out["type"] == "advance" and out.get("toward"):
             self.advanced[out["toward"]] = out["faction"]
 
+    def _claim(self, claim: dict[str, Any], s: Sentence, m: re.Match, dated: tuple[datetime, str],
+               typed: set[int], when_at: int | None = None) -> None:
+        """The claim the match `m` states; its clause is then `typed` (it gives no note)."""
+        self._add(claim, s, m.start(), dated, when_at=when_at)
+        typed.add(self._segment_of(s, m.start()))
+
 
 def _unique(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen, out = set(), []
