@@ -66,17 +66,22 @@ DOCUMENT = _document()
 schema = schemathesis.openapi.from_dict(DOCUMENT, config=CONFIG)
 
 
-@pytest.fixture(scope="module",
-                params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+# No rate limit (the cases come fast); event streams end soon, so that a GET of one returns.
+SERVED_ENV = {"TIMELINE_RATE_LIMIT": "off", "TIMELINE_SSE_LIFETIME_SECONDS": "0.2",
+              "TIMELINE_SSE_POLL_SECONDS": "0.05"}
+
+
+@pytest.fixture(scope="module", params=STORES)
 def served(request, tmp_path_factory):
     """`timeline serve` over a fresh store holding a city, two factions and one report."""
     workdir = tmp_path_factory.mktemp("live")
     url, cleanup = new_store_url(request.param, workdir)
-    env = {**os.environ, "TIMELINE_DATABASE_URL": url, "TIMELINE_RATE_LIMIT": "off",
-           "TIMELINE_SSE_LIFETIME_SECONDS": "0.2", "TIMELINE_SSE_POLL_SECONDS": "0.05"}
-    token = subprocess.run([*timeline_cmd(), "token", "create", "--role", "writer"], env=env,
-                           capture_output=True, text=True, check=True).stdout.split()[-1]
+    env = dict(os.environ, TIMELINE_DATABASE_URL=url, **SERVED_ENV)
+    created = subprocess.run([*timeline_cmd(), "token", "create", "--role", "writer"],
+                             env=env, capture_output=True, text=True, check=True)
     server = Server(env, workdir, workers=2)
+    server.token = created.stdout.split()[-1]
     server.start()
     try:
         for kind, body in [("cities", {"name": "Aleppo", "lat": 36.2, "lon": 37.16}),
@@ -86,8 +91,7 @@ def served(request, tmp_path_factory):
                                         "published_at": "2024-11-30T12:00:00Z", "claims": [
                                             {"type": "control", "city": "Aleppo", "faction": "HTS",
                                              "occurred_at": "2024-11-29T21:00:00+03:00"}]})]:
-            assert http(server.base, "POST", f"/{kind}", body, token).status == 201
-        server.token = token
+            assert http(server.base, "POST", f"/{kind}", body, server.token).status == 201
         yield server
     finally:
         server.stop()
