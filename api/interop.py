@@ -9,6 +9,7 @@ from flask import Response, current_app, request, stream_with_context
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
+from timeline.claims import MAX_SHORT
 from timeline.ingest import acled, extract
 from timeline.readmodel import export
 
@@ -87,7 +88,16 @@ class TimelineCsvArgs(TimelineArgs):
 
 
 class SourceField(fields.Field):
-    """A source name, or `{name, url?, kind?}` as in `POST /reports`."""
+    """A source name, or `{name, url?, kind?}` as in `POST /reports`; optional, never null."""
+
+    def __init__(self, **kwargs: Any):
+        # The document says exactly what _deserialize takes: a name SourceIn would accept,
+        # or SourceIn itself (the component POST /reports registers); null is refused.
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"].setdefault("oneOf", [
+            {"type": "string", "minLength": 1, "maxLength": MAX_SHORT},
+            {"$ref": "#/components/schemas/SourceIn"}])
+        super().__init__(**kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
         if isinstance(value, str):

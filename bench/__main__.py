@@ -75,6 +75,8 @@ def main() -> int:
             pg_urls = {n: ensure_store("postgres", n, args.postgres) for n in cfg["pg_sizes"]}
             b1_city_state.run(results, pg_urls, cfg["b1_points"] // 2, cfg["b1_http"],
                               backend="postgres", workers=4)
+            large_pg = max(cfg["pg_sizes"])
+            b2_world_state.run(results, pg_urls[large_pg], large_pg, cfg["b2"], backend="postgres")
             b3_ingest.run(results, cfg["b3"], backend="postgres", workers=4, pg=args.postgres)
             small_pg = min(cfg["pg_sizes"])  # its writes stay in the cached store: the small one
             b4_live.run(results, pg_urls[small_pg], small_pg, backend="postgres")

@@ -22,9 +22,10 @@ def run(results: Any, url: str, size: int, seconds: float, backend: str = "sqlit
         f = p50s_beside_healthz(server.base, "state", now, random_points, seconds, "b2", "B2")
         size_bytes = len(server.get("/state"))
     ratio = f["state"] / f["healthz"]
+    random_ratio = f["state_random"] / f["healthz"]  # issue 18's B2: a random past point of view
     results.add(f"B2 {backend}: GET /state p50 / GET /healthz p50 at {size:,} claims",
                 f"{ratio:.1f} ({f['state']:.2f} / {f['healthz']:.2f} ms)", "<= 5",
                 ratio <= 5, **f, state_bytes=size_bytes)
-    results.add(f"B2 {backend}: GET /state at random (at, known_at), p50",
-                f"{f['state_random']:.2f} ms ({f['state_random'] / f['healthz']:.1f} x healthz)",
-                "info", None)
+    results.add(f"B2 {backend}: GET /state at random past (at, known_at) p50 / GET /healthz p50",
+                f"{random_ratio:.1f} ({f['state_random']:.2f} / {f['healthz']:.2f} ms)", "<= 5",
+                random_ratio <= 5)

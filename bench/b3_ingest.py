@@ -119,7 +119,8 @@ def run(results: Any, seconds: float, backend: str = "sqlite", workers: int = 2,
     b = {k: p50([r[k] for r in figures["baseline"]]) for k in ("rps", "p50_ms", "p99_ms", "cpu_us")}
     ratio = s["rps"] / b["rps"]
     results.add(f"B3 {backend}: POST /reports throughput / baseline ({clients} clients)",
-                f"{ratio:.0%} ({s['rps']:.0f} / {b['rps']:.0f} req/s)", ">= 50%", ratio >= 0.5,
+                f"{ratio:.0%} ({s['rps']:.0f} / {b['rps']:.0f} req/s)",
+                "info (>= 50% withdrawn by issue 18: see the floor row)", None,
                 service=s, baseline=b, readyz=head)
     results.add(f"B3 {backend}: POST /reports latency p50 / p99",
                 f"{s['p50_ms']:.1f} / {s['p99_ms']:.1f} ms (baseline {b['p50_ms']:.1f} / "

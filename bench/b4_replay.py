@@ -98,7 +98,8 @@ def run(results: Any, urls: dict[int, str], backend: str = "sqlite") -> None:
     ratio = rebuild["rate"] / read_rate
     results.add(f"B4 {backend}: rebuild rate / read+decode rate at {large:,} claims",
                 f"{ratio:.0%} ({rebuild['rate']:,.0f} / {read_rate:,.0f} events/s, "
-                f"{rebuild['events']:,} events)", ">= 50%", ratio >= 0.5,
+                f"{rebuild['events']:,} events)",
+                "info (>= 50% withdrawn by issue 18: the B4 replay-beside rows replace it)", None,
                 read=read, read_again=read2, rebuild=rebuild)
     floor = measure(urls[large], "floor")
     bound = floor["rate"] / read_rate
