@@ -101,3 +101,13 @@ def test_the_entity_fields_the_importers_resolve():
     # what the timeline filters by: every entity a claim names, list items included
     assert projection.mentioned(full_claim("clash")) == {"place:Aleppo", "faction:HTS",
                                                          "faction:SNA"}
+
+
+def test_the_importers_plan_the_place_and_faction_fields_of_the_table():
+    from timeline.ingest import importer
+
+    every = entity_fields()
+    assert set(importer.ENTITY_FIELDS) == {f for f, kind in every.items() if kind != "leader"}
+    # a list field's items are remapped one by one, a single field as a whole
+    assert importer.ENTITY_FIELDS["factions"] and importer.ENTITY_FIELDS["actors"]
+    assert not importer.ENTITY_FIELDS["city"] and not importer.ENTITY_FIELDS["into"]
