@@ -183,6 +183,18 @@ def test_published_by_is_accepted(client):
     assert feature_of(doc, "aleppo")["properties"]["controller"] == "hts"
 
 
+def test_published_by_leaves_out_later_reports_and_is_documented_as_state_documents_it(client):
+    file(client, control("Aleppo", "HTS", "2024-11-29T21:00:00+03:00"), published_at="2024-11-30T00:00:00Z")
+    doc = areas(client, at="2024-12-01T00:00:00Z", published_by="2024-11-29T23:00:00Z")
+    assert feature_of(doc, "aleppo")["properties"]["controller"] is None  # not yet published
+    spec = client.get("/openapi.json").get_json()["paths"]
+
+    def published_by(path):
+        return next(p["schema"] for p in spec[path]["get"]["parameters"] if p["name"] == "published_by")
+    assert published_by("/areas.geojson") == published_by("/state")
+    assert published_by("/areas.geojson")["pattern"]
+
+
 def test_the_same_view_is_answered_from_the_cache(client):
     file(client, control("Aleppo", "HTS", "2024-11-29T21:00:00+03:00"))
     first = client.get("/areas.geojson").data
