@@ -191,7 +191,8 @@ def field_kinds() -> dict[str, str]:
     kinds: dict[str, str] = {}
     for f in [*(f for t in TYPES.values() for f in t.fields), *COMMON.values()]:
         kinds.setdefault(f.name, f.kind)
-    return {name: kinds[name] for name in NOTES if name in kinds}
+    # a field NOTES does not name yet (a new type's) still counts, after the others
+    return {name: kinds[name] for name in [*NOTES, *kinds] if name in kinds}
 
 
 def entity_fields(*types: str) -> dict[str, str]:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..vocabulary import TYPES
+from ..vocabulary import CORRECTIONS, TYPES
 from .projection import REPORT_TOPIC
 
 # The claim types that can move a place's or a leader's answer: those whose effect (in the
 # vocabulary table) is a state, not a correction of another claim.
-MOVING = frozenset(n for n, t in TYPES.items() if t.effect and t.effect.kind not in ("retract", "confirm"))
+MOVING = frozenset(n for n, t in TYPES.items() if t.effect and t.effect.kind not in CORRECTIONS)
 
 # Claim types that decide a place's or a leader's answer, or end one.
 CORRECTIONS = ("retract", "confirm")
