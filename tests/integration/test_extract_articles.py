@@ -6,22 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
-from tests.reference_gazetteer import reference_gazetteer
 from timeline.ingest.extract import extract
 from timeline.ingest.extract.score import score
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTICLES = ROOT / "tests" / "fixtures" / "articles"
 SEED_REPORT = ROOT / "seeds" / "syria-2024" / "reports" / "01-seed-article.json"
-
-
-@pytest.fixture(scope="module")
-def gazetteer(tmp_path_factory):
-    """The seeded places, factions and leaders (no reports): extraction only reads them."""
-    with reference_gazetteer(tmp_path_factory.mktemp("extract")) as app:
-        yield app
 
 
 def seed_article() -> tuple[str, dict]:

@@ -3,7 +3,6 @@ test per phenomenon, on sentences written for these tests (not taken from any ev
 
 from __future__ import annotations
 
-from tests.integration.test_extract_phenomena import gazetteer  # noqa: F401 (the fixture)
 from timeline.ingest.extract import extract
 
 _KEY = {"control": ("city", "faction"), "leader_status": ("leader", "status")}

@@ -6,16 +6,8 @@ made to leave or who a place was handed to, two sides "engaged in" fighting."""
 
 from __future__ import annotations
 
-import pytest
 
-from tests.reference_gazetteer import reference_gazetteer
 from timeline.ingest.extract import extract
-
-
-@pytest.fixture(scope="module")
-def gazetteer(tmp_path_factory):
-    with reference_gazetteer(tmp_path_factory.mktemp("phenomena")) as app:
-        yield app
 
 
 def read(gazetteer, text, published="2024-12-20T10:00:00+03:00"):
