@@ -131,3 +131,12 @@ def _instant(text: str):
 
 def control(city: str, faction: str, at: str, **extra) -> dict:
     return {"type": "control", "city": city, "faction": faction, "occurred_at": at, **extra}
+
+
+@pytest.fixture(scope="module")
+def gazetteer(tmp_path_factory):
+    """The seeded places, factions and leaders (no reports): the article reader only reads them."""
+    from tests.reference_gazetteer import reference_gazetteer
+
+    with reference_gazetteer(tmp_path_factory.mktemp("gazetteer")) as app:
+        yield app
