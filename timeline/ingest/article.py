@@ -151,7 +151,7 @@ _DATE_RE = re.compile(
     r"|(?P<mon2>" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+"
     r"(?P<day2>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year2>\d{4}))?"
     r"|(?P<rel>today|tonight|this morning|this afternoon|this evening|yesterday|last night|"
-    r"overnight|earlier today|on the night of)"
+    r"overnight|earlier today|on the night of|(?:over|at|during) the weekend|this weekend|last weekend)"
     # a month without its day ("in November 2024", "late November", "mid-December"): precision
     # month; taken only with its year or a word that makes it a time ("in", "late", ...)
     r"|(?P<mpart>(?:early|mid|late|the (?:end|beginning|start|middle) of)[\s-]+)?"
@@ -229,6 +229,8 @@ def _day_of(g: dict[str, Any], today: date) -> tuple[date, int] | None:
     else:
         rel = g["rel"]
         day = today - timedelta(days=1) if rel in ("yesterday", "last night") else today
+        if rel.endswith("weekend"):  # the weekend just past (its Sunday), or this one if it is now
+            day = today - timedelta(days=(today.weekday() + 1) % 7) if today.weekday() != 5 else today
         hour = {"tonight": 21, "last night": 21, "this morning": 9, "this afternoon": 15,
                 "this evening": 19, "overnight": 2}.get(rel, 12)
     return (day, hour) if day is not None else None

@@ -102,16 +102,28 @@ class Control(Slots):
                 continue
             place = self._subject(s, m.start(), "place")
             faction = self._object(s, m.end(), "faction")
+            if place is None and faction is not None:
+                place = self._included_place(s, m.end())
             if place is None or faction is None:
                 self._unresolved_slots(s, m, place, faction)
                 continue
             if self._part_of_place(s, place):
                 continue
             # "A, B and C came under the control of X": every place of the list
-            for where in self._coordinated(s, place, backward=True):
+            for where in self._coordinated(s, place, backward=place.start < m.start()):
                 for taker in self._coordinated(s, faction, backward=False):
                     self._claim({"type": "control", "city": where.id, "faction": taker.id}, s, m,
                                 dated, typed)
+
+    def _included_place(self, s: Sentence, pos: int) -> Mention | None:
+        """"a swathe of territory has come under the control of X, including Manbij": an area
+        that is no place, then the places it includes (the first; the list follows it)."""
+        inc = re.compile(r"\bincluding\s+(?:the\s+(?:city|town)\s+of\s+)?").search(
+            s.text, pos, self._segment_bounds(s, pos)[1])
+        place = self._mention_at(s, inc.end(), "place") if inc else None
+        if place is None or place.start - inc.end() > 4 or self._part_of_place(s, place):
+            return None
+        return place
 
     def _agentless(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"Hama was captured on 5 December": by the faction that last advanced on it."""

@@ -49,8 +49,9 @@ class Movement(Slots):
         if faction is None:
             self._unresolved_slots(s, m, True, None)
             return False
-        claim["faction"] = faction.id
-        self._add(claim, s, m.start(), dated)
+        # "X and Y are advancing toward Z": every actor of the subject
+        for actor in self._coordinated(s, faction, backward=True):
+            self._add({**claim, "faction": actor.id}, s, m.start(), dated)
         return True
 
     def _clash(self, s: Sentence, m: re.Match, a: int, b: int, dated: tuple[datetime, str]) -> bool:

@@ -21,8 +21,10 @@ HEDGES = re.compile(
     r"claimed|may have|might have|possibly)\b", re.I)
 CONFIRMS = re.compile(r"\b(?:confirmed|officially announced|acknowledged|announced)\b", re.I)
 # (an intent is not the deed either: "launched an offensive to capture X", "in a bid to take X")
-NEGATION = re.compile(r"\b(?:not|never|denied|deny|denies|failed to|attempt(?:ed|ing)? to|"
+NEGATION = re.compile(r"\b(?:not|never|cannot|can['’]t|won['’]t|denied|deny|denies|failed to|attempt(?:ed|ing)? to|"
                       r"tried to|trying to|sought to|threatened to|vowed to|could|would|"
+                      # a future or a duty is not a deed: "X will take Y", "X must leave Y" ("may have" is a hedge)
+                      r"will|shall|must|should|(?:may|might)(?!\s+have)|"
                       r"(?:offensive|operation|assault|attack|bid|effort|campaign|push|drive|plans?|"
                       r"planned|planning|aim(?:s|ed|ing)?|intend(?:s|ed)?|intent|intention|in order|"
                       r"so as|set|poised|prepar(?:ed|ing)|ready|expected|likely|order(?:ed|s)?) to|"
@@ -32,8 +34,9 @@ NEGATION = re.compile(r"\b(?:not|never|denied|deny|denies|failed to|attempt(?:ed
 
 CONTROL_ACTIVE = re.compile(
     r"\b(?:(?:seized|seize|seizes|seizing|took|take|takes|taken|taking|gained|gain|wrested|"
-    r"regained|assumed|retook|secured|established|claimed|declared|announced) (?:full |complete |total )?"
-    r"control (?:of|over)|"
+    r"regained|assumed|retook|secured|established|claimed|declared|announced) (?:full |complete |total |"
+    # "taking de facto control of X", "gained effective control over X" (official wording)
+    r"de facto |effective |firm )?control (?:of|over)|"
     r"took over|taken over|taking over|captured|captures|capturing|capture|seized|seizing|"
     r"overran|overrun|entered|enters|entering|stormed|liberated|retook|recaptured|"
     r"occupied|occupies|occupying|(?:were|was) the first to enter|"
@@ -42,7 +45,10 @@ TOOK = re.compile(r"\b(?:took|take|takes|taking|taken|won|wins|win|wrest(?:ed|s|
                   r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
 CONTROL_PASSIVE = re.compile(
     r"\b(?:fell to|falls to|fallen to|was captured by|were captured by|was seized by|"
-    r"was taken by|has been taken by|came under the control of|(?:is|was) now under the control of|"
+    r"was taken by|has been taken by|(?:is|was) now under the control of|"
+    # "has come under the de facto control of X", "fell under the full control of X"
+    r"(?:came|come|comes|coming|fell|fallen)\s+under\s+(?:the\s+)?(?:full\s+|de\s+facto\s+|effective\s+|complete\s+)?"
+    r"control\s+of|"
     r"fell into the hands of|fell under the control of|came under the control of|"
     r"(?:is|are|was|were|now|remains?|remained|became|become) (?:fully |entirely |now )?controlled by|"
     r"(?:being|been|was|were) (?:captured|seized|taken|overrun|liberated|entered|stormed|occupied) by|"
@@ -79,18 +85,24 @@ TOWARD = re.compile(r"\s*(?:" + _DIRECTION + r"\s+){0,2}"
                     + _DIRECTION + r"\s+){0,2}(?:toward|towards|in the direction of|to|into)\b))?"
                     r"(?:" + _DIRECTION + r"\s+){0,2}(?:toward|towards|on|into|(?:to\s+)?within\s+(?:about\s+|"
                     r"some\s+)?\d+\s*(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?of|to|"
-                    r"in the direction of|closer to|the outskirts of|the gates of|the edges? of)\s+"
+                    r"in the direction of|closer to|(?:very\s+|so\s+|dangerously\s+|increasingly\s+)?close\s+to|the outskirts of|the gates of|the edges? of)\s+"
                     r"(?:the\s+(?:\w+ern\s+)?(?:outskirts|suburbs|edges?|gates|approaches)\s+of\s+)?"
                     r"(?:[\w-]+-(?:held|controlled)\s+)?", re.I)
 # Where an offensive starts, between it and its target: "launched an offensive from the al-Tanf
 # "deconfliction zone" on X" (a few words, no clause break).
 _FROM = r"(?:from (?:the )?(?:[\w'\"“”-]+ ){1,4}?)?"
+# its day, said between it and its target: "launched an operation on 30 November on X"
+_ON_DAY = r"(?:on \d{1,2} [A-Z][a-z]+ (?:\d{4} )?)?"
 # Advances named other ways: "came within 20 kilometres (12 mi) of Damascus", "launched an
 # offensive into Homs", "the advance towards Damascus".
 APPROACH = re.compile(
     r"\b(?:(?:came|come|comes|coming|got|gets|getting|was|were|is|are|now) within \d+\s*"
     r"(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?of|"
-    r"(?:launch|mount|start|open)(?:ed|es|s|ing)? (?:an?|its|their|the) (?:\w+ )?(?:offensive|assault|attack|push) " + _FROM +
+    # "is now very close to X", "came dangerously close to X"
+    r"(?:is|are|was|were|now|came|come|comes|got|gets|getting)\s+(?:now\s+)?(?:very\s+|so\s+|dangerously\s+)?"
+    r"close\s+to|"
+    r"(?:launch|mount|start|open)(?:ed|es|s|ing)? (?:an?|its|their|the) (?:\w+ )?(?:offensive|assault|attack|push|"
+    r"operation) " + _FROM + _ON_DAY +
     r"(?:into|on|toward|towards|against|to (?:capture|take|seize|retake|recapture|enter|storm))|"
     r"(?:began|begun|begins|beginning) (?:an?|its|their|the) (?:\w+ )?"
     r"(?:offensive|assault|attack|push) " + _FROM +
@@ -152,9 +164,13 @@ REBELS = re.compile(r"\b(?:(?:the|syrian|other|allied)\s+)?(?:rebels|rebel (?:fo
 PART_BEFORE = re.compile(
     rf"(?:\b(?:{COMPASS}|central|rural|greater)\s+|\b(?:neighbou?rhoods?|districts?|parts?|areas?|"
     r"pockets?|positions?|sections?|quarters?|suburbs|outskirts|countryside|"
-    r"surroundings|vicinity|edges?|airport|airbase|base|citadel)\s+(?:of|in|around|near)\s+"
+    r"surroundings|vicinity|edges?|airport|airbase|base|citadel|"
+    # "almost the entirety of X", "much of X", "the rest of X": not the whole place
+    r"entirety|most|much|half|rest|remainder|swathes?)\s+(?:of|in|around|near)\s+"
     r"(?:the\s+)?(?:(?:city|town)\s+of\s+)?)$", re.I)
-PART_AFTER = re.compile(r"^(?:['’]s\s+(?:[\w'-]+\s+){0,3}(?:neighbou?rhoods?|districts?|outskirts|"
+# (a list that ends in a plural, "Aleppo and Idlib governorates", names governorates, not cities)
+PART_AFTER = re.compile(r"^(?:(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+)[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)+"
+                        r"\s+(?:governorates|provinces|countrysides)\b|['’]s\s+(?:[\w'-]+\s+){0,3}(?:neighbou?rhoods?|districts?|outskirts|"
                         r"suburbs|countryside|airport|airbase|citadel|province|governorate|"
                         r"military airport)|\s+(?:province|governorate|countryside|region|"
                         r"countrysides|airport|airbase|military airport|district|"
@@ -229,6 +245,12 @@ FOREIGN = {
 }
 _FOREIGN_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, FOREIGN), key=len, reverse=True))
                          + r")\b", re.I)
+# A condition or an appeal is not a claim: "if X enters Y, ...", "we call on X not to / to leave Y",
+# searched in the clause before the verb (a condition with no comma between it and the verb).
+HYPOTHETICAL = re.compile(r"\b(?:if|unless|lest|in case|whether|in the event that)\b[^,;:]*$", re.I)
+APPEAL = re.compile(r"\b(?:call(?:s|ed|ing)?\s+(?:on|upon)|urg(?:e|es|ed|ing)|appeal(?:s|ed|ing)?\s+to|"
+                    r"ask(?:s|ed|ing)?|demand(?:s|ed|ing)?|press(?:es|ed|ing)?|encourag(?:e|es|ed|ing))\b"
+                    r"[^.;]{0,100}?\bto\s+(?:\w+\s+){0,1}$", re.I)
 DENIAL = re.compile(r"\b(?:denied|denies|deny|dismissed|rejected|refuted)\b", re.I)
 CLAUSE_BREAK = re.compile(r",\s+and\b|;|\bwhile\b|\bwhereas\b", re.I)
 APPROACH_BEFORE = re.compile(r"\b(?:outskirts of|edge of|edges of|gates of|near|around|toward|"

@@ -111,7 +111,8 @@ class Reader(Control, Movement, Leaders):
         for m in s.mentions:
             if m.kind == "faction" and m.id and not self._negated(s, m.start) and (
                     OFFENSIVE_BY.search(s.text[max(0, m.start - 60):m.start])
-                    or OFFENSIVE_LAUNCHED.match(s.text, m.end)):
+                    # ("^" holds only at the start of the string searched: a slice, not a pos)
+                    or OFFENSIVE_LAUNCHED.match(s.text[m.end:m.end + 120])):
                 self.offensive = m.id
                 return
 

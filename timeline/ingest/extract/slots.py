@@ -11,7 +11,7 @@ from typing import Any
 from ..article import Sentence
 from ..mentions import STOPWORDS, Mention
 from .patterns import (
-    ABBREVIATED, RESPECTIVELY, TOGETHER, UNKNOWN_LAST,     ALONG_WITH, CLAUSE_BREAK, DEFEAT_AFTER, DENIAL, DENIED_AFTER, ELIDED_SUBJECT, FOREIGN,
+    ABBREVIATED, APPEAL, HYPOTHETICAL, RESPECTIVELY, TOGETHER, UNKNOWN_LAST,     ALONG_WITH, CLAUSE_BREAK, DEFEAT_AFTER, DENIAL, DENIED_AFTER, ELIDED_SUBJECT, FOREIGN,
     _FOREIGN_RE, ITEM_DATE, LAST_ITEM, LIST_GAP, MAX_UNRESOLVED, NEGATION, NOT_REBELS,
     NUMBER_WORDS, PART_AFTER, PART_BEFORE, _PROPER, SUBORDINATE_BEFORE, WINDOW,
 )
@@ -182,6 +182,8 @@ class Slots:
         a, _ = self._segment_bounds(s, pos)
         _, b = self._segment_bounds(s, pos)
         return (NEGATION.search(s.text[max(0, pos - 40):pos]) is not None
+                or HYPOTHETICAL.search(s.text, a, pos) is not None
+                or APPEAL.search(s.text, max(a, pos - WINDOW), pos) is not None
                 or DENIAL.search(s.text, max(a, pos - WINDOW), pos) is not None
                 # "rumours that X had fled to Moscow were denied": the denial comes after
                 or DENIED_AFTER.search(s.text, pos, min(b, pos + WINDOW)) is not None)
