@@ -293,17 +293,22 @@ def open_application(database_url: str | None = None, wait: float = 0) -> Timeli
     """A TimelineApplication, retrying for up to `wait` seconds while the store is unreachable:
     a gunicorn worker that boots while PostgreSQL restarts waits for it, instead of failing to
     boot, which makes gunicorn stop the whole server."""
+    import sys
     import time
 
-    import psycopg
     from eventsourcing.persistence import InterfaceError, OperationalError
 
     deadline = time.monotonic() + wait
     while True:
         try:
             return TimelineApplication(database_url)
-        except (psycopg.OperationalError, OperationalError, InterfaceError):
-            if time.monotonic() >= deadline:
+        except Exception as e:
+            # psycopg is loaded only by a PostgreSQL store (its import costs a SQLite worker's
+            # boot ~0.4 s): an error of its kind can only come when it is.
+            psycopg = sys.modules.get("psycopg")
+            unreachable = (OperationalError, InterfaceError,
+                           *((psycopg.OperationalError,) if psycopg is not None else ()))
+            if not isinstance(e, unreachable) or time.monotonic() >= deadline:
                 raise
             time.sleep(0.5)
 
