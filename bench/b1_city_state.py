@@ -52,6 +52,7 @@ def in_process(urls: dict[int, str], n: int, warm: int, with_published_by: bool 
         places = synth.reference_of(next(iter(apps.values())))["places"]
         out: dict[int, dict[str, float]] = {size: {} for size in apps}
         rounds = []
+        evidence: dict[int, list[int]] = {size: [] for size in apps}
         for phase, todo in (("cold", points(places, n, seed=10)),
                             ("warm-up", points(places, warm, seed=99)),
                             ("warm", points(places, n, seed=11)),
@@ -63,8 +64,10 @@ def in_process(urls: dict[int, str], n: int, warm: int, with_published_by: bool 
                 for size, app in apps.items():
                     started = time.perf_counter()
                     q = app.queries
-                    q.city_state(city, q.point(at=at, known_at=known, published_by=by))
+                    answer = q.city_state(city, q.point(at=at, known_at=known, published_by=by))
                     times[size].append(time.perf_counter() - started)
+                    if phase == "warm":  # the answer's size: its evidence grows with density
+                        evidence[size].append(len(answer.get("evidence") or []))
             if phase == "cold":
                 for size, t in times.items():
                     out[size]["cold_p50_us"] = p50(t) * 1e6
@@ -74,6 +77,7 @@ def in_process(urls: dict[int, str], n: int, warm: int, with_published_by: bool 
         for size in apps:
             out[size]["warm_p50_us"] = median[size]
             out[size]["rounds_p50_us"] = [r[size] for r in rounds]
+            out[size]["evidence_mean"] = sum(evidence[size]) / max(1, len(evidence[size]))
         return out
     finally:
         for app in apps.values():
@@ -131,6 +135,11 @@ def run(results: Any, urls: dict[int, str], n_inproc: int, http_seconds: float,
                     f"{ratio:.2f} ({r[large]['warm_p50_us']:.0f} / "
                     f"{r[small]['warm_p50_us']:.0f} us)",
                     "<= 1.2", ratio <= 1.2, **{str(k): v for k, v in r.items()})
+        e_small, e_large = r[small]["evidence_mean"], r[large]["evidence_mean"]
+        results.add(f"{tag}: evidence items per answer, {large:,} / {small:,} claims",
+                    f"{e_large / max(e_small, 1e-9):.2f} ({e_large:.1f} / {e_small:.1f})",
+                    "info (the same places and year hold 100x the claims: a stretch has more "
+                    "evidence to gather)", None)
         cold = r[large]["cold_p50_us"] / r[small]["cold_p50_us"]
         results.add(f"{tag} in-process, pages touched first time (cold)",
                     f"{cold:.2f} ({r[large]['cold_p50_us']:.0f} / {r[small]['cold_p50_us']:.0f} us)",
