@@ -170,3 +170,13 @@ def test_consolidated_or_extended_its_control_of_a_place(gazetteer):
         ("control", "tabqa", "sna")}
     assert read(gazetteer, "Report\nOn 3 December HTS extended its control over Idlib.") == {
         ("control", "idlib", "hts")}
+
+
+def test_an_advance_says_where(gazetteer):
+    # a count of villages with no place and no governorate says not where: no advance
+    assert read(gazetteer, "Report\nOn 3 December HTS captured 26 villages.") == set()
+    assert read(gazetteer, "Report\nOn 3 December HTS captured 26 villages in Idlib and Raqqa "
+                           "Governorates.") == set()
+    out = claims(gazetteer, "Report\nOn 3 December HTS captured 26 villages in Hama province.")
+    assert [(c["type"], c["faction"], c.get("governorate"), c.get("captured_count")) for c in out] == [
+        ("advance", "hts", "Hama", 26)]
