@@ -82,7 +82,8 @@ class Control(Slots):
                     self._part_of_place(s, place) or self._long_ago(s, m.start()) or \
                     re.search(r"\b(?:until|till|before)\b", s.text[place.end:self._segment_bounds(s, m.start())[1]], re.I):
                 continue
-            self._claim({"type": "control", "city": place.id, "faction": faction.id}, s, m, dated, typed)
+            for taker in self._coordinated(s, faction, backward=True):  # "HTS and the SNA control X"
+                self._claim({"type": "control", "city": place.id, "faction": taker.id}, s, m, dated, typed)
 
     def _declared(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"HTS declared Tabqa liberated"."""

@@ -61,9 +61,11 @@ CONTROL_PASSIVE = re.compile(
     r"(?P<near>(?:(?:is|are|was|were|remains?|remained)\s+(?:now\s+|firmly\s+|still\s+)?in|passed into|"
     r"came into|now in)\s+the\s+hands\s+of|(?:is|are|was|were|remains?|remained|now)\s+(?:now\s+|still\s+|"
     r"firmly\s+)?held\s+by|(?:was|were|has been|had been)\s+lost\s+to))\b", re.I)
-# A faction holding a place, said with the place right after the verb: "the SNA now controls X",
-# "HTS holds X" (not "government-controlled X", an epithet).
-HOLDS = re.compile(r"(?<![-\w])(?:controls|controlled|holds|held)\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+# A faction holding a place now, said with the place right after the verb: "the SNA now controls
+# X", "HTS still holds X" (the present: "the SDF controlled X" is mostly background; not
+# "government-controlled X", an epithet).
+HOLDS = re.compile(r"(?<![-\w])(?:controls|holds|(?:now|still)\s+(?:control|hold))\s+"
+                   r"(?:the\s+(?:city|town)\s+of\s+)?", re.I)
 # "X declared Y liberated".
 DECLARED = re.compile(r"\b(?:declared|announced|proclaimed)\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
 DECLARED_AFTER = re.compile(r"\s+(?:(?:fully|completely|totally)\s+)?(?:liberated|free|captured|secured)\b", re.I)
