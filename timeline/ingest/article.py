@@ -152,6 +152,9 @@ _DATE_RE = re.compile(
     r"(?P<day2>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year2>\d{4}))?"
     r"|(?P<rel>today|tonight|this morning|this afternoon|this evening|yesterday|last night|"
     r"overnight|earlier today|on the night of|(?:over|at|during) the weekend|this weekend|last weekend)"
+    # a span that ends at publication ("last week", "in the past week", "earlier this month"):
+    # a day inside it, with the span's precision (week or month)
+    r"|(?P<span>last week|(?:the|this) past (?:week|seven days)|earlier this (?:week|month)|last month)"
     # a month without its day ("in November 2024", "late November", "mid-December"): precision
     # month; taken only with its year or a word that makes it a time ("in", "late", ...)
     r"|(?P<mpart>(?:early|mid|late|the (?:end|beginning|start|middle) of)[\s-]+)?"
@@ -182,6 +185,8 @@ def sentence_date(text: str, published: datetime) -> tuple[datetime, str] | None
     g = {k: (v.lower() if isinstance(v, str) else v) for k, v in m.groupdict().items()}
     if g["mon3"]:
         return _month_date(g, today)
+    if g["span"]:
+        return _span_date(g["span"], today)
     if g["rel"] == "on the night of":
         night = _NIGHT.match(text, m.start())
         day = _month_day(int(night.group(1)), night.group(2).lower(), None, today) if night else None
@@ -250,6 +255,29 @@ def _month_date(g: dict[str, Any], today: date) -> tuple[datetime, str] | None:
     return datetime(day.year, day.month, day.day, 12, tzinfo=LOCAL), "month"
 
 
+# Precisions too coarse to count "the next day" from, or to date the sentences after them by
+# (a month or a week named without its day).
+COARSE = ("month", "week")
+
+
+def _span_date(span: str, today: date) -> tuple[datetime, str]:
+    """A span that ends at publication: the middle of what of it is past (last week: seven days
+    before; the past week: three; earlier this week or month: between its first day and
+    yesterday; last month: its 15th), with precision week or month."""
+    if span == "last week":
+        day, precision = today - timedelta(days=7), "week"
+    elif span.endswith(("past week", "seven days")):
+        day, precision = today - timedelta(days=3), "week"
+    elif span == "earlier this week":
+        day, precision = today - timedelta(days=(today.weekday() + 1) // 2), "week"
+    elif span == "earlier this month":
+        day, precision = today - timedelta(days=today.day // 2), "month"
+    else:  # last month
+        first = today.replace(day=1) - timedelta(days=1)
+        day, precision = first.replace(day=15), "month"
+    return datetime(day.year, day.month, day.day, 12, tzinfo=LOCAL), precision
+
+
 # Days named relative to the last date the text gave ("the next day", "two days earlier").
 _RELATIVE = re.compile(
     r"\b(?:(?P<next>the (?:next|following) (?:day|morning|evening|night)|a day later|the day after)|"
@@ -284,7 +312,7 @@ def dates_in(text: str, published: datetime, anchor: tuple[datetime, str] | None
             out.append((m.start(), found))
     for m in _RELATIVE.finditer(text):
         # a day counts from a day: "the next day" after "in November" is not known
-        base = next((d for p, d in reversed(out) if p < m.start() and d[1] != "month"), anchor)
+        base = next((d for p, d in reversed(out) if p < m.start() and d[1] not in COARSE), anchor)
         g = m.groupdict()
         if g["night"]:
             day = _month_day(int(g["d1"]), g["m1"].lower(), None, published.astimezone(LOCAL).date())

@@ -9,7 +9,8 @@ from datetime import datetime
 from ..article import Sentence
 from ..mentions import Mention
 from .patterns import (
-    EXPELLED, HANDED, HANDED_TO, OUT_OF,     AGENTLESS, APPROACH_BEFORE, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, LOST,
+    AGENTLESS, APPROACH_BEFORE, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, DECLARED,
+    DECLARED_AFTER, EXPELLED, HANDED, HANDED_TO, HOLDS, LOST, OUT_OF,
     OUTSKIRTS_BEFORE, POSSESSIVE_NOUN, TOOK, UNDER_CONTROL, WINDOW,
 )
 from .slots import Slots
@@ -70,6 +71,32 @@ class Control(Slots):
                 continue
             self._claim({"type": "control", "city": place.id, "faction": faction.id}, s, m, dated, typed)
 
+    def _holds(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"The SNA now controls Tabqa", "HTS holds Idlib": not a hold said to have ended
+        ("held X until 2016") or years before the article."""
+        for m in HOLDS.finditer(s.text):
+            place = next((x for x in s.mentions if x.kind == "place" and x.id
+                          and x.start == m.end()), None)
+            faction = self._subject(s, m.start(), "faction")
+            if place is None or faction is None or self._negated(s, m.start()) or \
+                    self._part_of_place(s, place) or self._long_ago(s, m.start()) or \
+                    re.search(r"\b(?:until|till|before)\b", s.text[place.end:self._segment_bounds(s, m.start())[1]], re.I):
+                continue
+            for taker in self._coordinated(s, faction, backward=True):  # "HTS and the SNA control X"
+                self._claim({"type": "control", "city": place.id, "faction": taker.id}, s, m, dated, typed)
+
+    def _declared(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"HTS declared Tabqa liberated"."""
+        for m in DECLARED.finditer(s.text):
+            place = next((x for x in s.mentions if x.kind == "place" and x.id
+                          and x.start == m.end()), None)
+            if place is None or not DECLARED_AFTER.match(s.text, place.end):
+                continue
+            faction = self._subject(s, m.start(), "faction")
+            if faction is None or self._negated(s, m.start()) or self._part_of_place(s, place):
+                continue
+            self._claim({"type": "control", "city": place.id, "faction": faction.id}, s, m, dated, typed)
+
     def _expelled(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"X drove the SDF out of Manbij", "X expelled Y from Z": X holds Z, taken from Y."""
         for m in EXPELLED.finditer(s.text):
@@ -107,8 +134,12 @@ class Control(Slots):
             if place is None or faction is None:
                 self._unresolved_slots(s, m, place, faction)
                 continue
-            if self._part_of_place(s, place):
-                continue
+            if self._part_of_place(s, place) or m.group("near") and (
+                    not re.fullmatch(r"\s*(?:city|town)?\s*(?:,\s*)?", s.text[place.end:m.start()])
+                    or re.search(r"\b(?:in|at|near|from|of|to|on|into|inside|outside|around)\s+(?:the\s+)?"
+                                 r"(?:(?:city|town)\s+of\s+)?$", s.text[max(0, place.start - 30):place.start])):
+                continue  # ("is held by", "in the hands of": said of the place just named, as
+                # the subject: not "a meeting in Idlib was held by")
             # "A, B and C came under the control of X": every place of the list
             for where in self._coordinated(s, place, backward=place.start < m.start()):
                 for taker in self._coordinated(s, faction, backward=False):
@@ -138,7 +169,7 @@ class Control(Slots):
             # "Aleppo, Hama, Homs and now Damascus have fallen": each place of the list, taken by
             # the one that advanced on it, else by the one the text said leads the offensive
             for where in self._coordinated(s, place, backward=True):
-                actor = self.advanced.get(where.id) or self.offensive
+                actor = self.advanced.get(where.id) or self._offensive_leader()
                 if actor is not None:
                     self._claim({"type": "control", "city": where.id, "faction": actor}, s, m,
                                 dated, typed)
@@ -197,6 +228,14 @@ class Control(Slots):
             faction = self._mention_at(s, place.end + by.end(), "faction") if by else None
             if faction is None and m.group("owner"):
                 faction = self._subject(s, m.start(), "faction")  # "X ... its capture of Hama"
+            if faction is None and m.group("noun").lower() == "fall":
+                # "the fall of X" with no one named: the faction that advanced on X, else the
+                # leader of the text's one offensive; not a fall said to come ("would cut ...")
+                a, b = self._segment_bounds(s, m.start())
+                if not re.search(r"\b(?:would|could|might|may|will)\b", s.text[place.end:b], re.I):
+                    actor = self.advanced.get(place.id) or self._offensive_leader()
+                    faction = Mention(m.start(), m.start(), "faction", [actor], "",
+                                      implicit=True) if actor else None
             if faction is None and m.group("noun").lower() != "fall":
                 # "The capture of Damascus marked the end": the rebels the text speaks of
                 faction = self._subject(s, m.start(), "faction") or (

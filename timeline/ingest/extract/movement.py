@@ -44,8 +44,8 @@ class Movement(Slots):
                 claim["governorate"] = self.names.governorate(governorate.text, "governorate")
             except DomainError:
                 pass
-        if len(claim) == 1:
-            return False
+        if "toward" not in claim and "governorate" not in claim:
+            return False  # "X captured 70 villages" with no place or governorate says not where
         if faction is None:
             self._unresolved_slots(s, m, True, None)
             return False

@@ -40,7 +40,10 @@ CONTROL_ACTIVE = re.compile(
     r"took over|taken over|taking over|captured|captures|capturing|capture|seized|seizing|"
     r"overran|overrun|entered|enters|entering|stormed|liberated|retook|recaptured|"
     r"occupied|occupies|occupying|(?:were|was) the first to enter|"
-    r"(?:is|are|was|were|remains?|remained) in control of)\b", re.I)
+    r"(?:is|are|was|were|remains?|remained) in control of|"
+    # "consolidated its control over X", "extended their control of X"
+    r"(?:consolidated|consolidates|tightened|tightens|extended|extends|completed) (?:its |their )?"
+    r"(?:full |complete )?control (?:of|over))\b", re.I)
 TOOK = re.compile(r"\b(?:took|take|takes|taking|taken|won|wins|win|wrest(?:ed|s|ing)?)\s+(?:back\s+)?"
                   r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
 CONTROL_PASSIVE = re.compile(
@@ -53,7 +56,19 @@ CONTROL_PASSIVE = re.compile(
     r"(?:is|are|was|were|now|remains?|remained|became|become) (?:fully |entirely |now )?controlled by|"
     r"(?:being|been|was|were) (?:captured|seized|taken|overrun|liberated|entered|stormed|occupied) by|"
     r"(?:was|were|been|being) handed (?:over )?to|"
-    r"(?:captured|seized|liberated) by)\b", re.I)
+    r"(?:captured|seized|liberated) by|"
+    # said of the place just named: "Tabqa is in the hands of X", "X is now held by Y", "was lost to Y"
+    r"(?P<near>(?:(?:is|are|was|were|remains?|remained)\s+(?:now\s+|firmly\s+|still\s+)?in|passed into|"
+    r"came into|now in)\s+the\s+hands\s+of|(?:is|are|was|were|remains?|remained|now)\s+(?:now\s+|still\s+|"
+    r"firmly\s+)?held\s+by|(?:was|were|has been|had been)\s+lost\s+to))\b", re.I)
+# A faction holding a place now, said with the place right after the verb: "the SNA now controls
+# X", "HTS still holds X" (the present: "the SDF controlled X" is mostly background; not
+# "government-controlled X", an epithet).
+HOLDS = re.compile(r"(?<![-\w])(?:controls|holds|(?:now|still)\s+(?:control|hold))\s+"
+                   r"(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+# "X declared Y liberated".
+DECLARED = re.compile(r"\b(?:declared|announced|proclaimed)\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+DECLARED_AFTER = re.compile(r"\s+(?:(?:fully|completely|totally)\s+)?(?:liberated|free|captured|secured)\b", re.I)
 ADVANCE = re.compile(
     r"\b(?:advanc(?:e|ed|es|ing)|push(?:ed|es|ing)?|march(?:ed|es|ing)?|mov(?:ed|es|ing)|"
     r"clos(?:ed|es|ing) in|head(?:ed|s|ing)|approach(?:ed|es|ing)|press(?:ed|es|ing) on|"
@@ -142,10 +157,14 @@ AGENTLESS = re.compile(r"\b(?:(?:was|were|had been|has been)\s+(?:captured|seize
                        r"victim|quiet|behind|off|below|by|ill|asleep|sharply|steeply)\b))", re.I)
 # Who leads the offensive the text speaks of ("a lightning advance by armed opposition forces,
 # X,", "X launched an offensive"): the taker of a place said to fall with no agent.
-OFFENSIVE_BY = re.compile(r"\b(?:advance|offensive|assault|push|campaign|onslaught)\s+by\s+"
+OFFENSIVE_BY = re.compile(r"\b(?:advance|offensive|assault|push|campaign|onslaught)\s+"
+                          # "an offensive led by X", "the campaign spearheaded by X"
+                          r"(?:(?:led|spearheaded|headed|launched|mounted)\s+)?by\s+"
                           r"(?:the\s+)?(?:[\w-]+\s+){0,3}(?:,\s*)?$", re.I)
-OFFENSIVE_LAUNCHED = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:,[^,]{0,60},\s*)?(?:launched|began|started|"
-                                r"mounted|led)\s+(?:an?|its|their|the)\s+(?:\w+\s+){0,2}"
+OFFENSIVE_LAUNCHED = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:(?:,[^,]{0,60},\s*)?(?:launched|began|started|"
+                                r"mounted|led)\s+(?:an?|its|their|the)\s+(?:\w+\s+){0,2}|"
+                                # "an HTS-led offensive"
+                                r"-led\s+(?:\w+\s+){0,2})"
                                 r"(?:offensive|advance|assault|campaign)\b", re.I)
 POSSESSIVE_NOUN = re.compile(r"['’]s?\s+(?:capture|seizure|takeover|fall|liberation)\s+(?:by|to)\s+"
                              r"(?:the\s+)?", re.I)
@@ -153,12 +172,22 @@ POSSESSIVE_NOUN = re.compile(r"['’]s?\s+(?:capture|seizure|takeover|fall|liber
 REBELS = re.compile(r"\b(?:(?:the|syrian|other|allied)\s+)?(?:rebels|rebel (?:forces|fighters|groups|"
                     r"factions|coalition|alliance)|opposition (?:forces|fighters|groups|factions|"
                     r"militias?|coalition)|insurgents|revolutionary (?:forces|groups|factions)|"
+                    # "the Syrian opposition took X", "armed opposition groups", "anti-regime forces"
+                    r"(?:(?:armed|syrian)\s+)+opposition(?:\s+(?:forces|fighters|groups|factions|militias?))?|"
+                    r"opposition armed (?:groups|factions)|"
+                    r"anti-(?:government|regime|assad) (?:forces|fighters|groups|factions|rebels|militias?|coalition)|"
                     # what the UN's updates call them
                     r"non-state armed groups(?:\s+\(NSAGs\))?|NSAGs|"
                     # an anaphor for the coalition: "The groups captured X the following day"
                     r"(?<=\bthe )groups|(?<=\bthese )groups|"
                     # what the Syrian government's statements call them
                     r"(?:armed )?terrorist (?:groups|organi[sz]ations|factions|militias))\b", re.I)
+# "now": the day of writing ("... and now Damascus has fallen"), not "now-defunct", "until now".
+NOW = re.compile(r"(?<![-\w])(?<!until )(?<!till )(?<!by )now(?![-\w])", re.I)
+# A sentence about the leader the sentence before named: "He is now in Moscow."
+PRONOUN = re.compile(r"\s*(He|His)\b")
+# What a name is opposed to, not the name: "anti-government forces", "anti-Assad groups".
+ANTI = re.compile(r"\banti[-\u2010\u2011 ]$", re.I)
 # A place named as a part of itself or its surroundings: "northern Aleppo", "a few neighbourhoods
 # in Aleppo", "the city's Barzeh neighborhood", "Hama province".
 PART_BEFORE = re.compile(
@@ -201,11 +230,15 @@ COUP_DENIED = re.compile(r"\b(?:not|never|no)\s+(?:\w+\s+){0,2}$", re.I)
 STATUS = [
     ("whereabouts_unknown", re.compile(
         r"\b(?:unaccounted for|whereabouts (?:are |were |remain |remained |is |was )?(?:unknown|"
-        r"unclear)|has not been seen|have not been seen|disappeared|vanished)\b", re.I)),
+        r"unclear)|has not been seen|have not been seen|disappeared|vanished|"
+        # "the whereabouts of X remain unknown", "the location of X is unclear"
+        r"(?:whereabouts|location) of\s+(?:[\w'’.-]+\s+){1,4}?(?:is|are|was|were|remains?|remained)\s+"
+        r"(?:still\s+)?(?:unknown|unclear))\b", re.I)),
     ("in_exile", re.compile(r"\b(?:granted (?:political )?asylum|in exile|went into exile|"
                             r"(?:granted|gave|offered|given) (?:[\w'’-]+ ){1,4}?(?:political )?asylum|"
                             r"sought refuge)\b", re.I)),
     ("abroad", re.compile(r"\b(?:outside the country|outside syria|abroad|left the country|"
+                          r"(?:flew|fled|escaped|was flown|were flown) out of (?:the country|syria)|"
                           r"left syria|fled (?:the country|abroad|syria)|flee (?:the country|abroad|syria))\b", re.I)),
     ("dead", re.compile(r"\b(?:was killed|has been killed|were killed|died|is dead|was "
                         r"assassinated|was executed)\b", re.I)),
@@ -223,7 +256,10 @@ OUSTED = re.compile(r"\b(?:ousted|toppled|overthrew|overthrown|deposed|unseated|
                     r"(?P<title>(?:the\s+)?(?:syrian\s+)?president\s+)?", re.I)
 # Travel verbs: abroad when a foreign place follows, active (with the place) when a Syrian one does.
 TRAVEL = re.compile(r"\b(?:arrived in|arrived at|flew to|flown to|fled to|fleeing to|escaped to|escaping to|left for|"
-                    r"departed for|took refuge in|travell?ed to|visited|toured)\s+"
+                    r"departed for|took refuge in|travell?ed to|visited|toured|"
+                    # "boarded a plane to Moscow", "fled Damascus for Moscow"
+                    r"boarded an? (?:\w+\s+)?(?:plane|flight|aircraft|jet|helicopter) (?:to|for|bound for)|"
+                    r"(?:fled|left|departed) (?:[A-Z][\w'’-]*\s+){1,3}for)\s+"
                     r"(?:the\s+)?", re.I)
 STAYS_IN = re.compile(r"\b(?:is|are|was|were|remains?|remained|stays?|stayed|still)\b[^.;,]{0,25}"
                       r"\bin\s+$", re.I)

@@ -7,13 +7,14 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..article import LOCAL, Sentence, dates_in, segments, sentence_date, split_article
+from ..article import COARSE, LOCAL, Sentence, dates_in, segments, sentence_date, split_article
 from ..mentions import Context, Mention, add_placeholders, find_mentions, name_index
 from .control import Control
 from .leaders import Leaders
 from .movement import Movement
 from .patterns import (
-    CONFIRMS, COUP, HEDGES, NOTE_TRIGGERS, OFFENSIVE_BY, OFFENSIVE_LAUNCHED, REBELS,
+    ANTI, CONFIRMS, COUP, HEDGES, NOTE_TRIGGERS, OFFENSIVE_BY, OFFENSIVE_LAUNCHED, NOW,
+    PRONOUN, REBELS,
 )
 
 
@@ -44,14 +45,21 @@ class Reader(Control, Movement, Leaders):
         self.rebel: str | None = None  # what "the rebels" stands for (see _find_rebel)
         self.advanced: dict[str, str] = {}  # place -> the faction that last advanced on it
         self.offensive: str | None = None  # the faction the text last said leads an offensive
+        self.offensives: list[str] = []  # every faction the text said leads an offensive
 
     def read(self) -> None:
         for s in self.sentences:
-            s.mentions = find_mentions(s.text, self.names, self.index, self.lower, s.heading)
+            s.mentions = [m for m in find_mentions(s.text, self.names, self.index, self.lower, s.heading)
+                          # "anti-government forces", "anti-Assad groups": the name is what they oppose
+                          if not ANTI.search(s.text, max(0, m.start - 5), m.start)]
         self.rebel = self._find_rebel()
+        before: list[str] = []  # the leaders the sentence before named
         for s in self.sentences:
             add_placeholders(s, self.ctx, self.names, self.roles)
             self._add_rebels(s)
+            self._add_pronoun(s, before)
+            if not s.heading:
+                before = list({m.id: 0 for m in s.mentions if m.kind == "leader" and m.id})
             s.dates = dates_in(s.text, self.published, self.anchor)  # type: ignore[attr-defined]
             s.segments = segments(s.text)
             for m in s.mentions:
@@ -61,7 +69,7 @@ class Reader(Control, Movement, Leaders):
                 self._find_offensive(s)
                 self._sentence(s)
                 for _, d in s.dates:  # type: ignore[attr-defined]
-                    if d[1] != "month":
+                    if d[1] not in COARSE:
                         self.anchor, self.month_anchor = d, None
                     elif self._recent(d):
                         self.month_anchor = d
@@ -84,8 +92,8 @@ class Reader(Control, Movement, Leaders):
                 if m.kind != "faction" or not m.id or not self._is_rebel(m.id):
                     continue
                 before = s.text[max(0, m.start - 60):m.start]
-                if re.search(r"\b(?:led|spearheaded|headed) by\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", before,
-                             re.I) or re.match(r"\s*(?:\([^)]{0,12}\))?-led\b", s.text[m.end:m.end + 16]):
+                if re.search(r"\b(?:(?:led|spearheaded|headed) by|under the (?:leadership|command) of)"
+                             r"\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", before, re.I) or re.match(r"\s*(?:\([^)]{0,12}\))?-led\b", s.text[m.end:m.end + 16]):
                     return m.id
                 if called is None and re.search(
                         r"\b(?:rebel|opposition)\s+(?:(?:coalition|group|alliance|militia|faction|"
@@ -105,6 +113,16 @@ class Reader(Control, Movement, Leaders):
         if added:
             s.mentions = sorted([*s.mentions, *added], key=lambda x: x.start)
 
+    def _add_pronoun(self, s: Sentence, before: list[str]) -> None:
+        """"Assad left Damascus. He is now in Moscow.": a sentence that opens with "He" or "His"
+        and names no leader is about the one leader the sentence before named."""
+        m = PRONOUN.match(s.text)
+        if m is None or s.heading or len(before) != 1 or \
+                any(x.kind == "leader" for x in s.mentions):
+            return
+        s.mentions = sorted([*s.mentions, Mention(m.start(1), m.end(1), "leader", before, m.group(1),
+                                                  implicit=True)], key=lambda x: x.start)
+
     def _find_offensive(self, s: Sentence) -> None:
         """"a lightning advance by X", "X launched an offensive": X takes what the text later says
         "fell" with no one named (control._agentless)."""
@@ -114,7 +132,19 @@ class Reader(Control, Movement, Leaders):
                     # ("^" holds only at the start of the string searched: a slice, not a pos)
                     or OFFENSIVE_LAUNCHED.match(s.text[m.end:m.end + 120])):
                 self.offensive = m.id
+                if m.id not in self.offensives:
+                    self.offensives.append(m.id)
                 return
+
+    def _offensive_leader(self) -> str | None:
+        """The one offensive the text speaks of, by who leads it: None when it names two that
+        are not one coalition (an analyst would not guess which took a place)."""
+        if not self.offensives:
+            return None
+        families = [{f, *self._ancestors(f)} for f in self.offensives]
+        if all(f & families[0] for f in families):
+            return self.offensives[0]
+        return None
 
     # ---- dates ---------------------------------------------------------------------------------
     def _date_at(self, s: Sentence, pos: int) -> tuple[datetime, str]:
@@ -131,12 +161,17 @@ class Reader(Control, Movement, Leaders):
             return before[-1]
         if dates:
             return dates[0][1]
+        if NOW.search(s.text, a, b):
+            # "... and now Damascus has fallen": a sentence with no date of its own that says
+            # "now" speaks of the day it was written, not of the last date the text gave
+            day = self.published.astimezone(LOCAL)
+            return day.replace(hour=12, minute=0, second=0, microsecond=0), "day"
         return self.month_anchor or self.anchor or self.lead
 
     def _recent(self, d: tuple[datetime, str]) -> bool:
         """A day, or a month of the year before publication or later: "the March 2020 ceasefire"
         is background, which dates no sentence after it."""
-        return d[1] != "month" or d[0] >= self.published.astimezone(LOCAL) - timedelta(days=366)
+        return d[1] not in COARSE or d[0] >= self.published.astimezone(LOCAL) - timedelta(days=366)
 
     def found_names(self) -> list[dict[str, Any]]:
         """The places, factions and leaders the text names, once each: {text, kind, id}."""
@@ -151,7 +186,8 @@ class Reader(Control, Movement, Leaders):
         dated = sentence_date(s.text, self.published) or self.lead
         found_before = len(self.claims)
         typed: set[int] = set()  # the clauses that gave a typed claim
-        for build in (self._control_active, self._took, self._expelled, self._handed,
+        for build in (self._control_active, self._took, self._holds, self._declared, self._expelled,
+                      self._handed,
                       self._control_passive, self._agentless,
                       self._under_control, self._possessive_noun, self._lost, self._control_noun,
                       self._approach, self._advance_verbs, self._advance_direct, self._clashes):
