@@ -102,3 +102,19 @@ def test_a_chain_of_dissolutions_at_one_instant_is_followed_to_its_end(world, or
     assert (state["controller"], state["claims"][0]) == ("4th-division", b)
     assert world.queries.faction_state("syrian-arab-army", p)["cities"] == ["homs"]
 
+
+def test_a_dissolutions_timeline_item_names_a_place_its_family_got_through_a_chain(world):
+    """The places a dissolution may lapse include those passed to its family through several
+    earlier dissolutions, whatever order they were dated in (the walk goes to its end)."""
+    filed(world, control("Homs", "SNA", "2024-12-01T00:00:00Z"))
+    filed(world, {"type": "dissolve", "faction": "SNA", "into": "HTS",
+                  "occurred_at": "2024-12-02T00:00:00Z"})
+    filed(world, {"type": "dissolve", "faction": "HTS", "into": "Republican Guard",
+                  "occurred_at": "2024-12-03T00:00:00Z"})
+    [gone] = filed(world, {"type": "dissolve", "faction": "Syrian Arab Army",
+                           "occurred_at": "2024-12-04T00:00:00Z"})
+    p = world.queries.point(at=LATER)
+    assert world.queries.city_history("homs", p)[-1]["claim"] == gone
+    items = {i["claim"]: i for i in timeline(world.recorder, world.names, world.queries, p)}
+    assert {(c["id"], c["field"], c["from"], c["to"]) for c in items[gone]["changes"]} == {
+        ("homs", "controller", "republican-guard", None), ("homs", "status", "held", "unknown")}

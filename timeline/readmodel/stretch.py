@@ -70,6 +70,21 @@ def passed_on(holder: str | None, tied: list[Row], family: Callable[[str], set[s
     return out
 
 
+def absorbed(factions: set[str], dissolves: list[Row], family: Callable[[str], set[str]]
+             ) -> set[str]:
+    """`factions` and the families of every faction dissolved into one of them, at any depth
+    (A into B into one of them), whatever order the dissolutions are dated in: the factions
+    whose places may have passed to them."""
+    out, grew = set(factions), True
+    while grew:
+        grew = False
+        for d in dissolves:
+            if d["value"] in out and not family(d["subject"]) <= out:
+                out |= family(d["subject"])
+                grew = True
+    return out
+
+
 def between(dissolves: list[Row], lo: str, hi: str | None) -> list[Row]:
     """The dissolutions dated in [lo, hi) (hi None: no upper bound)."""
     return [d for d in dissolves if d["occurred_at"] >= lo and (hi is None or d["occurred_at"] < hi)]
