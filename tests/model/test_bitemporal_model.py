@@ -134,11 +134,12 @@ class Reference:
              ) -> list[dict[str, Any]]:
         """Steps in valid-time order: {t, value, claim (the deciding one), support (claims of
         the instant naming the value), other (those naming another), lapsed_by}. At an instant
-        the winner decides; then each dissolution dated then or before the next instant whose
-        faction family holds the place passes it on (or lapses it)."""
+        the winner decides; then the dissolutions dated then or before the next instant pass
+        the place on (or lapse it), instant by instant: of those dated at one instant whose
+        faction family holds the place, the winner by the same tie rule, and again while the
+        place's new holder is dissolved then too (each dissolution once)."""
         effects = self.effects(kind, subject, at, k, m, pb)
-        dissolves = (sorted(self.effects("dissolve", None, at, k, m, pb), key=self.rank)
-                     if kind == "control" else [])
+        dissolves = self.effects("dissolve", None, at, k, m, pb) if kind == "control" else []
         times = sorted({e["t"] for e in effects})
         steps: list[dict[str, Any]] = []
         value = None
@@ -150,9 +151,16 @@ class Reference:
                           "support": [e for e in here if e["value"] == value],
                           "other": [e for e in here if e["value"] != value]})
             nxt = times[i + 1] if i + 1 < len(times) else None
-            for d in dissolves:
-                if d["t"] >= t and (nxt is None or d["t"] < nxt) and value is not None \
-                        and value in self.family(d["faction"]):
+            window = [d for d in dissolves if d["t"] >= t and (nxt is None or d["t"] < nxt)]
+            for u in sorted({d["t"] for d in window}):
+                used: set[str] = set()
+                while value is not None:
+                    applying = [d for d in window if d["t"] == u and d["id"] not in used
+                                and value in self.family(d["faction"])]
+                    if not applying:
+                        break
+                    d = max(applying, key=self.rank)
+                    used.add(d["id"])
                     value = d["value"]
                     steps.append({"t": d["t"], "value": value, "claim": d, "support": [d],
                                   "other": [], "lapsed_by": d if value is None else None})

@@ -12,7 +12,7 @@ from uuid import UUID
 from ..domainmodel import CONFIDENCES, EARLIEST, db_time, db_to_api, minus
 from ..origins import origin_key, origin_of
 from ..vocabulary import CORRECTIONS, TYPES, Effect, field_kinds
-from . import undo
+from . import stretch, undo
 from .queries import winners
 
 EPOCH = EARLIEST
@@ -263,12 +263,11 @@ _CHANGES = {"control": _winner_changes, "status": _winner_changes, "clash": _cla
 def _dissolved_places(rm: Any, cursor: Any, queries: Any, claim: dict[str, Any],
                       p: Any) -> list[str]:
     """The places a control claim ever gave to the dissolved faction's family (or to a faction
-    dissolved into it): those its dissolution may have passed on or lapsed."""
+    dissolved into it, at any depth): those its dissolution may have passed on or lapsed."""
     families = queries.families()
-    sources = set(families(claim["faction"]))
-    for d in rm.dissolves(cursor, END, p.k, p.min_rank, getattr(p, "pb", END)):
-        if d["value"] in sources:
-            sources |= families(d["subject"])
+    sources = stretch.absorbed(families(claim["faction"]),
+                               rm.dissolves(cursor, END, p.k, p.min_rank, getattr(p, "pb", END)),
+                               families)
     places: set[str] = set()
     for faction in sorted(sources):
         places.update(r["subject"] for r in rm.fetchall(

@@ -227,15 +227,7 @@ class StateQueries(WorldState, ReportQueries):
         family = families(faction)
         # The places it may hold: those a control claim gave to it (or a sub-faction), or to a
         # faction dissolved into it (API.md v2), at any depth.
-        sources = set(family)
-        dissolves = self.dissolves(cursor, p)
-        grew = True
-        while grew:
-            grew = False
-            for d in dissolves:
-                if d["value"] in sources and not families(d["subject"]) <= sources:
-                    sources |= families(d["subject"])
-                    grew = True
+        sources = stretch.absorbed(family, self.dissolves(cursor, p), families)
         candidates: set[str] = set()
         for f in sources:
             cursor.execute(self.rm.sql(

@@ -8,17 +8,20 @@ Pure functions over read-model rows (dicts with `claim_id`, `occurred_at`, `valu
 The fold: at each valid-time instant the counted claims' winner (tie rule:
 queries.tie_rank) sets the value; after it, each counted dissolution (API.md v2, `dissolve`)
 dated at or after that instant and before the next one whose faction family holds the place at
-that moment passes it to `into`, or lapses it (value None). Each of those is an **element**. The
-stretch is the trailing run of elements naming the current value; an instant's losing claims
-never end it.
+that moment passes it to `into`, or lapses it (value None). Dissolutions dated at one instant
+are a tie too: the winner by the same rule among those whose family holds the place decides,
+and if it passes the place to a faction dissolved at that instant as well, that one's winner
+follows (each at most once). Each of those is an **element**. The stretch is the trailing run
+of elements naming the current value; an instant's losing claims never end it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby
 from typing import Any, NamedTuple
 
-from .queries import tie_rank, winner
+from .queries import winner
 
 Row = dict[str, Any]
 
@@ -31,22 +34,54 @@ class Element(NamedTuple):
     dissolve: bool
 
 
-def dissolve_order(row: Row) -> tuple:
-    return (row["occurred_at"], *tie_rank(row))
-
-
 def segment(t: str, rows: list[Row], dissolves: list[Row],
             family: Callable[[str], set[str]] | None) -> list[Element]:
     """The elements of one instant, in valid-time order: its winner, then the dissolutions
-    (`dissolves`: those dated at or after `t` and before the next instant, in dissolve_order)
-    that apply in turn."""
+    (`dissolves`: those dated at or after `t` and before the next instant) that apply, instant
+    by instant (passed_on)."""
     top = winner(rows)
     out = [Element(t, top["value"], top, rows, False)]
     current = top["value"]
-    for d in dissolves:
-        if current is not None and family is not None and current in family(d["subject"]):
-            current = d["value"]
-            out.append(Element(d["occurred_at"], current, d, [], True))
+    if family is not None:
+        for _, tied in groupby(sorted(dissolves, key=lambda d: d["occurred_at"]),
+                               key=lambda d: d["occurred_at"]):
+            for d in passed_on(current, list(tied), family):
+                current = d["value"]
+                out.append(Element(d["occurred_at"], current, d, [], True))
+    return out
+
+
+def passed_on(holder: str | None, tied: list[Row], family: Callable[[str], set[str]]
+              ) -> list[Row]:
+    """The dissolutions of one instant that apply to a place `holder` holds, in the order they
+    apply: the winner by the tie rule (higher confidence, then the later record, as for control
+    claims: a confirmed dissolution decides over a reported one whatever their record order)
+    among those whose family holds it; then, while the new holder is dissolved at that instant
+    too, the winner among those (a chain A into B, B into C ends at C in any record order)."""
+    left, out = list(tied), []
+    while holder is not None:
+        applying = [d for d in left if holder in family(d["subject"])]
+        if not applying:
+            break
+        d = winner(applying)
+        left.remove(d)
+        out.append(d)
+        holder = d["value"]
+    return out
+
+
+def absorbed(factions: set[str], dissolves: list[Row], family: Callable[[str], set[str]]
+             ) -> set[str]:
+    """`factions` and the families of every faction dissolved into one of them, at any depth
+    (A into B into one of them), whatever order the dissolutions are dated in: the factions
+    whose places may have passed to them."""
+    out, grew = set(factions), True
+    while grew:
+        grew = False
+        for d in dissolves:
+            if d["value"] in out and not family(d["subject"]) <= out:
+                out |= family(d["subject"])
+                grew = True
     return out
 
 
