@@ -50,6 +50,9 @@ def test_asylum_claimed_offered_or_given_is_exile(gazetteer):
     # asylum for others, or to come, is no claim
     assert read(gazetteer, "Report\nOn 9 December 2024 the minister said no asylum claims would be "
                            "accepted from Assad's officials.") == set()
+    assert read(gazetteer, "Report\nOn 8 December 2024 the Kremlin said Assad would be given "
+                           "asylum.") == set()
+    assert read(gazetteer, "Report\nOn 8 December 2024 Assad could claim asylum in Russia.") == set()
 
 
 def test_exile_named_with_a_flight_is_the_one_status(gazetteer):
