@@ -9,8 +9,9 @@ from datetime import datetime
 from ..article import Sentence
 from ..mentions import Mention
 from .patterns import (
-    AGENTLESS, APPROACH_BEFORE, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, DECLARED,
-    DECLARED_AFTER, EXPELLED, HANDED, HANDED_TO, HOLDS, LOST, OUT_OF,
+    AGENTLESS, APPROACH_BEFORE, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, CULMINATED,
+    DECLARED,
+    DECLARED_AFTER, EXPELLED, HANDED, HANDED_TO, HOLDS, LOST, LOST_APPOSED, OUT_OF,
     OUTSKIRTS_BEFORE, POSSESSIVE_NOUN, TOOK, UNDER_CONTROL, WINDOW,
 )
 from .slots import Slots
@@ -22,6 +23,9 @@ class Control(Slots):
         for m in CONTROL_ACTIVE.finditer(s.text):
             if self._negated(s, m.start()):
                 continue
+            if CULMINATED.search(s.text, max(0, m.start() - 34), max(0, m.start() - 4)) and \
+                    re.search(r"\bthe\s+$", s.text[max(0, m.start() - 4):m.start()], re.I):
+                continue  # "culminated in the capture of X": a noun, whose taker _control_noun finds
             count = COUNT.match(s.text, m.end() + 1) or COUNT.match(s.text, m.end())
             if count:
                 if self._advance(s, m, dated, count):
@@ -209,7 +213,12 @@ class Control(Slots):
         for m in LOST.finditer(s.text):
             # "the army lost control of Hama to HTS": the one it was lost to holds it
             place = self._mention_at(s, m.end(), "place")
-            to = re.match(r"(?:\s+city)?\s+to\s+(?:the\s+)?", s.text[place.end:place.end + 20]) \
+            apposed = LOST_APPOSED.match(s.text, m.end(), m.end() + 60) if place is None else None
+            if apposed:  # "lost Syria's second city, Aleppo, to X": the name after its description
+                place = self._mention_at(s, apposed.end(), "place")
+                if place is not None and place.start != apposed.end():
+                    place = None
+            to = re.match(r"(?:\s+city)?,?\s+to\s+(?:the\s+)?", s.text[place.end:place.end + 20]) \
                 if place is not None else None
             faction = self._mention_at(s, place.end + to.end(), "faction") if to else None
             if faction is None or self._negated(s, m.start()) or self._part_of_place(s, place):
@@ -228,6 +237,15 @@ class Control(Slots):
             faction = self._mention_at(s, place.end + by.end(), "faction") if by else None
             if faction is None and m.group("owner"):
                 faction = self._subject(s, m.start(), "faction")  # "X ... its capture of Hama"
+            if faction is None and CULMINATED.search(s.text, max(0, m.start() - 30), m.start()):
+                # "an offensive from X ... culminated in the capture of Y": the offensive took Y,
+                # so its leader (not the last faction named, one of its partners); none if to come
+                if re.search(r"\b(?:would|could|might|may|will|to)\s+(?:\w+\s+)?(?:culminat|end|result)\w*"
+                             r"\s+(?:in|with)\s+$", s.text[max(0, m.start() - 50):m.start()], re.I):
+                    continue
+                actor = self.advanced.get(place.id) or self._offensive_leader()
+                faction = Mention(m.start(), m.start(), "faction", [actor], "",
+                                  implicit=True) if actor else None
             if faction is None and m.group("noun").lower() == "fall":
                 # "the fall of X" with no one named: the faction that advanced on X, else the
                 # leader of the text's one offensive; not a fall said to come ("would cut ...")

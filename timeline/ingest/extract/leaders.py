@@ -10,7 +10,8 @@ from typing import Any
 from ..article import Sentence
 from ..mentions import Mention
 from .patterns import (
-    COUP, COUP_DENIED, DENIAL, DENIED_AFTER, FOREIGN, _FOREIGN_RE, LEADS, OUSTED, STATUS, STAYS_IN,
+    COUP, COUP_DENIED, DENIAL, DENIED_AFTER, EXILE_TO, FOREIGN, _FOREIGN_RE, LEADS, OUSTED, STATUS,
+    STAYS_IN,
     TRAVEL, WINDOW,
 )
 from .slots import Slots
@@ -70,6 +71,30 @@ class Leaders(Slots):
         return Mention(pos, pos, "leader", [self.ctx.leaders[-1]], "", implicit=True)
 
     def _status(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        first = len(self.claims)
+        self._statuses(s, dated, typed)
+        self._exile_over_abroad(first)
+
+    def _exile_over_abroad(self, first: int) -> None:
+        """"Assad fled to Russia and claimed asylum": one sentence that puts a leader in exile
+        says where he is too; the flight is not a second status ("abroad") but the exile's place."""
+        added = self.claims[first:]
+        exiled = {c["leader"]: c for c in added if c["type"] == "leader_status" and c["status"] == "in_exile"}
+        for c in added:
+            if c["type"] == "leader_status" and c["status"] == "abroad" and c["leader"] in exiled:
+                if c.get("location") and not exiled[c["leader"]].get("location"):
+                    exiled[c["leader"]]["location"] = c["location"]
+                self.claims.remove(c)
+
+    def _statuses(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        for m in EXILE_TO.finditer(s.text):
+            # "forced Asad's resignation and exile to Russia": the leader before, the country after
+            leader = self._subject(s, m.start(), "leader", reach=160)
+            if leader is None or self._negated(s, m.start()):
+                continue
+            self._claim({"type": "leader_status", "leader": leader.id, "status": "in_exile",
+                         "location": FOREIGN[_FOREIGN_RE.match(s.text, m.end()).group(1).lower()]},
+                        s, m, dated, typed)
         for status, pattern in STATUS:
             for m in pattern.finditer(s.text):
                 # "Russia granted Bashar al-Assad asylum": the leader inside the words

@@ -143,8 +143,14 @@ HANDED_TO = re.compile(r"(?:\s+over)?\s+to\s+(?:the\s+)?", re.I)
 # Control named as a noun: "its capture of Hama", "the seizure of X", "the fall of X to Y".
 CONTROL_NOUN = re.compile(r"\b(?:(?P<owner>its|their)\s+|the\s+)?(?P<noun>capture|seizure|takeover|"
                           r"liberation|fall) of\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+# What an offensive ends in: "the offensive ... culminated in the capture of Damascus".
+CULMINATED = re.compile(r"\b(?:culminat\w*|end(?:ed|ing|s)?|result(?:ed|ing|s)?)\s+(?:in|with)\s+$", re.I)
 LOST = re.compile(r"\b(?:lost|lose|loses|losing|ceded|cedes|ceding|surrendered|surrenders)\s+(?:control\s+of\s+|"
                   r"its\s+grip\s+on\s+)?(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+# What a lost place is called before its name: "lost Syria's second city, Aleppo, to X", "lost
+# the northern city of Aleppo to X" (a few words that end in the kind of place).
+LOST_APPOSED = re.compile(r"(?:the\s+)?(?:[\w'’-]+\s+){0,3}(?:city|town|capital|stronghold)"
+                          r"(?:,\s*|\s+of\s+)", re.I)
 # "X came under SNA control", "X fell under rebel control" (a faction's name before "control").
 UNDER_CONTROL = re.compile(r"\b(?:came|comes|come|fell|falls|is|was|are|were|now|been|remain(?:s|ed)?)\s+"
                            r"(?:fully\s+|now\s+|firmly\s+)?under\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
@@ -159,7 +165,7 @@ AGENTLESS = re.compile(r"\b(?:(?:was|were|had been|has been)\s+(?:captured|seize
 # X,", "X launched an offensive"): the taker of a place said to fall with no agent.
 OFFENSIVE_BY = re.compile(r"\b(?:advance|offensive|assault|push|campaign|onslaught)\s+"
                           # "an offensive led by X", "the campaign spearheaded by X"
-                          r"(?:(?:led|spearheaded|headed|launched|mounted)\s+)?by\s+"
+                          r"(?:(?:(?:led|spearheaded|headed|launched|mounted)\s+)?by|from)\s+"
                           r"(?:the\s+)?(?:[\w-]+\s+){0,3}(?:,\s*)?$", re.I)
 OFFENSIVE_LAUNCHED = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?(?:(?:,[^,]{0,60},\s*)?(?:launched|began|started|"
                                 r"mounted|led)\s+(?:an?|its|their|the)\s+(?:\w+\s+){0,2}|"
@@ -235,7 +241,9 @@ STATUS = [
         r"(?:whereabouts|location) of\s+(?:[\w'’.-]+\s+){1,4}?(?:is|are|was|were|remains?|remained)\s+"
         r"(?:still\s+)?(?:unknown|unclear))\b", re.I)),
     ("in_exile", re.compile(r"\b(?:granted (?:political )?asylum|in exile|went into exile|"
-                            r"(?:granted|gave|offered|given) (?:[\w'’-]+ ){1,4}?(?:political )?asylum|"
+                            r"(?:granted|gave|offered|given) (?:[\w'’-]+ ){0,4}?(?:political )?asylum|"
+                            # "claimed asylum", "applied for asylum": asylum he asked for, abroad
+                            r"(?:claimed|sought|requested|(?:applied|asked) for) (?:political )?asylum|"
                             r"sought refuge)\b", re.I)),
     ("abroad", re.compile(r"\b(?:outside the country|outside syria|abroad|left the country|"
                           r"(?:flew|fled|escaped|was flown|were flown) out of (?:the country|syria)|"
@@ -279,8 +287,10 @@ FOREIGN = {
     "saudi arabia": "Saudi Arabia", "riyadh": "Riyadh, Saudi Arabia", "egypt": "Egypt",
     "cairo": "Cairo, Egypt", "belarus": "Belarus", "minsk": "Minsk, Belarus",
 }
-_FOREIGN_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, FOREIGN), key=len, reverse=True))
-                         + r")\b", re.I)
+_FOREIGN_ALT = "|".join(sorted(map(re.escape, FOREIGN), key=len, reverse=True))
+_FOREIGN_RE = re.compile(r"\b(" + _FOREIGN_ALT + r")\b", re.I)
+# "forced Asad's resignation and exile to Russia": exile named as a noun, with the country.
+EXILE_TO = re.compile(r"\b(?:exile|exiled)\s+(?:to|in)\s+(?=(?:" + _FOREIGN_ALT + r")\b)", re.I)
 # A condition or an appeal is not a claim: "if X enters Y, ...", "we call on X not to / to leave Y",
 # searched in the clause before the verb (a condition with no comma between it and the verb).
 HYPOTHETICAL = re.compile(r"\b(?:if|unless|lest|in case|whether|in the event that)\b[^,;:]*$", re.I)
