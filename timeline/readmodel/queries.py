@@ -71,27 +71,6 @@ ORDER BY eff DESC, e.position DESC, e.claim_id DESC LIMIT 1
 
 CLASH_SQL = f"""SELECT {_newest('claim_id', "'clash'", ':subject', ':lo', 'c')} AS claim_id"""
 
-# The whole world at once (GET /state): every subject's latest counted effect of :kind, its
-# ties (the caller picks the winner as LATEST_SQL does) and, for places, the latest counted
-# clash after it as "occurred_at|claim_id" (the caller applies the contest window). One
-# statement: the per-subject seeks run inside the database instead of one round trip each.
-def _state_sql(kind: str) -> str:
-    clash = (_newest("{a}.occurred_at || '|' || {a}.claim_id", "'clash'", "m.subject", "m.o", "c")
-             if kind == "control" else "NULL")
-    # MATERIALIZED: the planner must seek per subject, not scan the effects and look back.
-    return f"""
-WITH m AS MATERIALIZED (
-    SELECT s.subject, {_newest('occurred_at', f"'{kind}'", 's.subject', None, 'n')} AS o
-    FROM tl_subjects s WHERE s.kind = '{kind}')
-SELECT m.subject, e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
-    {effective('e')} AS eff, {clash} AS clash
-FROM m JOIN tl_effects e ON e.kind = '{kind}' AND e.subject = m.subject AND e.occurred_at = m.o
-WHERE {counted('e')} AND {effective('e')} >= :min
-"""
-
-
-STATE_SQL = {kind: _state_sql(kind) for kind in ("control", "status")}
-
 # A stretch's backward scan (timeline/readmodel/stretch.py): from the winner's instant down, in the state
 # index's order, a page at a time.
 _INSTANTS = f"""
@@ -110,32 +89,43 @@ STRETCH_HEAD_SQL = _INSTANTS.format(
     eff=effective("e"), hint="",
     where=f"e.occurred_at <= {_newest('occurred_at', ':kind', ':subject', None, 'n')}"
 ) + " LIMIT :limit"
-# The same first page for every subject of a kind at once (GET /state): each subject's rows
-# from its latest instant down to its BULK_PAGE-th latest row's instant (that instant whole), in
-# one statement; `lo` is that instant, or NULL when the subject has no more rows.
-BULK_PAGE = 16
+# The whole world at once (GET /state), one statement per kind: every subject's latest
+# counted instant (the _newest seek, as LATEST_SQL's) and the first page of its stretch's scan:
+# its rows from that instant down to its WORLD_PAGE-th latest row's instant (that instant whole),
+# latest first. `lo` is that instant, or NULL when the subject has no more rows; for places,
+# `clash` is the latest counted clash after the latest instant as "occurred_at|claim_id" (the
+# caller applies the contest window). Rows come as sequences in WORLD_COLUMNS' order, and only
+# the columns an answer without evidence reads (bench/ B2). The per-subject seeks run inside the
+# database instead of one round trip each.
+WORLD_PAGE = 16
+WORLD_COLUMNS = ("subject", "lo", "clash", "claim_id", "occurred_at", "value", "detail",
+                 "position", "origin", "eff")
 
 
-def _stretch_pages_sql(kind: str) -> str:
+def _world_sql(kind: str) -> str:
     def cut(a: str) -> str:
         return (f"(SELECT {a}.occurred_at FROM tl_effects {a} WHERE {a}.kind = '{kind}' AND "
                 f"{a}.subject = m.subject AND {a}.occurred_at <= m.o AND {counted(a)} AND "
                 f"{effective(a)} >= :min ORDER BY {a}.occurred_at DESC, {a}.position DESC, "
-                f"{a}.claim_id DESC LIMIT 1 OFFSET {BULK_PAGE - 1})")
+                f"{a}.claim_id DESC LIMIT 1 OFFSET {WORLD_PAGE - 1})")
+    clash = (_newest("{a}.occurred_at || '|' || {a}.claim_id", "'clash'", "m.subject", "m.o", "c")
+             if kind == "control" else "NULL")
+    # MATERIALIZED: the planner must seek per subject, not scan the effects and look back.
     return f"""
 WITH m AS MATERIALIZED (
     SELECT s.subject, {_newest('occurred_at', f"'{kind}'", 's.subject', None, 'n')} AS o
     FROM tl_subjects s WHERE s.kind = '{kind}'),
-b AS MATERIALIZED (SELECT m.subject, m.o, {cut('x')} AS lo FROM m WHERE m.o IS NOT NULL)
-SELECT b.subject, b.lo, e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
-    e.report_id, e.source, e.published_at, {effective('e')} AS eff
+b AS MATERIALIZED (
+    SELECT m.subject, m.o, {cut('x')} AS lo, {clash} AS clash FROM m WHERE m.o IS NOT NULL)
+SELECT b.subject, b.lo, b.clash, e.claim_id, e.occurred_at, e.value, e.detail, e.position,
+    e.origin, {effective('e')} AS eff
 FROM b JOIN tl_effects e ON e.kind = '{kind}' AND e.subject = b.subject
     AND e.occurred_at <= b.o AND e.occurred_at >= COALESCE(b.lo, '')
 WHERE {counted('e')} AND {effective('e')} >= :min
 ORDER BY b.subject, e.occurred_at DESC, e.position DESC, e.claim_id DESC"""
 
 
-STRETCH_PAGES_SQL = {kind: _stretch_pages_sql(kind) for kind in ("control", "status")}
+WORLD_SQL = {kind: _world_sql(kind) for kind in ("control", "status")}
 EARLY_INSTANTS_SQL = _INSTANTS.format(
     eff=effective("e"), hint=EARLY_HINT,
     where="e.early = 1 AND e.occurred_at > :hi AND e.occurred_at <= :t")

@@ -31,10 +31,8 @@ from .queries import (
     HISTORY_SQL,
     INSTANTS_SQL,
     LATEST_SQL,
-    STATE_SQL,
     STRETCH_HEAD_SQL,
-    STRETCH_PAGES_SQL,
-    winners,
+    WORLD_SQL,
 )
 from .tables import DERIVED_TABLES, TABLES, WRITE_SQL
 
@@ -170,6 +168,12 @@ class ReadModelRecorder:
         cursor.execute(self.sql(statement), params or {})
         return [dict(r) for r in cursor.fetchall()]
 
+    def rows(self, statement: str, params: dict[str, Any], cursor: Any) -> list[Sequence[Any]]:
+        """Rows as sequences in the statement's column order: a hot query that reads thousands
+        of rows skips building a dict for each (sqlite.py, postgres.py)."""
+        cursor.execute(self.sql(statement), params)
+        return cursor.fetchall()
+
     def fetchone(self, statement: str, params: dict[str, Any] | None = None,
                  cursor: Any = None) -> dict[str, Any] | None:
         rows = self.fetchall(statement, params, cursor)
@@ -227,14 +231,19 @@ class ReadModelRecorder:
             "kind": kind, "subject": subject, "at": at, "hi": hi, "k": k, "min": min_rank,
             "pb": pb, "limit": limit}, cursor)
 
-    def stretch_pages(self, cursor: Any, kind: str, at: str, hi: str, k: int, min_rank: int,
-                      pb: str) -> dict[str, tuple[list[dict[str, Any]], str | None]]:
-        """subject -> (the first page of its stretch's scan, latest first, and the instant it
-        stops at if more rows may follow, else None), for every subject of `kind`."""
-        out: dict[str, tuple[list[dict[str, Any]], str | None]] = {}
-        for row in self.fetchall(STRETCH_PAGES_SQL[kind], {"at": at, "hi": hi, "k": k,
-                                                           "min": min_rank, "pb": pb}, cursor):
-            out.setdefault(row["subject"], ([], row["lo"]))[0].append(row)
+    def world_pages(self, cursor: Any, kind: str, at: str, hi: str, k: int, min_rank: int,
+                    pb: str) -> dict[str, tuple[list[Sequence[Any]], str | None, str | None]]:
+        """subject -> (the first page of its stretch's scan, latest first, as sequences in
+        queries.WORLD_COLUMNS' order; the instant the page stops at if more rows may follow,
+        else None; for places the latest counted clash after its latest instant, else None),
+        for every subject of `kind` that has a counted row (queries.WORLD_SQL)."""
+        out: dict[str, tuple[list[Sequence[Any]], str | None, str | None]] = {}
+        for row in self.rows(WORLD_SQL[kind], {"at": at, "hi": hi, "k": k, "min": min_rank,
+                                               "pb": pb}, cursor):
+            page = out.get(row[0])
+            if page is None:
+                page = out[row[0]] = ([], row[1], row[2])
+            page[0].append(row)
         return out
 
     def early_instants(self, cursor: Any, kind: str, subject: str, hi: str, t: str, k: int,
@@ -248,14 +257,6 @@ class ReadModelRecorder:
                   ) -> list[dict[str, Any]]:
         """Every counted dissolution dated at or before `at` (they are few)."""
         return self.fetchall(DISSOLVES_SQL, {"at": at, "k": k, "min": min_rank, "pb": pb}, cursor)
-
-    def latest_all(self, cursor: Any, kind: str, at: str, k: int, min_rank: int, hi: str,
-                   pb: str = END) -> dict[str, dict[str, Any]]:
-        """subject -> the row LATEST_SQL would give (plus `clash` for places: the latest counted
-        clash after it, "occurred_at|claim_id"), for every subject of `kind` that has one."""
-        rows = self.fetchall(STATE_SQL[kind], {"at": at, "k": k, "min": min_rank, "hi": hi,
-                                               "pb": pb}, cursor)
-        return winners(rows, "subject")
 
     def history(self, cursor: Any, kind: str, subject: str, at: str, k: int, min_rank: int,
                 pb: str = END):

@@ -102,8 +102,15 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
 
     def fetchall(self, statement: str, params: dict[str, Any] | None = None,
                  cursor: Any = None) -> list[dict[str, Any]]:
+        return self._early_index(super().fetchall, statement, params, cursor)
+
+    def rows(self, statement: str, params: dict[str, Any], cursor: Any) -> list[Sequence[Any]]:
+        # sqlite3.Row is already a sequence
+        return self._early_index(super().rows, statement, params, cursor)
+
+    def _early_index(self, run: Any, statement: str, params: Any, cursor: Any) -> Any:
         try:
-            return super().fetchall(statement, params, cursor)
+            return run(statement, params, cursor)
         except Exception as error:  # sqlite3's, or the library's wrapping of it
             if EARLY_HINT not in statement or "no such index" not in str(error):
                 raise
@@ -114,7 +121,7 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
             if row is None:
                 raise
             self.early_index = row["name"]
-            return super().fetchall(statement, params, cursor)
+            return run(statement, params, cursor)
 
     # Writers of several processes (gunicorn workers, `timeline replay`) take turns on a file
     # lock before BEGIN. SQLite's own busy handler would also serialise them, but by polling

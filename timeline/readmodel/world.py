@@ -10,6 +10,7 @@ from typing import Any
 from ..domainmodel import minus
 from . import stretch
 from .point import Page, Point, _unknown_city, _unknown_leader
+from .queries import WORLD_COLUMNS
 
 
 _CACHE_LOCK = threading.Lock()
@@ -87,17 +88,12 @@ class WorldState:
     def _world_view(self, cursor: Any, p: Point, hi: str) -> tuple[list, list, list]:
         """(cities as (held-state dict, latest clash time, its claim id, last evidence time),
         factions, leaders as (state dict, last evidence time))."""
-        pages = {kind: self.rm.stretch_pages(cursor, kind, p.at, hi, p.k, p.min_rank, p.pb)
+        pages = {kind: self.rm.world_pages(cursor, kind, p.at, hi, p.k, p.min_rank, p.pb)
                  for kind in ("control", "status")}
-
-        def first(kind: str, subject: str) -> Page | None:
-            rows, lo = pages[kind].get(subject, ([], None))
-            return Page(rows, lo is not None, True) if rows else None
-
         families = self.families()
-        cities, holdings = self._world_cities(cursor, p, hi, first, families)
+        cities, holdings = self._world_cities(cursor, p, hi, pages["control"], families)
         all_leaders = sorted(self.names.entities("leader", p.k), key=lambda e: e["id"])
-        leaders = self._world_leaders(cursor, p, hi, first, all_leaders)
+        leaders = self._world_leaders(cursor, p, hi, pages["status"], all_leaders)
         factions = []
         for f in sorted(self.names.entities("faction", p.k), key=lambda e: e["id"]):
             family = families(f["id"])
@@ -108,12 +104,29 @@ class WorldState:
                                                if le.get("faction") in family)})
         return cities, factions, leaders
 
-    def _world_cities(self, cursor: Any, p: Point, hi: str, first: Callable[..., Page | None],
+    def _summary(self, cursor: Any, kind: str, subject: str, page: tuple, hi: str, p: Point,
+                 blocked: set[str], dissolves: list[dict[str, Any]] | None = None,
+                 families: Callable[[str], set[str]] | None = None) -> dict[str, Any]:
+        """The subject's stretch summary (state.py's _stretch) from its first page: folded
+        straight from the rows (stretch.quick) unless that cannot tell, then the general way."""
+        rows, lo, _ = page
+        q = stretch.quick(rows, lo is not None, blocked, _QUICK)
+        if q is not None:
+            top = q.top
+            return {"since": q.since, "eff": q.eff, "dissent": q.disputed, "last": q.last,
+                    "corroboration": q.corroboration,
+                    "latest": stretch.Element(q.last, top[V], _row(top), [], False)}
+        dicts = [_row(r) for r in rows]
+        return self._stretch(cursor, kind, subject, dicts[0], hi, p, dissolves, families,
+                             Page(dicts, lo is not None, True))
+
+    def _world_cities(self, cursor: Any, p: Point, hi: str, pages: dict[str, tuple],
                       families: Callable[[str], set[str]]) -> tuple[list, dict[str, list[str]]]:
         """Every place known at the point of view, as _world_view gives them, and faction ->
         the places it holds."""
-        control = self.rm.latest_all(cursor, "control", p.at, p.k, p.min_rank, hi, p.pb)
         dissolves = self.dissolves(cursor, p)
+        # the factions a counted dissolution may pass a place on from (stretch.quick)
+        blocked = {f for d in dissolves for f in families(d["subject"])}
         # what the point of view knew of: entities registered at or before its position
         places = {e["id"]: e for e in self.names.entities("place", p.k)}
         cities: list[tuple[dict[str, Any], str | None, str | None, str | None]] = []
@@ -122,11 +135,11 @@ class WorldState:
         # (a claim names only places registered before it, so its subjects are among them).
         for city in sorted(places):
             out = _unknown_city(city, places.get(city, {}).get("name", city), details=False)
-            row = control.get(city)
+            page = pages.get(city)
             when = claim_id = last = None
-            if row is not None:
-                summary = self._stretch(cursor, "control", city, row, hi, p, dissolves, families,
-                                        first("control", city))
+            if page is not None:
+                summary = self._summary(cursor, "control", city, page, hi, p, blocked,
+                                        dissolves, families)
                 latest: stretch.Element = summary["latest"]
                 self._judged(out, summary, p, cursor, "controller", details=False)
                 last = summary["last"]
@@ -135,8 +148,9 @@ class WorldState:
                     out["lapsed"] = {"faction": latest.row["subject"],
                                      "claim": latest.row["claim_id"]}
                 else:
-                    if row["clash"]:
-                        when, _, claim_id = row["clash"].partition("|")
+                    clash = page[2]
+                    if clash:
+                        when, _, claim_id = clash.partition("|")
                         if when <= latest.t:  # before the dissolution that passed it on
                             when = claim_id = None
                     out.update(controller=latest.value, status="held")
@@ -144,20 +158,36 @@ class WorldState:
             cities.append((out, when, claim_id, last))
         return cities, holdings
 
-    def _world_leaders(self, cursor: Any, p: Point, hi: str, first: Callable[..., Page | None],
+    def _world_leaders(self, cursor: Any, p: Point, hi: str, pages: dict[str, tuple],
                        all_leaders: list[dict[str, Any]]) -> list[tuple[dict[str, Any], Any]]:
         """Every leader known at the point of view, with the time of its last evidence."""
-        status = self.rm.latest_all(cursor, "status", p.at, p.k, p.min_rank, hi, p.pb)
         leaders = []
         for le in all_leaders:
             out = _unknown_leader(le["id"], le["name"], details=False)
-            row = status.get(le["id"])
+            page = pages.get(le["id"])
             last = None
-            if row is not None:
-                summary = self._stretch(cursor, "status", le["id"], row, hi, p,
-                                        first=first("status", le["id"]))
-                out.update(status=row["value"], location=row["detail"], claims=[row["claim_id"]])
+            if page is not None:
+                top = page[0][0]
+                for r in page[0]:  # the latest instant's winner (queries.tie_rank)
+                    if r[T] != top[T]:
+                        break
+                    if (r[E], r[P], r[C]) > (top[E], top[P], top[C]):
+                        top = r
+                summary = self._summary(cursor, "status", le["id"], page, hi, p, set())
+                out.update(status=top[V], location=top[D], claims=[top[C]])
                 self._judged(out, summary, p, cursor, "status", details=False)
                 last = summary["last"]
             leaders.append((out, last))
         return leaders
+
+
+# queries.WORLD_COLUMNS: the indexes of a world page's row
+_COLUMNS = {name: i for i, name in enumerate(WORLD_COLUMNS)}
+C, T, V, D, P, E = (_COLUMNS[name] for name in (
+    "claim_id", "occurred_at", "value", "detail", "position", "eff"))
+_QUICK = stretch.Columns(T, V, P, C, _COLUMNS["origin"], E)
+
+
+def _row(row: Any) -> dict[str, Any]:
+    """A world page's row as the dict the general fold reads."""
+    return dict(zip(WORLD_COLUMNS, row, strict=True))
