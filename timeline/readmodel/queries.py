@@ -89,43 +89,45 @@ STRETCH_HEAD_SQL = _INSTANTS.format(
     eff=effective("e"), hint="",
     where=f"e.occurred_at <= {_newest('occurred_at', ':kind', ':subject', None, 'n')}"
 ) + " LIMIT :limit"
-# The whole world at once (GET /state), one statement per kind: every subject's latest
-# counted instant (the _newest seek, as LATEST_SQL's) and the first page of its stretch's scan:
-# its rows from that instant down to its WORLD_PAGE-th latest row's instant (that instant whole),
-# latest first. `lo` is that instant, or NULL when the subject has no more rows; for places,
-# `clash` is the latest counted clash after the latest instant as "occurred_at|claim_id" (the
-# caller applies the contest window). Rows come as sequences in WORLD_COLUMNS' order, and only
-# the columns an answer without evidence reads (bench/ B2). The per-subject seeks run inside the
-# database instead of one round trip each.
+# The whole world at once (GET /state), one statement per kind: the first page of every
+# subject's stretch scan, latest first: its counted rows from its latest instant down to its
+# WORLD_PAGE-th latest row at or before :hi, that row's instant whole (so a page holding fewer
+# rows at or before :hi than WORLD_PAGE is the subject's whole history). The scan's top is the
+# latest counted "early" effect past :hi (their own index), else :hi itself: no counted effect
+# lies in between (_newest), and the late reports' rows it passes fail `counted`, as in the
+# seek. Subjects come in the primary key's order and each one's rows in the index's, so the
+# nested loop delivers the ORDER BY without a sort (a sort of the page's rows was a third of
+# the statement). Rows come as sequences in WORLD_COLUMNS' order, and only the columns an
+# answer without evidence reads (bench/ B2).
 WORLD_PAGE = 16
-WORLD_COLUMNS = ("subject", "lo", "clash", "claim_id", "occurred_at", "value", "detail",
-                 "position", "origin", "eff")
+WORLD_COLUMNS = ("subject", "claim_id", "occurred_at", "value", "detail", "position", "origin",
+                 "eff")
 
 
 def _world_sql(kind: str) -> str:
-    def cut(a: str) -> str:
-        return (f"(SELECT {a}.occurred_at FROM tl_effects {a} WHERE {a}.kind = '{kind}' AND "
-                f"{a}.subject = m.subject AND {a}.occurred_at <= m.o AND {counted(a)} AND "
-                f"{effective(a)} >= :min ORDER BY {a}.occurred_at DESC, {a}.position DESC, "
-                f"{a}.claim_id DESC LIMIT 1 OFFSET {WORLD_PAGE - 1})")
-    clash = (_newest("{a}.occurred_at || '|' || {a}.claim_id", "'clash'", "m.subject", "m.o", "c")
-             if kind == "control" else "NULL")
-    # MATERIALIZED: the planner must seek per subject, not scan the effects and look back.
+    early = (f"(SELECT n.occurred_at FROM tl_effects n{EARLY_HINT} WHERE n.early = 1 AND "
+             f"n.kind = '{kind}' AND n.subject = s.subject AND n.occurred_at > :hi AND "
+             f"n.occurred_at <= :at AND {counted('n')} AND {effective('n')} >= :min "
+             "ORDER BY n.occurred_at DESC, n.position DESC, n.claim_id DESC LIMIT 1)")
+    cut = (f"(SELECT x.occurred_at FROM tl_effects x WHERE x.kind = '{kind}' AND "
+           f"x.subject = s.subject AND x.occurred_at <= :hi AND {counted('x')} AND "
+           f"{effective('x')} >= :min ORDER BY x.occurred_at DESC, x.position DESC, "
+           f"x.claim_id DESC LIMIT 1 OFFSET {WORLD_PAGE - 1})")
     return f"""
-WITH m AS MATERIALIZED (
-    SELECT s.subject, {_newest('occurred_at', f"'{kind}'", 's.subject', None, 'n')} AS o
-    FROM tl_subjects s WHERE s.kind = '{kind}'),
-b AS MATERIALIZED (
-    SELECT m.subject, m.o, {cut('x')} AS lo, {clash} AS clash FROM m WHERE m.o IS NOT NULL)
-SELECT b.subject, b.lo, b.clash, e.claim_id, e.occurred_at, e.value, e.detail, e.position,
-    e.origin, {effective('e')} AS eff
-FROM b JOIN tl_effects e ON e.kind = '{kind}' AND e.subject = b.subject
-    AND e.occurred_at <= b.o AND e.occurred_at >= COALESCE(b.lo, '')
-WHERE {counted('e')} AND {effective('e')} >= :min
-ORDER BY b.subject, e.occurred_at DESC, e.position DESC, e.claim_id DESC"""
+SELECT s.subject, e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
+    {effective('e')} AS eff
+FROM tl_subjects s JOIN tl_effects e ON e.kind = s.kind AND e.subject = s.subject
+    AND e.occurred_at <= COALESCE({early}, :hi) AND e.occurred_at >= COALESCE({cut}, '')
+WHERE s.kind = '{kind}' AND {counted('e')} AND {effective('e')} >= :min
+ORDER BY s.kind, s.subject, e.occurred_at DESC, e.position DESC, e.claim_id DESC"""
 
 
 WORLD_SQL = {kind: _world_sql(kind) for kind in ("control", "status")}
+# Every place's latest counted clash up to :at as "occurred_at|claim_id" (the caller keeps it
+# only when it is after the place's latest control instant, and applies the contest window).
+CLASHES_SQL = f"""
+SELECT s.subject, {_newest("{a}.occurred_at || '|' || {a}.claim_id", "'clash'", "s.subject", None, "c")}
+FROM tl_subjects s WHERE s.kind = 'control'"""
 EARLY_INSTANTS_SQL = _INSTANTS.format(
     eff=effective("e"), hint=EARLY_HINT,
     where="e.early = 1 AND e.occurred_at > :hi AND e.occurred_at <= :t")

@@ -25,6 +25,7 @@ from .projection import (
 )
 from .queries import (
     CLASH_SQL,
+    CLASHES_SQL,
     DISSOLVES_SQL,
     EARLY_INSTANTS_SQL,
     END,
@@ -32,6 +33,8 @@ from .queries import (
     INSTANTS_SQL,
     LATEST_SQL,
     STRETCH_HEAD_SQL,
+    WORLD_COLUMNS,
+    WORLD_PAGE,
     WORLD_SQL,
 )
 from .tables import DERIVED_TABLES, TABLES, WRITE_SQL
@@ -232,19 +235,29 @@ class ReadModelRecorder:
             "pb": pb, "limit": limit}, cursor)
 
     def world_pages(self, cursor: Any, kind: str, at: str, hi: str, k: int, min_rank: int,
-                    pb: str) -> dict[str, tuple[list[Sequence[Any]], str | None, str | None]]:
+                    pb: str) -> dict[str, tuple[list[Sequence[Any]], bool]]:
         """subject -> (the first page of its stretch's scan, latest first, as sequences in
-        queries.WORLD_COLUMNS' order; the instant the page stops at if more rows may follow,
-        else None; for places the latest counted clash after its latest instant, else None),
-        for every subject of `kind` that has a counted row (queries.WORLD_SQL)."""
-        out: dict[str, tuple[list[Sequence[Any]], str | None, str | None]] = {}
+        queries.WORLD_COLUMNS' order, and whether more rows may follow it), for every subject
+        of `kind` that has a counted row (queries.WORLD_SQL)."""
+        out: dict[str, tuple[list[Sequence[Any]], bool]] = {}
+        pages: dict[str, list[Sequence[Any]]] = {}
         for row in self.rows(WORLD_SQL[kind], {"at": at, "hi": hi, "k": k, "min": min_rank,
                                                "pb": pb}, cursor):
-            page = out.get(row[0])
+            page = pages.get(row[0])
             if page is None:
-                page = out[row[0]] = ([], row[1], row[2])
-            page[0].append(row)
+                page = pages[row[0]] = []
+            page.append(row)
+        t = WORLD_COLUMNS.index("occurred_at")
+        for subject, rows in pages.items():
+            # the page stopped at its WORLD_PAGE-th row at or before hi, or had them all
+            out[subject] = (rows, sum(1 for r in rows if r[t] <= hi) >= WORLD_PAGE)
         return out
+
+    def clashes(self, cursor: Any, at: str, k: int, min_rank: int, hi: str, pb: str
+                ) -> dict[str, str]:
+        """place -> its latest counted clash up to `at`, "occurred_at|claim_id"."""
+        return {r[0]: r[1] for r in self.rows(CLASHES_SQL, {
+            "at": at, "k": k, "min": min_rank, "hi": hi, "pb": pb}, cursor) if r[1]}
 
     def early_instants(self, cursor: Any, kind: str, subject: str, hi: str, t: str, k: int,
                        min_rank: int, pb: str) -> list[dict[str, Any]]:

@@ -91,7 +91,8 @@ class WorldState:
         pages = {kind: self.rm.world_pages(cursor, kind, p.at, hi, p.k, p.min_rank, p.pb)
                  for kind in ("control", "status")}
         families = self.families()
-        cities, holdings = self._world_cities(cursor, p, hi, pages["control"], families)
+        clashes = self.rm.clashes(cursor, p.at, p.k, p.min_rank, hi, p.pb)
+        cities, holdings = self._world_cities(cursor, p, hi, pages["control"], clashes, families)
         all_leaders = sorted(self.names.entities("leader", p.k), key=lambda e: e["id"])
         leaders = self._world_leaders(cursor, p, hi, pages["status"], all_leaders)
         factions = []
@@ -109,8 +110,8 @@ class WorldState:
                  families: Callable[[str], set[str]] | None = None) -> dict[str, Any]:
         """The subject's stretch summary (state.py's _stretch) from its first page: folded
         straight from the rows (stretch.quick) unless that cannot tell, then the general way."""
-        rows, lo, _ = page
-        q = stretch.quick(rows, lo is not None, blocked, _QUICK)
+        rows, more = page
+        q = stretch.quick(rows, more, blocked, _QUICK)
         if q is not None:
             top = q.top
             return {"since": q.since, "eff": q.eff, "dissent": q.disputed, "last": q.last,
@@ -118,10 +119,10 @@ class WorldState:
                     "latest": stretch.Element(q.last, top[V], _row(top), [], False)}
         dicts = [_row(r) for r in rows]
         return self._stretch(cursor, kind, subject, dicts[0], hi, p, dissolves, families,
-                             Page(dicts, lo is not None, True))
+                             Page(dicts, more, True))
 
     def _world_cities(self, cursor: Any, p: Point, hi: str, pages: dict[str, tuple],
-                      families: Callable[[str], set[str]]) -> tuple[list, dict[str, list[str]]]:
+                      clashes: dict[str, str], families: Callable[[str], set[str]]) -> tuple[list, dict[str, list[str]]]:
         """Every place known at the point of view, as _world_view gives them, and faction ->
         the places it holds."""
         dissolves = self.dissolves(cursor, p)
@@ -148,10 +149,11 @@ class WorldState:
                     out["lapsed"] = {"faction": latest.row["subject"],
                                      "claim": latest.row["claim_id"]}
                 else:
-                    clash = page[2]
+                    clash = clashes.get(city)
                     if clash:
                         when, _, claim_id = clash.partition("|")
-                        if when <= latest.t:  # before the dissolution that passed it on
+                        # not after the latest instant (or the dissolution that passed it on)
+                        if when <= latest.t:
                             when = claim_id = None
                     out.update(controller=latest.value, status="held")
                     holdings.setdefault(latest.value, []).append(city)
