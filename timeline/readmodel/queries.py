@@ -4,6 +4,7 @@ published by :pb, confidence :min), and the seeks that find the latest of them."
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 # published_by when a query gives none: after every storable instant.
@@ -104,7 +105,10 @@ WORLD_COLUMNS = ("subject", "claim_id", "occurred_at", "value", "detail", "posit
                  "eff")
 
 
-def _world_sql(kind: str) -> str:
+@lru_cache(maxsize=16)
+def world_sql(kind: str, page: int) -> str:
+    """The statement of `kind`'s first pages of `page` rows (WORLD_PAGE; tests make it small
+    so that stretches go on past it)."""
     early = (f"(SELECT n.occurred_at FROM tl_effects n{EARLY_HINT} WHERE n.early = 1 AND "
              f"n.kind = '{kind}' AND n.subject = s.subject AND n.occurred_at > :hi AND "
              f"n.occurred_at <= :at AND {counted('n')} AND {effective('n')} >= :min "
@@ -112,7 +116,7 @@ def _world_sql(kind: str) -> str:
     cut = (f"(SELECT x.occurred_at FROM tl_effects x WHERE x.kind = '{kind}' AND "
            f"x.subject = s.subject AND x.occurred_at <= :hi AND {counted('x')} AND "
            f"{effective('x')} >= :min ORDER BY x.occurred_at DESC, x.position DESC, "
-           f"x.claim_id DESC LIMIT 1 OFFSET {WORLD_PAGE - 1})")
+           f"x.claim_id DESC LIMIT 1 OFFSET {page - 1})")
     return f"""
 SELECT s.subject, e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
     {effective('e')} AS eff
@@ -122,7 +126,6 @@ WHERE s.kind = '{kind}' AND {counted('e')} AND {effective('e')} >= :min
 ORDER BY s.kind, s.subject, e.occurred_at DESC, e.position DESC, e.claim_id DESC"""
 
 
-WORLD_SQL = {kind: _world_sql(kind) for kind in ("control", "status")}
 # Every place's latest counted clash up to :at as "occurred_at|claim_id" (the caller keeps it
 # only when it is after the place's latest control instant, and applies the contest window).
 CLASHES_SQL = f"""

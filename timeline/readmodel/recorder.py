@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
-from . import digest
+from . import digest, queries
 from .projection import (
     MARK_SQL,
     OP_ORDER,
@@ -34,8 +34,6 @@ from .queries import (
     LATEST_SQL,
     STRETCH_HEAD_SQL,
     WORLD_COLUMNS,
-    WORLD_PAGE,
-    WORLD_SQL,
 )
 from .tables import DERIVED_TABLES, TABLES, WRITE_SQL
 
@@ -238,11 +236,12 @@ class ReadModelRecorder:
                     pb: str) -> dict[str, tuple[list[Sequence[Any]], bool]]:
         """subject -> (the first page of its stretch's scan, latest first, as sequences in
         queries.WORLD_COLUMNS' order, and whether more rows may follow it), for every subject
-        of `kind` that has a counted row (queries.WORLD_SQL)."""
+        of `kind` that has a counted row (queries.world_sql)."""
         out: dict[str, tuple[list[Sequence[Any]], bool]] = {}
         pages: dict[str, list[Sequence[Any]]] = {}
-        for row in self.rows(WORLD_SQL[kind], {"at": at, "hi": hi, "k": k, "min": min_rank,
-                                               "pb": pb}, cursor):
+        page_size = queries.WORLD_PAGE  # looked up here: tests make it small
+        params = {"at": at, "hi": hi, "k": k, "min": min_rank, "pb": pb}
+        for row in self.rows(queries.world_sql(kind, page_size), params, cursor):
             page = pages.get(row[0])
             if page is None:
                 page = pages[row[0]] = []
@@ -250,7 +249,7 @@ class ReadModelRecorder:
         t = WORLD_COLUMNS.index("occurred_at")
         for subject, rows in pages.items():
             # the page stopped at its WORLD_PAGE-th row at or before hi, or had them all
-            out[subject] = (rows, sum(1 for r in rows if r[t] <= hi) >= WORLD_PAGE)
+            out[subject] = (rows, sum(1 for r in rows if r[t] <= hi) >= page_size)
         return out
 
     def clashes(self, cursor: Any, at: str, k: int, min_rank: int, hi: str, pb: str
