@@ -128,9 +128,8 @@ ORDER BY s.kind, s.subject, e.occurred_at DESC, e.position DESC, e.claim_id DESC
 
 # Every place's latest counted clash up to :at as "occurred_at|claim_id" (the caller keeps it
 # only when it is after the place's latest control instant, and applies the contest window).
-CLASHES_SQL = f"""
-SELECT s.subject, {_newest("{a}.occurred_at || '|' || {a}.claim_id", "'clash'", "s.subject", None, "c")}
-FROM tl_subjects s WHERE s.kind = 'control'"""
+_CLASH = _newest("{a}.occurred_at || '|' || {a}.claim_id", "'clash'", "s.subject", None, "c")
+CLASHES_SQL = f"SELECT s.subject, {_CLASH} FROM tl_subjects s WHERE s.kind = 'control'"
 EARLY_INSTANTS_SQL = _INSTANTS.format(
     eff=effective("e"), hint=EARLY_HINT,
     where="e.early = 1 AND e.occurred_at > :hi AND e.occurred_at <= :t")

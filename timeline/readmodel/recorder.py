@@ -9,7 +9,7 @@ that inserts the events. SQL is written once, with `:name` parameters; PostgreSQ
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
@@ -233,11 +233,12 @@ class ReadModelRecorder:
             "pb": pb, "limit": limit}, cursor)
 
     def world_pages(self, cursor: Any, kind: str, at: str, hi: str, k: int, min_rank: int,
-                    pb: str) -> dict[str, tuple[list[Sequence[Any]], bool]]:
-        """subject -> (the first page of its stretch's scan, latest first, as sequences in
-        queries.WORLD_COLUMNS' order, and whether more rows may follow it), for every subject
-        of `kind` that has a counted row (queries.world_sql)."""
-        out: dict[str, tuple[list[Sequence[Any]], bool]] = {}
+                    pb: str) -> tuple[dict[str, list[Sequence[Any]]],
+                                      Callable[[list[Sequence[Any]]], bool]]:
+        """(subject -> the first page of its stretch's scan, latest first, as sequences in
+        queries.WORLD_COLUMNS' order, for every subject of `kind` that has a counted row
+        (queries.world_sql); and page -> whether more rows may follow it, asked only of the
+        few pages a stretch runs past)."""
         pages: dict[str, list[Sequence[Any]]] = {}
         page_size = queries.WORLD_PAGE  # looked up here: tests make it small
         params = {"at": at, "hi": hi, "k": k, "min": min_rank, "pb": pb}
@@ -247,10 +248,12 @@ class ReadModelRecorder:
                 page = pages[row[0]] = []
             page.append(row)
         t = WORLD_COLUMNS.index("occurred_at")
-        for subject, rows in pages.items():
-            # the page stopped at its WORLD_PAGE-th row at or before hi, or had them all
-            out[subject] = (rows, sum(1 for r in rows if r[t] <= hi) >= page_size)
-        return out
+
+        def more(rows: list[Sequence[Any]]) -> bool:
+            # the page stopped at its page_size-th row at or before hi, or had them all
+            return sum(1 for r in rows if r[t] <= hi) >= page_size
+
+        return pages, more
 
     def clashes(self, cursor: Any, at: str, k: int, min_rank: int, hi: str, pb: str
                 ) -> dict[str, str]:

@@ -105,8 +105,15 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
         return self._early_index(super().fetchall, statement, params, cursor)
 
     def rows(self, statement: str, params: dict[str, Any], cursor: Any) -> list[Sequence[Any]]:
-        # sqlite3.Row is already a sequence
-        return self._early_index(super().rows, statement, params, cursor)
+        return self._early_index(self._tuples, statement, params, cursor)
+
+    def _tuples(self, statement: str, params: dict[str, Any], cursor: Any) -> list[Sequence[Any]]:
+        raw = cursor.sqlite_cursor  # plain tuples: sqlite3.Row costs a tenth of B2's statement
+        factory, raw.row_factory = raw.row_factory, None
+        try:
+            return super().rows(statement, params, cursor)
+        finally:
+            raw.row_factory = factory
 
     def _early_index(self, run: Any, statement: str, params: Any, cursor: Any) -> Any:
         try:

@@ -147,12 +147,13 @@ class Columns(NamedTuple):
     eff: int
 
 
-def quick(rows: list[Any], more: bool, blocked: set[str], columns: Columns) -> Quick | None:
+def quick(rows: list[Any], more: Callable[[list[Any]], bool], blocked: set[str],
+          columns: Columns) -> Quick | None:
     """summary() of the stretch starting at rows[0] (rows latest first, as sequences laid out
-    as `columns` says), without building an element per instant; None when it cannot tell: the page ends
-    before the stretch may (`more`: rows follow it), or an instant's winner names a faction of
-    `blocked` (one a counted dissolution may pass on: elements_desc() applies it), or a lapse.
-    Then the caller folds the rows the general way."""
+    as `columns` says), without building an element per instant; None when it cannot tell: the
+    page ends before the stretch may (`more(rows)`: rows follow it), or an instant's winner
+    names a faction of `blocked` (one a counted dissolution may pass on: elements_desc()
+    applies it), or a lapse. Then the caller folds the rows the general way."""
     T, V, P, C, G, E = columns
     n = len(rows)
     i = 0
@@ -187,6 +188,6 @@ def quick(rows: list[Any], more: bool, blocked: set[str], columns: Columns) -> Q
         since = t
         i = j
     else:
-        if more:
+        if more(rows):
             return None
     return Quick(since, eff, disputed, top[T], len(origins), top)

@@ -105,24 +105,27 @@ class WorldState:
                                                if le.get("faction") in family)})
         return cities, factions, leaders
 
-    def _summary(self, cursor: Any, kind: str, subject: str, page: tuple, hi: str, p: Point,
+    def _summary(self, cursor: Any, kind: str, subject: str,
+                 page: tuple[list, Callable[[list], bool]], hi: str, p: Point,
                  blocked: set[str], dissolves: list[dict[str, Any]] | None = None,
                  families: Callable[[str], set[str]] | None = None) -> dict[str, Any]:
-        """The subject's stretch summary (state.py's _stretch) from its first page: folded
-        straight from the rows (stretch.quick) unless that cannot tell, then the general way."""
+        """The subject's stretch summary (state.py's _stretch) from its first page (its rows,
+        and world_pages' test of whether more may follow them): folded straight from the rows
+        (stretch.quick) unless that cannot tell, then the general way."""
         rows, more = page
         q = stretch.quick(rows, more, blocked, _QUICK)
         if q is not None:
             top = q.top
             return {"since": q.since, "eff": q.eff, "dissent": q.disputed, "last": q.last,
                     "corroboration": q.corroboration,
-                    "latest": stretch.Element(q.last, top[V], _row(top), [], False)}
+                    "latest": stretch.Element(q.last, top[_QUICK.value], _row(top), [], False)}
         dicts = [_row(r) for r in rows]
         return self._stretch(cursor, kind, subject, dicts[0], hi, p, dissolves, families,
-                             Page(dicts, more, True))
+                             Page(dicts, more(rows), True))
 
-    def _world_cities(self, cursor: Any, p: Point, hi: str, pages: dict[str, tuple],
-                      clashes: dict[str, str], families: Callable[[str], set[str]]) -> tuple[list, dict[str, list[str]]]:
+    def _world_cities(self, cursor: Any, p: Point, hi: str, pages: tuple[dict, Callable],
+                      clashes: dict[str, str], families: Callable[[str], set[str]]
+                      ) -> tuple[list, dict[str, list[str]]]:
         """Every place known at the point of view, as _world_view gives them, and faction ->
         the places it holds."""
         dissolves = self.dissolves(cursor, p)
@@ -136,11 +139,11 @@ class WorldState:
         # (a claim names only places registered before it, so its subjects are among them).
         for city in sorted(places):
             out = _unknown_city(city, places.get(city, {}).get("name", city), details=False)
-            page = pages.get(city)
+            rows = pages[0].get(city)
             when = claim_id = last = None
-            if page is not None:
-                summary = self._summary(cursor, "control", city, page, hi, p, blocked,
-                                        dissolves, families)
+            if rows is not None:
+                summary = self._summary(cursor, "control", city, (rows, pages[1]), hi, p,
+                                        blocked, dissolves, families)
                 latest: stretch.Element = summary["latest"]
                 self._judged(out, summary, p, cursor, "controller", details=False)
                 last = summary["last"]
@@ -160,23 +163,19 @@ class WorldState:
             cities.append((out, when, claim_id, last))
         return cities, holdings
 
-    def _world_leaders(self, cursor: Any, p: Point, hi: str, pages: dict[str, tuple],
+    def _world_leaders(self, cursor: Any, p: Point, hi: str, pages: tuple[dict, Callable],
                        all_leaders: list[dict[str, Any]]) -> list[tuple[dict[str, Any], Any]]:
         """Every leader known at the point of view, with the time of its last evidence."""
         leaders = []
         for le in all_leaders:
             out = _unknown_leader(le["id"], le["name"], details=False)
-            page = pages.get(le["id"])
+            rows = pages[0].get(le["id"])
             last = None
-            if page is not None:
-                top = page[0][0]
-                for r in page[0]:  # the latest instant's winner (queries.tie_rank)
-                    if r[T] != top[T]:
-                        break
-                    if (r[E], r[P], r[C]) > (top[E], top[P], top[C]):
-                        top = r
-                summary = self._summary(cursor, "status", le["id"], page, hi, p, set())
-                out.update(status=top[V], location=top[D], claims=[top[C]])
+            if rows is not None:
+                summary = self._summary(cursor, "status", le["id"], (rows, pages[1]), hi, p,
+                                        set())
+                row = summary["latest"].row  # the latest instant's winner
+                out.update(status=row["value"], location=row["detail"], claims=[row["claim_id"]])
                 self._judged(out, summary, p, cursor, "status", details=False)
                 last = summary["last"]
             leaders.append((out, last))
@@ -185,9 +184,8 @@ class WorldState:
 
 # queries.WORLD_COLUMNS: the indexes of a world page's row
 _COLUMNS = {name: i for i, name in enumerate(WORLD_COLUMNS)}
-C, T, V, D, P, E = (_COLUMNS[name] for name in (
-    "claim_id", "occurred_at", "value", "detail", "position", "eff"))
-_QUICK = stretch.Columns(T, V, P, C, _COLUMNS["origin"], E)
+_QUICK = stretch.Columns(*(_COLUMNS[name] for name in (
+    "occurred_at", "value", "position", "claim_id", "origin", "eff")))
 
 
 def _row(row: Any) -> dict[str, Any]:
