@@ -46,15 +46,16 @@ def _file_history(app, now: datetime) -> None:
                            published_at=_z(now)))
 
 
-@pytest.mark.parametrize("page", [None, 1, 2])
+@pytest.mark.parametrize("pages", [None, (1, 1), (2, 1), (1, 3)])
 def test_the_world_state_gives_the_per_city_and_per_leader_answers_at_every_point(
-        world, page, monkeypatch):
-    # page: GET /state's first page per subject made small, so that stretches go on past it
-    # (a long history's do) and are folded on from there
-    if page is not None:
+        world, pages, monkeypatch):
+    # pages: GET /state's first and second page per subject made small, so that stretches go
+    # on past them (a long history's do) and are folded on from there
+    if pages is not None:
         from timeline.readmodel import queries
 
-        monkeypatch.setattr(queries, "WORLD_PAGE", page)
+        monkeypatch.setattr(queries, "WORLD_PAGE", pages[0])
+        monkeypatch.setattr(queries, "WORLD_MORE", pages[1])
     now = datetime.now(timezone.utc).replace(microsecond=0)
     _file_history(world, now)
     q = world.queries

@@ -375,12 +375,12 @@ def model_app(request, tmp_path_factory):
     # instants (ties) in two, as a long history's would; GET /state's first page too.
     pages = timeline.readmodel.state.PAGE, timeline.readmodel.state.FIRST_PAGE
     timeline.readmodel.state.PAGE, timeline.readmodel.state.FIRST_PAGE = 3, 2
-    world_page = timeline.readmodel.queries.WORLD_PAGE
-    timeline.readmodel.queries.WORLD_PAGE = 3
+    world_pages = timeline.readmodel.queries.WORLD_PAGE, timeline.readmodel.queries.WORLD_MORE
+    timeline.readmodel.queries.WORLD_PAGE, timeline.readmodel.queries.WORLD_MORE = 3, 2
     COUNT.update({key: 0 for key in COUNT})
     yield app, request.param
     timeline.readmodel.state.PAGE, timeline.readmodel.state.FIRST_PAGE = pages
-    timeline.readmodel.queries.WORLD_PAGE = world_page
+    timeline.readmodel.queries.WORLD_PAGE, timeline.readmodel.queries.WORLD_MORE = world_pages
     app.close()
     cleanup()
 

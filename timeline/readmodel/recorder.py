@@ -255,6 +255,24 @@ class ReadModelRecorder:
 
         return pages, more
 
+    def world_more(self, cursor: Any, kind: str, tops: dict[str, str], k: int, min_rank: int,
+                   pb: str) -> tuple[dict[str, list[Sequence[Any]]], bool | int]:
+        """(subject -> the next page of its stretch's scan below the instant `tops` gives, as
+        world_pages' rows; and that page's full size: a page that long may have more after
+        it) for the subjects of `tops` (queries.world_more_sql)."""
+        page_size = queries.WORLD_MORE  # looked up here: tests make it small
+        pages: dict[str, list[Sequence[Any]]] = {}
+        todo = sorted(tops.items())
+        for start in range(0, len(todo), 64):
+            chunk = todo[start:start + 64]
+            slots = -(-len(chunk) // 16) * 16  # a few statement texts serve every count
+            params: dict[str, Any] = {"k": k, "min": min_rank, "pb": pb}
+            for i in range(slots):
+                params[f"s{i}"], params[f"t{i}"] = chunk[i] if i < len(chunk) else (None, None)
+            for row in self.rows(queries.world_more_sql(kind, page_size, slots), params, cursor):
+                pages.setdefault(row[0], []).append(row)
+        return pages, page_size
+
     def clashes(self, cursor: Any, at: str, k: int, min_rank: int, hi: str, pb: str
                 ) -> dict[str, str]:
         """place -> its latest counted clash up to `at`, "occurred_at|claim_id"."""

@@ -88,13 +88,17 @@ class WorldState:
     def _world_view(self, cursor: Any, p: Point, hi: str) -> tuple[list, list, list]:
         """(cities as (held-state dict, latest clash time, its claim id, last evidence time),
         factions, leaders as (state dict, last evidence time))."""
-        pages = {kind: self.rm.world_pages(cursor, kind, p.at, hi, p.k, p.min_rank, p.pb)
-                 for kind in ("control", "status")}
         families = self.families()
+        dissolves = self.dissolves(cursor, p)
+        # the factions a counted dissolution may pass a place on from (stretch.quick)
+        blocked = {f for d in dissolves for f in families(d["subject"])}
+        control = self._folds(cursor, "control", p, hi, blocked)
         clashes = self.rm.clashes(cursor, p.at, p.k, p.min_rank, hi, p.pb)
-        cities, holdings = self._world_cities(cursor, p, hi, pages["control"], clashes, families)
+        cities, holdings = self._world_cities(cursor, p, hi, control, clashes, dissolves,
+                                              families)
         all_leaders = sorted(self.names.entities("leader", p.k), key=lambda e: e["id"])
-        leaders = self._world_leaders(cursor, p, hi, pages["status"], all_leaders)
+        status = self._folds(cursor, "status", p, hi, set())
+        leaders = self._world_leaders(cursor, p, hi, status, all_leaders)
         factions = []
         for f in sorted(self.names.entities("faction", p.k), key=lambda e: e["id"]):
             family = families(f["id"])
@@ -105,15 +109,41 @@ class WorldState:
                                                if le.get("faction") in family)})
         return cities, factions, leaders
 
+    def _folds(self, cursor: Any, kind: str, p: Point, hi: str, blocked: set[str]
+               ) -> dict[str, tuple[list, stretch.Quick | None, bool]]:
+        """subject -> (the rows read of its stretch, latest first; their stretch.quick()
+        summary, None when it cannot tell; whether more rows may follow them), for every
+        subject of `kind` with a counted row: a first page each, and one more page for the
+        stretches that run past it (queries.WORLD_PAGE, WORLD_MORE)."""
+        pages, more = self.rm.world_pages(cursor, kind, p.at, hi, p.k, p.min_rank, p.pb)
+        out: dict[str, tuple[list, stretch.Quick | None, bool]] = {}
+        tops: dict[str, str] = {}
+        for subject, rows in pages.items():
+            q = stretch.quick(rows, more, blocked, _QUICK)
+            if q is None and more(rows):
+                tops[subject] = rows[-1][_QUICK.occurred_at]  # the instant the page stopped at
+            else:
+                out[subject] = (rows, q, False)
+        if tops:
+            further, size = self.rm.world_more(cursor, kind, tops, p.k, p.min_rank, p.pb)
+            for subject in tops:
+                next_rows = further.get(subject, [])
+                rows = pages[subject] + next_rows
+                follows = len(next_rows) >= size
+
+                def after(_: list, follows: bool = follows) -> bool:
+                    return follows
+
+                out[subject] = (rows, stretch.quick(rows, after, blocked, _QUICK), follows)
+        return out
+
     def _summary(self, cursor: Any, kind: str, subject: str,
-                 page: tuple[list, Callable[[list], bool]], hi: str, p: Point,
-                 blocked: set[str], dissolves: list[dict[str, Any]] | None = None,
+                 fold: tuple[list, stretch.Quick | None, bool], hi: str, p: Point,
+                 dissolves: list[dict[str, Any]] | None = None,
                  families: Callable[[str], set[str]] | None = None) -> dict[str, Any]:
-        """The subject's stretch summary (state.py's _stretch) from its first page (its rows,
-        and world_pages' test of whether more may follow them): folded straight from the rows
-        (stretch.quick) unless that cannot tell, then the general way."""
-        rows, more = page
-        q = stretch.quick(rows, more, blocked, _QUICK)
+        """The subject's stretch summary (state.py's _stretch) from _folds(): the quick one,
+        or when it could not tell, the general fold of those rows and of any further pages."""
+        rows, q, more = fold
         if q is not None:
             top = q.top
             return {"since": q.since, "eff": q.eff, "dissent": q.disputed, "last": q.last,
@@ -121,16 +151,14 @@ class WorldState:
                     "latest": stretch.Element(q.last, top[_QUICK.value], _row(top), [], False)}
         dicts = [_row(r) for r in rows]
         return self._stretch(cursor, kind, subject, dicts[0], hi, p, dissolves, families,
-                             Page(dicts, more(rows), True))
+                             Page(dicts, more, True))
 
-    def _world_cities(self, cursor: Any, p: Point, hi: str, pages: tuple[dict, Callable],
-                      clashes: dict[str, str], families: Callable[[str], set[str]]
+    def _world_cities(self, cursor: Any, p: Point, hi: str, folds: dict[str, tuple],
+                      clashes: dict[str, str], dissolves: list[dict[str, Any]],
+                      families: Callable[[str], set[str]]
                       ) -> tuple[list, dict[str, list[str]]]:
         """Every place known at the point of view, as _world_view gives them, and faction ->
         the places it holds."""
-        dissolves = self.dissolves(cursor, p)
-        # the factions a counted dissolution may pass a place on from (stretch.quick)
-        blocked = {f for d in dissolves for f in families(d["subject"])}
         # what the point of view knew of: entities registered at or before its position
         places = {e["id"]: e for e in self.names.entities("place", p.k)}
         cities: list[tuple[dict[str, Any], str | None, str | None, str | None]] = []
@@ -139,11 +167,11 @@ class WorldState:
         # (a claim names only places registered before it, so its subjects are among them).
         for city in sorted(places):
             out = _unknown_city(city, places.get(city, {}).get("name", city), details=False)
-            rows = pages[0].get(city)
+            fold = folds.get(city)
             when = claim_id = last = None
-            if rows is not None:
-                summary = self._summary(cursor, "control", city, (rows, pages[1]), hi, p,
-                                        blocked, dissolves, families)
+            if fold is not None:
+                summary = self._summary(cursor, "control", city, fold, hi, p, dissolves,
+                                        families)
                 latest: stretch.Element = summary["latest"]
                 self._judged(out, summary, p, cursor, "controller", details=False)
                 last = summary["last"]
@@ -163,17 +191,16 @@ class WorldState:
             cities.append((out, when, claim_id, last))
         return cities, holdings
 
-    def _world_leaders(self, cursor: Any, p: Point, hi: str, pages: tuple[dict, Callable],
+    def _world_leaders(self, cursor: Any, p: Point, hi: str, folds: dict[str, tuple],
                        all_leaders: list[dict[str, Any]]) -> list[tuple[dict[str, Any], Any]]:
         """Every leader known at the point of view, with the time of its last evidence."""
         leaders = []
         for le in all_leaders:
             out = _unknown_leader(le["id"], le["name"], details=False)
-            rows = pages[0].get(le["id"])
+            fold = folds.get(le["id"])
             last = None
-            if rows is not None:
-                summary = self._summary(cursor, "status", le["id"], (rows, pages[1]), hi, p,
-                                        set())
+            if fold is not None:
+                summary = self._summary(cursor, "status", le["id"], fold, hi, p)
                 row = summary["latest"].row  # the latest instant's winner
                 out.update(status=row["value"], location=row["detail"], claims=[row["claim_id"]])
                 self._judged(out, summary, p, cursor, "status", details=False)
