@@ -164,27 +164,33 @@ def quick(rows: list[Any], more: Callable[[list[Any]], bool], blocked: set[str],
     origins: set[Any] = set()
     disputed = False
     while i < n:
-        t = rows[i][T]
-        j = i
         best = rows[i]
+        t = best[T]
+        j = i + 1
         while j < n and rows[j][T] == t:  # the instant's rows: its winner by tie_rank()
             r = rows[j]
             if (r[E], r[P], r[C]) > (best[E], best[P], best[C]):
                 best = r
             j += 1
-        if best[V] is None or best[V] in blocked:
+        v = best[V]
+        if v is None or v in blocked:
             return None
         if top is None:
-            top, value = best, best[V]
-        elif best[V] != value:
+            top, value = best, v
+        elif v != value:
             break  # the stretch ends above this instant
-        for r in rows[i:j]:
-            if r[V] == value:
-                if r[E] > eff:
-                    eff = r[E]
-                origins.add(r[G])
-            else:
-                disputed = True  # lost the instant's tie: dissent
+        if j == i + 1:  # most instants hold one claim: the winner
+            if best[E] > eff:
+                eff = best[E]
+            origins.add(best[G])
+        else:
+            for r in rows[i:j]:
+                if r[V] == value:
+                    if r[E] > eff:
+                        eff = r[E]
+                    origins.add(r[G])
+                else:
+                    disputed = True  # lost the instant's tie: dissent
         since = t
         i = j
     else:
