@@ -7,6 +7,7 @@ import json
 import random
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from conftest import control, report
 
 
@@ -45,7 +46,16 @@ def _file_history(app, now: datetime) -> None:
                            published_at=_z(now)))
 
 
-def test_the_world_state_gives_the_per_city_and_per_leader_answers_at_every_point(world):
+@pytest.mark.parametrize("pages", [None, (1, 1), (2, 1), (1, 3)])
+def test_the_world_state_gives_the_per_city_and_per_leader_answers_at_every_point(
+        world, pages, monkeypatch):
+    # pages: GET /state's first and second page per subject made small, so that stretches go
+    # on past them (a long history's do) and are folded on from there
+    if pages is not None:
+        from timeline.readmodel import queries
+
+        monkeypatch.setattr(queries, "WORLD_PAGE", pages[0])
+        monkeypatch.setattr(queries, "WORLD_MORE", pages[1])
     now = datetime.now(timezone.utc).replace(microsecond=0)
     _file_history(world, now)
     q = world.queries

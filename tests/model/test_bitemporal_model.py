@@ -374,17 +374,21 @@ def expected_refusal(claims: list[dict[str, Any]], by_id: dict[str, dict[str, An
 def model_app(request, tmp_path_factory):
     from timeline.application import TimelineApplication
 
+    import timeline.readmodel.queries
     import timeline.readmodel.state
 
     url, cleanup = new_store_url(request.param, tmp_path_factory.mktemp("model"))
     app = TimelineApplication(url)
     # Small pages, so that a stretch's backward scan goes on past its first page and cuts
-    # instants (ties) in two, as a long history's would.
+    # instants (ties) in two, as a long history's would; GET /state's first page too.
     pages = timeline.readmodel.state.PAGE, timeline.readmodel.state.FIRST_PAGE
     timeline.readmodel.state.PAGE, timeline.readmodel.state.FIRST_PAGE = 3, 2
+    world_pages = timeline.readmodel.queries.WORLD_PAGE, timeline.readmodel.queries.WORLD_MORE
+    timeline.readmodel.queries.WORLD_PAGE, timeline.readmodel.queries.WORLD_MORE = 3, 2
     COUNT.update({key: 0 for key in COUNT})
     yield app, request.param
     timeline.readmodel.state.PAGE, timeline.readmodel.state.FIRST_PAGE = pages
+    timeline.readmodel.queries.WORLD_PAGE, timeline.readmodel.queries.WORLD_MORE = world_pages
     app.close()
     cleanup()
 

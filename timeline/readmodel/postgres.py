@@ -21,6 +21,7 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 import psycopg
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL
 
 from .recorder import ReadModelRecorder
@@ -189,6 +190,14 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
             cached = self.placeholder_re.sub(r"%(\1)s", pattern.sub(replacement, statement))
             self._cache[statement] = cached
         return cached
+
+    def rows(self, statement: str, params: dict[str, Any], cursor: Any) -> list[Sequence[Any]]:
+        factory = cursor.row_factory  # the pool's dict_row, for every other query
+        cursor.row_factory = tuple_row
+        try:
+            return super().rows(statement, params, cursor)
+        finally:
+            cursor.row_factory = factory
 
     def table(self, name: str) -> str:
         return self.sql(name)

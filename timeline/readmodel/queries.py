@@ -4,6 +4,7 @@ published by :pb, confidence :min), and the seeks that find the latest of them."
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 # published_by when a query gives none: after every storable instant.
@@ -71,27 +72,6 @@ ORDER BY eff DESC, e.position DESC, e.claim_id DESC LIMIT 1
 
 CLASH_SQL = f"""SELECT {_newest('claim_id', "'clash'", ':subject', ':lo', 'c')} AS claim_id"""
 
-# The whole world at once (GET /state): every subject's latest counted effect of :kind, its
-# ties (the caller picks the winner as LATEST_SQL does) and, for places, the latest counted
-# clash after it as "occurred_at|claim_id" (the caller applies the contest window). One
-# statement: the per-subject seeks run inside the database instead of one round trip each.
-def _state_sql(kind: str) -> str:
-    clash = (_newest("{a}.occurred_at || '|' || {a}.claim_id", "'clash'", "m.subject", "m.o", "c")
-             if kind == "control" else "NULL")
-    # MATERIALIZED: the planner must seek per subject, not scan the effects and look back.
-    return f"""
-WITH m AS MATERIALIZED (
-    SELECT s.subject, {_newest('occurred_at', f"'{kind}'", 's.subject', None, 'n')} AS o
-    FROM tl_subjects s WHERE s.kind = '{kind}')
-SELECT m.subject, e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
-    {effective('e')} AS eff, {clash} AS clash
-FROM m JOIN tl_effects e ON e.kind = '{kind}' AND e.subject = m.subject AND e.occurred_at = m.o
-WHERE {counted('e')} AND {effective('e')} >= :min
-"""
-
-
-STATE_SQL = {kind: _state_sql(kind) for kind in ("control", "status")}
-
 # A stretch's backward scan (timeline/readmodel/stretch.py): from the winner's instant down, in the state
 # index's order, a page at a time.
 _INSTANTS = f"""
@@ -110,32 +90,71 @@ STRETCH_HEAD_SQL = _INSTANTS.format(
     eff=effective("e"), hint="",
     where=f"e.occurred_at <= {_newest('occurred_at', ':kind', ':subject', None, 'n')}"
 ) + " LIMIT :limit"
-# The same first page for every subject of a kind at once (GET /state): each subject's rows
-# from its latest instant down to its BULK_PAGE-th latest row's instant (that instant whole), in
-# one statement; `lo` is that instant, or NULL when the subject has no more rows.
-BULK_PAGE = 16
+# The whole world at once (GET /state), one statement per kind: the first page of every
+# subject's stretch scan, latest first: its counted rows from its latest instant down to its
+# WORLD_PAGE-th latest row at or before :hi, that row's instant whole (so a page holding fewer
+# rows at or before :hi than WORLD_PAGE is the subject's whole history). The scan's top is the
+# latest counted "early" effect past :hi (their own index), else :hi itself: no counted effect
+# lies in between (_newest), and the late reports' rows it passes fail `counted`, as in the
+# seek. Subjects come in the primary key's order and each one's rows in the index's, so the
+# nested loop delivers the ORDER BY without a sort (a sort of the page's rows was a third of
+# the statement). Rows come as sequences in WORLD_COLUMNS' order, and only the columns an
+# answer without evidence reads (bench/ B2).
+# Most stretches at a point of view are a few instants long, with a long tail: a first page of
+# WORLD_PAGE rows ends most of them, and the ones it does not get one more page of WORLD_MORE
+# rows each, in a second statement (world_more_sql). (A single page of 16 read 3x the rows the
+# stretches needed at 1M claims, at some 2 us a row.)
+WORLD_PAGE = 6
+WORLD_MORE = 16
+WORLD_COLUMNS = ("subject", "claim_id", "occurred_at", "value", "detail", "position", "origin",
+                 "eff")
 
 
-def _stretch_pages_sql(kind: str) -> str:
-    def cut(a: str) -> str:
-        return (f"(SELECT {a}.occurred_at FROM tl_effects {a} WHERE {a}.kind = '{kind}' AND "
-                f"{a}.subject = m.subject AND {a}.occurred_at <= m.o AND {counted(a)} AND "
-                f"{effective(a)} >= :min ORDER BY {a}.occurred_at DESC, {a}.position DESC, "
-                f"{a}.claim_id DESC LIMIT 1 OFFSET {BULK_PAGE - 1})")
+@lru_cache(maxsize=16)
+def world_sql(kind: str, page: int) -> str:
+    """The statement of `kind`'s first pages of `page` rows (WORLD_PAGE; tests make it small
+    so that stretches go on past it)."""
+    early = (f"(SELECT n.occurred_at FROM tl_effects n{EARLY_HINT} WHERE n.early = 1 AND "
+             f"n.kind = '{kind}' AND n.subject = s.subject AND n.occurred_at > :hi AND "
+             f"n.occurred_at <= :at AND {counted('n')} AND {effective('n')} >= :min "
+             "ORDER BY n.occurred_at DESC, n.position DESC, n.claim_id DESC LIMIT 1)")
+    cut = (f"(SELECT x.occurred_at FROM tl_effects x WHERE x.kind = '{kind}' AND "
+           f"x.subject = s.subject AND x.occurred_at <= :hi AND {counted('x')} AND "
+           f"{effective('x')} >= :min ORDER BY x.occurred_at DESC, x.position DESC, "
+           f"x.claim_id DESC LIMIT 1 OFFSET {page - 1})")
     return f"""
-WITH m AS MATERIALIZED (
-    SELECT s.subject, {_newest('occurred_at', f"'{kind}'", 's.subject', None, 'n')} AS o
-    FROM tl_subjects s WHERE s.kind = '{kind}'),
-b AS MATERIALIZED (SELECT m.subject, m.o, {cut('x')} AS lo FROM m WHERE m.o IS NOT NULL)
-SELECT b.subject, b.lo, e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
-    e.report_id, e.source, e.published_at, {effective('e')} AS eff
-FROM b JOIN tl_effects e ON e.kind = '{kind}' AND e.subject = b.subject
-    AND e.occurred_at <= b.o AND e.occurred_at >= COALESCE(b.lo, '')
+SELECT s.subject, e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
+    {effective('e')} AS eff
+FROM tl_subjects s JOIN tl_effects e ON e.kind = s.kind AND e.subject = s.subject
+    AND e.occurred_at <= COALESCE({early}, :hi) AND e.occurred_at >= COALESCE({cut}, '')
+WHERE s.kind = '{kind}' AND {counted('e')} AND {effective('e')} >= :min
+ORDER BY s.kind, s.subject, e.occurred_at DESC, e.position DESC, e.claim_id DESC"""
+
+
+@lru_cache(maxsize=64)
+def world_more_sql(kind: str, page: int, subjects: int) -> str:
+    """The next page of `page` rows of up to `subjects` subjects' stretch scans, below the
+    instant their first page stopped at: parameters :s0, :t0 (subject, that instant), ...
+    (unused pairs NULL: callers round `subjects` up, so that a few statements serve)."""
+    todo = ", ".join(f"(:s{i}, :t{i})" for i in range(subjects))
+    cut = (f"(SELECT x.occurred_at FROM tl_effects x WHERE x.kind = '{kind}' AND "
+           f"x.subject = s.subject AND x.occurred_at < s.top AND {counted('x')} AND "
+           f"{effective('x')} >= :min ORDER BY x.occurred_at DESC, x.position DESC, "
+           f"x.claim_id DESC LIMIT 1 OFFSET {page - 1})")
+    return f"""
+WITH s (subject, top) AS (VALUES {todo})
+SELECT s.subject, e.claim_id, e.occurred_at, e.value, e.detail, e.position, e.origin,
+    {effective('e')} AS eff
+FROM s JOIN tl_effects e ON e.kind = '{kind}' AND e.subject = s.subject
+    AND e.occurred_at < s.top AND e.occurred_at >= COALESCE({cut}, '')
 WHERE {counted('e')} AND {effective('e')} >= :min
-ORDER BY b.subject, e.occurred_at DESC, e.position DESC, e.claim_id DESC"""
+ORDER BY s.subject, e.occurred_at DESC, e.position DESC, e.claim_id DESC"""
 
 
-STRETCH_PAGES_SQL = {kind: _stretch_pages_sql(kind) for kind in ("control", "status")}
+# Every place's latest counted clash up to :at as "occurred_at|claim_id" (the caller keeps it
+# only when it is after the place's latest control instant, and applies the contest window).
+_CLASH = _newest("{a}.occurred_at || '|' || {a}.claim_id", "'clash'", "s.subject", None, "c")
+CLASHES_SQL = f"SELECT s.subject, {_CLASH} FROM tl_subjects s WHERE s.kind = 'control'"
 EARLY_INSTANTS_SQL = _INSTANTS.format(
     eff=effective("e"), hint=EARLY_HINT,
     where="e.early = 1 AND e.occurred_at > :hi AND e.occurred_at <= :t")

@@ -9,11 +9,11 @@ that inserts the events. SQL is written once, with `:name` parameters; PostgreSQ
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
-from . import digest
+from . import digest, queries
 from .projection import (
     MARK_SQL,
     OP_ORDER,
@@ -25,16 +25,15 @@ from .projection import (
 )
 from .queries import (
     CLASH_SQL,
+    CLASHES_SQL,
     DISSOLVES_SQL,
     EARLY_INSTANTS_SQL,
     END,
     HISTORY_SQL,
     INSTANTS_SQL,
     LATEST_SQL,
-    STATE_SQL,
     STRETCH_HEAD_SQL,
-    STRETCH_PAGES_SQL,
-    winners,
+    WORLD_COLUMNS,
 )
 from .tables import DERIVED_TABLES, TABLES, WRITE_SQL
 
@@ -170,6 +169,12 @@ class ReadModelRecorder:
         cursor.execute(self.sql(statement), params or {})
         return [dict(r) for r in cursor.fetchall()]
 
+    def rows(self, statement: str, params: dict[str, Any], cursor: Any) -> list[Sequence[Any]]:
+        """Rows as sequences in the statement's column order: a hot query that reads thousands
+        of rows skips building a dict for each (sqlite.py, postgres.py)."""
+        cursor.execute(self.sql(statement), params)
+        return cursor.fetchall()
+
     def fetchone(self, statement: str, params: dict[str, Any] | None = None,
                  cursor: Any = None) -> dict[str, Any] | None:
         rows = self.fetchall(statement, params, cursor)
@@ -227,15 +232,52 @@ class ReadModelRecorder:
             "kind": kind, "subject": subject, "at": at, "hi": hi, "k": k, "min": min_rank,
             "pb": pb, "limit": limit}, cursor)
 
-    def stretch_pages(self, cursor: Any, kind: str, at: str, hi: str, k: int, min_rank: int,
-                      pb: str) -> dict[str, tuple[list[dict[str, Any]], str | None]]:
-        """subject -> (the first page of its stretch's scan, latest first, and the instant it
-        stops at if more rows may follow, else None), for every subject of `kind`."""
-        out: dict[str, tuple[list[dict[str, Any]], str | None]] = {}
-        for row in self.fetchall(STRETCH_PAGES_SQL[kind], {"at": at, "hi": hi, "k": k,
-                                                           "min": min_rank, "pb": pb}, cursor):
-            out.setdefault(row["subject"], ([], row["lo"]))[0].append(row)
-        return out
+    def world_pages(self, cursor: Any, kind: str, at: str, hi: str, k: int, min_rank: int,
+                    pb: str) -> tuple[dict[str, list[Sequence[Any]]],
+                                      Callable[[list[Sequence[Any]]], bool]]:
+        """(subject -> the first page of its stretch's scan, latest first, as sequences in
+        queries.WORLD_COLUMNS' order, for every subject of `kind` that has a counted row
+        (queries.world_sql); and page -> whether more rows may follow it, asked only of the
+        few pages a stretch runs past)."""
+        pages: dict[str, list[Sequence[Any]]] = {}
+        page_size = queries.WORLD_PAGE  # looked up here: tests make it small
+        params = {"at": at, "hi": hi, "k": k, "min": min_rank, "pb": pb}
+        for row in self.rows(queries.world_sql(kind, page_size), params, cursor):
+            page = pages.get(row[0])
+            if page is None:
+                page = pages[row[0]] = []
+            page.append(row)
+        t = WORLD_COLUMNS.index("occurred_at")
+
+        def more(rows: list[Sequence[Any]]) -> bool:
+            # the page stopped at its page_size-th row at or before hi, or had them all
+            return sum(1 for r in rows if r[t] <= hi) >= page_size
+
+        return pages, more
+
+    def world_more(self, cursor: Any, kind: str, tops: dict[str, str], k: int, min_rank: int,
+                   pb: str) -> tuple[dict[str, list[Sequence[Any]]], bool | int]:
+        """(subject -> the next page of its stretch's scan below the instant `tops` gives, as
+        world_pages' rows; and that page's full size: a page that long may have more after
+        it) for the subjects of `tops` (queries.world_more_sql)."""
+        page_size = queries.WORLD_MORE  # looked up here: tests make it small
+        pages: dict[str, list[Sequence[Any]]] = {}
+        todo = sorted(tops.items())
+        for start in range(0, len(todo), 64):
+            chunk = todo[start:start + 64]
+            slots = -(-len(chunk) // 16) * 16  # a few statement texts serve every count
+            params: dict[str, Any] = {"k": k, "min": min_rank, "pb": pb}
+            for i in range(slots):
+                params[f"s{i}"], params[f"t{i}"] = chunk[i] if i < len(chunk) else (None, None)
+            for row in self.rows(queries.world_more_sql(kind, page_size, slots), params, cursor):
+                pages.setdefault(row[0], []).append(row)
+        return pages, page_size
+
+    def clashes(self, cursor: Any, at: str, k: int, min_rank: int, hi: str, pb: str
+                ) -> dict[str, str]:
+        """place -> its latest counted clash up to `at`, "occurred_at|claim_id"."""
+        return {r[0]: r[1] for r in self.rows(CLASHES_SQL, {
+            "at": at, "k": k, "min": min_rank, "hi": hi, "pb": pb}, cursor) if r[1]}
 
     def early_instants(self, cursor: Any, kind: str, subject: str, hi: str, t: str, k: int,
                        min_rank: int, pb: str) -> list[dict[str, Any]]:
@@ -248,14 +290,6 @@ class ReadModelRecorder:
                   ) -> list[dict[str, Any]]:
         """Every counted dissolution dated at or before `at` (they are few)."""
         return self.fetchall(DISSOLVES_SQL, {"at": at, "k": k, "min": min_rank, "pb": pb}, cursor)
-
-    def latest_all(self, cursor: Any, kind: str, at: str, k: int, min_rank: int, hi: str,
-                   pb: str = END) -> dict[str, dict[str, Any]]:
-        """subject -> the row LATEST_SQL would give (plus `clash` for places: the latest counted
-        clash after it, "occurred_at|claim_id"), for every subject of `kind` that has one."""
-        rows = self.fetchall(STATE_SQL[kind], {"at": at, "k": k, "min": min_rank, "hi": hi,
-                                               "pb": pb}, cursor)
-        return winners(rows, "subject")
 
     def history(self, cursor: Any, kind: str, subject: str, at: str, k: int, min_rank: int,
                 pb: str = END):

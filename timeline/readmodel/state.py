@@ -83,7 +83,7 @@ class StateQueries(WorldState, ReportQueries):
                        ) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         """(occurred_at, the counted rows of that instant), latest first, from `top` down:
         the "early" rows past `hi` from their own index, then the rest a page at a time
-        (`first`: the first page, already read by stretch_head() or stretch_pages()). Lazy: a
+        (`first`: the first page, already read by stretch_head() or world_pages()). Lazy: a
         caller that stops reads no further page."""
         op = "<="
         if first is None and top > hi:

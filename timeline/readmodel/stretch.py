@@ -160,3 +160,75 @@ def runs(elements: list[Element]) -> list[list[Element]]:
         else:
             out.append([e])
     return out
+
+
+class Quick(NamedTuple):
+    """What summary() gives for an answer without evidence (bench/ B2), from quick()."""
+    since: str
+    eff: int
+    disputed: bool
+    last: str
+    corroboration: int
+    top: Any  # the latest instant's winner (a row as a sequence)
+
+
+class Columns(NamedTuple):
+    """Where a row given as a sequence holds what quick() reads."""
+    occurred_at: int
+    value: int
+    position: int
+    claim_id: int
+    origin: int
+    eff: int
+
+
+def quick(rows: list[Any], more: Callable[[list[Any]], bool], blocked: set[str],
+          columns: Columns) -> Quick | None:
+    """summary() of the stretch starting at rows[0] (rows latest first, as sequences laid out
+    as `columns` says), without building an element per instant; None when it cannot tell: the
+    page ends before the stretch may (`more(rows)`: rows follow it), or an instant's winner
+    names a faction of `blocked` (one a counted dissolution may pass on: elements_desc()
+    applies it), or a lapse. Then the caller folds the rows the general way."""
+    T, V, P, C, G, E = columns
+    n = len(rows)
+    i = 0
+    value: Any = None
+    top: Any = None
+    since = ""
+    eff = -1
+    origins: set[Any] = set()
+    disputed = False
+    while i < n:
+        best = rows[i]
+        t = best[T]
+        j = i + 1
+        while j < n and rows[j][T] == t:  # the instant's rows: its winner by tie_rank()
+            r = rows[j]
+            if (r[E], r[P], r[C]) > (best[E], best[P], best[C]):
+                best = r
+            j += 1
+        v = best[V]
+        if v is None or v in blocked:
+            return None
+        if top is None:
+            top, value = best, v
+        elif v != value:
+            break  # the stretch ends above this instant
+        if j == i + 1:  # most instants hold one claim: the winner
+            if best[E] > eff:
+                eff = best[E]
+            origins.add(best[G])
+        else:
+            for r in rows[i:j]:
+                if r[V] == value:
+                    if r[E] > eff:
+                        eff = r[E]
+                    origins.add(r[G])
+                else:
+                    disputed = True  # lost the instant's tie: dissent
+        since = t
+        i = j
+    else:
+        if more(rows):
+            return None
+    return Quick(since, eff, disputed, top[T], len(origins), top)

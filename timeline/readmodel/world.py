@@ -10,6 +10,7 @@ from typing import Any
 from ..domainmodel import minus
 from . import stretch
 from .point import Page, Point, _unknown_city, _unknown_leader
+from .queries import WORLD_COLUMNS
 
 
 _CACHE_LOCK = threading.Lock()
@@ -87,17 +88,17 @@ class WorldState:
     def _world_view(self, cursor: Any, p: Point, hi: str) -> tuple[list, list, list]:
         """(cities as (held-state dict, latest clash time, its claim id, last evidence time),
         factions, leaders as (state dict, last evidence time))."""
-        pages = {kind: self.rm.stretch_pages(cursor, kind, p.at, hi, p.k, p.min_rank, p.pb)
-                 for kind in ("control", "status")}
-
-        def first(kind: str, subject: str) -> Page | None:
-            rows, lo = pages[kind].get(subject, ([], None))
-            return Page(rows, lo is not None, True) if rows else None
-
         families = self.families()
-        cities, holdings = self._world_cities(cursor, p, hi, first, families)
+        dissolves = self.dissolves(cursor, p)
+        # the factions a counted dissolution may pass a place on from (stretch.quick)
+        blocked = {f for d in dissolves for f in families(d["subject"])}
+        control = self._folds(cursor, "control", p, hi, blocked)
+        clashes = self.rm.clashes(cursor, p.at, p.k, p.min_rank, hi, p.pb)
+        cities, holdings = self._world_cities(cursor, p, hi, control, clashes, dissolves,
+                                              families)
         all_leaders = sorted(self.names.entities("leader", p.k), key=lambda e: e["id"])
-        leaders = self._world_leaders(cursor, p, hi, first, all_leaders)
+        status = self._folds(cursor, "status", p, hi, set())
+        leaders = self._world_leaders(cursor, p, hi, status, all_leaders)
         factions = []
         for f in sorted(self.names.entities("faction", p.k), key=lambda e: e["id"]):
             family = families(f["id"])
@@ -108,12 +109,56 @@ class WorldState:
                                                if le.get("faction") in family)})
         return cities, factions, leaders
 
-    def _world_cities(self, cursor: Any, p: Point, hi: str, first: Callable[..., Page | None],
-                      families: Callable[[str], set[str]]) -> tuple[list, dict[str, list[str]]]:
+    def _folds(self, cursor: Any, kind: str, p: Point, hi: str, blocked: set[str]
+               ) -> dict[str, tuple[list, stretch.Quick | None, bool]]:
+        """subject -> (the rows read of its stretch, latest first; their stretch.quick()
+        summary, None when it cannot tell; whether more rows may follow them), for every
+        subject of `kind` with a counted row: a first page each, and one more page for the
+        stretches that run past it (queries.WORLD_PAGE, WORLD_MORE)."""
+        pages, more = self.rm.world_pages(cursor, kind, p.at, hi, p.k, p.min_rank, p.pb)
+        out: dict[str, tuple[list, stretch.Quick | None, bool]] = {}
+        tops: dict[str, str] = {}
+        for subject, rows in pages.items():
+            q = stretch.quick(rows, more, blocked, _QUICK)
+            if q is None and more(rows):
+                tops[subject] = rows[-1][_QUICK.occurred_at]  # the instant the page stopped at
+            else:
+                out[subject] = (rows, q, False)
+        if tops:
+            further, size = self.rm.world_more(cursor, kind, tops, p.k, p.min_rank, p.pb)
+            for subject in tops:
+                next_rows = further.get(subject, [])
+                rows = pages[subject] + next_rows
+                follows = len(next_rows) >= size
+
+                def after(_: list, follows: bool = follows) -> bool:
+                    return follows
+
+                out[subject] = (rows, stretch.quick(rows, after, blocked, _QUICK), follows)
+        return out
+
+    def _summary(self, cursor: Any, kind: str, subject: str,
+                 fold: tuple[list, stretch.Quick | None, bool], hi: str, p: Point,
+                 dissolves: list[dict[str, Any]] | None = None,
+                 families: Callable[[str], set[str]] | None = None) -> dict[str, Any]:
+        """The subject's stretch summary (state.py's _stretch) from _folds(): the quick one,
+        or when it could not tell, the general fold of those rows and of any further pages."""
+        rows, q, more = fold
+        if q is not None:
+            top = q.top
+            return {"since": q.since, "eff": q.eff, "dissent": q.disputed, "last": q.last,
+                    "corroboration": q.corroboration,
+                    "latest": stretch.Element(q.last, top[_QUICK.value], _row(top), [], False)}
+        dicts = [_row(r) for r in rows]
+        return self._stretch(cursor, kind, subject, dicts[0], hi, p, dissolves, families,
+                             Page(dicts, more, True))
+
+    def _world_cities(self, cursor: Any, p: Point, hi: str, folds: dict[str, tuple],
+                      clashes: dict[str, str], dissolves: list[dict[str, Any]],
+                      families: Callable[[str], set[str]]
+                      ) -> tuple[list, dict[str, list[str]]]:
         """Every place known at the point of view, as _world_view gives them, and faction ->
         the places it holds."""
-        control = self.rm.latest_all(cursor, "control", p.at, p.k, p.min_rank, hi, p.pb)
-        dissolves = self.dissolves(cursor, p)
         # what the point of view knew of: entities registered at or before its position
         places = {e["id"]: e for e in self.names.entities("place", p.k)}
         cities: list[tuple[dict[str, Any], str | None, str | None, str | None]] = []
@@ -122,11 +167,11 @@ class WorldState:
         # (a claim names only places registered before it, so its subjects are among them).
         for city in sorted(places):
             out = _unknown_city(city, places.get(city, {}).get("name", city), details=False)
-            row = control.get(city)
+            fold = folds.get(city)
             when = claim_id = last = None
-            if row is not None:
-                summary = self._stretch(cursor, "control", city, row, hi, p, dissolves, families,
-                                        first("control", city))
+            if fold is not None:
+                summary = self._summary(cursor, "control", city, fold, hi, p, dissolves,
+                                        families)
                 latest: stretch.Element = summary["latest"]
                 self._judged(out, summary, p, cursor, "controller", details=False)
                 last = summary["last"]
@@ -135,29 +180,41 @@ class WorldState:
                     out["lapsed"] = {"faction": latest.row["subject"],
                                      "claim": latest.row["claim_id"]}
                 else:
-                    if row["clash"]:
-                        when, _, claim_id = row["clash"].partition("|")
-                        if when <= latest.t:  # before the dissolution that passed it on
+                    clash = clashes.get(city)
+                    if clash:
+                        when, _, claim_id = clash.partition("|")
+                        # not after the latest instant (or the dissolution that passed it on)
+                        if when <= latest.t:
                             when = claim_id = None
                     out.update(controller=latest.value, status="held")
                     holdings.setdefault(latest.value, []).append(city)
             cities.append((out, when, claim_id, last))
         return cities, holdings
 
-    def _world_leaders(self, cursor: Any, p: Point, hi: str, first: Callable[..., Page | None],
+    def _world_leaders(self, cursor: Any, p: Point, hi: str, folds: dict[str, tuple],
                        all_leaders: list[dict[str, Any]]) -> list[tuple[dict[str, Any], Any]]:
         """Every leader known at the point of view, with the time of its last evidence."""
-        status = self.rm.latest_all(cursor, "status", p.at, p.k, p.min_rank, hi, p.pb)
         leaders = []
         for le in all_leaders:
             out = _unknown_leader(le["id"], le["name"], details=False)
-            row = status.get(le["id"])
+            fold = folds.get(le["id"])
             last = None
-            if row is not None:
-                summary = self._stretch(cursor, "status", le["id"], row, hi, p,
-                                        first=first("status", le["id"]))
+            if fold is not None:
+                summary = self._summary(cursor, "status", le["id"], fold, hi, p)
+                row = summary["latest"].row  # the latest instant's winner
                 out.update(status=row["value"], location=row["detail"], claims=[row["claim_id"]])
                 self._judged(out, summary, p, cursor, "status", details=False)
                 last = summary["last"]
             leaders.append((out, last))
         return leaders
+
+
+# queries.WORLD_COLUMNS: the indexes of a world page's row
+_COLUMNS = {name: i for i, name in enumerate(WORLD_COLUMNS)}
+_QUICK = stretch.Columns(*(_COLUMNS[name] for name in (
+    "occurred_at", "value", "position", "claim_id", "origin", "eff")))
+
+
+def _row(row: Any) -> dict[str, Any]:
+    """A world page's row as the dict the general fold reads."""
+    return dict(zip(WORLD_COLUMNS, row, strict=True))
