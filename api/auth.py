@@ -80,25 +80,31 @@ def init_app(app: Flask) -> None:
 
 
 class _TokenRoles:
-    """Roles of tokens recently found valid, by SHA-256, each for `ttl` seconds."""
+    """Roles (and labels) of tokens recently found valid, by SHA-256, each for `ttl` seconds. A
+    token's label never changes, so a write's `filed_by` costs no look-up of its own."""
 
     def __init__(self, ttl: float):
         self.ttl = ttl
-        self.roles: dict[str, tuple[str, float]] = {}
+        self.roles: dict[str, tuple[str, str | None, float]] = {}
 
     def role(self, timeline: Any, token: str, digest: str) -> str | None:
+        found = self.lookup(timeline, token, digest)
+        return found[0] if found is not None else None
+
+    def lookup(self, timeline: Any, token: str, digest: str) -> tuple[str, str | None] | None:
         now = time.monotonic()
         known = self.roles.get(digest)
-        if known is not None and known[1] > now:
-            return known[0]
-        role = timeline.tokens.role(token)  # looked up by hash, compared with hmac.compare_digest
-        if role is None:
+        if known is not None and known[2] > now:
+            return known[0], known[1]
+        # looked up by hash, compared with hmac.compare_digest
+        found = timeline.tokens.role_and_label(token)
+        if found is None:
             self.roles.pop(digest, None)
         elif self.ttl > 0:
             if len(self.roles) >= MAX_CACHED_TOKENS:
                 self.roles.clear()
-            self.roles[digest] = (role, now + self.ttl)
-        return role
+            self.roles[digest] = (found[0], found[1], now + self.ttl)
+        return found
 
 
 def requires(role: str = "writer") -> Callable:
@@ -128,8 +134,14 @@ def check_reads() -> None:
 
 def token_label() -> str | None:
     """The `--label` of the request's bearer token (None without one, or for an unlabelled
-    token): recorded as a report's `filed_by` (API.md v2)."""
+    token): recorded as a report's `filed_by` (API.md v2). From the same 1-second cache as its
+    role (a label never changes; a revoked token is refused before any write)."""
     token = bearer()
     if token is None:
         return None
-    return current_app.extensions["timeline"].tokens.label(token)
+    extensions = current_app.extensions
+    if "token_roles" not in extensions:
+        return extensions["timeline"].tokens.label(token)
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    found = extensions["token_roles"].lookup(extensions["timeline"], token, digest)
+    return found[1] if found is not None else None

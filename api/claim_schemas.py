@@ -13,6 +13,7 @@ from timeline.domainmodel import PRECISIONS
 from timeline.vocabulary import (BASE_FIELDS, CLAIM_TYPES, COMMON, CORRECTIONS, KINDS, NOTES, TYPES,
                                  field_kinds)
 
+from .quickdump import QuickDumpSchema
 from .schemas import (CONFIDENCE_DESCRIPTION, At, Confidence, KnownAt, ListArgs, PublishedBy,
                       StrictSchema, Timestamp)
 
@@ -161,7 +162,9 @@ _OUT: dict[str, Callable[[], fields.Field]] = {
 }
 
 
-class _ClaimOutCommon(Schema):
+# Answers dumped on every write (ReportCreated) and every claim listed: the quick path
+# (api/quickdump.py) dumps a claim's few fields rather than asking all of ClaimOut's.
+class _ClaimOutCommon(QuickDumpSchema):
     class Meta:
         unknown = RAISE
 
@@ -180,7 +183,7 @@ ClaimOut = type("ClaimOut", (_ClaimOutCommon,), {
     "geo_precision": fields.Integer(dump_default=1)})
 
 
-class ReportCreated(Schema):
+class ReportCreated(QuickDumpSchema):
     id = fields.String()
     position = fields.Integer()
     recorded_at = fields.String()

@@ -3,6 +3,7 @@ else `source.name`), and the key under which two spellings of one origin compare
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from typing import Any
 
@@ -18,6 +19,7 @@ def origin_of(source: dict[str, Any] | None) -> str | None:
     return name.strip() if isinstance(name, str) and name.strip() else None
 
 
+@functools.lru_cache(maxsize=1024)  # a feed's reports name the same few sources (3 keys a report)
 def origin_key(text: str | None) -> str | None:
     """Case- and diacritics-insensitive key of an origin or source name (API.md: "compared case-
     and diacritics-insensitively"); spaces collapsed, nothing else folded."""

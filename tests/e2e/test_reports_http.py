@@ -166,3 +166,72 @@ def test_timestamps_before_the_year_1000_are_422_problems_everywhere_and_write_n
                                             "published_at": "0001-01-01T00:00:00Z"})
     assert extract.status_code == 422 and extract.mimetype == PROBLEM
     assert client.get("/state").get_json()["position"] == head
+
+
+def test_the_201_bytes_are_marshmallows_dump_of_the_answer_for_many_random_reports(client, world,
+                                                                                  monkeypatch):
+    """ReportCreated and ClaimOut dump a dict by its present keys (api/quickdump.py): for reports of
+    every claim type with random optional fields, the answer's bytes are those that marshmallow's
+    own dump of the same answer would give (keys, order, values, the geo_precision default)."""
+    import random
+    from unittest import mock
+
+    from marshmallow import Schema
+
+    from api.claim_schemas import ReportCreated
+    from api.quickdump import QuickDumpSchema
+
+    answers: list[dict] = []
+    file_report = world.file_report
+
+    def spy(*args, **kwargs):
+        answers.append(file_report(*args, **kwargs))
+        return answers[-1]
+
+    monkeypatch.setattr(world, "file_report", spy)
+    rng = random.Random(18)
+    t = "2024-12-01T10:00:00+02:00"
+
+    def target() -> str:  # a claim of its own for each confirmation (one confirmation a claim)
+        r = client.post("/reports", json=report(control("Aleppo", "HTS", t)), headers=client.auth)
+        return r.get_json()["claims"][0]["id"]
+
+    def maybe(claim: dict, **optional) -> dict:
+        for key, values in optional.items():
+            if rng.random() < 0.5:
+                claim[key] = rng.choice(values)
+        return claim
+
+    def common(claim: dict) -> dict:
+        return maybe(claim, confidence=["confirmed", "reported", "unconfirmed"],
+                     precision=["exact", "hour", "day"], summary=[None, "s", "ḥalab"],
+                     geo_precision=[1, 2, 3], event_key=["k1", "ACLED-12"])
+
+    deaths = [{"best": 3}, {"best": 5, "low": 2, "high": 9, "civilians": 1}]
+    kinds = [
+        lambda: maybe(control("Aleppo", "HTS", t), from_faction=["SAA"], place=["Kafr Sousa"]),
+        lambda: maybe({"type": "clash", "city": "Homs", "factions": ["HTS", "SAA"],
+                       "occurred_at": t}, deaths=deaths),
+        lambda: maybe({"type": "advance", "faction": "SNA", "occurred_at": t},
+                      toward=["Hama"], captured_count=[0, 26]),
+        lambda: maybe({"type": "leader_status", "leader": "Assad", "status": "abroad",
+                       "occurred_at": t}, location=["Moscow"]),
+        lambda: {"type": "coup", "city": "Damascus", "led_by": "Hussam Louka", "against": "Assad",
+                 "occurred_at": t},
+        lambda: maybe({"type": "confirm", "claim": target()}, reason=["seen on video"]),
+        lambda: {"type": "note", "text": "SANA off the air", "occurred_at": t},
+        lambda: maybe({"type": "event", "event_type": "Battles", "occurred_at": t, "city": "Aleppo"},
+                      sub_event_type=["Armed clash"], location=["north"], actors=[["HTS"], ["HTS", "SNA"]],
+                      civilian_targeting=[True, False], deaths=deaths),
+        lambda: {"type": "event", "event_type": "Protests", "occurred_at": t,
+                 "lat": rng.choice([36.2, 36]), "lon": 37.16, "location": "north of Hama"},
+        lambda: maybe({"type": "casualties", "city": "Homs", "deaths": rng.choice(deaths),
+                       "occurred_at": t}, factions=[["SAA"]]),
+    ]
+    for _ in range(40):
+        body = report(*(common(rng.choice(kinds)()) for _ in range(rng.randint(1, 4))))
+        r = client.post("/reports", json=body, headers=client.auth)
+        assert r.status_code == 201, r.get_json()
+        with mock.patch.object(QuickDumpSchema, "dump", Schema.dump):  # marshmallow's own, nested too
+            expected = client.application.json.response(ReportCreated().dump(answers[-1]))
+        assert r.get_data() == expected.get_data()

@@ -158,3 +158,63 @@ def test_a_replay_while_reports_are_filed_rebuilds_the_log_it_read(store_url):
     finally:
         rebuilder.close()
         writer.close()
+
+
+def _varied_reports() -> list[dict]:
+    t = "2024-11-30T21:00:00+03:00"
+    return [
+        report(control("Aleppo", "HTS", t)),
+        report({"type": "clash", "city": "Damascus", "place": "Kafr Sousa",
+                "factions": ["Republican Guard", "4th Division"], "occurred_at": t,
+                "deaths": {"best": 4, "civilians": 1}}),
+        report({"type": "coup", "city": "Damascus", "led_by": "Hassam Louka", "against": "Assad",
+                "occurred_at": t}, {"type": "note", "text": "SANA off the air", "occurred_at": t}),
+        report({"type": "leader_status", "leader": "Assad", "status": "abroad",
+                "location": "Moscow", "occurred_at": t}, control("Homs", "SAA", t)),
+        report({"type": "casualties", "city": "Homs", "deaths": {"best": 9}, "occurred_at": t}),
+    ]
+
+
+def test_rows_staged_request_by_request_and_joined_are_those_staged_together(world):
+    """The application stages each request's events in its own thread (application._Job) and a
+    group commit joins them: the rows must be exactly those of staging all the events at once."""
+    from timeline.domainmodel import Report
+    from timeline.claims import normalise_report
+    from timeline.readmodel.projection import Staged, joined
+
+    parts, stored = [], []
+    for body in _varied_reports() * 2:
+        fields = normalise_report(body, world.names, world.queries)
+        events = list(Report.file(**fields).collect_events())
+        mine = [world.mapper.to_stored_event(e) for e in events]
+        parts.append((len(stored), len(mine), world.recorder.stage_events(mine)))
+        stored += mine
+    together, apart = world.recorder.stage_events(stored), joined(parts)
+    for name in (*Staged.POSITION, "subjects", "external"):
+        assert getattr(apart, name) == getattr(together, name), name
+    assert together.claims and together.effects and together.mentions and together.deaths
+
+
+def test_reports_filed_at_once_share_commits_and_write_the_rows_a_replay_writes(world):
+    """Concurrent reports go into group commits of several requests each (their rows staged
+    apart, then joined): the read model they write is the one a replay of the log writes."""
+    import threading
+
+    commits: list[int] = []
+    world.on_saved.append(commits.append)
+    bodies = _varied_reports() * 8
+    barrier = threading.Barrier(8)
+
+    def file(n: int) -> None:
+        barrier.wait()
+        for body in bodies[n::8]:
+            world.file_report(body)
+
+    threads = [threading.Thread(target=file, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(commits) == len(bodies) and max(commits) > 1  # some commits held several reports
+    digest = world.digest()
+    assert world.replay() == digest

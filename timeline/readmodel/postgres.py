@@ -207,7 +207,7 @@ class TimelinePostgresRecorder(ReadModelRecorder, PostgresApplicationRecorder):
 
     def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         self.check_rows(stored_events, kwargs)  # before the INSERT, so an error rolls back
-        self._hook.staged = self.stage_events(stored_events) if "projection" in kwargs else None
+        self._hook.staged = self.staged_rows(stored_events, kwargs) if "projection" in kwargs else None
         super()._insert_events(curs, stored_events, **kwargs)
 
     def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],

@@ -163,6 +163,27 @@ class Staged:
         return out
 
 
+def joined(parts: Sequence[tuple[int, int, Staged]]) -> Staged:
+    """Rows staged request by request, each part by its own events' indexes from 0, given as
+    (index of its first event in the whole, its number of events, its rows): the rows stage()
+    gives for all those events at once (indexes shifted, the sorted lists sorted again)."""
+    if len(parts) == 1 and parts[0][0] == 0:
+        return parts[0][2]
+    out = Staged()
+    subjects: set[tuple[str, str]] = set()
+    for first, count, part in parts:
+        shifted = part.at(range(first, first + count))
+        for name in Staged.POSITION:
+            getattr(out, name).extend(getattr(shifted, name))
+        out.external.extend(shifted.external)
+        subjects.update(part.subjects)
+    out.claims.sort()
+    out.effects.sort()
+    out.mentions.sort()
+    out.subjects = sorted(subjects)  # type: ignore[assignment]
+    return out
+
+
 def stage(events: Iterable[tuple[int, str, Any, bytes]]) -> Staged:
     """Rows of stored events given as (position, topic, originator_id, state), in log order."""
     out = Staged()

@@ -78,6 +78,16 @@ class ReadModelRecorder:
         of these events, by index until the INSERT gives their positions."""
         return stage((i, e.topic, e.originator_id, e.state) for i, e in enumerate(stored_events))
 
+    def staged_rows(self, stored_events: Sequence[Any], kwargs: dict[str, Any]) -> Staged:
+        """The rows of these events: as the caller staged them beforehand (`staged`: the
+        application does it outside the writers' lock, see application._Job), else staged now."""
+        staged = kwargs.get("staged")
+        if staged is None:
+            return self.stage_events(stored_events)
+        if len(staged.log) != len(stored_events):
+            raise ValueError(f"{len(staged.log)} staged events for {len(stored_events)} events")
+        return staged
+
     def write_rows(self, cursor: Any, ids: Sequence[int], kwargs: dict[str, Any],
                    staged: Staged | None = None) -> None:
         """Runs in the events' transaction, after the INSERT gave positions. Only SQL here: a

@@ -197,7 +197,7 @@ class TimelineSQLiteRecorder(ReadModelRecorder, SQLiteApplicationRecorder):
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any):
         self.check_rows(stored_events, kwargs)
-        staged = self.stage_events(stored_events) if "projection" in kwargs else None
+        staged = self.staged_rows(stored_events, kwargs) if "projection" in kwargs else None
         ids = super()._insert_events(c, stored_events, **kwargs)
         assert ids is not None
         self.write_rows(c, ids, kwargs, staged)

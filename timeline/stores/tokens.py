@@ -45,6 +45,11 @@ class Tokens:
         row = self._valid(token)
         return row["role"] if row is not None else None
 
+    def role_and_label(self, token: str) -> tuple[str, str | None] | None:
+        """(role, label) of a valid token, in one look (None if unknown or revoked)."""
+        row = self._valid(token)
+        return (row["role"], row["label"]) if row is not None else None
+
     def label(self, token: str) -> str | None:
         """The label of a valid token (None if it has none, or is unknown or revoked)."""
         row = self._valid(token)
