@@ -24,8 +24,8 @@ def test_a_filed_report_answers_201_with_position_and_claim_ids_in_order(client)
 
 
 def test_the_201_of_every_claim_type_is_exactly_what_the_documented_schema_describes(client):
-    """POST /reports answers without dumping through ReportCreated: the answer must already be
-    what that schema (in /openapi.json) would make of it, for every claim type and field."""
+    """POST /reports answers through api/quickdump.py's fast dump of ReportCreated: the answer
+    must be what that schema (in /openapi.json) would make of it, for every claim type and field."""
     from api.claim_schemas import ReportCreated
 
     t = "2024-12-01T10:00:00+02:00"
