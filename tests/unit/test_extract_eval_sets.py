@@ -29,4 +29,5 @@ def test_no_source_is_used_twice():
 
 def test_the_pooled_lines_pool_held_out_sets_only():
     assert "tune" not in HELD_OUT and set(NEVER_TUNED) <= set(HELD_OUT)
-    assert "holdout-f" in NEVER_TUNED
+    assert "holdout-f" in NEVER_TUNED and "holdout-g" in NEVER_TUNED
+    assert "holdout-g" in SETS and "holdout-g" in HELD_OUT
