@@ -4,24 +4,7 @@ written for these tests (not taken from any evaluation text). Each fails without
 
 from __future__ import annotations
 
-from timeline.ingest.extract import extract
-
-
-def claims(gazetteer, text, published="2024-12-12T10:00:00+03:00"):
-    return [c for c in extract(text, published, gazetteer.names, gazetteer.queries)["claims"]
-            if c["type"] != "note"]
-
-
-def read(gazetteer, text, published="2024-12-12T10:00:00+03:00"):
-    out = set()
-    for c in claims(gazetteer, text, published):
-        if c["type"] == "control":
-            out.add(("control", c["city"], c["faction"]))
-        elif c["type"] == "advance":
-            out.add(("advance", c["faction"], c.get("toward")))
-        elif c["type"] == "leader_status":
-            out.add(("leader_status", c["leader"], c["status"]))
-    return out
+from tests.extract_keys import claims, read
 
 
 def dated(gazetteer, text, published="2024-12-12T10:00:00+03:00"):
