@@ -17,32 +17,30 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
-def test_an_unreachable_postgres_is_retried_until_the_deadline(monkeypatch):
-    import psycopg
-
-    calls = []
+@pytest.fixture
+def calls(monkeypatch):
+    """The store URLs open_application() tried to open, in order."""
+    tried = []
     real = application.TimelineApplication
 
     def counting(url):
-        calls.append(url)
+        tried.append(url)
         return real(url)
 
     monkeypatch.setattr(application, "TimelineApplication", counting)
+    return tried
+
+
+def test_an_unreachable_postgres_is_retried_until_the_deadline(calls):
+    import psycopg
+
     url = f"postgresql://postgres@127.0.0.1:{_closed_port()}/postgres?connect_timeout=1"
     with pytest.raises(psycopg.OperationalError):
         application.open_application(url, wait=0.3)
     assert len(calls) >= 2
 
 
-def test_other_errors_are_not_retried(monkeypatch):
-    calls = []
-    real = application.TimelineApplication
-
-    def counting(url):
-        calls.append(url)
-        return real(url)
-
-    monkeypatch.setattr(application, "TimelineApplication", counting)
+def test_other_errors_are_not_retried(calls):
     with pytest.raises(ValueError, match="scheme"):
         application.open_application("mysql://nowhere/db", wait=5)
     assert calls == ["mysql://nowhere/db"]
