@@ -152,13 +152,16 @@ def test_two_accepts_at_once_one_wins_and_one_report_is_filed(labelled, world, m
 
         monkeypatch.setattr(drafts, "_load", loaded)
 
-        def accept(headers, draft=draft, results=results):
-            # each thread its own client (a Flask test client is not thread-safe)
-            own = create_app({"TIMELINE_APP": world, "TESTING": True}).test_client()
+        def accept(own, headers, draft=draft, results=results):
             results.append(own.post(f"/drafts/{draft['id']}/accept", json={},
                                     headers=headers).status_code)
 
-        threads = [threading.Thread(target=accept, args=(h,)) for h in (client.alice, client.bob)]
+        # each thread its own client (a Flask test client is not thread-safe), made here: two
+        # create_app() at once in threads can fail in CPython 3.11's compile() (werkzeug compiles
+        # its routes with ast.parse: "AST constructor recursion depth mismatch")
+        threads = [threading.Thread(target=accept, args=(
+            create_app({"TIMELINE_APP": world, "TESTING": True}).test_client(), h))
+            for h in (client.alice, client.bob)]
         for t in threads:
             t.start()
         for t in threads:
