@@ -71,6 +71,5 @@ def _plan(schema: Schema) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
     return dump
 
 
-
 def _first(item: tuple[Entry, Any]) -> int:
     return item[0][0]
