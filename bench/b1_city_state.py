@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from . import load, synth
-from .common import log, median_round, p50
+from .common import equal_size_ratio, log, median_round, p50
 from .server import Server
 
 
@@ -53,6 +53,7 @@ def in_process(urls: dict[int, str], n: int, warm: int, with_published_by: bool 
         out: dict[int, dict[str, float]] = {size: {} for size in apps}
         rounds = []
         evidence: dict[int, list[int]] = {size: [] for size in apps}
+        sized: dict[int, list[tuple[int, float]]] = {size: [] for size in apps}
         for phase, todo in (("cold", points(places, n, seed=10)),
                             ("warm-up", points(places, warm, seed=99)),
                             ("warm", points(places, n, seed=11)),
@@ -68,6 +69,7 @@ def in_process(urls: dict[int, str], n: int, warm: int, with_published_by: bool 
                     times[size].append(time.perf_counter() - started)
                     if phase == "warm":  # the answer's size: its evidence grows with density
                         evidence[size].append(len(answer.get("evidence") or []))
+                        sized[size].append((evidence[size][-1], times[size][-1]))
             if phase == "cold":
                 for size, t in times.items():
                     out[size]["cold_p50_us"] = p50(t) * 1e6
@@ -78,6 +80,7 @@ def in_process(urls: dict[int, str], n: int, warm: int, with_published_by: bool 
             out[size]["warm_p50_us"] = median[size]
             out[size]["rounds_p50_us"] = [r[size] for r in rounds]
             out[size]["evidence_mean"] = sum(evidence[size]) / max(1, len(evidence[size]))
+            out[size]["sized"] = sized[size]
         return out
     finally:
         for app in apps.values():
@@ -130,6 +133,7 @@ def run(results: Any, urls: dict[int, str], n_inproc: int, http_seconds: float,
     if n_inproc:
         log(f"{tag}: city state in-process, {n_inproc} points per store, interleaved")
         r = in_process(pair, n_inproc, warm=2 * n_inproc)
+        sized = {size: r[size].pop("sized") for size in r}
         ratio = r[large]["warm_p50_us"] / r[small]["warm_p50_us"]
         results.add(f"{tag} in-process: p50 {large:,} / {small:,} claims",
                     f"{ratio:.2f} ({r[large]['warm_p50_us']:.0f} / "
@@ -140,12 +144,19 @@ def run(results: Any, urls: dict[int, str], n_inproc: int, http_seconds: float,
                     f"{e_large / max(e_small, 1e-9):.2f} ({e_large:.1f} / {e_small:.1f})",
                     "info (the same places and year hold 100x the claims: a stretch has more "
                     "evidence to gather)", None)
+        same, share = equal_size_ratio(sized[small], sized[large])
+        results.add(f"{tag} in-process at equal evidence: p50 {large:,} / {small:,} claims",
+                    f"{same:.2f} (answers of the same evidence count; {share:.0%} of the "
+                    f"{large:,} store's answers)",
+                    "info (the history's length alone)", None)
         cold = r[large]["cold_p50_us"] / r[small]["cold_p50_us"]
         results.add(f"{tag} in-process, pages touched first time (cold)",
                     f"{cold:.2f} ({r[large]['cold_p50_us']:.0f} / {r[small]['cold_p50_us']:.0f} us)",
                     "info", None)
         log(f"{tag}: city state in-process with published_by, {n_inproc} points per store")
         r = in_process(pair, n_inproc, warm=2 * n_inproc, with_published_by=True)
+        for size in r:
+            r[size].pop("sized")
         ratio = r[large]["warm_p50_us"] / r[small]["warm_p50_us"]
         results.add(f"{tag} in-process with published_by: p50 {large:,} / {small:,} claims",
                     f"{ratio:.2f} ({r[large]['warm_p50_us']:.0f} / "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import statistics
@@ -205,6 +206,29 @@ def median_round(rounds: list[dict[Any, float]], sizes: Any) -> dict[Any, float]
     small, large = min(sizes), max(sizes)
     rounds.sort(key=lambda r: r[large] / r[small])
     return rounds[len(rounds) // 2]
+
+
+def equal_size_ratio(small: list[tuple[Any, float]], large: list[tuple[Any, float]],
+                     least: int = 10) -> tuple[float, float]:
+    """(ratio, share): the large store's cost over the small one's for answers of the same size.
+    Samples are (size key, seconds); per key held by at least `least` samples in both, the ratio
+    of their p50s, averaged geometrically weighted by the smaller count; `share` is the part of
+    the large store's samples those keys hold. What a history's length adds, with the answer's
+    size (which grows with the synthetic history's density) held equal."""
+    def by_key(samples: list[tuple[Any, float]]) -> dict[Any, list[float]]:
+        out: dict[Any, list[float]] = {}
+        for key, seconds in samples:
+            out.setdefault(key, []).append(seconds)
+        return out
+
+    a, b = by_key(small), by_key(large)
+    keys = [k for k in a if len(a[k]) >= least and len(b.get(k, ())) >= least]
+    weights = {k: min(len(a[k]), len(b[k])) for k in keys}
+    total = sum(weights.values())
+    if not total:
+        return float("nan"), 0.0
+    log_ratio = sum(w * math.log(p50(b[k]) / p50(a[k])) for k, w in weights.items()) / total
+    return math.exp(log_ratio), sum(len(b[k]) for k in keys) / max(1, len(large))
 
 
 def reference_and_token(url: str, label: str, reference: Any) -> tuple[Any, str]:

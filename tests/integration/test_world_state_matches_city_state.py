@@ -72,6 +72,13 @@ def test_the_world_state_gives_the_per_city_and_per_leader_answers_at_every_poin
             # the encoded answer (GET /state) is the same document, its lists' text kept too
             for _ in range(2):
                 assert json.loads(q.state_json(p, json.dumps)) == whole
+            # GET /state reads its point of view and the answer in one transaction
+            with q.reading() as cursor:
+                same = q.point(at=at, known_at=k, min_confidence=minimum, cursor=cursor)
+                assert same.k == p.k
+                one = json.loads(q.state_json(same, json.dumps, cursor))
+            assert {key: one[key] for key in ("cities", "factions", "leaders")} \
+                == {key: whole[key] for key in ("cities", "factions", "leaders")}
             for city in whole["cities"]:
                 statuses.add(city["status"])
                 one = q.city_state(city["id"], p)
@@ -82,6 +89,25 @@ def test_the_world_state_gives_the_per_city_and_per_leader_answers_at_every_poin
                 assert leader == {key: v for key, v in one.items()
                                   if key not in ("evidence", "dissent")}, (at, k, minimum)
     assert statuses == {"unknown", "held", "contested"}
+
+
+def test_the_kept_views_check_in_one_statement_is_the_three_it_replaces(world):
+    # horizon, head and "an early effect past the horizon" decide whether GET /state may answer
+    # from a kept view; one statement reads all three (bench/ B2, PostgreSQL's round trips)
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    rm = world.recorder
+    with world.queries.reading() as cursor:
+        assert rm.view_check(cursor, 0) == ("", rm.head(cursor), False)
+    _file_history(world, now)
+    earlies = 0
+    with world.queries.reading() as cursor:
+        head = rm.head(cursor)
+        for k in range(head + 1):
+            horizon = rm.horizon(cursor, k)
+            early = rm.early_after(cursor, horizon, k)
+            earlies += early
+            assert rm.view_check(cursor, k) == (horizon, head, early), k
+    assert earlies  # the history's last claim lies past every record time
 
 
 def test_a_tie_inside_one_report_has_the_same_winner_on_every_endpoint(world):

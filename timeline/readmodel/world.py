@@ -25,11 +25,11 @@ class WorldState:
         describe, cities, factions, leaders, _ = self._state_parts(p)
         return {**describe, "cities": cities, "factions": factions, "leaders": leaders}
 
-    def state_json(self, p: Point, dumps: Callable[[Any], str]) -> str:
+    def state_json(self, p: Point, dumps: Callable[[Any], str], cursor: Any = None) -> str:
         """state(p) encoded by `dumps`, the same document. The lists are the bulk of it (some
         100 kB) and, for a kept view, the same from one request to the next unless a clash
         entered or left the window or a place went stale: their text is kept too (bench/ B2)."""
-        describe, cities, factions, leaders, token = self._state_parts(p)
+        describe, cities, factions, leaders, token = self._state_parts(p, cursor)
         kept: dict[Any, str] = self.__dict__.setdefault("_state_text", {})
         lists = kept.get(token) if token is not None else None
         if lists is None:
@@ -42,7 +42,8 @@ class WorldState:
         head = dumps(describe)
         return head[:-1] + ("," if len(head) > 2 else "") + lists[1:]
 
-    def _state_parts(self, p: Point) -> tuple[dict[str, Any], list, list, list, Any]:
+    def _state_parts(self, p: Point, cursor: Any = None
+                     ) -> tuple[dict[str, Any], list, list, list, Any]:
         """(describe, cities, factions, leaders, and for a kept view a token that is equal for
         equal lists, else None).
 
@@ -54,19 +55,21 @@ class WorldState:
         applied per request."""
         lw = minus(p.at, p.window)
         stale_before = minus(p.at, p.stale_after)
-        with self.rm.reading() as cursor:
-            horizon = self.rm.horizon(cursor, p.k)
-            key = (p.k, p.min_rank, p.pb, self.rm.head(cursor))
-            cacheable = p.at >= horizon and not self.rm.early_after(cursor, horizon, p.k)
-            cache: dict[tuple, Any] = self.__dict__.setdefault("_state_cache", {})
-            view = cache.get(key) if cacheable else None
-            if view is None:
-                view = self._world_view(cursor, p, min(p.at, horizon))
-                if cacheable:
-                    with _CACHE_LOCK:  # request threads share the cache
-                        while len(cache) >= 8:
-                            cache.pop(next(iter(cache)))
-                        cache[key] = view
+        if cursor is None:
+            with self.rm.reading() as c:
+                return self._state_parts(p, c)
+        horizon, head, early = self.rm.view_check(cursor, p.k)
+        key = (p.k, p.min_rank, p.pb, head)
+        cacheable = p.at >= horizon and not early
+        cache: dict[tuple, Any] = self.__dict__.setdefault("_state_cache", {})
+        view = cache.get(key) if cacheable else None
+        if view is None:
+            view = self._world_view(cursor, p, min(p.at, horizon))
+            if cacheable:
+                with _CACHE_LOCK:  # request threads share the cache
+                    while len(cache) >= 8:
+                        cache.pop(next(iter(cache)))
+                    cache[key] = view
         cities_view, factions, leaders_view = view
         cities, flags = [], []
         for base, clash_when, clash_id, last in cities_view:
