@@ -31,3 +31,4 @@ def test_the_pooled_lines_pool_held_out_sets_only():
     assert "tune" not in HELD_OUT and set(NEVER_TUNED) <= set(HELD_OUT)
     assert "holdout-f" in NEVER_TUNED and "holdout-g" in NEVER_TUNED
     assert "holdout-g" in SETS and "holdout-g" in HELD_OUT
+    assert "holdout-h" in NEVER_TUNED and "holdout-h" in HELD_OUT

@@ -20,11 +20,15 @@ reader was run on it and before that round's rule changes; it is scored once, at
 round. `holdout-g` (a Commons statement, a DoD briefing, UNifeed's soundbites of the UN envoy, four
 Wikipedia leads) was found, labelled and committed after round 7 before the reader was run on it,
 because every earlier held-out set had been partly seen; it is scored once, totals only.
+`holdout-h` (Wikipedia, Simple English Wikipedia and Kiddle leads, an EUAA country-of-origin
+section, a US NSC statement) was found, labelled and committed in round 8 by a helper who never
+ran the reader and never read its rules, before that round's rule changes were merged; it is
+scored once, at the end of that round, totals only.
 `all held-out` pools every set but `tune` (texts never used to write rules, though
 `holdout-b` is spent and `holdout-c` and `holdout-d` partly seen: see above); `never tuned on`
 pools the sets whose misses were never read to write a rule: `holdout` (its extras were printed
-once, in round 2), `holdout-e` (no claims: it measures false claims only), `holdout-f` and
-`holdout-g`.
+once, in round 2), `holdout-e` (no claims: it measures false claims only), `holdout-f`,
+`holdout-g` and `holdout-h`.
 
 Matching: typed claims only (notes are free text), each proposed claim reduced to what makes it
 that claim (its type and the entities it names: `extract.claim_key`, an advance without its
@@ -49,9 +53,9 @@ from .extract import claim_key
 
 ROOT = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "articles" / "real"
 SETS = ("tune", "holdout", "holdout-b", "holdout-c", "holdout-d", "holdout-e", "holdout-f",
-        "holdout-g")
+        "holdout-g", "holdout-h")
 HELD_OUT = SETS[1:]
-NEVER_TUNED = ("holdout", "holdout-e", "holdout-f", "holdout-g")
+NEVER_TUNED = ("holdout", "holdout-e", "holdout-f", "holdout-g", "holdout-h")
 TYPES = ("control", "clash", "advance", "leader_status", "coup")
 
 
