@@ -281,14 +281,15 @@ def _span_date(span: str, today: date) -> tuple[datetime, str]:
 # Days named relative to the last date the text gave ("the next day", "two days earlier").
 _RELATIVE = re.compile(
     r"\b(?:(?P<next>the (?:next|following) (?:day|morning|evening|night)|a day later|the day after)|"
-    r"(?P<week>(?:a|one) week (?:later|after)|the following week)|"
+    r"(?P<week>(?:a|one) week (?P<wdir>later|after|earlier|before)|the following week|"
+    r"(?P<wprev>the (?:previous|preceding) week|the week before))|"
     r"(?P<same>(?:later )?(?:on )?the same (?:day|evening|night)|that (?:same )?(?:day|evening|night|"
     r"morning|afternoon)|later that (?:day|evening|night))|"
     r"(?P<before>the (?:previous|preceding) day|the day before|a day earlier)|"
-    r"(?P<n>two|three|four|five|2|3|4|5) days (?P<dir>later|earlier|after|before)|"
+    r"(?P<n>two|three|four|five|six|2|3|4|5|6) days (?P<dir>later|earlier|after|before)|"
     r"(?P<night>(?:on )?the night of (?P<d1>\d{1,2})(?:\s*[/–-]\s*\d{1,2})?\s+(?P<m1>" + "|".join(MONTHS) + r")))\b",
     re.I)
-_COUNT = {"two": 2, "three": 3, "four": 4, "five": 5}
+_COUNT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
 def dates_in(text: str, published: datetime, anchor: tuple[datetime, str] | None
@@ -326,7 +327,8 @@ def dates_in(text: str, published: datetime, anchor: tuple[datetime, str] | None
         elif g["next"]:
             shift = 1
         elif g["week"]:
-            shift = 7
+            # "a week earlier", "the week before": back from the day before it
+            shift = -7 if g["wprev"] or (g["wdir"] or "").lower() in ("earlier", "before") else 7
         elif g["before"]:
             shift = -1
         else:

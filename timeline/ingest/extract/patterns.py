@@ -254,6 +254,10 @@ STATUS = [
                             r"was captured|taken into custody)\b", re.I)),
     ("removed", re.compile(r"\b(?:was ousted|has been ousted|was toppled|was overthrown|stepped "
                            r"down|resigned|resignation|to resign|was removed from (?:power|office)|was deposed|"
+                           # power given up: "relinquished power", "handed over the presidency"
+                           r"(?:relinquish(?:ed|es|ing)?|gave up|given up|surrender(?:ed|s|ing)?|handed over|"
+                           r"ceded) (?:(?:his|the|all) )?(?:power|the presidency|presidency|office|his post)|"
+                           r"left (?:office|power|the presidency)|"
                            r"ending (?:more than |nearly |almost |over )?[\w\- ]{0,20}"
                            r"(?:decades?|years?) of (?:\w+ )?rule)\b", re.I)),
     ("active", re.compile(r"\b(?:met with|held talks|chaired|appeared in public|made a public "
@@ -346,3 +350,23 @@ TOGETHER = re.compile(r"\b(?:together|jointly|joint|both|alongside)\b", re.I)
 WINDOW = 200
 MAX_UNRESOLVED = 100
 _PROPER = r"(?:[A-Z][\w'’\-]*|al|el|ad|as|ar|ash|ez|ed|of|the|and)"
+# A claim the same sentence then takes back: "X took Homs, which the army denied", "..., a claim
+# the Kremlin dismissed", "..., reports that Moscow later rejected".
+DENIED_TRAILING = re.compile(r"[^.;]*?,\s*(?:which|something|a claim|claims|a report|reports|an account)\b"
+                             r"[^.;]{0,50}?\b(?:denied|denies|rejected|rejects|dismissed|dismisses|"
+                             r"refuted|refutes|disputed|disputes|called (?:false|fake|untrue))\b", re.I)
+# Evidence said to be missing: "there was no sign that X had entered Y", "no evidence X fled".
+NO_EVIDENCE = re.compile(r"\b(?:no|little|scant|nothing)\s+(?:\w+\s+)?(?:signs?|evidence|indications?|"
+                         r"confirmation|proof|truth|basis)\s+(?:yet\s+)?(?:to suggest\s+|to the (?:claim|report)s?\s+)?"
+                         r"(?:that|of|for)\b[^.;]*$", re.I)
+# A time long before the article ("in 2016", "back in 2011", "during 2012"): what the clause says
+# happened then is background, not news (the year is checked against publication).
+BACKGROUND_YEAR = re.compile(r"\b(?:in|back in|during|by|until|from|of)\s+(?:(?:early|late|mid-?)\s*)?"
+                             r"(?:(?:January|February|March|April|May|June|July|August|September|"
+                             r"October|November|December)\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
+# A leader named by what he was, not his name: "the ousted president", "Syria's former leader"
+# (resolved to the one head of state the text names; "former" alone is left out: in a foreign
+# government's statement it is as often its own former president).
+EPITHET = re.compile(r"\b(?:the\s+)?(?:(?:ousted|deposed|toppled|overthrown|fallen|exiled)\s+(?:syrian\s+)?|"
+                     r"syrian\s+|syria['’]s\s+(?:(?:ousted|deposed|toppled|former|exiled)\s+)?)"
+                     r"(?:president|leader|dictator|strongman|ruler|head of state)\b(?!\s+(?-i:[A-Z]))", re.I)

@@ -13,8 +13,8 @@ from .control import Control
 from .leaders import Leaders
 from .movement import Movement
 from .patterns import (
-    ANTI, CONFIRMS, COUP, HEDGES, NOTE_TRIGGERS, OFFENSIVE_BY, OFFENSIVE_LAUNCHED, NOW,
-    PRONOUN, REBELS,
+    ANTI, BACKGROUND_YEAR, CONFIRMS, COUP, DENIED_TRAILING, EPITHET, HEDGES, NO_EVIDENCE,
+    NOTE_TRIGGERS, OFFENSIVE_BY, OFFENSIVE_LAUNCHED, NOW, PRONOUN, REBELS,
 )
 
 
@@ -53,11 +53,13 @@ class Reader(Control, Movement, Leaders):
                           # "anti-government forces", "anti-Assad groups": the name is what they oppose
                           if not ANTI.search(s.text, max(0, m.start - 5), m.start)]
         self.rebel = self._find_rebel()
+        self.head_of_state = self._find_head_of_state()
         before: list[str] = []  # the leaders the sentence before named
         for s in self.sentences:
             add_placeholders(s, self.ctx, self.names, self.roles)
             self._add_rebels(s)
             self._add_pronoun(s, before)
+            self._add_epithet(s)
             if not s.heading:
                 before = list({m.id: 0 for m in s.mentions if m.kind == "leader" and m.id})
             s.dates = dates_in(s.text, self.published, self.anchor)  # type: ignore[attr-defined]
@@ -122,6 +124,47 @@ class Reader(Control, Movement, Leaders):
             return
         s.mentions = sorted([*s.mentions, Mention(m.start(1), m.end(1), "leader", before, m.group(1),
                                                   implicit=True)], key=lambda x: x.start)
+
+    def _find_head_of_state(self) -> str | None:
+        """The one head of state the text names ("President of Syria" in his role): what "the
+        ousted president" or "Syria's leader" stands for; None when it names none or two."""
+        found = {m.id for s in self.sentences for m in s.mentions
+                 if m.kind == "leader" and m.id and not m.implicit
+                 and self.roles.get(m.id, "").startswith("President of")}
+        return found.pop() if len(found) == 1 else None
+
+    def _add_epithet(self, s: Sentence) -> None:
+        """"Assad ... The ousted president fled to Moscow.": the epithet is the head of state the
+        text names (only one; an epithet of another leader is left unread)."""
+        if self.head_of_state is None:
+            return
+        taken = [(m.start, m.end) for m in s.mentions]
+        added = [Mention(m.start(), m.end(), "leader", [self.head_of_state], m.group(0), implicit=True)
+                 for m in EPITHET.finditer(s.text)
+                 if not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken)]
+        if added:
+            s.mentions = sorted([*s.mentions, *added], key=lambda x: x.start)
+
+    def _out_of_scope(self, s: Sentence, pos: int) -> bool:
+        """A deed the sentence does not assert: taken back after it ("..., which the army
+        denied"), said to lack evidence ("no sign that X entered Y"), or set in a year long
+        before the article ("government forces captured Aleppo in 2016")."""
+        if DENIED_TRAILING.match(s.text, pos) or NO_EVIDENCE.search(s.text[:pos]):
+            return True
+        old = self.published.astimezone(LOCAL).year - 1  # "in 2023" may still be the story's year
+        days = [p for p, d in getattr(s, "dates", None) or [] if self._recent(d) and d[0].year >= old]
+        for m in BACKGROUND_YEAR.finditer(s.text):
+            if int(m.group("year")) >= old:
+                continue
+            lo, hi = sorted((m.start(), pos))
+            if any(lo <= p < hi for p in days):
+                continue  # a day of the story between the year and the deed dates the deed
+            # "captured Aleppo in 2016", "in 2016 Assad's forces retook Aleppo": the year in the
+            # deed's own words; "In 2011, ..." opening the sentence dates the whole of it
+            # ("Hama, where ... in 1982, fell on 5 December": a year behind a comma is not)
+            if not re.search(r"[,;()]", s.text[lo:hi]) or not s.text[:m.start()].strip():
+                return True
+        return False
 
     def _find_offensive(self, s: Sentence) -> None:
         """"a lightning advance by X", "X launched an offensive": X takes what the text later says
@@ -222,6 +265,8 @@ class Reader(Control, Movement, Leaders):
     # ---- output ------------------------------------------------------------------------------
     def _add(self, claim: dict[str, Any], s: Sentence, pos: int, dated: tuple[datetime, str],
              summary: str | None = None, when_at: int | None = None) -> None:
+        if claim["type"] != "note" and self._out_of_scope(s, pos):
+            return
         a, b = self._segment_bounds(s, pos)
         confidence = self._confidence.get((id(s), a))
         if confidence is None:  # once per clause, however many claims it gives
