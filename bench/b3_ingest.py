@@ -11,7 +11,10 @@ a last step (`floor`) measures `file_report` in-process with no HTTP at all: wha
 must spend on a report beyond what the baseline spends on a whole request. On PostgreSQL the
 database server's own CPU is in neither figure, so there the ceiling is a generous one.
 
-    python -m bench.b3_ingest URL CLIENTS   -> the floor, one JSON line"""
+The batch row has its floor too (`batch_floor`): `file_reports` of BATCH reports in-process from
+as many threads, against the in-process `file_report` rate: the batch ratio with no HTTP at all.
+
+    python -m bench.b3_ingest URL CLIENTS [BATCH]   -> the floor, one JSON line"""
 
 from __future__ import annotations
 
@@ -136,6 +139,7 @@ def run(results: Any, seconds: float, backend: str = "sqlite", workers: int = 2,
                 f"{ratio / ceiling:.0%} ({ratio:.0%} of the baseline; the floor allows "
                 f"{ceiling:.0%})", ">= 80%", ratio / ceiling >= 0.8)
     per_s = batched["reports_per_s"]
+    batch_floor(results, url, backend, clients, in_process)
     results.add(f"B3 {backend}: POST /reports/batch of {BATCH} / single POST /reports, reports/s "
                 f"({clients} clients)",
                 f"{per_s / s['rps']:.1f}x ({per_s:.0f} / {s['rps']:.0f} reports/s; batch p50 "
@@ -193,27 +197,55 @@ def batch_rounds(service: Any, ref: dict[str, list[str]], token: str, clients: i
     return out
 
 
-def _floor_child(url: str, clients: int, seconds: float = 6.0) -> dict[str, Any]:
+def batch_floor(results: Any, url: str, backend: str, clients: int,
+                single: dict[str, Any]) -> dict[str, Any]:
+    """The batch ratio with no HTTP: `file_reports` of BATCH reports from `clients` threads in one
+    process (durable group commits), against the in-process `file_report` rate that `floor`
+    measured on the same store. A missed batch target reads against it: what the application
+    and the store reach without any HTTP. Not a strict bound: the service's two worker
+    processes can prepare in one while the other commits."""
+    out = subprocess.run([PYTHON, "-m", "bench.b3_ingest", url, str(clients), str(BATCH)],
+                         cwd=PROJECT, capture_output=True, text=True, check=True, timeout=600)
+    f = json.loads(out.stdout.strip().splitlines()[-1])
+    results.add(f"B3 {backend}: floor of the batch ratio, in-process file_reports of {BATCH} / "
+                f"file_report, reports/s ({clients} threads, no HTTP)",
+                f"{f['rate'] / single['rate']:.1f}x ({f['rate']:.0f} / {single['rate']:.0f} "
+                f"reports/s; {f['cpu_us']:.0f} us CPU a report, {f['per_commit']:.0f} reports a "
+                f"commit, a commit under way {f['held']:.0%} of the time)", "info", None,
+                batch_floor=f)
+    return f
+
+
+def _floor_child(url: str, clients: int, batch: int = 0, seconds: float = 6.0) -> dict[str, Any]:
+    """`file_report` (or, with `batch`, `file_reports` of that many) from `clients` threads."""
     from timeline.application import TimelineApplication
+    from timeline.batch import file_reports
 
     app = TimelineApplication(url)
     try:
-        texts = bodies(synth.reference_of(app), n=20_000, seed=97)
+        # another seed for batches: the reports differ from those the single floor filed
+        texts = bodies(synth.reference_of(app), n=20_000, seed=98 if batch else 97)
         payloads = iter(json.loads(t) for t in texts)
         for _ in range(20):  # caches, as the servers' warm-up
             app.file_report(next(payloads))
+        if batch:
+            file_reports(app, [next(payloads) for _ in range(batch)])
         commits: list[int] = []  # events per commit: one per report
         app.on_saved.append(commits.append)
+        held = _time_commits(app)
         lock = threading.Lock()
         deadline = time.monotonic() + seconds
 
         def client() -> None:
             while time.monotonic() < deadline:
                 with lock:
-                    payload = next(payloads, None)
-                if payload is None:
+                    taken = [p for _, p in zip(range(batch or 1), payloads, strict=False)]
+                if len(taken) < (batch or 1):
                     return
-                app.file_report(payload)
+                if batch:
+                    file_reports(app, taken)
+                else:
+                    app.file_report(taken[0])
 
         threads = [threading.Thread(target=client) for _ in range(clients)]
         before, started = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
@@ -228,8 +260,27 @@ def _floor_child(url: str, clients: int, seconds: float = 6.0) -> dict[str, Any]
     user = (after.ru_utime - before.ru_utime) / reports * 1e6
     system = (after.ru_stime - before.ru_stime) / reports * 1e6
     return {"reports": reports, "rate": reports / wall, "user_us": user, "sys_us": system,
-            "cpu_us": user + system, "per_commit": reports / len(commits)}
+            "cpu_us": user + system, "per_commit": reports / len(commits),
+            "held": sum(held) / wall}
+
+
+def _time_commits(app: Any) -> list[float]:
+    """Seconds each group commit took once this process could write (its turn on the writers'
+    lock taken: the INSERTs, the COMMIT and its fsync), appended to the list returned."""
+    held: list[float] = []
+    save = app._save_batch
+
+    def timed(jobs: Any) -> None:
+        started = time.perf_counter()
+        try:
+            save(jobs)
+        finally:
+            held.append(time.perf_counter() - started)
+
+    app._save_batch = timed
+    return held
 
 
 if __name__ == "__main__":
-    print(json.dumps(_floor_child(sys.argv[1], int(sys.argv[2]))))
+    print(json.dumps(_floor_child(sys.argv[1], int(sys.argv[2]),
+                                  int(sys.argv[3]) if len(sys.argv) > 3 else 0)))

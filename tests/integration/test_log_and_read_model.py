@@ -195,6 +195,34 @@ def test_rows_staged_request_by_request_and_joined_are_those_staged_together(wor
     assert together.claims and together.effects and together.mentions and together.deaths
 
 
+def test_rows_staged_by_index_and_placed_at_positions_are_those_staged_at_the_positions(world):
+    """A commit stages rows by event index before the INSERT gives positions, and places them at
+    the positions inside the writers' lock (Staged.at, column by column): every row, of every
+    table, must be the one stage() gives for the events at those positions, the positions not
+    consecutive (as no caller sees them) and large (fails if an index column is left as it was
+    or another column is moved)."""
+    from timeline.domainmodel import Report
+    from timeline.claims import normalise_report
+    from timeline.readmodel.projection import Staged, stage
+
+    stored = []
+    for body in _varied_reports():
+        fields = normalise_report(body, world.names, world.queries)
+        stored += [world.mapper.to_stored_event(e) for e in Report.file(**fields).collect_events()]
+    target = world.file_report(report(control("Homs", "SAA", "2024-11-29T00:00:00Z")))
+    retract = normalise_report(report({"type": "retract", "claim": target["claims"][0]["id"],
+                                       "reason": "denied"}), world.names, world.queries)
+    stored += [world.mapper.to_stored_event(e) for e in Report.file(**retract).collect_events()]
+    positions = [10_000_000 + 7 * i * i for i in range(len(stored))]
+    placed = world.recorder.stage_events(stored).at(positions)
+    direct = stage((p, e.topic, e.originator_id, e.state) for p, e in
+                   zip(positions, stored, strict=True))
+    for name in (*Staged.POSITION, "subjects", "external"):
+        assert getattr(placed, name) == getattr(direct, name), name
+    assert all(getattr(direct, name) for name in Staged.POSITION if name != "external"), \
+        "every table with a position column has rows here"
+
+
 def test_reports_filed_at_once_share_commits_and_write_the_rows_a_replay_writes(world):
     """Concurrent reports go into group commits of several requests each (their rows staged
     apart, then joined): the read model they write is the one a replay of the log writes."""

@@ -157,10 +157,21 @@ class Staged:
         (the live path stages before the INSERT that gives positions: see recorder.py)."""
         out = Staged()
         for name, i in self.POSITION.items():
-            setattr(out, name, [(*r[:i], positions[r[i]], *r[i + 1:]) for r in getattr(self, name)])
+            setattr(out, name, _placed(getattr(self, name), i, positions))
         out.subjects = self.subjects
         out.external = [dict(r, position=positions[r["position"]]) for r in self.external]
         return out
+
+
+def _placed(rows: list[tuple[Any, ...]], i: int, positions: Sequence[int]) -> list[tuple[Any, ...]]:
+    """`rows` with their i-th item, an index, replaced by positions[index]. Column by column, in
+    C (zip, map), half the time of a tuple rebuilt per row in Python: it runs in the writers'
+    lock (bench/ B3: 400 reports' rows, 2.5 ms instead of 4.8)."""
+    if not rows:
+        return []
+    columns: list[Any] = list(zip(*rows, strict=True))
+    columns[i] = map(positions.__getitem__, columns[i])
+    return list(zip(*columns, strict=True))
 
 
 def joined(parts: Sequence[tuple[int, int, Staged]]) -> Staged:
