@@ -140,7 +140,7 @@ class Control(Slots):
                 continue
             if self._part_of_place(s, place) or m.group("near") and (
                     not re.fullmatch(r"\s*(?:city|town)?\s*(?:,\s*)?", s.text[place.end:m.start()])
-                    or re.search(r"\b(?:in|at|near|from|of|to|on|into|inside|outside|around)\s+(?:the\s+)?"
+                    or re.search(r"\b(?:in|at|near|from|(?<!control\s)of|to|on|into|inside|outside|around)\s+(?:the\s+)?"
                                  r"(?:(?:city|town)\s+of\s+)?$", s.text[max(0, place.start - 30):place.start])):
                 continue  # ("is held by", "in the hands of": said of the place just named, as
                 # the subject: not "a meeting in Idlib was held by")

@@ -40,6 +40,11 @@ CONTROL_ACTIVE = re.compile(
     r"took over|taken over|taking over|captured|captures|capturing|capture|seized|seizing|"
     r"overran|overrun|entered|enters|entering|stormed|liberated|retook|recaptured|"
     r"occupied|occupies|occupying|(?:were|was) the first to enter|"
+    # entering in force, said with "into": "poured into Homs", "burst into X", "forced their way
+    # into X" ("swept/pushed/advanced into X" stay advances: the labels read them so)
+    r"(?:poured|pours|pouring|streamed|streams|streaming|flooded|floods|flooding|burst|bursting|"
+    r"broke|breaks|breaking|stormed|storming|(?:forced|forcing|fought|fighting|battled|battling) "
+    r"(?:their|its|his) way)\s+into|"
     r"(?:is|are|was|were|remains?|remained) in control of|"
     # "consolidated its control over X", "extended their control of X"
     r"(?:consolidated|consolidates|tightened|tightens|extended|extends|completed) (?:its |their )?"
@@ -54,12 +59,13 @@ CONTROL_PASSIVE = re.compile(
     r"control\s+of|"
     r"fell into the hands of|fell under the control of|came under the control of|"
     r"(?:is|are|was|were|now|remains?|remained|became|become) (?:fully |entirely |now )?controlled by|"
-    r"(?:being|been|was|were) (?:captured|seized|taken|overrun|liberated|entered|stormed|occupied) by|"
+    r"(?:being|been|was|were) (?:captured|seized|taken|overrun|liberated|entered|stormed|occupied|"
+    r"retaken|recaptured|wrested|won|taken over) by|"
     r"(?:was|were|been|being) handed (?:over )?to|"
     r"(?:captured|seized|liberated) by|"
     # said of the place just named: "Tabqa is in the hands of X", "X is now held by Y", "was lost to Y"
     r"(?P<near>(?:(?:is|are|was|were|remains?|remained)\s+(?:now\s+|firmly\s+|still\s+)?in|passed into|"
-    r"came into|now in)\s+the\s+hands\s+of|(?:is|are|was|were|remains?|remained|now)\s+(?:now\s+|still\s+|"
+    r"came into|now in)\s+the\s+hands\s+of|passed\s+(?:in)?to(?:\s+the\s+control\s+of)?|(?:is|are|was|were|remains?|remained|now)\s+(?:now\s+|still\s+|"
     r"firmly\s+)?held\s+by|(?:was|were|has been|had been)\s+lost\s+to))\b", re.I)
 # A faction holding a place now, said with the place right after the verb: "the SNA now controls
 # X", "HTS still holds X" (the present: "the SDF controlled X" is mostly background; not
@@ -188,6 +194,17 @@ REBELS = re.compile(r"\b(?:(?:the|syrian|other|allied)\s+)?(?:rebels|rebel (?:fo
                     r"(?<=\bthe )groups|(?<=\bthese )groups|"
                     # what the Syrian government's statements call them
                     r"(?:armed )?terrorist (?:groups|organi[sz]ations|factions|militias))\b", re.I)
+# Words for the government's army that no alias spells ("the army", "government troops", "the
+# regime"): read as the state army the text last named, else the Syrian Arab Army (Reader._add_army).
+ARMY = re.compile(r"\b(?:(?P<bare>the\s+army)(?!\s+(?:of|base|airport|academy|college|hospital|council)\b)|"
+                  r"the\s+(?:syrian\s+)?(?:government|regime)\s+army|"
+                  r"the\s+(?:syrian\s+)?regime(?!\s+(?:of|change)\b)(?:['’]s\s+(?:forces|troops|army|soldiers|units))?|"
+                  r"(?:syrian|army)\s+(?:troops|soldiers|units)|"
+                  r"(?:government|regime|pro-?(?:government|regime|assad)|loyalist)\s+"
+                  r"(?:troops|soldiers|units|forces|militias?|fighters|defenders|garrisons?)|"
+                  r"assad\s+loyalists)\b", re.I)
+# The state armies "the army" may stand for (the one a text about Israel or Turkey names).
+ARMIES = ("syrian-arab-army", "idf", "turkish-armed-forces", "russian-armed-forces", "us-armed-forces")
 # "now": the day of writing ("... and now Damascus has fallen"), not "now-defunct", "until now".
 NOW = re.compile(r"(?<![-\w])(?<!until )(?<!till )(?<!by )now(?![-\w])", re.I)
 # A sentence about the leader the sentence before named: "He is now in Moscow."

@@ -13,7 +13,7 @@ from .control import Control
 from .leaders import Leaders
 from .movement import Movement
 from .patterns import (
-    ANTI, BACKGROUND_YEAR, CONFIRMS, COUP, DENIED_TRAILING, EPITHET, HEDGES, NO_EVIDENCE,
+    ANTI, ARMIES, ARMY, BACKGROUND_YEAR, CONFIRMS, COUP, DENIED_TRAILING, EPITHET, HEDGES, NO_EVIDENCE,
     NOTE_TRIGGERS, OFFENSIVE_BY, OFFENSIVE_LAUNCHED, NOW, PRONOUN, REBELS,
 )
 
@@ -46,6 +46,7 @@ class Reader(Control, Movement, Leaders):
         self.advanced: dict[str, str] = {}  # place -> the faction that last advanced on it
         self.offensive: str | None = None  # the faction the text last said leads an offensive
         self.offensives: list[str] = []  # every faction the text said leads an offensive
+        self.last_army: str | None = None  # the state army the text last named (_add_army)
 
     def read(self) -> None:
         for s in self.sentences:
@@ -58,6 +59,7 @@ class Reader(Control, Movement, Leaders):
         for s in self.sentences:
             add_placeholders(s, self.ctx, self.names, self.roles)
             self._add_rebels(s)
+            self._add_army(s)
             self._add_pronoun(s, before)
             self._add_epithet(s)
             if not s.heading:
@@ -112,6 +114,26 @@ class Reader(Control, Movement, Leaders):
         added = [Mention(m.start(), m.end(), "faction", [self.rebel], m.group(0), implicit=True)
                  for m in REBELS.finditer(s.text)
                  if not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken)]
+        if added:
+            s.mentions = sorted([*s.mentions, *added], key=lambda x: x.start)
+
+    def _add_army(self, s: Sentence) -> None:
+        """"the army", "government troops", "the regime": the state army. "The army" alone is
+        the one the text last named (an Israeli statement's "the army" is the IDF), else the
+        Syrian Arab Army; the others are always Syria's."""
+        for m in s.mentions:
+            family = {m.id, *self._ancestors(m.id)} if m.kind == "faction" and m.id else set()
+            last = next((a for a in ARMIES if a in family), None)
+            if last:
+                self.last_army = last
+        saa = ARMIES[0] if self.names.entity("faction", ARMIES[0]) else None
+        taken = [(m.start, m.end) for m in s.mentions]
+        added = []
+        for m in ARMY.finditer(s.text):
+            army = (self.last_army or saa) if m.group("bare") else saa
+            if army and not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken) \
+                    and not ANTI.search(s.text, max(0, m.start() - 5), m.start()):
+                added.append(Mention(m.start(), m.end(), "faction", [army], m.group(0), implicit=True))
         if added:
             s.mentions = sorted([*s.mentions, *added], key=lambda x: x.start)
 
