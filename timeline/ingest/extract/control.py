@@ -11,7 +11,7 @@ from ..mentions import Mention
 from .patterns import (
     AGENTLESS, APPROACH_BEFORE, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, CULMINATED,
     DECLARED,
-    DECLARED_AFTER, EXPELLED, HANDED, HANDED_TO, HOLDS, LOST, LOST_APPOSED, OUT_OF,
+    CLEARED, CLEARED_OF, DECLARED_AFTER, EXPELLED, LEFT_AS, LEFT_TO, WITHDREW, EXPELLED_BY, EXPELLED_PASSIVE, HANDED, HANDED_TO, HOLDS, LOST, LOST_APPOSED, OUT_OF,
     OUTSKIRTS_BEFORE, POSSESSIVE_NOUN, TOOK, UNDER_CONTROL, WINDOW,
 )
 from .slots import Slots
@@ -113,6 +113,52 @@ class Control(Slots):
                     self._part_of_place(s, place):
                 continue
             self._claim({"type": "control", "city": place.id, "faction": taker.id,
+                         "from_faction": loser.id}, s, m, dated, typed)
+        for m in EXPELLED_PASSIVE.finditer(s.text):
+            # "government forces were driven out of Homs by HTS"
+            place = self._mention_at(s, m.end(), "place")
+            by = EXPELLED_BY.match(s.text, place.end) if place is not None else None
+            taker = self._mention_at(s, by.end(), "faction") if by else None
+            loser = self._subject(s, m.start(), "faction")
+            if taker is None or place.start - m.end() > 4 or by.end() + 4 < taker.start or \
+                    (loser is not None and loser.id == taker.id) or self._negated(s, m.start()) or \
+                    self._part_of_place(s, place):
+                continue
+            claim = {"type": "control", "city": place.id, "faction": taker.id}
+            if loser is not None:
+                claim["from_faction"] = loser.id
+            self._claim(claim, s, m, dated, typed)
+        for m in CLEARED.finditer(s.text):
+            # "HTS cleared Homs of government forces"
+            place = self._mention_at(s, m.end(), "place")
+            of = CLEARED_OF.match(s.text, place.end) if place is not None else None
+            loser = self._mention_at(s, of.end(), "faction") if of else None
+            taker = self._subject(s, m.start(), "faction")
+            if loser is None or taker is None or taker.id == loser.id or \
+                    place.start - m.end() > 4 or self._negated(s, m.start()) or \
+                    self._part_of_place(s, place):
+                continue
+            self._claim({"type": "control", "city": place.id, "faction": taker.id,
+                         "from_faction": loser.id}, s, m, dated, typed)
+
+    def _withdrew(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"Government forces withdrew from Hama as HTS entered", "the army abandoned Hama to
+        HTS": the place given up is its taker's; with no taker named, the faction the text last
+        said advanced on the place (else no claim: a withdrawal alone names no one who holds it)."""
+        for m in WITHDREW.finditer(s.text):
+            place = self._mention_at(s, m.end(), "place")
+            loser = self._subject(s, m.start(), "faction")
+            if place is None or loser is None or place.start - m.end() > 4 or \
+                    self._negated(s, m.start()) or self._part_of_place(s, place):
+                continue
+            to = LEFT_TO.match(s.text, place.end) or LEFT_AS.match(s.text, place.end)
+            taker = self._mention_at(s, to.end(), "faction") if to else None
+            if taker is not None and taker.start - to.end() > 4:
+                taker = None
+            taker_id = taker.id if taker is not None else self.advanced.get(place.id)
+            if taker_id is None or {taker_id, *self._ancestors(taker_id)} & {loser.id, *self._ancestors(loser.id)}:
+                continue
+            self._claim({"type": "control", "city": place.id, "faction": taker_id,
                          "from_faction": loser.id}, s, m, dated, typed)
 
     def _handed(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:

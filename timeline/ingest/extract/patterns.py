@@ -137,11 +137,31 @@ APPROACH = re.compile(
 # Control said by who was made to leave: "X drove the SDF out of Manbij", "X expelled Y from
 # Z", "X forced Y to withdraw from Z" (the place after the loser).
 EXPELLED = re.compile(r"\b(?:expell?(?:ed|s|ing)?|dr(?:ove|iven|ives|iving)|push(?:ed|es|ing)|ousted|"
+                      r"eject(?:ed|s|ing)|evict(?:ed|s|ing)|rout(?:ed|s|ing)|"
                       r"forc(?:ed|es|ing)|chas(?:ed|es|ing)|kick(?:ed|s|ing)|flush(?:ed|es|ing))\s+"
                       r"(?:the\s+)?", re.I)
 OUT_OF = re.compile(r"(?:\s*\([^()]{0,12}\))?\s+(?:(?:fighters|forces|troops|militants|units)\s+)?"
                     r"(?:to\s+(?:withdraw|retreat|pull\s+out|flee)\s+)?(?:out\s+of|from)\s+"
                     r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
+# The same said of the loser: "government forces were driven out of Homs by HTS" (the place,
+# then its taker after "by"); and "HTS cleared Homs of government forces".
+EXPELLED_PASSIVE = re.compile(r"\b(?:was|were|been|being|got)\s+(?:(?:quickly|swiftly|finally|completely)\s+)?"
+                              r"(?:expelled|driven|pushed|forced|chased|kicked|flushed|ejected|evicted|"
+                              r"routed|ousted)\s+(?:out\s+of|from)\s+(?:the\s+(?:city|town|village)\s+of\s+)?",
+                              re.I)
+EXPELLED_BY = re.compile(r"(?:\s*,)?\s+by\s+(?:the\s+)?", re.I)
+CLEARED = re.compile(r"\b(?:clear(?:ed|s|ing)|rid|purg(?:ed|es|ing))\s+(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
+CLEARED_OF = re.compile(r"\s+of\s+(?:the\s+)?(?:last\s+|remaining\s+)?", re.I)
+# A place given up by its holder: "government forces withdrew from Hama", "the army abandoned X",
+# "pulled out of X" (the taker is named after it, or is the one the text said advanced on it).
+WITHDREW = re.compile(r"\b(?:withdr(?:ew|awn|aws|awing)\s+(?:(?:its|their)\s+(?:forces|troops)\s+)?from|"
+                      r"retreat(?:ed|s|ing)\s+from|pull(?:ed|s|ing)\s+out\s+(?:of|from)|"
+                      r"(?:moved|moving|pulled|pulling)\s+out\s+of|abandon(?:ed|s|ing)|evacuat(?:ed|es|ing)|"
+                      r"fled|flee(?:s|ing)?)\s+(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
+# Who the place was left to: "abandoned Hama to HTS", "leaving it to HTS", "as HTS entered".
+LEFT_TO = re.compile(r"(?:\s+city)?,?\s+(?:(?:leaving|handing|ceding|surrendering|giving)\s+(?:it|the\s+city|"
+                     r"the\s+town|control)\s+(?:over\s+)?)?to\s+(?:the\s+)?(?:advancing\s+|approaching\s+)?", re.I)
+LEFT_AS = re.compile(r"(?:\s+city)?,?\s+(?:as|while|when|after|before)\s+(?:the\s+)?(?:advancing\s+)?", re.I)
 # A place given over: "the army handed Deir ez-Zor over to the SDF", "handed over X to Y".
 HANDED = re.compile(r"\bhand(?:ed|s|ing)\s+(?:over\s+)?(?:control\s+of\s+)?"
                     r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
