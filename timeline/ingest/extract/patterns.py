@@ -65,7 +65,9 @@ CONTROL_PASSIVE = re.compile(
     r"(?:captured|seized|liberated) by|"
     # said of the place just named: "Tabqa is in the hands of X", "X is now held by Y", "was lost to Y"
     r"(?P<near>(?:(?:is|are|was|were|remains?|remained)\s+(?:now\s+|firmly\s+|still\s+)?in|passed into|"
-    r"came into|now in)\s+the\s+hands\s+of|passed\s+(?:in)?to(?:\s+the\s+control\s+of)?|(?:is|are|was|were|remains?|remained|now)\s+(?:now\s+|still\s+|"
+    r"came into|now in)\s+the\s+hands\s+of|"
+    # "Idlib, held by HTS", "Idlib, which is controlled by HTS"
+    r"(?<=,\s)(?:which\s+(?:is|was|has\s+been|had\s+been)\s+)?(?:(?:now|still|firmly|then)\s+)?(?:held|controlled)\s+by|passed\s+(?:in)?to(?:\s+the\s+control\s+of)?|(?:is|are|was|were|remains?|remained|now)\s+(?:now\s+|still\s+|"
     r"firmly\s+)?held\s+by|(?:was|were|has been|had been)\s+lost\s+to))\b", re.I)
 # A faction holding a place now, said with the place right after the verb: "the SNA now controls
 # X", "HTS still holds X" (the present: "the SDF controlled X" is mostly background; not
@@ -162,6 +164,19 @@ WITHDREW = re.compile(r"\b(?:withdr(?:ew|awn|aws|awing)\s+(?:(?:its|their)\s+(?:
 LEFT_TO = re.compile(r"(?:\s+city)?,?\s+(?:(?:leaving|handing|ceding|surrendering|giving)\s+(?:it|the\s+city|"
                      r"the\s+town|control)\s+(?:over\s+)?)?to\s+(?:the\s+)?(?:advancing\s+|approaching\s+)?", re.I)
 LEFT_AS = re.compile(r"(?:\s+city)?,?\s+(?:as|while|when|after|before)\s+(?:the\s+)?(?:advancing\s+)?", re.I)
+# A holder said as an epithet: "HTS-held Idlib", "the SDF-controlled city of Raqqa",
+# "government-held Damascus" (the words before the hyphen name the holder).
+HELD_EPITHET = re.compile(r"(?P<side>\b(?:government|regime|rebel|opposition|insurgent|kurdish)\s*)?"
+                          r"[-\u2010\u2011](?:held|controlled)\s+(?:the\s+)?"
+                          r"(?:(?:\w+ern\s+)?(?:city|town|village|provincial\s+capital)\s+of\s+)?", re.I)
+# The words before a place's epithet that make it the holder before a taking, not the holder now:
+# "HTS entered the government-held city of Aleppo", "an offensive on SDF-held Manbij", "formerly
+# rebel-held Aleppo".
+HELD_BEFORE = re.compile(r"\b(?:captur\w*|seiz\w*|took|tak(?:e|es|en|ing)|enter\w*|storm\w*|overr\w*|retook|"
+                         r"recaptur\w*|retak\w*|advanc\w*|push\w*|toward|towards|into|on|against|attack\w*|"
+                         r"offensive|assault|march\w*|mov\w*|sw(?:ept|eep\w*)|liberat\w*|reach\w*|near\w*|"
+                         r"encircl\w*|besieg\w*|surround\w*|control\s+of|over|from|formerly|previously|once|"
+                         r"former|then|until|lost|los\w+|fell|fall\w*)\s+(?:the\s+)?(?:[\w'’]+\s+){0,2}$", re.I)
 # A place given over: "the army handed Deir ez-Zor over to the SDF", "handed over X to Y".
 HANDED = re.compile(r"\bhand(?:ed|s|ing)\s+(?:over\s+)?(?:control\s+of\s+)?"
                     r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
@@ -356,6 +371,12 @@ LIST_GAP = re.compile(r"^\)?(?:\s+(?:militant\s+|armed\s+)?(?:group|forces|fight
                       r"(?:the\s+)?(?:(?:towns?|cities|city|villages?)\s+of\s+)?"
                       r"(?:[A-Z][\w'’-]*-(?:backed|led)\s+|allied\s+|rival\s+)?"
                       r"(?:(?:al|as|ad|ar|an|at|az|ash|el|ed|es|et)-)?$")
+# Between two places of one list, words that would join two factions wrongly ("HTS, along with
+# allied groups, entered X" is HTS's deed): "captured Hama, along with Rastan", "Hama as well as
+# Rastan", "Hama, followed by Salamiyah", "Hama, including Rastan", "not only Hama but also Rastan".
+PLACE_GAP = re.compile(r"^\s*,?\s*(?:along\s+with|together\s+with|followed\s+by|including|plus|"
+                       r"(?:and|but)\s+also|and\s+(?:subsequently|finally|eventually|soon\s+after))\s+"
+                       r"(?:the\s+(?:(?:nearby|neighbou?ring)\s+)?(?:cities|city|towns?|villages?)\s+of\s+)?$", re.I)
 # A name and its abbreviation in brackets, one item of a list: "Syrian National Army (SNA)".
 ABBREVIATED = re.compile(r"\s*\(\s*")
 # ", and the Nasib Border Crossing " before a verb: the last item of a list, not a new clause

@@ -12,7 +12,7 @@ from ..article import Sentence
 from ..mentions import STOPWORDS, Mention
 from .patterns import (
     ABBREVIATED, APPEAL, HYPOTHETICAL, RESPECTIVELY, TOGETHER, UNKNOWN_LAST,     ALONG_WITH, CLAUSE_BREAK, DEFEAT_AFTER, DENIAL, DENIED_AFTER, ELIDED_SUBJECT, FOREIGN,
-    _FOREIGN_RE, ITEM_DATE, LAST_ITEM, LIST_GAP, MAX_UNRESOLVED, NEGATION, NOT_REBELS,
+    _FOREIGN_RE, ITEM_DATE, LAST_ITEM, LIST_GAP, PLACE_GAP, MAX_UNRESOLVED, NEGATION, NOT_REBELS,
     NUMBER_WORDS, PART_AFTER, PART_BEFORE, _PROPER, SUBORDINATE_BEFORE, WINDOW,
 )
 
@@ -83,7 +83,7 @@ class Slots:
                 continue
             # "Hama on 5 December and Homs on 7 December": each item may carry its date
             gap = ITEM_DATE.sub("", s.text[near.end:far.start], count=1)
-            if not LIST_GAP.match(gap):
+            if not LIST_GAP.match(gap) and not (first.kind == "place" and PLACE_GAP.match(gap)):
                 break
             if same[j].id not in {x.id for x in out}:
                 out.append(same[j])
