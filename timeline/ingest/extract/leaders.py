@@ -10,6 +10,8 @@ from typing import Any
 from ..article import Sentence
 from ..mentions import Mention
 from .patterns import (
+    ASYLUM_TO, COUP_TARGET, DISMISSED, DONE_TO, EXILED_EPITHET, NEGATION,
+    WHERE_UNKNOWN,
     COUP, COUP_DENIED, DENIAL, DENIED_AFTER, EXILE_TO, FOREIGN, _FOREIGN_RE, LEADS, OUSTED, STATUS,
     STAYS_IN,
     TRAVEL, WINDOW,
@@ -22,7 +24,7 @@ class Leaders(Slots):
         m = COUP.search(s.text)
         if m is None:
             return
-        against = self._after_word(s, 0, "against", "leader")
+        against = self._after_word(s, 0, "against", "leader") or self._coup_target(s, m.start())
         if against is not None:
             self.ctx.coup_target = against.id
         place = next((x for x in s.mentions if x.kind == "place" and x.id), None)
@@ -53,6 +55,14 @@ class Leaders(Slots):
             return
         self._add({"type": "coup", "city": city, "led_by": leader.id, "against": target},
                   s, m.start(), dated)
+
+    def _coup_target(self, s: Sentence, pos: int) -> Mention | None:
+        """"X faced a coup attempt", "X was the target of a coup": the leader before the coup."""
+        target = COUP_TARGET.search(s.text, max(0, pos - 80), pos)
+        if target is None:
+            return None
+        return next((x for x in reversed(s.mentions) if x.kind == "leader" and x.id
+                     and x.end <= target.start() and target.start() - x.end <= 4), None)
 
     def _coup_denied(self, s: Sentence, pos: int) -> bool:
         """A coup said not to be ("did not stage a coup", "denied reports of a coup", "rumours
@@ -101,6 +111,12 @@ class Leaders(Slots):
                 leader = next((x for x in s.mentions if x.kind == "leader" and x.id and
                                m.start() < x.start < m.end()), None) or \
                     self._subject(s, m.start(), "leader", reach=160)
+                if status == "in_exile" and m.group(0).lower().endswith("asylum"):
+                    # "Russia granted asylum to Assad and his family": the leader after the words
+                    to = ASYLUM_TO.match(s.text, m.end())
+                    after = self._mention_at(s, to.end(), "leader") if to else None
+                    if after is not None and after.start - to.end() <= 4:
+                        leader = after
                 if leader is None or self._negated(s, m.start()):
                     continue
                 claim: dict[str, Any] = {"type": "leader_status", "leader": leader.id, "status": status}
@@ -123,6 +139,7 @@ class Leaders(Slots):
                 continue
             self._claim({"type": "leader_status", "leader": leader.id, "status": "removed"},
                         s, m, dated, typed)
+        self._statuses_more(s, dated, typed)
         for m in TRAVEL.finditer(s.text):
             leader = self._subject(s, m.start(), "leader", reach=120) or \
                 self._fragment_leader(s, m.start())
@@ -149,3 +166,37 @@ class Leaders(Slots):
                 continue
             self._claim({"type": "leader_status", "leader": leader.id, "status": "abroad",
                          "location": FOREIGN[m.group(1).lower()]}, s, m, dated, typed)
+
+    def _statuses_more(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """A leader's status said around his name rather than after it: dismissal
+        said right after his name, a deed done to him ("rebels killed X", "HTS arrested X"), his
+        exile as an epithet ("the exiled Assad"), "it was not known where X was"."""
+        leaders = [x for x in s.mentions if x.kind == "leader" and x.id]
+        for m in DISMISSED.finditer(s.text):
+            leader = next((x for x in leaders if x.end <= m.start() and re.fullmatch(
+                r"(?:\s*,[^,;]{1,60},)?\s*", s.text[x.end:m.start()])), None)
+            # (not _negated: "was dismissed" is also how a denial is said after its claim)
+            if leader is None or NEGATION.search(s.text[max(0, m.start() - 40):m.start()]):
+                continue
+            self._claim({"type": "leader_status", "leader": leader.id, "status": "removed"}, s, m,
+                        dated, typed)
+        for status, pattern in DONE_TO:
+            for m in pattern.finditer(s.text):
+                leader = self._mention_at(s, m.end(), "leader")
+                if leader is None or leader.start - m.end() > 4 or self._negated(s, m.start()):
+                    continue
+                self._claim({"type": "leader_status", "leader": leader.id, "status": status}, s, m,
+                            dated, typed)
+        for m in EXILED_EPITHET.finditer(s.text):
+            leader = self._mention_at(s, m.end(), "leader")
+            if leader is None or leader.start - m.end() > 4:
+                continue
+            self._claim({"type": "leader_status", "leader": leader.id, "status": "in_exile"}, s, m,
+                        dated, typed)
+        for m in WHERE_UNKNOWN.finditer(s.text):
+            leader = self._mention_at(s, m.end(), "leader")
+            if leader is None or leader.start - m.end() > 4:
+                continue
+            self._claim({"type": "leader_status", "leader": leader.id, "status": "whereabouts_unknown"},
+                        s, m, dated, typed)
+

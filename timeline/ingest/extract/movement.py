@@ -61,7 +61,7 @@ class Movement(Slots):
         if sides is None:
             # "X fought the SDF", "X battled government forces": the side is the verb's object
             object_ = re.match(r"\s+(?:the\s+)?", s.text[m.end():]) if re.fullmatch(
-                r"fought|battled", m.group(0), re.I) else None
+                r"fought|battled|engaged", m.group(0), re.I) else None
             # "X and Y clashed in Z", "X and Y engaged in fighting": against each other ("fought"
             # may be side by side)
             both = (re.fullmatch(r"clashed|skirmished|exchanged fire", m.group(0), re.I) or ENGAGED_IN.search(

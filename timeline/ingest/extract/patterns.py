@@ -22,6 +22,7 @@ HEDGES = re.compile(
 CONFIRMS = re.compile(r"\b(?:confirmed|officially announced|acknowledged|announced)\b", re.I)
 # (an intent is not the deed either: "launched an offensive to capture X", "in a bid to take X")
 NEGATION = re.compile(r"\b(?:not|never|cannot|can['’]t|won['’]t|denied|deny|denies|failed to|attempt(?:ed|ing)? to|"
+                      r"refus(?:ed|es|ing) to|declin(?:ed|es|ing) to|"
                       r"tried to|trying to|sought to|threatened to|vowed to|could|would|"
                       # a future or a duty is not a deed: "X will take Y", "X must leave Y" ("may have" is a hedge)
                       r"will|shall|must|should|(?:may|might)(?!\s+have)|"
@@ -276,10 +277,16 @@ COUNT = re.compile(
     r"\s+(?:\w+\s+)?(?:towns|villages|localities|settlements|hamlets|cities|towns and villages|"
     r"villages and towns)\b", re.I)
 CLASH = re.compile(r"\b(?:clash(?:es|ed|ing)?|fighting|fought|battl(?:es?|ed|ing)|skirmish(?:es|ed)?|"
+                   r"engaged(?!\s+in\b)|"
                    r"firefights?|infighting|exchanged fire|gun battles?)\b", re.I)
 # "X and Y engaged in fierce fighting": the two against each other.
 ENGAGED_IN = re.compile(r"\b(?:engaged|locked|embroiled|involved)\s+in\s+(?:\w+\s+){0,2}$", re.I)
 COUP = re.compile(r"\b(?:coup|putsch|mutiny)\b", re.I)
+# The one a coup was against, said before it: "X faced a coup attempt", "X was the target of a coup".
+COUP_TARGET = re.compile(r"\s+(?:(?:had|has)\s+)?(?:faced|survived|thwarted|foiled|crushed|put\s+down|"
+                         r"(?:was|had\s+been)\s+(?:the\s+)?target(?:ed)?\s+(?:of|by)|"
+                         r"was\s+(?:nearly\s+)?(?:toppled|ousted|overthrown)\s+(?:in|by))\s+"
+                         r"(?:an?\s+|the\s+)?(?:\w+\s+){0,2}$", re.I)
 LEADS = re.compile(r"\b(?:leading|led|behind|staged|staging|stage|launched|orchestrat\w*|mastermind\w*|"
                    r"heading|headed|spearhead\w*|attempt(?:ed|ing|s)?|tried|trying|plott(?:ed|ing)|"
                    r"carr(?:ied|ying) out|mount(?:ed|ing)|instigat\w*)\b", re.I)
@@ -289,6 +296,11 @@ STATUS = [
     ("whereabouts_unknown", re.compile(
         r"\b(?:unaccounted for|whereabouts (?:are |were |remain |remained |is |was )?(?:unknown|"
         r"unclear)|has not been seen|have not been seen|disappeared|vanished|"
+        # "went into hiding", "was nowhere to be found", "whereabouts were not known"
+        r"(?:went|gone|goes|going) into hiding|(?:is|was|were|remains?|remained) in hiding|"
+        r"nowhere to be (?:seen|found)|"
+        r"(?:whereabouts|location) (?:is|are|was|were|remains?|remained) (?:still )?(?:not known|a mystery|"
+        r"uncertain)|"
         # "the whereabouts of X remain unknown", "the location of X is unclear"
         r"(?:whereabouts|location) of\s+(?:[\w'’.-]+\s+){1,4}?(?:is|are|was|were|remains?|remained)\s+"
         r"(?:still\s+)?(?:unknown|unclear))\b", re.I)),
@@ -300,12 +312,16 @@ STATUS = [
     ("abroad", re.compile(r"\b(?:outside the country|outside syria|abroad|left the country|"
                           r"(?:flew|fled|escaped|was flown|were flown) out of (?:the country|syria)|"
                           r"left syria|fled (?:the country|abroad|syria)|flee (?:the country|abroad|syria))\b", re.I)),
-    ("dead", re.compile(r"\b(?:was killed|has been killed|were killed|died|is dead|was "
+    ("dead", re.compile(r"\b(?:was killed|has been killed|were killed|died|is dead|was shot dead|"
+                        r"was (?:found|shot) dead|was shot and killed|was slain|was "
                         r"assassinated|was executed)\b", re.I)),
     ("detained", re.compile(r"\b(?:was arrested|has been arrested|was detained|has been detained|"
                             r"was captured|taken into custody)\b", re.I)),
     ("removed", re.compile(r"\b(?:was ousted|has been ousted|was toppled|was overthrown|stepped "
-                           r"down|resigned|resignation|to resign|was removed from (?:power|office)|was deposed|"
+                           # dismissed, replaced, forced out: "was sacked", "was forced from power"
+                           r"(?:down|aside)\b|(?:forced|driven|swept|removed) from "
+                           r"(?:power|office)|(?:lost|fell from) power|was deposed|"
+                           r"resigned|resignation|(?<!refused )(?<!refuses )(?<!declined )(?<!declines )to resign|was removed from (?:power|office)|was deposed|"
                            # power given up: "relinquished power", "handed over the presidency"
                            r"(?:relinquish(?:ed|es|ing)?|gave up|given up|surrender(?:ed|s|ing)?|handed over|"
                            r"ceded) (?:(?:his|the|all) )?(?:power|the presidency|presidency|office|his post)|"
@@ -317,9 +333,26 @@ STATUS = [
 ]
 # A leader removed, said with the leader as the object: "the rebels ousted Bashar al-Assad".
 OUSTED = re.compile(r"\b(?:ousted|toppled|overthrew|overthrown|deposed|unseated|brought down)\s+"
+                    r"(?:the\s+(?:government|regime)\s+of\s+)?"
                     r"(?P<title>(?:the\s+)?(?:syrian\s+)?president\s+)?", re.I)
+# Dismissed or replaced, said right after the leader's name ("Ali Abbas was sacked"; not "Assad's
+# request was dismissed").
+DISMISSED = re.compile(r"\b(?:was|has been|had been)\s+(?:dismissed|sacked|fired|replaced|relieved of (?:his|her) "
+                       r"(?:duties|post|command)|removed)\b(?!\s+from\s+(?!(?:power|office|his|her|the\s+post)))", re.I)
+# A leader as the object of a deed done to him: "rebels killed X", "HTS arrested X".
+DONE_TO = [("dead", re.compile(r"\b(?:killed|assassinated|executed|shot dead)\s+", re.I)),
+           ("detained", re.compile(r"\b(?:arrested|detained|captured|apprehended)\s+", re.I))]
+# "the exiled Assad", "the exiled president Bashar al-Assad": exile said as an epithet, a state now.
+EXILED_EPITHET = re.compile(r"\b(?:the\s+)?(?:exiled|self-exiled)\s+(?:(?:former\s+|syrian\s+)*"
+                            r"(?:president|leader|dictator|ruler)\s+)?", re.I)
+# Whose whereabouts are said to be unknown after the words: "it was not known where Assad was".
+WHERE_UNKNOWN = re.compile(r"\b(?:it\s+(?:is|was|remains?|remained)\s+(?:still\s+)?(?:not\s+known|unknown|unclear)|"
+                           r"(?:no\s+one|nobody)\s+(?:knows|knew))\s+where\s+(?:the\s+)?", re.I)
+# "Russia granted asylum to Assad": the leader after the words.
+ASYLUM_TO = re.compile(r"\s+to\s+(?:the\s+)?(?:(?:former|ousted|syrian)\s+)*(?:president\s+)?", re.I)
 # Travel verbs: abroad when a foreign place follows, active (with the place) when a Syrian one does.
 TRAVEL = re.compile(r"\b(?:arrived in|arrived at|flew to|flown to|fled to|fleeing to|escaped to|escaping to|left for|"
+                    r"(?:was|were|been)\s+(?:evacuated|smuggled|spirited\s+away|whisked\s+away|airlifted|taken)\s+to|"
                     r"departed for|took refuge in|travell?ed to|visited|toured|"
                     # "boarded a plane to Moscow", "fled Damascus for Moscow"
                     r"boarded an? (?:\w+\s+)?(?:plane|flight|aircraft|jet|helicopter) (?:to|for|bound for)|"
