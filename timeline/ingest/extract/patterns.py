@@ -54,7 +54,8 @@ TOOK = re.compile(r"\b(?:took|take|takes|taking|taken|won|wins|win|wrest(?:ed|s|
                   r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
 CONTROL_PASSIVE = re.compile(
     r"\b(?:fell to|falls to|fallen to|was captured by|were captured by|was seized by|"
-    r"was taken by|has been taken by|(?:is|was) now under the control of|"
+    r"was taken by|has been taken by|(?:is|was|are|were|remains?|remained) (?:now |firmly |fully |still )?under the "
+    r"(?:full |complete |effective )?control of|"
     # "has come under the de facto control of X", "fell under the full control of X"
     r"(?:came|come|comes|coming|fell|fallen)\s+under\s+(?:the\s+)?(?:full\s+|de\s+facto\s+|effective\s+|complete\s+)?"
     r"control\s+of|"
@@ -164,7 +165,8 @@ WITHDREW = re.compile(r"\b(?:withdr(?:ew|awn|aws|awing)\s+(?:(?:its|their)\s+(?:
 # Who the place was left to: "abandoned Hama to HTS", "leaving it to HTS", "as HTS entered".
 LEFT_TO = re.compile(r"(?:\s+city)?,?\s+(?:(?:leaving|handing|ceding|surrendering|giving)\s+(?:it|the\s+city|"
                      r"the\s+town|control)\s+(?:over\s+)?)?to\s+(?:the\s+)?(?:advancing\s+|approaching\s+)?", re.I)
-LEFT_AS = re.compile(r"(?:\s+city)?,?\s+(?:as|while|when|after|before)\s+(?:the\s+)?(?:advancing\s+)?", re.I)
+LEFT_AS = re.compile(r"(?:\s+city)?,?\s+(?:on\s+\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4})?\s+|(?:on\s+)?[A-Z][a-z]+day\s+)?"
+                     r"(?:as|while|when|after|once)\s+(?:the\s+)?(?:advancing\s+)?", re.I)
 # A holder said as an epithet: "HTS-held Idlib", "the SDF-controlled city of Raqqa",
 # "government-held Damascus" (the words before the hyphen name the holder).
 HELD_EPITHET = re.compile(r"(?P<side>\b(?:government|regime|rebel|opposition|insurgent|kurdish)\s*)?"

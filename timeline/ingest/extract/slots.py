@@ -85,6 +85,11 @@ class Slots:
             gap = ITEM_DATE.sub("", s.text[near.end:far.start], count=1)
             if not LIST_GAP.match(gap) and not (first.kind == "place" and PLACE_GAP.match(gap)):
                 break
+            if backward and first.kind == "faction" and len(out) == 1 and \
+                    re.fullmatch(r"\)?\s*,\s*(?:the\s+)?", gap):
+                # a list ends in "and": "following the withdrawal of government forces, the SDF
+                # took X" is a phrase put first, then the subject, not "A, B took X"
+                break
             if same[j].id not in {x.id for x in out}:
                 out.append(same[j])
             edge = out[-1]
