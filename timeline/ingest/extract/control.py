@@ -11,7 +11,7 @@ from ..mentions import Mention
 from .patterns import (
     AGENTLESS, APPROACH_BEFORE, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, CULMINATED,
     DECLARED,
-    CLEARED, CLEARED_OF, HELD_BEFORE, HELD_EPITHET, DECLARED_AFTER, EXPELLED, LEFT_AS, LEFT_TO, WITHDREW, EXPELLED_BY, EXPELLED_PASSIVE, HANDED, HANDED_TO, HOLDS, LOST, LOST_APPOSED, OUT_OF,
+    CLEARED, CLEARED_OF, HELD_EPITHET, DECLARED_AFTER, EXPELLED, LEFT_AS, LEFT_TO, WITHDREW, EXPELLED_BY, EXPELLED_PASSIVE, HANDED, HANDED_TO, HOLDS, LOST, LOST_APPOSED, OUT_OF,
     OUTSKIRTS_BEFORE, POSSESSIVE_NOUN, TOOK, UNDER_CONTROL, WINDOW,
 )
 from .slots import Slots
@@ -60,6 +60,8 @@ class Control(Slots):
                 loser = self._after_word(s, where.end, "from", "faction")
                 if loser and loser.id != taker.id:
                     claim["from_faction"] = loser.id
+                elif (held := self._epithet_holder(s, where)) and held != taker.id:
+                    claim["from_faction"] = held
                 self._add(claim, s, m.start(), dated, when_at=where.start)
             typed.add(self._segment_of(s, m.start()))
 
@@ -161,29 +163,20 @@ class Control(Slots):
             self._claim({"type": "control", "city": place.id, "faction": taker_id,
                          "from_faction": loser.id}, s, m, dated, typed)
 
-    def _held_epithet(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
-        """"Airstrikes hit HTS-held Idlib": the holder the epithet names holds the place then;
-        not the holder before a taking ("HTS entered the government-held city of Aleppo")."""
-        for m in HELD_EPITHET.finditer(s.text):
-            place = self._mention_at(s, m.end(), "place")
-            if place is None or place.start != m.end():
-                continue
-            if m.group("side"):
-                side = m.group("side").strip().lower()
-                holder = (self.rebel if side in ("rebel", "opposition", "insurgent") else
-                          "sdf" if side == "kurdish" else "syrian-arab-army")
-                start = m.start()
-            else:
-                named = next((x for x in s.mentions if x.kind == "faction" and x.id and x.end == m.start()),
-                             None)
-                holder, start = (named.id, named.start) if named is not None else (None, m.start())
-            if holder is None or not self.names.entity("faction", holder):
-                continue
-            a, _ = self._segment_bounds(s, start)
-            if HELD_BEFORE.search(s.text[max(a, start - 60):start]) or self._negated(s, start) or \
-                    self._part_of_place(s, place) or self._long_ago(s, start):
-                continue
-            self._claim({"type": "control", "city": place.id, "faction": holder}, s, m, dated, typed)
+    def _epithet_holder(self, s: Sentence, place: Mention) -> str | None:
+        """The holder an epithet names just before a place taken: "entered the government-held
+        city of Aleppo" (its `from_faction`; alone, "HTS-held Idlib" is no claim: an epithet)."""
+        m = HELD_EPITHET.search(s.text, max(0, place.start - 60), place.start)
+        if m is None or m.end() != place.start:
+            return None
+        if m.group("side"):
+            side = m.group("side").strip().lower()
+            holder = (self.rebel if side in ("rebel", "opposition", "insurgent") else
+                      "sdf" if side == "kurdish" else "syrian-arab-army")
+        else:
+            named = next((x for x in s.mentions if x.kind == "faction" and x.id and x.end == m.start()), None)
+            holder = named.id if named is not None else None
+        return holder if holder and self.names.entity("faction", holder) else None
 
     def _handed(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"The army handed Deir ez-Zor over to the SDF": the one it was handed to holds it."""

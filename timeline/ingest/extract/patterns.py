@@ -168,18 +168,11 @@ LEFT_TO = re.compile(r"(?:\s+city)?,?\s+(?:(?:leaving|handing|ceding|surrenderin
 LEFT_AS = re.compile(r"(?:\s+city)?,?\s+(?:on\s+\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4})?\s+|(?:on\s+)?[A-Z][a-z]+day\s+)?"
                      r"(?:as|while|when|after|once)\s+(?:the\s+)?(?:advancing\s+)?", re.I)
 # A holder said as an epithet: "HTS-held Idlib", "the SDF-controlled city of Raqqa",
-# "government-held Damascus" (the words before the hyphen name the holder).
+# "government-held Damascus" (the words before the hyphen name the holder): the holder before a
+# taking ("entered the government-held city of Aleppo"), not a claim of its own.
 HELD_EPITHET = re.compile(r"(?P<side>\b(?:government|regime|rebel|opposition|insurgent|kurdish)\s*)?"
                           r"[-\u2010\u2011](?:held|controlled)\s+(?:the\s+)?"
                           r"(?:(?:\w+ern\s+)?(?:city|town|village|provincial\s+capital)\s+of\s+)?", re.I)
-# The words before a place's epithet that make it the holder before a taking, not the holder now:
-# "HTS entered the government-held city of Aleppo", "an offensive on SDF-held Manbij", "formerly
-# rebel-held Aleppo".
-HELD_BEFORE = re.compile(r"\b(?:captur\w*|seiz\w*|took|tak(?:e|es|en|ing)|enter\w*|storm\w*|overr\w*|retook|"
-                         r"recaptur\w*|retak\w*|advanc\w*|push\w*|toward|towards|into|on|against|attack\w*|"
-                         r"offensive|assault|march\w*|mov\w*|sw(?:ept|eep\w*)|liberat\w*|reach\w*|near\w*|"
-                         r"encircl\w*|besieg\w*|surround\w*|control\s+of|over|from|formerly|previously|once|"
-                         r"former|then|until|lost|los\w+|fell|fall\w*)\s+(?:the\s+)?(?:[\w'’]+\s+){0,2}$", re.I)
 # A place given over: "the army handed Deir ez-Zor over to the SDF", "handed over X to Y".
 HANDED = re.compile(r"\bhand(?:ed|s|ing)\s+(?:over\s+)?(?:control\s+of\s+)?"
                     r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
@@ -335,7 +328,6 @@ STATUS = [
 ]
 # A leader removed, said with the leader as the object: "the rebels ousted Bashar al-Assad".
 OUSTED = re.compile(r"\b(?:ousted|toppled|overthrew|overthrown|deposed|unseated|brought down)\s+"
-                    r"(?:the\s+(?:government|regime)\s+of\s+)?"
                     r"(?P<title>(?:the\s+)?(?:syrian\s+)?president\s+)?", re.I)
 # Dismissed or replaced, said right after the leader's name ("Ali Abbas was sacked"; not "Assad's
 # request was dismissed").

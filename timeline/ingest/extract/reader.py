@@ -251,7 +251,7 @@ class Reader(Control, Movement, Leaders):
         dated = sentence_date(s.text, self.published) or self.lead
         found_before = len(self.claims)
         typed: set[int] = set()  # the clauses that gave a typed claim
-        for build in (self._control_active, self._took, self._holds, self._declared, self._expelled, self._withdrew, self._held_epithet,
+        for build in (self._control_active, self._took, self._holds, self._declared, self._expelled, self._withdrew,
                       self._handed,
                       self._control_passive, self._agentless,
                       self._under_control, self._possessive_noun, self._lost, self._control_noun,
