@@ -254,8 +254,9 @@ class Control(Slots):
             if faction is not None and not re.match(r"(?:\s*\([^)]{0,12}\))?\s+control\b",
                                                     s.text[faction.end:faction.end + 20]):
                 faction = None
-            if faction is None and m.group("side") and self.rebel:
-                faction = Mention(m.start(), m.end(), "faction", [self.rebel], m.group("side"), True)
+            side = m.group("side") or m.group("hands")
+            if faction is None and side and self.rebel:
+                faction = Mention(m.start(), m.end(), "faction", [self.rebel], side, True)
             if faction is None or not faction.id:
                 continue
             self._claim({"type": "control", "city": place.id, "faction": faction.id}, s, m, dated, typed)

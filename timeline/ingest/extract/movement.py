@@ -64,7 +64,10 @@ class Movement(Slots):
                 r"fought|battled|engaged", m.group(0), re.I) else None
             # "X and Y clashed in Z", "X and Y engaged in fighting": against each other ("fought"
             # may be side by side)
-            both = (re.fullmatch(r"clashed|skirmished|exchanged fire", m.group(0), re.I) or ENGAGED_IN.search(
+            # ("fought for control of X": against each other)
+            both = (re.fullmatch(r"clashed|skirmished|exchanged fire", m.group(0), re.I) or re.fullmatch(
+                r"fought|battled", m.group(0), re.I) and re.match(r"\s+(?:for\s+control\s+of|over)\b",
+                                                              s.text[m.end():]) or ENGAGED_IN.search(
                 s.text, max(a, m.start() - 40), m.start())) and len(
                 {x.id for x in s.mentions if x.kind == "faction" and x.id and a <= x.start < m.start()}) >= 2
             if not both and (object_ is None or

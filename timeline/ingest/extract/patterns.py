@@ -34,7 +34,7 @@ NEGATION = re.compile(r"\b(?:not|never|cannot|can['’]t|won['’]t|denied|deny|
                       r"(?:\w+\s+){0,2}$", re.I)
 
 CONTROL_ACTIVE = re.compile(
-    r"\b(?:(?:seized|seize|seizes|seizing|took|take|takes|taken|taking|gained|gain|wrested|"
+    r"\b(?:(?:seized|seize|seizes|seizing|took|take|takes|taken|taking|gained|gain|wrested|won|wins|winning|"
     r"regained|assumed|retook|secured|established|claimed|declared|announced) (?:full |complete |total |"
     # "taking de facto control of X", "gained effective control over X" (official wording)
     r"de facto |effective |firm )?control (?:of|over)|"
@@ -191,7 +191,10 @@ LOST_APPOSED = re.compile(r"(?:the\s+)?(?:[\w'’-]+\s+){0,3}(?:city|town|capita
 # "X came under SNA control", "X fell under rebel control" (a faction's name before "control").
 UNDER_CONTROL = re.compile(r"\b(?:came|comes|come|fell|falls|is|was|are|were|now|been|remain(?:s|ed)?)\s+"
                            r"(?:fully\s+|now\s+|firmly\s+)?under\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
-                           r"(?:(?P<side>rebel|opposition)\s+control\b)?", re.I)
+                           r"(?:(?P<side>rebel|opposition)\s+control\b)?|"
+                           # "Hama was in rebel hands", "fell into opposition hands"
+                           r"\b(?:is|was|were|are|now|remains?|remained|been|fell|fallen|passed)\s+(?:now\s+|firmly\s+|"
+                           r"fully\s+|completely\s+|entirely\s+)?in(?:to)?\s+(?P<hands>rebel|opposition|insurgent)\s+hands\b", re.I)
 # Control without its agent: "Hama was captured on 5 December", "Damascus fell on 8 December".
 AGENTLESS = re.compile(r"\b(?:(?:was|were|had been|has been)\s+(?:captured|seized|taken|overrun|"
                        r"liberated|recaptured|retaken)\b(?!\s+(?:by|from|back|in\s+\d{4})\b)|"
