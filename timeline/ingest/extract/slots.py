@@ -139,7 +139,7 @@ class Slots:
                 continue
             if any(a <= x.start < b for a, b in relative):
                 continue
-            if best is not None and ALONG_WITH.search(s.text[max(0, x.start - 50):x.start]):
+            if best is not None and kind != "place" and ALONG_WITH.search(s.text[max(0, x.start - 50):x.start]):
                 continue  # "X, along with allied groups in Y, entered": X did
             if any(len(s.text[b.end():pos].split()) > 1
                    and not LAST_ITEM.fullmatch(s.text[b.start():pos])
@@ -152,7 +152,8 @@ class Slots:
                     and any(ELIDED_SUBJECT.match(s.text, b.end())
                             for b in re.finditer(r",\s+and\b", s.text[:pos]) if b.start() >= x.end):
                 continue  # "X took villages as Y retreated, and advanced": X advanced, not Y
-            if best is not None and re.search(r"\b(?:with|against)\s+(?:the\s+)?$",
+            if best is not None and re.search(r"\b(?<!along )(?<!together )(?:with|against)\s+(?:the\s+)?$"
+                                              if kind == "place" else r"\b(?:with|against)\s+(?:the\s+)?$",
                                               s.text[max(0, x.start - 20):x.start]):
                 continue  # "X took Y after clashing with Z before going on": Z is an object
             best = x
