@@ -119,6 +119,11 @@ def test_places_listed_with_along_with_followed_by_including(gazetteer):
         assert read(gazetteer, ON + sentence) == both, sentence
     assert read(gazetteer, ON + "HTS captured Hama along with Rastan and Talbiseh.") == both | {
         ("control", "talbiseh", "hts")}
+    # each item with its date: "captured Aleppo on 29 November, then Hama on 5 December"
+    out = claims(gazetteer, "Report\nRebels led by HTS captured Aleppo on 29 November 2024, then Hama "
+                            "on 5 December and Homs on 7 December.")
+    assert [(c["city"], c["faction"], c["occurred_at"][:10]) for c in out] == [
+        ("aleppo", "hts", "2024-11-29"), ("hama", "hts", "2024-12-05"), ("homs", "hts", "2024-12-07")]
     # what follows is no place of the list
     for sentence in ("HTS captured Hama, along with weapons depots near Rastan.",
                      "HTS captured Hama, followed by clashes in Rastan."):
@@ -150,7 +155,8 @@ def test_an_epithet_names_the_holder_a_place_was_taken_from(gazetteer):
 def test_in_hiding_or_nowhere_to_be_found_is_whereabouts_unknown(gazetteer):
     for sentence in ("Assad went into hiding.", "Assad was nowhere to be found.",
                      "Assad's whereabouts were not known.", "Assad's location was a mystery.",
-                     "it was not known where Assad was."):
+                     "it was not known where Assad was.",
+                     "the whereabouts of Assad were not immediately known."):
         assert statuses(gazetteer, ON + sentence) == {("bashar-al-assad", "whereabouts_unknown")}, sentence
     assert statuses(gazetteer, ON + "Maher al-Assad went into hiding.") == {
         ("maher-al-assad", "whereabouts_unknown")}
@@ -171,7 +177,9 @@ def test_dismissed_replaced_or_forced_from_power_is_removed(gazetteer):
                              ("Mohammad Ghazi al-Jalali was replaced by Mohammed al-Bashir.",
                               "mohammad-ghazi-al-jalali"),
                              ("Ali Abbas was dismissed as defence minister.", "ali-mahmoud-abbas"),
-                             ("defence minister Ali Abbas was sacked.", "ali-mahmoud-abbas")):
+                             ("defence minister Ali Abbas was sacked.", "ali-mahmoud-abbas"),
+                             ("Mohammed al-Bashir was appointed prime minister, replacing Mohammad "
+                              "Ghazi al-Jalali.", "mohammad-ghazi-al-jalali")):
         assert statuses(gazetteer, ON + sentence) == {(leader, "removed")}, sentence
     for sentence in ("Assad refused to resign.", "Assad declined to resign.",
                      "Assad's request for talks was dismissed."):
@@ -184,6 +192,9 @@ def test_killed_or_arrested_said_with_the_leader_as_object(gazetteer):
     for sentence in ("HTS arrested Hussam Louka.", "HTS captured Hussam Louka."):
         assert statuses(gazetteer, ON + sentence) == {("hussam-louka", "detained")}, sentence
     assert statuses(gazetteer, ON + "HTS vowed to arrest Hussam Louka.") == set()
+    # what is his is not him; the one who did it is not the one it was done to
+    assert statuses(gazetteer, ON + "HTS captured Assad's hometown of Qardaha.") == set()
+    assert statuses(gazetteer, ON + "a guard was killed by Suheil al-Hassan's men.") == set()
 
 
 def test_a_coups_target_said_before_it(gazetteer):

@@ -115,7 +115,8 @@ class Leaders(Slots):
                     # "Russia granted asylum to Assad and his family": the leader after the words
                     to = ASYLUM_TO.match(s.text, m.end())
                     after = self._mention_at(s, to.end(), "leader") if to else None
-                    if after is not None and after.start - to.end() <= 4:
+                    if after is not None and after.start - to.end() <= 4 and \
+                            not _POSSESSIVE.match(s.text, after.end):
                         leader = after
                 if leader is None or self._negated(s, m.start()):
                     continue
@@ -183,20 +184,25 @@ class Leaders(Slots):
         for status, pattern in DONE_TO:
             for m in pattern.finditer(s.text):
                 leader = self._mention_at(s, m.end(), "leader")
-                if leader is None or leader.start - m.end() > 4 or self._negated(s, m.start()):
+                # ("captured Assad's hometown": what is his, not him)
+                if leader is None or leader.start - m.end() > 4 or self._negated(s, m.start()) or \
+                        _POSSESSIVE.match(s.text, leader.end):
                     continue
                 self._claim({"type": "leader_status", "leader": leader.id, "status": status}, s, m,
                             dated, typed)
         for m in EXILED_EPITHET.finditer(s.text):
             leader = self._mention_at(s, m.end(), "leader")
-            if leader is None or leader.start - m.end() > 4:
+            if leader is None or leader.start - m.end() > 4 or _POSSESSIVE.match(s.text, leader.end):
                 continue
             self._claim({"type": "leader_status", "leader": leader.id, "status": "in_exile"}, s, m,
                         dated, typed)
         for m in WHERE_UNKNOWN.finditer(s.text):
             leader = self._mention_at(s, m.end(), "leader")
-            if leader is None or leader.start - m.end() > 4:
+            if leader is None or leader.start - m.end() > 4 or _POSSESSIVE.match(s.text, leader.end):
                 continue
             self._claim({"type": "leader_status", "leader": leader.id, "status": "whereabouts_unknown"},
                         s, m, dated, typed)
 
+
+# A name followed by what is his ("Assad's hometown", "Assad's family"): not the man himself.
+_POSSESSIVE = re.compile(r"['’]s?\b|\s+(?:family|regime|government|forces|brother|wife|son|loyalists)\b", re.I)

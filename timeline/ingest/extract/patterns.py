@@ -297,11 +297,11 @@ STATUS = [
         # "went into hiding", "was nowhere to be found", "whereabouts were not known"
         r"(?:went|gone|goes|going) into hiding|(?:is|was|were|remains?|remained) in hiding|"
         r"nowhere to be (?:seen|found)|"
-        r"(?:whereabouts|location) (?:is|are|was|were|remains?|remained) (?:still )?(?:not known|a mystery|"
-        r"uncertain)|"
+        r"(?:whereabouts|location) (?:is|are|was|were|remains?|remained) (?:still )?(?:not (?:immediately |yet )?"
+        r"(?:known|clear)|a mystery|uncertain)|"
         # "the whereabouts of X remain unknown", "the location of X is unclear"
         r"(?:whereabouts|location) of\s+(?:[\w'’.-]+\s+){1,4}?(?:is|are|was|were|remains?|remained)\s+"
-        r"(?:still\s+)?(?:unknown|unclear))\b", re.I)),
+        r"(?:still\s+)?(?:unknown|unclear|not\s+(?:immediately\s+|yet\s+)?(?:known|clear)))\b", re.I)),
     ("in_exile", re.compile(r"\b(?:granted (?:political )?asylum|in exile|went into exile|"
                             r"(?:granted|gave|offered|given) (?:[\w'’-]+ ){0,4}?(?:political )?asylum|"
                             # "claimed asylum", "applied for asylum": asylum he asked for, abroad
@@ -337,8 +337,13 @@ OUSTED = re.compile(r"\b(?:ousted|toppled|overthrew|overthrown|deposed|unseated|
 DISMISSED = re.compile(r"\b(?:was|has been|had been)\s+(?:dismissed|sacked|fired|replaced|relieved of (?:his|her) "
                        r"(?:duties|post|command)|removed)\b(?!\s+from\s+(?!(?:power|office|his|her|the\s+post)))", re.I)
 # A leader as the object of a deed done to him: "rebels killed X", "HTS arrested X".
-DONE_TO = [("dead", re.compile(r"\b(?:killed|assassinated|executed|shot dead)\s+", re.I)),
-           ("detained", re.compile(r"\b(?:arrested|detained|captured|apprehended)\s+", re.I))]
+# (active only: "was killed by X", "was replaced by X" say nothing of X)
+_ACTIVE = r"(?<!was )(?<!were )(?<!been )(?<!being )(?<!is )(?<!are )"
+DONE_TO = [("dead", re.compile(r"\b" + _ACTIVE + r"(?:killed|assassinated|executed|shot dead)\s+(?!by\b)", re.I)),
+           # "X was appointed prime minister, replacing Y"
+           ("removed", re.compile(r"\b" + _ACTIVE + r"(?:replac(?:ed|ing)|dismiss(?:ed|ing)|sack(?:ed|ing))\s+(?!by\b)",
+                                  re.I)),
+           ("detained", re.compile(r"\b" + _ACTIVE + r"(?:arrested|detained|captured|apprehended)\s+(?!by\b)", re.I))]
 # "the exiled Assad", "the exiled president Bashar al-Assad": exile said as an epithet, a state now.
 EXILED_EPITHET = re.compile(r"\b(?:the\s+)?(?:exiled|self-exiled)\s+(?:(?:former\s+|syrian\s+)*"
                             r"(?:president|leader|dictator|ruler)\s+)?", re.I)
@@ -403,9 +408,10 @@ LIST_GAP = re.compile(r"^\)?(?:\s+(?:militant\s+|armed\s+)?(?:group|forces|fight
                       r"(?:(?:al|as|ad|ar|an|at|az|ash|el|ed|es|et)-)?$")
 # Between two places of one list, words that would join two factions wrongly ("HTS, along with
 # allied groups, entered X" is HTS's deed): "captured Hama, along with Rastan", "Hama as well as
-# Rastan", "Hama, followed by Salamiyah", "Hama, including Rastan", "not only Hama but also Rastan".
+# Rastan", "Hama, followed by Salamiyah", "Hama, including Rastan", "not only Hama but also Rastan",
+# "captured Aleppo on 29 November, then Hama on 5 December" (a date after each item).
 PLACE_GAP = re.compile(r"^\s*,?\s*(?:along\s+with|together\s+with|followed\s+by|including|plus|"
-                       r"(?:and|but)\s+also|and\s+(?:subsequently|finally|eventually|soon\s+after))\s+"
+                       r"(?:and|but)\s+also|(?:and\s+)?(?:then|later|subsequently|finally|eventually|soon\s+after))\s+"
                        r"(?:the\s+(?:(?:nearby|neighbou?ring)\s+)?(?:cities|city|towns?|villages?)\s+of\s+)?$", re.I)
 # A name and its abbreviation in brackets, one item of a list: "Syrian National Army (SNA)".
 ABBREVIATED = re.compile(r"\s*\(\s*")
