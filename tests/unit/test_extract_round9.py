@@ -231,3 +231,23 @@ def test_parts_of_a_month_and_later_that_month(gazetteer):
                  "Manbij.") == [("hama", "2024-12-05", "day"), ("manbij", "2024-12-18", "month")]
     assert dated("Report\nOn 5 December 2024 HTS captured Hama. Days later the SNA captured "
                  "Manbij.") == [("hama", "2024-12-05", "day"), ("manbij", "2024-12-08", "week")]
+
+
+# ---- plainer words (simple encyclopedias) -----------------------------------------------------------
+
+def test_took_a_list_of_places(gazetteer):
+    assert read(gazetteer, "Report\nThe rebels were led by HTS. On 7 December 2024 they took Hama and "
+                           "Homs.") == {("control", "hama", "hts"), ("control", "homs", "hts")}
+    assert read(gazetteer, ON + "HTS took part in talks in Hama and Homs.") == set()
+
+
+def test_ran_away_to_and_gave_him_asylum(gazetteer):
+    for sentence in ("President Bashar al-Assad ran away to Russia.", "Assad went to Moscow.",
+                     "Assad relocated to Russia."):
+        assert statuses(gazetteer, "Report\nOn 8 December 2024 " + sentence) == {
+            ("bashar-al-assad", "abroad")}, sentence
+    assert statuses(gazetteer, "Report\nAssad escaped to Moscow on 8 December 2024. Russia gave him "
+                               "asylum.") == {("bashar-al-assad", "abroad"), ("bashar-al-assad", "in_exile")}
+    # "him" stands for no one when the sentence before named two leaders, or none
+    assert statuses(gazetteer, "Report\nOn 8 December 2024 rebels entered Damascus. Russia gave him "
+                               "asylum.") == set()

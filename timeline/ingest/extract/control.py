@@ -75,7 +75,11 @@ class Control(Slots):
             faction = self._subject(s, m.start(), "faction")
             if place is None or faction is None or self._negated(s, m.start()):
                 continue
-            self._claim({"type": "control", "city": place.id, "faction": faction.id}, s, m, dated, typed)
+            # "they took Hama and Homs", "HTS and the SNA took Aleppo": every item of both lists
+            takers = self._coordinated(s, faction, backward=True)[::-1]
+            for taker, where in self._pairs(s, takers, self._coordinated(s, place, backward=False), m):
+                self._claim({"type": "control", "city": where.id, "faction": taker.id}, s, m, dated,
+                            typed, when_at=where.start)
 
     def _holds(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"The SNA now controls Tabqa", "HTS holds Idlib": not a hold said to have ended

@@ -243,6 +243,9 @@ ARMIES = ("syrian-arab-army", "idf", "turkish-armed-forces", "russian-armed-forc
 NOW = re.compile(r"(?<![-\w])(?<!until )(?<!till )(?<!by )now(?![-\w])", re.I)
 # A sentence about the leader the sentence before named: "He is now in Moscow."
 PRONOUN = re.compile(r"\s*(He|His)\b")
+# ... or names him as the object of what was done for him: "Russia gave him asylum".
+PRONOUN_OBJECT = re.compile(r"\b(?:granted|gave|given|offered|forced|allowed|helped|flew|evacuated|"
+                            r"sheltered|hosted|received)\s+(him)\b")
 # What a name is opposed to, not the name: "anti-government forces", "anti-Assad groups".
 ANTI = re.compile(r"\banti[-\u2010\u2011 ]$", re.I)
 # A place named as a part of itself or its surroundings: "northern Aleppo", "a few neighbourhoods
@@ -354,6 +357,8 @@ WHERE_UNKNOWN = re.compile(r"\b(?:it\s+(?:is|was|remains?|remained)\s+(?:still\s
 ASYLUM_TO = re.compile(r"\s+to\s+(?:the\s+)?(?:(?:former|ousted|syrian)\s+)*(?:president\s+)?", re.I)
 # Travel verbs: abroad when a foreign place follows, active (with the place) when a Syrian one does.
 TRAVEL = re.compile(r"\b(?:arrived in|arrived at|flew to|flown to|fled to|fleeing to|escaped to|escaping to|left for|"
+                    # plainer words: "ran away to Russia", "went to Moscow", "relocated to Russia"
+                    r"ran (?:away )?to|(?:went|gone|moved|relocated|headed|decamped) to|"
                     r"(?:was|were|been)\s+(?:evacuated|smuggled|spirited\s+away|whisked\s+away|airlifted|taken)\s+to|"
                     r"departed for|took refuge in|travell?ed to|visited|toured|"
                     # "boarded a plane to Moscow", "fled Damascus for Moscow"

@@ -14,7 +14,7 @@ from .leaders import Leaders
 from .movement import Movement
 from .patterns import (
     ANTI, ARMIES, ARMY, BACKGROUND_YEAR, CONFIRMS, COUP, DENIED_TRAILING, EPITHET, HEDGES, NO_EVIDENCE,
-    NOTE_TRIGGERS, OFFENSIVE_BY, OFFENSIVE_LAUNCHED, NOW, PRONOUN, REBELS,
+    NOTE_TRIGGERS, OFFENSIVE_BY, OFFENSIVE_LAUNCHED, NOW, PRONOUN, PRONOUN_OBJECT, REBELS,
 )
 
 
@@ -138,9 +138,10 @@ class Reader(Control, Movement, Leaders):
             s.mentions = sorted([*s.mentions, *added], key=lambda x: x.start)
 
     def _add_pronoun(self, s: Sentence, before: list[str]) -> None:
-        """"Assad left Damascus. He is now in Moscow.": a sentence that opens with "He" or "His"
-        and names no leader is about the one leader the sentence before named."""
-        m = PRONOUN.match(s.text)
+        """"Assad left Damascus. He is now in Moscow.": a sentence that opens with "He" or "His",
+        or names "him" as the one something was done for ("Russia gave him asylum"), and names
+        no leader is about the one leader the sentence before named."""
+        m = PRONOUN.match(s.text) or PRONOUN_OBJECT.search(s.text)
         if m is None or s.heading or len(before) != 1 or \
                 any(x.kind == "leader" for x in s.mentions):
             return
