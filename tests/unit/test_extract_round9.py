@@ -251,3 +251,17 @@ def test_ran_away_to_and_gave_him_asylum(gazetteer):
     # "him" stands for no one when the sentence before named two leaders, or none
     assert statuses(gazetteer, "Report\nOn 8 December 2024 rebels entered Damascus. Russia gave him "
                                "asylum.") == set()
+
+
+# ---- advances ------------------------------------------------------------------------------------
+
+def test_advances_said_with_approach_arrive_gains_or_an_adverb(gazetteer):
+    for sentence in ("HTS fighters were approaching Hama.", "HTS fighters arrived at the gates of Hama.",
+                     "HTS fighters arrived on the outskirts of Hama.",
+                     "HTS fighters came within striking distance of Hama.",
+                     "HTS fighters were advancing rapidly towards Hama.",
+                     "HTS fighters made rapid gains toward Hama."):
+        assert read(gazetteer, "Report\nOn 3 December 2024 " + sentence) == {("advance", "hts", "hama")}, sentence
+    for sentence in ("HTS fighters were preparing to approach Hama.",
+                     "civilians were approaching Hama.", "HTS fighters arrived in Hama province."):
+        assert read(gazetteer, "Report\nOn 3 December 2024 " + sentence) == set(), sentence

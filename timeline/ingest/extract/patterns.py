@@ -87,11 +87,15 @@ ADVANCE = re.compile(
     r"surg(?:ed|es|ing)|sped|roll(?:ed|s|ing)|progress(?:ed|es|ing)|proceed(?:ed|s|ing)|"
     r"converg(?:ed|es|ing)|bor(?:e|es|ing) down|inch(?:ed|es|ing)|edg(?:ed|es|ing)|"
     r"(?:made|make|makes|making) (?:their|its) way|"
+    # "made rapid gains toward X", "making progress towards X"
+    r"(?:made|make|makes|making) (?:(?:\w+|further) )?(?:gains|progress|inroads|headway)|"
     # "go" moves only with a direction: "before going in the direction of X", "went toward X"
     r"(?:go|goes|going|went|gone)(?=\s+(?:toward|towards|in the direction of)\b))\b", re.I)
 # Movement whose object is the place: "neared Hama", "reached the outskirts of Homs", "encircled X".
 ADVANCE_DIRECT = re.compile(
-    r"\b(?:near(?:ed|s|ing)|reach(?:ed|es|ing)|encircl(?:ed|es|ing)|surround(?:ed|s|ing)|"
+    r"\b(?:near(?:ed|s|ing)|reach(?:ed|es|ing)|encircl(?:ed|es|ing)|surround(?:ed|s|ing)|approach(?:ed|es|ing)|"
+    # "arrived at the gates of X", "arrived on the outskirts of X"
+    r"arriv(?:ed|es|ing) (?:at|on|in) the (?:\w+ern\s+)?(?:gates|outskirts|edges?|doorstep|approaches|suburbs) of|"
     r"besieg(?:ed|es|ing)|la(?:id|y|ys|ying) siege to|"
     r"(?:is|are|was|were|now|stood|stand|stands) (?:now )?(?:at|on) the "
     r"(?:gates|outskirts|edges?|doorstep|doorsteps|approaches) of)\s+"
@@ -105,7 +109,7 @@ DIRECTION_BEFORE = re.compile(rf"\b(?:{COMPASS}|rural)\s+$", re.I)
 _DIRECTION = r"(?:\w+wards?|further|deeper|closer|(?:north|south)(?:-?(?:east|west))?|east|west)"
 # Where a movement goes: "toward X", up to two words of direction before ("further south toward"),
 # a route ("along the M5 toward", "north from al-Tanf to"), "to within 5 km of X".
-TOWARD = re.compile(r"\s*(?:" + _DIRECTION + r"\s+){0,2}"
+TOWARD = re.compile(r"\s*(?:(?:rapidly|quickly|swiftly|steadily|further|slowly)\s+)?(?:" + _DIRECTION + r"\s+){0,2}"
                     r"(?:(?:along|via|through|across|from)\s+(?:the\s+)?(?:[\w-]+\s+){1,3}?(?=(?:"
                     + _DIRECTION + r"\s+){0,2}(?:toward|towards|in the direction of|to|into)\b))?"
                     r"(?:" + _DIRECTION + r"\s+){0,2}(?:toward|towards|on|into|(?:to\s+)?within\s+(?:about\s+|"
@@ -123,6 +127,8 @@ _ON_DAY = r"(?:on \d{1,2} [A-Z][a-z]+ (?:\d{4} )?)?"
 APPROACH = re.compile(
     r"\b(?:(?:came|come|comes|coming|got|gets|getting|was|were|is|are|now) within \d+\s*"
     r"(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?of|"
+    r"(?:came|come|comes|coming|got|gets|getting|was|were|is|are|now) within (?:striking|artillery|firing|"
+    r"shelling) (?:distance|range) of|"
     # "is now very close to X", "came dangerously close to X"
     r"(?:is|are|was|were|now|came|come|comes|got|gets|getting)\s+(?:now\s+)?(?:very\s+|so\s+|dangerously\s+)?"
     r"close\s+to|"
