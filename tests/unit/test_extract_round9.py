@@ -265,3 +265,12 @@ def test_advances_said_with_approach_arrive_gains_or_an_adverb(gazetteer):
     for sentence in ("HTS fighters were preparing to approach Hama.",
                      "civilians were approaching Hama.", "HTS fighters arrived in Hama province."):
         assert read(gazetteer, "Report\nOn 3 December 2024 " + sentence) == set(), sentence
+
+
+def test_an_attack_repelled_or_a_counterattack_is_a_clash(gazetteer):
+    for sentence in ("the SDF repelled an SNA attack on Manbij.",
+                     "the SDF repulsed an attack by the SNA on Manbij.",
+                     "the SNA counterattacked SDF positions in Manbij.",
+                     "the SDF launched a counteroffensive against the SNA in Manbij."):
+        assert clashes(gazetteer, ON + sentence) == {("manbij", ("sdf", "sna"))}, sentence
+    assert clashes(gazetteer, ON + "the army said it had repelled an attack on Manbij.") == set()

@@ -284,7 +284,8 @@ COUNT = re.compile(
     r"\s+(?:\w+\s+)?(?:towns|villages|localities|settlements|hamlets|cities|towns and villages|"
     r"villages and towns)\b", re.I)
 CLASH = re.compile(r"\b(?:clash(?:es|ed|ing)?|fighting|fought|battl(?:es?|ed|ing)|skirmish(?:es|ed)?|"
-                   r"engaged(?!\s+in\b)|"
+                   r"engaged(?!\s+in\b)|repell?(?:ed|s|ing)|repuls(?:ed|es|ing)|"
+                   r"counter-?attack(?:ed|s|ing)?|counter-?offensives?|"
                    r"firefights?|infighting|exchanged fire|gun battles?)\b", re.I)
 # "X and Y engaged in fierce fighting": the two against each other.
 ENGAGED_IN = re.compile(r"\b(?:engaged|locked|embroiled|involved)\s+in\s+(?:\w+\s+){0,2}$", re.I)
