@@ -274,3 +274,16 @@ def test_an_attack_repelled_or_a_counterattack_is_a_clash(gazetteer):
                      "the SDF launched a counteroffensive against the SNA in Manbij."):
         assert clashes(gazetteer, ON + sentence) == {("manbij", ("sdf", "sna"))}, sentence
     assert clashes(gazetteer, ON + "the army said it had repelled an attack on Manbij.") == set()
+
+
+def test_a_leader_found_abroad_said_other_ways(gazetteer):
+    for sentence in ("Assad has been in Moscow since his flight.", "Assad resides in Moscow.",
+                     "Assad surfaced in Moscow.", "Assad's plane landed in Moscow.",
+                     "Assad departed Syria.", "Assad was whisked out of the country."):
+        assert statuses(gazetteer, "Report\nOn 10 December 2024 " + sentence) == {
+            ("bashar-al-assad", "abroad")}, sentence
+    assert statuses(gazetteer, "Report\nOn 10 December 2024 Assad sought shelter in Russia.") == {
+        ("bashar-al-assad", "in_exile")}
+    for sentence in ("Assad was not in Moscow, officials said.",
+                     "rumours that Assad was in Moscow were denied."):
+        assert statuses(gazetteer, "Report\nOn 10 December 2024 " + sentence) == set(), sentence

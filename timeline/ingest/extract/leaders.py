@@ -163,7 +163,8 @@ class Leaders(Slots):
             if not STAYS_IN.search(s.text[max(0, m.start() - 40):m.start()]):
                 continue
             leader = self._subject(s, m.start(), "leader", reach=120)
-            if leader is None:
+            # ("Assad was not in Moscow", "rumours that Assad was in Moscow were denied")
+            if leader is None or self._negated(s, m.start()):
                 continue
             self._claim({"type": "leader_status", "leader": leader.id, "status": "abroad",
                          "location": FOREIGN[m.group(1).lower()]}, s, m, dated, typed)

@@ -316,10 +316,11 @@ STATUS = [
                             r"(?:granted|gave|offered|given) (?:[\w'’-]+ ){0,4}?(?:political )?asylum|"
                             # "claimed asylum", "applied for asylum": asylum he asked for, abroad
                             r"(?:claimed|sought|requested|(?:applied|asked) for) (?:political )?asylum|"
-                            r"sought refuge)\b", re.I)),
+                            r"sought (?:refuge|shelter|sanctuary))\b", re.I)),
     ("abroad", re.compile(r"\b(?:outside the country|outside syria|abroad|left the country|"
-                          r"(?:flew|fled|escaped|was flown|were flown) out of (?:the country|syria)|"
-                          r"left syria|fled (?:the country|abroad|syria)|flee (?:the country|abroad|syria))\b", re.I)),
+                          r"(?:flew|fled|escaped|was flown|were flown|(?:was|were) (?:smuggled|whisked|spirited|"
+                          r"airlifted|taken|evacuated)) out of (?:the country|syria)|"
+                          r"(?:left|departed) syria|departed the country|fled (?:the country|abroad|syria)|flee (?:the country|abroad|syria))\b", re.I)),
     ("dead", re.compile(r"\b(?:was killed|has been killed|were killed|died|is dead|was shot dead|"
                         r"was (?:found|shot) dead|was shot and killed|was slain|was "
                         r"assassinated|was executed)\b", re.I)),
@@ -372,8 +373,10 @@ TRAVEL = re.compile(r"\b(?:arrived in|arrived at|flew to|flown to|fled to|fleein
                     r"boarded an? (?:\w+\s+)?(?:plane|flight|aircraft|jet|helicopter) (?:to|for|bound for)|"
                     r"(?:fled|left|departed) (?:[A-Z][\w'’-]*\s+){1,3}for)\s+"
                     r"(?:the\s+)?", re.I)
-STAYS_IN = re.compile(r"\b(?:is|are|was|were|remains?|remained|stays?|stayed|still)\b[^.;,]{0,25}"
-                      r"\bin\s+$", re.I)
+STAYS_IN = re.compile(r"\b(?:is|are|was|were|remains?|remained|stays?|stayed|still|been|"
+                      # "lives in Moscow", "surfaced in Moscow", "his plane landed in Moscow"
+                      r"li(?:ves|ved|ving)|resid(?:es|ed|ing)|surfaced|turned up|landed|reappeared)\b"
+                      r"[^.;,]{0,25}\bin\s+$", re.I)
 NOTE_TRIGGERS = re.compile(
     r"\b(?:went silent|went off the air|off the air|landed|destroy(?:ed|ing|s)?|blew up|"
     r"air ?strikes?|shell(?:ed|ing)|bomb(?:ed|ing|ardment)|killed|withdr(?:ew|awn|awal)|"
