@@ -287,3 +287,36 @@ def test_a_leader_found_abroad_said_other_ways(gazetteer):
     for sentence in ("Assad was not in Moscow, officials said.",
                      "rumours that Assad was in Moscow were denied."):
         assert statuses(gazetteer, "Report\nOn 10 December 2024 " + sentence) == set(), sentence
+
+
+# ---- encyclopedic leads -----------------------------------------------------------------------------
+
+def test_the_opposition_is_the_coalition_the_text_named(gazetteer):
+    text = ("Report\nOpposition forces were led by Hayat Tahrir al-Sham. On 5 December 2024 the "
+            "opposition captured Hama.")
+    assert ("control", "hama", "hts") in read(gazetteer, text)
+    # a parliament's Opposition, or the opposition's politics, is no fighter
+    for sentence in ("the Opposition entered Hama.", "the opposition's leader entered Hama.",
+                     "the opposition delegation entered Hama."):
+        assert read(gazetteer, "Report\nHTS leads the rebels. On 5 December 2024 " + sentence) == set(), sentence
+
+
+def test_an_engagement_between_two_sides_is_a_clash(gazetteer):
+    assert clashes(gazetteer, "Report\nThe Battle of Hama was a military engagement between the Syrian "
+                              "Arab Army and HTS in Hama in December 2024.") == {
+        ("hama", ("hts", "syrian-arab-army"))}
+
+
+def test_he_after_a_phrase_put_first_is_the_leader_named_before(gazetteer):
+    text = ("Report\nBashar al-Assad was president until December 2024. Following the overthrow, he "
+            "fled to Russia, where he was granted asylum.")
+    assert statuses(gazetteer, text) == {("bashar-al-assad", "in_exile")}
+
+
+def test_a_span_of_days_is_dated_by_its_first(gazetteer):
+    out = claims(gazetteer, "Report\nThe SNA and the SDF clashed in Manbij from 6 to 11 December 2024.",
+                 "2025-01-15T00:00:00Z")
+    assert [(c["type"], c["occurred_at"][:10]) for c in out] == [("clash", "2024-12-06")]
+    # a night across two days keeps its own reading
+    out = claims(gazetteer, "Report\nHTS captured Homs on 7–8 December 2024.", "2025-01-15T00:00:00Z")
+    assert [c["occurred_at"][:10] for c in out] == ["2024-12-08"]

@@ -160,6 +160,8 @@ _DATE_RE = re.compile(
     r"|(?P<mpart>(?:early|mid|late|(?:early|late|later) in|the (?:end|beginning|start|middle) of|"
     r"the (?:first|second|third|fourth|last|final) (?:week|days|half|fortnight) of)[\s-]+)?"
     r"(?P<mon3>" + "|".join(MONTHS) + r")(?:,?\s+(?P<year3>\d{4}))?)\b", re.I)
+# The first day of a span, before its last: "from 2 to 5 December", "between 6 and 11 December".
+_SPAN_START = re.compile(r"\b(?:from|between)\s+(\d{1,2})(?:st|nd|rd|th)?\s*(?:to|and|until|till|[–—-])\s*$", re.I)
 _MONTH_LEAD = re.compile(r"\b(?:in|during|since|until|through|throughout|by|from|of)\s+$", re.I)
 _NIGHT = re.compile(r"on the night of\s+(\d{1,2})(?:\s*[/–-]\s*\d{1,2})?\s+(" + "|".join(MONTHS) + r")",
                     re.I)
@@ -323,6 +325,13 @@ def dates_in(text: str, published: datetime, anchor: tuple[datetime, str] | None
         # (a month alone is taken after "in", which the slice leaves out)
         found = sentence_date(("in " if m.group("mon3") else "") + text[m.start():m.end() + 14],
                               published)
+        span = _SPAN_START.search(text, max(0, m.start() - 24), m.start()) if m.group("mon") else None
+        if found and span:
+            # "fought from 2 to 5 December": a span of days is dated by its first
+            first = sentence_date(f"{span.group(1)} {m.group('mon')} {m.group('year') or ''}", published)
+            if first and first[0] <= found[0]:
+                out.append((span.start(1), first))
+                continue
         if found:
             out.append((m.start(), found))
     for m in _RELATIVE.finditer(text):

@@ -233,7 +233,11 @@ REBELS = re.compile(r"\b(?:(?:the|syrian|other|allied)\s+)?(?:rebels|rebel (?:fo
                     # an anaphor for the coalition: "The groups captured X the following day"
                     r"(?<=\bthe )groups|(?<=\bthese )groups|"
                     # what the Syrian government's statements call them
-                    r"(?:armed )?terrorist (?:groups|organi[sz]ations|factions|militias))\b", re.I)
+                    r"(?:armed )?terrorist (?:groups|organi[sz]ations|factions|militias)|"
+                    # "the opposition captured the city" (lower case: "the Opposition" of a
+                    # parliament is a party), not its politics ("the opposition's leader", "party")
+                    r"(?-i:[Tt]he opposition)(?!['’]s\b|\s+(?:party|parties|leader|bench|politicians|coalition\s+"
+                    r"(?:in|of)\s+exile|figures?|members?|delegation|negotiat\w+)\b))\b", re.I)
 # Words for the government's army that no alias spells ("the army", "government troops", "the
 # regime"): read as the state army the text last named, else the Syrian Arab Army (Reader._add_army).
 ARMY = re.compile(r"\b(?:(?P<bare>the\s+army)(?!\s+(?:of|base|airport|academy|college|hospital|council)\b)|"
@@ -248,7 +252,7 @@ ARMIES = ("syrian-arab-army", "idf", "turkish-armed-forces", "russian-armed-forc
 # "now": the day of writing ("... and now Damascus has fallen"), not "now-defunct", "until now".
 NOW = re.compile(r"(?<![-\w])(?<!until )(?<!till )(?<!by )now(?![-\w])", re.I)
 # A sentence about the leader the sentence before named: "He is now in Moscow."
-PRONOUN = re.compile(r"\s*(He|His)\b")
+PRONOUN = re.compile(r"\s*(?:[A-Z][^,.;:]{0,60},\s+)?(He|His|(?<=,\s)(?:he|his))\b")
 # ... or names him as the object of what was done for him: "Russia gave him asylum".
 PRONOUN_OBJECT = re.compile(r"\b(?:granted|gave|given|offered|forced|allowed|helped|flew|evacuated|"
                             r"sheltered|hosted|received)\s+(him)\b")
@@ -284,7 +288,7 @@ COUNT = re.compile(
     r"\s+(?:\w+\s+)?(?:towns|villages|localities|settlements|hamlets|cities|towns and villages|"
     r"villages and towns)\b", re.I)
 CLASH = re.compile(r"\b(?:clash(?:es|ed|ing)?|fighting|fought|battl(?:es?|ed|ing)|skirmish(?:es|ed)?|"
-                   r"engaged(?!\s+in\b)|repell?(?:ed|s|ing)|repuls(?:ed|es|ing)|"
+                   r"engaged(?!\s+in\b)|engagements?|repell?(?:ed|s|ing)|repuls(?:ed|es|ing)|"
                    r"counter-?attack(?:ed|s|ing)?|counter-?offensives?|"
                    r"firefights?|infighting|exchanged fire|gun battles?)\b", re.I)
 # "X and Y engaged in fierce fighting": the two against each other.
