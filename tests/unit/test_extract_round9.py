@@ -320,3 +320,34 @@ def test_a_span_of_days_is_dated_by_its_first(gazetteer):
     # a night across two days keeps its own reading
     out = claims(gazetteer, "Report\nHTS captured Homs on 7–8 December 2024.", "2025-01-15T00:00:00Z")
     assert [c["occurred_at"][:10] for c in out] == ["2024-12-08"]
+
+
+def test_a_list_with_dates_does_not_end_the_subjects_clause(gazetteer):
+    out = read(gazetteer, "Report\nOn 27 November 2024 HTS launched an offensive, capturing Aleppo on 29 "
+                          "November, Hama on 5 December, and Homs on 7 December, before entering Damascus "
+                          "on 8 December.")
+    assert ("control", "damascus", "hts") in out and ("control", "homs", "hts") in out
+    # a new clause with its own subject still ends it
+    assert ("control", "damascus", "hts") not in read(
+        gazetteer, "Report\nOn 8 December 2024 HTS entered Homs, and the SNA then entered Damascus.")
+
+
+def test_left_to_a_taker_after_the_date(gazetteer):
+    assert read(gazetteer, "Report\nAssad's forces retreated from Aleppo on 30 November 2024, leaving "
+                           "the city to HTS.") == {("control", "aleppo", "hts")}
+
+
+def test_what_is_taken_in_a_place_is_not_the_place(gazetteer):
+    for sentence in ("HTS took control of state television in Damascus.",
+                     "HTS seized government buildings in Damascus."):
+        assert read(gazetteer, "Report\nOn 8 December 2024 " + sentence) == set(), sentence
+    assert read(gazetteer, "Report\nOn 8 December 2024 HTS took control of the city of Damascus.") == {
+        ("control", "damascus", "hts")}
+
+
+def test_a_flight_named_as_a_noun_with_where_to(gazetteer):
+    for sentence in ("The offensive ended on 8 December 2024 with the flight of Bashar al-Assad to Russia.",
+                     "Assad's escape to Moscow on 8 December 2024 surprised his allies."):
+        assert statuses(gazetteer, "Report\n" + sentence) == {("bashar-al-assad", "abroad")}, sentence
+    # no place, no claim ("we welcome his departure")
+    assert statuses(gazetteer, "Report\nOn 8 December 2024 we welcomed Assad's departure.") == set()

@@ -41,6 +41,9 @@ class Control(Slots):
                     s.text[max(0, place.start - 60):place.start]) and not OUTSKIRTS_BEFORE.search(
                     s.text[max(0, place.start - 40):place.start]):
                 place = None  # "seized the airport east of Aleppo" is not Aleppo
+            if place is not None and re.search(r"\w\s+(?:in|at|inside|within|near|around)\s+(?:the\s+)?"
+                                               r"(?:(?:city|town)\s+of\s+)?$", s.text[m.end():place.start]):
+                continue  # "took control of state television in Damascus": what was taken is in it
             if place is not None and self._part_of_place(s, place):
                 # "entered the suburbs of the capital": an advance on it, not its capture
                 near = OUTSKIRTS_BEFORE.search(s.text[max(0, place.start - 40):place.start])

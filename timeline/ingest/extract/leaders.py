@@ -10,7 +10,7 @@ from typing import Any
 from ..article import Sentence
 from ..mentions import Mention
 from .patterns import (
-    ASYLUM_TO, COUP_TARGET, DISMISSED, DONE_TO, EXILED_EPITHET, NEGATION,
+    ASYLUM_TO, COUP_TARGET, DISMISSED, DONE_TO, EXILED_EPITHET, FLIGHT_AFTER, FLIGHT_NOUN, FLIGHT_TO, NEGATION,
     WHERE_UNKNOWN,
     COUP, COUP_DENIED, DENIAL, DENIED_AFTER, EXILE_TO, FOREIGN, _FOREIGN_RE, LEADS, OUSTED, STATUS,
     STAYS_IN,
@@ -197,12 +197,43 @@ class Leaders(Slots):
                 continue
             self._claim({"type": "leader_status", "leader": leader.id, "status": "in_exile"}, s, m,
                         dated, typed)
+        for m in FLIGHT_NOUN.finditer(s.text):
+            # "the flight of Bashar al-Assad to Russia"
+            leader = self._mention_at(s, m.end(), "leader")
+            to = FLIGHT_TO.match(s.text, leader.end) if leader is not None and leader.start - m.end() <= 4 else None
+            self._flight(s, m, leader, to, dated, typed)
+        for leader in leaders:
+            # "Assad's escape to Moscow"
+            if leader.implicit and not leader.text:
+                continue
+            to = FLIGHT_AFTER.match(s.text, leader.end)
+            self._flight(s, _At(leader.start), leader, to, dated, typed)
         for m in WHERE_UNKNOWN.finditer(s.text):
             leader = self._mention_at(s, m.end(), "leader")
             if leader is None or leader.start - m.end() > 4 or _POSSESSIVE.match(s.text, leader.end):
                 continue
             self._claim({"type": "leader_status", "leader": leader.id, "status": "whereabouts_unknown"},
                         s, m, dated, typed)
+
+
+    def _flight(self, s: Sentence, m: Any, leader: Mention | None, to: re.Match | None,
+                dated: tuple[datetime, str], typed: set[int]) -> None:
+        """A flight named as a noun is abroad when it names the foreign place it went to."""
+        abroad = _FOREIGN_RE.match(s.text, to.end()) if to is not None else None
+        if leader is None or abroad is None or self._negated(s, m.start()):
+            return
+        self._claim({"type": "leader_status", "leader": leader.id, "status": "abroad",
+                     "location": FOREIGN[abroad.group(1).lower()]}, s, m, dated, typed)
+
+
+class _At:
+    """Where a claim said around a name begins, for `_claim` (which reads `start()`)."""
+
+    def __init__(self, pos: int):
+        self._pos = pos
+
+    def start(self) -> int:
+        return self._pos
 
 
 # A name followed by what is his ("Assad's hometown", "Assad's family"): not the man himself.

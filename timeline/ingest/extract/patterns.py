@@ -169,10 +169,11 @@ WITHDREW = re.compile(r"\b(?:withdr(?:ew|awn|aws|awing)\s+(?:(?:its|their)\s+(?:
                       r"(?:moved|moving|pulled|pulling)\s+out\s+of|abandon(?:ed|s|ing)|evacuat(?:ed|es|ing)|"
                       r"fled|flee(?:s|ing)?)\s+(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
 # Who the place was left to: "abandoned Hama to HTS", "leaving it to HTS", "as HTS entered".
-LEFT_TO = re.compile(r"(?:\s+city)?,?\s+(?:(?:leaving|handing|ceding|surrendering|giving)\s+(?:it|the\s+city|"
+_DATE_AFTER = r"(?:\s+on\s+\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4})?|\s+(?:on\s+)?[A-Z][a-z]+day)?"
+LEFT_TO = re.compile(r"(?:\s+city)?" + _DATE_AFTER + r",?\s+(?:(?:leaving|handing|ceding|surrendering|giving)\s+(?:it|the\s+city|"
                      r"the\s+town|control)\s+(?:over\s+)?)?to\s+(?:the\s+)?(?:advancing\s+|approaching\s+)?", re.I)
-LEFT_AS = re.compile(r"(?:\s+city)?,?\s+(?:on\s+\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4})?\s+|(?:on\s+)?[A-Z][a-z]+day\s+)?"
-                     r"(?:as|while|when|after|once)\s+(?:the\s+)?(?:advancing\s+)?", re.I)
+LEFT_AS = re.compile(r"(?:\s+city)?" + _DATE_AFTER + r",?\s+(?:as|while|when|after|once)\s+(?:the\s+)?"
+                     r"(?:advancing\s+)?", re.I)
 # A holder said as an epithet: "HTS-held Idlib", "the SDF-controlled city of Raqqa",
 # "government-held Damascus" (the words before the hyphen name the holder): the holder before a
 # taking ("entered the government-held city of Aleppo"), not a claim of its own.
@@ -351,6 +352,11 @@ OUSTED = re.compile(r"\b(?:ousted|toppled|overthrew|overthrown|deposed|unseated|
 # request was dismissed").
 DISMISSED = re.compile(r"\b(?:was|has been|had been)\s+(?:dismissed|sacked|fired|replaced|relieved of (?:his|her) "
                        r"(?:duties|post|command)|removed)\b(?!\s+from\s+(?!(?:power|office|his|her|the\s+post)))", re.I)
+# A flight named as a noun, with where to: "the flight of Bashar al-Assad to Russia", "Assad's
+# escape to Moscow" (the leader between the words, the foreign place after "to").
+FLIGHT_NOUN = re.compile(r"\b(?:flight|escape|departure|evacuation)\s+of\s+(?:the\s+)?", re.I)
+FLIGHT_AFTER = re.compile(r"['’]s?\s+(?:flight|escape|departure|evacuation)\s+(?:\w+\s+){0,3}?to\s+(?:the\s+)?", re.I)
+FLIGHT_TO = re.compile(r"\s+(?:\w+\s+){0,3}?to\s+(?:the\s+)?", re.I)
 # A leader as the object of a deed done to him: "rebels killed X", "HTS arrested X".
 # (active only: "was killed by X", "was replaced by X" say nothing of X)
 _ACTIVE = r"(?<!was )(?<!were )(?<!been )(?<!being )(?<!is )(?<!are )"
@@ -435,7 +441,11 @@ PLACE_GAP = re.compile(r"^\s*,?\s*(?:along\s+with|together\s+with|followed\s+by|
 # A name and its abbreviation in brackets, one item of a list: "Syrian National Army (SNA)".
 ABBREVIATED = re.compile(r"\s*\(\s*")
 # ", and the Nasib Border Crossing " before a verb: the last item of a list, not a new clause
-LAST_ITEM = re.compile(r",\s+and\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,5}")
+LAST_ITEM = re.compile(r",\s+and\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,5}"
+                       # "..., and Homs on 7 December, before entering X": the item's date, then a
+                       # participle of the same subject
+                       r"(?:(?:on|by|in)\s+(?:\d{1,2}\s+)?[A-Z][a-z]+(?:\s+\d{4})?\s*)?"
+                       r"(?:,\s*(?:before|after|then|and\s+then|later)\s+)?")
 ALONG_WITH = re.compile(r"\b(?:along with|together with|alongside|supported by|backed by|with the "
                         r"support of|aided by)\b[^,.;]*$", re.I)
 ITEM_DATE = re.compile(r"^\s+(?:on|by)\s+(?:the night of\s+)?\d{1,2}(?:\s*/\s*\d{1,2})?\s+[A-Za-z]+"
