@@ -351,3 +351,14 @@ def test_a_flight_named_as_a_noun_with_where_to(gazetteer):
         assert statuses(gazetteer, "Report\n" + sentence) == {("bashar-al-assad", "abroad")}, sentence
     # no place, no claim ("we welcome his departure")
     assert statuses(gazetteer, "Report\nOn 8 December 2024 we welcomed Assad's departure.") == set()
+
+
+def test_the_group_named_other_ways_is_the_faction_named_before(gazetteer):
+    for sentence in ("It captured Aleppo on 30 November.", "The Islamist group captured Aleppo on 30 November.",
+                     "The militants captured Aleppo on 30 November.", "The fighters captured Aleppo on 30 November.",
+                     "The offensive captured Aleppo on 30 November.", "Armed groups captured Aleppo on 30 November."):
+        assert read(gazetteer, "Report\nHTS launched an offensive on 27 November 2024. " + sentence) == {
+            ("control", "aleppo", "hts")}, sentence
+    # "it" after a comma or a word is no subject of its own; groups backed by another are not the rebels
+    assert read(gazetteer, "Report\nHTS launched an offensive on 27 November 2024. On 30 November "
+                           "Iran-backed armed groups entered Aleppo.") == set()

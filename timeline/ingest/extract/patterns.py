@@ -237,6 +237,9 @@ REBELS = re.compile(r"\b(?:(?:the|syrian|other|allied)\s+)?(?:rebels|rebel (?:fo
                     r"(?:armed )?terrorist (?:groups|organi[sz]ations|factions|militias)|"
                     # "the opposition captured the city" (lower case: "the Opposition" of a
                     # parliament is a party), not its politics ("the opposition's leader", "party")
+                    # "armed groups captured X" (not "Iran-backed armed groups")
+                    r"(?<!-backed )(?<!-aligned )(?<!pro-government )(?<!pro-regime )(?<!pro-iranian )"
+                    r"armed (?:groups|factions)|"
                     r"(?-i:[Tt]he opposition)(?!['’]s\b|\s+(?:party|parties|leader|bench|politicians|coalition\s+"
                     r"(?:in|of)\s+exile|figures?|members?|delegation|negotiat\w+)\b))\b", re.I)
 # Words for the government's army that no alias spells ("the army", "government troops", "the
