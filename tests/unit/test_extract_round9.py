@@ -362,3 +362,13 @@ def test_the_group_named_other_ways_is_the_faction_named_before(gazetteer):
     # "it" after a comma or a word is no subject of its own; groups backed by another are not the rebels
     assert read(gazetteer, "Report\nHTS launched an offensive on 27 November 2024. On 30 November "
                            "Iran-backed armed groups entered Aleppo.") == set()
+
+
+def test_control_kept_or_in_charge_and_hostilities_or_traded_fire(gazetteer):
+    for sentence in ("the SDF retains control of Raqqa.", "the SDF maintained control over Raqqa.",
+                     "the SDF remains in charge of Raqqa."):
+        assert read(gazetteer, "Report\nOn 11 December 2024 " + sentence) == {("control", "raqqa", "sdf")}, sentence
+    for sentence in ("hostilities between the SNA and the SDF in Manbij continued.",
+                     "the SNA and the SDF traded fire in Manbij."):
+        assert clashes(gazetteer, "Report\nOn 11 December 2024 " + sentence) == {("manbij", ("sdf", "sna"))}, sentence
+    assert read(gazetteer, "Report\nOn 11 December 2024 the SDF failed to retain control of Raqqa.") == set()

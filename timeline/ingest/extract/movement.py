@@ -70,7 +70,7 @@ class Movement(Slots):
             # "X and Y clashed in Z", "X and Y engaged in fighting": against each other ("fought"
             # may be side by side)
             # ("fought for control of X": against each other)
-            both = (re.fullmatch(r"clashed|skirmished|exchanged fire", m.group(0), re.I) or re.fullmatch(
+            both = (re.fullmatch(r"clashed|skirmished|exchanged fire|trad\w+ fire", m.group(0), re.I) or re.fullmatch(
                 r"fought|battled", m.group(0), re.I) and re.match(r"\s+(?:for\s+control\s+of|over)\b",
                                                               s.text[m.end():]) or ENGAGED_IN.search(
                 s.text, max(a, m.start() - 40), m.start())) and len(

@@ -47,6 +47,9 @@ CONTROL_ACTIVE = re.compile(
     r"broke|breaks|breaking|stormed|storming|(?:forced|forcing|fought|fighting|battled|battling) "
     r"(?:their|its|his) way)\s+into|"
     r"(?:is|are|was|were|remains?|remained) in control of|"
+    # control kept, or a place in one's charge: "retains control of X", "remains in charge of X"
+    r"(?:retain(?:s|ed|ing)?|maintain(?:s|ed|ing)?|keeps?|kept|keeping) (?:full |firm |effective )?control (?:of|over)|"
+    r"(?:is|are|was|were|remains?|remained|now) (?:now )?in charge (?:of|in)|"
     # "consolidated its control over X", "extended their control of X"
     r"(?:consolidated|consolidates|tightened|tightens|extended|extends|completed) (?:its |their )?"
     r"(?:full |complete )?control (?:of|over))\b", re.I)
@@ -292,7 +295,8 @@ COUNT = re.compile(
     r"\s+(?:\w+\s+)?(?:towns|villages|localities|settlements|hamlets|cities|towns and villages|"
     r"villages and towns)\b", re.I)
 CLASH = re.compile(r"\b(?:clash(?:es|ed|ing)?|fighting|fought|battl(?:es?|ed|ing)|skirmish(?:es|ed)?|"
-                   r"engaged(?!\s+in\b)|engagements?|repell?(?:ed|s|ing)|repuls(?:ed|es|ing)|"
+                   r"engaged(?!\s+in\b)|engagements?|repell?(?:ed|s|ing)|hostilities|"
+                   r"(?:traded|trading|trade|trades) fire|exchanges? of fire|repuls(?:ed|es|ing)|"
                    r"counter-?attack(?:ed|s|ing)?|counter-?offensives?|"
                    r"firefights?|infighting|exchanged fire|gun battles?)\b", re.I)
 # "X and Y engaged in fierce fighting": the two against each other.
