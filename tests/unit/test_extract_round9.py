@@ -372,3 +372,8 @@ def test_control_kept_or_in_charge_and_hostilities_or_traded_fire(gazetteer):
                      "the SNA and the SDF traded fire in Manbij."):
         assert clashes(gazetteer, "Report\nOn 11 December 2024 " + sentence) == {("manbij", ("sdf", "sna"))}, sentence
     assert read(gazetteer, "Report\nOn 11 December 2024 the SDF failed to retain control of Raqqa.") == set()
+
+
+def test_citation_marks_inside_a_list(gazetteer):
+    assert read(gazetteer, "Report\nOn 7 December 2024, HTS captured Homs[47] and Rastan.[48]") == {
+        ("control", "homs", "hts"), ("control", "rastan", "hts")}

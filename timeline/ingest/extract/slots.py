@@ -82,7 +82,8 @@ class Slots:
                 edge, j = same[j], j + step
                 continue
             # "Hama on 5 December and Homs on 7 December": each item may carry its date
-            gap = ITEM_DATE.sub("", s.text[near.end:far.start], count=1)
+            # (and citation marks pasted from an encyclopedia: "Homs[47] and Rastan")
+            gap = ITEM_DATE.sub("", re.sub(r"\[[^\]\n]{1,8}\]", "", s.text[near.end:far.start]), count=1)
             if not LIST_GAP.match(gap) and not (first.kind == "place" and PLACE_GAP.match(gap)):
                 break
             if backward and first.kind == "faction" and len(out) == 1 and \
