@@ -200,7 +200,8 @@ def test_killed_or_arrested_said_with_the_leader_as_object(gazetteer):
 def test_a_coups_target_said_before_it(gazetteer):
     for sentence in ("In Damascus, Bashar al-Assad faced a coup attempt led by Maher al-Assad.",
                      "In Damascus, Bashar al-Assad was the target of a coup attempt by his brother "
-                     "Maher al-Assad."):
+                     "Maher al-Assad.",
+                     "Maher al-Assad tried to oust his brother Bashar al-Assad in a coup in Damascus."):
         out = [(c["led_by"], c["against"]) for c in claims(gazetteer, "Report\nOn 28 November 2024 "
                                                                       + sentence) if c["type"] == "coup"]
         assert out == [("maher-al-assad", "bashar-al-assad")], sentence

@@ -10,7 +10,7 @@ from typing import Any
 from ..article import Sentence
 from ..mentions import Mention
 from .patterns import (
-    ASYLUM_TO, COUP_TARGET, DISMISSED, DONE_TO, EXILED_EPITHET, FLIGHT_AFTER, FLIGHT_NOUN, FLIGHT_TO, NEGATION,
+    ASYLUM_TO, COUP_OUST, COUP_TARGET, DISMISSED, DONE_TO, EXILED_EPITHET, FLIGHT_AFTER, FLIGHT_NOUN, FLIGHT_TO, NEGATION,
     WHERE_UNKNOWN,
     COUP, COUP_DENIED, DENIAL, DENIED_AFTER, EXILE_TO, FOREIGN, _FOREIGN_RE, LEADS, OUSTED, STATUS,
     STAYS_IN,
@@ -57,10 +57,13 @@ class Leaders(Slots):
                   s, m.start(), dated)
 
     def _coup_target(self, s: Sentence, pos: int) -> Mention | None:
-        """"X faced a coup attempt", "X was the target of a coup": the leader before the coup."""
+        """"X faced a coup attempt", "X was the target of a coup", "tried to oust X in a coup":
+        the leader before the coup."""
         target = COUP_TARGET.search(s.text, max(0, pos - 80), pos)
         if target is None:
-            return None
+            oust = COUP_OUST.search(s.text, max(0, pos - 80), pos)
+            after = self._mention_at(s, oust.end(), "leader") if oust else None
+            return after if after is not None and after.start - oust.end() <= 4 else None
         return next((x for x in reversed(s.mentions) if x.kind == "leader" and x.id
                      and x.end <= target.start() and target.start() - x.end <= 4), None)
 

@@ -302,6 +302,9 @@ CLASH = re.compile(r"\b(?:clash(?:es|ed|ing)?|fighting|fought|battl(?:es?|ed|ing
 # "X and Y engaged in fierce fighting": the two against each other.
 ENGAGED_IN = re.compile(r"\b(?:engaged|locked|embroiled|involved)\s+in\s+(?:\w+\s+){0,2}$", re.I)
 COUP = re.compile(r"\b(?:coup|putsch|mutiny)\b", re.I)
+# ... or said as the one the plotters tried to remove: "tried to oust his brother X in a coup".
+COUP_OUST = re.compile(r"\b(?:overthrow|oust|topple|depose|unseat|remove)\s+(?:(?:his|her|their)\s+(?:brother|"
+                       r"cousin|uncle|father)\s+|(?:the\s+)?(?:syrian\s+)?president\s+)?", re.I)
 # The one a coup was against, said before it: "X faced a coup attempt", "X was the target of a coup".
 COUP_TARGET = re.compile(r"\s+(?:(?:had|has)\s+)?(?:faced|survived|thwarted|foiled|crushed|put\s+down|"
                          r"(?:was|had\s+been)\s+(?:the\s+)?target(?:ed)?\s+(?:of|by)|"
