@@ -378,3 +378,12 @@ def test_control_kept_or_in_charge_and_hostilities_or_traded_fire(gazetteer):
 def test_citation_marks_inside_a_list(gazetteer):
     assert read(gazetteer, "Report\nOn 7 December 2024, HTS captured Homs[47] and Rastan.[48]") == {
         ("control", "homs", "hts"), ("control", "rastan", "hts")}
+
+
+def test_factions_called_by_who_backs_them_and_nsag_control(gazetteer):
+    assert read(gazetteer, "Report\nOn 2 December 2024, Turkish-backed armed groups took control of Tal "
+                           "Rifaat.") == {("control", "tal-rifaat", "sna")}
+    assert read(gazetteer, "Report\nOn 2 December 2024, Kurdish fighters withdrew from Tal Rifaat, leaving "
+                           "it to the SNA.") == {("control", "tal-rifaat", "sna")}
+    assert read(gazetteer, "Report\nHTS leads the NSAGs. Hama city came under NSAG control on 5 December "
+                           "2024.") == {("control", "hama", "hts")}

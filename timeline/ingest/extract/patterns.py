@@ -201,7 +201,7 @@ LOST_APPOSED = re.compile(r"(?:the\s+)?(?:[\w'’-]+\s+){0,3}(?:city|town|capita
 # "X came under SNA control", "X fell under rebel control" (a faction's name before "control").
 UNDER_CONTROL = re.compile(r"\b(?:came|comes|come|fell|falls|is|was|are|were|now|been|remain(?:s|ed)?)\s+"
                            r"(?:fully\s+|now\s+|firmly\s+)?under\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
-                           r"(?:(?P<side>rebel|opposition)\s+control\b)?|"
+                           r"(?:(?P<side>rebel|opposition|insurgent|nsags?)\s+control\b)?|"
                            # "Hama was in rebel hands", "fell into opposition hands"
                            r"\b(?:is|was|were|are|now|remains?|remained|been|fell|fallen|passed)\s+(?:now\s+|firmly\s+|"
                            r"fully\s+|completely\s+|entirely\s+)?in(?:to)?\s+(?P<hands>rebel|opposition|insurgent)\s+hands\b", re.I)
@@ -254,6 +254,13 @@ ARMY = re.compile(r"\b(?:(?P<bare>the\s+army)(?!\s+(?:of|base|airport|academy|co
                   r"(?:government|regime|pro-?(?:government|regime|assad)|loyalist)\s+"
                   r"(?:troops|soldiers|units|forces|militias?|fighters|defenders|garrisons?)|"
                   r"assad\s+loyalists)\b", re.I)
+# What the factions are called by who backs or leads them, in words no alias spells: "Turkish-backed
+# armed groups" (the SNA), "Kurdish fighters" (the SDF).
+CALLED = [(re.compile(r"\b(?:turkish|turkey|türkiye)[-\s](?:backed|supported|aligned)\s+(?:syrian\s+)?(?:armed\s+)?"
+                      r"(?:groups|factions|rebels|fighters|forces|opposition(?:\s+(?:groups|factions|forces|fighters))?|"
+                      r"militias?)\b", re.I), "sna"),
+          (re.compile(r"\b(?:(?:us|u\.s\.)[-\s]backed\s+)?kurdish(?:[-\s]led)?\s+(?:fighters|forces|militias?|"
+                      r"groups)\b", re.I), "sdf")]
 # The state armies "the army" may stand for (the one a text about Israel or Turkey names).
 ARMIES = ("syrian-arab-army", "idf", "turkish-armed-forces", "russian-armed-forces", "us-armed-forces")
 # "now": the day of writing ("... and now Damascus has fallen"), not "now-defunct", "until now".

@@ -13,7 +13,7 @@ from .control import Control
 from .leaders import Leaders
 from .movement import Movement
 from .patterns import (
-    ANTI, ARMIES, ARMY, BACKGROUND_YEAR, CONFIRMS, COUP, DENIED_TRAILING, EPITHET, HEDGES, NO_EVIDENCE,
+    ANTI, ARMIES, ARMY, BACKGROUND_YEAR, CALLED, CONFIRMS, COUP, DENIED_TRAILING, EPITHET, HEDGES, NO_EVIDENCE,
     NOTE_TRIGGERS, OFFENSIVE_BY, OFFENSIVE_LAUNCHED, NOW, PRONOUN, PRONOUN_OBJECT, REBELS,
 )
 
@@ -120,7 +120,8 @@ class Reader(Control, Movement, Leaders):
     def _add_army(self, s: Sentence) -> None:
         """"the army", "government troops", "the regime": the state army. "The army" alone is
         the one the text last named (an Israeli statement's "the army" is the IDF), else the
-        Syrian Arab Army; the others are always Syria's."""
+        Syrian Arab Army; the others are always Syria's. And the factions called by who backs
+        them ("Turkish-backed armed groups": the SNA)."""
         for m in s.mentions:
             family = {m.id, *self._ancestors(m.id)} if m.kind == "faction" and m.id else set()
             last = next((a for a in ARMIES if a in family), None)
@@ -129,8 +130,10 @@ class Reader(Control, Movement, Leaders):
         saa = ARMIES[0] if self.names.entity("faction", ARMIES[0]) else None
         taken = [(m.start, m.end) for m in s.mentions]
         added = []
-        for m in ARMY.finditer(s.text):
-            army = (self.last_army or saa) if m.group("bare") else saa
+        called = [(m, faction) for pattern, faction in CALLED for m in pattern.finditer(s.text)
+                  if self.names.entity("faction", faction)]
+        for m, faction in [*((m, None) for m in ARMY.finditer(s.text)), *called]:
+            army = faction or ((self.last_army or saa) if m.group("bare") else saa)
             if army and not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken) \
                     and not ANTI.search(s.text, max(0, m.start() - 5), m.start()):
                 added.append(Mention(m.start(), m.end(), "faction", [army], m.group(0), implicit=True))
