@@ -10,8 +10,8 @@ from typing import Any
 from ..article import Sentence
 from ..mentions import Mention
 from .patterns import (
-    ASYLUM_TO, COUP_OUST, COUP_TARGET, DISMISSED, DONE_TO, EXILED_EPITHET, FLIGHT_AFTER, FLIGHT_NOUN, FLIGHT_TO, NEGATION,
-    WHERE_UNKNOWN,
+    ASYLUM_TO, COUP_OUST, COUP_TARGET, DISMISSED, DONE_TO, EXILED_EPITHET, FLIGHT_AFTER, FLIGHT_NOUN,
+    FLIGHT_TO, NEGATION, WHERE_UNKNOWN,
     COUP, COUP_DENIED, DENIAL, DENIED_AFTER, EXILE_TO, FOREIGN, _FOREIGN_RE, LEADS, OUSTED, STATUS,
     STAYS_IN,
     TRAVEL, WINDOW,
@@ -173,9 +173,10 @@ class Leaders(Slots):
                          "location": FOREIGN[m.group(1).lower()]}, s, m, dated, typed)
 
     def _statuses_more(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
-        """A leader's status said around his name rather than after it: dismissal
-        said right after his name, a deed done to him ("rebels killed X", "HTS arrested X"), his
-        exile as an epithet ("the exiled Assad"), "it was not known where X was"."""
+        """A leader's status said around his name rather than after it: dismissal said right
+        after his name, a deed done to him ("rebels killed X", "HTS arrested X"), his exile as an
+        epithet ("the exiled Assad"), his flight as a noun ("the flight of X to Russia"), "it was
+        not known where X was"."""
         leaders = [x for x in s.mentions if x.kind == "leader" and x.id]
         for m in DISMISSED.finditer(s.text):
             leader = next((x for x in leaders if x.end <= m.start() and re.fullmatch(
@@ -203,7 +204,8 @@ class Leaders(Slots):
         for m in FLIGHT_NOUN.finditer(s.text):
             # "the flight of Bashar al-Assad to Russia"
             leader = self._mention_at(s, m.end(), "leader")
-            to = FLIGHT_TO.match(s.text, leader.end) if leader is not None and leader.start - m.end() <= 4 else None
+            to = (FLIGHT_TO.match(s.text, leader.end)
+                  if leader is not None and leader.start - m.end() <= 4 else None)
             self._flight(s, m, leader, to, dated, typed)
         for leader in leaders:
             # "Assad's escape to Moscow"
@@ -217,7 +219,6 @@ class Leaders(Slots):
                 continue
             self._claim({"type": "leader_status", "leader": leader.id, "status": "whereabouts_unknown"},
                         s, m, dated, typed)
-
 
     def _flight(self, s: Sentence, m: Any, leader: Mention | None, to: re.Match | None,
                 dated: tuple[datetime, str], typed: set[int]) -> None:

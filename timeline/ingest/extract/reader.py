@@ -46,7 +46,7 @@ class Reader(Control, Movement, Leaders):
         self.advanced: dict[str, str] = {}  # place -> the faction that last advanced on it
         self.offensive: str | None = None  # the faction the text last said leads an offensive
         self.offensives: list[str] = []  # every faction the text said leads an offensive
-        self.last_army: str | None = None  # the state army the text last named (_add_army)
+        self.last_army: str | None = None  # the state army the text last named (_add_called)
 
     def read(self) -> None:
         for s in self.sentences:
@@ -59,7 +59,7 @@ class Reader(Control, Movement, Leaders):
         for s in self.sentences:
             add_placeholders(s, self.ctx, self.names, self.roles)
             self._add_rebels(s)
-            self._add_army(s)
+            self._add_called(s)
             self._add_pronoun(s, before)
             self._add_epithet(s)
             if not s.heading:
@@ -117,7 +117,7 @@ class Reader(Control, Movement, Leaders):
         if added:
             s.mentions = sorted([*s.mentions, *added], key=lambda x: x.start)
 
-    def _add_army(self, s: Sentence) -> None:
+    def _add_called(self, s: Sentence) -> None:
         """"the army", "government troops", "the regime": the state army. "The army" alone is
         the one the text last named (an Israeli statement's "the army" is the IDF), else the
         Syrian Arab Army; the others are always Syria's. And the factions called by who backs
