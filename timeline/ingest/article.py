@@ -157,12 +157,21 @@ _DATE_RE = re.compile(
     r"|(?P<span>last week|(?:the|this) past (?:week|seven days)|earlier this (?:week|month)|last month)"
     # a month without its day ("in November 2024", "late November", "mid-December"): precision
     # month; taken only with its year or a word that makes it a time ("in", "late", ...)
-    r"|(?P<mpart>(?:early|mid|late|the (?:end|beginning|start|middle) of)[\s-]+)?"
+    r"|(?P<mpart>(?:early|mid|late|(?:early|late|later) in|the (?:end|beginning|start|middle) of|"
+    r"the (?:first|second|third|fourth|last|final) (?:week|days|half|fortnight) of)[\s-]+)?"
     r"(?P<mon3>" + "|".join(MONTHS) + r")(?:,?\s+(?P<year3>\d{4}))?)\b", re.I)
+# The first day of a span, before its last: "from 2 to 5 December", "between 6 and 11 December".
+_SPAN_START = re.compile(r"\b(?:from|between)\s+(\d{1,2})(?:st|nd|rd|th)?\s*(?:to|and|until|till|[–—-])\s*$", re.I)
 _MONTH_LEAD = re.compile(r"\b(?:in|during|since|until|through|throughout|by|from|of)\s+$", re.I)
 _NIGHT = re.compile(r"on the night of\s+(\d{1,2})(?:\s*[/–-]\s*\d{1,2})?\s+(" + "|".join(MONTHS) + r")",
                     re.I)
-MONTH_DAY = {"early": 5, "beginning": 1, "start": 1, "mid": 15, "middle": 15, "late": 25, "end": 28}
+MONTH_DAY = {"early": 5, "beginning": 1, "start": 1, "mid": 15, "middle": 15, "late": 25, "end": 28,
+             "later": 20}
+# "the first week of December", "the last days of November": a day inside the part named.
+_PART_DAY = {"first week": 4, "first days": 3, "first half": 8, "first fortnight": 8,
+             "second week": 11, "third week": 18, "fourth week": 25, "second half": 23,
+             "last week": 27, "last days": 28, "final week": 27, "final days": 28,
+             "last half": 23, "last fortnight": 23}
 
 
 def _month_only_ok(text: str, m: re.Match) -> bool:
@@ -244,9 +253,13 @@ def _day_of(g: dict[str, Any], today: date) -> tuple[date, int] | None:
 def _month_date(g: dict[str, Any], today: date) -> tuple[datetime, str] | None:
     """A month named without its day ("in November 2024", "late November"): a day in it, by the
     word before it (early, mid, late), with precision month."""
-    word = (g["mpart"] or "").strip(" -").split()
-    middle = MONTH_DAY.get(word[1] if word[:1] == ["the"] and len(word) > 1 else
-                           (word[0] if word else "mid"), 15)
+    part = " ".join((g["mpart"] or "").strip(" -").split())
+    word = part.split()
+    middle = (_PART_DAY.get(" ".join(word[1:3])) if word[:1] == ["the"] and len(word) > 2 and
+              word[2] != "of" else None)
+    if middle is None:
+        middle = MONTH_DAY.get(word[1] if word[:1] == ["the"] and len(word) > 1 else
+                               (word[0] if word else "mid"), 15)
     day = _month_day(middle, g["mon3"], g["year3"], today)
     if day is not None and day > today and (day.year, day.month) == (today.year, today.month):
         day = today  # "in December", written in December: not after the article
@@ -286,6 +299,9 @@ _RELATIVE = re.compile(
     r"(?P<same>(?:later )?(?:on )?the same (?:day|evening|night)|that (?:same )?(?:day|evening|night|"
     r"morning|afternoon)|later that (?:day|evening|night))|"
     r"(?P<before>the (?:previous|preceding) day|the day before|a day earlier)|"
+    # vaguer: "later that month" (the rest of the last day's month), "days later" (about three)
+    r"(?P<laterm>later (?:that|the same|in the) month|(?:that|the same) month)|"
+    r"(?P<few>(?:(?:a few|several|some)\s+)?days (?:later|afterwards))|"
     r"(?P<n>two|three|four|five|six|2|3|4|5|6) days (?P<dir>later|earlier|after|before)|"
     r"(?P<night>(?:on )?the night of (?P<d1>\d{1,2})(?:\s*[/–-]\s*\d{1,2})?\s+(?P<m1>" + "|".join(MONTHS) + r")))\b",
     re.I)
@@ -309,6 +325,13 @@ def dates_in(text: str, published: datetime, anchor: tuple[datetime, str] | None
         # (a month alone is taken after "in", which the slice leaves out)
         found = sentence_date(("in " if m.group("mon3") else "") + text[m.start():m.end() + 14],
                               published)
+        span = _SPAN_START.search(text, max(0, m.start() - 24), m.start()) if m.group("mon") else None
+        if found and span:
+            # "fought from 2 to 5 December": a span of days is dated by its first
+            first = sentence_date(f"{span.group(1)} {m.group('mon')} {m.group('year') or ''}", published)
+            if first and first[0] <= found[0]:
+                out.append((span.start(1), first))
+                continue
         if found:
             out.append((m.start(), found))
     for m in _RELATIVE.finditer(text):
@@ -321,6 +344,14 @@ def dates_in(text: str, published: datetime, anchor: tuple[datetime, str] | None
                 out.append((m.start(), (datetime(day.year, day.month, day.day, 21, tzinfo=LOCAL), "day")))
             continue
         if base is None:
+            continue
+        if g["laterm"]:
+            last = (base[0].replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            mid = base[0] + (last - base[0]) / 2
+            out.append((m.start(), (mid.replace(hour=12, minute=0), "month")))
+            continue
+        if g["few"]:
+            out.append((m.start(), ((base[0] + timedelta(days=3)).replace(hour=12, minute=0), "week")))
             continue
         if g["same"]:
             shift = 0

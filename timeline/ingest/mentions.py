@@ -31,8 +31,12 @@ january february march april may june july august september october november dec
 FACTION_PLACEHOLDER = re.compile(r"\b(?:the group|the coalition|the faction|the militia|the alliance|"
                                  r"its fighters|its forces|the insurgents|those forces|these forces|"
                                  r"their forces|their fighters|"
-                                 # "they" only as the subject of a verb of taking or moving
-                                 r"they(?=\s+(?:(?:had|have|then|later|also|soon|quickly|swiftly)\s+)"
+                                 # "the Islamist group", "the militants", "the jihadists"
+                                 r"the (?:islamist|jihadist|militant|armed|rebel) (?:group|coalition|alliance|faction)|"
+                                 r"the (?:militants|islamists|jihadists|fighters)|"
+                                 # "they", "it", "the offensive" only as the subject of a verb of taking or moving
+                                 r"(?:they|(?<![,;]\s)(?<!\w\s)it|the (?:offensive|operation|campaign))"
+                                 r"(?=\s+(?:(?:had|have|has|then|later|also|soon|quickly|swiftly)\s+)"
                                  r"{0,2}(?:captured|seized|took|taken|entered|stormed|overran|advanced|"
                                  r"pushed|moved|marched|reached|neared|encircled|swept|assumed)\b))\b",
                                  re.I)

@@ -11,7 +11,7 @@ from ..mentions import Mention
 from .patterns import (
     AGENTLESS, APPROACH_BEFORE, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, CULMINATED,
     DECLARED,
-    DECLARED_AFTER, EXPELLED, HANDED, HANDED_TO, HOLDS, LOST, LOST_APPOSED, OUT_OF,
+    CLEARED, CLEARED_OF, HELD_EPITHET, DECLARED_AFTER, EXPELLED, LEFT_AS, LEFT_TO, WITHDREW, EXPELLED_BY, EXPELLED_PASSIVE, HANDED, HANDED_TO, HOLDS, LOST, LOST_APPOSED, OUT_OF,
     OUTSKIRTS_BEFORE, POSSESSIVE_NOUN, TOOK, UNDER_CONTROL, WINDOW,
 )
 from .slots import Slots
@@ -41,6 +41,9 @@ class Control(Slots):
                     s.text[max(0, place.start - 60):place.start]) and not OUTSKIRTS_BEFORE.search(
                     s.text[max(0, place.start - 40):place.start]):
                 place = None  # "seized the airport east of Aleppo" is not Aleppo
+            if place is not None and re.search(r"\w\s+(?:in|at|inside|within|near|around)\s+(?:the\s+)?"
+                                               r"(?:(?:city|town)\s+of\s+)?$", s.text[m.end():place.start]):
+                continue  # "took control of state television in Damascus": what was taken is in it
             if place is not None and self._part_of_place(s, place):
                 # "entered the suburbs of the capital": an advance on it, not its capture
                 near = OUTSKIRTS_BEFORE.search(s.text[max(0, place.start - 40):place.start])
@@ -60,6 +63,8 @@ class Control(Slots):
                 loser = self._after_word(s, where.end, "from", "faction")
                 if loser and loser.id != taker.id:
                     claim["from_faction"] = loser.id
+                elif (held := self._epithet_holder(s, where)) and held != taker.id:
+                    claim["from_faction"] = held
                 self._add(claim, s, m.start(), dated, when_at=where.start)
             typed.add(self._segment_of(s, m.start()))
 
@@ -73,7 +78,11 @@ class Control(Slots):
             faction = self._subject(s, m.start(), "faction")
             if place is None or faction is None or self._negated(s, m.start()):
                 continue
-            self._claim({"type": "control", "city": place.id, "faction": faction.id}, s, m, dated, typed)
+            # "they took Hama and Homs", "HTS and the SNA took Aleppo": every item of both lists
+            takers = self._coordinated(s, faction, backward=True)[::-1]
+            for taker, where in self._pairs(s, takers, self._coordinated(s, place, backward=False), m):
+                self._claim({"type": "control", "city": where.id, "faction": taker.id}, s, m, dated,
+                            typed, when_at=where.start)
 
     def _holds(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"The SNA now controls Tabqa", "HTS holds Idlib": not a hold said to have ended
@@ -114,6 +123,67 @@ class Control(Slots):
                 continue
             self._claim({"type": "control", "city": place.id, "faction": taker.id,
                          "from_faction": loser.id}, s, m, dated, typed)
+        for m in EXPELLED_PASSIVE.finditer(s.text):
+            # "government forces were driven out of Homs by HTS"
+            place = self._mention_at(s, m.end(), "place")
+            by = EXPELLED_BY.match(s.text, place.end) if place is not None else None
+            taker = self._mention_at(s, by.end(), "faction") if by else None
+            loser = self._subject(s, m.start(), "faction")
+            if taker is None or place.start - m.end() > 4 or by.end() + 4 < taker.start or \
+                    (loser is not None and loser.id == taker.id) or self._negated(s, m.start()) or \
+                    self._part_of_place(s, place):
+                continue
+            claim = {"type": "control", "city": place.id, "faction": taker.id}
+            if loser is not None:
+                claim["from_faction"] = loser.id
+            self._claim(claim, s, m, dated, typed)
+        for m in CLEARED.finditer(s.text):
+            # "HTS cleared Homs of government forces"
+            place = self._mention_at(s, m.end(), "place")
+            of = CLEARED_OF.match(s.text, place.end) if place is not None else None
+            loser = self._mention_at(s, of.end(), "faction") if of else None
+            taker = self._subject(s, m.start(), "faction")
+            if loser is None or taker is None or taker.id == loser.id or \
+                    place.start - m.end() > 4 or self._negated(s, m.start()) or \
+                    self._part_of_place(s, place):
+                continue
+            self._claim({"type": "control", "city": place.id, "faction": taker.id,
+                         "from_faction": loser.id}, s, m, dated, typed)
+
+    def _withdrew(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"Government forces withdrew from Hama as HTS entered", "the army abandoned Hama to
+        HTS": the place given up is its taker's; with no taker named, the faction the text last
+        said advanced on the place (else no claim: a withdrawal alone names no one who holds it)."""
+        for m in WITHDREW.finditer(s.text):
+            place = self._mention_at(s, m.end(), "place")
+            loser = self._subject(s, m.start(), "faction")
+            if place is None or loser is None or place.start - m.end() > 4 or \
+                    self._negated(s, m.start()) or self._part_of_place(s, place):
+                continue
+            to = LEFT_TO.match(s.text, place.end) or LEFT_AS.match(s.text, place.end)
+            taker = self._mention_at(s, to.end(), "faction") if to else None
+            if taker is not None and taker.start - to.end() > 4:
+                taker = None
+            taker_id = taker.id if taker is not None else self.advanced.get(place.id)
+            if taker_id is None or {taker_id, *self._ancestors(taker_id)} & {loser.id, *self._ancestors(loser.id)}:
+                continue
+            self._claim({"type": "control", "city": place.id, "faction": taker_id,
+                         "from_faction": loser.id}, s, m, dated, typed)
+
+    def _epithet_holder(self, s: Sentence, place: Mention) -> str | None:
+        """The holder an epithet names just before a place taken: "entered the government-held
+        city of Aleppo" (its `from_faction`; alone, "HTS-held Idlib" is no claim: an epithet)."""
+        m = HELD_EPITHET.search(s.text, max(0, place.start - 60), place.start)
+        if m is None or m.end() != place.start:
+            return None
+        if m.group("side"):
+            side = m.group("side").strip().lower()
+            holder = (self.rebel if side in ("rebel", "opposition", "insurgent") else
+                      "sdf" if side == "kurdish" else "syrian-arab-army")
+        else:
+            named = next((x for x in s.mentions if x.kind == "faction" and x.id and x.end == m.start()), None)
+            holder = named.id if named is not None else None
+        return holder if holder and self.names.entity("faction", holder) else None
 
     def _handed(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """"The army handed Deir ez-Zor over to the SDF": the one it was handed to holds it."""
@@ -140,7 +210,7 @@ class Control(Slots):
                 continue
             if self._part_of_place(s, place) or m.group("near") and (
                     not re.fullmatch(r"\s*(?:city|town)?\s*(?:,\s*)?", s.text[place.end:m.start()])
-                    or re.search(r"\b(?:in|at|near|from|of|to|on|into|inside|outside|around)\s+(?:the\s+)?"
+                    or re.search(r"\b(?:in|at|near|from|(?<!control\s)of|to|on|into|inside|outside|around)\s+(?:the\s+)?"
                                  r"(?:(?:city|town)\s+of\s+)?$", s.text[max(0, place.start - 30):place.start])):
                 continue  # ("is held by", "in the hands of": said of the place just named, as
                 # the subject: not "a meeting in Idlib was held by")
@@ -191,8 +261,9 @@ class Control(Slots):
             if faction is not None and not re.match(r"(?:\s*\([^)]{0,12}\))?\s+control\b",
                                                     s.text[faction.end:faction.end + 20]):
                 faction = None
-            if faction is None and m.group("side") and self.rebel:
-                faction = Mention(m.start(), m.end(), "faction", [self.rebel], m.group("side"), True)
+            side = m.group("side") or m.group("hands")
+            if faction is None and side and self.rebel:
+                faction = Mention(m.start(), m.end(), "faction", [self.rebel], side, True)
             if faction is None or not faction.id:
                 continue
             self._claim({"type": "control", "city": place.id, "faction": faction.id}, s, m, dated, typed)

@@ -10,6 +10,8 @@ from typing import Any
 from ..article import Sentence
 from ..mentions import Mention
 from .patterns import (
+    ASYLUM_TO, COUP_OUST, COUP_TARGET, DISMISSED, DONE_TO, EXILED_EPITHET, FLIGHT_AFTER, FLIGHT_NOUN,
+    FLIGHT_TO, NEGATION, WHERE_UNKNOWN,
     COUP, COUP_DENIED, DENIAL, DENIED_AFTER, EXILE_TO, FOREIGN, _FOREIGN_RE, LEADS, OUSTED, STATUS,
     STAYS_IN,
     TRAVEL, WINDOW,
@@ -22,7 +24,7 @@ class Leaders(Slots):
         m = COUP.search(s.text)
         if m is None:
             return
-        against = self._after_word(s, 0, "against", "leader")
+        against = self._after_word(s, 0, "against", "leader") or self._coup_target(s, m.start())
         if against is not None:
             self.ctx.coup_target = against.id
         place = next((x for x in s.mentions if x.kind == "place" and x.id), None)
@@ -53,6 +55,17 @@ class Leaders(Slots):
             return
         self._add({"type": "coup", "city": city, "led_by": leader.id, "against": target},
                   s, m.start(), dated)
+
+    def _coup_target(self, s: Sentence, pos: int) -> Mention | None:
+        """"X faced a coup attempt", "X was the target of a coup", "tried to oust X in a coup":
+        the leader before the coup."""
+        target = COUP_TARGET.search(s.text, max(0, pos - 80), pos)
+        if target is None:
+            oust = COUP_OUST.search(s.text, max(0, pos - 80), pos)
+            after = self._mention_at(s, oust.end(), "leader") if oust else None
+            return after if after is not None and after.start - oust.end() <= 4 else None
+        return next((x for x in reversed(s.mentions) if x.kind == "leader" and x.id
+                     and x.end <= target.start() and target.start() - x.end <= 4), None)
 
     def _coup_denied(self, s: Sentence, pos: int) -> bool:
         """A coup said not to be ("did not stage a coup", "denied reports of a coup", "rumours
@@ -101,6 +114,13 @@ class Leaders(Slots):
                 leader = next((x for x in s.mentions if x.kind == "leader" and x.id and
                                m.start() < x.start < m.end()), None) or \
                     self._subject(s, m.start(), "leader", reach=160)
+                if status == "in_exile" and m.group(0).lower().endswith("asylum"):
+                    # "Russia granted asylum to Assad and his family": the leader after the words
+                    to = ASYLUM_TO.match(s.text, m.end())
+                    after = self._mention_at(s, to.end(), "leader") if to else None
+                    if after is not None and after.start - to.end() <= 4 and \
+                            not _POSSESSIVE.match(s.text, after.end):
+                        leader = after
                 if leader is None or self._negated(s, m.start()):
                     continue
                 claim: dict[str, Any] = {"type": "leader_status", "leader": leader.id, "status": status}
@@ -123,6 +143,7 @@ class Leaders(Slots):
                 continue
             self._claim({"type": "leader_status", "leader": leader.id, "status": "removed"},
                         s, m, dated, typed)
+        self._statuses_more(s, dated, typed)
         for m in TRAVEL.finditer(s.text):
             leader = self._subject(s, m.start(), "leader", reach=120) or \
                 self._fragment_leader(s, m.start())
@@ -145,7 +166,79 @@ class Leaders(Slots):
             if not STAYS_IN.search(s.text[max(0, m.start() - 40):m.start()]):
                 continue
             leader = self._subject(s, m.start(), "leader", reach=120)
-            if leader is None:
+            # ("Assad was not in Moscow", "rumours that Assad was in Moscow were denied")
+            if leader is None or self._negated(s, m.start()):
                 continue
             self._claim({"type": "leader_status", "leader": leader.id, "status": "abroad",
                          "location": FOREIGN[m.group(1).lower()]}, s, m, dated, typed)
+
+    def _statuses_more(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """A leader's status said around his name rather than after it: dismissal said right
+        after his name, a deed done to him ("rebels killed X", "HTS arrested X"), his exile as an
+        epithet ("the exiled Assad"), his flight as a noun ("the flight of X to Russia"), "it was
+        not known where X was"."""
+        leaders = [x for x in s.mentions if x.kind == "leader" and x.id]
+        for m in DISMISSED.finditer(s.text):
+            leader = next((x for x in leaders if x.end <= m.start() and re.fullmatch(
+                r"(?:\s*,[^,;]{1,60},)?\s*", s.text[x.end:m.start()])), None)
+            # (not _negated: "was dismissed" is also how a denial is said after its claim)
+            if leader is None or NEGATION.search(s.text[max(0, m.start() - 40):m.start()]):
+                continue
+            self._claim({"type": "leader_status", "leader": leader.id, "status": "removed"}, s, m,
+                        dated, typed)
+        for status, pattern in DONE_TO:
+            for m in pattern.finditer(s.text):
+                leader = self._mention_at(s, m.end(), "leader")
+                # ("captured Assad's hometown": what is his, not him)
+                if leader is None or leader.start - m.end() > 4 or self._negated(s, m.start()) or \
+                        _POSSESSIVE.match(s.text, leader.end):
+                    continue
+                self._claim({"type": "leader_status", "leader": leader.id, "status": status}, s, m,
+                            dated, typed)
+        for m in EXILED_EPITHET.finditer(s.text):
+            leader = self._mention_at(s, m.end(), "leader")
+            if leader is None or leader.start - m.end() > 4 or _POSSESSIVE.match(s.text, leader.end):
+                continue
+            self._claim({"type": "leader_status", "leader": leader.id, "status": "in_exile"}, s, m,
+                        dated, typed)
+        for m in FLIGHT_NOUN.finditer(s.text):
+            # "the flight of Bashar al-Assad to Russia"
+            leader = self._mention_at(s, m.end(), "leader")
+            to = (FLIGHT_TO.match(s.text, leader.end)
+                  if leader is not None and leader.start - m.end() <= 4 else None)
+            self._flight(s, m, leader, to, dated, typed)
+        for leader in leaders:
+            # "Assad's escape to Moscow"
+            if leader.implicit and not leader.text:
+                continue
+            to = FLIGHT_AFTER.match(s.text, leader.end)
+            self._flight(s, _At(leader.start), leader, to, dated, typed)
+        for m in WHERE_UNKNOWN.finditer(s.text):
+            leader = self._mention_at(s, m.end(), "leader")
+            if leader is None or leader.start - m.end() > 4 or _POSSESSIVE.match(s.text, leader.end):
+                continue
+            self._claim({"type": "leader_status", "leader": leader.id, "status": "whereabouts_unknown"},
+                        s, m, dated, typed)
+
+    def _flight(self, s: Sentence, m: Any, leader: Mention | None, to: re.Match | None,
+                dated: tuple[datetime, str], typed: set[int]) -> None:
+        """A flight named as a noun is abroad when it names the foreign place it went to."""
+        abroad = _FOREIGN_RE.match(s.text, to.end()) if to is not None else None
+        if leader is None or abroad is None or self._negated(s, m.start()):
+            return
+        self._claim({"type": "leader_status", "leader": leader.id, "status": "abroad",
+                     "location": FOREIGN[abroad.group(1).lower()]}, s, m, dated, typed)
+
+
+class _At:
+    """Where a claim said around a name begins, for `_claim` (which reads `start()`)."""
+
+    def __init__(self, pos: int):
+        self._pos = pos
+
+    def start(self) -> int:
+        return self._pos
+
+
+# A name followed by what is his ("Assad's hometown", "Assad's family"): not the man himself.
+_POSSESSIVE = re.compile(r"['’]s?\b|\s+(?:family|regime|government|forces|brother|wife|son|loyalists)\b", re.I)

@@ -61,14 +61,21 @@ class Movement(Slots):
         if sides is None:
             # "X fought the SDF", "X battled government forces": the side is the verb's object
             object_ = re.match(r"\s+(?:the\s+)?", s.text[m.end():]) if re.fullmatch(
-                r"fought|battled", m.group(0), re.I) else None
+                r"fought|battled|engaged", m.group(0), re.I) else None
+            other = self._mention_at(s, m.end() + object_.end(), "faction") if object_ else None
+            if re.match(r"repel|repuls|counter", m.group(0), re.I):
+                # "the SDF repelled an SNA attack", "repulsed an attack by the SNA",
+                # "counterattacked HTS positions": the other side a few words on
+                other = self._object(s, m.end(), "faction", reach=30)
             # "X and Y clashed in Z", "X and Y engaged in fighting": against each other ("fought"
             # may be side by side)
-            both = (re.fullmatch(r"clashed|skirmished|exchanged fire", m.group(0), re.I) or ENGAGED_IN.search(
+            # ("fought for control of X": against each other)
+            both = (re.fullmatch(r"clashed|skirmished|exchanged fire|trad\w+ fire", m.group(0), re.I) or re.fullmatch(
+                r"fought|battled", m.group(0), re.I) and re.match(r"\s+(?:for\s+control\s+of|over)\b",
+                                                              s.text[m.end():]) or ENGAGED_IN.search(
                 s.text, max(a, m.start() - 40), m.start())) and len(
                 {x.id for x in s.mentions if x.kind == "faction" and x.id and a <= x.start < m.start()}) >= 2
-            if not both and (object_ is None or
-                             self._mention_at(s, m.end() + object_.end(), "faction") is None):
+            if not both and other is None:
                 return False
             sides = re.match(r"()", "")
         lo = a if sides.group(1) != "between" else m.end()

@@ -22,6 +22,7 @@ HEDGES = re.compile(
 CONFIRMS = re.compile(r"\b(?:confirmed|officially announced|acknowledged|announced)\b", re.I)
 # (an intent is not the deed either: "launched an offensive to capture X", "in a bid to take X")
 NEGATION = re.compile(r"\b(?:not|never|cannot|can['’]t|won['’]t|denied|deny|denies|failed to|attempt(?:ed|ing)? to|"
+                      r"refus(?:ed|es|ing) to|declin(?:ed|es|ing) to|"
                       r"tried to|trying to|sought to|threatened to|vowed to|could|would|"
                       # a future or a duty is not a deed: "X will take Y", "X must leave Y" ("may have" is a hedge)
                       r"will|shall|must|should|(?:may|might)(?!\s+have)|"
@@ -33,14 +34,22 @@ NEGATION = re.compile(r"\b(?:not|never|cannot|can['’]t|won['’]t|denied|deny|
                       r"(?:\w+\s+){0,2}$", re.I)
 
 CONTROL_ACTIVE = re.compile(
-    r"\b(?:(?:seized|seize|seizes|seizing|took|take|takes|taken|taking|gained|gain|wrested|"
+    r"\b(?:(?:seized|seize|seizes|seizing|took|take|takes|taken|taking|gained|gain|wrested|won|wins|winning|"
     r"regained|assumed|retook|secured|established|claimed|declared|announced) (?:full |complete |total |"
     # "taking de facto control of X", "gained effective control over X" (official wording)
     r"de facto |effective |firm )?control (?:of|over)|"
     r"took over|taken over|taking over|captured|captures|capturing|capture|seized|seizing|"
     r"overran|overrun|entered|enters|entering|stormed|liberated|retook|recaptured|"
     r"occupied|occupies|occupying|(?:were|was) the first to enter|"
+    # entering in force, said with "into": "poured into Homs", "burst into X", "forced their way
+    # into X" ("swept/pushed/advanced into X" stay advances: the labels read them so)
+    r"(?:poured|pours|pouring|streamed|streams|streaming|flooded|floods|flooding|burst|bursting|"
+    r"broke|breaks|breaking|stormed|storming|(?:forced|forcing|fought|fighting|battled|battling) "
+    r"(?:their|its|his) way)\s+into|"
     r"(?:is|are|was|were|remains?|remained) in control of|"
+    # control kept, or a place in one's charge: "retains control of X", "remains in charge of X"
+    r"(?:retain(?:s|ed|ing)?|maintain(?:s|ed|ing)?|keeps?|kept|keeping) (?:full |firm |effective )?control (?:of|over)|"
+    r"(?:is|are|was|were|remains?|remained|now) (?:now )?in charge (?:of|in)|"
     # "consolidated its control over X", "extended their control of X"
     r"(?:consolidated|consolidates|tightened|tightens|extended|extends|completed) (?:its |their )?"
     r"(?:full |complete )?control (?:of|over))\b", re.I)
@@ -48,18 +57,22 @@ TOOK = re.compile(r"\b(?:took|take|takes|taking|taken|won|wins|win|wrest(?:ed|s|
                   r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
 CONTROL_PASSIVE = re.compile(
     r"\b(?:fell to|falls to|fallen to|was captured by|were captured by|was seized by|"
-    r"was taken by|has been taken by|(?:is|was) now under the control of|"
+    r"was taken by|has been taken by|(?:is|was|are|were|remains?|remained) (?:now |firmly |fully |still )?under the "
+    r"(?:full |complete |effective )?control of|"
     # "has come under the de facto control of X", "fell under the full control of X"
     r"(?:came|come|comes|coming|fell|fallen)\s+under\s+(?:the\s+)?(?:full\s+|de\s+facto\s+|effective\s+|complete\s+)?"
     r"control\s+of|"
     r"fell into the hands of|fell under the control of|came under the control of|"
     r"(?:is|are|was|were|now|remains?|remained|became|become) (?:fully |entirely |now )?controlled by|"
-    r"(?:being|been|was|were) (?:captured|seized|taken|overrun|liberated|entered|stormed|occupied) by|"
+    r"(?:being|been|was|were) (?:captured|seized|taken|overrun|liberated|entered|stormed|occupied|"
+    r"retaken|recaptured|wrested|won|taken over) by|"
     r"(?:was|were|been|being) handed (?:over )?to|"
     r"(?:captured|seized|liberated) by|"
     # said of the place just named: "Tabqa is in the hands of X", "X is now held by Y", "was lost to Y"
     r"(?P<near>(?:(?:is|are|was|were|remains?|remained)\s+(?:now\s+|firmly\s+|still\s+)?in|passed into|"
-    r"came into|now in)\s+the\s+hands\s+of|(?:is|are|was|were|remains?|remained|now)\s+(?:now\s+|still\s+|"
+    r"came into|now in)\s+the\s+hands\s+of|"
+    # "Idlib, held by HTS", "Idlib, which is controlled by HTS"
+    r"(?<=,\s)(?:which\s+(?:is|was|has\s+been|had\s+been)\s+)?(?:(?:now|still|firmly|then)\s+)?(?:held|controlled)\s+by|passed\s+(?:in)?to(?:\s+the\s+control\s+of)?|(?:is|are|was|were|remains?|remained|now)\s+(?:now\s+|still\s+|"
     r"firmly\s+)?held\s+by|(?:was|were|has been|had been)\s+lost\s+to))\b", re.I)
 # A faction holding a place now, said with the place right after the verb: "the SNA now controls
 # X", "HTS still holds X" (the present: "the SDF controlled X" is mostly background; not
@@ -77,11 +90,15 @@ ADVANCE = re.compile(
     r"surg(?:ed|es|ing)|sped|roll(?:ed|s|ing)|progress(?:ed|es|ing)|proceed(?:ed|s|ing)|"
     r"converg(?:ed|es|ing)|bor(?:e|es|ing) down|inch(?:ed|es|ing)|edg(?:ed|es|ing)|"
     r"(?:made|make|makes|making) (?:their|its) way|"
+    # "made rapid gains toward X", "making progress towards X"
+    r"(?:made|make|makes|making) (?:(?:\w+|further) )?(?:gains|progress|inroads|headway)|"
     # "go" moves only with a direction: "before going in the direction of X", "went toward X"
     r"(?:go|goes|going|went|gone)(?=\s+(?:toward|towards|in the direction of)\b))\b", re.I)
 # Movement whose object is the place: "neared Hama", "reached the outskirts of Homs", "encircled X".
 ADVANCE_DIRECT = re.compile(
-    r"\b(?:near(?:ed|s|ing)|reach(?:ed|es|ing)|encircl(?:ed|es|ing)|surround(?:ed|s|ing)|"
+    r"\b(?:near(?:ed|s|ing)|reach(?:ed|es|ing)|encircl(?:ed|es|ing)|surround(?:ed|s|ing)|approach(?:ed|es|ing)|"
+    # "arrived at the gates of X", "arrived on the outskirts of X"
+    r"arriv(?:ed|es|ing) (?:at|on|in) the (?:\w+ern\s+)?(?:gates|outskirts|edges?|doorstep|approaches|suburbs) of|"
     r"besieg(?:ed|es|ing)|la(?:id|y|ys|ying) siege to|"
     r"(?:is|are|was|were|now|stood|stand|stands) (?:now )?(?:at|on) the "
     r"(?:gates|outskirts|edges?|doorstep|doorsteps|approaches) of)\s+"
@@ -95,7 +112,7 @@ DIRECTION_BEFORE = re.compile(rf"\b(?:{COMPASS}|rural)\s+$", re.I)
 _DIRECTION = r"(?:\w+wards?|further|deeper|closer|(?:north|south)(?:-?(?:east|west))?|east|west)"
 # Where a movement goes: "toward X", up to two words of direction before ("further south toward"),
 # a route ("along the M5 toward", "north from al-Tanf to"), "to within 5 km of X".
-TOWARD = re.compile(r"\s*(?:" + _DIRECTION + r"\s+){0,2}"
+TOWARD = re.compile(r"\s*(?:(?:rapidly|quickly|swiftly|steadily|further|slowly)\s+)?(?:" + _DIRECTION + r"\s+){0,2}"
                     r"(?:(?:along|via|through|across|from)\s+(?:the\s+)?(?:[\w-]+\s+){1,3}?(?=(?:"
                     + _DIRECTION + r"\s+){0,2}(?:toward|towards|in the direction of|to|into)\b))?"
                     r"(?:" + _DIRECTION + r"\s+){0,2}(?:toward|towards|on|into|(?:to\s+)?within\s+(?:about\s+|"
@@ -113,6 +130,8 @@ _ON_DAY = r"(?:on \d{1,2} [A-Z][a-z]+ (?:\d{4} )?)?"
 APPROACH = re.compile(
     r"\b(?:(?:came|come|comes|coming|got|gets|getting|was|were|is|are|now) within \d+\s*"
     r"(?:km|kilometres|kilometers|miles)\s+(?:\([^)]{0,12}\)\s+)?of|"
+    r"(?:came|come|comes|coming|got|gets|getting|was|were|is|are|now) within (?:striking|artillery|firing|"
+    r"shelling) (?:distance|range) of|"
     # "is now very close to X", "came dangerously close to X"
     r"(?:is|are|was|were|now|came|come|comes|got|gets|getting)\s+(?:now\s+)?(?:very\s+|so\s+|dangerously\s+)?"
     r"close\s+to|"
@@ -131,11 +150,39 @@ APPROACH = re.compile(
 # Control said by who was made to leave: "X drove the SDF out of Manbij", "X expelled Y from
 # Z", "X forced Y to withdraw from Z" (the place after the loser).
 EXPELLED = re.compile(r"\b(?:expell?(?:ed|s|ing)?|dr(?:ove|iven|ives|iving)|push(?:ed|es|ing)|ousted|"
+                      r"eject(?:ed|s|ing)|evict(?:ed|s|ing)|rout(?:ed|s|ing)|"
                       r"forc(?:ed|es|ing)|chas(?:ed|es|ing)|kick(?:ed|s|ing)|flush(?:ed|es|ing))\s+"
                       r"(?:the\s+)?", re.I)
 OUT_OF = re.compile(r"(?:\s*\([^()]{0,12}\))?\s+(?:(?:fighters|forces|troops|militants|units)\s+)?"
                     r"(?:to\s+(?:withdraw|retreat|pull\s+out|flee)\s+)?(?:out\s+of|from)\s+"
                     r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
+# The same said of the loser: "government forces were driven out of Homs by HTS" (the place,
+# then its taker after "by"); and "HTS cleared Homs of government forces".
+EXPELLED_PASSIVE = re.compile(r"\b(?:was|were|been|being|got)\s+(?:(?:quickly|swiftly|finally|completely)\s+)?"
+                              r"(?:expelled|driven|pushed|forced|chased|kicked|flushed|ejected|evicted|"
+                              r"routed|ousted)\s+(?:out\s+of|from)\s+(?:the\s+(?:city|town|village)\s+of\s+)?",
+                              re.I)
+EXPELLED_BY = re.compile(r"(?:\s*,)?\s+by\s+(?:the\s+)?", re.I)
+CLEARED = re.compile(r"\b(?:clear(?:ed|s|ing)|rid|purg(?:ed|es|ing))\s+(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
+CLEARED_OF = re.compile(r"\s+of\s+(?:the\s+)?(?:last\s+|remaining\s+)?", re.I)
+# A place given up by its holder: "government forces withdrew from Hama", "the army abandoned X",
+# "pulled out of X" (the taker is named after it, or is the one the text said advanced on it).
+WITHDREW = re.compile(r"\b(?:withdr(?:ew|awn|aws|awing)\s+(?:(?:its|their)\s+(?:forces|troops)\s+)?from|"
+                      r"retreat(?:ed|s|ing)\s+from|pull(?:ed|s|ing)\s+out\s+(?:of|from)|"
+                      r"(?:moved|moving|pulled|pulling)\s+out\s+of|abandon(?:ed|s|ing)|evacuat(?:ed|es|ing)|"
+                      r"fled|flee(?:s|ing)?)\s+(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
+# Who the place was left to: "abandoned Hama to HTS", "leaving it to HTS", "as HTS entered".
+_DATE_AFTER = r"(?:\s+on\s+\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4})?|\s+(?:on\s+)?[A-Z][a-z]+day)?"
+LEFT_TO = re.compile(r"(?:\s+city)?" + _DATE_AFTER + r",?\s+(?:(?:leaving|handing|ceding|surrendering|giving)\s+(?:it|the\s+city|"
+                     r"the\s+town|control)\s+(?:over\s+)?)?to\s+(?:the\s+)?(?:advancing\s+|approaching\s+)?", re.I)
+LEFT_AS = re.compile(r"(?:\s+city)?" + _DATE_AFTER + r",?\s+(?:as|while|when|after|once)\s+(?:the\s+)?"
+                     r"(?:advancing\s+)?", re.I)
+# A holder said as an epithet: "HTS-held Idlib", "the SDF-controlled city of Raqqa",
+# "government-held Damascus" (the words before the hyphen name the holder): the holder before a
+# taking ("entered the government-held city of Aleppo"), not a claim of its own.
+HELD_EPITHET = re.compile(r"(?P<side>\b(?:government|regime|rebel|opposition|insurgent|kurdish)\s*)?"
+                          r"[-\u2010\u2011](?:held|controlled)\s+(?:the\s+)?"
+                          r"(?:(?:\w+ern\s+)?(?:city|town|village|provincial\s+capital)\s+of\s+)?", re.I)
 # A place given over: "the army handed Deir ez-Zor over to the SDF", "handed over X to Y".
 HANDED = re.compile(r"\bhand(?:ed|s|ing)\s+(?:over\s+)?(?:control\s+of\s+)?"
                     r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
@@ -154,7 +201,10 @@ LOST_APPOSED = re.compile(r"(?:the\s+)?(?:[\w'’-]+\s+){0,3}(?:city|town|capita
 # "X came under SNA control", "X fell under rebel control" (a faction's name before "control").
 UNDER_CONTROL = re.compile(r"\b(?:came|comes|come|fell|falls|is|was|are|were|now|been|remain(?:s|ed)?)\s+"
                            r"(?:fully\s+|now\s+|firmly\s+)?under\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
-                           r"(?:(?P<side>rebel|opposition)\s+control\b)?", re.I)
+                           r"(?:(?P<side>rebel|opposition|insurgent|nsags?)\s+control\b)?|"
+                           # "Hama was in rebel hands", "fell into opposition hands"
+                           r"\b(?:is|was|were|are|now|remains?|remained|been|fell|fallen|passed)\s+(?:now\s+|firmly\s+|"
+                           r"fully\s+|completely\s+|entirely\s+)?in(?:to)?\s+(?P<hands>rebel|opposition|insurgent)\s+hands\b", re.I)
 # Control without its agent: "Hama was captured on 5 December", "Damascus fell on 8 December".
 AGENTLESS = re.compile(r"\b(?:(?:was|were|had been|has been)\s+(?:captured|seized|taken|overrun|"
                        r"liberated|recaptured|retaken)\b(?!\s+(?:by|from|back|in\s+\d{4})\b)|"
@@ -187,11 +237,39 @@ REBELS = re.compile(r"\b(?:(?:the|syrian|other|allied)\s+)?(?:rebels|rebel (?:fo
                     # an anaphor for the coalition: "The groups captured X the following day"
                     r"(?<=\bthe )groups|(?<=\bthese )groups|"
                     # what the Syrian government's statements call them
-                    r"(?:armed )?terrorist (?:groups|organi[sz]ations|factions|militias))\b", re.I)
+                    r"(?:armed )?terrorist (?:groups|organi[sz]ations|factions|militias)|"
+                    # "the opposition captured the city" (lower case: "the Opposition" of a
+                    # parliament is a party), not its politics ("the opposition's leader", "party")
+                    # "armed groups captured X" (not "Iran-backed armed groups")
+                    r"(?<!-backed )(?<!-aligned )(?<!pro-government )(?<!pro-regime )(?<!pro-iranian )"
+                    r"armed (?:groups|factions)|"
+                    r"(?-i:[Tt]he opposition)(?!['’]s\b|\s+(?:party|parties|leader|bench|politicians|coalition\s+"
+                    r"(?:in|of)\s+exile|figures?|members?|delegation|negotiat\w+)\b))\b", re.I)
+# Words for the government's army that no alias spells ("the army", "government troops", "the
+# regime"): read as the state army the text last named, else the Syrian Arab Army (Reader._add_army).
+ARMY = re.compile(r"\b(?:(?P<bare>the\s+army)(?!\s+(?:of|base|airport|academy|college|hospital|council)\b)|"
+                  r"the\s+(?:syrian\s+)?(?:government|regime)\s+army|"
+                  r"the\s+(?:syrian\s+)?regime(?!\s+(?:of|change)\b)(?:['’]s\s+(?:forces|troops|army|soldiers|units))?|"
+                  r"(?:syrian|army)\s+(?:troops|soldiers|units)|"
+                  r"(?:government|regime|pro-?(?:government|regime|assad)|loyalist)\s+"
+                  r"(?:troops|soldiers|units|forces|militias?|fighters|defenders|garrisons?)|"
+                  r"assad\s+loyalists)\b", re.I)
+# What the factions are called by who backs or leads them, in words no alias spells: "Turkish-backed
+# armed groups" (the SNA), "Kurdish fighters" (the SDF).
+CALLED = [(re.compile(r"\b(?:turkish|turkey|türkiye)[-\s](?:backed|supported|aligned)\s+(?:syrian\s+)?(?:armed\s+)?"
+                      r"(?:groups|factions|rebels|fighters|forces|opposition(?:\s+(?:groups|factions|forces|fighters))?|"
+                      r"militias?)\b", re.I), "sna"),
+          (re.compile(r"\b(?:(?:us|u\.s\.)[-\s]backed\s+)?kurdish(?:[-\s]led)?\s+(?:fighters|forces|militias?|"
+                      r"groups)\b", re.I), "sdf")]
+# The state armies "the army" may stand for (the one a text about Israel or Turkey names).
+ARMIES = ("syrian-arab-army", "idf", "turkish-armed-forces", "russian-armed-forces", "us-armed-forces")
 # "now": the day of writing ("... and now Damascus has fallen"), not "now-defunct", "until now".
 NOW = re.compile(r"(?<![-\w])(?<!until )(?<!till )(?<!by )now(?![-\w])", re.I)
 # A sentence about the leader the sentence before named: "He is now in Moscow."
-PRONOUN = re.compile(r"\s*(He|His)\b")
+PRONOUN = re.compile(r"\s*(?:[A-Z][^,.;:]{0,60},\s+)?(He|His|(?<=,\s)(?:he|his))\b")
+# ... or names him as the object of what was done for him: "Russia gave him asylum".
+PRONOUN_OBJECT = re.compile(r"\b(?:granted|gave|given|offered|forced|allowed|helped|flew|evacuated|"
+                            r"sheltered|hosted|received)\s+(him)\b")
 # What a name is opposed to, not the name: "anti-government forces", "anti-Assad groups".
 ANTI = re.compile(r"\banti[-\u2010\u2011 ]$", re.I)
 # A place named as a part of itself or its surroundings: "northern Aleppo", "a few neighbourhoods
@@ -224,10 +302,21 @@ COUNT = re.compile(
     r"\s+(?:\w+\s+)?(?:towns|villages|localities|settlements|hamlets|cities|towns and villages|"
     r"villages and towns)\b", re.I)
 CLASH = re.compile(r"\b(?:clash(?:es|ed|ing)?|fighting|fought|battl(?:es?|ed|ing)|skirmish(?:es|ed)?|"
+                   r"engaged(?!\s+in\b)|engagements?|repell?(?:ed|s|ing)|hostilities|"
+                   r"(?:traded|trading|trade|trades) fire|exchanges? of fire|repuls(?:ed|es|ing)|"
+                   r"counter-?attack(?:ed|s|ing)?|counter-?offensives?|"
                    r"firefights?|infighting|exchanged fire|gun battles?)\b", re.I)
 # "X and Y engaged in fierce fighting": the two against each other.
 ENGAGED_IN = re.compile(r"\b(?:engaged|locked|embroiled|involved)\s+in\s+(?:\w+\s+){0,2}$", re.I)
 COUP = re.compile(r"\b(?:coup|putsch|mutiny)\b", re.I)
+# ... or said as the one the plotters tried to remove: "tried to oust his brother X in a coup".
+COUP_OUST = re.compile(r"\b(?:overthrow|oust|topple|depose|unseat|remove)\s+(?:(?:his|her|their)\s+(?:brother|"
+                       r"cousin|uncle|father)\s+|(?:the\s+)?(?:syrian\s+)?president\s+)?", re.I)
+# The one a coup was against, said before it: "X faced a coup attempt", "X was the target of a coup".
+COUP_TARGET = re.compile(r"\s+(?:(?:had|has)\s+)?(?:faced|survived|thwarted|foiled|crushed|put\s+down|"
+                         r"(?:was|had\s+been)\s+(?:the\s+)?target(?:ed)?\s+(?:of|by)|"
+                         r"was\s+(?:nearly\s+)?(?:toppled|ousted|overthrown)\s+(?:in|by))\s+"
+                         r"(?:an?\s+|the\s+)?(?:\w+\s+){0,2}$", re.I)
 LEADS = re.compile(r"\b(?:leading|led|behind|staged|staging|stage|launched|orchestrat\w*|mastermind\w*|"
                    r"heading|headed|spearhead\w*|attempt(?:ed|ing|s)?|tried|trying|plott(?:ed|ing)|"
                    r"carr(?:ied|ying) out|mount(?:ed|ing)|instigat\w*)\b", re.I)
@@ -237,23 +326,33 @@ STATUS = [
     ("whereabouts_unknown", re.compile(
         r"\b(?:unaccounted for|whereabouts (?:are |were |remain |remained |is |was )?(?:unknown|"
         r"unclear)|has not been seen|have not been seen|disappeared|vanished|"
+        # "went into hiding", "was nowhere to be found", "whereabouts were not known"
+        r"(?:went|gone|goes|going) into hiding|(?:is|was|were|remains?|remained) in hiding|"
+        r"nowhere to be (?:seen|found)|"
+        r"(?:whereabouts|location) (?:is|are|was|were|remains?|remained) (?:still )?(?:not (?:immediately |yet )?"
+        r"(?:known|clear)|a mystery|uncertain)|"
         # "the whereabouts of X remain unknown", "the location of X is unclear"
         r"(?:whereabouts|location) of\s+(?:[\w'’.-]+\s+){1,4}?(?:is|are|was|were|remains?|remained)\s+"
-        r"(?:still\s+)?(?:unknown|unclear))\b", re.I)),
+        r"(?:still\s+)?(?:unknown|unclear|not\s+(?:immediately\s+|yet\s+)?(?:known|clear)))\b", re.I)),
     ("in_exile", re.compile(r"\b(?:granted (?:political )?asylum|in exile|went into exile|"
                             r"(?:granted|gave|offered|given) (?:[\w'’-]+ ){0,4}?(?:political )?asylum|"
                             # "claimed asylum", "applied for asylum": asylum he asked for, abroad
                             r"(?:claimed|sought|requested|(?:applied|asked) for) (?:political )?asylum|"
-                            r"sought refuge)\b", re.I)),
+                            r"sought (?:refuge|shelter|sanctuary))\b", re.I)),
     ("abroad", re.compile(r"\b(?:outside the country|outside syria|abroad|left the country|"
-                          r"(?:flew|fled|escaped|was flown|were flown) out of (?:the country|syria)|"
-                          r"left syria|fled (?:the country|abroad|syria)|flee (?:the country|abroad|syria))\b", re.I)),
-    ("dead", re.compile(r"\b(?:was killed|has been killed|were killed|died|is dead|was "
+                          r"(?:flew|fled|escaped|was flown|were flown|(?:was|were) (?:smuggled|whisked|spirited|"
+                          r"airlifted|taken|evacuated)) out of (?:the country|syria)|"
+                          r"(?:left|departed) syria|departed the country|fled (?:the country|abroad|syria)|flee (?:the country|abroad|syria))\b", re.I)),
+    ("dead", re.compile(r"\b(?:was killed|has been killed|were killed|died|is dead|was shot dead|"
+                        r"was (?:found|shot) dead|was shot and killed|was slain|was "
                         r"assassinated|was executed)\b", re.I)),
     ("detained", re.compile(r"\b(?:was arrested|has been arrested|was detained|has been detained|"
                             r"was captured|taken into custody)\b", re.I)),
     ("removed", re.compile(r"\b(?:was ousted|has been ousted|was toppled|was overthrown|stepped "
-                           r"down|resigned|resignation|to resign|was removed from (?:power|office)|was deposed|"
+                           # dismissed, replaced, forced out: "was sacked", "was forced from power"
+                           r"(?:down|aside)\b|(?:forced|driven|swept|removed) from "
+                           r"(?:power|office)|(?:lost|fell from) power|was deposed|"
+                           r"resigned|resignation|(?<!refused )(?<!refuses )(?<!declined )(?<!declines )to resign|was removed from (?:power|office)|was deposed|"
                            # power given up: "relinquished power", "handed over the presidency"
                            r"(?:relinquish(?:ed|es|ing)?|gave up|given up|surrender(?:ed|s|ing)?|handed over|"
                            r"ceded) (?:(?:his|the|all) )?(?:power|the presidency|presidency|office|his post)|"
@@ -266,15 +365,45 @@ STATUS = [
 # A leader removed, said with the leader as the object: "the rebels ousted Bashar al-Assad".
 OUSTED = re.compile(r"\b(?:ousted|toppled|overthrew|overthrown|deposed|unseated|brought down)\s+"
                     r"(?P<title>(?:the\s+)?(?:syrian\s+)?president\s+)?", re.I)
+# Dismissed or replaced, said right after the leader's name ("Ali Abbas was sacked"; not "Assad's
+# request was dismissed").
+DISMISSED = re.compile(r"\b(?:was|has been|had been)\s+(?:dismissed|sacked|fired|replaced|relieved of (?:his|her) "
+                       r"(?:duties|post|command)|removed)\b(?!\s+from\s+(?!(?:power|office|his|her|the\s+post)))", re.I)
+# A flight named as a noun, with where to: "the flight of Bashar al-Assad to Russia", "Assad's
+# escape to Moscow" (the leader between the words, the foreign place after "to").
+FLIGHT_NOUN = re.compile(r"\b(?:flight|escape|departure|evacuation)\s+of\s+(?:the\s+)?", re.I)
+FLIGHT_AFTER = re.compile(r"['’]s?\s+(?:flight|escape|departure|evacuation)\s+(?:\w+\s+){0,3}?to\s+(?:the\s+)?", re.I)
+FLIGHT_TO = re.compile(r"\s+(?:\w+\s+){0,3}?to\s+(?:the\s+)?", re.I)
+# A leader as the object of a deed done to him: "rebels killed X", "HTS arrested X".
+# (active only: "was killed by X", "was replaced by X" say nothing of X)
+_ACTIVE = r"(?<!was )(?<!were )(?<!been )(?<!being )(?<!is )(?<!are )"
+DONE_TO = [("dead", re.compile(r"\b" + _ACTIVE + r"(?:killed|assassinated|executed|shot dead)\s+(?!by\b)", re.I)),
+           # "X was appointed prime minister, replacing Y"
+           ("removed", re.compile(r"\b" + _ACTIVE + r"(?:replac(?:ed|ing)|dismiss(?:ed|ing)|sack(?:ed|ing))\s+(?!by\b)",
+                                  re.I)),
+           ("detained", re.compile(r"\b" + _ACTIVE + r"(?:arrested|detained|captured|apprehended)\s+(?!by\b)", re.I))]
+# "the exiled Assad", "the exiled president Bashar al-Assad": exile said as an epithet, a state now.
+EXILED_EPITHET = re.compile(r"\b(?:the\s+)?(?:exiled|self-exiled)\s+(?:(?:former\s+|syrian\s+)*"
+                            r"(?:president|leader|dictator|ruler)\s+)?", re.I)
+# Whose whereabouts are said to be unknown after the words: "it was not known where Assad was".
+WHERE_UNKNOWN = re.compile(r"\b(?:it\s+(?:is|was|remains?|remained)\s+(?:still\s+)?(?:not\s+known|unknown|unclear)|"
+                           r"(?:no\s+one|nobody)\s+(?:knows|knew))\s+where\s+(?:the\s+)?", re.I)
+# "Russia granted asylum to Assad": the leader after the words.
+ASYLUM_TO = re.compile(r"\s+to\s+(?:the\s+)?(?:(?:former|ousted|syrian)\s+)*(?:president\s+)?", re.I)
 # Travel verbs: abroad when a foreign place follows, active (with the place) when a Syrian one does.
 TRAVEL = re.compile(r"\b(?:arrived in|arrived at|flew to|flown to|fled to|fleeing to|escaped to|escaping to|left for|"
+                    # plainer words: "ran away to Russia", "went to Moscow", "relocated to Russia"
+                    r"ran (?:away )?to|(?:went|gone|moved|relocated|headed|decamped) to|"
+                    r"(?:was|were|been)\s+(?:evacuated|smuggled|spirited\s+away|whisked\s+away|airlifted|taken)\s+to|"
                     r"departed for|took refuge in|travell?ed to|visited|toured|"
                     # "boarded a plane to Moscow", "fled Damascus for Moscow"
                     r"boarded an? (?:\w+\s+)?(?:plane|flight|aircraft|jet|helicopter) (?:to|for|bound for)|"
                     r"(?:fled|left|departed) (?:[A-Z][\w'’-]*\s+){1,3}for)\s+"
                     r"(?:the\s+)?", re.I)
-STAYS_IN = re.compile(r"\b(?:is|are|was|were|remains?|remained|stays?|stayed|still)\b[^.;,]{0,25}"
-                      r"\bin\s+$", re.I)
+STAYS_IN = re.compile(r"\b(?:is|are|was|were|remains?|remained|stays?|stayed|still|been|"
+                      # "lives in Moscow", "surfaced in Moscow", "his plane landed in Moscow"
+                      r"li(?:ves|ved|ving)|resid(?:es|ed|ing)|surfaced|turned up|landed|reappeared)\b"
+                      r"[^.;,]{0,25}\bin\s+$", re.I)
 NOTE_TRIGGERS = re.compile(
     r"\b(?:went silent|went off the air|off the air|landed|destroy(?:ed|ing|s)?|blew up|"
     r"air ?strikes?|shell(?:ed|ing)|bomb(?:ed|ing|ardment)|killed|withdr(?:ew|awn|awal)|"
@@ -319,10 +448,21 @@ LIST_GAP = re.compile(r"^\)?(?:\s+(?:militant\s+|armed\s+)?(?:group|forces|fight
                       r"(?:the\s+)?(?:(?:towns?|cities|city|villages?)\s+of\s+)?"
                       r"(?:[A-Z][\w'’-]*-(?:backed|led)\s+|allied\s+|rival\s+)?"
                       r"(?:(?:al|as|ad|ar|an|at|az|ash|el|ed|es|et)-)?$")
+# Between two places of one list, words that would join two factions wrongly ("HTS, along with
+# allied groups, entered X" is HTS's deed): "captured Hama, along with Rastan", "Hama as well as
+# Rastan", "Hama, followed by Salamiyah", "Hama, including Rastan", "not only Hama but also Rastan",
+# "captured Aleppo on 29 November, then Hama on 5 December" (a date after each item).
+PLACE_GAP = re.compile(r"^\s*,?\s*(?:along\s+with|together\s+with|followed\s+by|including|plus|"
+                       r"(?:and|but)\s+also|(?:and\s+)?(?:then|later|subsequently|finally|eventually|soon\s+after))\s+"
+                       r"(?:the\s+(?:(?:nearby|neighbou?ring)\s+)?(?:cities|city|towns?|villages?)\s+of\s+)?$", re.I)
 # A name and its abbreviation in brackets, one item of a list: "Syrian National Army (SNA)".
 ABBREVIATED = re.compile(r"\s*\(\s*")
 # ", and the Nasib Border Crossing " before a verb: the last item of a list, not a new clause
-LAST_ITEM = re.compile(r",\s+and\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,5}")
+LAST_ITEM = re.compile(r",\s+and\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,5}"
+                       # "..., and Homs on 7 December, before entering X": the item's date, then a
+                       # participle of the same subject
+                       r"(?:(?:on|by|in)\s+(?:\d{1,2}\s+)?[A-Z][a-z]+(?:\s+\d{4})?\s*)?"
+                       r"(?:,\s*(?:before|after|then|and\s+then|later)\s+)?")
 ALONG_WITH = re.compile(r"\b(?:along with|together with|alongside|supported by|backed by|with the "
                         r"support of|aided by)\b[^,.;]*$", re.I)
 ITEM_DATE = re.compile(r"^\s+(?:on|by)\s+(?:the night of\s+)?\d{1,2}(?:\s*/\s*\d{1,2})?\s+[A-Za-z]+"

@@ -13,8 +13,8 @@ from .control import Control
 from .leaders import Leaders
 from .movement import Movement
 from .patterns import (
-    ANTI, BACKGROUND_YEAR, CONFIRMS, COUP, DENIED_TRAILING, EPITHET, HEDGES, NO_EVIDENCE,
-    NOTE_TRIGGERS, OFFENSIVE_BY, OFFENSIVE_LAUNCHED, NOW, PRONOUN, REBELS,
+    ANTI, ARMIES, ARMY, BACKGROUND_YEAR, CALLED, CONFIRMS, COUP, DENIED_TRAILING, EPITHET, HEDGES, NO_EVIDENCE,
+    NOTE_TRIGGERS, OFFENSIVE_BY, OFFENSIVE_LAUNCHED, NOW, PRONOUN, PRONOUN_OBJECT, REBELS,
 )
 
 
@@ -46,6 +46,7 @@ class Reader(Control, Movement, Leaders):
         self.advanced: dict[str, str] = {}  # place -> the faction that last advanced on it
         self.offensive: str | None = None  # the faction the text last said leads an offensive
         self.offensives: list[str] = []  # every faction the text said leads an offensive
+        self.last_army: str | None = None  # the state army the text last named (_add_called)
 
     def read(self) -> None:
         for s in self.sentences:
@@ -58,6 +59,7 @@ class Reader(Control, Movement, Leaders):
         for s in self.sentences:
             add_placeholders(s, self.ctx, self.names, self.roles)
             self._add_rebels(s)
+            self._add_called(s)
             self._add_pronoun(s, before)
             self._add_epithet(s)
             if not s.heading:
@@ -115,10 +117,34 @@ class Reader(Control, Movement, Leaders):
         if added:
             s.mentions = sorted([*s.mentions, *added], key=lambda x: x.start)
 
+    def _add_called(self, s: Sentence) -> None:
+        """"the army", "government troops", "the regime": the state army. "The army" alone is
+        the one the text last named (an Israeli statement's "the army" is the IDF), else the
+        Syrian Arab Army; the others are always Syria's. And the factions called by who backs
+        them ("Turkish-backed armed groups": the SNA)."""
+        for m in s.mentions:
+            family = {m.id, *self._ancestors(m.id)} if m.kind == "faction" and m.id else set()
+            last = next((a for a in ARMIES if a in family), None)
+            if last:
+                self.last_army = last
+        saa = ARMIES[0] if self.names.entity("faction", ARMIES[0]) else None
+        taken = [(m.start, m.end) for m in s.mentions]
+        added = []
+        called = [(m, faction) for pattern, faction in CALLED for m in pattern.finditer(s.text)
+                  if self.names.entity("faction", faction)]
+        for m, faction in [*((m, None) for m in ARMY.finditer(s.text)), *called]:
+            army = faction or ((self.last_army or saa) if m.group("bare") else saa)
+            if army and not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken) \
+                    and not ANTI.search(s.text, max(0, m.start() - 5), m.start()):
+                added.append(Mention(m.start(), m.end(), "faction", [army], m.group(0), implicit=True))
+        if added:
+            s.mentions = sorted([*s.mentions, *added], key=lambda x: x.start)
+
     def _add_pronoun(self, s: Sentence, before: list[str]) -> None:
-        """"Assad left Damascus. He is now in Moscow.": a sentence that opens with "He" or "His"
-        and names no leader is about the one leader the sentence before named."""
-        m = PRONOUN.match(s.text)
+        """"Assad left Damascus. He is now in Moscow.": a sentence that opens with "He" or "His",
+        or names "him" as the one something was done for ("Russia gave him asylum"), and names
+        no leader is about the one leader the sentence before named."""
+        m = PRONOUN.match(s.text) or PRONOUN_OBJECT.search(s.text)
         if m is None or s.heading or len(before) != 1 or \
                 any(x.kind == "leader" for x in s.mentions):
             return
@@ -229,7 +255,7 @@ class Reader(Control, Movement, Leaders):
         dated = sentence_date(s.text, self.published) or self.lead
         found_before = len(self.claims)
         typed: set[int] = set()  # the clauses that gave a typed claim
-        for build in (self._control_active, self._took, self._holds, self._declared, self._expelled,
+        for build in (self._control_active, self._took, self._holds, self._declared, self._expelled, self._withdrew,
                       self._handed,
                       self._control_passive, self._agentless,
                       self._under_control, self._possessive_noun, self._lost, self._control_noun,

@@ -12,7 +12,7 @@ from ..article import Sentence
 from ..mentions import STOPWORDS, Mention
 from .patterns import (
     ABBREVIATED, APPEAL, HYPOTHETICAL, RESPECTIVELY, TOGETHER, UNKNOWN_LAST,     ALONG_WITH, CLAUSE_BREAK, DEFEAT_AFTER, DENIAL, DENIED_AFTER, ELIDED_SUBJECT, FOREIGN,
-    _FOREIGN_RE, ITEM_DATE, LAST_ITEM, LIST_GAP, MAX_UNRESOLVED, NEGATION, NOT_REBELS,
+    _FOREIGN_RE, ITEM_DATE, LAST_ITEM, LIST_GAP, PLACE_GAP, MAX_UNRESOLVED, NEGATION, NOT_REBELS,
     NUMBER_WORDS, PART_AFTER, PART_BEFORE, _PROPER, SUBORDINATE_BEFORE, WINDOW,
 )
 
@@ -82,8 +82,14 @@ class Slots:
                 edge, j = same[j], j + step
                 continue
             # "Hama on 5 December and Homs on 7 December": each item may carry its date
-            gap = ITEM_DATE.sub("", s.text[near.end:far.start], count=1)
-            if not LIST_GAP.match(gap):
+            # (and citation marks pasted from an encyclopedia: "Homs[47] and Rastan")
+            gap = ITEM_DATE.sub("", re.sub(r"\[[^\]\n]{1,8}\]", "", s.text[near.end:far.start]), count=1)
+            if not LIST_GAP.match(gap) and not (first.kind == "place" and PLACE_GAP.match(gap)):
+                break
+            if backward and first.kind == "faction" and len(out) == 1 and \
+                    re.fullmatch(r"\)?\s*,\s*(?:the\s+)?", gap):
+                # a list ends in "and": "following the withdrawal of government forces, the SDF
+                # took X" is a phrase put first, then the subject, not "A, B took X"
                 break
             if same[j].id not in {x.id for x in out}:
                 out.append(same[j])
@@ -134,7 +140,7 @@ class Slots:
                 continue
             if any(a <= x.start < b for a, b in relative):
                 continue
-            if best is not None and ALONG_WITH.search(s.text[max(0, x.start - 50):x.start]):
+            if best is not None and kind != "place" and ALONG_WITH.search(s.text[max(0, x.start - 50):x.start]):
                 continue  # "X, along with allied groups in Y, entered": X did
             if any(len(s.text[b.end():pos].split()) > 1
                    and not LAST_ITEM.fullmatch(s.text[b.start():pos])
@@ -147,7 +153,8 @@ class Slots:
                     and any(ELIDED_SUBJECT.match(s.text, b.end())
                             for b in re.finditer(r",\s+and\b", s.text[:pos]) if b.start() >= x.end):
                 continue  # "X took villages as Y retreated, and advanced": X advanced, not Y
-            if best is not None and re.search(r"\b(?:with|against)\s+(?:the\s+)?$",
+            if best is not None and re.search(r"\b(?<!along )(?<!together )(?:with|against)\s+(?:the\s+)?$"
+                                              if kind == "place" else r"\b(?:with|against)\s+(?:the\s+)?$",
                                               s.text[max(0, x.start - 20):x.start]):
                 continue  # "X took Y after clashing with Z before going on": Z is an object
             best = x
