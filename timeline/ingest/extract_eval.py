@@ -22,8 +22,8 @@ Wikipedia leads) was found, labelled and committed after round 7 before the read
 because every earlier held-out set had been partly seen; it is scored once, totals only.
 `holdout-h` (Wikipedia, Simple English Wikipedia and Kiddle leads, an EUAA country-of-origin
 section, a US NSC statement) was found, labelled and committed in round 8 by a helper who never
-ran the reader and never read its rules, before that round's rule changes were merged; it is
-scored once, at the end of that round, totals only.
+ran the reader and never read its rules, before that round's rule changes were merged; it was
+scored at the end of round 8 and again after round 9, totals only (its misses are unread).
 `all held-out` pools every set but `tune` (texts never used to write rules, though
 `holdout-b` is spent and `holdout-c` and `holdout-d` partly seen: see above); `never tuned on`
 pools the sets whose misses were never read to write a rule: `holdout` (its extras were printed
