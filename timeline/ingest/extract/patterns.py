@@ -499,6 +499,12 @@ DENIED_TRAILING = re.compile(r"[^.;]*?,\s*(?:which|something|a claim|claims|a re
 NO_EVIDENCE = re.compile(r"\b(?:no|little|scant|nothing)\s+(?:\w+\s+)?(?:signs?|evidence|indications?|"
                          r"confirmation|proof|truth|basis)\s+(?:yet\s+)?(?:to suggest\s+|to the (?:claim|report)s?\s+)?"
                          r"(?:that|of|for)\b[^.;]*$", re.I)
+# Their cores, searched once per sentence: where neither occurs, no deed in it is denied after
+# the fact or said to lack evidence, and the per-deed searches are skipped (bench/ B7).
+DENIAL_WORD = re.compile(r"\b(?:denied|denies|rejected|rejects|dismissed|dismisses|refuted|refutes|"
+                         r"disputed|disputes|called (?:false|fake|untrue))\b", re.I)
+NO_EVIDENCE_WORDS = re.compile(r"\b(?:no|little|scant|nothing)\s+(?:\w+\s+)?(?:signs?|evidence|"
+                               r"indications?|confirmation|proof|truth|basis)\b", re.I)
 # A time long before the article ("in 2016", "back in 2011", "during 2012"): what the clause says
 # happened then is background, not news (the year is checked against publication).
 BACKGROUND_YEAR = re.compile(r"\b(?:in|back in|during|by|until|from|of)\s+(?:(?:early|late|mid-?)\s*)?"

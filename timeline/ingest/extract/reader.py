@@ -13,8 +13,8 @@ from .control import Control
 from .leaders import Leaders
 from .movement import Movement
 from .patterns import (
-    ANTI, ARMIES, ARMY, BACKGROUND_YEAR, CALLED, CONFIRMS, COUP, DENIED_TRAILING, EPITHET, HEDGES, NO_EVIDENCE,
-    NOTE_TRIGGERS, OFFENSIVE_BY, OFFENSIVE_LAUNCHED, NOW, PRONOUN, PRONOUN_OBJECT, REBELS,
+    ANTI, ARMIES, ARMY, BACKGROUND_YEAR, CALLED, CONFIRMS, COUP, DENIAL_WORD, DENIED_TRAILING,
+    EPITHET, HEDGES, NO_EVIDENCE, NO_EVIDENCE_WORDS, NOTE_TRIGGERS, OFFENSIVE_BY, OFFENSIVE_LAUNCHED, NOW, PRONOUN, PRONOUN_OBJECT, REBELS,
 )
 
 
@@ -175,20 +175,29 @@ class Reader(Control, Movement, Leaders):
         """A deed the sentence does not assert: taken back after it ("..., which the army
         denied"), said to lack evidence ("no sign that X entered Y"), or set in a year long
         before the article ("government forces captured Aleppo in 2016")."""
-        if DENIED_TRAILING.match(s.text, pos) or NO_EVIDENCE.search(s.text[:pos]):
+        # what the sentence holds, found once per sentence, not once per deed (bench/ B7)
+        scope = s.__dict__.get("_scope")
+        if scope is None:
+            scope = s.__dict__["_scope"] = (
+                [m.start() for m in DENIAL_WORD.finditer(s.text)],
+                NO_EVIDENCE_WORDS.search(s.text) is not None,
+                [(m.start(), int(m.group("year"))) for m in BACKGROUND_YEAR.finditer(s.text)])
+        denials, unproven, years = scope
+        if (denials and denials[-1] >= pos and DENIED_TRAILING.match(s.text, pos)) or \
+                (unproven and NO_EVIDENCE.search(s.text[:pos])):
             return True
         old = self.published.astimezone(LOCAL).year - 1  # "in 2023" may still be the story's year
         days = [p for p, d in getattr(s, "dates", None) or [] if self._recent(d) and d[0].year >= old]
-        for m in BACKGROUND_YEAR.finditer(s.text):
-            if int(m.group("year")) >= old:
+        for start, year in years:
+            if year >= old:
                 continue
-            lo, hi = sorted((m.start(), pos))
+            lo, hi = sorted((start, pos))
             if any(lo <= p < hi for p in days):
                 continue  # a day of the story between the year and the deed dates the deed
             # "captured Aleppo in 2016", "in 2016 Assad's forces retook Aleppo": the year in the
             # deed's own words; "In 2011, ..." opening the sentence dates the whole of it
             # ("Hama, where ... in 1982, fell on 5 December": a year behind a comma is not)
-            if not re.search(r"[,;()]", s.text[lo:hi]) or not s.text[:m.start()].strip():
+            if not re.search(r"[,;()]", s.text[lo:hi]) or not s.text[:start].strip():
                 return True
         return False
 
