@@ -201,15 +201,10 @@ class ReadModelRecorder:
                             "ORDER BY rmax DESC, position DESC LIMIT 1", {"t": recorded_at}, cursor)
         return int(row["p"]) if row else 0
 
-    def early_after(self, cursor: Any, horizon: str, k: int) -> bool:
-        """Whether an effect known at k is dated after `horizon` (only "early" ones can be)."""
-        return self.fetchone("SELECT 1 AS x FROM tl_effects WHERE early = 1 AND "
-                             "occurred_at > :h AND position <= :k LIMIT 1",
-                             {"h": horizon, "k": k}, cursor) is not None
-
     def view_check(self, cursor: Any, k: int) -> tuple[str, int, bool]:
-        """(horizon(k), head(), early_after(horizon, k)) in one statement: what GET /state
-        checks before it answers from a kept view (one round trip, not three, on PostgreSQL)."""
+        """(horizon(k), head(), whether an effect known at k is dated after that horizon: only
+        "early" ones can be), in one statement: what GET /state checks before it answers from
+        a kept view (one round trip, not three, on PostgreSQL)."""
         row = self.fetchone(
             "SELECT (SELECT rmax FROM tl_log WHERE position <= :k ORDER BY position DESC LIMIT 1) "
             "AS h, (SELECT COALESCE(MAX(position), 0) FROM tl_log) AS p, "
