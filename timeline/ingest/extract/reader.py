@@ -108,14 +108,8 @@ class Reader(Control, Movement, Leaders):
         return called or first
 
     def _add_rebels(self, s: Sentence) -> None:
-        if self.rebel is None:
-            return
-        taken = [(m.start, m.end) for m in s.mentions]
-        added = [Mention(m.start(), m.end(), "faction", [self.rebel], m.group(0), implicit=True)
-                 for m in REBELS.finditer(s.text)
-                 if not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken)]
-        if added:
-            s.mentions = sorted([*s.mentions, *added], key=lambda x: x.start)
+        if self.rebel is not None:
+            _add_implicit(s, REBELS, "faction", self.rebel)
 
     def _add_called(self, s: Sentence) -> None:
         """"the army", "government troops", "the regime": the state army. "The army" alone is
@@ -162,14 +156,8 @@ class Reader(Control, Movement, Leaders):
     def _add_epithet(self, s: Sentence) -> None:
         """"Assad ... The ousted president fled to Moscow.": the epithet is the head of state the
         text names (only one; an epithet of another leader is left unread)."""
-        if self.head_of_state is None:
-            return
-        taken = [(m.start, m.end) for m in s.mentions]
-        added = [Mention(m.start(), m.end(), "leader", [self.head_of_state], m.group(0), implicit=True)
-                 for m in EPITHET.finditer(s.text)
-                 if not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken)]
-        if added:
-            s.mentions = sorted([*s.mentions, *added], key=lambda x: x.start)
+        if self.head_of_state is not None:
+            _add_implicit(s, EPITHET, "leader", self.head_of_state)
 
     def _out_of_scope(self, s: Sentence, pos: int) -> bool:
         """A deed the sentence does not assert: taken back after it ("..., which the army
@@ -342,3 +330,14 @@ def _unique(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
             seen.add(key)
             out.append(m)
     return out
+
+
+def _add_implicit(s: Sentence, pattern: re.Pattern[str], kind: str, entity: str) -> None:
+    """Words that stand for an entity the text named elsewhere ("the rebels", "the ousted
+    president"), added to the sentence's mentions where no mention already covers them."""
+    taken = [(m.start, m.end) for m in s.mentions]
+    added = [Mention(m.start(), m.end(), kind, [entity], m.group(0), implicit=True)
+             for m in pattern.finditer(s.text)
+             if not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken)]
+    if added:
+        s.mentions = sorted([*s.mentions, *added], key=lambda x: x.start)
