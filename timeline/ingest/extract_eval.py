@@ -53,9 +53,9 @@ from .extract import claim_key
 
 ROOT = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "articles" / "real"
 SETS = ("tune", "holdout", "holdout-b", "holdout-c", "holdout-d", "holdout-e", "holdout-f",
-        "holdout-g", "holdout-h")
+        "holdout-g", "holdout-h", "holdout-i")
 HELD_OUT = SETS[1:]
-NEVER_TUNED = ("holdout", "holdout-e", "holdout-f", "holdout-g", "holdout-h")
+NEVER_TUNED = ("holdout", "holdout-e", "holdout-f", "holdout-g", "holdout-h", "holdout-i")
 TYPES = ("control", "clash", "advance", "leader_status", "coup")
 
 
