@@ -142,8 +142,35 @@ def test_small_stretches_and_correction_marks_build_the_same_model(world):
     rebuild = Rebuild(world, stretch=37)
     rebuild.mark_chunk = 11  # positions per marking transaction: every correction's boundary
     rebuild.run()
+    assert rebuild.staged_apart  # several stretches: staged in a child process
     assert world.digest() == before
     if world.database_url.startswith("sqlite"):  # PostgreSQL drops the old tables in the swap
         with world.recorder.reading() as cursor:
             cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE '%old'")
             assert [row[0] for row in cursor.fetchall()] == []
+
+
+# Values COPY's text format must escape (a backslash, a tab, a newline, a carriage return), or
+# that look like its markers (\N is NULL, \. ends the data), and text beyond ASCII.
+AWKWARD = ["tab\there", "two\nlines", "carriage\rreturn", "back\\slash", "\\N", "\\.",
+           "quote ' \" é حلب 🙂", "trailing backslash \\"]
+
+
+def test_text_copy_must_escape_replays_as_the_live_path_wrote_it(world):
+    """The bulk build's child process writes PostgreSQL's rows as COPY text itself: every value
+    must come back as the live path's parameters wrote it (the digest reads the text columns)."""
+    for i in range(60):
+        text = AWKWARD[i % len(AWKWARD)]
+        filed = report(control(CITIES[i % 4], FACTIONS[i % 3], f"2024-12-{1 + i % 28:02d}T10:00:00Z"),
+                       source=f"{text} {i}")
+        filed.update(headline=text, body=f"{text}\n{text}")
+        world.file_report(filed)
+    before = world.digest()
+    rebuild = Rebuild(world, stretch=9)
+    rebuild.run()
+    assert rebuild.staged_apart
+    assert world.digest() == before
+    with world.recorder.reading() as cursor:
+        cursor.execute(world.recorder.sql("SELECT source_name FROM tl_report_sources"))
+        names = {row[0] if isinstance(row, tuple) else row["source_name"] for row in cursor.fetchall()}
+    assert {f"{AWKWARD[i % len(AWKWARD)]} {i}" for i in range(60)} <= names

@@ -19,16 +19,20 @@ have the other names, which sqlite.py follows (its INDEXED BY hint) and migrate.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import copy
 import fcntl
+import functools
+import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from .tables import DERIVED_TABLES
-from .projection import REPORT_TOPIC, project, stage
+from .projection import REPORT_TOPIC, Staged, project, stage
+from .projection import stage as projection_stage  # the child's: the bench's floor replaces stage
 
 SUFFIX = "__r"  # SQLite: shadow tables, and the other name of each index
 CATCH_UP_LEFT = 200  # events left behind the head when the final, locked step may start
@@ -169,8 +173,11 @@ class Rebuild:
         self.progress, self.stretch = progress, stretch or STRETCH[backend]
         self.mark_chunk = MARK_CHUNK[backend]
         self.on_step = on_step or (lambda step: None)  # tests: a crash at a given step
-        self.after = 0
+        self.after = 0  # the last position written into the shadow
+        self._read_after = 0  # the last position read from the log (one stretch ahead)
         self.count = 0
+        self.in_child = True  # bulk staging in a child process (the bench's floor turns it off)
+        self.staged_apart = False  # whether it was (tests)
 
     def run(self) -> int:
         with self._exclusive():
@@ -178,9 +185,7 @@ class Rebuild:
                 self.shadow.drop(cursor)
                 deferred = self.shadow.create(cursor)
             self.on_step("created")
-            head = self.live.head()
-            while self._step(upto=head, bulk=True):
-                pass
+            self._bulk(upto=self.live.head())
             for statement in deferred:  # indexes after the bulk load: one sort each, each in
                 with self._writing() as cursor:  # its own transaction (SQLite's writers wait)
                     cursor.execute(statement)
@@ -202,31 +207,81 @@ class Rebuild:
             self.shadow.drop_old(self._writing)
         return self.count
 
+    def _bulk(self, upto: int) -> None:
+        """Projects the log up to `upto` into the empty shadow, a stretch per transaction. When
+        there are several stretches, a child process stages the next one (projection.stage,
+        pure Python: about 40% of a replay) while this one writes the current one: the two, and
+        the database's work, then share the machine's cores instead of taking turns."""
+        read = self._read(upto)
+        if read is None:
+            return
+        with self._staging(several=upto > read[1]) as submit:
+            pending = (*read, submit(read[2]))
+            while pending is not None:
+                ahead = self._read(upto)
+                following = (*ahead, submit(ahead[2])) if ahead is not None else None
+                lo, hi, events, staged = pending
+                self._write(lo, hi, events, staged(), bulk=True)
+                pending = following
+
     def _step(self, upto: int | None, bulk: bool, cursor: Any = None) -> bool:
         """Projects the next stretch of the log (up to `upto`) into the shadow, in its own
         transaction unless given one; False when there was nothing to do."""
         with (contextlib.nullcontext(cursor) if cursor is not None
               else self.live.reading()) as reader:
-            lo, hi, n = self.live.stretch(reader, self.after, self.stretch)
-            if not n or (upto is not None and lo > upto):
-                return False
-            if upto is not None and hi > upto:
-                hi = upto
-            events = [e for e in self.live.stretch_events(reader, lo, hi)]
-        n = len(events)
+            read = self._read(upto, reader)
+        if read is None:
+            return False
+        lo, hi, events = read
+        self._write(lo, hi, events, stage(stored(events)), bulk, cursor)
+        return True
+
+    def _read(self, upto: int | None, reader: Any = None) -> tuple[int, int, list[Any]] | None:
+        """The next stretch after the last one read, up to `upto`: (lo, hi, its stored events),
+        or None when there is none."""
+        if reader is None:
+            with self.live.reading() as reader:
+                return self._read(upto, reader)
+        lo, hi, n = self.live.stretch(reader, self._read_after, self.stretch)
+        if not n or (upto is not None and lo > upto):
+            return None
+        if upto is not None and hi > upto:
+            hi = upto
+        events = list(self.live.stretch_events(reader, lo, hi))
+        self._read_after = hi
+        return lo, hi, events
+
+    def _write(self, lo: int, hi: int, events: list[Any], staged: Any, bulk: bool,
+               cursor: Any = None) -> None:
+        """Writes a stretch's staged rows, and its reference data, into the shadow."""
         to_event = self.app.mapper.to_domain_event
         reference = [(e.id, project(to_event(e))) for e in events if e.topic != REPORT_TOPIC]
-        staged = stage((e.id, e.topic, e.originator_id, e.state) for e in events)
-        del events
         with (contextlib.nullcontext(cursor) if cursor is not None else self._writing()) as writer:
             if bulk and self.shadow.pg:
                 writer = self._copying(writer)
             self.shadow.recorder.project(writer, lo, hi, staged, reference, rebuilding=bulk)
         self.after = hi
-        self.count += n
+        self.count += len(events)
         if self.progress is not None:
-            self.progress(n)
-        return True
+            self.progress(len(events))
+
+    @contextlib.contextmanager
+    def _staging(self, several: bool) -> Iterator[Callable[[list[Any]], Callable[[], Any]]]:
+        """submit(events) -> a call that gives their staged rows. Several stretches: staged in
+        a child process, one stretch ahead. Forked, not spawned: a spawned child imports the
+        caller's main script again (any script calling replay would need a __main__ guard);
+        the child runs only stage(), no connection and no lock of this process's threads."""
+        if not several or not self.in_child:
+            yield lambda events: functools.partial(stage, stored(events))
+            return
+        # PostgreSQL: the child also writes the rows as COPY text, so that this process, which
+        # waits on the database meanwhile, is sent a few byte strings instead of ~15 tuples
+        # per event to unpickle and format
+        staging = staged_for_copy if self.shadow.pg else projection_stage
+        context = multiprocessing.get_context("fork")
+        self.staged_apart = True
+        with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+            yield lambda events: pool.submit(staging, stored(events)).result
 
     def _copying(self, cursor: Any) -> Any:
         if not hasattr(self, "_copy_plan"):
@@ -286,10 +341,15 @@ class Rebuild:
             os.close(fd)
 
 
+def stored(events: list[Any]) -> list[tuple[int, str, Any, bytes]]:
+    """Stored events as projection.stage takes them (and a child process is sent them)."""
+    return [(e.id, e.topic, e.originator_id, e.state) for e in events]
+
+
 # ---- PostgreSQL: the bulk build's plain INSERTs as COPY ---------------------------------------
 # (table, whether duplicate rows are dropped: across the whole build, or within one statement)
 _COPIED = {"log": "", "reports": "", "claims": "", "effects": "", "corrections": "",
-           "subjects": "build", "mentions": "stretch"}
+           "deaths": "", "sources": "", "subjects": "build", "mentions": "stretch"}
 
 
 def copy_plan(recorder: Any) -> dict[str, tuple[str, str, str]]:
@@ -307,6 +367,44 @@ def copy_plan(recorder: Any) -> dict[str, tuple[str, str, str]]:
     return plan
 
 
+# Rows the child process gives as COPY text: the tables copied as they are, and the mentions,
+# whose duplicates are only within a stretch (the subjects' are across the build: dropped here;
+# the log's ordinals continue the rows before the stretch: numbered here).
+_AS_TEXT = tuple(name for name, dedupe in _COPIED.items() if dedupe != "build" and name != "log")
+# COPY's text format: these characters in a value are written as backslash escapes; NULL is \N.
+_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+class CopyText:
+    """Rows already written in COPY's text format (len() is their number)."""
+
+    __slots__ = ("data", "rows")
+
+    def __init__(self, rows: list[tuple[Any, ...]]):
+        self.rows = len(rows)
+        self.data = "".join(["\t".join([_text(v) for v in row]) + "\n" for row in rows]).encode()
+
+    def __len__(self) -> int:
+        return self.rows
+
+
+def _text(value: Any) -> str:
+    if value.__class__ is str:
+        if "\\" in value or "\n" in value or "\r" in value or "\t" in value:
+            return value.translate(_ESCAPES)
+        return value
+    return "\\N" if value is None else str(value)  # the staged rows hold str, int and None
+
+
+def staged_for_copy(events: list[tuple[int, str, Any, bytes]]) -> Staged:
+    """stage(events), with the rows of _AS_TEXT as CopyText (run in the child process)."""
+    staged = projection_stage(events)
+    staged.mentions = list(dict.fromkeys(staged.mentions))
+    for name in _AS_TEXT:
+        setattr(staged, name, CopyText(getattr(staged, name)))
+    return staged
+
+
 class Copying:
     """A cursor whose executemany() of a planned INSERT runs one COPY instead (psycopg)."""
 
@@ -320,6 +418,10 @@ class Copying:
             self._cursor.executemany(statement, rows)
             return
         table, columns, dedupe = target
+        if isinstance(rows, CopyText):
+            with self._cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                copy.write(rows.data)
+            return
         if dedupe:
             seen = self._seen.setdefault(table, set()) if dedupe == "build" else set()
             fresh = []
