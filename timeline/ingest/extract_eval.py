@@ -53,9 +53,10 @@ from .extract import claim_key
 
 ROOT = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "articles" / "real"
 SETS = ("tune", "holdout", "holdout-b", "holdout-c", "holdout-d", "holdout-e", "holdout-f",
-        "holdout-g", "holdout-h", "holdout-i")
+        "holdout-g", "holdout-h", "holdout-i", "holdout-j")
 HELD_OUT = SETS[1:]
-NEVER_TUNED = ("holdout", "holdout-e", "holdout-f", "holdout-g", "holdout-h", "holdout-i")
+NEVER_TUNED = ("holdout", "holdout-e", "holdout-f", "holdout-g", "holdout-h", "holdout-i",
+               "holdout-j")
 TYPES = ("control", "clash", "advance", "leader_status", "coup")
 
 
