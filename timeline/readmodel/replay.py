@@ -12,6 +12,8 @@ the swap leaves the old model serving; the next replay drops the leftovers first
 Bulk build: the shadow tables are filled in key order with their deferrable indexes absent
 (recorder.ReadModelRecorder.DEFERRABLE_INDEXES), which are built once after the bulk load;
 corrected effects are marked once, then per stretch while catching up (as the live path does).
+While the bulk build writes a stretch, a forked child process stages the next (on PostgreSQL,
+straight into COPY's text format), and PostgreSQL builds the deferred indexes two at a time.
 
 SQLite's index names are per database, so the shadow's indexes take the other name of a pair
 (`tl_log_ordinal` / `tl_log_ordinal__r`) than the live ones; after a swap the live indexes
