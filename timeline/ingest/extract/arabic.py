@@ -33,7 +33,7 @@ _SUBJECT_WORD = re.compile(r"(?:فصائل|قوات|مقاتلو|مقاتلي|م
                            r"تحالف|ما\s+يسمى|ما\s+يعرف\s+ب|أيضا|ايضا|اليوم|أمس|امس)(?![\w])")
 _FACTION_LIST_GAP = re.compile(r"\s*(?:[،,]\s*)?(?:و\s*)?(?:فصائل\s+|قوات\s+)?")
 # After the subject: a short attribute ("المدعومة من تركيا") before the object's marker.
-_SUBJECT_TAIL = re.compile(r"(?:\s+(?:ال)?مدعوم[ةه]?\s+من\s+\S+|\s+(?:ال)?موالي[ةه]\s+ل\S+|"
+_SUBJECT_TAIL = re.compile(r"(?:\s+(?:أخرى|اخرى)|\s+(?:ال)?مدعوم[ةه]?\s+من\s+\S+|\s+و(?:فصائل|قوات|مجموعات)\s+(?:أخرى|اخرى|حليف[ةه]|متحالف[ةه]\s+معها)|\s+(?:ال)?موالي[ةه]\s+ل\S+|"
                            r"\s+(?:ال)?معارض[ةه]|\s+(?:ال)?مسلح[ةه]|\s+(?:ال)?سوري[ةه])*\s*")
 # Before a faction: it is an object, not the subject ("مع X", "ضد X", "من X", "بدعم من X").
 _OBJECT_BEFORE = re.compile(r"(?:(?<![\w])(?:مع|ضد|من|عن|بين|إلى|الى|على|نحو|لصالح|أمام|امام|بدعم\s+من)\s+|"
@@ -221,9 +221,13 @@ class _ArabicReader:
         return d[1] == "day" or d[0] >= self.published.astimezone(LOCAL) - timedelta(days=366)
 
     def _date_at(self, s: _Sentence, pos: int) -> tuple[datetime, str]:
-        """As the English reader: the nearest date of the clause, else the last before it in the
+        """As the English reader: the nearest date of the clause (cut at each comma too: "سيطرت
+        على حلب في 29 تشرين الثاني، وعلى حماة في 5 كانون الأول"), else the last before it in the
         sentence, else the sentence's first, else the last the text gave, else its first."""
         a, b = self._clause(s, pos)
+        a = max([a, *(a + m.end() for m in re.finditer("[،,]", self.text[a:pos]))])
+        comma = re.search("[،,]", self.text[pos:b])
+        b = pos + comma.start() if comma else b
         inside = [(abs(p - pos), d) for p, d in s.dates if a <= p < b]
         if inside:
             return min(inside, key=lambda x: x[0])[1]
@@ -543,8 +547,11 @@ class _ArabicReader:
     def _add(self, claim: dict[str, Any], s: _Sentence, pos: int, when_at: int | None = None) -> None:
         a, b = self._clause(s, pos)
         old = self.published.astimezone(LOCAL).year - 1
-        if any(int(y.group(1)) < old for y in ar.YEAR.finditer(self.text, a, b)):
-            return  # "سيطرت قوات النظام على حلب عام 2016": background
+        story = [p for p, d in s.dates if d[1] == "day" and d[0].year >= old]
+        if any(int(y.group(1)) < old and not any(min(y.start(), pos) <= p < max(y.start(), pos) for p in story)
+               for y in ar.YEAR.finditer(self.text, a, b)):
+            return  # "سيطرت قوات النظام على حلب عام 2016": background (unless a day of the story
+            # stands between the year and the deed)
         clause = self.text[a:b]
         confidence = ("unconfirmed" if ar.HEDGES.search(clause) else
                       "confirmed" if ar.CONFIRMS.search(clause) else "reported")
