@@ -75,6 +75,20 @@ def test_a_place_that_fell_to_a_faction_or_came_under_its_control(gazetteer):
         ("advance", "hts", "hama"), ("control", "hama", "hts")}
 
 
+def test_a_subject_a_later_verb_shares_is_never_an_object(gazetteer):
+    # the subject of "شنت" takes Aleppo, not the forces whose positions it attacked
+    assert read(gazetteer, DAY + "شنت الفصائل بقيادة هيئة تحرير الشام هجوما على مواقع قوات النظام "
+                                 "في ريف حلب، وتمكنت خلال أيام من السيطرة على مدينة حلب.") == {
+        ("control", "aleppo", "hts")}
+    assert read(gazetteer, DAY + "قال المرصد إن هيئة تحرير الشام سيطرت على حماة.") == {
+        ("control", "hama", "hts")}
+    assert read(gazetteer, DAY + "أحكمت هيئة تحرير الشام قبضتها على مدينة حلب.") == {
+        ("control", "aleppo", "hts")}
+    # an object before an elided subject is no subject
+    assert read(gazetteer, DAY + "قصفت الطائرات مواقع هيئة تحرير الشام، ثم سيطرت على حماة.") == set()
+    assert read(gazetteer, DAY + "وقعت معارك مع قوات النظام، ثم سيطرت على حماة.") == set()
+
+
 def test_lists_of_places_and_of_takers(gazetteer):
     assert read(gazetteer, DAY + "سيطرت هيئة تحرير الشام على حماة وحمص.") == {
         ("control", "hama", "hts"), ("control", "homs", "hts")}
@@ -188,6 +202,12 @@ def test_a_leader_removed_but_not_the_fall_of_his_regime(gazetteer):
     for sentence in ("أطاحت فصائل المعارضة بالرئيس بشار الأسد.", "تمت الإطاحة ببشار الأسد.",
                      "تنحى بشار الأسد عن السلطة."):
         assert statuses(gazetteer, DAY + sentence) == {(assad, "removed", None)}, sentence
+    # "him": the leader the sentence, else the sentence before, named
+    assert days(gazetteer, "تولى بشار الأسد رئاسة سوريا عام 2000 حتى الإطاحة به في 8 ديسمبر 2024.") == {
+        (assad, "2024-12-08", "day")}
+    assert statuses(gazetteer, "تولى بشار الأسد الرئاسة عام 2000. وأطيح به في 8 ديسمبر 2024.") == {
+        (assad, "removed", None)}
+    assert statuses(gazetteer, "تولى بشار الأسد الرئاسة عام 2000. وأطيح بها في 8 ديسمبر 2024.") == set()
     # the regime's fall, which the English reader leaves out (its labels disagree)
     for sentence in ("أدى سقوط نظام بشار الأسد إلى تغيير كبير.", "تمت الإطاحة بنظام بشار الأسد.",
                      "بعد سقوط الأسد عاد اللاجئون."):

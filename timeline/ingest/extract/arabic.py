@@ -38,6 +38,11 @@ _SUBJECT_TAIL = re.compile(r"(?:\s+(?:أخرى|اخرى)|\s+(?:ال)?مدعوم[
 # Before a faction: it is an object, not the subject ("مع X", "ضد X", "من X", "بدعم من X").
 _OBJECT_BEFORE = re.compile(r"(?:(?<![\w])(?:مع|ضد|من|عن|بين|إلى|الى|على|نحو|لصالح|أمام|امام|بدعم\s+من)\s+|"
                             r"(?<![\w])[بل]|(?<![\w])(?:و|ف)[بل])$")
+# Verbs whose subject a later verb of the sentence may share: "شنت الفصائل هجوما ... وتمكنت".
+_VERB_BEFORE = re.compile(r"(?<![\w])(?:و|ف|ثم\s+)?(?:شن|أطلق|اطلق|بدأ|بدا|واصل|أعلن|اعلن|قال|أكد|اكد|تمكن|نجح|"
+                          r"هاجم|سيطر|استول[ىت]|دخل|اقتحم|حرر|تقدم|زحف|وصل|اقترب|بسط|فرض|انتزع|استعاد|"
+                          r"أحكم|احكم|اشتبك|تابع|استمر|انطلق|توجه|اتجه|تحرك|فر|هرب|غادر|لجأ|سافر)"
+                          r"(?:ت|وا|ا|تا)?\s+$")
 _DESCRIPTOR = re.compile(r"(?:(?:ال)?(?:مدين[ةه]|بلد[ةه]|قري[ةه]|عاصم[ةه])\s+)+")
 _DIRECTION_AFTER = re.compile(r"\s+(?:ال)?(?:شمالي|جنوبي|شرقي|غربي|شرقية|غربية|شمالية|جنوبية|قديم[ةه])(?![\w])")
 _WEEKDAYS = {"الاثنين": 0, "الإثنين": 0, "الثلاثاء": 1, "الأربعاء": 2, "الاربعاء": 2, "الخميس": 3,
@@ -83,6 +88,7 @@ class _ArabicReader:
         self.text = "".join(text[i] for i in keep).translate(_DIGITS)
         self.published, self.names = published, names
         self.claims: list[dict[str, Any]] = []
+        self.previous: list[_Name] = []  # the leaders the sentence before named
         self.advanced: dict[str, str] = {}
 
     # ---- names -------------------------------------------------------------------------------
@@ -160,6 +166,7 @@ class _ArabicReader:
             s.dates = self._dates(s.start, s.end)  # again: relative days count from the anchor
             if not ar.DENIAL.search(self.text, s.start, s.end):
                 self._sentence(s)
+            self.previous = list({x.id: x for x in s.names if x.kind == "leader"}.values())
             for _, d in s.dates:
                 if d[1] == "day":
                     self.anchor, self.month_anchor = d, None
@@ -280,11 +287,11 @@ class _ArabicReader:
         return _SUBJECT_TAIL.match(self.text, leader.end).end() if leader is not None else pos
 
     def _subject_before(self, s: _Sentence, pos: int, kind: str = "faction", reach: int = 120) -> list[_Name]:
-        """The subject before a verb (SVO, or a subject a second verb shares): the nearest name
-        of `kind` before it that is not an object ("مع X", "ضد X", "بX"), and the names listed
+        """The subject before a verb (SVO, or a subject a second verb shares): the nearest name of
+        `kind` before it that stands as a subject (see `_subject_like`), and the names listed
         with it."""
         before = [x for x in s.names if x.kind == kind and x.end <= pos and pos - x.end <= reach
-                  and not _OBJECT_BEFORE.search(self.text, max(s.start, x.start - 14), x.start)]
+                  and self._subject_like(s, x, pos)]
         if not before:
             return []
         out = [before[-1]]
@@ -293,6 +300,23 @@ class _ArabicReader:
                 break
             out.append(x)
         return out[::-1]
+
+    def _subject_like(self, s: _Sentence, x: _Name, pos: int) -> bool:
+        """Whether `x` is a subject for the verb at `pos`: right before it ("هيئة تحرير الشام
+        سيطرت", "الأسد الذي غادر"), at the start of the sentence, or right after a verb of its
+        own ("شنت الفصائل هجوما ... وتمكنت"); not an object ("على مواقع قوات النظام", "مع X")."""
+        head = self.text[max(s.start, x.start - 30):x.start]
+        if _OBJECT_BEFORE.search(self.text, max(s.start, x.start - 14), x.start) or \
+                re.search(r"(?:بقياد[ةه]|قياد[ةه])\s+$", head):
+            return False
+        gap = self.text[_SUBJECT_TAIL.match(self.text, x.end).end():pos]
+        if re.fullmatch(r"\s*(?:(?:الذي|التي|الذين|قد|فقد|أيضا|ايضا|بدورها|بدوره|و(?:أسرته|اسرته|عائلته|زوجته))\s+)*", gap):
+            return True
+        lead = self.text[s.start:x.start]
+        while (word := _SUBJECT_WORD.search(lead)) is not None and word.end() == len(lead.rstrip()):
+            lead = lead[:word.start()]
+        return bool(re.fullmatch(r"\s*(?:و|ف|ثم)?\s*", lead) or _VERB_BEFORE.search(lead)
+                    or re.search(r"(?<![\w])(?:و|ف)?(?:أن|إن|ان|بأن|بان|لأن)\s+$", lead))
 
     def _name_at(self, s: _Sentence, pos: int, kind: str) -> _Name | None:
         """The name that starts at `pos`, or whose alias takes in the descriptor before `pos`
@@ -338,6 +362,10 @@ class _ArabicReader:
             success = ar.SUCCESS.fullmatch(m.group(0)) is not None
             marker = (ar.SUCCESS_DEED.match(self.text, rest) if success else
                       ar.CONTROL_MARKER.match(self.text, rest))
+            if success and marker is None:
+                # "تمكنت X خلال أيام من السيطرة على": a few words of time between
+                marker = re.compile(r"(?:\S+\s+){1,3}?(?=(?:من|في)\s)").match(self.text, rest)
+                marker = ar.SUCCESS_DEED.match(self.text, marker.end()) if marker else None
             if marker is None and entry:
                 marker = ar.ENTRY_MARKER.match(self.text, rest)
                 # "دخلت X ضواحي دمشق": the edges of a place entered, an advance on it
@@ -349,7 +377,7 @@ class _ArabicReader:
                             self._add({"type": "advance", "faction": t.id, "toward": place.id}, s, m.start())
                     continue
             if marker is None or (marker.end() == rest and not entry) or \
-                    (ar.NEEDS_NOUN.search(m.group(0)) and not entry and not re.search("سيطر", marker.group(0))):
+                    (ar.NEEDS_NOUN.search(m.group(0)) and not entry and not ar.NOUNS.search(marker.group(0))):
                 continue
             places = self._places_at(s, marker.end())
             if not places:
@@ -492,9 +520,12 @@ class _ArabicReader:
             to = re.compile(r"\s*(?:ل|إلى\s+|الى\s+)").match(self.text, words.end())
             later = self._name_at(s, to.end(), "leader") if to else None
             leader = inside[0] if inside else later
-            if leader is None and m.group(0).endswith(("حصل", "طلب", "يطلب", "ه", "هم")):
-                # "حصل الأسد على اللجوء", "منحته روسيا اللجوء": him, the leader named before
-                leader, _ = self._leader_near(s, m)
+            if leader is None and m.group(0).endswith(("ه", "هم")):
+                # "منحته روسيا اللجوء": him, the leader the sentence named before
+                named = [x for x in s.names if x.kind == "leader" and x.end <= m.start()]
+                leader = named[-1] if named else None
+            if leader is None and m.group(0).endswith(("حصل", "طلب", "يطلب")):
+                leader, _ = self._leader_near(s, m)  # "حصل الأسد على اللجوء"
             if leader is None:
                 continue
             claim = {"type": "leader_status", "leader": leader.id, "status": "in_exile"}
@@ -512,6 +543,10 @@ class _ArabicReader:
             at = by.end() - 1
             title = ar.TITLE.match(self.text, at + 1)
             leader = self._name_at(s, title.end(), "leader") or self._name_at(s, at + 1, "leader")
+            if leader is None and re.match(r"به(?![\w])", self.text[at:at + 3]):
+                # "حتى الإطاحة به": him, the leader the sentence (else the one before) named
+                named = [x for x in s.names if x.kind == "leader" and x.end <= m.start()]
+                leader = named[-1] if named else (self.previous[0] if len(self.previous) == 1 else None)
             if leader is None or self._negated(s, m.start()):
                 continue
             self._add({"type": "leader_status", "leader": leader.id, "status": "removed"}, s, m.start())
@@ -547,11 +582,11 @@ class _ArabicReader:
     def _add(self, claim: dict[str, Any], s: _Sentence, pos: int, when_at: int | None = None) -> None:
         a, b = self._clause(s, pos)
         old = self.published.astimezone(LOCAL).year - 1
-        story = [p for p, d in s.dates if d[1] == "day" and d[0].year >= old]
+        story = [p for p, d in s.dates if d[1] == "day" and d[0].year >= old and a <= p < b]
         if any(int(y.group(1)) < old and not any(min(y.start(), pos) <= p < max(y.start(), pos) for p in story)
-               for y in ar.YEAR.finditer(self.text, a, b)):
+               for y in ar.YEAR.finditer(self.text, a, b)) and not any(p > pos for p in story):
             return  # "سيطرت قوات النظام على حلب عام 2016": background (unless a day of the story
-            # stands between the year and the deed)
+            # stands between the year and the deed, or dates the deed after it)
         clause = self.text[a:b]
         confidence = ("unconfirmed" if ar.HEDGES.search(clause) else
                       "confirmed" if ar.CONFIRMS.search(clause) else "reported")

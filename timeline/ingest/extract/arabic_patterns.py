@@ -28,8 +28,9 @@ CONTROL_VERBS = [
 ]
 # What may stand between the subject and the place after a control verb: "على", "السيطرة على",
 # "سيطرتها الكاملة على" (the verbs that need the noun: بسط، فرض، أحكم، انتزع، استعاد، أعلن).
-CONTROL_MARKER = re.compile(f"(?:(?:{_CONTROL_NOUN}|سيطرت(?:ها|ه|هم|هما))(?:\\s+(?:ال)?(?:كامل[ةه]|تام[ةه]|فعلي[ةه]))?\\s+)?{ALA}\\s+")
+CONTROL_MARKER = re.compile(f"(?:(?:{_CONTROL_NOUN}|(?:سيطرت|قبضت)(?:ها|ه|هم|هما))(?:\\s+(?:ال)?(?:كامل[ةه]|تام[ةه]|فعلي[ةه]))?\\s+)?{ALA}\\s+")
 NEEDS_NOUN = re.compile(f"{A}ستعاد|{A}نتزع|بسط|فرض|{A}حكم|{A}علن")
+NOUNS = re.compile("سيطر|قبض")
 # Verbs whose object is the place itself: "دخلت X حلب", "دخلت X إلى حلب", "اقتحمت X حمص",
 # "حررت X حماة" (entering is control, as the English reader reads "entered").
 ENTRY_VERBS = re.compile(P + f"(?:دخل{_PERF}|{A}قتحم{_PERF}|حرر{_PERF}|{A}ستعاد{_PERF})(?![\\w])")
