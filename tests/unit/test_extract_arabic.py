@@ -281,3 +281,12 @@ def test_unsupported_says_claims_in_arabic_only_when_none_were_read(gazetteer):
     out = extract("عقد مجلس الأمن جلسة طارئة لبحث الوضع في سوريا يوم الاثنين.", PUBLISHED,
                   gazetteer.names, gazetteer.queries)
     assert out["claims"] == [] and out["unsupported"] == ["claims in Arabic"]
+
+
+def test_names_and_verbs_are_read_through_diacritics(gazetteer):
+    text = "سَيْطَرَتْ هَيْئَةُ تَحْرِيرِ الشَّامِ عَلَى حَلَبَ فِي ٢٩ تِشْرِينَ الثَّانِي ٢٠٢٤. فرّ بشّار الأسد إلى موسكو."
+    out = extract(text, PUBLISHED, gazetteer.names, gazetteer.queries)
+    assert {(c["type"], c.get("city") or c.get("leader")) for c in out["claims"]} == {
+        ("control", "aleppo"), ("leader_status", "bashar-al-assad")}
+    # the names as the text writes them
+    assert {"هَيْئَةُ تَحْرِيرِ الشَّامِ", "حَلَبَ", "بشّار الأسد"} <= {m["text"] for m in out["mentions"]}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..article import LOCAL
+from ..article import LOCAL, MAX_SENTENCE
 from ..language import _AR_DATE, AR_MONTHS, arabic_mentions
 from ..mentions import name_index
 from . import arabic_patterns as ar
@@ -43,6 +43,8 @@ _VERB_BEFORE = re.compile(r"(?<![\w])(?:و|ف|ثم\s+)?(?:شن|أطلق|اطلق
                           r"هاجم|سيطر|استول[ىت]|دخل|اقتحم|حرر|تقدم|زحف|وصل|اقترب|بسط|فرض|انتزع|استعاد|"
                           r"أحكم|احكم|اشتبك|تابع|استمر|انطلق|توجه|اتجه|تحرك|فر|هرب|غادر|لجأ|سافر)"
                           r"(?:ت|وا|ا|تا)?\s+$")
+_SPACE = re.compile(r"\s*")
+_FROM_PLACE = re.compile(r"\s*من\s+(?:(?:ال)?مدين[ةه]\s+|(?:ال)?عاصم[ةه]\s+)?")
 _DESCRIPTOR = re.compile(r"(?:(?:ال)?(?:مدين[ةه]|بلد[ةه]|قري[ةه]|عاصم[ةه])\s+)+")
 _DIRECTION_AFTER = re.compile(r"\s+(?:ال)?(?:شمالي|جنوبي|شرقي|غربي|شرقية|غربية|شمالية|جنوبية|قديم[ةه])(?![\w])")
 _WEEKDAYS = {"الاثنين": 0, "الإثنين": 0, "الثلاثاء": 1, "الأربعاء": 2, "الاربعاء": 2, "الخميس": 3,
@@ -76,36 +78,63 @@ class _Sentence:
     clauses: list[tuple[int, int]]
 
 
-def read_arabic(text: str, published: datetime, names: Any) -> list[dict[str, Any]]:
-    """The claims an Arabic text states (occurred_at in local time, as the English reader's)."""
-    return _ArabicReader(text, published, names).read()
+def arabic_names(text: str, names: Any) -> list[dict[str, Any]]:
+    """`language.arabic_mentions` read through the text's diacritics ("حَلَب" is "حلب"), with
+    the spans and words of the text as written."""
+    keep = [i for i, ch in enumerate(text) if not _DIACRITICS.match(ch)]
+    plain = "".join(text[i] for i in keep)
+    out = []
+    for m in arabic_mentions(plain, names, name_index(names)[0]):
+        start, end = keep[m["start"]], keep[m["end"] - 1] + 1
+        while end < len(text) and _DIACRITICS.match(text[end]):
+            end += 1  # the last letter's vowel is the name's
+        out.append({**m, "text": text[start:end], "start": start, "end": end})
+    return out
+
+
+def read_arabic(text: str, published: datetime, names: Any,
+                found: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The claims an Arabic text states (occurred_at in local time, as the English reader's);
+    `found`: its names, as `arabic_names` gives them (found again without it)."""
+    if found is None:
+        found = arabic_names(text, names)
+    return _ArabicReader(text, published, names, found).read()
 
 
 class _ArabicReader:
-    def __init__(self, text: str, published: datetime, names: Any):
+    def __init__(self, text: str, published: datetime, names: Any, found: list[dict[str, Any]]):
         keep = [i for i, ch in enumerate(text) if not _DIACRITICS.match(ch)]
-        self.original, self.keep = text, keep
+        self.original, self.keep, self.found = text, keep, found
+        # where each character of the text is in the text without its diacritics
+        self.at, count = [], 0
+        for ch in text:
+            self.at.append(count)
+            count += 0 if _DIACRITICS.match(ch) else 1
+        self.at.append(count)
         self.text = "".join(text[i] for i in keep).translate(_DIGITS)
         self.published, self.names = published, names
         self.claims: list[dict[str, Any]] = []
+        self.seen: set[tuple[Any, ...]] = set()  # the claims already given (the same words twice)
         self.previous: list[_Name] = []  # the leaders the sentence before named
         self.advanced: dict[str, str] = {}
 
     # ---- names -------------------------------------------------------------------------------
     def _names(self) -> list[_Name]:
-        index, _ = name_index(self.names)
-        found = [_Name(m["start"], m["end"], m["kind"], m["id"])
-                 for m in arabic_mentions(self.text, self.names, index)
-                 if m["id"] and m["kind"] in ("place", "faction", "leader")]
+        found = [_Name(self.at[m["start"]], self.at[m["end"]], m["kind"], m["id"])
+                 for m in self.found if m["id"] and m["kind"] in ("place", "faction", "leader")]
         add: list[_Name] = []
+        covered = bytearray(len(self.text) + 1)  # the characters a name already covers
+        for x in found:
+            covered[x.start:x.end] = b"\x01" * (x.end - x.start)
 
         def implicit(pattern: re.Pattern[str], kind: str, entity: str | None) -> None:
             if not entity or not self.names.entity(kind, entity):
                 return
             for m in pattern.finditer(self.text):
                 a = m.start() + len(m.group("pre") or "") if "pre" in pattern.groupindex else m.start()
-                if not any(x.start < m.end() and a < x.end for x in found + add):
+                if not any(covered[a:m.end()]):
                     add.append(_Name(a, m.end(), kind, entity))
+                    covered[a:m.end()] = b"\x01" * (m.end() - a)
 
         implicit(ar.ARMY, "faction", "syrian-arab-army")
         for pattern, faction in ar.SHORT:
@@ -149,6 +178,11 @@ class _ArabicReader:
         pos = 0
         for m in [*_SENTENCE_END.finditer(self.text), None]:
             end = m.end() if m else len(self.text)
+            while end - pos > MAX_SENTENCE:  # as the English reader: the work stays linear
+                cut = self.text.rfind(" ", pos + 1, pos + MAX_SENTENCE)
+                cut = cut if cut > pos else pos + MAX_SENTENCE
+                sentences.append((pos, cut))
+                pos = cut
             if self.text[pos:end].strip():
                 sentences.append((pos, end))
             pos = end
@@ -263,7 +297,7 @@ class _ArabicReader:
         words between ("سيطرت فصائل هيئة تحرير الشام"), none a preposition."""
         first = None
         for _ in range(4):
-            pos += len(self.text[pos:]) - len(self.text[pos:].lstrip())
+            pos = _SPACE.match(self.text, pos).end()
             first = self._name_at(s, pos, kind)
             word = _SUBJECT_WORD.match(self.text, pos)
             if first is not None or word is None:
@@ -355,7 +389,7 @@ class _ArabicReader:
             rest = self._after_subject(s, takers) if takers else m.end()
             if not takers:
                 takers = self._subject_before(s, m.start())
-                rest = re.match(r"\s*", self.text[m.end():]).end() + m.end()
+                rest = _SPACE.match(self.text, m.end()).end()
             if not takers:
                 continue
             entry = ar.ENTRY_VERBS.fullmatch(m.group(0)) is not None
@@ -425,12 +459,12 @@ class _ArabicReader:
             rest = self._after_subject(s, takers) if takers else m.end()
             if not takers:
                 takers = self._subject_before(s, m.start())
-                rest = re.match(r"\s*", self.text[m.end():]).end() + m.end()
+                rest = _SPACE.match(self.text, m.end()).end()
             if not takers:
                 continue
             if ar.NEARED.fullmatch(m.group(0)):
-                near = re.match(r"\s*من\s+(?:(?:ال)?مدين[ةه]\s+|(?:ال)?عاصم[ةه]\s+)?", self.text[rest:])
-                place = self._name_at(s, rest + near.end(), "place") if near else None
+                near = _FROM_PLACE.match(self.text, rest)
+                place = self._name_at(s, near.end(), "place") if near else None
             else:
                 # the direction may come a few words on: "تقدمت X من إدلب نحو حلب"
                 way = (ar.TOWARD if ar.ADVANCE.fullmatch(m.group(0)) else
@@ -595,9 +629,11 @@ class _ArabicReader:
         out = {"type": claim.pop("type"), "occurred_at": when.isoformat(), "precision": precision,
                "confidence": confidence, "summary": summary[:2000]}
         out.update(claim)
-        key = {k: v for k, v in out.items() if k not in ("summary", "confidence")}
-        if any({k: v for k, v in c.items() if k not in ("summary", "confidence")} == key for c in self.claims):
+        key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in out.items()
+                           if k not in ("summary", "confidence")))
+        if key in self.seen:
             return
+        self.seen.add(key)
         self.claims.append(out)
         if out["type"] == "advance":
             self.advanced[out["toward"]] = out["faction"]
