@@ -89,6 +89,21 @@ def test_a_subject_a_later_verb_shares_is_never_an_object(gazetteer):
     assert read(gazetteer, DAY + "وقعت معارك مع قوات النظام، ثم سيطرت على حماة.") == set()
 
 
+def test_control_said_as_a_noun_with_its_taker(gazetteer):
+    for sentence, place, faction in (
+            ("وبعد سيطرة هيئة تحرير الشام على حلب، انسحبت قوات النظام نحو حماة.", "aleppo", "hts"),
+            ("انتهت المعارك بسيطرة الجيش الوطني السوري على منبج.", "manbij", "sna"),
+            ("أعلنت هيئة تحرير الشام دخولها مدينة حماة.", "hama", "hts"),
+            ("أعلنت هيئة تحرير الشام تحرير مدينة حمص بالكامل.", "homs", "hts"),
+            ("وبحلول 30 نوفمبر كانت هيئة تحرير الشام تسيطر على حلب.", "aleppo", "hts")):
+        assert {k for k in read(gazetteer, DAY + sentence) if k[0] == "control"} == {
+            ("control", place, faction)}, sentence
+    for sentence in ("تهدف العملية إلى منع سيطرة هيئة تحرير الشام على حمص.",
+                     "حذر مسؤولون من احتمال سيطرة هيئة تحرير الشام على حمص.",
+                     "منذ سيطرة هيئة تحرير الشام على إدلب عام 2017، أصبحت المدينة مركزا للحكومة."):
+        assert read(gazetteer, DAY + sentence) == set(), sentence
+
+
 def test_lists_of_places_and_of_takers(gazetteer):
     assert read(gazetteer, DAY + "سيطرت هيئة تحرير الشام على حماة وحمص.") == {
         ("control", "hama", "hts"), ("control", "homs", "hts")}
@@ -115,9 +130,16 @@ def test_factions_said_without_their_name(gazetteer):
                               ("سيطر جيش النظام على حلب.", "syrian-arab-army"),
                               ("سيطر الجيش العربي السوري على حلب.", "syrian-arab-army"),
                               ("سيطر الجيش الوطني على حلب.", "sna"),
-                              ("تقدم الجيش الإسرائيلي نحو القنيطرة.", "idf")):
+                              ("تقدم الجيش الإسرائيلي نحو القنيطرة.", "idf"),
+                              ("دخل الجيش مدينة حماة.", "syrian-arab-army")):
         got = {(k[0], k[2] if k[0] == "control" else k[1]) for k in read(gazetteer, DAY + sentence)}
         assert got and {f for _, f in got} == {faction}, sentence
+
+
+def test_the_free_syrian_army_and_another_states_army_are_not_the_syrian_army(gazetteer):
+    assert read(gazetteer, DAY + "سيطر الجيش السوري الحر على حمص.") == set()
+    # "the army" of a text that names another state's army is not read
+    assert read(gazetteer, DAY + "عبرت القوات الإسرائيلية خط وقف إطلاق النار، ثم دخل الجيش القنيطرة.") == set()
 
 
 def test_the_opposition_is_the_coalition_the_text_names_else_no_one(gazetteer):
@@ -127,6 +149,10 @@ def test_the_opposition_is_the_coalition_the_text_names_else_no_one(gazetteer):
     assert read(gazetteer, "أطلقت هيئة تحرير الشام هجوما في 27 تشرين الثاني 2024. "
                            "وفي 5 كانون الأول سيطرت فصائل المعارضة على حماة.") == {
         ("control", "hama", "hts")}
+    # the government's "terrorist organisations", as in English
+    assert read(gazetteer, "شنت هيئة تحرير الشام هجوما في 27 تشرين الثاني 2024. وقالت القيادة العامة "
+                           "للجيش إن التنظيمات الإرهابية دخلت مدينة حلب في 29 تشرين الثاني.") == {
+        ("control", "aleppo", "hts")}
     # no coalition named: "the opposition" is no one
     for sentence in ("سيطرت فصائل المعارضة على حماة.", "دخلت الفصائل المسلحة مدينة حمص.",
                      "اقتحم الثوار حمص."):

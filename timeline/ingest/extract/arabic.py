@@ -136,9 +136,14 @@ class _ArabicReader:
                     add.append(_Name(a, m.end(), kind, entity))
                     covered[a:m.end()] = b"\x01" * (m.end() - a)
 
+        # "الجيش السوري الحر" is the Free Syrian Army, not the state's
+        found = [x for x in found if not (x.id == "syrian-arab-army" and ar.FREE_ARMY.match(self.text, x.end))]
         implicit(ar.ARMY, "faction", "syrian-arab-army")
         for pattern, faction in ar.SHORT:
             implicit(pattern, "faction", faction)
+        others = {"idf", "turkish-armed-forces", "russian-armed-forces", "us-armed-forces"}
+        if not any(x.id in others for x in found + add):
+            implicit(ar.BARE_ARMY, "faction", "syrian-arab-army")  # "the army", as in English
         assad = self.names.lookup("leader", "Assad")
         implicit(ar.ASSAD, "leader", assad[0] if len(assad) == 1 else None)
         out = sorted(found + add, key=lambda x: x.start)
@@ -283,6 +288,7 @@ class _ArabicReader:
     # ---- one sentence ------------------------------------------------------------------------
     def _sentence(self, s: _Sentence) -> None:
         self._control(s)
+        self._control_noun(s)
         self._control_place_first(s)
         self._advance(s)
         self._clash(s)
@@ -384,7 +390,9 @@ class _ArabicReader:
                 continue
             if ar.HOLDS.fullmatch(m.group(0)) and re.search(r"(?<![\w])(?:كانت|كان|كانوا)\s+(?:\S+\s+){0,3}$",
                                                            self.text[max(s.start, m.start() - 40):m.start()]):
-                continue  # "كانت قوات النظام تسيطر على": held before, not now
+                if not re.search("بحلول", self.text[self._clause(s, m.start())[0]:m.start()]):
+                    continue  # "كانت قوات النظام تسيطر على": held before, not now (but "بحلول 30
+                    # نوفمبر كانت X تسيطر على": held by then)
             takers = self._subject_after(s, m.end())
             rest = self._after_subject(s, takers) if takers else m.end()
             if not takers:
@@ -426,6 +434,24 @@ class _ArabicReader:
                     if loser is not None and loser.id != t.id:
                         claim["from_faction"] = loser.id
                     self._add(claim, s, m.start(), when_at=p.start)
+
+    def _control_noun(self, s: _Sentence) -> None:
+        """Control said as a noun with its taker after it: "بعد سيطرة هيئة تحرير الشام على حلب",
+        "عقب دخول الفصائل إلى حماة", "انتهت بسيطرة الجيش الوطني على منبج"."""
+        for m in ar.CONTROL_NOUN.finditer(self.text, s.start, s.end):
+            if any(x.start <= m.start() < x.end for x in s.names) or self._negated(s, m.start()):
+                continue  # ("هيئة تحرير الشام": a name)
+            takers = self._subject_after(s, m.end())
+            if not takers or takers[0].start - m.end() > 2:
+                continue  # the taker right after the noun, as its genitive
+            rest = self._after_subject(s, takers)
+            noun = m.group(0)
+            marker = re.compile(rf"{ar.ALA}\s+" if re.search("سيطر|ستيلاء", noun) else
+                                rf"(?:{ar.ILA}\s+)?" if "دخول" in noun else "").match(self.text, rest)
+            places = self._places_at(s, marker.end()) if marker else []
+            for t in takers:
+                for p in places:
+                    self._add({"type": "control", "city": p.id, "faction": t.id}, s, m.start(), when_at=p.start)
 
     def _control_place_first(self, s: _Sentence) -> None:
         """"سقطت حلب بيد X", "باتت حماة تحت سيطرة X", "تمت السيطرة على درعا من قبل X"."""
