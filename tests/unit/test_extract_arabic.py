@@ -170,6 +170,8 @@ def test_advances_toward_a_city_or_to_its_edges(gazetteer):
             ("اقتربت هيئة تحرير الشام من حماة.", "hts", "hama"),
             ("باتت هيئة تحرير الشام على بعد 20 كم من حمص.", "hts", "homs")):
         assert read(gazetteer, DAY + sentence) == {("advance", faction, place)}, sentence
+    assert read(gazetteer, DAY + "سيطرت هيئة تحرير الشام على حلب، وواصلت تقدمها نحو حماة.") == {
+        ("control", "aleppo", "hts"), ("advance", "hts", "hama")}
     for sentence in ("تقدمت هيئة تحرير الشام نحو ريف حماة الشمالي.",  # the countryside
                      "تقدمت هيئة تحرير الشام في ريف حلب الغربي.",
                      "تسعى هيئة تحرير الشام إلى التقدم نحو حمص.",
@@ -206,6 +208,11 @@ def test_a_leader_who_fled_abroad(gazetteer):
                                ("غادر الرئيس السوري بشار الأسد البلاد متوجها إلى روسيا.", "Russia"),
                                ("وصل الأسد إلى موسكو.", "Moscow, Russia")):
         assert statuses(gazetteer, DAY + sentence) == {(assad, "abroad", location)}, sentence
+    # "he fled": the one leader the sentence before named
+    assert statuses(gazetteer, "حكم بشار الأسد سوريا منذ عام 2000. وفي 8 ديسمبر 2024 فر إلى موسكو.") == {
+        (assad, "abroad", "Moscow, Russia")}
+    assert statuses(gazetteer, "التقى بشار الأسد ماهر الأسد. وفي 8 ديسمبر 2024 فر إلى موسكو.") == set()
+    assert statuses(gazetteer, "حكم بشار الأسد سوريا منذ عام 2000. وفي 8 ديسمبر 2024 فرت إلى موسكو.") == set()
     assert statuses(gazetteer, DAY + "هرب ماهر الأسد إلى العراق.") == {
         ("maher-al-assad", "abroad", "Iraq")}
     for sentence in ("لم يغادر بشار الأسد البلاد.", "وصل بشار الأسد إلى حمص.",

@@ -557,6 +557,11 @@ class _ArabicReader:
         first = len(self.claims)
         for m in ar.FLED.finditer(self.text, s.start, s.end):
             leader, rest = self._leader_near(s, m)
+            if leader is None and len(self.previous) == 1 and not any(x.kind == "leader" for x in s.names) \
+                    and re.fullmatch(r"(?:و|ف)?(?:فر|هرب|غادر|سافر|وصل|لج[أا])", m.group(0)) and \
+                    (ar.TO_FOREIGN.match(self.text, m.end()) or ar.LEFT_COUNTRY.match(self.text, m.end())):
+                # "فر إلى موسكو": he, the one leader the sentence before named (as "He fled")
+                leader = self.previous[0]
             if leader is None or self._negated(s, m.start()):
                 continue
             to = ar.TO_FOREIGN.match(self.text, rest)
