@@ -87,6 +87,14 @@ def test_a_subject_a_later_verb_shares_is_never_an_object(gazetteer):
     # an object before an elided subject is no subject
     assert read(gazetteer, DAY + "قصفت الطائرات مواقع هيئة تحرير الشام، ثم سيطرت على حماة.") == set()
     assert read(gazetteer, DAY + "وقعت معارك مع قوات النظام، ثم سيطرت على حماة.") == set()
+    # a subject the gazetteer does not know is still a subject: not the faction named before
+    assert read(gazetteer, DAY + "سيطرت غرفة عمليات الجنوب على درعا، فيما تقدمت فصائل محلية نحو "
+                                 "القنيطرة.") == {("control", "daraa", "southern-operations-room")}
+    assert read(gazetteer, DAY + "سيطرت غرفة عمليات الجنوب على درعا، وتقدمت مجموعات محلية نحو "
+                                 "القنيطرة.") == {("control", "daraa", "southern-operations-room")}
+    # a parenthesis between the subject and its object
+    assert read(gazetteer, DAY + "أعلنت هيئة تحرير الشام، اليوم الأحد، سيطرتها على العاصمة دمشق.") == {
+        ("control", "damascus", "hts")}
 
 
 def test_control_said_as_a_noun_with_its_taker(gazetteer):
@@ -275,6 +283,8 @@ def test_negation_denial_rumour_intent_and_background(gazetteer):
     # a hedge makes it unconfirmed; "أكدت" confirmed
     out = claims(gazetteer, DAY + "أفادت أنباء غير مؤكدة بأن بشار الأسد غادر البلاد.")
     assert [(c["status"], c["confidence"]) for c in out] == [("abroad", "unconfirmed")]
+    out = claims(gazetteer, DAY + "أفادت وكالات أنباء روسية بأن بشار الأسد وصل إلى موسكو.")
+    assert [(c["status"], c["confidence"]) for c in out] == [("abroad", "reported")]  # agencies
     out = claims(gazetteer, DAY + "أكدت هيئة تحرير الشام أنها سيطرت على حماة.")
     assert [(c["city"], c["confidence"]) for c in out] == [("hama", "confirmed")]
 

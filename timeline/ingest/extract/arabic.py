@@ -25,7 +25,7 @@ from .patterns import NOT_REBELS
 _DIACRITICS = re.compile("[\u064b-\u0652\u0670\u0640]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _SENTENCE_END = re.compile(r"[.!?؟]+(?=\s|$)|\n+")
-_CLAUSE_CUT = re.compile(r"[؛;]|،\s*(?:بينما|في\s+حين|لكن|إلا\s+أن|الا\s+ان|وذلك\s+بعد|بعد\s+أن|قبل\s+أن)(?![\w])"
+_CLAUSE_CUT = re.compile(r"[؛;]|،\s*(?:بينما|فيما|في\s+حين|لكن|إلا\s+أن|الا\s+ان|وذلك\s+بعد|بعد\s+أن|قبل\s+أن)(?![\w])"
                          r"|(?<![\w])(?:بينما|في\s+حين|لكن)(?![\w])")
 # Words that may stand between a verb and its subject ("سيطرت فصائل هيئة تحرير الشام"), never a
 # preposition (then what follows is not the subject).
@@ -33,7 +33,7 @@ _SUBJECT_WORD = re.compile(r"(?:فصائل|قوات|مقاتلو|مقاتلي|م
                            r"تحالف|ما\s+يسمى|ما\s+يعرف\s+ب|أيضا|ايضا|اليوم|أمس|امس)(?![\w])")
 _FACTION_LIST_GAP = re.compile(r"\s*(?:[،,]\s*)?(?:و\s*)?(?:فصائل\s+|قوات\s+)?")
 # After the subject: a short attribute ("المدعومة من تركيا") before the object's marker.
-_SUBJECT_TAIL = re.compile(r"(?:\s+(?:أخرى|اخرى)|\s+(?:ال)?مدعوم[ةه]?\s+من\s+\S+|\s+و(?:فصائل|قوات|مجموعات)\s+(?:أخرى|اخرى|حليف[ةه]|متحالف[ةه]\s+معها)|\s+(?:ال)?موالي[ةه]\s+ل\S+|"
+_SUBJECT_TAIL = re.compile(r"(?:\s*[،,][^،,.:]{1,25}[،,]|\s+(?:أخرى|اخرى)|\s+(?:ال)?مدعوم[ةه]?\s+من\s+\S+|\s+و(?:فصائل|قوات|مجموعات)\s+(?:أخرى|اخرى|حليف[ةه]|متحالف[ةه]\s+معها)|\s+(?:ال)?موالي[ةه]\s+ل\S+|"
                            r"\s+(?:ال)?معارض[ةه]|\s+(?:ال)?مسلح[ةه]|\s+(?:ال)?سوري[ةه])*\s*")
 # Before a faction: it is an object, not the subject ("مع X", "ضد X", "من X", "بدعم من X").
 _OBJECT_BEFORE = re.compile(r"(?:(?<![\w])(?:مع|ضد|من|عن|بين|إلى|الى|على|نحو|لصالح|أمام|امام|بدعم\s+من)\s+|"
@@ -44,6 +44,7 @@ _VERB_BEFORE = re.compile(r"(?<![\w])(?:و|ف|ثم\s+)?(?:شن|أطلق|اطلق
                           r"أحكم|احكم|اشتبك|تابع|استمر|انطلق|توجه|اتجه|تحرك|فر|هرب|غادر|لجأ|سافر)"
                           r"(?:ت|وا|ا|تا)?\s+$")
 _SPACE = re.compile(r"\s*")
+_TIME_WORDS = re.compile(r"(?:خلال|في\s+غضون|بعد|بحلول)\s+\S+(?:\s+\S+)?\s+(?=(?:من|في)\s)")
 _FROM_PLACE = re.compile(r"\s*من\s+(?:(?:ال)?مدين[ةه]\s+|(?:ال)?عاصم[ةه]\s+)?")
 _DESCRIPTOR = re.compile(r"(?:(?:ال)?(?:مدين[ةه]|بلد[ةه]|قري[ةه]|عاصم[ةه])\s+)+")
 _DIRECTION_AFTER = re.compile(r"\s+(?:ال)?(?:شمالي|جنوبي|شرقي|غربي|شرقية|غربية|شمالية|جنوبية|قديم[ةه])(?![\w])")
@@ -330,8 +331,9 @@ class _ArabicReader:
         """The subject before a verb (SVO, or a subject a second verb shares): the nearest name of
         `kind` before it that stands as a subject (see `_subject_like`), and the names listed
         with it."""
-        before = [x for x in s.names if x.kind == kind and x.end <= pos and pos - x.end <= reach
-                  and self._subject_like(s, x, pos)]
+        a, _ = self._clause(s, pos)  # not across "بينما", "فيما"
+        before = [x for x in s.names if x.kind == kind and a <= x.start and x.end <= pos and
+                  pos - x.end <= reach and self._subject_like(s, x, pos)]
         if not before:
             return []
         out = [before[-1]]
@@ -406,7 +408,7 @@ class _ArabicReader:
                       ar.CONTROL_MARKER.match(self.text, rest))
             if success and marker is None:
                 # "تمكنت X خلال أيام من السيطرة على": a few words of time between
-                marker = re.compile(r"(?:\S+\s+){1,3}?(?=(?:من|في)\s)").match(self.text, rest)
+                marker = _TIME_WORDS.match(self.text, rest)
                 marker = ar.SUCCESS_DEED.match(self.text, marker.end()) if marker else None
             if marker is None and entry:
                 marker = ar.ENTRY_MARKER.match(self.text, rest)
@@ -483,7 +485,8 @@ class _ArabicReader:
                 continue
             takers = self._subject_after(s, m.end())
             rest = self._after_subject(s, takers) if takers else m.end()
-            if not takers:
+            before = not takers  # the subject before the verb: nothing may stand between
+            if before:
                 takers = self._subject_before(s, m.start())
                 rest = _SPACE.match(self.text, m.end()).end()
             if not takers:
@@ -496,7 +499,7 @@ class _ArabicReader:
                 way = (ar.TOWARD if ar.ADVANCE.fullmatch(m.group(0)) else
                        re.compile(ar.OUTSKIRTS.pattern + "|" + ar.WITHIN_KM.pattern))
                 found = way.search(self.text, rest, min(s.end, rest + 40))
-                if found is None or (found.start() > rest and ar.REACHED.fullmatch(m.group(0))):
+                if found is None or (found.start() > rest and (before or ar.REACHED.fullmatch(m.group(0)))):
                     continue
                 if ar.REACHED.fullmatch(m.group(0)) and found.end() == found.start():
                     continue
