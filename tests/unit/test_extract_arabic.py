@@ -119,6 +119,11 @@ def test_lists_of_places_and_of_takers(gazetteer):
         ("control", "aleppo", "hts"), ("control", "hama", "hts"), ("control", "homs", "hts")}
     assert read(gazetteer, DAY + "دخلت هيئة تحرير الشام والجيش الوطني السوري إلى حلب.") == {
         ("control", "aleppo", "hts"), ("control", "aleppo", "sna")}
+    # a place named by a common word ("the hill", "the door") only as a town
+    assert read(gazetteer, DAY + "سيطرت هيئة تحرير الشام على التل المطل على المدينة.") == set()
+    assert read(gazetteer, DAY + "سيطر الجيش الوطني السوري على مدينة الباب.") == {("control", "al-bab", "sna")}
+    assert read(gazetteer, DAY + "سيطر الجيش الوطني السوري على منبج والباب.") == {
+        ("control", "manbij", "sna"), ("control", "al-bab", "sna")}
     # the list stops at what is not a place of the town's own: "ومطار حلب" is the airport
     assert read(gazetteer, DAY + "سيطرت هيئة تحرير الشام على حماة ومطار حلب.") == {
         ("control", "hama", "hts")}

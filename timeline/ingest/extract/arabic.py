@@ -373,6 +373,8 @@ class _ArabicReader:
         first = self._name_at(s, gap.end(), "place")
         if first is None or _DIRECTION_AFTER.match(self.text, first.end):
             return []
+        if ar.COMMON_WORD.fullmatch(self.text, first.start, first.end) and not gap.group(0).strip():
+            return []  # "سيطرت على التل": a hill, unless "مدينة التل" or in a list of towns
         out = [first]
         while True:
             nxt = next((x for x in s.names if x.kind == "place" and x.start >= out[-1].end), None)

@@ -58,6 +58,9 @@ FROM = re.compile(f"\\s*من\\s+(?:يد\\s+|{A}يدي\\s+|قبض[ةه]\\s+)?")
 # "مطار حماة", "شمال حمص") is a part of it or near it, not the place.
 OBJECT_GAP = re.compile(r"\s*(?:(?:كامل|كل)\s+)?(?:(?:ال)?مدين[ةه]|مدينتي|مدن|(?:ال)?بلد[ةه]|بلدتي|"
                         r"(?:ال)?قري[ةه]|(?:ال)?عاصم[ةه](?:\s+السوري[ةه])?)?\s*")
+# Places whose names are common words ("the door", "the hill"): taken as the first place after a
+# verb only with "مدينة"/"بلدة" before them.
+COMMON_WORD = re.compile(r"الباب|التل|الضمير|السلمي[ةه]|الكسوة|القصير")
 # Between two places of one list: "حماة وحمص", "حلب، وحماة، وحمص", "مدينتي حلب وإدلب".
 LIST_GAP = re.compile(r"\s*(?:[،,]\s*)?(?:و\s*|ثم\s+)?(?:(?:مدين[ةه]|بلد[ةه])\s+)?")
 # A part of a place or its surroundings, just before it: "مشارف حمص", "ريف حلب الشمالي".
