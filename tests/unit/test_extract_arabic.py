@@ -219,7 +219,8 @@ def test_a_leader_who_fled_abroad(gazetteer):
                                ("لجأ بشار الأسد إلى روسيا.", "Russia"),
                                ("غادر بشار الأسد البلاد.", None),
                                ("غادر الرئيس السوري بشار الأسد البلاد متوجها إلى روسيا.", "Russia"),
-                               ("وصل الأسد إلى موسكو.", "Moscow, Russia")):
+                               ("وصل الأسد إلى موسكو.", "Moscow, Russia"),
+                               ("غادر الأسد دمشق متوجها إلى موسكو.", "Moscow, Russia")):
         assert statuses(gazetteer, DAY + sentence) == {(assad, "abroad", location)}, sentence
     # "he fled": the one leader the sentence before named
     assert statuses(gazetteer, "حكم بشار الأسد سوريا منذ عام 2000. وفي 8 ديسمبر 2024 فر إلى موسكو.") == {
@@ -229,7 +230,8 @@ def test_a_leader_who_fled_abroad(gazetteer):
     assert statuses(gazetteer, DAY + "هرب ماهر الأسد إلى العراق.") == {
         ("maher-al-assad", "abroad", "Iraq")}
     for sentence in ("لم يغادر بشار الأسد البلاد.", "وصل بشار الأسد إلى حمص.",
-                     "ظهر بشار الأسد في دمشق."):
+                     "ظهر بشار الأسد في دمشق.", "غادر بشار الأسد القصر الرئاسي.",
+                     "هرب الأسد وفر الآلاف إلى لبنان."):  # the thousands fled to Lebanon
         assert statuses(gazetteer, DAY + sentence) == set(), sentence
 
 

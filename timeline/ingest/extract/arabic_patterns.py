@@ -115,7 +115,7 @@ FOREIGN = {
 }
 FOREIGN_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, FOREIGN), key=len, reverse=True)) + r")(?![\w])")
 # Where to: "إلى موسكو", "في روسيا" (a proclitic ب or ل may carry it: "بروسيا").
-TO_FOREIGN = re.compile(f"\\s*(?:من\\s+\\S+\\s+)?(?:{ILA}|في|نحو)\\s+(?:العاصم[ةه]\\s+الروسي[ةه]\\s+)?(?=" + FOREIGN_RE.pattern + ")")
+TO_FOREIGN = re.compile(f"\\s*(?:من\\s+\\S+\\s+)?(?:\\S+\\s+(?:متوجها|متجها)\\s+)?(?:{ILA}|في|نحو)\\s+(?:العاصم[ةه]\\s+الروسي[ةه]\\s+)?(?=" + FOREIGN_RE.pattern + ")")
 
 # ---- what is not a claim -----------------------------------------------------------------------
 # Just before the verb: "لم تسيطر", "لن تدخل", "فشلت في", "حاولت", "تسعى إلى", "سوف", "إذا".
