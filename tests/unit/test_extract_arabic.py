@@ -112,6 +112,27 @@ def test_control_said_as_a_noun_with_its_taker(gazetteer):
         assert read(gazetteer, DAY + sentence) == set(), sentence
 
 
+def test_a_place_fallen_with_no_one_named_is_the_offensives_or_the_advancers(gazetteer):
+    # as the English reader: the faction that advanced on it, else the one offensive's leader
+    assert read(gazetteer, "في 27 نوفمبر 2024 شنت هيئة تحرير الشام هجوما على ريف حلب. "
+                           "وفي 29 نوفمبر سقطت حلب.") == {("control", "aleppo", "hts")}
+    assert read(gazetteer, "انطلقت عملية ردع العدوان بقيادة هيئة تحرير الشام في 27 نوفمبر. "
+                           "وسقطت حماة في 5 ديسمبر.") == {("control", "hama", "hts")}
+    for text in ("سقطت حلب في 29 نوفمبر.",  # no one
+                 # two offensives of two coalitions: which took it is not said
+                 "شنت هيئة تحرير الشام هجوما، وشن الجيش الوطني السوري هجوما آخر. سقطت منبج.",
+                 "شنت هيئة تحرير الشام هجوما. سقطت قذائف على حلب."):
+        assert read(gazetteer, text) == set(), text
+
+
+def test_a_withdrawal_gives_the_place_to_its_taker_only(gazetteer):
+    assert read(gazetteer, DAY + "انسحبت قوات النظام من دير الزور أمام قوات سوريا الديمقراطية.") == {
+        ("control", "deir-ez-zor", "sdf")}
+    assert read(gazetteer, "تقدمت هيئة تحرير الشام نحو حماة. وانسحبت قوات النظام من حماة في "
+                           "5 ديسمبر.") == {("advance", "hts", "hama"), ("control", "hama", "hts")}
+    assert read(gazetteer, DAY + "انسحبت قوات النظام من حماة.") == set()
+
+
 def test_lists_of_places_and_of_takers(gazetteer):
     assert read(gazetteer, DAY + "سيطرت هيئة تحرير الشام على حماة وحمص.") == {
         ("control", "hama", "hts"), ("control", "homs", "hts")}

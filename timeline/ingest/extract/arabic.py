@@ -117,7 +117,8 @@ class _ArabicReader:
         self.claims: list[dict[str, Any]] = []
         self.seen: set[tuple[Any, ...]] = set()  # the claims already given (the same words twice)
         self.previous: list[_Name] = []  # the leaders the sentence before named
-        self.advanced: dict[str, str] = {}
+        self.advanced: dict[str, str] = {}  # place -> the faction that last advanced on it
+        self.offensives: list[str] = []  # the factions the text said lead an offensive
 
     # ---- names -------------------------------------------------------------------------------
     def _names(self) -> list[_Name]:
@@ -288,9 +289,11 @@ class _ArabicReader:
 
     # ---- one sentence ------------------------------------------------------------------------
     def _sentence(self, s: _Sentence) -> None:
+        self._find_offensive(s)
         self._control(s)
         self._control_noun(s)
         self._control_place_first(s)
+        self._withdrew(s)
         self._advance(s)
         self._clash(s)
         self._leaders(s)
@@ -468,14 +471,65 @@ class _ArabicReader:
                     continue
                 to = after.match(self.text, places[-1].end)
                 takers = self._subject_after(s, to.end()) if to else []
-                if not takers and verb is ar.PASSIVE and to is None:
-                    # "تمت السيطرة على حماة" with no one named: the faction that advanced on it
-                    takers_id = [self.advanced[p.id] for p in places[:1] if p.id in self.advanced]
-                    takers = [_Name(m.start(), m.start(), "faction", f) for f in takers_id]
+                if not takers and to is None and (verb is ar.PASSIVE or verb is ar.FELL and "سقوط" not in m.group(0)):
+                    # "سقطت حماة", "تمت السيطرة على حماة" with no one named: the faction that
+                    # advanced on it, else the one offensive's leader (as the English reader)
+                    for p in places:
+                        taker = self.advanced.get(p.id) or self._offensive_leader()
+                        if taker:
+                            self._add({"type": "control", "city": p.id, "faction": taker}, s, m.start(),
+                                      when_at=p.start)
+                    continue
                 for t in takers:
                     for p in places:
                         self._add({"type": "control", "city": p.id, "faction": t.id}, s, m.start(),
                                   when_at=p.start)
+
+    def _find_offensive(self, s: _Sentence) -> None:
+        """"شنت هيئة تحرير الشام هجوما", "عملية بقيادة X": the offensive's leader."""
+        for m in ar.OFFENSIVE_VERB.finditer(self.text, s.start, s.end):
+            leaders = self._subject_after(s, m.end())
+            if leaders and ar.OFFENSIVE_NOUN.match(self.text, self._after_subject(s, leaders)) and \
+                    not self._negated(s, m.start()):
+                self._offensive(leaders[0].id)
+        for m in ar.OFFENSIVE_LED.finditer(self.text, s.start, s.end):
+            leader = self._name_at(s, m.end(), "faction")
+            if leader is not None and not self._negated(s, m.start()):
+                self._offensive(leader.id)
+
+    def _offensive(self, faction: str) -> None:
+        if faction not in self.offensives:
+            self.offensives.append(faction)
+
+    def _offensive_leader(self) -> str | None:
+        """The one offensive the text speaks of, by who leads it: none when it names two that
+        are not one coalition."""
+        if not self.offensives:
+            return None
+        families = [{f, *self._ancestors(f)} for f in self.offensives]
+        return self.offensives[0] if all(f & families[0] for f in families) else None
+
+    def _withdrew(self, s: _Sentence) -> None:
+        """"انسحبت قوات النظام من حماة أمام X": X holds it; with no one named, the faction the
+        text said advanced on it (a withdrawal alone names no one who holds the place)."""
+        for m in ar.WITHDREW.finditer(self.text, s.start, s.end):
+            losers = self._subject_after(s, m.end())
+            rest = self._after_subject(s, losers) if losers else m.end()
+            if not losers:
+                losers = self._subject_before(s, m.start())
+            frm = ar.WITHDREW_FROM.match(self.text, rest)
+            places = self._places_at(s, frm.end()) if frm and losers else []
+            if not places or self._negated(s, m.start()):
+                continue
+            before = ar.BEFORE_TAKER.match(self.text, places[-1].end)
+            named = self._name_at(s, before.end(), "faction") if before else None
+            loser = losers[-1].id
+            for p in places:
+                taker = named.id if named is not None else self.advanced.get(p.id)
+                if taker is None or {taker, *self._ancestors(taker)} & {loser, *self._ancestors(loser)}:
+                    continue
+                self._add({"type": "control", "city": p.id, "faction": taker, "from_faction": loser},
+                          s, m.start(), when_at=p.start)
 
     # ---- advance -----------------------------------------------------------------------------
     def _advance(self, s: _Sentence) -> None:

@@ -70,6 +70,18 @@ PART_BEFORE = re.compile(r"(?:مشارف|أطراف|اطراف|ضواحي|تخو
 # The edges of a place an advance reaches: "وصلت إلى مشارف حمص", "دخلت ضواحي دمشق".
 OUTSKIRTS = re.compile(f"(?:{ILA}\\s+)?(?:مشارف|{A}طراف|ضواحي|تخوم|{A}بواب)\\s+(?:(?:ال)?مدين[ةه]\\s+|(?:ال)?عاصم[ةه]\\s+)?")
 
+# An offensive and who leads it: "شنت X هجوما", "أطلقت X عملية", "هجوم بقيادة X" (its leader
+# takes a place said to have fallen with no one named, as in English).
+OFFENSIVE_VERB = re.compile(P + f"(?:شن|{A}طلق|بد{A}){_PERF}(?![\\w])")
+OFFENSIVE_NOUN = re.compile(r"\s*(?:ال)?(?:هجوم[اً]?|عملي[ةه]|حمل[ةه]|معرك[ةه])(?![\w])")
+OFFENSIVE_LED = re.compile(r"(?<![\w])(?:ال)?(?:هجوم|عملي[ةه]|حمل[ةه])(?:\s+\S+){0,3}?\s+(?:بقياد[ةه]|تقوده|تقودها|"
+                           r"يقوده|شنته|شنتها|أطلقته|أطلقتها)\s+")
+# A withdrawal from a place: "انسحبت قوات النظام من حماة" (held by the one who took it: named
+# after "أمام", else the faction the text said advanced on it; else no one).
+WITHDREW = re.compile(P + f"(?:{A}نسحب{_PERF}|تنسحب|ينسحب)(?![\\w])")
+WITHDREW_FROM = re.compile(r"\s*من\s+")
+BEFORE_TAKER = re.compile(f"\\s*{A}مام\\s+(?:تقدم\\s+)?")
+
 # ---- advance -----------------------------------------------------------------------------------
 ADVANCE = re.compile(P + f"(?:تقدم{_PERF}|زحف{_PERF}|توجه{_PERF}|{A}تجه{_PERF}|تتقدم|يتقدم|تزحف|يزحف|"
                      # the advance as a noun, its subject the verb's before it: "واصلت X تقدمها نحو"
