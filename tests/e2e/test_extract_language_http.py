@@ -1,5 +1,6 @@
-"""POST /extract answers `language` and `unsupported` (API.md v2): Arabic text gets its names
-and dates read and says that its claims were not; an answer without claims says why."""
+"""POST /extract answers `language` and `unsupported` (API.md v2): Arabic text gets its names,
+dates and claims read, and says that its claims were not when it finds none; an answer without
+claims says why."""
 
 from __future__ import annotations
 
@@ -13,12 +14,20 @@ def test_arabic_text_names_its_language_its_names_and_dates_and_what_was_not_rea
     assert r.status_code == 200, r.json
     out = r.json
     assert out["language"] == "ar"
-    assert out["claims"] == []
+    assert out["claims"] == []  # this world knows no faction by its Arabic name
     assert out["unsupported"] == ["claims in Arabic"]
     found = {(m["kind"], m["id"]) for m in out["mentions"]}
     assert {("place", "aleppo"), ("place", "hama")} <= found  # "حلب", "حماة" (the test world's aliases)
     assert [d["occurred_at"] for d in out["dates"]] == ["2024-11-29T12:00:00+03:00",
                                                         "2024-12-05T12:00:00+03:00"]
+
+
+def test_arabic_claims_are_read_and_then_nothing_is_unsupported(client):
+    text = "استعادت قوات الحكومة السيطرة على مدينة حلب في ٢٩ تشرين الثاني ٢٠٢٤."
+    out = client.post("/extract", json={"text": text, "published_at": PUBLISHED}).json
+    assert out["language"] == "ar" and out["unsupported"] == []
+    assert [(c["type"], c["city"], c["faction"], c["occurred_at"]) for c in out["claims"]] == [
+        ("control", "aleppo", "syrian-arab-army", "2024-11-29T09:00:00Z")]
 
 
 def test_english_text_is_read_and_says_nothing_is_unsupported(client):

@@ -18,8 +18,8 @@ from typing import Any
 
 from ...claims import normalise_report
 from ...domainmodel import DomainError, api_time, parse_time
-from ..language import READ, arabic_dates, arabic_mentions, detect, name_of
-from ..mentions import name_index
+from ..language import READ, arabic_dates, detect, name_of
+from .arabic import arabic_names, read_arabic
 from .reader import Reader, _unique
 
 
@@ -79,6 +79,9 @@ def _extract(text: str, published_at: str | datetime, names: Any, queries: Any,
     reader = Reader(text, published, names, queries)
     if language in READ or _LATIN_SCRIPT.get(language, False):
         reader.read()  # English rules; a Latin-script text may still name and date in English
+    elif language == "ar":  # arabic.py: a first reader, on the names the answer gives too
+        found = arabic_names(text, names)
+        reader.claims.extend(read_arabic(text, published, names, found))
     claims = merge(reader.claims)
     if queries is not None:
         for claim in claims:
@@ -107,11 +110,10 @@ def _extract(text: str, published_at: str | datetime, names: Any, queries: Any,
     if language == "und" and checked:
         answer["language"] = language = "en"  # read as English, and claims came of it
     if language not in READ:
-        # Names and dates are read in Arabic too; the claims' verbs only in English.
+        # Names and dates are read in Arabic too, and some claims (arabic.py); other languages'
+        # claims not at all. Without a claim, the answer says its language's were not read.
         if language == "ar":
-            index, _ = name_index(names)
-            answer["mentions"] = [{k: m[k] for k in ("text", "kind", "id")}
-                                  for m in _unique(arabic_mentions(text, names, index))]
+            answer["mentions"] = [{k: m[k] for k in ("text", "kind", "id")} for m in _unique(found)]
             answer["dates"] = arabic_dates(text, published)
         if not checked:
             answer["unsupported"].append(f"claims in {name_of(language)}")
