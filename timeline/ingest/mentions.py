@@ -62,6 +62,7 @@ class Mention:
     ids: list[str]
     text: str
     implicit: bool = False  # "the group", "the city": stands for an earlier name
+    modifier: bool = False  # a leader's name as an adjective ("the Assad regime"): not the man
 
     @property
     def id(self) -> str | None:

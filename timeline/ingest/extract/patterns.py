@@ -355,6 +355,8 @@ STATUS = [
                            r"resigned|resignation|(?<!refused )(?<!refuses )(?<!declined )(?<!declines )to resign|was removed from (?:power|office)|was deposed|"
                            # power given up: "relinquished power", "handed over the presidency"
                            r"(?:relinquish(?:ed|es|ing)?|gave up|given up|surrender(?:ed|s|ing)?|handed over|"
+                           # "transferred power to X", "handed power to X": the giver steps down
+                           r"(?:transferr(?:ed|ing)|transfers|handed|passed)(?: over)?|"
                            r"ceded) (?:(?:his|the|all) )?(?:power|the presidency|presidency|office|his post)|"
                            r"left (?:office|power|the presidency)|"
                            r"ending (?:more than |nearly |almost |over )?[\w\- ]{0,20}"
@@ -367,7 +369,7 @@ OUSTED = re.compile(r"\b(?:ousted|toppled|overthrew|overthrown|deposed|unseated|
                     r"(?P<title>(?:the\s+)?(?:syrian\s+)?president\s+)?", re.I)
 # Dismissed or replaced, said right after the leader's name ("Ali Abbas was sacked"; not "Assad's
 # request was dismissed").
-DISMISSED = re.compile(r"\b(?:was|has been|had been)\s+(?:dismissed|sacked|fired|replaced|relieved of (?:his|her) "
+DISMISSED = re.compile(r"\b(?:was|has been|had been)\s+(?:dismissed|sacked|fired|replaced|succeeded|relieved of (?:his|her) "
                        r"(?:duties|post|command)|removed)\b(?!\s+from\s+(?!(?:power|office|his|her|the\s+post)))", re.I)
 # A flight named as a noun, with where to: "the flight of Bashar al-Assad to Russia", "Assad's
 # escape to Moscow" (the leader between the words, the foreign place after "to").
@@ -378,10 +380,32 @@ FLIGHT_TO = re.compile(r"\s+(?:\w+\s+){0,3}?to\s+(?:the\s+)?", re.I)
 # (active only: "was killed by X", "was replaced by X" say nothing of X)
 _ACTIVE = r"(?<!was )(?<!were )(?<!been )(?<!being )(?<!is )(?<!are )"
 DONE_TO = [("dead", re.compile(r"\b" + _ACTIVE + r"(?:killed|assassinated|executed|shot dead)\s+(?!by\b)", re.I)),
-           # "X was appointed prime minister, replacing Y"
-           ("removed", re.compile(r"\b" + _ACTIVE + r"(?:replac(?:ed|ing)|dismiss(?:ed|ing)|sack(?:ed|ing))\s+(?!by\b)",
+           # "X was appointed prime minister, replacing Y"; succession: "succeeded Y", "took over
+           # from Y" (not "succeeded in capturing X": the leader must follow the words)
+           ("removed", re.compile(r"\b" + _ACTIVE + r"(?:replac(?:ed|ing)|dismiss(?:ed|ing)|sack(?:ed|ing)|"
+                                  r"succeed(?:ed|ing|s)|(?:took|taking|takes|taken) over from)\s+(?!by\b|in\b)",
                                   re.I)),
            ("detained", re.compile(r"\b" + _ACTIVE + r"(?:arrested|detained|captured|apprehended)\s+(?!by\b)", re.I))]
+# A status named as a noun, the leader after "of" or before "'s": "the exile of former president X",
+# "the arrest of X", "X's death", "the ouster of X" (encyclopedic prose names events so).
+STATUS_NOUNS = {"exile": "in_exile", "death": "dead", "killing": "dead", "assassination": "dead",
+                "arrest": "detained", "detention": "detained", "capture": "detained",
+                "ouster": "removed", "overthrow": "removed", "removal": "removed", "toppling": "removed",
+                "resignation": "removed", "deposition": "removed"}
+_STATUS_NOUN = "|".join(STATUS_NOUNS)
+STATUS_NOUN_OF = re.compile(r"\b(?:the\s+)?(?P<noun>" + _STATUS_NOUN + r")\s+of\s+(?:the\s+)?"
+                            r"(?:(?:former|ousted|deposed|then|syrian|exiled|late)\s+)*"
+                            r"(?:(?:president|leader|prime\s+minister|general|commander|brother)\s+)?", re.I)
+STATUS_NOUN_AFTER = re.compile(r"['’]s?\s+(?:(?:\w+\s+)?(?:later|eventual|subsequent|reported|sudden|forced)\s+)?"
+                               r"(?P<noun>" + _STATUS_NOUN + r")\b", re.I)
+# What the rest of the clause may say of a noun's event that makes it none: "the overthrow of X
+# would be a disaster", "the death of X was never confirmed".
+NOUN_NOT_SO = re.compile(r"\b(?:would|could|might|may|will|not|never|no|denied|unconfirmed|rumou?r\w*)\b", re.I)
+# A leader's name used as an adjective ("the Assad regime", "the Asad family's rule"): no person
+# of whom a status is said.
+NAME_AS_MODIFIER = re.compile(r"['’]?s?\s+(?:regime|government|family|era|rule|clan|dynasty|"
+                              r"administration|loyalists|forces|state|years)\b", re.I)
+
 # "the exiled Assad", "the exiled president Bashar al-Assad": exile said as an epithet, a state now.
 EXILED_EPITHET = re.compile(r"\b(?:the\s+)?(?:exiled|self-exiled)\s+(?:(?:former\s+|syrian\s+)*"
                             r"(?:president|leader|dictator|ruler)\s+)?", re.I)

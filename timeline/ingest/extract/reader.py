@@ -13,7 +13,7 @@ from .control import Control
 from .leaders import Leaders
 from .movement import Movement
 from .patterns import (
-    ANTI, ARMIES, ARMY, BACKGROUND_YEAR, CALLED, CONFIRMS, COUP, DENIAL_WORD, DENIED_TRAILING,
+    ANTI, ARMIES, ARMY, BACKGROUND_YEAR, NAME_AS_MODIFIER, CALLED, CONFIRMS, COUP, DENIAL_WORD, DENIED_TRAILING,
     EPITHET, HEDGES, NO_EVIDENCE, NO_EVIDENCE_WORDS, NOTE_TRIGGERS, OFFENSIVE_BY, OFFENSIVE_LAUNCHED, NOW, PRONOUN, PRONOUN_OBJECT, REBELS,
 )
 
@@ -53,6 +53,10 @@ class Reader(Control, Movement, Leaders):
             s.mentions = [m for m in find_mentions(s.text, self.names, self.index, self.lower, s.heading)
                           # "anti-government forces", "anti-Assad groups": the name is what they oppose
                           if not ANTI.search(s.text, max(0, m.start - 5), m.start)]
+        for s in self.sentences:
+            for m in s.mentions:
+                # "the Assad regime", "the Asad family's rule": the name describes, no one is meant
+                m.modifier = m.kind == "leader" and NAME_AS_MODIFIER.match(s.text, m.end) is not None
         self.rebel = self._find_rebel()
         self.head_of_state = self._find_head_of_state()
         before: list[str] = []  # the leaders the sentence before named
@@ -63,7 +67,7 @@ class Reader(Control, Movement, Leaders):
             self._add_pronoun(s, before)
             self._add_epithet(s)
             if not s.heading:
-                before = list({m.id: 0 for m in s.mentions if m.kind == "leader" and m.id})
+                before = list({m.id: 0 for m in s.mentions if m.kind == "leader" and m.id and not m.modifier})
             s.dates = dates_in(s.text, self.published, self.anchor)  # type: ignore[attr-defined]
             s.segments = segments(s.text)
             for m in s.mentions:
@@ -82,7 +86,7 @@ class Reader(Control, Movement, Leaders):
                     self.ctx.faction = m.id
                 elif m.id and m.kind == "place":
                     self.ctx.place = m.id
-                elif m.id and m.kind == "leader":
+                elif m.id and m.kind == "leader" and not m.modifier:
                     self.ctx.leaders.append(m.id)
 
     # ---- who "the rebels" are ------------------------------------------------------------------

@@ -1,0 +1,66 @@
+"""The reader's rules of issue 20's tenth round: the encyclopedic genre (leads of encyclopedia
+articles, infobox lines), by the structure of its sentences rather than its verbs: statuses named
+as nouns ("the exile of X"), succession ("succeeded X"), a leader's name used as an adjective ("the
+Assad regime"), the subject's surname alone after his full name, a state named for its army,
+control stated as an extent ("expanded its control to include A and B"), a verb whose object is
+shared with a negated one, a coup's default target, and dates that belong to a life, not an
+event ("born 10 June 1970"). Sentences written for these tests, not taken from any evaluation
+text; each test fails without its rule, and each has negatives."""
+
+from __future__ import annotations
+
+from tests.extract_keys import claims, read  # noqa: F401  (read: later families)
+
+DAY = "On 9 December 2024 "
+ON = "Report\n" + DAY
+
+
+def statuses(gazetteer, text):
+    return {(c["leader"], c["status"]) for c in claims(gazetteer, text)
+            if c["type"] == "leader_status"}
+
+
+# ---- leaders -----------------------------------------------------------------------------------
+
+def test_a_status_named_as_a_noun_is_the_leaders(gazetteer):
+    for sentence, status in (
+            ("the regime collapsed, followed by the exile of Bashar al-Assad in Moscow.", "in_exile"),
+            ("weeks after the exile of the former president Bashar al-Assad, HTS ruled.", "in_exile"),
+            ("Maher al-Assad's exile began in Russia.", "in_exile"),
+            ("after the ouster of Bashar al-Assad, crowds gathered.", "removed"),
+            ("the arrest of Hussam Louka was announced.", "detained"),
+            ("Maher al-Assad's death was announced by the ministry.", "dead")):
+        assert statuses(gazetteer, ON + sentence) == {
+            ("bashar-al-assad" if "Bashar" in sentence else
+             "hussam-louka" if "Louka" in sentence else "maher-al-assad", status)}, sentence
+    # a wish, a fear, a rumour; a capture of a place; a heading
+    for sentence in ("the overthrow of Bashar al-Assad would be a disaster, the minister said.",
+                     "the death of Maher al-Assad was never confirmed.",
+                     "the capture of Homs by HTS was confirmed."):
+        assert not statuses(gazetteer, ON + sentence), sentence
+    assert statuses(gazetteer, "Report\nExile of Bashar al-Assad\nOn 9 December 2024 crowds "
+                               "gathered in Damascus.") == set()
+
+
+def test_succession_removes_the_one_succeeded(gazetteer):
+    for sentence in ("the general command named a premier, who succeeded Mohammad Ghazi al-Jalali.",
+                     "Mohammed al-Bashir took over from Mohammad Ghazi al-Jalali as premier.",
+                     "Mohammad Ghazi al-Jalali was succeeded by Mohammed al-Bashir.",
+                     "Mohammad Ghazi al-Jalali handed power to the new cabinet.",
+                     "Mohammad Ghazi al-Jalali transferred power to a caretaker cabinet."):
+        assert statuses(gazetteer, ON + sentence) == {
+            ("mohammad-ghazi-al-jalali", "removed")}, sentence
+    # "succeeded in" is no succession; a handover to come is none yet
+    assert statuses(gazetteer, ON + "HTS succeeded in capturing Homs.") == set()
+    assert statuses(gazetteer, ON + "Mohammad Ghazi al-Jalali will transfer power to HTS.") == set()
+
+
+def test_a_leaders_name_as_an_adjective_is_not_the_leader(gazetteer):
+    # "the Assad regime" names no one whose status is said: the one said to hide is the other
+    assert statuses(gazetteer, ON + "after the fall of the Assad regime, Suheil al-Hassan went "
+                                    "into hiding.") == {("suheil-al-hassan", "whereabouts_unknown")}
+    assert statuses(gazetteer, ON + "the Assad family fled to Russia.") == set()
+    assert statuses(gazetteer, ON + "after the fall of the Assad government, Maher al-Assad "
+                                    "fled to Russia.") == {("maher-al-assad", "abroad")}
+    # the man himself still is
+    assert statuses(gazetteer, ON + "Assad fled to Russia.") == {("bashar-al-assad", "abroad")}
