@@ -64,3 +64,28 @@ def test_a_leaders_name_as_an_adjective_is_not_the_leader(gazetteer):
                                     "fled to Russia.") == {("maher-al-assad", "abroad")}
     # the man himself still is
     assert statuses(gazetteer, ON + "Assad fled to Russia.") == {("bashar-al-assad", "abroad")}
+
+
+def test_a_leader_in_another_spelling_then_by_his_surname(gazetteer):
+    # consonants of a name in two words or more: "Suhail al-Hasan" for Suheil al-Hassan
+    text = ("Report\nBrigadier Suhail al-Hasan commanded an elite division. On 9 December 2024 "
+            "Al-Hasan went into hiding.")
+    assert statuses(gazetteer, text) == {("suheil-al-hassan", "whereabouts_unknown")}
+    # his surname alone, after his full name (an alias the gazetteer has)
+    assert statuses(gazetteer, "Report\nMazloum Abdi spoke in Qamishli. On 9 December 2024 Abdi "
+                               "went into hiding.") == {("mazloum-abdi", "whereabouts_unknown")}
+    # a surname before the full name is no one yet
+    assert statuses(gazetteer, "Report\nOn 9 December 2024 Al-Hasan went into hiding. Suheil "
+                               "al-Hassan was seen once.") == set()
+    # one consonant skeleton is not enough: a single word, a different man
+    assert statuses(gazetteer, ON + "Hasan went into hiding.") == set()
+    assert statuses(gazetteer, ON + "Sahl Hassani went into hiding.") == set()
+
+
+def test_a_birth_date_dates_no_event(gazetteer):
+    found = claims(gazetteer, "Report\nSuheil al-Hassan (born 10 June 1970) is an officer. He went "
+                              "into hiding.", published="2024-12-12T10:00:00+03:00")
+    assert [(c["leader"], c["occurred_at"][:10]) for c in found] == [("suheil-al-hassan", "2024-12-12")]
+    # a date that is an event still dates it
+    found = claims(gazetteer, "Report\nSuheil al-Hassan went into hiding on 10 December 2024.")
+    assert [c["occurred_at"][:10] for c in found] == ["2024-12-10"]

@@ -181,13 +181,14 @@ def _month_only_ok(text: str, m: re.Match) -> bool:
     return m.group("mon3")[:1].isupper() and bool(_MONTH_LEAD.search(text[max(0, m.start() - 12):m.start()]))
 
 
+_BORN = re.compile(r"\b(?:born|b\.)\s+(?:on\s+|in\s+)?$", re.I)
 _CLOCK = re.compile(r"\b(?:at|around|about|by)\s+(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)", re.I)
 
 
 def sentence_date(text: str, published: datetime) -> tuple[datetime, str] | None:
     """(local time, precision) of the first date the sentence names, or None."""
-    m = next((m for m in _DATE_RE.finditer(text) if not m.group("mon3") or _month_only_ok(text, m)),
-             None)
+    m = next((m for m in _DATE_RE.finditer(text) if (not m.group("mon3") or _month_only_ok(text, m))
+              and not _BORN.search(text, max(0, m.start() - 16), m.start())), None)
     if m is None:
         return None
     today = published.astimezone(LOCAL).date()
@@ -322,6 +323,8 @@ def dates_in(text: str, published: datetime, anchor: tuple[datetime, str] | None
             continue  # the "8 December" of "the night of 7/8 December": that night, not the 8th
         if m.group("mon3") and not _month_only_ok(text, m):
             continue
+        if _BORN.search(text, max(0, m.start() - 16), m.start()):
+            continue  # "(born 10 June 1970)": a day of a life, which dates no event after it
         # (a month alone is taken after "in", which the slice leaves out)
         found = sentence_date(("in " if m.group("mon3") else "") + text[m.start():m.end() + 14],
                               published)

@@ -113,6 +113,96 @@ def name_index(names: Any) -> tuple[dict[str, set[str]], set[str]]:
     return kinds, lower
 
 
+# ---- a leader's name spelt another way, or by his surname alone ---------------------------------
+
+_VARIANTS: weakref.WeakKeyDictionary[Any, tuple[Any, dict[str, set[str]]]] = weakref.WeakKeyDictionary()
+_RUN = re.compile(r"(?<![\w'’-])[A-Z][a-z'’]+(?:(?:\s+|-)(?:(?:al|el|Al|El)-)?[A-Z][a-z'’]+)+")
+_SKELETONS: dict[str, str] = {}
+
+
+def skeleton(name: str) -> str:
+    """What stays of a romanised Arabic name across its spellings: its consonants, doubled ones
+    once, and where its vowels are, without the article ("Suhayl al-Hasan", "Suheil al-Hassan",
+    "Suhail al-Hasan": "svhvl hvsvn"; not "Sahl Hassani")."""
+    words = []
+    for word in name_key(name).split():
+        if word in ("al", "el", "bin", "ibn", "abu"):
+            continue
+        found = _SKELETONS.get(word)
+        if found is None:
+            # vowels where they are, not which (Suhayl, Suheil, Suhail), doubled letters once
+            found = re.sub(r"(.)\1+", r"\1", word.replace("q", "k").replace("ph", "f"))
+            found = re.sub(r"[aeiouyw]+", "v", found)
+            if len(_SKELETONS) < 100_000:
+                _SKELETONS[word] = found
+        words.append(found)
+    return " ".join(words)
+
+
+def variant_index(names: Any) -> dict[str, set[str]]:
+    """{skeleton: leader ids} over every leader name and alias of two words or more (a single
+    word's consonants say too little to tell one man from another)."""
+    version = getattr(names, "_version", None)
+    cached = _VARIANTS.get(names)
+    if cached is not None and cached[0] == version and version is not None:
+        return cached[1]
+    out: dict[str, set[str]] = {}
+    for leader in names.entities("leader"):
+        for alias in [leader["name"], *leader.get("aliases", [])]:
+            key = skeleton(alias)
+            if len(key.split()) >= 2 and all(len(w) >= 2 for w in key.split()):
+                out.setdefault(key, set()).add(leader["id"])
+    _VARIANTS[names] = (version, out)
+    return out
+
+
+def add_variants(sentence: Sentence, variants: dict[str, set[str]]) -> None:
+    """Leaders named in a spelling no alias has ("Suhayl al-Hasan" for Suheil al-Hassan): a run of
+    two to four capitalised words whose consonants are those of one leader's name."""
+    if not variants:
+        return
+    added = []
+    for run in _RUN.finditer(sentence.text):
+        if any(m.start < run.end() and run.start() < m.end for m in sentence.mentions):
+            continue
+        words = [(w.start(), w.end()) for w in re.finditer(r"(?:(?:al|el|Al|El)-)?[A-Z][a-z'’]+", run.group(0))]
+        for i in range(len(words)):
+            for j in range(min(len(words), i + 4), i + 1, -1):
+                a, b = run.start() + words[i][0], run.start() + words[j - 1][1]
+                ids = variants.get(skeleton(sentence.text[a:b]))
+                if ids is not None and len(ids) == 1:
+                    added.append(Mention(a, b, "leader", sorted(ids), sentence.text[a:b]))
+                    break
+            else:
+                continue
+            break
+    if added:
+        sentence.mentions = sorted([*sentence.mentions, *added], key=lambda x: x.start)
+
+
+def add_surnames(sentence: Sentence, surnames: dict[str, set[str]]) -> None:
+    """"Suheil al-Hassan ... Al-Hassan went into hiding": once a text has named a leader in full,
+    his surname alone (with its article, as first written) is him, unless two leaders named share it."""
+    added = []
+    for m in re.finditer(r"(?<![\w'’-])(?:(?:al|el|Al|El)-)?[A-Z][a-z'’]+(?![\w'’-])", sentence.text):
+        ids = surnames.get(name_key(m.group(0)))
+        if ids is None or len(ids) != 1 or \
+                any(x.start < m.end() and m.start() < x.end for x in sentence.mentions):
+            continue
+        added.append(Mention(m.start(), m.end(), "leader", sorted(ids), m.group(0)))
+    if added:
+        sentence.mentions = sorted([*sentence.mentions, *added], key=lambda x: x.start)
+
+
+def learn_surnames(sentence: Sentence, surnames: dict[str, set[str]]) -> None:
+    """The surnames of the leaders a sentence names in full (two words or more)."""
+    for m in sentence.mentions:
+        if m.kind == "leader" and m.id and not m.implicit and len(m.text.split()) >= 2:
+            last = re.split(r"\s+", m.text.strip())[-1]
+            if last[:1].isupper() or last.lower().startswith(("al-", "el-")):
+                surnames.setdefault(name_key(last), set()).add(m.id)
+
+
 # ---- names in a sentence ------------------------------------------------------------------------
 
 def find_mentions(sentence: str, names: Any, index: dict[str, set[str]], lower: set[str],

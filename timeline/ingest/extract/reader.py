@@ -8,7 +8,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..article import COARSE, LOCAL, Sentence, dates_in, segments, sentence_date, split_article
-from ..mentions import Context, Mention, add_placeholders, find_mentions, name_index
+from ..mentions import (
+    Context, Mention, add_placeholders, add_surnames, add_variants, find_mentions, learn_surnames,
+    name_index, variant_index,
+)
 from .control import Control
 from .leaders import Leaders
 from .movement import Movement
@@ -49,10 +52,18 @@ class Reader(Control, Movement, Leaders):
         self.last_army: str | None = None  # the state army the text last named (_add_called)
 
     def read(self) -> None:
+        variants = variant_index(self.names)
+        surnames: dict[str, set[str]] = {}
         for s in self.sentences:
             s.mentions = [m for m in find_mentions(s.text, self.names, self.index, self.lower, s.heading)
                           # "anti-government forces", "anti-Assad groups": the name is what they oppose
                           if not ANTI.search(s.text, max(0, m.start - 5), m.start)]
+            # a leader's name in another spelling; then his surname alone, once named in full
+            # (an encyclopedia's lead names its subject in full, then by surname)
+            add_variants(s, variants)
+            if surnames:
+                add_surnames(s, surnames)
+            learn_surnames(s, surnames)
         for s in self.sentences:
             for m in s.mentions:
                 # "the Assad regime", "the Asad family's rule": the name describes, no one is meant
