@@ -9,7 +9,7 @@ text; each test fails without its rule, and each has negatives."""
 
 from __future__ import annotations
 
-from tests.extract_keys import claims, read  # noqa: F401  (read: later families)
+from tests.extract_keys import claims, read
 
 DAY = "On 9 December 2024 "
 ON = "Report\n" + DAY
@@ -89,3 +89,73 @@ def test_a_birth_date_dates_no_event(gazetteer):
     # a date that is an event still dates it
     found = claims(gazetteer, "Report\nSuheil al-Hassan went into hiding on 10 December 2024.")
     assert [c["occurred_at"][:10] for c in found] == ["2024-12-10"]
+
+
+def coups(gazetteer, text):
+    return {(c["led_by"], c["against"], c["city"]) for c in claims(gazetteer, text)
+            if c["type"] == "coup"}
+
+
+def test_a_coup_with_no_target_named_is_against_the_head_of_state(gazetteer):
+    for text in ("Report\nBashar al-Assad was in Damascus. On 30 November 2024 Hussam Louka, the "
+                 "intelligence chief, tried to stage a coup in Damascus.",
+                 "Report\nBashar al-Assad addressed the nation. On 30 November 2024 officers led by "
+                 "Hussam Louka plotted a coup in Damascus."):
+        assert coups(gazetteer, text) == {("hussam-louka", "bashar-al-assad", "damascus")}, text
+    # no head of state named: no one to be against; a coup denied is none
+    assert coups(gazetteer, "Report\nOn 30 November 2024 Hussam Louka, the intelligence chief, "
+                            "attempted a coup in Damascus.") == set()
+    assert coups(gazetteer, "Report\nBashar al-Assad was in Damascus. On 30 November 2024 Hussam "
+                            "Louka denied any coup in Damascus.") == set()
+    # the place of a campaign named as its adjective is not where the coup was
+    assert coups(gazetteer, "Report\nOn 30 November 2024 a coup by Hussam Louka against Bashar "
+                            "al-Assad broke out in Damascus. After the 2024 Hama offensive, Hussam "
+                            "Louka attempted a second coup.") == {
+        ("hussam-louka", "bashar-al-assad", "damascus")}
+
+
+# ---- states and their armies -------------------------------------------------------------------
+
+def test_a_state_is_its_army_as_the_subject_of_a_deed_of_war(gazetteer):
+    assert read(gazetteer, ON + "Israel seized Quneitra.") == {("control", "quneitra", "idf")}
+    assert read(gazetteer, ON + "Turkey captured Tal Rifaat.") == {
+        ("control", "tal-rifaat", "turkish-armed-forces")}
+    assert read(gazetteer, ON + "Israel advanced beyond the buffer zone, capturing Khan Arnabah "
+                                "and Quneitra.") == {("control", "khan-arnabah", "idf"),
+                                                     ("control", "quneitra", "idf")}
+    assert read(gazetteer, ON + "Israeli troops seized Quneitra.") == {("control", "quneitra", "idf")}
+    # a state that speaks, hosts or is travelled to is no army
+    assert read(gazetteer, ON + "Israel said HTS had seized Quneitra.") == {("control", "quneitra", "hts")}
+    assert read(gazetteer, ON + "Assad fled to Russia, and Israel welcomed the news.") == {
+        ("leader_status", "bashar-al-assad", "abroad")}
+    assert read(gazetteer, ON + "the SNA, backed by Turkey, entered Tal Rifaat.") == {
+        ("control", "tal-rifaat", "sna")}
+
+
+def test_a_place_shared_by_a_verb_and_a_negated_one(gazetteer):
+    for sentence in ("Israeli troops reached, but did not enter, Qatana.",
+                     "Israeli troops \"reached\", but did not enter, Qatana.",
+                     "HTS neared but never took Qatana."):
+        assert read(gazetteer, ON + sentence) == {
+            ("advance", "idf" if "Israeli" in sentence else "hts", "qatana")}, sentence
+    # the negated verb alone gives nothing
+    assert read(gazetteer, ON + "Israeli troops did not enter Qatana.") == set()
+
+
+# ---- control stated as an extent ---------------------------------------------------------------
+
+def test_control_stated_as_an_extent_names_the_places_it_includes(gazetteer):
+    assert read(gazetteer, "Report\nSince December 2024, HTS has expanded its control in Syria to "
+                           "include Aleppo, Hama and Homs.") == {
+        ("control", "aleppo", "hts"), ("control", "hama", "hts"), ("control", "homs", "hts")}
+    assert read(gazetteer, "Report\nIn December 2024 the SNA extended its rule over the north to "
+                           "include Tal Rifaat and Manbij.") == {
+        ("control", "tal-rifaat", "sna"), ("control", "manbij", "sna")}
+    assert read(gazetteer, "Report\nIn December 2024 HTS broadened its territory to encompass "
+                           "most of Idlib province, Aleppo and Hama.") == {
+        ("control", "aleppo", "hts"), ("control", "hama", "hts")}
+    # a hope is no extent; an extent without "include" names no place
+    assert read(gazetteer, "Report\nIn December 2024 HTS hoped to expand its control to include "
+                           "Aleppo and Hama.") == set()
+    assert read(gazetteer, "Report\nIn December 2024 HTS expanded its territory, and Aleppo "
+                           "residents fled.") == set()

@@ -36,7 +36,8 @@ class Control(Slots):
                                                       m.end() + WINDOW))
             if later and self._advance(s, m, dated, later):
                 typed.add(self._segment_of(s, m.start()))
-            place = self._object(s, m.end(), "place")
+            place = self._object(s, m.end(), "place") if not m.group("extent") else \
+                self._included_place(s, m.end())
             if place is not None and APPROACH_BEFORE.search(
                     s.text[max(0, place.start - 60):place.start]) and not OUTSKIRTS_BEFORE.search(
                     s.text[max(0, place.start - 40):place.start]):
@@ -223,7 +224,8 @@ class Control(Slots):
     def _included_place(self, s: Sentence, pos: int) -> Mention | None:
         """"a swathe of territory has come under the control of X, including Manbij": an area
         that is no place, then the places it includes (the first; the list follows it)."""
-        inc = re.compile(r"\bincluding\s+(?:the\s+(?:city|town)\s+of\s+)?").search(
+        inc = re.compile(r"\b(?:including|to\s+(?:include|encompass|cover))\s+(?:the\s+(?:cities|towns|city|town)\s+of\s+)?"
+                         r"(?:(?:most|much|parts?)\s+of\s+[^,;]{1,40},\s+)?").search(
             s.text, pos, self._segment_bounds(s, pos)[1])
         place = self._mention_at(s, inc.end(), "place") if inc else None
         if place is None or place.start - inc.end() > 4 or self._part_of_place(s, place):

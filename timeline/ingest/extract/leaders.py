@@ -10,7 +10,7 @@ from typing import Any
 from ..article import Sentence
 from ..mentions import Mention
 from .patterns import (
-    ASYLUM_TO, COUP_OUST, NOUN_NOT_SO, STATUS_NOUN_AFTER, STATUS_NOUN_OF, STATUS_NOUNS, COUP_TARGET, DISMISSED, DONE_TO, EXILED_EPITHET, FLIGHT_AFTER, FLIGHT_NOUN,
+    ASYLUM_TO, COUP_OUST, PLACE_AS_MODIFIER, NOUN_NOT_SO, STATUS_NOUN_AFTER, STATUS_NOUN_OF, STATUS_NOUNS, COUP_TARGET, DISMISSED, DONE_TO, EXILED_EPITHET, FLIGHT_AFTER, FLIGHT_NOUN,
     FLIGHT_TO, NEGATION, WHERE_UNKNOWN,
     COUP, COUP_DENIED, DENIAL, DENIED_AFTER, EXILE_TO, FOREIGN, _FOREIGN_RE, LEADS, OUSTED, STATUS,
     STAYS_IN,
@@ -27,7 +27,8 @@ class Leaders(Slots):
         against = self._after_word(s, 0, "against", "leader") or self._coup_target(s, m.start())
         if against is not None:
             self.ctx.coup_target = against.id
-        place = next((x for x in s.mentions if x.kind == "place" and x.id), None)
+        place = next((x for x in s.mentions if x.kind == "place" and x.id
+                      and not PLACE_AS_MODIFIER.match(s.text, x.end)), None)
         if place is not None:
             self.ctx.coup_city = place.id
         leader = None
@@ -49,7 +50,8 @@ class Leaders(Slots):
                     not self._coup_denied(s, lead.start()):
                 break
             leader = None
-        target = against.id if against else self.ctx.coup_target
+        # a coup is against the state's head: with none named, the one head of state the text names
+        target = against.id if against else (self.ctx.coup_target or self.head_of_state)
         city = self.ctx.coup_city or self.ctx.dateline
         if leader is None or target is None or city is None or leader.id == target:
             return

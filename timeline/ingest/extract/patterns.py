@@ -30,6 +30,7 @@ NEGATION = re.compile(r"\b(?:not|never|cannot|can['’]t|won['’]t|denied|deny|
                       r"planned|planning|aim(?:s|ed|ing)?|intend(?:s|ed)?|intent|intention|in order|"
                       r"so as|set|poised|prepar(?:ed|ing)|ready|expected|likely|order(?:ed|s)?) to|"
                       r"(?:aim|goal|intention|purpose|objective|hope)s? of|aim(?:ed|ing)? at|intent on|"
+                      r"hop(?:e|es|ed|ing) to|want(?:s|ed)? to|"
                       r"with a view to)\s+"
                       r"(?:\w+\s+){0,2}$", re.I)
 
@@ -51,8 +52,13 @@ CONTROL_ACTIVE = re.compile(
     r"(?:retain(?:s|ed|ing)?|maintain(?:s|ed|ing)?|keeps?|kept|keeping) (?:full |firm |effective )?control (?:of|over)|"
     r"(?:is|are|was|were|remains?|remained|now) (?:now )?in charge (?:of|in)|"
     # "consolidated its control over X", "extended their control of X"
-    r"(?:consolidated|consolidates|tightened|tightens|extended|extends|completed) (?:its |their )?"
-    r"(?:full |complete )?control (?:of|over))\b", re.I)
+    r"(?:consolidated|consolidates|tightened|tightens|extended|extends|completed|expanded|expands|"
+    r"broadened|widened) (?:its |their )?(?:full |complete )?control (?:of|over)|"
+    # control stated as an extent, the places after it: "expanded its control in Syria to include
+    # A, B and C" (the places found after "include", _included_place)
+    r"(?P<extent>(?:extended|extends|expanded|expands|broadened|widened|spread) (?:its |their )?"
+    r"(?:control|rule|territory|hold)\s+(?:(?:in|over|across|throughout)\s+(?:the\s+)?[\w-]+\s+)?"
+    r"(?=to\s+(?:include|encompass|cover)\b)))\b", re.I)
 TOOK = re.compile(r"\b(?:took|take|takes|taking|taken|won|wins|win|wrest(?:ed|s|ing)?)\s+(?:back\s+)?"
                   r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
 CONTROL_PASSIVE = re.compile(
@@ -105,6 +111,12 @@ ADVANCE_DIRECT = re.compile(
     r"(?:the\s+(?:\w+ern\s+)?(?:outskirts|edges?|gates|suburbs|approaches|doorstep|perimeter|"
     r"neighbou?rhoods|districts)\s+of\s+)?"
     r"(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+# Two verbs sharing the place after them, the second negated: "reached, but did not enter, X",
+# "neared but never took X": the first holds, the second gives nothing.
+SHARED_OBJECT = re.compile(r"\b(?:near(?:ed|s)|reach(?:ed|es)|encircl(?:ed|es)|surround(?:ed|s)|approach(?:ed|es)|"
+                           r"besieg(?:ed|es))[\"”’']?,?\s+(?:but|yet)\s+(?:did\s+not|didn['’]t|never|could\s+not|"
+                           r"couldn['’]t|failed\s+to|not)\s+(?:\w+\s+){0,2}?\w+[\"”’']?,?\s+"
+                           r"(?:the\s+(?:city|town)\s+of\s+)?", re.I)
 OUTSKIRTS_BEFORE = re.compile(r"\b(?:outskirts|suburbs|edges?|gates|approaches|perimeter)\s+of\s+"
                               r"(?:the\s+(?:city|town)\s+of\s+)?(?:the\s+)?$", re.I)
 DIRECTION_BEFORE = re.compile(rf"\b(?:{COMPASS}|rural)\s+$", re.I)
@@ -260,7 +272,22 @@ CALLED = [(re.compile(r"\b(?:turkish|turkey|türkiye)[-\s](?:backed|supported|al
                       r"(?:groups|factions|rebels|fighters|forces|opposition(?:\s+(?:groups|factions|forces|fighters))?|"
                       r"militias?)\b", re.I), "sna"),
           (re.compile(r"\b(?:(?:us|u\.s\.)[-\s]backed\s+)?kurdish(?:[-\s]led)?\s+(?:fighters|forces|militias?|"
-                      r"groups)\b", re.I), "sdf")]
+                      r"groups)\b", re.I), "sdf"),
+          # a state's troops by its adjective: "Israeli troops", "Turkish soldiers"
+          *((re.compile(r"\b" + adjective + r"\s+(?:troops|soldiers|tanks|units|armou?r|infantry|"
+                        r"ground\s+forces|special\s+forces)\b", re.I), army)
+            for adjective, army in (("israeli", "idf"), ("turkish", "turkish-armed-forces"),
+                                    ("russian", "russian-armed-forces"),
+                                    ("(?:american|u\\.?s\\.?)", "us-armed-forces"))),
+          # a state named for its army as the subject of a deed of war ("Israel advanced beyond the
+          # buffer zone", "Turkey captured X"), not where it is a country ("fled to Russia",
+          # "backed by Turkey") or speaks ("Israel said")
+          *((re.compile(r"(?<![-\w])(?<!to )(?<!by )(?<!in )(?<!from )(?<!of )(?<!and )(?<!with )" + state +
+                        r"(?=\s+(?:(?:also|then|later|quickly|swiftly|soon|subsequently|further|"
+                        r"had|has|have)\s+){0,2}[\"“‘']?(?:advanc|captur|seiz|took|tak|enter|invad|occup|push|"
+                        r"mov|reach|overr|storm|march|withdr|expand|extend|gain|retook)\w*)"), army)
+            for state, army in (("Israel", "idf"), ("(?:Turkey|Türkiye)", "turkish-armed-forces"),
+                                ("Russia", "russian-armed-forces")))]
 # The state armies "the army" may stand for (the one a text about Israel or Turkey names).
 ARMIES = ("syrian-arab-army", "idf", "turkish-armed-forces", "russian-armed-forces", "us-armed-forces")
 # "now": the day of writing ("... and now Damascus has fallen"), not "now-defunct", "until now".
@@ -309,6 +336,10 @@ CLASH = re.compile(r"\b(?:clash(?:es|ed|ing)?|fighting|fought|battl(?:es?|ed|ing
 # "X and Y engaged in fierce fighting": the two against each other.
 ENGAGED_IN = re.compile(r"\b(?:engaged|locked|embroiled|involved)\s+in\s+(?:\w+\s+){0,2}$", re.I)
 COUP = re.compile(r"\b(?:coup|putsch|mutiny)\b", re.I)
+# A place named as the adjective of a campaign or an area ("the 2024 Hama offensive"): not where a
+# coup happened.
+PLACE_AS_MODIFIER = re.compile(r"\s+(?:offensive|operation|campaign|battle|front|axis|countryside|"
+                               r"province|governorate|region)\b", re.I)
 # ... or said as the one the plotters tried to remove: "tried to oust his brother X in a coup".
 COUP_OUST = re.compile(r"\b(?:overthrow|oust|topple|depose|unseat|remove)\s+(?:(?:his|her|their)\s+(?:brother|"
                        r"cousin|uncle|father)\s+|(?:the\s+)?(?:syrian\s+)?president\s+)?", re.I)

@@ -271,7 +271,8 @@ class Reader(Control, Movement, Leaders):
                       self._handed,
                       self._control_passive, self._agentless,
                       self._under_control, self._possessive_noun, self._lost, self._control_noun,
-                      self._approach, self._advance_verbs, self._advance_direct, self._clashes):
+                      self._approach, self._advance_verbs, self._advance_direct, self._advance_shared,
+                      self._clashes):
             build(s, dated, typed)
         self._coup(s, dated)
         self._status(s, dated, typed)
