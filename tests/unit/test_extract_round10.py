@@ -159,3 +159,34 @@ def test_control_stated_as_an_extent_names_the_places_it_includes(gazetteer):
                            "Aleppo and Hama.") == set()
     assert read(gazetteer, "Report\nIn December 2024 HTS expanded its territory, and Aleppo "
                            "residents fled.") == set()
+
+
+# ---- an encyclopedia article's subject, and its infobox ----------------------------------------
+
+def test_the_town_and_the_group_are_the_subject_of_the_article(gazetteer):
+    # an article titled with a place: "the town" is that place, not the one named just before
+    assert read(gazetteer, "Tell Rifaat\nTell Rifaat is a town north of Aleppo. Located near Azaz, "
+                           "the town was taken by the SNA in December 2024.") == {
+        ("control", "tal-rifaat", "sna")}
+    # titled with a faction: "the group" is that faction, not the one named before it
+    assert read(gazetteer, "Syrian National Army\nThe Syrian National Army is a coalition. Unlike "
+                           "HTS, the group seized Tal Rifaat in December 2024.") == {
+        ("control", "tal-rifaat", "sna")}
+    # a title that is no name (a news headline) leaves "the town" to the place named last
+    assert read(gazetteer, "Rebels advance in the north\nOn 1 December 2024 the SNA neared Tal "
+                           "Rifaat. Near Azaz, the town was taken by the SNA.") == {
+        ("advance", "sna", "tal-rifaat"), ("control", "azaz", "sna")}
+
+
+def test_an_infobox_value_is_read_as_a_sentence(gazetteer):
+    for text in ("Offensive\nDate\n27 November – 8 December 2024\nTerritorial changes\nHTS captures "
+                 "Aleppo and Hama",
+                 "Offensive\nDate: 27 November – 8 December 2024\nResult: HTS takeover of Aleppo and Hama",
+                 "Offensive\nDate8 December 2024 – present\nTerritorial\nchanges\nAleppo and Hama "
+                 "captured by HTS"):
+        found = claims(gazetteer, text)
+        assert {(c["city"], c["faction"], c["occurred_at"][:10]) for c in found} == {
+            ("aleppo", "hts", "2024-12-08"), ("hama", "hts", "2024-12-08")}, text
+    # a heading that is no infobox value still states nothing
+    assert claims(gazetteer, "Offensive\nHTS captures Aleppo and Hama\nOn 8 December 2024 crowds "
+                             "gathered in Damascus.") == []

@@ -51,8 +51,21 @@ def split_article(text: str) -> tuple[str | None, list[Sentence], str | None]:
     headline = None
     dateline = None
     sentences: list[Sentence] = []
+    value_next = False  # the line after an infobox's label is its value
     for n, line in enumerate(lines):
-        is_heading = _is_heading(line)
+        label = _INFOBOX_LABEL.match(line) if n else None
+        if label is not None and label.end() == len(line):
+            value_next = True
+            sentences.append(Sentence(line, n, heading=True))
+            continue
+        is_value, value_next = value_next or label is not None, False
+        if label is not None:
+            line = line[label.end():].lstrip(" :\u2013\u2014-")  # "Date8 December 2024", "Result: ..."
+            if not line:
+                continue
+        # an infobox's value is a fragment that states ("HTS captures Aleppo", "Aleppo captured
+        # by HTS"), without a full stop: read as a sentence, not as a heading
+        is_heading = _is_heading(line) and not is_value
         if n == 0 and is_heading:
             headline = line
         if is_heading:
@@ -68,6 +81,12 @@ def split_article(text: str) -> tuple[str | None, list[Sentence], str | None]:
     return headline, sentences, dateline
 
 
+# The labels of an encyclopedia's infobox, as a line of their own (the value on the next line, or
+# a label cut over two lines: "Territorial" / "changes") or before their value ("Date8 December
+# 2024 – present" as served, "Result: ...").
+_INFOBOX_LABEL = re.compile(r"(?:Dates?|Location|Result|Status|Territorial(?:\s+changes)?|changes|"
+                            r"Belligerents|Commanders(?:\s+and\s+leaders)?|Strength|"
+                            r"Casualties(?:\s+and\s+losses)?)(?:\s*:\s*|(?=\d)|\s+(?=[A-Z0-9])|$)")
 _CITATIONS = re.compile(r"(?:\s*\[[^\]\n]{1,40}\])+\s*$")
 
 

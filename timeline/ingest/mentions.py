@@ -78,6 +78,9 @@ class Context:
     coup_target: str | None = None
     coup_city: str | None = None
     dateline: str | None = None
+    # what an encyclopedia article is about, by its title ("Tell Rifaat"): what its "the town" or
+    # "the group" stands for, whatever other place or group a sentence names before the words
+    title: dict[str, str] = field(default_factory=dict)
 
 
 # ---- the name index -------------------------------------------------------------------------------
@@ -360,7 +363,10 @@ def add_placeholders(sentence: Sentence, ctx: Context, names: Any, roles: dict[s
             elif m.kind == "leader" and m.id:
                 leaders.append(m.id)
             continue
-        if m.kind == "faction" and faction:
+        if m.kind in ctx.title and m.kind in ("faction", "place") and not m.text.lower().startswith(
+                ("they", "it", "its", "their", "these", "those")):
+            m.ids = [ctx.title[m.kind]]
+        elif m.kind == "faction" and faction:
             m.ids = [faction]
         elif m.kind == "place" and place:
             m.ids = [place]

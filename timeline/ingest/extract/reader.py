@@ -68,6 +68,7 @@ class Reader(Control, Movement, Leaders):
             for m in s.mentions:
                 # "the Assad regime", "the Asad family's rule": the name describes, no one is meant
                 m.modifier = m.kind == "leader" and NAME_AS_MODIFIER.match(s.text, m.end) is not None
+        self.ctx.title = self._title()
         self.rebel = self._find_rebel()
         self.head_of_state = self._find_head_of_state()
         before: list[str] = []  # the leaders the sentence before named
@@ -99,6 +100,19 @@ class Reader(Control, Movement, Leaders):
                     self.ctx.place = m.id
                 elif m.id and m.kind == "leader" and not m.modifier:
                     self.ctx.leaders.append(m.id)
+
+    def _title(self) -> dict[str, str]:
+        """An encyclopedia article's subject: a first line that is a heading and one name, place or
+        faction ("Tell Rifaat", "Hay'at Tahrir al-Sham", "Suhayl al-Hasan facts for kids")."""
+        first = self.sentences[0] if self.sentences else None
+        if first is None or not first.heading or self.headline != first.text:
+            return {}
+        line = _TITLE_TAIL.sub("", first.text).strip()
+        named = [m for m in first.mentions if m.id and not m.implicit and m.start < len(line)]
+        if len(named) != 1 or named[0].kind not in ("place", "faction") or \
+                len(named[0].text) < 0.6 * len(line):
+            return {}
+        return {named[0].kind: named[0].id}
 
     # ---- who "the rebels" are ------------------------------------------------------------------
     def _find_rebel(self) -> str | None:
@@ -336,6 +350,10 @@ class Reader(Control, Movement, Leaders):
         """The claim the match `m` states; its clause is then `typed` (it gives no note)."""
         self._add(claim, s, m.start(), dated, when_at=when_at)
         typed.add(self._segment_of(s, m.start()))
+
+
+# What follows a subject's name in an encyclopedia's title: "(2024–present)", "facts for kids".
+_TITLE_TAIL = re.compile(r"\s*(?:\([^)]*\)|facts for kids|-\s*wikipedia)\s*$", re.I)
 
 
 def _unique(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:

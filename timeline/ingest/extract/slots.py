@@ -70,8 +70,8 @@ class Slots:
         "captured Tadef, as-Safirah and Khanasir", "A, B and C came under the control of"."""
         same = [x for x in s.mentions if x.kind == first.kind and x.id]
         out = [first]
-        if first not in same:
-            return out
+        if first not in same or backward and first.implicit:
+            return out  # ("Located near Azaz, the town was taken": a phrase put first, no list)
         i = same.index(first)
         step = -1 if backward else 1
         j = i + step
