@@ -120,41 +120,48 @@ def name_index(names: Any) -> tuple[dict[str, set[str]], set[str]]:
 
 _VARIANTS: weakref.WeakKeyDictionary[Any, tuple[Any, dict[str, set[str]]]] = weakref.WeakKeyDictionary()
 _RUN = re.compile(r"(?<![\w'’-])[A-Z][a-z'’]+(?:(?:\s+|-)(?:(?:al|el|Al|El)-)?[A-Z][a-z'’]+)+")
-_SKELETONS: dict[str, str] = {}
+_WORD = re.compile(r"(?:(?:al|el|Al|El)-)?[A-Z][a-z'’]+")
+_SKELETONS: dict[str, str] = {}  # a word as written -> its part of a skeleton ("" for an article)
+
+
+def _word_skeleton(word: str) -> str:
+    found = _SKELETONS.get(word)
+    if found is None:
+        parts = []
+        for w in name_key(word).split():
+            if w in ("al", "el", "bin", "ibn", "abu"):
+                continue
+            # vowels where they are, not which (Suhayl, Suheil, Suhail), doubled letters once
+            w = re.sub(r"(.)\1+", r"\1", w.replace("q", "k").replace("ph", "f"))
+            parts.append(re.sub(r"[aeiouyw]+", "v", w))
+        found = " ".join(parts)
+        if len(_SKELETONS) < 100_000:
+            _SKELETONS[word] = found
+    return found
 
 
 def skeleton(name: str) -> str:
     """What stays of a romanised Arabic name across its spellings: its consonants, doubled ones
     once, and where its vowels are, without the article ("Suhayl al-Hasan", "Suheil al-Hassan",
     "Suhail al-Hasan": "svhvl hvsvn"; not "Sahl Hassani")."""
-    words = []
-    for word in name_key(name).split():
-        if word in ("al", "el", "bin", "ibn", "abu"):
-            continue
-        found = _SKELETONS.get(word)
-        if found is None:
-            # vowels where they are, not which (Suhayl, Suheil, Suhail), doubled letters once
-            found = re.sub(r"(.)\1+", r"\1", word.replace("q", "k").replace("ph", "f"))
-            found = re.sub(r"[aeiouyw]+", "v", found)
-            if len(_SKELETONS) < 100_000:
-                _SKELETONS[word] = found
-        words.append(found)
-    return " ".join(words)
+    return " ".join(p for p in map(_word_skeleton, name.split()) if p)
 
 
 def variant_index(names: Any) -> dict[str, set[str]]:
     """{skeleton: leader ids} over every leader name and alias of two words or more (a single
-    word's consonants say too little to tell one man from another)."""
+    word's consonants say too little to tell one man from another); its key "" holds the
+    skeletons of their first words, to skip the runs no leader's name begins."""
     version = getattr(names, "_version", None)
     cached = _VARIANTS.get(names)
     if cached is not None and cached[0] == version and version is not None:
         return cached[1]
-    out: dict[str, set[str]] = {}
+    out: dict[str, set[str]] = {"": set()}
     for leader in names.entities("leader"):
         for alias in [leader["name"], *leader.get("aliases", [])]:
             key = skeleton(alias)
             if len(key.split()) >= 2 and all(len(w) >= 2 for w in key.split()):
                 out.setdefault(key, set()).add(leader["id"])
+                out[""].add(key.split()[0])
     _VARIANTS[names] = (version, out)
     return out
 
@@ -162,18 +169,21 @@ def variant_index(names: Any) -> dict[str, set[str]]:
 def add_variants(sentence: Sentence, variants: dict[str, set[str]]) -> None:
     """Leaders named in a spelling no alias has ("Suhayl al-Hasan" for Suheil al-Hassan): a run of
     two to four capitalised words whose consonants are those of one leader's name."""
-    if not variants:
+    firsts = variants.get("")
+    if not firsts:
         return
     added = []
     for run in _RUN.finditer(sentence.text):
         if any(m.start < run.end() and run.start() < m.end for m in sentence.mentions):
             continue
-        words = [(w.start(), w.end()) for w in re.finditer(r"(?:(?:al|el|Al|El)-)?[A-Z][a-z'’]+", run.group(0))]
+        words = [(w.start(), w.end(), _word_skeleton(w.group(0))) for w in _WORD.finditer(run.group(0))]
         for i in range(len(words)):
+            if words[i][2] not in firsts:
+                continue  # (most capitalised words begin no leader's name: a set lookup each)
             for j in range(min(len(words), i + 4), i + 1, -1):
-                a, b = run.start() + words[i][0], run.start() + words[j - 1][1]
-                ids = variants.get(skeleton(sentence.text[a:b]))
+                ids = variants.get(" ".join(p for _, _, p in words[i:j] if p))
                 if ids is not None and len(ids) == 1:
+                    a, b = run.start() + words[i][0], run.start() + words[j - 1][1]
                     added.append(Mention(a, b, "leader", sorted(ids), sentence.text[a:b]))
                     break
             else:
