@@ -190,3 +190,49 @@ def test_an_infobox_value_is_read_as_a_sentence(gazetteer):
     # a heading that is no infobox value still states nothing
     assert claims(gazetteer, "Offensive\nHTS captures Aleppo and Hama\nOn 8 December 2024 crowds "
                              "gathered in Damascus.") == []
+
+
+def test_it_in_an_article_about_a_place_is_that_place(gazetteer):
+    assert read(gazetteer, "Manbij\nManbij is a city in northern Syria. Since December 2024 it has "
+                           "been controlled by the SNA.") == {("control", "manbij", "sna")}
+    assert read(gazetteer, "Hama\nHama is a city in western Syria. It was captured by HTS on 5 "
+                           "December 2024.") == {("control", "hama", "hts")}
+    # not in an article about a faction, nor "it" as what a faction does
+    assert read(gazetteer, "Report\nHama is a city in western Syria. It was captured by HTS on 5 "
+                           "December 2024.") == set()
+    assert read(gazetteer, "Hama\nHama is a city in western Syria. It is known for its water "
+                           "wheels.") == set()
+
+
+# ---- a life's spans and its ends ---------------------------------------------------------------
+
+def test_a_status_named_with_the_leaders_pronoun(gazetteer):
+    assert statuses(gazetteer, "Report\nBashar al-Assad is a former politician who served as "
+                               "president until his overthrow in December 2024.") == {
+        ("bashar-al-assad", "removed")}
+    assert statuses(gazetteer, ON + "Hussam Louka was seen in Homs before his arrest.") == {
+        ("hussam-louka", "detained")}
+    # wanted, feared or escaped is not so
+    for sentence in ("Turkey called for his arrest, said Hussam Louka.",
+                     "Hussam Louka fled Homs to escape his arrest.",
+                     "a court issued a warrant for the arrest of Hussam Louka."):
+        assert not {x for x in statuses(gazetteer, ON + sentence) if x[1] == "detained"}, sentence
+
+
+def test_a_year_that_opens_a_span_does_not_date_its_end(gazetteer):
+    # "from 2000 until he was ousted": the ouster ends the span, it is not in 2000
+    assert statuses(gazetteer, "Report\nBashar al-Assad was president from 2000 until he was ousted "
+                               "in December 2024.") == {("bashar-al-assad", "removed")}
+    # a deed in a year long before the article is still background
+    assert statuses(gazetteer, "Report\nIn 2000 Bashar al-Assad was ousted from a committee.") == set()
+
+
+def test_each_place_of_a_list_with_its_month(gazetteer):
+    assert {(c["city"], c["occurred_at"][:7]) for c in claims(
+        gazetteer, "Report\nHTS is an armed group; it seized Aleppo in November 2024 and Damascus in "
+                   "December 2024.")} == {("aleppo", "2024-11"), ("damascus", "2024-12")}
+    # a faction after the month is no place of the list
+    assert read(gazetteer, "Report\nHTS seized Aleppo in November 2024 and the SNA in December "
+                           "2024 took Manbij.") >= {("control", "aleppo", "hts")}
+    assert ("control", "manbij", "hts") not in read(
+        gazetteer, "Report\nHTS seized Aleppo in November 2024 and the SNA in December 2024 took Manbij.")

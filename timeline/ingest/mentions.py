@@ -46,6 +46,11 @@ PLACE_PLACEHOLDER = re.compile(r"\bthe (?:city|town|village|provincial capital)\
 PLACE_IT = re.compile(r"\b(?:captur(?:ed|ing|es)?|seiz(?:ed|ing|es)|took|tak(?:ing|en)|enter(?:ed|ing)|"
                       r"storm(?:ed|ing)|overr(?:an|unning)|liberat(?:ed|ing)|retook|recaptur(?:ed|ing))"
                       r"\s+(it)\b(?!\s+(?:was|is|had|has)\b)", re.I)
+# "It" as the subject of what is done to a place, in an article about that place: "It was
+# captured by HTS", "Since December 2024 it has been controlled by the SNA" (the title's place).
+TITLE_IT = re.compile(r"(?<![\w-])[Ii]t(?=\s+(?:(?:was|is|has|had|have|been|now|then|later|briefly|"
+                      r"also|again|once|soon|finally)\s+){0,3}(?:captured|seized|taken|retaken|recaptured|"
+                      r"controlled|held|overrun|liberated|fell|came\s+under|passed)\b)")
 CAPITAL = re.compile(r"\b(?:the (?:syrian )?capital|syria['’]s capital)\b(?! of)", re.I)
 LEADER_PLACEHOLDER = re.compile(r"\b(?:the|syria['’]s) (?:former |ousted |deposed |toppled )?"
                                 r"(?:syrian )?president\b", re.I)
@@ -346,12 +351,19 @@ def add_placeholders(sentence: Sentence, ctx: Context, names: Any, roles: dict[s
     named), the last place named, the last president named."""
     found: list[Mention] = []
     for pattern, kind in ((FACTION_PLACEHOLDER, "faction"), (PLACE_PLACEHOLDER, "place"),
-                          (LEADER_PLACEHOLDER, "leader"), (CAPITAL, "capital"), (PLACE_IT, "it")):
+                          (LEADER_PLACEHOLDER, "leader"), (CAPITAL, "capital"), (PLACE_IT, "it"),
+                          (TITLE_IT, "title")):
+        if kind == "title" and "place" not in ctx.title:
+            continue
         for m in pattern.finditer(sentence.text):
             if any(x.start <= m.start() < x.end for x in [*sentence.mentions, *found]):
                 continue
             if kind == "it":
                 found.append(Mention(m.start(1), m.end(1), "place", [], m.group(1), implicit=True))
+                continue
+            if kind == "title":
+                found.append(Mention(m.start(), m.end(), "place", [ctx.title["place"]], m.group(0),
+                                     implicit=True))
                 continue
             if kind == "capital":
                 capital = names.lookup("place", "Damascus")

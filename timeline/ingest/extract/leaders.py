@@ -10,7 +10,7 @@ from typing import Any
 from ..article import Sentence
 from ..mentions import Mention
 from .patterns import (
-    ASYLUM_TO, COUP_OUST, PLACE_AS_MODIFIER, NOUN_NOT_SO, STATUS_NOUN_AFTER, STATUS_NOUN_OF, STATUS_NOUNS, COUP_TARGET, DISMISSED, DONE_TO, EXILED_EPITHET, FLIGHT_AFTER, FLIGHT_NOUN,
+    ASYLUM_TO, COUP_OUST, NOUN_WANTED, PLACE_AS_MODIFIER, STATUS_NOUN_HIS, NOUN_NOT_SO, STATUS_NOUN_AFTER, STATUS_NOUN_OF, STATUS_NOUNS, COUP_TARGET, DISMISSED, DONE_TO, EXILED_EPITHET, FLIGHT_AFTER, FLIGHT_NOUN,
     FLIGHT_TO, NEGATION, WHERE_UNKNOWN,
     COUP, COUP_DENIED, DENIAL, DENIED_AFTER, EXILE_TO, FOREIGN, _FOREIGN_RE, LEADS, OUSTED, STATUS,
     STAYS_IN,
@@ -226,6 +226,11 @@ class Leaders(Slots):
             if after is not None and not leader.modifier and not (leader.implicit and not leader.text):
                 self._status_noun(s, _At(leader.start), after.group("noun"), leader, after.end(),
                                   dated, typed)
+        for m in STATUS_NOUN_HIS.finditer(s.text):
+            # "X served as president until his overthrow": the leader the sentence is about
+            leader = self._subject(s, m.start(), "leader", reach=160)
+            if leader is not None:
+                self._status_noun(s, m, m.group("noun"), leader, m.end(), dated, typed)
         for m in WHERE_UNKNOWN.finditer(s.text):
             leader = self._mention_at(s, m.end(), "leader")
             if leader is None or leader.start - m.end() > 4 or _POSSESSIVE.match(s.text, leader.end):
@@ -239,6 +244,7 @@ class Leaders(Slots):
         rumour ("the overthrow of X would be a disaster", "the death of X was never confirmed")."""
         _, b = self._segment_bounds(s, m.start())
         if self._negated(s, m.start()) or NOUN_NOT_SO.search(s.text, end, b) or \
+                NOUN_WANTED.search(s.text, max(0, m.start() - 40), m.start()) or \
                 _POSSESSIVE.match(s.text, leader.end) and noun.lower() not in s.text[leader.end:end].lower():
             return
         to = re.match(r"\s+(?:to|in)\s+(?:the\s+)?", s.text[end:end + 12])

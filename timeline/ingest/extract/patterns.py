@@ -69,7 +69,7 @@ CONTROL_PASSIVE = re.compile(
     r"(?:came|come|comes|coming|fell|fallen)\s+under\s+(?:the\s+)?(?:full\s+|de\s+facto\s+|effective\s+|complete\s+)?"
     r"control\s+of|"
     r"fell into the hands of|fell under the control of|came under the control of|"
-    r"(?:is|are|was|were|now|remains?|remained|became|become) (?:fully |entirely |now )?controlled by|"
+    r"(?:is|are|was|were|now|remains?|remained|became|become|been) (?:fully |entirely |now )?controlled by|"
     r"(?:being|been|was|were) (?:captured|seized|taken|overrun|liberated|entered|stormed|occupied|"
     r"retaken|recaptured|wrested|won|taken over) by|"
     r"(?:was|were|been|being) handed (?:over )?to|"
@@ -429,6 +429,14 @@ STATUS_NOUN_OF = re.compile(r"\b(?:the\s+)?(?P<noun>" + _STATUS_NOUN + r")\s+of\
                             r"(?:(?:president|leader|prime\s+minister|general|commander|brother)\s+)?", re.I)
 STATUS_NOUN_AFTER = re.compile(r"['’]s?\s+(?:(?:\w+\s+)?(?:later|eventual|subsequent|reported|sudden|forced)\s+)?"
                                r"(?P<noun>" + _STATUS_NOUN + r")\b", re.I)
+# A status noun said with the leader's pronoun: "until his overthrow in December 2024".
+STATUS_NOUN_HIS = re.compile(r"\b(?:his|her)\s+(?:(?:later|eventual|subsequent|forced|sudden)\s+)?"
+                             r"(?P<noun>" + _STATUS_NOUN + r")\b", re.I)
+# ... or asked for, feared, escaped: "called for the arrest of X", "a warrant for his arrest".
+NOUN_WANTED = re.compile(r"\b(?:call(?:ed|s|ing)?\s+for|demand(?:ed|s|ing)?|seek(?:s|ing)?|sought|"
+                         r"warrants?\s+for|order(?:ed|s)?|threat(?:s|ened)?\s+(?:of|with)|fear(?:ed|s)?(?:\s+of)?|"
+                         r"avoid(?:ed|s|ing)?|escap(?:e|ed|es|ing)|evad(?:e|ed|es|ing)|prevent(?:ed|s|ing)?|"
+                         r"risk(?:ed|s)?|plan(?:ned|s)?\s+for|wanted\s+for)\s+(?:the\s+|his\s+|her\s+)?$", re.I)
 # What the rest of the clause may say of a noun's event that makes it none: "the overthrow of X
 # would be a disaster", "the death of X was never confirmed".
 NOUN_NOT_SO = re.compile(r"\b(?:would|could|might|may|will|not|never|no|denied|unconfirmed|rumou?r\w*)\b", re.I)
@@ -520,8 +528,11 @@ LAST_ITEM = re.compile(r",\s+and\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,5}"
                        r"(?:,\s*(?:before|after|then|and\s+then|later)\s+)?")
 ALONG_WITH = re.compile(r"\b(?:along with|together with|alongside|supported by|backed by|with the "
                         r"support of|aided by)\b[^,.;]*$", re.I)
-ITEM_DATE = re.compile(r"^\s+(?:on|by)\s+(?:the night of\s+)?\d{1,2}(?:\s*/\s*\d{1,2})?\s+[A-Za-z]+"
-                       r"(?:\s+\d{4})?")
+ITEM_DATE = re.compile(r"^\s+(?:(?:on|by)\s+(?:the night of\s+)?\d{1,2}(?:\s*/\s*\d{1,2})?\s+[A-Za-z]+"
+                       r"(?:\s+\d{4})?|"
+                       # or its month: "seized Aleppo in November 2024 and Damascus in December 2024"
+                       r"in\s+(?:early\s+|mid-?|late\s+)?(?:January|February|March|April|May|June|July|"
+                       r"August|September|October|November|December)(?:\s+\d{4})?)")
 # ", and advanced toward Hama, taking it": the clause after the break begins with its verb, so
 # its subject is the one before the break.
 ELIDED_SUBJECT = re.compile(r"\s*(?:(?:then|later|also|subsequently|eventually|soon|quickly|swiftly|"

@@ -214,6 +214,8 @@ class Reader(Control, Movement, Leaders):
             # "captured Aleppo in 2016", "in 2016 Assad's forces retook Aleppo": the year in the
             # deed's own words; "In 2011, ..." opening the sentence dates the whole of it
             # ("Hama, where ... in 1982, fell on 5 December": a year behind a comma is not)
+            if start < pos and re.search(r"\b(?:until|till|up to)\b", s.text[lo:hi], re.I):
+                continue  # "president from 2000 until he was ousted": the year opens a span the deed ends
             if not re.search(r"[,;()]", s.text[lo:hi]) or not s.text[:start].strip():
                 return True
         return False
