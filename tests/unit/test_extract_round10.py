@@ -236,3 +236,20 @@ def test_each_place_of_a_list_with_its_month(gazetteer):
                            "2024 took Manbij.") >= {("control", "aleppo", "hts")}
     assert ("control", "manbij", "hts") not in read(
         gazetteer, "Report\nHTS seized Aleppo in November 2024 and the SNA in December 2024 took Manbij.")
+
+
+def test_a_past_state_said_at_a_date(gazetteer):
+    assert read(gazetteer, "Report\nBy 8 December 2024, HTS controlled Damascus.") == {
+        ("control", "damascus", "hts")}
+    assert read(gazetteer, "Report\nAs of 10 December 2024, the SNA held Manbij.") == {
+        ("control", "manbij", "sna")}
+    # without the date put first it is background; a date long before the article is history
+    assert read(gazetteer, "Report\nThe SDF controlled Tabqa.") == set()
+    assert read(gazetteer, "Report\nBy March 2016, the SDF controlled Tabqa.") == set()
+
+
+def test_an_infobox_names_its_commanders_status_in_brackets(gazetteer):
+    assert statuses(gazetteer, "Offensive\nCommanders and leaders\nBashar al-Assad (in exile)\n"
+                               "Maher al-Assad (whereabouts unknown)") == {
+        ("bashar-al-assad", "in_exile"), ("maher-al-assad", "whereabouts_unknown")}
+    assert statuses(gazetteer, "Offensive\nCommanders and leaders\nBashar al-Assad\nHussam Louka") == set()

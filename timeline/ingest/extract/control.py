@@ -12,7 +12,7 @@ from .patterns import (
     AGENTLESS, APPROACH_BEFORE, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, CULMINATED,
     DECLARED,
     CLEARED, CLEARED_OF, HELD_EPITHET, DECLARED_AFTER, EXPELLED, LEFT_AS, LEFT_TO, WITHDREW, EXPELLED_BY, EXPELLED_PASSIVE, HANDED, HANDED_TO, HOLDS, LOST, LOST_APPOSED, OUT_OF,
-    OUTSKIRTS_BEFORE, POSSESSIVE_NOUN, TOOK, UNDER_CONTROL, WINDOW,
+    OUTSKIRTS_BEFORE, POSSESSIVE_NOUN, STATE_AT, TOOK, UNDER_CONTROL, WINDOW,
 )
 from .slots import Slots
 
@@ -92,6 +92,8 @@ class Control(Slots):
             place = next((x for x in s.mentions if x.kind == "place" and x.id
                           and x.start == m.end()), None)
             faction = self._subject(s, m.start(), "faction")
+            if m.group("past") and not STATE_AT.match(s.text):
+                continue  # "the SDF controlled Tabqa": background, unless said at a date
             if place is None or faction is None or self._negated(s, m.start()) or \
                     self._part_of_place(s, place) or self._long_ago(s, m.start()) or \
                     re.search(r"\b(?:until|till|before)\b", s.text[place.end:self._segment_bounds(s, m.start())[1]], re.I):

@@ -83,8 +83,13 @@ CONTROL_PASSIVE = re.compile(
 # A faction holding a place now, said with the place right after the verb: "the SNA now controls
 # X", "HTS still holds X" (the present: "the SDF controlled X" is mostly background; not
 # "government-controlled X", an epithet).
-HOLDS = re.compile(r"(?<![-\w])(?:controls|holds|(?:now|still)\s+(?:control|hold))\s+"
+HOLDS = re.compile(r"(?<![-\w])(?:controls|holds|(?:now|still)\s+(?:control|hold)|"
+                   # a past state at a date put first: "By 8 December 2024, HTS controlled Damascus"
+                   r"(?P<past>controlled|held))\s+"
                    r"(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+# The date a past state is said at: "By 8 December 2024,", "As of January 2025,".
+STATE_AT = re.compile(r"\s*(?:by|as of)\s+(?:(?:early|mid|late)[\s-]+)?(?:\d{1,2}\s+)?[A-Z][a-z]+"
+                      r"(?:\s+\d{1,2})?,?\s+\d{4}\s*,", re.I)
 # "X declared Y liberated".
 DECLARED = re.compile(r"\b(?:declared|announced|proclaimed)\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
 DECLARED_AFTER = re.compile(r"\s+(?:(?:fully|completely|totally)\s+)?(?:liberated|free|captured|secured)\b", re.I)
