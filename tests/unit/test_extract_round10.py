@@ -253,3 +253,12 @@ def test_an_infobox_names_its_commanders_status_in_brackets(gazetteer):
                                "Maher al-Assad (whereabouts unknown)") == {
         ("bashar-al-assad", "in_exile"), ("maher-al-assad", "whereabouts_unknown")}
     assert statuses(gazetteer, "Offensive\nCommanders and leaders\nBashar al-Assad\nHussam Louka") == set()
+
+
+def test_he_in_a_clause_after_the_one_leader_named(gazetteer):
+    assert statuses(gazetteer, "Report\nMohammad Ghazi al-Jalali remained prime minister until 10 "
+                               "December 2024, when he was replaced by Mohammed al-Bashir.") == {
+        ("mohammad-ghazi-al-jalali", "removed")}
+    # two leaders before the pronoun: whose it is is not said
+    assert statuses(gazetteer, "Report\nMohammad Ghazi al-Jalali met Mohammed al-Bashir on 10 "
+                               "December 2024, when he was replaced.") == set()

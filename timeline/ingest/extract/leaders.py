@@ -183,6 +183,12 @@ class Leaders(Slots):
         for m in DISMISSED.finditer(s.text):
             leader = next((x for x in leaders if x.end <= m.start() and re.fullmatch(
                 r"(?:\s*,[^,;]{1,60},)?\s*", s.text[x.end:m.start()])), None)
+            before = [x for x in leaders if x.end <= m.start() and not x.modifier]
+            if leader is None and before and re.search(r"\b(?:he|she)\s+$", s.text[before[-1].end:m.start()]) \
+                    and len(s.text[before[-1].end:m.start()]) <= 120:
+                # "X remained prime minister until 10 December, when he was replaced": the one
+                # leader named before the pronoun
+                leader = before[-1] if len({x.id for x in before}) == 1 else None
             # (not _negated: "was dismissed" is also how a denial is said after its claim)
             if leader is None or NEGATION.search(s.text[max(0, m.start() - 40):m.start()]):
                 continue
