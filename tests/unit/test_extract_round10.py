@@ -248,13 +248,6 @@ def test_a_past_state_said_at_a_date(gazetteer):
     assert read(gazetteer, "Report\nBy March 2016, the SDF controlled Tabqa.") == set()
 
 
-def test_an_infobox_names_its_commanders_status_in_brackets(gazetteer):
-    assert statuses(gazetteer, "Offensive\nCommanders and leaders\nBashar al-Assad (in exile)\n"
-                               "Maher al-Assad (whereabouts unknown)") == {
-        ("bashar-al-assad", "in_exile"), ("maher-al-assad", "whereabouts_unknown")}
-    assert statuses(gazetteer, "Offensive\nCommanders and leaders\nBashar al-Assad\nHussam Louka") == set()
-
-
 def test_he_in_a_clause_after_the_one_leader_named(gazetteer):
     assert statuses(gazetteer, "Report\nMohammad Ghazi al-Jalali remained prime minister until 10 "
                                "December 2024, when he was replaced by Mohammed al-Bashir.") == {
