@@ -178,8 +178,9 @@ def add_variants(sentence: Sentence, variants: dict[str, set[str]]) -> None:
     if not firsts:
         return
     added = []
+    covered = _covered(sentence)
     for run in _RUN.finditer(sentence.text):
-        if any(m.start < run.end() and run.start() < m.end for m in sentence.mentions):
+        if any(covered[run.start():run.end()]):
             continue
         words = [(w.start(), w.end(), _word_skeleton(w.group(0))) for w in _WORD.finditer(run.group(0))]
         for i in range(len(words)):
@@ -202,14 +203,34 @@ def add_surnames(sentence: Sentence, surnames: dict[str, set[str]]) -> None:
     """"Suheil al-Hassan ... Al-Hassan went into hiding": once a text has named a leader in full,
     his surname alone (with its article, as first written) is him, unless two leaders named share it."""
     added = []
+    covered = _covered(sentence)
     for m in re.finditer(r"(?<![\w'’-])(?:(?:al|el|Al|El)-)?[A-Z][a-z'’]+(?![\w'’-])", sentence.text):
-        ids = surnames.get(name_key(m.group(0)))
-        if ids is None or len(ids) != 1 or \
-                any(x.start < m.end() and m.start() < x.end for x in sentence.mentions):
+        ids = surnames.get(_surname_key(m.group(0)))
+        if ids is None or len(ids) != 1 or any(covered[m.start():m.end()]):
             continue
         added.append(Mention(m.start(), m.end(), "leader", sorted(ids), m.group(0)))
     if added:
         sentence.mentions = sorted([*sentence.mentions, *added], key=lambda x: x.start)
+
+
+def _covered(sentence: Sentence) -> bytearray:
+    """The characters of a sentence some mention covers (one look each, not one per mention)."""
+    covered = bytearray(len(sentence.text))
+    for m in sentence.mentions:
+        covered[m.start:m.end] = b"\x01" * (m.end - m.start)
+    return covered
+
+
+_SURNAME_KEYS: dict[str, str] = {}
+
+
+def _surname_key(word: str) -> str:
+    key = _SURNAME_KEYS.get(word)
+    if key is None:
+        key = name_key(word)
+        if len(_SURNAME_KEYS) < 100_000:
+            _SURNAME_KEYS[word] = key
+    return key
 
 
 def learn_surnames(sentence: Sentence, surnames: dict[str, set[str]]) -> None:
