@@ -255,3 +255,11 @@ def test_he_in_a_clause_after_the_one_leader_named(gazetteer):
     # two leaders before the pronoun: whose it is is not said
     assert statuses(gazetteer, "Report\nMohammad Ghazi al-Jalali met Mohammed al-Bashir on 10 "
                                "December 2024, when he was replaced.") == set()
+
+
+def test_a_passive_of_taking_with_an_adverb_of_narrative_time(gazetteer):
+    assert read(gazetteer, "Report\nIn the aftermath, the SDF withdrew from Deir ez-Zor on 6 December "
+                           "2024, which was then taken over by HTS.") == {("control", "deir-ez-zor", "hts")}
+    assert read(gazetteer, ON + "Hama was later captured by HTS.") == {("control", "hama", "hts")}
+    # a taking to come is none
+    assert read(gazetteer, ON + "Hama could later be captured by HTS.") == set()

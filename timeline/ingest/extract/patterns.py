@@ -70,7 +70,9 @@ CONTROL_PASSIVE = re.compile(
     r"control\s+of|"
     r"fell into the hands of|fell under the control of|came under the control of|"
     r"(?:is|are|was|were|now|remains?|remained|became|become|been) (?:fully |entirely |now )?controlled by|"
-    r"(?:being|been|was|were) (?:captured|seized|taken|overrun|liberated|entered|stormed|occupied|"
+    # ("which was then taken over by X": an adverb of narrative time between)
+    r"(?:being|been|was|were) (?:(?:then|later|subsequently|soon|eventually|finally|quickly|also) )?"
+    r"(?:captured|seized|taken|overrun|liberated|entered|stormed|occupied|"
     r"retaken|recaptured|wrested|won|taken over) by|"
     r"(?:was|were|been|being) handed (?:over )?to|"
     r"(?:captured|seized|liberated) by|"
