@@ -263,3 +263,18 @@ def test_a_passive_of_taking_with_an_adverb_of_narrative_time(gazetteer):
     assert read(gazetteer, ON + "Hama was later captured by HTS.") == {("control", "hama", "hts")}
     # a taking to come is none
     assert read(gazetteer, ON + "Hama could later be captured by HTS.") == set()
+
+
+def test_whereabouts_unknown_since_and_a_death_reported(gazetteer):
+    assert statuses(gazetteer, "Report\nMaher al-Assad commanded the 4th Division. His whereabouts "
+                               "have been unknown since 8 December 2024.") == {
+        ("maher-al-assad", "whereabouts_unknown")}
+    assert statuses(gazetteer, "Report\nMaher al-Assad's location has been unknown since 8 December "
+                               "2024.") == {("maher-al-assad", "whereabouts_unknown")}
+    found = claims(gazetteer, "Report\nHussam Louka led the intelligence directorate. On 10 December "
+                              "2024 Louka was reportedly killed in Homs.")
+    assert [(c["leader"], c["status"], c["confidence"]) for c in found] == [
+        ("hussam-louka", "dead", "unconfirmed")]
+    # known again, or a death denied, is none
+    assert statuses(gazetteer, ON + "Maher al-Assad's location has been known since Monday.") == set()
+    assert statuses(gazetteer, ON + "Hussam Louka was reported killed, which the ministry denied.") == set()

@@ -362,13 +362,13 @@ LEADS = re.compile(r"\b(?:leading|led|behind|staged|staging|stage|launched|orche
 COUP_DENIED = re.compile(r"\b(?:not|never|no)\s+(?:\w+\s+){0,2}$", re.I)
 STATUS = [
     ("whereabouts_unknown", re.compile(
-        r"\b(?:unaccounted for|whereabouts (?:are |were |remain |remained |is |was )?(?:unknown|"
+        r"\b(?:unaccounted for|whereabouts (?:are |were |remain |remained |is |was |(?:have|has|had) been )?(?:unknown|"
         r"unclear)|has not been seen|have not been seen|disappeared|vanished|"
         # "went into hiding", "was nowhere to be found", "whereabouts were not known"
         r"(?:went|gone|goes|going) into hiding|(?:is|was|were|remains?|remained) in hiding|"
         r"nowhere to be (?:seen|found)|"
-        r"(?:whereabouts|location) (?:is|are|was|were|remains?|remained) (?:still )?(?:not (?:immediately |yet )?"
-        r"(?:known|clear)|a mystery|uncertain)|"
+        r"(?:whereabouts|location) (?:is|are|was|were|remains?|remained|(?:has|have|had) been) (?:still )?(?:not (?:immediately |yet )?"
+        r"(?:known|clear)|a mystery|uncertain|unknown|unclear)|"
         # "the whereabouts of X remain unknown", "the location of X is unclear"
         r"(?:whereabouts|location) of\s+(?:[\w'’.-]+\s+){1,4}?(?:is|are|was|were|remains?|remained)\s+"
         r"(?:still\s+)?(?:unknown|unclear|not\s+(?:immediately\s+|yet\s+)?(?:known|clear)))\b", re.I)),
@@ -382,6 +382,8 @@ STATUS = [
                           r"airlifted|taken|evacuated)) out of (?:the country|syria)|"
                           r"(?:left|departed) syria|departed the country|fled (?:the country|abroad|syria)|flee (?:the country|abroad|syria))\b", re.I)),
     ("dead", re.compile(r"\b(?:was killed|has been killed|were killed|died|is dead|was shot dead|"
+                        # "was reported killed", "was reportedly killed" (the hedge in the clause)
+                        r"(?:was|were|has been) (?:reportedly|reported|said to have been) killed|"
                         r"was (?:found|shot) dead|was shot and killed|was slain|was "
                         r"assassinated|was executed)\b", re.I)),
     ("detained", re.compile(r"\b(?:was arrested|has been arrested|was detained|has been detained|"
