@@ -278,3 +278,16 @@ def test_whereabouts_unknown_since_and_a_death_reported(gazetteer):
     # known again, or a death denied, is none
     assert statuses(gazetteer, ON + "Maher al-Assad's location has been known since Monday.") == set()
     assert statuses(gazetteer, ON + "Hussam Louka was reported killed, which the ministry denied.") == set()
+
+
+def test_places_among_those_a_faction_took_and_control_passed_from_one_to_another(gazetteer):
+    assert read(gazetteer, "Report\nTal Rifaat and Manbij were among the towns that the SNA captured "
+                           "in December 2024.") == {("control", "tal-rifaat", "sna"),
+                                                    ("control", "manbij", "sna")}
+    assert read(gazetteer, ON + "Control of Manbij passed from the SDF to the SNA.") == {
+        ("control", "manbij", "sna")}
+    # among what a faction failed to take, or what it shelled, is none
+    assert read(gazetteer, "Report\nManbij was among the towns that the SNA failed to capture in "
+                           "December 2024.") == set()
+    assert read(gazetteer, "Report\nManbij was among the towns that the SNA shelled in December "
+                           "2024.") == set()

@@ -9,7 +9,7 @@ from datetime import datetime
 from ..article import Sentence
 from ..mentions import Mention
 from .patterns import (
-    AGENTLESS, APPROACH_BEFORE, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, CULMINATED,
+    AGENTLESS, AMONG, APPROACH_BEFORE, TAKEN_AFTER, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, CULMINATED,
     DECLARED,
     CLEARED, CLEARED_OF, HELD_EPITHET, DECLARED_AFTER, EXPELLED, LEFT_AS, LEFT_TO, WITHDREW, EXPELLED_BY, EXPELLED_PASSIVE, HANDED, HANDED_TO, HOLDS, LOST, LOST_APPOSED, OUT_OF,
     OUTSKIRTS_BEFORE, POSSESSIVE_NOUN, STATE_AT, TOOK, UNDER_CONTROL, WINDOW,
@@ -214,7 +214,7 @@ class Control(Slots):
             if self._part_of_place(s, place) or m.group("near") and (
                     not re.fullmatch(r"\s*(?:city|town)?\s*(?:,\s*)?", s.text[place.end:m.start()])
                     or re.search(r"\b(?:in|at|near|from|(?<!control\s)of|to|on|into|inside|outside|around)\s+(?:the\s+)?"
-                                 r"(?:(?:city|town)\s+of\s+)?$", s.text[max(0, place.start - 30):place.start])):
+                                 r"(?:(?:city|town)\s+of\s+)?$", s.text[max(0, place.start - 30):place.start], re.I)):
                 continue  # ("is held by", "in the hands of": said of the place just named, as
                 # the subject: not "a meeting in Idlib was held by")
             # "A, B and C came under the control of X": every place of the list
@@ -222,6 +222,20 @@ class Control(Slots):
                 for taker in self._coordinated(s, faction, backward=False):
                     self._claim({"type": "control", "city": where.id, "faction": taker.id}, s, m,
                                 dated, typed)
+
+    def _among(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"Tal Rifaat and Manbij were among the towns that the SNA captured": the places before,
+        the taker in the relative clause."""
+        for m in AMONG.finditer(s.text):
+            faction = self._mention_at(s, m.end(), "faction")
+            took = TAKEN_AFTER.match(s.text, faction.end) if faction is not None else None
+            place = self._subject(s, m.start(), "place")
+            if took is None or place is None or faction.start - m.end() > 4 or \
+                    self._negated(s, took.end()) or self._part_of_place(s, place):
+                continue
+            for where in self._coordinated(s, place, backward=True):
+                self._claim({"type": "control", "city": where.id, "faction": faction.id}, s, m,
+                            dated, typed)
 
     def _included_place(self, s: Sentence, pos: int) -> Mention | None:
         """"a swathe of territory has come under the control of X, including Manbij": an area

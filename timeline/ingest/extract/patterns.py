@@ -80,7 +80,7 @@ CONTROL_PASSIVE = re.compile(
     r"(?P<near>(?:(?:is|are|was|were|remains?|remained)\s+(?:now\s+|firmly\s+|still\s+)?in|passed into|"
     r"came into|now in)\s+the\s+hands\s+of|"
     # "Idlib, held by HTS", "Idlib, which is controlled by HTS"
-    r"(?<=,\s)(?:which\s+(?:is|was|has\s+been|had\s+been)\s+)?(?:(?:now|still|firmly|then)\s+)?(?:held|controlled)\s+by|passed\s+(?:in)?to(?:\s+the\s+control\s+of)?|(?:is|are|was|were|remains?|remained|now)\s+(?:now\s+|still\s+|"
+    r"(?<=,\s)(?:which\s+(?:is|was|has\s+been|had\s+been)\s+)?(?:(?:now|still|firmly|then)\s+)?(?:held|controlled)\s+by|passed\s+(?:from\s+(?:the\s+)?(?:[\w'’-]+\s+){1,4}?)?(?:in)?to(?:\s+the\s+control\s+of)?|(?:is|are|was|were|remains?|remained|now)\s+(?:now\s+|still\s+|"
     r"firmly\s+)?held\s+by|(?:was|were|has been|had been)\s+lost\s+to))\b", re.I)
 # A faction holding a place now, said with the place right after the verb: "the SNA now controls
 # X", "HTS still holds X" (the present: "the SDF controlled X" is mostly background; not
@@ -217,6 +217,12 @@ LOST = re.compile(r"\b(?:lost|lose|loses|losing|ceded|cedes|ceding|surrendered|s
 # the northern city of Aleppo to X" (a few words that end in the kind of place).
 LOST_APPOSED = re.compile(r"(?:the\s+)?(?:[\w'’-]+\s+){0,3}(?:city|town|capital|stronghold)"
                           r"(?:,\s*|\s+of\s+)", re.I)
+# Places said to be among what a faction took, the faction in an object relative clause: "Tal Rifaat
+# and Manbij were among the towns that the SNA captured" (the verb after the faction: TAKEN_AFTER).
+AMONG = re.compile(r"\b(?:was|were|is|are)\s+(?:among|one\s+of)\s+the\s+(?:\w+\s+){0,2}?(?:towns|cities|places|"
+                   r"villages|localities|areas)\s+(?:that|which)\s+(?:the\s+)?", re.I)
+TAKEN_AFTER = re.compile(r"\s+(?:(?:had|have|then|later|quickly)\s+){0,2}(?:captured|seized|took|overran|"
+                         r"entered|retook|recaptured|liberated|occupied)\b", re.I)
 # "X came under SNA control", "X fell under rebel control" (a faction's name before "control").
 UNDER_CONTROL = re.compile(r"\b(?:came|comes|come|fell|falls|is|was|are|were|now|been|remain(?:s|ed)?)\s+"
                            r"(?:fully\s+|now\s+|firmly\s+)?under\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"

@@ -285,7 +285,7 @@ class Reader(Control, Movement, Leaders):
         typed: set[int] = set()  # the clauses that gave a typed claim
         for build in (self._control_active, self._took, self._holds, self._declared, self._expelled, self._withdrew,
                       self._handed,
-                      self._control_passive, self._agentless,
+                      self._control_passive, self._agentless, self._among,
                       self._under_control, self._possessive_noun, self._lost, self._control_noun,
                       self._approach, self._advance_verbs, self._advance_direct, self._advance_shared,
                       self._clashes):
