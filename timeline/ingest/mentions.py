@@ -182,7 +182,11 @@ def add_variants(sentence: Sentence, variants: dict[str, set[str]]) -> None:
     for run in _RUN.finditer(sentence.text):
         if any(covered[run.start():run.end()]):
             continue
-        words = [(w.start(), w.end(), _word_skeleton(w.group(0))) for w in _WORD.finditer(run.group(0))]
+        texts = _WORD.findall(run.group(0))
+        parts = [_SKELETONS[t] if t in _SKELETONS else _word_skeleton(t) for t in texts]
+        if not any(p in firsts for p in parts):
+            continue  # (the common case, in a comprehension: no call per word)
+        words = [(w.start(), w.end(), p) for w, p in zip(_WORD.finditer(run.group(0)), parts, strict=True)]
         for i in range(len(words)):
             if words[i][2] not in firsts:
                 continue  # (most capitalised words begin no leader's name: a set lookup each)
