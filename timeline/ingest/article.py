@@ -51,8 +51,21 @@ def split_article(text: str) -> tuple[str | None, list[Sentence], str | None]:
     headline = None
     dateline = None
     sentences: list[Sentence] = []
+    value_next = False  # the line after an infobox's label is its value
     for n, line in enumerate(lines):
-        is_heading = _is_heading(line)
+        label = _INFOBOX_LABEL.match(line) if n else None
+        if label is not None and label.end() == len(line):
+            value_next = True
+            sentences.append(Sentence(line, n, heading=True))
+            continue
+        is_value, value_next = value_next or label is not None, False
+        if label is not None:
+            line = line[label.end():].lstrip(" :\u2013\u2014-")  # "Date8 December 2024", "Result: ..."
+            if not line:
+                continue
+        # an infobox's value is a fragment that states ("HTS captures Aleppo", "Aleppo captured
+        # by HTS"), without a full stop: read as a sentence, not as a heading
+        is_heading = _is_heading(line) and not is_value
         if n == 0 and is_heading:
             headline = line
         if is_heading:
@@ -68,6 +81,12 @@ def split_article(text: str) -> tuple[str | None, list[Sentence], str | None]:
     return headline, sentences, dateline
 
 
+# The labels of an encyclopedia's infobox, as a line of their own (the value on the next line, or
+# a label cut over two lines: "Territorial" / "changes") or before their value ("Date8 December
+# 2024 – present" as served, "Result: ...").
+_INFOBOX_LABEL = re.compile(r"(?:Dates?|Location|Result|Status|Territorial(?:\s+changes)?|changes|"
+                            r"Belligerents|Commanders(?:\s+and\s+leaders)?|Strength|"
+                            r"Casualties(?:\s+and\s+losses)?)(?:\s*:\s*|(?=\d)|\s+(?=[A-Z0-9])|$)")
 _CITATIONS = re.compile(r"(?:\s*\[[^\]\n]{1,40}\])+\s*$")
 
 
@@ -181,13 +200,14 @@ def _month_only_ok(text: str, m: re.Match) -> bool:
     return m.group("mon3")[:1].isupper() and bool(_MONTH_LEAD.search(text[max(0, m.start() - 12):m.start()]))
 
 
+_BORN = re.compile(r"\b(?:born|b\.)\s+(?:on\s+|in\s+)?$", re.I)
 _CLOCK = re.compile(r"\b(?:at|around|about|by)\s+(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)", re.I)
 
 
 def sentence_date(text: str, published: datetime) -> tuple[datetime, str] | None:
     """(local time, precision) of the first date the sentence names, or None."""
-    m = next((m for m in _DATE_RE.finditer(text) if not m.group("mon3") or _month_only_ok(text, m)),
-             None)
+    m = next((m for m in _DATE_RE.finditer(text) if (not m.group("mon3") or _month_only_ok(text, m))
+              and not _BORN.search(text, max(0, m.start() - 16), m.start())), None)
     if m is None:
         return None
     today = published.astimezone(LOCAL).date()
@@ -322,6 +342,8 @@ def dates_in(text: str, published: datetime, anchor: tuple[datetime, str] | None
             continue  # the "8 December" of "the night of 7/8 December": that night, not the 8th
         if m.group("mon3") and not _month_only_ok(text, m):
             continue
+        if _BORN.search(text, max(0, m.start() - 16), m.start()):
+            continue  # "(born 10 June 1970)": a day of a life, which dates no event after it
         # (a month alone is taken after "in", which the slice leaves out)
         found = sentence_date(("in " if m.group("mon3") else "") + text[m.start():m.end() + 14],
                               published)

@@ -46,6 +46,11 @@ PLACE_PLACEHOLDER = re.compile(r"\bthe (?:city|town|village|provincial capital)\
 PLACE_IT = re.compile(r"\b(?:captur(?:ed|ing|es)?|seiz(?:ed|ing|es)|took|tak(?:ing|en)|enter(?:ed|ing)|"
                       r"storm(?:ed|ing)|overr(?:an|unning)|liberat(?:ed|ing)|retook|recaptur(?:ed|ing))"
                       r"\s+(it)\b(?!\s+(?:was|is|had|has)\b)", re.I)
+# "It" as the subject of what is done to a place, in an article about that place: "It was
+# captured by HTS", "Since December 2024 it has been controlled by the SNA" (the title's place).
+TITLE_IT = re.compile(r"(?<![\w-])[Ii]t(?=\s+(?:(?:was|is|has|had|have|been|now|then|later|briefly|"
+                      r"also|again|once|soon|finally)\s+){0,3}(?:captured|seized|taken|retaken|recaptured|"
+                      r"controlled|held|overrun|liberated|fell|came\s+under|passed)\b)")
 CAPITAL = re.compile(r"\b(?:the (?:syrian )?capital|syria['’]s capital)\b(?! of)", re.I)
 LEADER_PLACEHOLDER = re.compile(r"\b(?:the|syria['’]s) (?:former |ousted |deposed |toppled )?"
                                 r"(?:syrian )?president\b", re.I)
@@ -62,6 +67,7 @@ class Mention:
     ids: list[str]
     text: str
     implicit: bool = False  # "the group", "the city": stands for an earlier name
+    modifier: bool = False  # a leader's name as an adjective ("the Assad regime"): not the man
 
     @property
     def id(self) -> str | None:
@@ -77,6 +83,9 @@ class Context:
     coup_target: str | None = None
     coup_city: str | None = None
     dateline: str | None = None
+    # what an encyclopedia article is about, by its title ("Tell Rifaat"): what its "the town" or
+    # "the group" stands for, whatever other place or group a sentence names before the words
+    title: dict[str, str] = field(default_factory=dict)
 
 
 # ---- the name index -------------------------------------------------------------------------------
@@ -110,6 +119,131 @@ def name_index(names: Any) -> tuple[dict[str, set[str]], set[str]]:
             kinds.setdefault(name_key(alias), set()).add("governorate")
     _INDEX_CACHE[names] = (version, kinds, lower)
     return kinds, lower
+
+
+# ---- a leader's name spelt another way, or by his surname alone ---------------------------------
+
+_VARIANTS: weakref.WeakKeyDictionary[Any, tuple[Any, dict[str, set[str]]]] = weakref.WeakKeyDictionary()
+_RUN = re.compile(r"(?<![\w'’-])[A-Z][a-z'’]+(?:(?:\s+|-)(?:(?:al|el|Al|El)-)?[A-Z][a-z'’]+)+")
+_WORD = re.compile(r"(?:(?:al|el|Al|El)-)?[A-Z][a-z'’]+")
+_SKELETONS: dict[str, str] = {}  # a word as written -> its part of a skeleton ("" for an article)
+
+
+def _word_skeleton(word: str) -> str:
+    found = _SKELETONS.get(word)
+    if found is None:
+        parts = []
+        for w in name_key(word).split():
+            if w in ("al", "el", "bin", "ibn", "abu"):
+                continue
+            # vowels where they are, not which (Suhayl, Suheil, Suhail), doubled letters once
+            w = re.sub(r"(.)\1+", r"\1", w.replace("q", "k").replace("ph", "f"))
+            parts.append(re.sub(r"[aeiouyw]+", "v", w))
+        found = " ".join(parts)
+        if len(_SKELETONS) < 100_000:
+            _SKELETONS[word] = found
+    return found
+
+
+def skeleton(name: str) -> str:
+    """What stays of a romanised Arabic name across its spellings: its consonants, doubled ones
+    once, and where its vowels are, without the article ("Suhayl al-Hasan", "Suheil al-Hassan",
+    "Suhail al-Hasan": "svhvl hvsvn"; not "Sahl Hassani")."""
+    return " ".join(p for p in map(_word_skeleton, name.split()) if p)
+
+
+def variant_index(names: Any) -> dict[str, set[str]]:
+    """{skeleton: leader ids} over every leader name and alias of two words or more (a single
+    word's consonants say too little to tell one man from another); its key "" holds the
+    skeletons of their first words, to skip the runs no leader's name begins."""
+    version = getattr(names, "_version", None)
+    cached = _VARIANTS.get(names)
+    if cached is not None and cached[0] == version and version is not None:
+        return cached[1]
+    out: dict[str, set[str]] = {"": set()}
+    for leader in names.entities("leader"):
+        for alias in [leader["name"], *leader.get("aliases", [])]:
+            key = skeleton(alias)
+            if len(key.split()) >= 2 and all(len(w) >= 2 for w in key.split()):
+                out.setdefault(key, set()).add(leader["id"])
+                out[""].add(key.split()[0])
+    _VARIANTS[names] = (version, out)
+    return out
+
+
+def add_variants(sentence: Sentence, variants: dict[str, set[str]]) -> None:
+    """Leaders named in a spelling no alias has ("Suhayl al-Hasan" for Suheil al-Hassan): a run of
+    two to four capitalised words whose consonants are those of one leader's name."""
+    firsts = variants.get("")
+    if not firsts:
+        return
+    added = []
+    covered = _covered(sentence)
+    for run in _RUN.finditer(sentence.text):
+        if any(covered[run.start():run.end()]):
+            continue
+        texts = _WORD.findall(run.group(0))
+        parts = [_SKELETONS[t] if t in _SKELETONS else _word_skeleton(t) for t in texts]
+        if not any(p in firsts for p in parts):
+            continue  # (the common case, in a comprehension: no call per word)
+        words = [(w.start(), w.end(), p) for w, p in zip(_WORD.finditer(run.group(0)), parts, strict=True)]
+        for i in range(len(words)):
+            if words[i][2] not in firsts:
+                continue  # (most capitalised words begin no leader's name: a set lookup each)
+            for j in range(min(len(words), i + 4), i + 1, -1):
+                ids = variants.get(" ".join(p for _, _, p in words[i:j] if p))
+                if ids is not None and len(ids) == 1:
+                    a, b = run.start() + words[i][0], run.start() + words[j - 1][1]
+                    added.append(Mention(a, b, "leader", sorted(ids), sentence.text[a:b]))
+                    break
+            else:
+                continue
+            break
+    if added:
+        sentence.mentions = sorted([*sentence.mentions, *added], key=lambda x: x.start)
+
+
+def add_surnames(sentence: Sentence, surnames: dict[str, set[str]]) -> None:
+    """"Suheil al-Hassan ... Al-Hassan went into hiding": once a text has named a leader in full,
+    his surname alone (with its article, as first written) is him, unless two leaders named share it."""
+    added = []
+    covered = _covered(sentence)
+    for m in re.finditer(r"(?<![\w'’-])(?:(?:al|el|Al|El)-)?[A-Z][a-z'’]+(?![\w'’-])", sentence.text):
+        ids = surnames.get(_surname_key(m.group(0)))
+        if ids is None or len(ids) != 1 or any(covered[m.start():m.end()]):
+            continue
+        added.append(Mention(m.start(), m.end(), "leader", sorted(ids), m.group(0)))
+    if added:
+        sentence.mentions = sorted([*sentence.mentions, *added], key=lambda x: x.start)
+
+
+def _covered(sentence: Sentence) -> bytearray:
+    """The characters of a sentence some mention covers (one look each, not one per mention)."""
+    covered = bytearray(len(sentence.text))
+    for m in sentence.mentions:
+        covered[m.start:m.end] = b"\x01" * (m.end - m.start)
+    return covered
+
+
+_SURNAME_KEYS: dict[str, str] = {}
+
+
+def _surname_key(word: str) -> str:
+    key = _SURNAME_KEYS.get(word)
+    if key is None:
+        key = name_key(word)
+        if len(_SURNAME_KEYS) < 100_000:
+            _SURNAME_KEYS[word] = key
+    return key
+
+
+def learn_surnames(sentence: Sentence, surnames: dict[str, set[str]]) -> None:
+    """The surnames of the leaders a sentence names in full (two words or more)."""
+    for m in sentence.mentions:
+        if m.kind == "leader" and m.id and not m.implicit and len(m.text.split()) >= 2:
+            last = re.split(r"\s+", m.text.strip())[-1]
+            if last[:1].isupper() or last.lower().startswith(("al-", "el-")):
+                surnames.setdefault(name_key(last), set()).add(m.id)
 
 
 # ---- names in a sentence ------------------------------------------------------------------------
@@ -242,12 +376,19 @@ def add_placeholders(sentence: Sentence, ctx: Context, names: Any, roles: dict[s
     named), the last place named, the last president named."""
     found: list[Mention] = []
     for pattern, kind in ((FACTION_PLACEHOLDER, "faction"), (PLACE_PLACEHOLDER, "place"),
-                          (LEADER_PLACEHOLDER, "leader"), (CAPITAL, "capital"), (PLACE_IT, "it")):
+                          (LEADER_PLACEHOLDER, "leader"), (CAPITAL, "capital"), (PLACE_IT, "it"),
+                          (TITLE_IT, "title")):
+        if kind == "title" and "place" not in ctx.title:
+            continue
         for m in pattern.finditer(sentence.text):
             if any(x.start <= m.start() < x.end for x in [*sentence.mentions, *found]):
                 continue
             if kind == "it":
                 found.append(Mention(m.start(1), m.end(1), "place", [], m.group(1), implicit=True))
+                continue
+            if kind == "title":
+                found.append(Mention(m.start(), m.end(), "place", [ctx.title["place"]], m.group(0),
+                                     implicit=True))
                 continue
             if kind == "capital":
                 capital = names.lookup("place", "Damascus")
@@ -269,7 +410,10 @@ def add_placeholders(sentence: Sentence, ctx: Context, names: Any, roles: dict[s
             elif m.kind == "leader" and m.id:
                 leaders.append(m.id)
             continue
-        if m.kind == "faction" and faction:
+        if m.kind in ctx.title and m.kind in ("faction", "place") and not m.text.lower().startswith(
+                ("they", "it", "its", "their", "these", "those")):
+            m.ids = [ctx.title[m.kind]]
+        elif m.kind == "faction" and faction:
             m.ids = [faction]
         elif m.kind == "place" and place:
             m.ids = [place]

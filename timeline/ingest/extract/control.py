@@ -9,10 +9,10 @@ from datetime import datetime
 from ..article import Sentence
 from ..mentions import Mention
 from .patterns import (
-    AGENTLESS, APPROACH_BEFORE, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, CULMINATED,
+    AGENTLESS, AMONG, APPROACH_BEFORE, TAKEN_AFTER, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, CULMINATED,
     DECLARED,
     CLEARED, CLEARED_OF, HELD_EPITHET, DECLARED_AFTER, EXPELLED, LEFT_AS, LEFT_TO, WITHDREW, EXPELLED_BY, EXPELLED_PASSIVE, HANDED, HANDED_TO, HOLDS, LOST, LOST_APPOSED, OUT_OF,
-    OUTSKIRTS_BEFORE, POSSESSIVE_NOUN, TOOK, UNDER_CONTROL, WINDOW,
+    OUTSKIRTS_BEFORE, POSSESSIVE_NOUN, STATE_AT, TOOK, UNDER_CONTROL, WINDOW,
 )
 from .slots import Slots
 
@@ -36,7 +36,8 @@ class Control(Slots):
                                                       m.end() + WINDOW))
             if later and self._advance(s, m, dated, later):
                 typed.add(self._segment_of(s, m.start()))
-            place = self._object(s, m.end(), "place")
+            place = self._object(s, m.end(), "place") if not m.group("extent") else \
+                self._included_place(s, m.end())
             if place is not None and APPROACH_BEFORE.search(
                     s.text[max(0, place.start - 60):place.start]) and not OUTSKIRTS_BEFORE.search(
                     s.text[max(0, place.start - 40):place.start]):
@@ -91,6 +92,8 @@ class Control(Slots):
             place = next((x for x in s.mentions if x.kind == "place" and x.id
                           and x.start == m.end()), None)
             faction = self._subject(s, m.start(), "faction")
+            if m.group("past") and not STATE_AT.match(s.text):
+                continue  # "the SDF controlled Tabqa": background, unless said at a date
             if place is None or faction is None or self._negated(s, m.start()) or \
                     self._part_of_place(s, place) or self._long_ago(s, m.start()) or \
                     re.search(r"\b(?:until|till|before)\b", s.text[place.end:self._segment_bounds(s, m.start())[1]], re.I):
@@ -211,7 +214,7 @@ class Control(Slots):
             if self._part_of_place(s, place) or m.group("near") and (
                     not re.fullmatch(r"\s*(?:city|town)?\s*(?:,\s*)?", s.text[place.end:m.start()])
                     or re.search(r"\b(?:in|at|near|from|(?<!control\s)of|to|on|into|inside|outside|around)\s+(?:the\s+)?"
-                                 r"(?:(?:city|town)\s+of\s+)?$", s.text[max(0, place.start - 30):place.start])):
+                                 r"(?:(?:city|town)\s+of\s+)?$", s.text[max(0, place.start - 30):place.start], re.I)):
                 continue  # ("is held by", "in the hands of": said of the place just named, as
                 # the subject: not "a meeting in Idlib was held by")
             # "A, B and C came under the control of X": every place of the list
@@ -220,10 +223,25 @@ class Control(Slots):
                     self._claim({"type": "control", "city": where.id, "faction": taker.id}, s, m,
                                 dated, typed)
 
+    def _among(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"Tal Rifaat and Manbij were among the towns that the SNA captured": the places before,
+        the taker in the relative clause."""
+        for m in AMONG.finditer(s.text):
+            faction = self._mention_at(s, m.end(), "faction")
+            took = TAKEN_AFTER.match(s.text, faction.end) if faction is not None else None
+            place = self._subject(s, m.start(), "place")
+            if took is None or place is None or faction.start - m.end() > 4 or \
+                    self._negated(s, took.end()) or self._part_of_place(s, place):
+                continue
+            for where in self._coordinated(s, place, backward=True):
+                self._claim({"type": "control", "city": where.id, "faction": faction.id}, s, m,
+                            dated, typed)
+
     def _included_place(self, s: Sentence, pos: int) -> Mention | None:
         """"a swathe of territory has come under the control of X, including Manbij": an area
         that is no place, then the places it includes (the first; the list follows it)."""
-        inc = re.compile(r"\bincluding\s+(?:the\s+(?:city|town)\s+of\s+)?").search(
+        inc = re.compile(r"\b(?:including|to\s+(?:include|encompass|cover))\s+(?:the\s+(?:cities|towns|city|town)\s+of\s+)?"
+                         r"(?:(?:most|much|parts?)\s+of\s+[^,;]{1,40},\s+)?").search(
             s.text, pos, self._segment_bounds(s, pos)[1])
         place = self._mention_at(s, inc.end(), "place") if inc else None
         if place is None or place.start - inc.end() > 4 or self._part_of_place(s, place):

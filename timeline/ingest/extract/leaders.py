@@ -10,7 +10,7 @@ from typing import Any
 from ..article import Sentence
 from ..mentions import Mention
 from .patterns import (
-    ASYLUM_TO, COUP_OUST, COUP_TARGET, DISMISSED, DONE_TO, EXILED_EPITHET, FLIGHT_AFTER, FLIGHT_NOUN,
+    ASYLUM_TO, COUP_OUST, NOUN_WANTED, PLACE_AS_MODIFIER, STATUS_NOUN_HIS, NOUN_NOT_SO, STATUS_NOUN_AFTER, STATUS_NOUN_OF, STATUS_NOUNS, COUP_TARGET, DISMISSED, DONE_TO, EXILED_EPITHET, FLIGHT_AFTER, FLIGHT_NOUN,
     FLIGHT_TO, NEGATION, WHERE_UNKNOWN,
     COUP, COUP_DENIED, DENIAL, DENIED_AFTER, EXILE_TO, FOREIGN, _FOREIGN_RE, LEADS, OUSTED, STATUS,
     STAYS_IN,
@@ -27,7 +27,8 @@ class Leaders(Slots):
         against = self._after_word(s, 0, "against", "leader") or self._coup_target(s, m.start())
         if against is not None:
             self.ctx.coup_target = against.id
-        place = next((x for x in s.mentions if x.kind == "place" and x.id), None)
+        place = next((x for x in s.mentions if x.kind == "place" and x.id
+                      and not PLACE_AS_MODIFIER.match(s.text, x.end)), None)
         if place is not None:
             self.ctx.coup_city = place.id
         leader = None
@@ -49,7 +50,8 @@ class Leaders(Slots):
                     not self._coup_denied(s, lead.start()):
                 break
             leader = None
-        target = against.id if against else self.ctx.coup_target
+        # a coup is against the state's head: with none named, the one head of state the text names
+        target = against.id if against else (self.ctx.coup_target or self.head_of_state)
         city = self.ctx.coup_city or self.ctx.dateline
         if leader is None or target is None or city is None or leader.id == target:
             return
@@ -181,6 +183,12 @@ class Leaders(Slots):
         for m in DISMISSED.finditer(s.text):
             leader = next((x for x in leaders if x.end <= m.start() and re.fullmatch(
                 r"(?:\s*,[^,;]{1,60},)?\s*", s.text[x.end:m.start()])), None)
+            before = [x for x in leaders if x.end <= m.start() and not x.modifier]
+            if leader is None and before and re.search(r"\b(?:he|she)\s+$", s.text[before[-1].end:m.start()]) \
+                    and len(s.text[before[-1].end:m.start()]) <= 120:
+                # "X remained prime minister until 10 December, when he was replaced": the one
+                # leader named before the pronoun
+                leader = before[-1] if len({x.id for x in before}) == 1 else None
             # (not _negated: "was dismissed" is also how a denial is said after its claim)
             if leader is None or NEGATION.search(s.text[max(0, m.start() - 40):m.start()]):
                 continue
@@ -213,12 +221,43 @@ class Leaders(Slots):
                 continue
             to = FLIGHT_AFTER.match(s.text, leader.end)
             self._flight(s, _At(leader.start), leader, to, dated, typed)
+        for m in STATUS_NOUN_OF.finditer(s.text):
+            # "the exile of former president X", "the arrest of X"
+            leader = self._mention_at(s, m.end(), "leader")
+            if leader is not None and leader.start - m.end() <= 4:
+                self._status_noun(s, m, m.group("noun"), leader, leader.end, dated, typed)
+        for leader in leaders:
+            # "X's death", "Assad's ouster"
+            after = STATUS_NOUN_AFTER.match(s.text, leader.end)
+            if after is not None and not leader.modifier and not (leader.implicit and not leader.text):
+                self._status_noun(s, _At(leader.start), after.group("noun"), leader, after.end(),
+                                  dated, typed)
+        for m in STATUS_NOUN_HIS.finditer(s.text):
+            # "X served as president until his overthrow": the leader the sentence is about
+            leader = self._subject(s, m.start(), "leader", reach=160)
+            if leader is not None:
+                self._status_noun(s, m, m.group("noun"), leader, m.end(), dated, typed)
         for m in WHERE_UNKNOWN.finditer(s.text):
             leader = self._mention_at(s, m.end(), "leader")
             if leader is None or leader.start - m.end() > 4 or _POSSESSIVE.match(s.text, leader.end):
                 continue
             self._claim({"type": "leader_status", "leader": leader.id, "status": "whereabouts_unknown"},
                         s, m, dated, typed)
+
+    def _status_noun(self, s: Sentence, m: Any, noun: str, leader: Mention, end: int,
+                     dated: tuple[datetime, str], typed: set[int]) -> None:
+        """A status named as a noun: the leader's, unless the clause makes it a wish, a fear or a
+        rumour ("the overthrow of X would be a disaster", "the death of X was never confirmed")."""
+        _, b = self._segment_bounds(s, m.start())
+        if self._negated(s, m.start()) or NOUN_NOT_SO.search(s.text, end, b) or \
+                NOUN_WANTED.search(s.text, max(0, m.start() - 40), m.start()) or \
+                _POSSESSIVE.match(s.text, leader.end) and noun.lower() not in s.text[leader.end:end].lower():
+            return
+        to = re.match(r"\s+(?:to|in)\s+(?:the\s+)?", s.text[end:end + 12])
+        if noun.lower() == "exile" and to and not _FOREIGN_RE.match(s.text, end + to.end()):
+            return  # "exile to the coast": an exile at home is no exile abroad (round 7)
+        self._claim({"type": "leader_status", "leader": leader.id,
+                     "status": STATUS_NOUNS[noun.lower()]}, s, m, dated, typed)
 
     def _flight(self, s: Sentence, m: Any, leader: Mention | None, to: re.Match | None,
                 dated: tuple[datetime, str], typed: set[int]) -> None:

@@ -11,7 +11,7 @@ from ...domainmodel import DomainError
 from ..article import Sentence
 from ..mentions import PROVINCE_AFTER, Mention
 from .patterns import (
-    ENGAGED_IN,     ADVANCE, ADVANCE_DIRECT, APPROACH, CLASH, COUNT, DIRECTION_BEFORE, PART_AFTER, REGION, TOWARD,
+    ENGAGED_IN, SHARED_OBJECT, ADVANCE, ADVANCE_DIRECT, APPROACH, CLASH, COUNT, DIRECTION_BEFORE, PART_AFTER, REGION, TOWARD,
     WINDOW,
 )
 from .slots import Slots, _number
@@ -144,6 +144,17 @@ class Movement(Slots):
                 self._unresolved_slots(s, m, place, None)
                 continue
             self._advancing(s, m, faction, place, dated, typed)
+
+    def _advance_shared(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"X reached, but did not enter, Qatana": the place is the first verb's object too."""
+        for m in SHARED_OBJECT.finditer(s.text):
+            place = self._mention_at(s, m.end(), "place")
+            if place is None or place.start - m.end() > 4 or self._negated(s, m.start()) or \
+                    PART_AFTER.match(s.text[place.end:place.end + 60]):
+                continue
+            faction = self._subject(s, m.start(), "faction")
+            if faction is not None:
+                self._advancing(s, m, faction, place, dated, typed)
 
     def _clashes(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         """One clash at most per clause: "clashes between X and Y in Z"."""

@@ -30,6 +30,7 @@ NEGATION = re.compile(r"\b(?:not|never|cannot|can['’]t|won['’]t|denied|deny|
                       r"planned|planning|aim(?:s|ed|ing)?|intend(?:s|ed)?|intent|intention|in order|"
                       r"so as|set|poised|prepar(?:ed|ing)|ready|expected|likely|order(?:ed|s)?) to|"
                       r"(?:aim|goal|intention|purpose|objective|hope)s? of|aim(?:ed|ing)? at|intent on|"
+                      r"hop(?:e|es|ed|ing) to|want(?:s|ed)? to|"
                       r"with a view to)\s+"
                       r"(?:\w+\s+){0,2}$", re.I)
 
@@ -51,8 +52,13 @@ CONTROL_ACTIVE = re.compile(
     r"(?:retain(?:s|ed|ing)?|maintain(?:s|ed|ing)?|keeps?|kept|keeping) (?:full |firm |effective )?control (?:of|over)|"
     r"(?:is|are|was|were|remains?|remained|now) (?:now )?in charge (?:of|in)|"
     # "consolidated its control over X", "extended their control of X"
-    r"(?:consolidated|consolidates|tightened|tightens|extended|extends|completed) (?:its |their )?"
-    r"(?:full |complete )?control (?:of|over))\b", re.I)
+    r"(?:consolidated|consolidates|tightened|tightens|extended|extends|completed|expanded|expands|"
+    r"broadened|widened) (?:its |their )?(?:full |complete )?control (?:of|over)|"
+    # control stated as an extent, the places after it: "expanded its control in Syria to include
+    # A, B and C" (the places found after "include", _included_place)
+    r"(?P<extent>(?:extended|extends|expanded|expands|broadened|widened|spread) (?:its |their )?"
+    r"(?:control|rule|territory|hold)\s+(?:(?:in|over|across|throughout)\s+(?:the\s+)?[\w-]+\s+)?"
+    r"(?=to\s+(?:include|encompass|cover)\b)))\b", re.I)
 TOOK = re.compile(r"\b(?:took|take|takes|taking|taken|won|wins|win|wrest(?:ed|s|ing)?)\s+(?:back\s+)?"
                   r"(?:the\s+(?:city|town|village)\s+of\s+)?", re.I)
 CONTROL_PASSIVE = re.compile(
@@ -63,8 +69,10 @@ CONTROL_PASSIVE = re.compile(
     r"(?:came|come|comes|coming|fell|fallen)\s+under\s+(?:the\s+)?(?:full\s+|de\s+facto\s+|effective\s+|complete\s+)?"
     r"control\s+of|"
     r"fell into the hands of|fell under the control of|came under the control of|"
-    r"(?:is|are|was|were|now|remains?|remained|became|become) (?:fully |entirely |now )?controlled by|"
-    r"(?:being|been|was|were) (?:captured|seized|taken|overrun|liberated|entered|stormed|occupied|"
+    r"(?:is|are|was|were|now|remains?|remained|became|become|been) (?:fully |entirely |now )?controlled by|"
+    # ("which was then taken over by X": an adverb of narrative time between)
+    r"(?:being|been|was|were) (?:(?:then|later|subsequently|soon|eventually|finally|quickly|also) )?"
+    r"(?:captured|seized|taken|overrun|liberated|entered|stormed|occupied|"
     r"retaken|recaptured|wrested|won|taken over) by|"
     r"(?:was|were|been|being) handed (?:over )?to|"
     r"(?:captured|seized|liberated) by|"
@@ -72,13 +80,18 @@ CONTROL_PASSIVE = re.compile(
     r"(?P<near>(?:(?:is|are|was|were|remains?|remained)\s+(?:now\s+|firmly\s+|still\s+)?in|passed into|"
     r"came into|now in)\s+the\s+hands\s+of|"
     # "Idlib, held by HTS", "Idlib, which is controlled by HTS"
-    r"(?<=,\s)(?:which\s+(?:is|was|has\s+been|had\s+been)\s+)?(?:(?:now|still|firmly|then)\s+)?(?:held|controlled)\s+by|passed\s+(?:in)?to(?:\s+the\s+control\s+of)?|(?:is|are|was|were|remains?|remained|now)\s+(?:now\s+|still\s+|"
+    r"(?<=,\s)(?:which\s+(?:is|was|has\s+been|had\s+been)\s+)?(?:(?:now|still|firmly|then)\s+)?(?:held|controlled)\s+by|passed\s+(?:from\s+(?:the\s+)?(?:[\w'’-]+\s+){1,4}?)?(?:in)?to(?:\s+the\s+control\s+of)?|(?:is|are|was|were|remains?|remained|now)\s+(?:now\s+|still\s+|"
     r"firmly\s+)?held\s+by|(?:was|were|has been|had been)\s+lost\s+to))\b", re.I)
 # A faction holding a place now, said with the place right after the verb: "the SNA now controls
 # X", "HTS still holds X" (the present: "the SDF controlled X" is mostly background; not
 # "government-controlled X", an epithet).
-HOLDS = re.compile(r"(?<![-\w])(?:controls|holds|(?:now|still)\s+(?:control|hold))\s+"
+HOLDS = re.compile(r"(?<![-\w])(?:controls|holds|(?:now|still)\s+(?:control|hold)|"
+                   # a past state at a date put first: "By 8 December 2024, HTS controlled Damascus"
+                   r"(?P<past>controlled|held))\s+"
                    r"(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+# The date a past state is said at: "By 8 December 2024,", "As of January 2025,".
+STATE_AT = re.compile(r"\s*(?:by|as of)\s+(?:(?:early|mid|late)[\s-]+)?(?:\d{1,2}\s+)?[A-Z][a-z]+"
+                      r"(?:\s+\d{1,2})?,?\s+\d{4}\s*,", re.I)
 # "X declared Y liberated".
 DECLARED = re.compile(r"\b(?:declared|announced|proclaimed)\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
 DECLARED_AFTER = re.compile(r"\s+(?:(?:fully|completely|totally)\s+)?(?:liberated|free|captured|secured)\b", re.I)
@@ -105,6 +118,12 @@ ADVANCE_DIRECT = re.compile(
     r"(?:the\s+(?:\w+ern\s+)?(?:outskirts|edges?|gates|suburbs|approaches|doorstep|perimeter|"
     r"neighbou?rhoods|districts)\s+of\s+)?"
     r"(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+# Two verbs sharing the place after them, the second negated: "reached, but did not enter, X",
+# "neared but never took X": the first holds, the second gives nothing.
+SHARED_OBJECT = re.compile(r"\b(?:near(?:ed|s)|reach(?:ed|es)|encircl(?:ed|es)|surround(?:ed|s)|approach(?:ed|es)|"
+                           r"besieg(?:ed|es))[\"”’']?,?\s+(?:but|yet)\s+(?:did\s+not|didn['’]t|never|could\s+not|"
+                           r"couldn['’]t|failed\s+to|not)\s+(?:\w+\s+){0,2}?\w+[\"”’']?,?\s+"
+                           r"(?:the\s+(?:city|town)\s+of\s+)?", re.I)
 OUTSKIRTS_BEFORE = re.compile(r"\b(?:outskirts|suburbs|edges?|gates|approaches|perimeter)\s+of\s+"
                               r"(?:the\s+(?:city|town)\s+of\s+)?(?:the\s+)?$", re.I)
 DIRECTION_BEFORE = re.compile(rf"\b(?:{COMPASS}|rural)\s+$", re.I)
@@ -198,6 +217,12 @@ LOST = re.compile(r"\b(?:lost|lose|loses|losing|ceded|cedes|ceding|surrendered|s
 # the northern city of Aleppo to X" (a few words that end in the kind of place).
 LOST_APPOSED = re.compile(r"(?:the\s+)?(?:[\w'’-]+\s+){0,3}(?:city|town|capital|stronghold)"
                           r"(?:,\s*|\s+of\s+)", re.I)
+# Places said to be among what a faction took, the faction in an object relative clause: "Tal Rifaat
+# and Manbij were among the towns that the SNA captured" (the verb after the faction: TAKEN_AFTER).
+AMONG = re.compile(r"\b(?:was|were|is|are)\s+(?:among|one\s+of)\s+the\s+(?:\w+\s+){0,2}?(?:towns|cities|places|"
+                   r"villages|localities|areas)\s+(?:that|which)\s+(?:the\s+)?", re.I)
+TAKEN_AFTER = re.compile(r"\s+(?:(?:had|have|then|later|quickly)\s+){0,2}(?:captured|seized|took|overran|"
+                         r"entered|retook|recaptured|liberated|occupied)\b", re.I)
 # "X came under SNA control", "X fell under rebel control" (a faction's name before "control").
 UNDER_CONTROL = re.compile(r"\b(?:came|comes|come|fell|falls|is|was|are|were|now|been|remain(?:s|ed)?)\s+"
                            r"(?:fully\s+|now\s+|firmly\s+)?under\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
@@ -260,7 +285,22 @@ CALLED = [(re.compile(r"\b(?:turkish|turkey|türkiye)[-\s](?:backed|supported|al
                       r"(?:groups|factions|rebels|fighters|forces|opposition(?:\s+(?:groups|factions|forces|fighters))?|"
                       r"militias?)\b", re.I), "sna"),
           (re.compile(r"\b(?:(?:us|u\.s\.)[-\s]backed\s+)?kurdish(?:[-\s]led)?\s+(?:fighters|forces|militias?|"
-                      r"groups)\b", re.I), "sdf")]
+                      r"groups)\b", re.I), "sdf"),
+          # a state's troops by its adjective: "Israeli troops", "Turkish soldiers"
+          *((re.compile(r"\b" + adjective + r"\s+(?:troops|soldiers|tanks|units|armou?r|infantry|"
+                        r"ground\s+forces|special\s+forces)\b", re.I), army)
+            for adjective, army in (("israeli", "idf"), ("turkish", "turkish-armed-forces"),
+                                    ("russian", "russian-armed-forces"),
+                                    ("(?:american|u\\.?s\\.?)", "us-armed-forces"))),
+          # a state named for its army as the subject of a deed of war ("Israel advanced beyond the
+          # buffer zone", "Turkey captured X"), not where it is a country ("fled to Russia",
+          # "backed by Turkey") or speaks ("Israel said")
+          *((re.compile(r"(?<![-\w])(?<!to )(?<!by )(?<!in )(?<!from )(?<!of )(?<!and )(?<!with )" + state +
+                        r"(?=\s+(?:(?:also|then|later|quickly|swiftly|soon|subsequently|further|"
+                        r"had|has|have)\s+){0,2}[\"“‘']?(?:advanc|captur|seiz|took|tak|enter|invad|occup|push|"
+                        r"mov|reach|overr|storm|march|withdr|expand|extend|gain|retook)\w*)"), army)
+            for state, army in (("Israel", "idf"), ("(?:Turkey|Türkiye)", "turkish-armed-forces"),
+                                ("Russia", "russian-armed-forces")))]
 # The state armies "the army" may stand for (the one a text about Israel or Turkey names).
 ARMIES = ("syrian-arab-army", "idf", "turkish-armed-forces", "russian-armed-forces", "us-armed-forces")
 # "now": the day of writing ("... and now Damascus has fallen"), not "now-defunct", "until now".
@@ -309,6 +349,10 @@ CLASH = re.compile(r"\b(?:clash(?:es|ed|ing)?|fighting|fought|battl(?:es?|ed|ing
 # "X and Y engaged in fierce fighting": the two against each other.
 ENGAGED_IN = re.compile(r"\b(?:engaged|locked|embroiled|involved)\s+in\s+(?:\w+\s+){0,2}$", re.I)
 COUP = re.compile(r"\b(?:coup|putsch|mutiny)\b", re.I)
+# A place named as the adjective of a campaign or an area ("the 2024 Hama offensive"): not where a
+# coup happened.
+PLACE_AS_MODIFIER = re.compile(r"\s+(?:offensive|operation|campaign|battle|front|axis|countryside|"
+                               r"province|governorate|region)\b", re.I)
 # ... or said as the one the plotters tried to remove: "tried to oust his brother X in a coup".
 COUP_OUST = re.compile(r"\b(?:overthrow|oust|topple|depose|unseat|remove)\s+(?:(?:his|her|their)\s+(?:brother|"
                        r"cousin|uncle|father)\s+|(?:the\s+)?(?:syrian\s+)?president\s+)?", re.I)
@@ -324,13 +368,13 @@ LEADS = re.compile(r"\b(?:leading|led|behind|staged|staging|stage|launched|orche
 COUP_DENIED = re.compile(r"\b(?:not|never|no)\s+(?:\w+\s+){0,2}$", re.I)
 STATUS = [
     ("whereabouts_unknown", re.compile(
-        r"\b(?:unaccounted for|whereabouts (?:are |were |remain |remained |is |was )?(?:unknown|"
+        r"\b(?:unaccounted for|whereabouts (?:are |were |remain |remained |is |was |(?:have|has|had) been )?(?:unknown|"
         r"unclear)|has not been seen|have not been seen|disappeared|vanished|"
         # "went into hiding", "was nowhere to be found", "whereabouts were not known"
         r"(?:went|gone|goes|going) into hiding|(?:is|was|were|remains?|remained) in hiding|"
         r"nowhere to be (?:seen|found)|"
-        r"(?:whereabouts|location) (?:is|are|was|were|remains?|remained) (?:still )?(?:not (?:immediately |yet )?"
-        r"(?:known|clear)|a mystery|uncertain)|"
+        r"(?:whereabouts|location) (?:is|are|was|were|remains?|remained|(?:has|have|had) been) (?:still )?(?:not (?:immediately |yet )?"
+        r"(?:known|clear)|a mystery|uncertain|unknown|unclear)|"
         # "the whereabouts of X remain unknown", "the location of X is unclear"
         r"(?:whereabouts|location) of\s+(?:[\w'’.-]+\s+){1,4}?(?:is|are|was|were|remains?|remained)\s+"
         r"(?:still\s+)?(?:unknown|unclear|not\s+(?:immediately\s+|yet\s+)?(?:known|clear)))\b", re.I)),
@@ -344,6 +388,8 @@ STATUS = [
                           r"airlifted|taken|evacuated)) out of (?:the country|syria)|"
                           r"(?:left|departed) syria|departed the country|fled (?:the country|abroad|syria)|flee (?:the country|abroad|syria))\b", re.I)),
     ("dead", re.compile(r"\b(?:was killed|has been killed|were killed|died|is dead|was shot dead|"
+                        # "was reported killed", "was reportedly killed" (the hedge in the clause)
+                        r"(?:was|were|has been) (?:reportedly|reported|said to have been) killed|"
                         r"was (?:found|shot) dead|was shot and killed|was slain|was "
                         r"assassinated|was executed)\b", re.I)),
     ("detained", re.compile(r"\b(?:was arrested|has been arrested|was detained|has been detained|"
@@ -355,6 +401,8 @@ STATUS = [
                            r"resigned|resignation|(?<!refused )(?<!refuses )(?<!declined )(?<!declines )to resign|was removed from (?:power|office)|was deposed|"
                            # power given up: "relinquished power", "handed over the presidency"
                            r"(?:relinquish(?:ed|es|ing)?|gave up|given up|surrender(?:ed|s|ing)?|handed over|"
+                           # "transferred power to X", "handed power to X": the giver steps down
+                           r"(?:transferr(?:ed|ing)|transfers|handed|passed)(?: over)?|"
                            r"ceded) (?:(?:his|the|all) )?(?:power|the presidency|presidency|office|his post)|"
                            r"left (?:office|power|the presidency)|"
                            r"ending (?:more than |nearly |almost |over )?[\w\- ]{0,20}"
@@ -367,7 +415,7 @@ OUSTED = re.compile(r"\b(?:ousted|toppled|overthrew|overthrown|deposed|unseated|
                     r"(?P<title>(?:the\s+)?(?:syrian\s+)?president\s+)?", re.I)
 # Dismissed or replaced, said right after the leader's name ("Ali Abbas was sacked"; not "Assad's
 # request was dismissed").
-DISMISSED = re.compile(r"\b(?:was|has been|had been)\s+(?:dismissed|sacked|fired|replaced|relieved of (?:his|her) "
+DISMISSED = re.compile(r"\b(?:was|has been|had been)\s+(?:dismissed|sacked|fired|replaced|succeeded|relieved of (?:his|her) "
                        r"(?:duties|post|command)|removed)\b(?!\s+from\s+(?!(?:power|office|his|her|the\s+post)))", re.I)
 # A flight named as a noun, with where to: "the flight of Bashar al-Assad to Russia", "Assad's
 # escape to Moscow" (the leader between the words, the foreign place after "to").
@@ -378,10 +426,40 @@ FLIGHT_TO = re.compile(r"\s+(?:\w+\s+){0,3}?to\s+(?:the\s+)?", re.I)
 # (active only: "was killed by X", "was replaced by X" say nothing of X)
 _ACTIVE = r"(?<!was )(?<!were )(?<!been )(?<!being )(?<!is )(?<!are )"
 DONE_TO = [("dead", re.compile(r"\b" + _ACTIVE + r"(?:killed|assassinated|executed|shot dead)\s+(?!by\b)", re.I)),
-           # "X was appointed prime minister, replacing Y"
-           ("removed", re.compile(r"\b" + _ACTIVE + r"(?:replac(?:ed|ing)|dismiss(?:ed|ing)|sack(?:ed|ing))\s+(?!by\b)",
+           # "X was appointed prime minister, replacing Y"; succession: "succeeded Y", "took over
+           # from Y" (not "succeeded in capturing X": the leader must follow the words)
+           ("removed", re.compile(r"\b" + _ACTIVE + r"(?:replac(?:ed|ing)|dismiss(?:ed|ing)|sack(?:ed|ing)|"
+                                  r"succeed(?:ed|ing|s)|(?:took|taking|takes|taken) over from)\s+(?!by\b|in\b)",
                                   re.I)),
            ("detained", re.compile(r"\b" + _ACTIVE + r"(?:arrested|detained|captured|apprehended)\s+(?!by\b)", re.I))]
+# A status named as a noun, the leader after "of" or before "'s": "the exile of former president X",
+# "the arrest of X", "X's death", "the ouster of X" (encyclopedic prose names events so).
+STATUS_NOUNS = {"exile": "in_exile", "death": "dead", "killing": "dead", "assassination": "dead",
+                "arrest": "detained", "detention": "detained", "capture": "detained",
+                "ouster": "removed", "overthrow": "removed", "removal": "removed", "toppling": "removed",
+                "resignation": "removed", "deposition": "removed"}
+_STATUS_NOUN = "|".join(STATUS_NOUNS)
+STATUS_NOUN_OF = re.compile(r"\b(?:the\s+)?(?P<noun>" + _STATUS_NOUN + r")\s+of\s+(?:the\s+)?"
+                            r"(?:(?:former|ousted|deposed|then|syrian|exiled|late)\s+)*"
+                            r"(?:(?:president|leader|prime\s+minister|general|commander|brother)\s+)?", re.I)
+STATUS_NOUN_AFTER = re.compile(r"['’]s?\s+(?:(?:\w+\s+)?(?:later|eventual|subsequent|reported|sudden|forced)\s+)?"
+                               r"(?P<noun>" + _STATUS_NOUN + r")\b", re.I)
+# A status noun said with the leader's pronoun: "until his overthrow in December 2024".
+STATUS_NOUN_HIS = re.compile(r"\b(?:his|her)\s+(?:(?:later|eventual|subsequent|forced|sudden)\s+)?"
+                             r"(?P<noun>" + _STATUS_NOUN + r")\b", re.I)
+# ... or asked for, feared, escaped: "called for the arrest of X", "a warrant for his arrest".
+NOUN_WANTED = re.compile(r"\b(?:call(?:ed|s|ing)?\s+for|demand(?:ed|s|ing)?|seek(?:s|ing)?|sought|"
+                         r"warrants?\s+for|order(?:ed|s)?|threat(?:s|ened)?\s+(?:of|with)|fear(?:ed|s)?(?:\s+of)?|"
+                         r"avoid(?:ed|s|ing)?|escap(?:e|ed|es|ing)|evad(?:e|ed|es|ing)|prevent(?:ed|s|ing)?|"
+                         r"risk(?:ed|s)?|plan(?:ned|s)?\s+for|wanted\s+for)\s+(?:the\s+|his\s+|her\s+)?$", re.I)
+# What the rest of the clause may say of a noun's event that makes it none: "the overthrow of X
+# would be a disaster", "the death of X was never confirmed".
+NOUN_NOT_SO = re.compile(r"\b(?:would|could|might|may|will|not|never|no|denied|unconfirmed|rumou?r\w*)\b", re.I)
+# A leader's name used as an adjective ("the Assad regime", "the Asad family's rule"): no person
+# of whom a status is said.
+NAME_AS_MODIFIER = re.compile(r"['’]?s?\s+(?:regime|government|family|era|rule|clan|dynasty|"
+                              r"administration|loyalists|forces|state|years)\b", re.I)
+
 # "the exiled Assad", "the exiled president Bashar al-Assad": exile said as an epithet, a state now.
 EXILED_EPITHET = re.compile(r"\b(?:the\s+)?(?:exiled|self-exiled)\s+(?:(?:former\s+|syrian\s+)*"
                             r"(?:president|leader|dictator|ruler)\s+)?", re.I)
@@ -465,8 +543,11 @@ LAST_ITEM = re.compile(r",\s+and\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,5}"
                        r"(?:,\s*(?:before|after|then|and\s+then|later)\s+)?")
 ALONG_WITH = re.compile(r"\b(?:along with|together with|alongside|supported by|backed by|with the "
                         r"support of|aided by)\b[^,.;]*$", re.I)
-ITEM_DATE = re.compile(r"^\s+(?:on|by)\s+(?:the night of\s+)?\d{1,2}(?:\s*/\s*\d{1,2})?\s+[A-Za-z]+"
-                       r"(?:\s+\d{4})?")
+ITEM_DATE = re.compile(r"^\s+(?:(?:on|by)\s+(?:the night of\s+)?\d{1,2}(?:\s*/\s*\d{1,2})?\s+[A-Za-z]+"
+                       r"(?:\s+\d{4})?|"
+                       # or its month: "seized Aleppo in November 2024 and Damascus in December 2024"
+                       r"in\s+(?:early\s+|mid-?|late\s+)?(?:January|February|March|April|May|June|July|"
+                       r"August|September|October|November|December)(?:\s+\d{4})?)")
 # ", and advanced toward Hama, taking it": the clause after the break begins with its verb, so
 # its subject is the one before the break.
 ELIDED_SUBJECT = re.compile(r"\s*(?:(?:then|later|also|subsequently|eventually|soon|quickly|swiftly|"

@@ -8,12 +8,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..article import COARSE, LOCAL, Sentence, dates_in, segments, sentence_date, split_article
-from ..mentions import Context, Mention, add_placeholders, find_mentions, name_index
+from ..mentions import (
+    Context, Mention, add_placeholders, add_surnames, add_variants, find_mentions, learn_surnames,
+    name_index, variant_index,
+)
 from .control import Control
 from .leaders import Leaders
 from .movement import Movement
 from .patterns import (
-    ANTI, ARMIES, ARMY, BACKGROUND_YEAR, CALLED, CONFIRMS, COUP, DENIAL_WORD, DENIED_TRAILING,
+    ANTI, ARMIES, ARMY, BACKGROUND_YEAR, NAME_AS_MODIFIER, CALLED, CONFIRMS, COUP, DENIAL_WORD, DENIED_TRAILING,
     EPITHET, HEDGES, NO_EVIDENCE, NO_EVIDENCE_WORDS, NOTE_TRIGGERS, OFFENSIVE_BY, OFFENSIVE_LAUNCHED, NOW, PRONOUN, PRONOUN_OBJECT, REBELS,
 )
 
@@ -49,10 +52,23 @@ class Reader(Control, Movement, Leaders):
         self.last_army: str | None = None  # the state army the text last named (_add_called)
 
     def read(self) -> None:
+        variants = variant_index(self.names)
+        surnames: dict[str, set[str]] = {}
         for s in self.sentences:
             s.mentions = [m for m in find_mentions(s.text, self.names, self.index, self.lower, s.heading)
                           # "anti-government forces", "anti-Assad groups": the name is what they oppose
                           if not ANTI.search(s.text, max(0, m.start - 5), m.start)]
+            # a leader's name in another spelling; then his surname alone, once named in full
+            # (an encyclopedia's lead names its subject in full, then by surname)
+            add_variants(s, variants)
+            if surnames:
+                add_surnames(s, surnames)
+            learn_surnames(s, surnames)
+        for s in self.sentences:
+            for m in s.mentions:
+                # "the Assad regime", "the Asad family's rule": the name describes, no one is meant
+                m.modifier = m.kind == "leader" and NAME_AS_MODIFIER.match(s.text, m.end) is not None
+        self.ctx.title = self._title()
         self.rebel = self._find_rebel()
         self.head_of_state = self._find_head_of_state()
         before: list[str] = []  # the leaders the sentence before named
@@ -63,7 +79,7 @@ class Reader(Control, Movement, Leaders):
             self._add_pronoun(s, before)
             self._add_epithet(s)
             if not s.heading:
-                before = list({m.id: 0 for m in s.mentions if m.kind == "leader" and m.id})
+                before = list({m.id: 0 for m in s.mentions if m.kind == "leader" and m.id and not m.modifier})
             s.dates = dates_in(s.text, self.published, self.anchor)  # type: ignore[attr-defined]
             s.segments = segments(s.text)
             for m in s.mentions:
@@ -82,8 +98,21 @@ class Reader(Control, Movement, Leaders):
                     self.ctx.faction = m.id
                 elif m.id and m.kind == "place":
                     self.ctx.place = m.id
-                elif m.id and m.kind == "leader":
+                elif m.id and m.kind == "leader" and not m.modifier:
                     self.ctx.leaders.append(m.id)
+
+    def _title(self) -> dict[str, str]:
+        """An encyclopedia article's subject: a first line that is a heading and one name, place or
+        faction ("Tell Rifaat", "Hay'at Tahrir al-Sham", "Suhayl al-Hasan facts for kids")."""
+        first = self.sentences[0] if self.sentences else None
+        if first is None or not first.heading or self.headline != first.text:
+            return {}
+        line = _TITLE_TAIL.sub("", first.text).strip()
+        named = [m for m in first.mentions if m.id and not m.implicit and m.start < len(line)]
+        if len(named) != 1 or named[0].kind not in ("place", "faction") or \
+                len(named[0].text) < 0.6 * len(line):
+            return {}
+        return {named[0].kind: named[0].id}
 
     # ---- who "the rebels" are ------------------------------------------------------------------
     def _find_rebel(self) -> str | None:
@@ -185,6 +214,8 @@ class Reader(Control, Movement, Leaders):
             # "captured Aleppo in 2016", "in 2016 Assad's forces retook Aleppo": the year in the
             # deed's own words; "In 2011, ..." opening the sentence dates the whole of it
             # ("Hama, where ... in 1982, fell on 5 December": a year behind a comma is not)
+            if start < pos and re.search(r"\b(?:until|till|up to)\b", s.text[lo:hi], re.I):
+                continue  # "president from 2000 until he was ousted": the year opens a span the deed ends
             if not re.search(r"[,;()]", s.text[lo:hi]) or not s.text[:start].strip():
                 return True
         return False
@@ -254,9 +285,10 @@ class Reader(Control, Movement, Leaders):
         typed: set[int] = set()  # the clauses that gave a typed claim
         for build in (self._control_active, self._took, self._holds, self._declared, self._expelled, self._withdrew,
                       self._handed,
-                      self._control_passive, self._agentless,
+                      self._control_passive, self._agentless, self._among,
                       self._under_control, self._possessive_noun, self._lost, self._control_noun,
-                      self._approach, self._advance_verbs, self._advance_direct, self._clashes):
+                      self._approach, self._advance_verbs, self._advance_direct, self._advance_shared,
+                      self._clashes):
             build(s, dated, typed)
         self._coup(s, dated)
         self._status(s, dated, typed)
@@ -320,6 +352,10 @@ class Reader(Control, Movement, Leaders):
         """The claim the match `m` states; its clause is then `typed` (it gives no note)."""
         self._add(claim, s, m.start(), dated, when_at=when_at)
         typed.add(self._segment_of(s, m.start()))
+
+
+# What follows a subject's name in an encyclopedia's title: "(2024–present)", "facts for kids".
+_TITLE_TAIL = re.compile(r"\s*(?:\([^)]*\)|facts for kids|-\s*wikipedia)\s*$", re.I)
 
 
 def _unique(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -70,8 +70,8 @@ class Slots:
         "captured Tadef, as-Safirah and Khanasir", "A, B and C came under the control of"."""
         same = [x for x in s.mentions if x.kind == first.kind and x.id]
         out = [first]
-        if first not in same:
-            return out
+        if first not in same or backward and first.implicit:
+            return out  # ("Located near Azaz, the town was taken": a phrase put first, no list)
         i = same.index(first)
         step = -1 if backward else 1
         j = i + step
@@ -136,7 +136,7 @@ class Slots:
         relative = [(a, b) for n, (a, b, rel) in enumerate(s.segments) if rel and n != here]
         best = None
         for x in s.mentions:
-            if x.kind != kind or not x.id or x.end > pos or pos - x.end > reach:
+            if x.kind != kind or not x.id or x.end > pos or pos - x.end > reach or x.modifier:
                 continue
             if any(a <= x.start < b for a, b in relative):
                 continue
@@ -169,7 +169,8 @@ class Slots:
 
     def _mention_at(self, s: Sentence, pos: int, kind: str) -> Mention | None:
         for x in s.mentions:
-            if x.kind == kind and x.id and (pos <= x.start <= pos + 12 or x.start <= pos < x.end):
+            if x.kind == kind and x.id and not x.modifier and \
+                    (pos <= x.start <= pos + 12 or x.start <= pos < x.end):
                 return x
         return None
 
