@@ -12,8 +12,9 @@ import types
 import pytest
 
 from tests.reference_gazetteer import reference_gazetteer
-from timeline.ingest import article, extract, mentions
-from timeline.ingest.extract import control, leaders, movement, patterns, reader, slots
+from timeline.ingest import article, extract, language, mentions
+from timeline.ingest.extract import (arabic, arabic_patterns, control, leaders, movement, patterns,
+                                     reader, slots)
 from timeline.ingest.article import MAX_SENTENCE, split_article
 
 WORST = {
@@ -23,6 +24,13 @@ WORST = {
     "abbreviations": "Gen. ",
     "capitalised words": "Aa ",
     "denials and hedges": "reportedly denied that HTS had not seized Aleppo ",
+    # Arabic claims are read too (timeline/ingest/extract/arabic.py)
+    "Arabic: one verb after another": "سيطرت هيئة تحرير الشام على حلب ",
+    "Arabic: names and verbs, no punctuation": ("هيئة تحرير الشام والجيش الوطني سيطرا على حلب "
+                                                "وحمص و26 بلدة في ريف حماة بينما تقدمت الفصائل "
+                                                "نحو دمشق "),
+    "Arabic: denials and dates": "نفت الحكومة في 8 كانون الأول 2024 أن هيئة تحرير الشام سيطرت على حلب ",
+    "Arabic: one unknown word": "كلمة ",
 }
 
 
@@ -96,7 +104,7 @@ def measure(monkeypatch, text: str, names, queries) -> _Work:
     with monkeypatch.context() as m:
         # every module of the reader that holds or uses a pattern (each imports its own names)
         for module in (extract, patterns, slots, control, movement, leaders, reader, article,
-                       mentions):
+                       mentions, arabic, arabic_patterns, language):
             for key, value in list(vars(module).items()):
                 if isinstance(value, re.Pattern):
                     m.setattr(module, key, work.pattern(value))
@@ -109,6 +117,7 @@ def measure(monkeypatch, text: str, names, queries) -> _Work:
             return real_key(name)
 
         m.setattr(mentions, "name_key", counted_key)
+        m.setattr(language, "name_key", counted_key)
         extract.extract(text, "2024-12-09T10:00:00+03:00", names, queries)
     return work
 

@@ -12,6 +12,7 @@ verb (or the nearest faction before it), the place right after the object's mark
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -139,7 +140,7 @@ class _ArabicReader:
                     covered[a:m.end()] = b"\x01" * (m.end() - a)
 
         # "الجيش السوري الحر" is the Free Syrian Army, not the state's
-        found = [x for x in found if not (x.id == "syrian-arab-army" and ar.FREE_ARMY.match(self.text, x.end))]
+        found = [x for x in found if not (x.id == "syrian-arab-army" and ar.FREE_ARMY.match(self.text, x.end, x.end + 30))]
         implicit(ar.ARMY, "faction", "syrian-arab-army")
         for pattern, faction in ar.SHORT:
             implicit(pattern, "faction", faction)
@@ -194,8 +195,10 @@ class _ArabicReader:
                 sentences.append((pos, end))
             pos = end
         parsed = []
+        starts = [x.start for x in names]  # sorted: each sentence's names by bisection
         for a, b in sentences:
-            s = _Sentence(a, b, [x for x in names if a <= x.start < b], [], self._clauses(a, b))
+            s = _Sentence(a, b, names[bisect_left(starts, a):bisect_left(starts, b)], [],
+                          self._clauses(a, b))
             parsed.append(s)
         for s in parsed:
             s.dates = self._dates(s.start, s.end)
@@ -206,6 +209,9 @@ class _ArabicReader:
         for s in parsed:
             s.dates = self._dates(s.start, s.end)  # again: relative days count from the anchor
             if not ar.DENIAL.search(self.text, s.start, s.end):
+                # every match below ends there (or where a name the cut split ends): the work
+                # stays linear
+                self.end = max([s.end, *(x.end for x in s.names)])
                 self._sentence(s)
             self.previous = list({x.id: x for x in s.names if x.kind == "leader"}.values())
             for _, d in s.dates:
@@ -307,9 +313,9 @@ class _ArabicReader:
         words between ("سيطرت فصائل هيئة تحرير الشام"), none a preposition."""
         first = None
         for _ in range(4):
-            pos = _SPACE.match(self.text, pos).end()
+            pos = _SPACE.match(self.text, pos, self.end).end()
             first = self._name_at(s, pos, kind)
-            word = _SUBJECT_WORD.match(self.text, pos)
+            word = _SUBJECT_WORD.match(self.text, pos, self.end)
             if first is not None or word is None:
                 break
             pos = word.end()
@@ -325,10 +331,10 @@ class _ArabicReader:
     def _after_subject(self, s: _Sentence, subject: list[_Name]) -> int:
         """Where the words after a subject end: its attributes ("المدعومة من تركيا") and who
         leads it ("بقيادة هيئة تحرير الشام")."""
-        pos = _SUBJECT_TAIL.match(self.text, subject[-1].end).end()
-        led = re.compile(r"(?:بقياد[ةه]|تحت\s+قياد[ةه])\s+").match(self.text, pos)
+        pos = _SUBJECT_TAIL.match(self.text, subject[-1].end, self.end).end()
+        led = re.compile(r"(?:بقياد[ةه]|تحت\s+قياد[ةه])\s+").match(self.text, pos, self.end)
         leader = self._name_at(s, led.end(), "faction") if led else None
-        return _SUBJECT_TAIL.match(self.text, leader.end).end() if leader is not None else pos
+        return _SUBJECT_TAIL.match(self.text, leader.end, self.end).end() if leader is not None else pos
 
     def _subject_before(self, s: _Sentence, pos: int, kind: str = "faction", reach: int = 120) -> list[_Name]:
         """The subject before a verb (SVO, or a subject a second verb shares): the nearest name of
@@ -354,7 +360,7 @@ class _ArabicReader:
         if _OBJECT_BEFORE.search(self.text, max(s.start, x.start - 14), x.start) or \
                 re.search(r"(?:بقياد[ةه]|قياد[ةه])\s+$", head):
             return False
-        gap = self.text[_SUBJECT_TAIL.match(self.text, x.end).end():pos]
+        gap = self.text[_SUBJECT_TAIL.match(self.text, x.end, self.end).end():pos]
         if re.fullmatch(r"\s*(?:(?:الذي|التي|الذين|قد|فقد|أيضا|ايضا|بدورها|بدوره|و(?:أسرته|اسرته|عائلته|زوجته))\s+)*", gap):
             return True
         lead = self.text[s.start:x.start]
@@ -372,9 +378,9 @@ class _ArabicReader:
     def _places_at(self, s: _Sentence, pos: int) -> list[_Name]:
         """The place (and the places listed with it) right after `pos`, with at most a word that
         says it is the whole town between; a part of it ("أحياء حلب", "حلب الشرقية") is not it."""
-        gap = ar.OBJECT_GAP.match(self.text, pos)
+        gap = ar.OBJECT_GAP.match(self.text, pos, self.end)
         first = self._name_at(s, gap.end(), "place")
-        if first is None or _DIRECTION_AFTER.match(self.text, first.end):
+        if first is None or _DIRECTION_AFTER.match(self.text, first.end, self.end):
             return []
         if ar.COMMON_WORD.fullmatch(self.text, first.start, first.end) and not gap.group(0).strip():
             return []  # "سيطرت على التل": a hill, unless "مدينة التل" or in a list of towns
@@ -382,7 +388,7 @@ class _ArabicReader:
         while True:
             nxt = next((x for x in s.names if x.kind == "place" and x.start >= out[-1].end), None)
             if nxt is None or not ar.LIST_GAP.fullmatch(self.text, out[-1].end, nxt.start) or \
-                    _DIRECTION_AFTER.match(self.text, nxt.end):
+                    _DIRECTION_AFTER.match(self.text, nxt.end, self.end):
                 return out
             out.append(nxt)
 
@@ -404,21 +410,21 @@ class _ArabicReader:
             rest = self._after_subject(s, takers) if takers else m.end()
             if not takers:
                 takers = self._subject_before(s, m.start())
-                rest = _SPACE.match(self.text, m.end()).end()
+                rest = _SPACE.match(self.text, m.end(), self.end).end()
             if not takers:
                 continue
             entry = ar.ENTRY_VERBS.fullmatch(m.group(0)) is not None
             success = ar.SUCCESS.fullmatch(m.group(0)) is not None
-            marker = (ar.SUCCESS_DEED.match(self.text, rest) if success else
-                      ar.CONTROL_MARKER.match(self.text, rest))
+            marker = (ar.SUCCESS_DEED.match(self.text, rest, self.end) if success else
+                      ar.CONTROL_MARKER.match(self.text, rest, self.end))
             if success and marker is None:
                 # "تمكنت X خلال أيام من السيطرة على": a few words of time between
-                marker = _TIME_WORDS.match(self.text, rest)
-                marker = ar.SUCCESS_DEED.match(self.text, marker.end()) if marker else None
+                marker = _TIME_WORDS.match(self.text, rest, self.end)
+                marker = ar.SUCCESS_DEED.match(self.text, marker.end(), self.end) if marker else None
             if marker is None and entry:
-                marker = ar.ENTRY_MARKER.match(self.text, rest)
+                marker = ar.ENTRY_MARKER.match(self.text, rest, self.end)
                 # "دخلت X ضواحي دمشق": the edges of a place entered, an advance on it
-                edge = ar.OUTSKIRTS.match(self.text, rest)
+                edge = ar.OUTSKIRTS.match(self.text, rest, self.end)
                 if edge is not None:
                     place = self._name_at(s, edge.end(), "place")
                     if place is not None:
@@ -432,7 +438,7 @@ class _ArabicReader:
             if not places:
                 continue
             loser = None
-            frm = ar.FROM.match(self.text, places[-1].end)
+            frm = ar.FROM.match(self.text, places[-1].end, self.end)
             if frm is not None:
                 loser = self._name_at(s, frm.end(), "faction")
             for t in takers:
@@ -454,7 +460,7 @@ class _ArabicReader:
             rest = self._after_subject(s, takers)
             noun = m.group(0)
             marker = re.compile(rf"{ar.ALA}\s+" if re.search("سيطر|ستيلاء", noun) else
-                                rf"(?:{ar.ILA}\s+)?" if "دخول" in noun else "").match(self.text, rest)
+                                rf"(?:{ar.ILA}\s+)?" if "دخول" in noun else "").match(self.text, rest, self.end)
             places = self._places_at(s, marker.end()) if marker else []
             for t in takers:
                 for p in places:
@@ -469,7 +475,7 @@ class _ArabicReader:
                 places = self._places_at(s, m.end())
                 if not places:
                     continue
-                to = after.match(self.text, places[-1].end)
+                to = after.match(self.text, places[-1].end, self.end)
                 takers = self._subject_after(s, to.end()) if to else []
                 if not takers and to is None and (verb is ar.PASSIVE or verb is ar.FELL and "سقوط" not in m.group(0)):
                     # "سقطت حماة", "تمت السيطرة على حماة" with no one named: the faction that
@@ -517,11 +523,11 @@ class _ArabicReader:
             rest = self._after_subject(s, losers) if losers else m.end()
             if not losers:
                 losers = self._subject_before(s, m.start())
-            frm = ar.WITHDREW_FROM.match(self.text, rest)
+            frm = ar.WITHDREW_FROM.match(self.text, rest, self.end)
             places = self._places_at(s, frm.end()) if frm and losers else []
             if not places or self._negated(s, m.start()):
                 continue
-            before = ar.BEFORE_TAKER.match(self.text, places[-1].end)
+            before = ar.BEFORE_TAKER.match(self.text, places[-1].end, self.end)
             named = self._name_at(s, before.end(), "faction") if before else None
             loser = losers[-1].id
             for p in places:
@@ -544,11 +550,11 @@ class _ArabicReader:
             before = not takers  # the subject before the verb: nothing may stand between
             if before:
                 takers = self._subject_before(s, m.start())
-                rest = _SPACE.match(self.text, m.end()).end()
+                rest = _SPACE.match(self.text, m.end(), self.end).end()
             if not takers:
                 continue
             if ar.NEARED.fullmatch(m.group(0)):
-                near = _FROM_PLACE.match(self.text, rest)
+                near = _FROM_PLACE.match(self.text, rest, self.end)
                 place = self._name_at(s, near.end(), "place") if near else None
             else:
                 # the direction may come a few words on: "تقدمت X من إدلب نحو حلب"
@@ -560,7 +566,7 @@ class _ArabicReader:
                 if ar.REACHED.fullmatch(m.group(0)) and found.end() == found.start():
                     continue
                 place = self._name_at(s, found.end(), "place")
-            if place is None or _DIRECTION_AFTER.match(self.text, place.end):
+            if place is None or _DIRECTION_AFTER.match(self.text, place.end, self.end):
                 continue
             for t in takers:
                 self._add({"type": "advance", "faction": t.id, "toward": place.id}, s, m.start())
@@ -573,7 +579,7 @@ class _ArabicReader:
             if self._negated(s, m.start()):
                 continue
             if ar.CLASH_NOUN.fullmatch(m.group(0)):
-                between = ar.BETWEEN.match(self.text, m.end())
+                between = ar.BETWEEN.match(self.text, m.end(), self.end)
                 sides = self._subject_after(s, between.end()) if between else []
             else:
                 first = self._subject_after(s, m.end())
@@ -581,18 +587,18 @@ class _ArabicReader:
                 if not first:
                     first = self._subject_before(s, m.start())
                     rest = m.end()
-                with_ = ar.WITH.match(self.text, rest)
+                with_ = ar.WITH.match(self.text, rest, self.end)
                 sides = first + (self._subject_after(s, with_.end()) if with_ else [])
             factions = list(dict.fromkeys(x.id for x in sides))
             if len(factions) < 2:
                 continue
             where = re.compile(r"\s+(?:\S+\s+){0,4}?(?:في|داخل)\s+|\s+(?:\S+\s+){0,4}?(?=ب\S)")
-            after = where.match(self.text, sides[-1].end)
+            after = where.match(self.text, sides[-1].end, self.end)
             if after is None:
                 continue
-            gap = ar.OBJECT_GAP.match(self.text, after.end())
+            gap = ar.OBJECT_GAP.match(self.text, after.end(), self.end)
             place = self._name_at(s, gap.end() + (1 if self.text[gap.end():gap.end() + 1] == "ب" else 0), "place")
-            if place is None or _DIRECTION_AFTER.match(self.text, place.end):
+            if place is None or _DIRECTION_AFTER.match(self.text, place.end, self.end):
                 continue
             claim: dict[str, Any] = {"type": "clash", "city": place.id, "factions": factions}
             parent = (self.names.entity("place", place.id) or {}).get("parent")
@@ -605,7 +611,7 @@ class _ArabicReader:
     def _leader_near(self, s: _Sentence, m: re.Match) -> tuple[_Name | None, int]:
         """The leader right after the verb (with his title), else the nearest before it; and
         where the rest of the clause begins."""
-        title = ar.TITLE.match(self.text, m.end())
+        title = ar.TITLE.match(self.text, m.end(), self.end)
         after = self._name_at(s, title.end(), "leader")
         if after is not None:
             return after, after.end
@@ -618,17 +624,17 @@ class _ArabicReader:
             leader, rest = self._leader_near(s, m)
             if leader is None and len(self.previous) == 1 and not any(x.kind == "leader" for x in s.names) \
                     and re.fullmatch(r"(?:و|ف)?(?:فر|هرب|غادر|سافر|وصل|لج[أا])", m.group(0)) and \
-                    (ar.TO_FOREIGN.match(self.text, m.end()) or ar.LEFT_COUNTRY.match(self.text, m.end())):
+                    (ar.TO_FOREIGN.match(self.text, m.end(), self.end) or ar.LEFT_COUNTRY.match(self.text, m.end(), self.end)):
                 # "فر إلى موسكو": he, the one leader the sentence before named (as "He fled")
                 leader = self.previous[0]
             if leader is None or self._negated(s, m.start()):
                 continue
-            to = ar.TO_FOREIGN.match(self.text, rest)
+            to = ar.TO_FOREIGN.match(self.text, rest, self.end)
             if to is not None:
-                where = ar.FOREIGN_RE.match(self.text, to.end())
+                where = ar.FOREIGN_RE.match(self.text, to.end(), self.end)
                 self._add({"type": "leader_status", "leader": leader.id, "status": "abroad",
                            "location": ar.FOREIGN[where.group(0)]}, s, m.start())
-            elif ar.LEFT_COUNTRY.match(self.text, rest) and not m.group(0).endswith(("وصل", "لجأ", "لجا", "لجوء")):
+            elif ar.LEFT_COUNTRY.match(self.text, rest, self.end) and not m.group(0).endswith(("وصل", "لجأ", "لجا", "لجوء")):
                 claim = {"type": "leader_status", "leader": leader.id, "status": "abroad"}
                 a, b = self._clause(s, m.start())
                 where = ar.FOREIGN_RE.search(self.text, rest, b)
@@ -641,7 +647,7 @@ class _ArabicReader:
             if words is None or self._negated(s, m.start()):
                 continue
             inside = [x for x in s.names if x.kind == "leader" and m.end() <= x.start < words.start()]
-            to = re.compile(r"\s*(?:ل|إلى\s+|الى\s+)").match(self.text, words.end())
+            to = re.compile(r"\s*(?:ل|إلى\s+|الى\s+)").match(self.text, words.end(), self.end)
             later = self._name_at(s, to.end(), "leader") if to else None
             leader = inside[0] if inside else later
             if leader is None and m.group(0).endswith(("ه", "هم")):
@@ -661,11 +667,11 @@ class _ArabicReader:
             # "أطاحت الفصائل ببشار الأسد", "الإطاحة بالأسد": not "الإطاحة بنظام الأسد" (the
             # regime's fall, which the English reader leaves out too)
             # "أطاحت فصائل المعارضة ب...": a few words of subject between the verb and "ب"
-            by = re.compile(r"(?:\S+\s+){0,4}?ب(?=\S)").match(self.text, m.end())
+            by = re.compile(r"(?:\S+\s+){0,4}?ب(?=\S)").match(self.text, m.end(), self.end)
             if by is None:
                 continue
             at = by.end() - 1
-            title = ar.TITLE.match(self.text, at + 1)
+            title = ar.TITLE.match(self.text, at + 1, self.end)
             leader = self._name_at(s, title.end(), "leader") or self._name_at(s, at + 1, "leader")
             if leader is None and re.match(r"به(?![\w])", self.text[at:at + 3]):
                 # "حتى الإطاحة به": him, the leader the sentence (else the one before) named
@@ -680,16 +686,16 @@ class _ArabicReader:
                 continue
             self._add({"type": "leader_status", "leader": leader.id, "status": "removed"}, s, m.start())
         for m in ar.KILLED.finditer(self.text, s.start, s.end):
-            title = ar.TITLE.match(self.text, m.end())
+            title = ar.TITLE.match(self.text, m.end(), self.end)
             leader = self._name_at(s, title.end(), "leader")
             if leader is None or self._negated(s, m.start()):
                 continue
             self._add({"type": "leader_status", "leader": leader.id, "status": "dead"}, s, m.start())
         for m in ar.WHEREABOUTS.finditer(self.text, s.start, s.end):
-            title = ar.TITLE.match(self.text, m.end())
+            title = ar.TITLE.match(self.text, m.end(), self.end)
             leader = self._name_at(s, title.end(), "leader")
             known = re.search(ar.NOT_KNOWN.pattern + "$", self.text[max(s.start, m.start() - 40):m.end()])
-            if leader is None or not (known or ar.UNKNOWN.match(self.text, leader.end)):
+            if leader is None or not (known or ar.UNKNOWN.match(self.text, leader.end, self.end)):
                 continue
             self._add({"type": "leader_status", "leader": leader.id, "status": "whereabouts_unknown"},
                       s, m.start())
