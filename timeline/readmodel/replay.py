@@ -296,7 +296,9 @@ class Rebuild:
         staging = staged_for_copy if self.shadow.pg else projection_stage
         context = multiprocessing.get_context("fork")
         self.staged_apart = True
-        with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+        # niced: the service's own requests come before the rebuild's staging on a busy host
+        with concurrent.futures.ProcessPoolExecutor(1, mp_context=context, initializer=os.nice,
+                                                    initargs=(10,)) as pool:
             yield lambda events: pool.submit(staging, stored(events)).result
 
     def _copying(self, cursor: Any) -> Any:
