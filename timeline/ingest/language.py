@@ -165,14 +165,22 @@ def arabic_dates(text: str, published: datetime) -> list[dict[str, Any]]:
     out = []
     pub = published.astimezone(LOCAL)
     for m in _AR_DATE.finditer(plain):
-        day, month = int(m.group(1)), AR_MONTHS[m.group(2)]
-        year = int(m.group(3)) if m.group(3) else pub.year
-        try:
-            when = datetime(year, month, day, 12, tzinfo=LOCAL)
-        except ValueError:
-            continue
-        if not m.group(3) and when.date() > pub.date():
-            when = when.replace(year=year - 1)
-        out.append({"text": text[m.start():m.end()], "occurred_at": when.isoformat(),
-                    "precision": "day"})
+        when = arabic_day(m, pub)
+        if when is not None:
+            out.append({"text": text[m.start():m.end()], "occurred_at": when.isoformat(),
+                        "precision": "day"})
     return out
+
+
+def arabic_day(m: re.Match[str], pub: datetime) -> datetime | None:
+    """The day an _AR_DATE match names, at local noon (a date without its year is the last
+    such day on or before `pub`, the publication's local time); None if there is no such day."""
+    day, month = int(m.group(1)), AR_MONTHS[m.group(2)]
+    year = int(m.group(3)) if m.group(3) else pub.year
+    try:
+        when = datetime(year, month, day, 12, tzinfo=LOCAL)
+    except ValueError:
+        return None
+    if not m.group(3) and when.date() > pub.date():
+        when = when.replace(year=year - 1)
+    return when

@@ -18,9 +18,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..article import LOCAL, MAX_SENTENCE
-from ..language import _AR_DATE, AR_MONTHS, arabic_mentions
+from ..language import _AR_DATE, AR_MONTHS, arabic_day, arabic_mentions
 from ..mentions import name_index
 from . import arabic_patterns as ar
+from .leaders import exile_over_abroad
 from .patterns import NOT_REBELS
 
 _DIACRITICS = re.compile("[\u064b-\u0652\u0670\u0640]")
@@ -235,14 +236,9 @@ class _ArabicReader:
         out: list[tuple[int, tuple[datetime, str]]] = []
         days: list[tuple[int, int]] = []
         for m in _AR_DATE.finditer(self.text, a, b):
-            day, month = int(m.group(1)), AR_MONTHS[m.group(2)]
-            year = int(m.group(3)) if m.group(3) else pub.year
-            try:
-                when = datetime(year, month, day, 12, tzinfo=LOCAL)
-            except ValueError:
+            when = arabic_day(m, pub)
+            if when is None:
                 continue
-            if not m.group(3) and when.date() > pub.date():
-                when = when.replace(year=year - 1)
             out.append((m.start(), (when, "day")))
             days.append((m.start(), m.end()))
         for m in _MONTH.finditer(self.text, a, b):
@@ -699,14 +695,7 @@ class _ArabicReader:
                 continue
             self._add({"type": "leader_status", "leader": leader.id, "status": "whereabouts_unknown"},
                       s, m.start())
-        # a sentence that puts a leader in exile gives no second "abroad" for his flight
-        added = self.claims[first:]
-        exiled = {c["leader"]: c for c in added if c["type"] == "leader_status" and c["status"] == "in_exile"}
-        for c in added:
-            if c["type"] == "leader_status" and c["status"] == "abroad" and c["leader"] in exiled:
-                if c.get("location") and not exiled[c["leader"]].get("location"):
-                    exiled[c["leader"]]["location"] = c["location"]
-                self.claims.remove(c)
+        exile_over_abroad(self.claims, first)  # no second "abroad" for an exile's flight
 
     # ---- output ------------------------------------------------------------------------------
     def _add(self, claim: dict[str, Any], s: _Sentence, pos: int, when_at: int | None = None) -> None:

@@ -88,18 +88,7 @@ class Leaders(Slots):
     def _status(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         first = len(self.claims)
         self._statuses(s, dated, typed)
-        self._exile_over_abroad(first)
-
-    def _exile_over_abroad(self, first: int) -> None:
-        """"Assad fled to Russia and claimed asylum": one sentence that puts a leader in exile
-        says where he is too; the flight is not a second status ("abroad") but the exile's place."""
-        added = self.claims[first:]
-        exiled = {c["leader"]: c for c in added if c["type"] == "leader_status" and c["status"] == "in_exile"}
-        for c in added:
-            if c["type"] == "leader_status" and c["status"] == "abroad" and c["leader"] in exiled:
-                if c.get("location") and not exiled[c["leader"]].get("location"):
-                    exiled[c["leader"]]["location"] = c["location"]
-                self.claims.remove(c)
+        exile_over_abroad(self.claims, first)
 
     def _statuses(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
         for m in EXILE_TO.finditer(s.text):
@@ -281,3 +270,16 @@ class _At:
 
 # A name followed by what is his ("Assad's hometown", "Assad's family"): not the man himself.
 _POSSESSIVE = re.compile(r"['’]s?\b|\s+(?:family|regime|government|forces|brother|wife|son|loyalists)\b", re.I)
+
+
+def exile_over_abroad(claims: list[dict[str, Any]], first: int) -> None:
+    """"Assad fled to Russia and claimed asylum": one sentence (its claims from `first` on) that
+    puts a leader in exile says where he is too; the flight is not a second status ("abroad")
+    but the exile's place (the English and the Arabic reader)."""
+    added = claims[first:]
+    exiled = {c["leader"]: c for c in added if c["type"] == "leader_status" and c["status"] == "in_exile"}
+    for c in added:
+        if c["type"] == "leader_status" and c["status"] == "abroad" and c["leader"] in exiled:
+            if c.get("location") and not exiled[c["leader"]].get("location"):
+                exiled[c["leader"]]["location"] = c["location"]
+            claims.remove(c)
