@@ -41,6 +41,10 @@ three Arabic Wikipedia leads served by mirrors, two UN noon briefings and an OCH
 found, labelled and committed by a helper who never ran the reader nor read its rules; the
 openly licensed texts it could find state no claim of the vocabulary, so like `holdout-e` it
 measures false claims only (its Arabic leads name factions, cities and dates near one another).
+From round 11 `holdout-g`, `holdout-i` and `holdout-j` are SPENT: their blind figures on record
+(found 1 of 7, 1 of 6 and 3 of 13 claims, precision 1.00, before round 11), their misses were
+read in round 11 to write rules (English and Arabic), so they are tuning data now, and `never
+tuned on` holds `holdout`, `holdout-e`, `holdout-f`, `holdout-k` and `holdout-l`.
 Both helpers picked one mirror of Arabic Wikipedia's "2024 Southern Syria offensive": it is kept
 in `holdout-k` only (the two labels differed on a judgement call both notes name: Daraa under
 "the government" since July 2018).
@@ -71,8 +75,7 @@ SETS = ("tune", "holdout", "holdout-b", "holdout-c", "holdout-d", "holdout-e", "
         "holdout-g", "holdout-h", "holdout-i", "holdout-j", "holdout-k",
         "holdout-l")
 HELD_OUT = SETS[1:]
-NEVER_TUNED = ("holdout", "holdout-e", "holdout-f", "holdout-g", "holdout-i", "holdout-j",
-               "holdout-k", "holdout-l")
+NEVER_TUNED = ("holdout", "holdout-e", "holdout-f", "holdout-k", "holdout-l")
 TYPES = ("control", "clash", "advance", "leader_status", "coup")
 
 
