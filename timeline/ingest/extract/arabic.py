@@ -556,8 +556,9 @@ class _ArabicReader:
                 # the direction may come a few words on: "تقدمت X من إدلب نحو حلب"
                 way = (ar.TOWARD if ar.ADVANCE.fullmatch(m.group(0)) else
                        re.compile(ar.OUTSKIRTS.pattern + "|" + ar.WITHIN_KM.pattern))
-                found = way.search(self.text, rest, min(s.end, rest + 40))
-                if found is None or (found.start() > rest and (before or ar.REACHED.fullmatch(m.group(0)))):
+                found = way.search(self.text, rest, self.end)
+                if found is None or found.start() > rest + 40 or \
+                        (found.start() > rest and (before or ar.REACHED.fullmatch(m.group(0)))):
                     continue
                 if ar.REACHED.fullmatch(m.group(0)) and found.end() == found.start():
                     continue

@@ -1,0 +1,32 @@
+"""The Arabic reader's round-11 families (timeline/ingest/extract/arabic.py), on sentences written
+for these tests in the manner of Arabic Wikipedia leads and wire copy (none taken from an
+evaluation text). Each failed on the reader before its family was added."""
+
+from __future__ import annotations
+
+from tests.extract_keys import read
+
+DAY = "في 7 كانون الأول 2024، "
+
+
+# ---- advance: how far from the city ------------------------------------------------------------
+
+def test_a_distance_reached_in_either_unit_is_an_advance(gazetteer):
+    for sentence in ("دخلت غرفة عمليات الجنوب بلدات ريف درعا، ووصلت إلى مسافة 15 كيلومتر من دمشق.",
+                     "وصلت غرفة عمليات الجنوب على مسافة 25 كم (15 ميلا) من العاصمة دمشق.",
+                     "باتت غرفة عمليات الجنوب على بعد 9 أميال من دمشق."):
+        assert read(gazetteer, DAY + sentence) == {("advance", "southern-operations-room", "damascus")}, sentence
+    # the distance of something else from the city is no advance
+    assert read(gazetteer, DAY + "تقع بلدة الكسوة على مسافة 15 كيلومتر من دمشق.") == set()
+
+
+def test_the_edges_and_countryside_of_a_city_reached(gazetteer):
+    assert read(gazetteer, DAY + "وصلت هيئة تحرير الشام مشارف وأرياف مدينة حمص.") == {
+        ("advance", "hts", "homs")}
+    # its countryside alone is not its edge
+    assert read(gazetteer, DAY + "وصلت هيئة تحرير الشام أرياف مدينة حمص.") == set()
+
+
+def test_the_southern_operations_room_by_its_adjective_name(gazetteer):
+    assert read(gazetteer, DAY + "سيطرت غرفة العمليات الجنوبية على درعا.") == {
+        ("control", "daraa", "southern-operations-room")}
