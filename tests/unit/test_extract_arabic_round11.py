@@ -30,3 +30,21 @@ def test_the_edges_and_countryside_of_a_city_reached(gazetteer):
 def test_the_southern_operations_room_by_its_adjective_name(gazetteer):
     assert read(gazetteer, DAY + "سيطرت غرفة العمليات الجنوبية على درعا.") == {
         ("control", "daraa", "southern-operations-room")}
+
+
+# ---- advance: an offensive launched on a city --------------------------------------------------
+
+def test_an_offensive_launched_on_a_city_is_an_advance_on_it(gazetteer):
+    for sentence, expected in (
+            ("شنت هيئة تحرير الشام هجوما مباغتا على مدينة حماة.", {("advance", "hts", "hama")}),
+            ("شنت هيئة تحرير الشام والجيش الوطني السوري من الشمال هجوما في حمص.",
+             {("advance", "hts", "homs"), ("advance", "sna", "homs")}),
+            # an attribute of the first faction is not a third one
+            ("أطلقت هيئة تحرير الشام المعارضة والجيش الوطني السوري عملية ضد حمص.",
+             {("advance", "hts", "homs"), ("advance", "sna", "homs")})):
+        assert read(gazetteer, DAY + sentence) == expected, sentence
+    # on its countryside, on positions in it, or only planned: nothing
+    for sentence in ("شنت هيئة تحرير الشام هجوما على ريف حماة الشمالي.",
+                     "شنت هيئة تحرير الشام هجوما على مواقع في حماة.",
+                     "لم تشن هيئة تحرير الشام هجوما على حماة."):
+        assert read(gazetteer, DAY + sentence) == set(), sentence

@@ -33,7 +33,9 @@ _CLAUSE_CUT = re.compile(r"[؛;]|،\s*(?:بينما|فيما|في\s+حين|لك�
 # preposition (then what follows is not the subject).
 _SUBJECT_WORD = re.compile(r"(?:فصائل|قوات|مقاتلو|مقاتلي|مقاتلين|عناصر|وحدات|مسلحو|مجموعات|"
                            r"تحالف|ما\s+يسمى|ما\s+يعرف\s+ب|أيضا|ايضا|اليوم|أمس|امس)(?![\w])")
-_FACTION_LIST_GAP = re.compile(r"\s*(?:[،,]\s*)?(?:و\s*)?(?:فصائل\s+|قوات\s+)?")
+# (a one-word attribute of the first may come before the "و": "هيئة تحرير الشام المعارضة والجيش
+# الوطني السوري")
+_FACTION_LIST_GAP = re.compile(r"(?:\s+(?:ال)?(?:معارض[ةه]|مسلح[ةه]|سوري[ةه]))?\s*(?:[،,]\s*)?(?:و\s*)?(?:فصائل\s+|قوات\s+)?")
 # After the subject: a short attribute ("المدعومة من تركيا") before the object's marker.
 _SUBJECT_TAIL = re.compile(r"(?:\s*[،,][^،,.:]{1,25}[،,]|\s+(?:أخرى|اخرى)|\s+(?:ال)?مدعوم[ةه]?\s+من\s+\S+|\s+و(?:فصائل|قوات|مجموعات)\s+(?:أخرى|اخرى|حليف[ةه]|متحالف[ةه]\s+معها)|\s+(?:ال)?موالي[ةه]\s+ل\S+|"
                            r"\s+(?:ال)?معارض[ةه]|\s+(?:ال)?مسلح[ةه]|\s+(?:ال)?سوري[ةه])*\s*")
@@ -131,12 +133,13 @@ class _ArabicReader:
         for x in found:
             covered[x.start:x.end] = b"\x01" * (x.end - x.start)
 
-        def implicit(pattern: re.Pattern[str], kind: str, entity: str | None) -> None:
+        def implicit(pattern: re.Pattern[str], kind: str, entity: str | None,
+                     skip: set[int] | None = None) -> None:
             if not entity or not self.names.entity(kind, entity):
                 return
             for m in pattern.finditer(self.text):
                 a = m.start() + len(m.group("pre") or "") if "pre" in pattern.groupindex else m.start()
-                if not any(covered[a:m.end()]):
+                if not any(covered[a:m.end()]) and m.start() not in (skip or ()):
                     add.append(_Name(a, m.end(), kind, entity))
                     covered[a:m.end()] = b"\x01" * (m.end() - a)
 
@@ -152,7 +155,9 @@ class _ArabicReader:
         implicit(ar.ASSAD, "leader", assad[0] if len(assad) == 1 else None)
         out = sorted(found + add, key=lambda x: x.start)
         # "the rebels", "the ousted president": the coalition, the head of state the text names
-        implicit(ar.REBELS, "faction", self._rebel(out))
+        # (not "المعارضة" right after a faction's name: "هيئة تحرير الشام المعارضة", its attribute)
+        attributes = {_SPACE.match(self.text, x.end, x.end + 20).end() for x in out if x.kind == "faction"}
+        implicit(ar.REBELS, "faction", self._rebel(out), skip=attributes)
         heads = {x.id for x in out if x.kind == "leader" and
                  ((self.names.entity("leader", x.id) or {}).get("role") or "").startswith("President of")}
         implicit(ar.EPITHET, "leader", heads.pop() if len(heads) == 1 else None)
@@ -491,13 +496,25 @@ class _ArabicReader:
         """"شنت هيئة تحرير الشام هجوما", "عملية بقيادة X": the offensive's leader."""
         for m in ar.OFFENSIVE_VERB.finditer(self.text, s.start, s.end):
             leaders = self._subject_after(s, m.end())
-            if leaders and ar.OFFENSIVE_NOUN.match(self.text, self._after_subject(s, leaders)) and \
-                    not self._negated(s, m.start()):
+            rest = self._after_subject(s, leaders) if leaders else m.end()
+            rest = ar.FROM_QUARTER.match(self.text, rest, self.end).end()  # "في الشمال"
+            noun = ar.OFFENSIVE_NOUN.match(self.text, rest, self.end)
+            if leaders and noun and not self._negated(s, m.start()):
                 self._offensive(leaders[0].id)
+                self._offensive_on(s, m, leaders, noun.end())
         for m in ar.OFFENSIVE_LED.finditer(self.text, s.start, s.end):
             leader = self._name_at(s, m.end(), "faction")
             if leader is not None and not self._negated(s, m.start()):
                 self._offensive(leader.id)
+
+    def _offensive_on(self, s: _Sentence, m: re.Match, leaders: list[_Name], pos: int) -> None:
+        """"شنت X هجوما واسعا على مدينة حمص": an offensive on a city is an advance on it (as the
+        English reader reads "launched an offensive on Homs"); on its countryside, none."""
+        on = ar.OFFENSIVE_ON.match(self.text, pos, self.end)
+        place = self._places_at(s, on.end()) if on else []
+        for t in leaders:
+            for p in place[:1]:
+                self._add({"type": "advance", "faction": t.id, "toward": p.id}, s, m.start())
 
     def _offensive(self, faction: str) -> None:
         if faction not in self.offensives:

@@ -76,6 +76,10 @@ OUTSKIRTS = re.compile(f"(?:{ILA}\\s+)?{_EDGE}(?:\\s+و(?:{_EDGE}|{A}رياف|ر
 # takes a place said to have fallen with no one named, as in English).
 OFFENSIVE_VERB = re.compile(P + f"(?:شن|{A}طلق|بد{A}){_PERF}(?![\\w])")
 OFFENSIVE_NOUN = re.compile(r"\s*(?:ال)?(?:هجوم[اً]?|عملي[ةه]|حمل[ةه]|معرك[ةه])(?![\w])")
+# Where the offensive came from, between its leader and the noun: "شنت X في الشمال هجوما".
+FROM_QUARTER = re.compile(r"(?:\s*(?:في|من)\s+(?:ال)?(?:شمال|جنوب|شرق|غرب)(?:ي|ية)?(?![\w]))?")
+# The offensive's target after the noun, with at most an adjective between: "هجوما واسعا على".
+OFFENSIVE_ON = re.compile(f"(?:\\s+(?!(?:في|{ALA}|ضد|من)(?![\\w]))(?:ال)?[^\\s،,.؛]+)?\\s+(?:{ALA}|في|ضد)\\s+")
 OFFENSIVE_LED = re.compile(r"(?<![\w])(?:ال)?(?:هجوم|عملي[ةه]|حمل[ةه])(?:\s+\S+){0,3}?\s+(?:بقياد[ةه]|تقوده|تقودها|"
                            r"يقوده|شنته|شنتها|أطلقته|أطلقتها)\s+")
 # A withdrawal from a place: "انسحبت قوات النظام من حماة" (held by the one who took it: named
