@@ -48,3 +48,25 @@ def test_an_offensive_launched_on_a_city_is_an_advance_on_it(gazetteer):
                      "شنت هيئة تحرير الشام هجوما على مواقع في حماة.",
                      "لم تشن هيئة تحرير الشام هجوما على حماة."):
         assert read(gazetteer, DAY + sentence) == set(), sentence
+
+
+# ---- a subject shared with a verb after "بعد أن", or with a verb that carries its object -------
+
+def test_a_verb_after_bad_an_shares_the_clauses_subject(gazetteer):
+    for sentence in ("العملية التي أطلقتها هيئة تحرير الشام بعد أن سيطرت على مدينة حماة.",
+                     "هي معركة شنتها هيئة تحرير الشام عقب أن دخلت حماة."):
+        assert read(gazetteer, DAY + sentence) == {("control", "hama", "hts")}, sentence
+    # a subject of its own after the verb comes first
+    assert read(gazetteer, DAY + "انسحبت قوات النظام بعد أن سيطرت هيئة تحرير الشام على حماة.") == {
+        ("control", "hama", "hts")}
+    # the object of the first verb is not the subject of the second
+    assert read(gazetteer, DAY + "هاجمت الطائرات هيئة تحرير الشام بعد أن سيطرت على حماة.") == set()
+
+
+# ---- dates: a weekday with its date ------------------------------------------------------------
+
+def test_a_weekday_followed_by_its_date_is_that_date(gazetteer):
+    from tests.extract_keys import claims
+    for sentence in ("سيطرت هيئة تحرير الشام على حماة يوم الأحد 1 ديسمبر 2024.",
+                     "سيطرت هيئة تحرير الشام على حماة في فجر يوم الأحد بتاريخ 1 ديسمبر 2024."):
+        assert [c["occurred_at"][:10] for c in claims(gazetteer, sentence)] == ["2024-12-01"], sentence

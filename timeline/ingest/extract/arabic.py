@@ -46,7 +46,7 @@ _OBJECT_BEFORE = re.compile(r"(?:(?<![\w])(?:مع|ضد|من|عن|بين|إلى|�
 _VERB_BEFORE = re.compile(r"(?<![\w])(?:و|ف|ثم\s+)?(?:شن|أطلق|اطلق|بدأ|بدا|واصل|أعلن|اعلن|قال|أكد|اكد|تمكن|نجح|"
                           r"هاجم|سيطر|استول[ىت]|دخل|اقتحم|حرر|تقدم|زحف|وصل|اقترب|بسط|فرض|انتزع|استعاد|"
                           r"أحكم|احكم|اشتبك|تابع|استمر|انطلق|توجه|اتجه|تحرك|فر|هرب|غادر|لجأ|سافر)"
-                          r"(?:ت|وا|ا|تا)?\s+$")
+                          r"(?:ت|وا|ا|تا)?(?:ه|ها|هم)?\s+$")  # (with its object: "عملية شنتها الفصائل")
 _SPACE = re.compile(r"\s*")
 _TIME_WORDS = re.compile(r"(?:خلال|في\s+غضون|بعد|بحلول)\s+\S+(?:\s+\S+)?\s+(?=(?:من|في)\s)")
 _FROM_PLACE = re.compile(r"\s*من\s+(?:(?:ال)?مدين[ةه]\s+|(?:ال)?عاصم[ةه]\s+)?")
@@ -56,6 +56,7 @@ _WEEKDAYS = {"الاثنين": 0, "الإثنين": 0, "الثلاثاء": 1, "�
              "الجمعة": 4, "السبت": 5, "الأحد": 6, "الاحد": 6}
 _WEEKDAY = re.compile(r"(?<![\w])(?:ال)?(?:يوم|مساء|صباح|فجر|ليل[ةه]?|ظهر|ظهيرة|اليوم)\s+("
                       + "|".join(_WEEKDAYS) + r")(?![\w])")
+_WEEKDAY_DATE_GAP = re.compile(r"\s*(?:[،,]\s*)?(?:(?:الموافق|بتاريخ)\s+)?")
 _TODAY = re.compile(r"(?<![\w])(?:اليوم(?!\s+(?:التالي|السابق|الأول|الاول|الثاني))|(?P<y>أمس|امس|البارحة))(?![\w])")
 _NEXT_DAY = re.compile(r"(?<![\w])(?:(?:في\s+)?اليوم\s+التالي|صباح\s+اليوم\s+التالي|غداة\s+ذلك)(?![\w])")
 _MONTH_ALT = "|".join(sorted(map(re.escape, AR_MONTHS), key=len, reverse=True))
@@ -257,7 +258,10 @@ class _ArabicReader:
             if when > today and (when.year, when.month) == (pub.year, pub.month):
                 when = today  # "في ديسمبر", written in December: not after the article
             out.append((m.start(), (when, "month")))
+        starts = {x for x, _ in days}
         for m in _WEEKDAY.finditer(self.text, a, b):
+            if _WEEKDAY_DATE_GAP.match(self.text, m.end(), min(b, m.end() + 20)).end() in starts:
+                continue  # "يوم الخميس 5 ديسمبر 2024": the date says which Thursday
             back = (pub.weekday() - _WEEKDAYS[m.group(1)]) % 7
             out.append((m.start(), (today - timedelta(days=back), "day")))
         for m in _TODAY.finditer(self.text, a, b):
