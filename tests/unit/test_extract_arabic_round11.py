@@ -70,3 +70,38 @@ def test_a_weekday_followed_by_its_date_is_that_date(gazetteer):
     for sentence in ("سيطرت هيئة تحرير الشام على حماة يوم الأحد 1 ديسمبر 2024.",
                      "سيطرت هيئة تحرير الشام على حماة في فجر يوم الأحد بتاريخ 1 ديسمبر 2024."):
         assert [c["occurred_at"][:10] for c in claims(gazetteer, sentence)] == ["2024-12-01"], sentence
+
+
+# ---- lists of towns with one the gazetteer does not know ---------------------------------------
+
+def test_a_list_of_towns_goes_on_past_an_unknown_one(gazetteer):
+    assert read(gazetteer, DAY + "سيطر الجيش الوطني السوري على تل رفعت وقرية الشيخ عيسى ومنبج.") == {
+        ("control", "tal-rifaat", "sna"), ("control", "manbij", "sna")}
+    assert read(gazetteer, DAY + "دخلت هيئة تحرير الشام حلب، وعندان، وإدلب.") == {
+        ("control", "aleppo", "hts"), ("control", "idlib", "hts")}
+    # a second verb is not a town of the list
+    assert read(gazetteer, DAY + "سيطرت هيئة تحرير الشام على حلب وتقدمت نحو حماة.") == {
+        ("control", "aleppo", "hts"), ("advance", "hts", "hama")}
+
+
+# ---- a sentence ends at its stop, citation marks or not ----------------------------------------
+
+def test_a_stop_followed_by_citation_marks_ends_the_sentence(gazetteer):
+    from tests.extract_keys import claims
+    text = "في 5 ديسمبر 2024، سيطرت هيئة تحرير الشام على حماة.[3][4] ودخلت حمص في 8 ديسمبر 2024."
+    assert [(c["city"], c["occurred_at"][:10]) for c in claims(gazetteer, text)] == [("hama", "2024-12-05")]
+
+
+# ---- the course of the offensive: deeds with no taker named ------------------------------------
+
+def test_the_deeds_an_offensive_ended_with_are_its_leaders(gazetteer):
+    led = "شنت هيئة تحرير الشام هجوما في 5 ديسمبر 2024. "
+    assert read(gazetteer, led + "وانتهت العملية في 8 ديسمبر 2024 بالسيطرة الكاملة على مدينة حمص، "
+                                 "وبدء حصار وتطويق العاصمة دمشق.") == {
+        ("control", "homs", "hts"), ("advance", "hts", "damascus")}
+    assert read(gazetteer, led + "بدأت بالسيطرة على بلدة خان شيخون ودخولها مدينة حماة.") == {
+        ("control", "khan-shaykhun", "hts"), ("control", "hama", "hts")}
+    # no offensive named, or two of other coalitions, or a taker of its own: nothing
+    assert read(gazetteer, "انتهت العملية بالسيطرة على حمص.") == set()
+    assert read(gazetteer, led + "شنت قوات سوريا الديمقراطية هجوما. انتهت العملية بالسيطرة على حمص.") == set()
+    assert read(gazetteer, led + "انتهت بدخول قوات النظام حمص.") == {("control", "homs", "syrian-arab-army")}

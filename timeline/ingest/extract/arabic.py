@@ -26,7 +26,8 @@ from .patterns import NOT_REBELS
 
 _DIACRITICS = re.compile("[\u064b-\u0652\u0670\u0640]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_SENTENCE_END = re.compile(r"[.!?؟]+(?=\s|$)|\n+")
+# (a Wikipedia text's citation marks may follow the stop: "الشمالي.[3][4] وانتهت")
+_SENTENCE_END = re.compile(r"[.!?؟]+(?:\[[^\[\]\n]{1,12}\])*(?=\s|$)|\n+")
 _CLAUSE_CUT = re.compile(r"[؛;]|،\s*(?:بينما|فيما|في\s+حين|لكن|إلا\s+أن|الا\s+ان|وذلك\s+بعد|بعد\s+أن|قبل\s+أن)(?![\w])"
                          r"|(?<![\w])(?:بينما|في\s+حين|لكن)(?![\w])")
 # Words that may stand between a verb and its subject ("سيطرت فصائل هيئة تحرير الشام"), never a
@@ -305,6 +306,7 @@ class _ArabicReader:
         self._control_noun(s)
         self._control_place_first(s)
         self._withdrew(s)
+        self._course(s)
         self._advance(s)
         self._clash(s)
         self._leaders(s)
@@ -495,6 +497,20 @@ class _ArabicReader:
                     for p in places:
                         self._add({"type": "control", "city": p.id, "faction": t.id}, s, m.start(),
                                   when_at=p.start)
+
+    def _course(self, s: _Sentence) -> None:
+        """"انتهت بالسيطرة الكاملة على مدينة حمص": the deeds that tell the offensive's course, the
+        place right after each (so no taker of their own between): the one offensive's leader's."""
+        leader = self._offensive_leader()
+        for m in ar.COURSE.finditer(self.text, s.start, s.end) if leader else ():
+            if self._negated(s, m.start()):
+                continue
+            _, b = self._clause(s, m.start())
+            for deed in ar.COURSE_DEED.finditer(self.text, m.end(), min(b, m.end() + 300)):
+                for p in self._places_at(s, deed.end()):
+                    claim = ({"type": "control", "city": p.id, "faction": leader} if deed.group("control") else
+                             {"type": "advance", "faction": leader, "toward": p.id})
+                    self._add(claim, s, deed.start(), when_at=p.start)
 
     def _find_offensive(self, s: _Sentence) -> None:
         """"شنت هيئة تحرير الشام هجوما", "عملية بقيادة X": the offensive's leader."""

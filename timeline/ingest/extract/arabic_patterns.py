@@ -62,7 +62,11 @@ OBJECT_GAP = re.compile(r"\s*(?:(?:كامل|كل)\s+)?(?:(?:ال)?مدين[ةه]
 # verb only with "مدينة"/"بلدة" before them.
 COMMON_WORD = re.compile(r"الباب|التل|الضمير|السلمي[ةه]|الكسوة|القصير")
 # Between two places of one list: "حماة وحمص", "حلب، وحماة، وحمص", "مدينتي حلب وإدلب".
-LIST_GAP = re.compile(r"\s*(?:[،,]\s*)?(?:و\s*|ثم\s+)?(?:(?:مدين[ةه]|بلد[ةه])\s+)?")
+# A town the gazetteer does not know may stand in the list, a word or two between "و"s or commas:
+# "تلبيسة وتير معلة والرستن" (Rastan is as much in the list as Talbiseh).
+_SEP = r"\s*(?:[،,]\s*)?(?:و\s*|ثم\s+)?"
+_UNKNOWN_ITEM = r"(?:(?:قري[ةه]|بلد[ةه]|مدين[ةه])\s+)?[^\s،,.؛]+(?:\s+[^\s،,.؛و][^\s،,.؛]*)?\s*(?:[،,]\s*)?(?<=[\s،,])و"
+LIST_GAP = re.compile(_SEP + f"(?:(?<=[،,و\\s])(?:{_UNKNOWN_ITEM}){{1,2}})?" + r"(?:(?:مدين[ةه]|بلد[ةه])\s+)?")
 # A part of a place or its surroundings, just before it: "مشارف حمص", "ريف حلب الشمالي".
 PART_BEFORE = re.compile(r"(?:مشارف|أطراف|اطراف|ضواحي|تخوم|أبواب|ابواب|محيط|ريف|أرياف|محافظ[ةه]|"
                          r"أحياء|احياء|حي|أجزاء|اجزاء|جزء|معظم|مطار|قاعد[ةه]|مداخل|مدخل|وسط|"
@@ -82,6 +86,14 @@ FROM_QUARTER = re.compile(r"(?:\s*(?:في|من)\s+(?:ال)?(?:شمال|جنوب|
 OFFENSIVE_ON = re.compile(f"(?:\\s+(?!(?:في|{ALA}|ضد|من)(?![\\w]))(?:ال)?[^\\s،,.؛]+)?\\s+(?:{ALA}|في|ضد)\\s+")
 OFFENSIVE_LED = re.compile(r"(?<![\w])(?:ال)?(?:هجوم|عملي[ةه]|حمل[ةه])(?:\s+\S+){0,3}?\s+(?:بقياد[ةه]|تقوده|تقودها|"
                            r"يقوده|شنته|شنتها|أطلقته|أطلقتها)\s+")
+# The course of the offensive, told by its deeds with no taker named: "بدأت بالسيطرة على X
+# ودخولها مدينة Y", "انتهت ... بالسيطرة الكاملة على مدينة حمص، وبدء حصار وتطويق العاصمة دمشق"
+# (the deeds its leader's, as a place said to have fallen with no one named).
+COURSE = re.compile(P + f"(?:بد{A}ت|بد{A}|{A}نتهت|{A}نتهى|{A}ختتمت|توجت|تكللت)(?![\\w])")
+_SIEGE = "(?:حصار|تطويق|محاصر[ةه])"
+COURSE_DEED = re.compile(_W + f"(?:و|ب|وب)(?:بدء\\s+)?(?:(?P<control>(?:ال)?سيطر[ةه](?:\\s+(?:ال)?(?:كامل[ةه]|تام[ةه]))?\\s+{ALA}|"
+                         f"(?:ال)?{A}ستيلاء\\s+{ALA}|(?:ال)?(?:دخول|تحرير)(?:ها|هم)?(?:\\s+{ILA})?)|"
+                         f"(?P<siege>(?:ال)?{_SIEGE}(?:ها|هم)?(?:\\s+و{_SIEGE})?))\\s+")
 # A withdrawal from a place: "انسحبت قوات النظام من حماة" (held by the one who took it: named
 # after "أمام", else the faction the text said advanced on it; else no one).
 WITHDREW = re.compile(P + f"(?:{A}نسحب{_PERF}|تنسحب|ينسحب)(?![\\w])")
