@@ -105,3 +105,30 @@ def test_the_deeds_an_offensive_ended_with_are_its_leaders(gazetteer):
     assert read(gazetteer, "انتهت العملية بالسيطرة على حمص.") == set()
     assert read(gazetteer, led + "شنت قوات سوريا الديمقراطية هجوما. انتهت العملية بالسيطرة على حمص.") == set()
     assert read(gazetteer, led + "انتهت بدخول قوات النظام حمص.") == {("control", "homs", "syrian-arab-army")}
+
+
+# ---- control: the whole city's quarters, the participle, a year counted from -------------------
+
+def test_all_the_quarters_of_a_city_are_the_city(gazetteer):
+    assert read(gazetteer, DAY + "سيطرت هيئة تحرير الشام على كامل أحياء مدينة حلب.") == {
+        ("control", "aleppo", "hts")}
+    assert read(gazetteer, DAY + "بعد سيطرة هيئة تحرير الشام على جميع أحياء وضواحي حماة.") == {
+        ("control", "hama", "hts")}
+    # most or some of its quarters are a part of it
+    assert read(gazetteer, DAY + "سيطرت هيئة تحرير الشام على معظم أحياء مدينة حلب.") == set()
+
+
+def test_the_participle_of_control(gazetteer):
+    for sentence in ("باتت هيئة تحرير الشام مسيطرة على كامل إدلب وحلب.",
+                     "وبهذا تصبح هيئة تحرير الشام مسيطرة على مدينتي إدلب وحلب."):
+        assert read(gazetteer, DAY + sentence) == {("control", "idlib", "hts"), ("control", "aleppo", "hts")}
+    # held before, not now
+    assert read(gazetteer, DAY + "كانت هيئة تحرير الشام مسيطرة على إدلب.") == set()
+
+
+def test_a_year_the_deed_is_counted_from_is_not_its_date(gazetteer):
+    from tests.extract_keys import claims
+    text = "في 30 نوفمبر 2024، سيطرت هيئة تحرير الشام على حلب لأول مرة منذ اندلاع النزاع في 2011."
+    assert [(c["city"], c["occurred_at"][:10]) for c in claims(gazetteer, text)] == [("aleppo", "2024-11-30")]
+    # a year that dates the deed still makes it background
+    assert claims(gazetteer, "سيطرت قوات النظام على حلب عام 2016.") == []

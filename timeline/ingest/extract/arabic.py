@@ -735,13 +735,19 @@ class _ArabicReader:
                       s, m.start())
         exile_over_abroad(self.claims, first)  # no second "abroad" for an exile's flight
 
+    def _years(self, a: int, b: int) -> list[re.Match[str]]:
+        """The years of a clause that may date its deed: not one it is counted from ("لأول مرة
+        منذ اندلاع النزاع في 2011")."""
+        return [y for y in ar.YEAR.finditer(self.text, a, b)
+                if not ar.SINCE.search(self.text, max(a, y.start() - 40), y.start())]
+
     # ---- output ------------------------------------------------------------------------------
     def _add(self, claim: dict[str, Any], s: _Sentence, pos: int, when_at: int | None = None) -> None:
         a, b = self._clause(s, pos)
         old = self.published.astimezone(LOCAL).year - 1
         story = [p for p, d in s.dates if d[1] == "day" and d[0].year >= old and a <= p < b]
         if any(int(y.group(1)) < old and not any(min(y.start(), pos) <= p < max(y.start(), pos) for p in story)
-               for y in ar.YEAR.finditer(self.text, a, b)) and not any(p > pos for p in story):
+               for y in self._years(a, b)) and not any(p > pos for p in story):
             return  # "سيطرت قوات النظام على حلب عام 2016": background (unless a day of the story
             # stands between the year and the deed, or dates the deed after it)
         clause = self.text[a:b]

@@ -41,7 +41,9 @@ ENTRY_MARKER = re.compile(f"(?:{ILA}\\s+)?")
 SUCCESS = re.compile(P + f"(?:تمكن{_PERF}|نجح{_PERF})(?![\\w])")
 SUCCESS_DEED = re.compile(f"(?:من|في)\\s+(?:(?:{_CONTROL_NOUN}|{A}لاستيلاء)\\s+{ALA}|(?:دخول|{A}قتحام|تحرير)(?:\\s+{ILA})?)\\s+")
 # Present tense: "تسيطر X على إدلب" holds it ("لا تزال تسيطر": still holds).
-HOLDS = re.compile(P + "(?:تسيطر|يسيطر|تسيطران|يسيطرون|يسيطران)(?![\\w])")
+HOLDS = re.compile(P + "(?:تسيطر|يسيطر|تسيطران|يسيطرون|يسيطران|"
+                   # the participle: "باتت الفصائل مسيطرة على كامل إدلب"
+                   "مسيطر[ةه]?|مسيطرون|مسيطرين)(?![\\w])")
 # Passive or agentless: the place first, then who took it.
 # "سقطت حلب بيد X", "سقوط حمص في يد X", "باتت حماة تحت سيطرة X", "تمت السيطرة على درعا من قبل X"
 FELL = re.compile(P + "(?:سقطت|سقط|سقوط)(?![\\w])")
@@ -54,9 +56,10 @@ AGENT = re.compile(f"\\s*(?:من\\s+قبل|{ALA}\\s+يد|{ALA}\\s+{A}يدي|بي
 FROM = re.compile(f"\\s*من\\s+(?:يد\\s+|{A}يدي\\s+|قبض[ةه]\\s+)?")
 
 # Between the object marker and the place: only a word that says the place is the whole town
-# ("مدينة حلب", "العاصمة دمشق", "كامل مدينة حمص"). Anything else ("ريف حلب", "أحياء من حلب",
+# ("مدينة حلب", "العاصمة دمشق", "كامل مدينة حمص", all its quarters: "كامل أحياء مدينة حلب").
+# Anything else ("ريف حلب", "أحياء من حلب",
 # "مطار حماة", "شمال حمص") is a part of it or near it, not the place.
-OBJECT_GAP = re.compile(r"\s*(?:(?:كامل|كل)\s+)?(?:(?:ال)?مدين[ةه]|مدينتي|مدن|(?:ال)?بلد[ةه]|بلدتي|"
+OBJECT_GAP = re.compile(r"\s*(?:(?:كامل|كل|جميع)\s+(?:(?:أحياء|احياء)(?:\s+و(?:أرياف|ارياف|ريف|ضواحي))?\s+)?)?(?:(?:ال)?مدين[ةه]|مدينتي|مدن|(?:ال)?بلد[ةه]|بلدتي|"
                         r"(?:ال)?قري[ةه]|(?:ال)?عاصم[ةه](?:\s+السوري[ةه])?)?\s*")
 # Places whose names are common words ("the door", "the hill"): taken as the first place after a
 # verb only with "مدينة"/"بلدة" before them.
@@ -166,6 +169,8 @@ HEDGES = re.compile(r"(?<![\w])(?:(?<!وكال[ةه]\s)(?<!وكالات\s)(?:أ�
 CONFIRMS = re.compile(r"(?<![\w])(?:و|ف)?(?:أكد\w*|اكد\w*|أعلن\w*|اعلن\w*|رسمي\w*)(?![\w])")
 # A year well before the article in the clause: background ("سيطرت قوات النظام على حلب عام 2016").
 YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)(?!\s*(?:هـ|ه(?![\w])))")
+# ... but not a year the deed is measured from: "لأول مرة منذ اندلاع النزاع في 2011".
+SINCE = re.compile(r"(?<![\w])منذ\s+(?:\S+\s+){0,3}?(?:(?:عام|سنة|في)\s+)?$")
 
 # ---- factions said without their name ----------------------------------------------------------
 # The state army: "قوات الحكومة", "القوات الحكومية", "جيش النظام", "النظام" (as the English
