@@ -132,3 +132,24 @@ def test_a_year_the_deed_is_counted_from_is_not_its_date(gazetteer):
     assert [(c["city"], c["occurred_at"][:10]) for c in claims(gazetteer, text)] == [("aleppo", "2024-11-30")]
     # a year that dates the deed still makes it background
     assert claims(gazetteer, "سيطرت قوات النظام على حلب عام 2016.") == []
+
+
+# ---- coups -------------------------------------------------------------------------------------
+
+def coups(gazetteer, text):
+    from tests.extract_keys import claims
+    return {(c["city"], c["led_by"], c["against"]) for c in claims(gazetteer, text) if c["type"] == "coup"}
+
+
+def test_a_coup_its_leader_and_its_target(gazetteer):
+    expected = {("damascus", "maher-al-assad", "bashar-al-assad")}
+    for text in (DAY + "قاد ماهر الأسد انقلابا عسكريا ضد الرئيس بشار الأسد في دمشق.",
+                 DAY + "وقع في دمشق انقلاب بقيادة ماهر الأسد على بشار الأسد.",
+                 # against the one head of state the text names
+                 "حكم بشار الأسد سوريا. " + DAY + "ماهر الأسد يقود انقلابا في دمشق."):
+        assert coups(gazetteer, text) == expected, text
+    # denied, not done, or with no leader of it named: none
+    for text in (DAY + "نفى ماهر الأسد أنه قاد انقلابا ضد بشار الأسد في دمشق.",
+                 DAY + "لم يقد ماهر الأسد انقلابا ضد بشار الأسد في دمشق.",
+                 DAY + "قال ماهر الأسد إن انقلابا وقع في دمشق ضد بشار الأسد."):
+        assert coups(gazetteer, text) == set(), text

@@ -162,7 +162,8 @@ class _ArabicReader:
         implicit(ar.REBELS, "faction", self._rebel(out), skip=attributes)
         heads = {x.id for x in out if x.kind == "leader" and
                  ((self.names.entity("leader", x.id) or {}).get("role") or "").startswith("President of")}
-        implicit(ar.EPITHET, "leader", heads.pop() if len(heads) == 1 else None)
+        self.head_of_state = heads.pop() if len(heads) == 1 else None  # (a coup's target)
+        implicit(ar.EPITHET, "leader", self.head_of_state)
         return sorted(found + add, key=lambda x: x.start)
 
     def _ancestors(self, faction: str) -> set[str]:
@@ -734,6 +735,46 @@ class _ArabicReader:
             self._add({"type": "leader_status", "leader": leader.id, "status": "whereabouts_unknown"},
                       s, m.start())
         exile_over_abroad(self.claims, first)  # no second "abroad" for an exile's flight
+        self._coup(s)
+
+    def _coup(self, s: _Sentence) -> None:
+        """"قاد X انقلابا ضد Y في دمشق", "انقلاب بقيادة X على Y": a coup in the sentence's first
+        whole place, against the leader named after "ضد"/"على", else the text's one head of state."""
+        for m in ar.COUP.finditer(self.text, s.start, s.end):
+            if self._negated(s, m.start()):
+                continue
+            led = ar.COUP_LED.match(self.text, m.end(), self.end)
+            leader, rest = (self._name_at(s, ar.TITLE.match(self.text, led.end(), self.end).end(), "leader"), None) \
+                if led else (None, None)
+            if leader is not None:
+                rest = leader.end
+            else:
+                leader, rest = self._leader_by_verb(s, m.start()), m.end()
+            against = ar.COUP_AGAINST.match(self.text, rest, self.end) if rest is not None else None
+            target = self._name_at(s, ar.TITLE.match(self.text, against.end(), self.end).end(), "leader") \
+                if against else None
+            target_id = target.id if target is not None else self.head_of_state
+            place = next((x for x in s.names if x.kind == "place" and
+                          not ar.PART_BEFORE.search(self.text, max(s.start, x.start - 12), x.start)), None)
+            if leader is None or place is None or target_id in (None, leader.id):
+                continue
+            self._add({"type": "coup", "city": place.id, "led_by": leader.id, "against": target_id},
+                      s, m.start())
+
+    def _leader_by_verb(self, s: _Sentence, pos: int) -> _Name | None:
+        """The leader of "قاد X انقلابا" (after the verb) or "X يقود انقلابا" (before it)."""
+        verbs = list(ar.COUP_VERB.finditer(self.text, max(s.start, pos - 60), pos))
+        if not verbs:
+            return None
+        verb = verbs[-1]
+        title = ar.TITLE.match(self.text, verb.end() + 1, pos)
+        after = self._name_at(s, title.end(), "leader")
+        if after is not None:  # nothing but the leader between the verb and the coup
+            return after if not self.text[after.end:pos].strip() else None
+        if self.text[verb.end():pos].strip():
+            return None
+        before = self._subject_before(s, verb.start(), "leader", reach=40)
+        return before[-1] if before else None
 
     def _years(self, a: int, b: int) -> list[re.Match[str]]:
         """The years of a clause that may date its deed: not one it is counted from ("لأول مرة

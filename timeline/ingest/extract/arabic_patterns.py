@@ -136,6 +136,12 @@ UNKNOWN = re.compile(r"\s*(?:لا\s+(?:يزال|تزال|زال)\s+|ما\s+(?:ز
 NOT_KNOWN = re.compile(f"(?:لا|لم)\\s+(?:يعرف|يعرف|يُعرف|تعرف)\\s+(?:حتى\\s+الآن\\s+)?(?:مكان|{A}ين)\\s+(?:وجود\\s+)?")
 # Titles a leader may carry after the verb: "أطاحت الفصائل بالرئيس بشار الأسد".
 TITLE = re.compile(r"\s*(?:(?:ال)?رئيس\s+(?:السوري\s+|النظام\s+)?(?:(?:ال)?سابق\s+|(?:ال)?مخلوع\s+)?)?")
+# A coup and who leads it: "قاد ماهر الأسد انقلابا عسكريا ضد بشار الأسد في دمشق", "انقلاب بقيادة X"
+# (against the head of state the text names when no one is named after "ضد").
+COUP = re.compile(_W + f"(?:و|ف|ب)?(?:ال)?{A}نقلاب(?:ا)?(?:\\s+(?:ال)?عسكري(?:ا)?)?(?![\\w])")
+COUP_LED = re.compile(r"\s*(?:بقياد[ةه]|قاده|يقوده|نفذه|دبره)\s+")
+COUP_VERB = re.compile(P + r"(?:قاد|يقود|نفذ|ينفذ|دبر|يدبر)(?:ت|وا)?(?![\w])")
+COUP_AGAINST = re.compile(f"\\s*(?:\\S+\\s+)?(?:ضد|{ALA})\\s+")
 # A leader named by what he was, for the head of state the text names: "الرئيس المخلوع".
 EPITHET = re.compile(r"(?<![\w])(?:ال)?رئيس\s+(?:السوري\s+)?(?:المخلوع|السابق|الهارب|المطاح\s+به)(?![\w])")
 
