@@ -153,3 +153,16 @@ def test_a_coup_its_leader_and_its_target(gazetteer):
                  DAY + "لم يقد ماهر الأسد انقلابا ضد بشار الأسد في دمشق.",
                  DAY + "قال ماهر الأسد إن انقلابا وقع في دمشق ضد بشار الأسد."):
         assert coups(gazetteer, text) == set(), text
+
+
+# ---- "the city" for the place named before it --------------------------------------------------
+
+def test_the_city_is_the_place_named_before_it(gazetteer):
+    for text in (DAY + "وصلت هيئة تحرير الشام إلى مشارف حماة. ثم دخلت هيئة تحرير الشام المدينة.",
+                 DAY + "وصلت هيئة تحرير الشام إلى مشارف حماة، ثم سيطرت على المدينة بعد معارك."):
+        assert ("control", "hama", "hts") in read(gazetteer, text), text
+    # two places before it, or a part of the city: none
+    assert read(gazetteer, DAY + "سيطرت هيئة تحرير الشام على حلب وحماة. ثم دخل الجيش الوطني السوري المدينة.") == {
+        ("control", "aleppo", "hts"), ("control", "hama", "hts")}
+    assert read(gazetteer, DAY + "اقتربت هيئة تحرير الشام من حماة. ثم دخلت هيئة تحرير الشام المدينة القديمة.") == {
+        ("advance", "hts", "hama")}

@@ -123,6 +123,7 @@ class _ArabicReader:
         self.claims: list[dict[str, Any]] = []
         self.seen: set[tuple[Any, ...]] = set()  # the claims already given (the same words twice)
         self.previous: list[_Name] = []  # the leaders the sentence before named
+        self.places_before: list[_Name] = []  # and its places
         self.advanced: dict[str, str] = {}  # place -> the faction that last advanced on it
         self.offensives: list[str] = []  # the factions the text said lead an offensive
 
@@ -223,6 +224,7 @@ class _ArabicReader:
                 self.end = max([s.end, *(x.end for x in s.names)])
                 self._sentence(s)
             self.previous = list({x.id: x for x in s.names if x.kind == "leader"}.values())
+            self.places_before = list({x.id: x for x in s.names if x.kind == "place"}.values())
             for _, d in s.dates:
                 if d[1] == "day":
                     self.anchor, self.month_anchor = d, None
@@ -387,7 +389,7 @@ class _ArabicReader:
         """The place (and the places listed with it) right after `pos`, with at most a word that
         says it is the whole town between; a part of it ("أحياء حلب", "حلب الشرقية") is not it."""
         gap = ar.OBJECT_GAP.match(self.text, pos, self.end)
-        first = self._name_at(s, gap.end(), "place")
+        first = self._name_at(s, gap.end(), "place") or self._the_city(s, pos)
         if first is None or _DIRECTION_AFTER.match(self.text, first.end, self.end):
             return []
         if ar.COMMON_WORD.fullmatch(self.text, first.start, first.end) and not gap.group(0).strip():
@@ -399,6 +401,16 @@ class _ArabicReader:
                     _DIRECTION_AFTER.match(self.text, nxt.end, self.end):
                 return out
             out.append(nxt)
+
+    def _the_city(self, s: _Sentence, pos: int) -> _Name | None:
+        """"دخلت X المدينة" with no name after it: the place named last before it in the sentence,
+        else the one place the sentence before named (none if it named two)."""
+        the = ar.THE_CITY.match(self.text, pos, self.end)
+        if the is None:
+            return None
+        named = [x for x in s.names if x.kind == "place" and x.end <= pos]
+        last = named[-1] if named else (self.places_before[0] if len(self.places_before) == 1 else None)
+        return _Name(the.start("city"), the.end("city"), "place", last.id) if last else None
 
     # ---- control -----------------------------------------------------------------------------
     def _control(self, s: _Sentence) -> None:

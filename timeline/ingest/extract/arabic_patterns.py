@@ -61,6 +61,8 @@ FROM = re.compile(f"\\s*من\\s+(?:يد\\s+|{A}يدي\\s+|قبض[ةه]\\s+)?")
 # "مطار حماة", "شمال حمص") is a part of it or near it, not the place.
 OBJECT_GAP = re.compile(r"\s*(?:(?:كامل|كل|جميع)\s+(?:(?:أحياء|احياء)(?:\s+و(?:أرياف|ارياف|ريف|ضواحي))?\s+)?)?(?:(?:ال)?مدين[ةه]|مدينتي|مدن|(?:ال)?بلد[ةه]|بلدتي|"
                         r"(?:ال)?قري[ةه]|(?:ال)?عاصم[ةه](?:\s+السوري[ةه])?)?\s*")
+# "the city" alone, for the place named before it: "دخلت X المدينة." (not "المدينة القديمة").
+THE_CITY = re.compile(r"\s*(?P<city>المدين[ةه])(?=\s*(?:[.،,؛]|$)|\s+(?:و|في|بعد|قبل|عند|منذ|خلال|يوم|صباح|مساء|فجر|ليل[ةه]?)(?![\w]))")
 # Places whose names are common words ("the door", "the hill"): taken as the first place after a
 # verb only with "مدينة"/"بلدة" before them.
 COMMON_WORD = re.compile(r"الباب|التل|الضمير|السلمي[ةه]|الكسوة|القصير")
