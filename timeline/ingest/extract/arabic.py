@@ -26,14 +26,17 @@ from .patterns import NOT_REBELS
 
 _DIACRITICS = re.compile("[\u064b-\u0652\u0670\u0640]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_SENTENCE_END = re.compile(r"[.!?؟]+(?=\s|$)|\n+")
+# (a Wikipedia text's citation marks may follow the stop: "الشمالي.[3][4] وانتهت")
+_SENTENCE_END = re.compile(r"[.!?؟]+(?:\[[^\[\]\n]{1,12}\])*(?=\s|$)|\n+")
 _CLAUSE_CUT = re.compile(r"[؛;]|،\s*(?:بينما|فيما|في\s+حين|لكن|إلا\s+أن|الا\s+ان|وذلك\s+بعد|بعد\s+أن|قبل\s+أن)(?![\w])"
                          r"|(?<![\w])(?:بينما|في\s+حين|لكن)(?![\w])")
 # Words that may stand between a verb and its subject ("سيطرت فصائل هيئة تحرير الشام"), never a
 # preposition (then what follows is not the subject).
 _SUBJECT_WORD = re.compile(r"(?:فصائل|قوات|مقاتلو|مقاتلي|مقاتلين|عناصر|وحدات|مسلحو|مجموعات|"
                            r"تحالف|ما\s+يسمى|ما\s+يعرف\s+ب|أيضا|ايضا|اليوم|أمس|امس)(?![\w])")
-_FACTION_LIST_GAP = re.compile(r"\s*(?:[،,]\s*)?(?:و\s*)?(?:فصائل\s+|قوات\s+)?")
+# (a one-word attribute of the first may come before the "و": "هيئة تحرير الشام المعارضة والجيش
+# الوطني السوري")
+_FACTION_LIST_GAP = re.compile(r"(?:\s+(?:ال)?(?:معارض[ةه]|مسلح[ةه]|سوري[ةه]))?\s*(?:[،,]\s*)?(?:و\s*)?(?:فصائل\s+|قوات\s+)?")
 # After the subject: a short attribute ("المدعومة من تركيا") before the object's marker.
 _SUBJECT_TAIL = re.compile(r"(?:\s*[،,][^،,.:]{1,25}[،,]|\s+(?:أخرى|اخرى)|\s+(?:ال)?مدعوم[ةه]?\s+من\s+\S+|\s+و(?:فصائل|قوات|مجموعات)\s+(?:أخرى|اخرى|حليف[ةه]|متحالف[ةه]\s+معها)|\s+(?:ال)?موالي[ةه]\s+ل\S+|"
                            r"\s+(?:ال)?معارض[ةه]|\s+(?:ال)?مسلح[ةه]|\s+(?:ال)?سوري[ةه])*\s*")
@@ -44,7 +47,7 @@ _OBJECT_BEFORE = re.compile(r"(?:(?<![\w])(?:مع|ضد|من|عن|بين|إلى|�
 _VERB_BEFORE = re.compile(r"(?<![\w])(?:و|ف|ثم\s+)?(?:شن|أطلق|اطلق|بدأ|بدا|واصل|أعلن|اعلن|قال|أكد|اكد|تمكن|نجح|"
                           r"هاجم|سيطر|استول[ىت]|دخل|اقتحم|حرر|تقدم|زحف|وصل|اقترب|بسط|فرض|انتزع|استعاد|"
                           r"أحكم|احكم|اشتبك|تابع|استمر|انطلق|توجه|اتجه|تحرك|فر|هرب|غادر|لجأ|سافر)"
-                          r"(?:ت|وا|ا|تا)?\s+$")
+                          r"(?:ت|وا|ا|تا)?(?:ه|ها|هم)?\s+$")  # (with its object: "عملية شنتها الفصائل")
 _SPACE = re.compile(r"\s*")
 _TIME_WORDS = re.compile(r"(?:خلال|في\s+غضون|بعد|بحلول)\s+\S+(?:\s+\S+)?\s+(?=(?:من|في)\s)")
 _FROM_PLACE = re.compile(r"\s*من\s+(?:(?:ال)?مدين[ةه]\s+|(?:ال)?عاصم[ةه]\s+)?")
@@ -54,6 +57,7 @@ _WEEKDAYS = {"الاثنين": 0, "الإثنين": 0, "الثلاثاء": 1, "�
              "الجمعة": 4, "السبت": 5, "الأحد": 6, "الاحد": 6}
 _WEEKDAY = re.compile(r"(?<![\w])(?:ال)?(?:يوم|مساء|صباح|فجر|ليل[ةه]?|ظهر|ظهيرة|اليوم)\s+("
                       + "|".join(_WEEKDAYS) + r")(?![\w])")
+_WEEKDAY_DATE_GAP = re.compile(r"\s*(?:[،,]\s*)?(?:(?:الموافق|بتاريخ)\s+)?")
 _TODAY = re.compile(r"(?<![\w])(?:اليوم(?!\s+(?:التالي|السابق|الأول|الاول|الثاني))|(?P<y>أمس|امس|البارحة))(?![\w])")
 _NEXT_DAY = re.compile(r"(?<![\w])(?:(?:في\s+)?اليوم\s+التالي|صباح\s+اليوم\s+التالي|غداة\s+ذلك)(?![\w])")
 _MONTH_ALT = "|".join(sorted(map(re.escape, AR_MONTHS), key=len, reverse=True))
@@ -119,6 +123,7 @@ class _ArabicReader:
         self.claims: list[dict[str, Any]] = []
         self.seen: set[tuple[Any, ...]] = set()  # the claims already given (the same words twice)
         self.previous: list[_Name] = []  # the leaders the sentence before named
+        self.places_before: list[_Name] = []  # and its places
         self.advanced: dict[str, str] = {}  # place -> the faction that last advanced on it
         self.offensives: list[str] = []  # the factions the text said lead an offensive
 
@@ -131,12 +136,13 @@ class _ArabicReader:
         for x in found:
             covered[x.start:x.end] = b"\x01" * (x.end - x.start)
 
-        def implicit(pattern: re.Pattern[str], kind: str, entity: str | None) -> None:
+        def implicit(pattern: re.Pattern[str], kind: str, entity: str | None,
+                     skip: set[int] | None = None) -> None:
             if not entity or not self.names.entity(kind, entity):
                 return
             for m in pattern.finditer(self.text):
                 a = m.start() + len(m.group("pre") or "") if "pre" in pattern.groupindex else m.start()
-                if not any(covered[a:m.end()]):
+                if not any(covered[a:m.end()]) and m.start() not in (skip or ()):
                     add.append(_Name(a, m.end(), kind, entity))
                     covered[a:m.end()] = b"\x01" * (m.end() - a)
 
@@ -152,10 +158,13 @@ class _ArabicReader:
         implicit(ar.ASSAD, "leader", assad[0] if len(assad) == 1 else None)
         out = sorted(found + add, key=lambda x: x.start)
         # "the rebels", "the ousted president": the coalition, the head of state the text names
-        implicit(ar.REBELS, "faction", self._rebel(out))
+        # (not "المعارضة" right after a faction's name: "هيئة تحرير الشام المعارضة", its attribute)
+        attributes = {_SPACE.match(self.text, x.end, x.end + 20).end() for x in out if x.kind == "faction"}
+        implicit(ar.REBELS, "faction", self._rebel(out), skip=attributes)
         heads = {x.id for x in out if x.kind == "leader" and
                  ((self.names.entity("leader", x.id) or {}).get("role") or "").startswith("President of")}
-        implicit(ar.EPITHET, "leader", heads.pop() if len(heads) == 1 else None)
+        self.head_of_state = heads.pop() if len(heads) == 1 else None  # (a coup's target)
+        implicit(ar.EPITHET, "leader", self.head_of_state)
         return sorted(found + add, key=lambda x: x.start)
 
     def _ancestors(self, faction: str) -> set[str]:
@@ -215,6 +224,7 @@ class _ArabicReader:
                 self.end = max([s.end, *(x.end for x in s.names)])
                 self._sentence(s)
             self.previous = list({x.id: x for x in s.names if x.kind == "leader"}.values())
+            self.places_before = list({x.id: x for x in s.names if x.kind == "place"}.values())
             for _, d in s.dates:
                 if d[1] == "day":
                     self.anchor, self.month_anchor = d, None
@@ -252,7 +262,10 @@ class _ArabicReader:
             if when > today and (when.year, when.month) == (pub.year, pub.month):
                 when = today  # "في ديسمبر", written in December: not after the article
             out.append((m.start(), (when, "month")))
+        starts = {x for x, _ in days}
         for m in _WEEKDAY.finditer(self.text, a, b):
+            if _WEEKDAY_DATE_GAP.match(self.text, m.end(), min(b, m.end() + 20)).end() in starts:
+                continue  # "يوم الخميس 5 ديسمبر 2024": the date says which Thursday
             back = (pub.weekday() - _WEEKDAYS[m.group(1)]) % 7
             out.append((m.start(), (today - timedelta(days=back), "day")))
         for m in _TODAY.finditer(self.text, a, b):
@@ -296,6 +309,7 @@ class _ArabicReader:
         self._control_noun(s)
         self._control_place_first(s)
         self._withdrew(s)
+        self._course(s)
         self._advance(s)
         self._clash(s)
         self._leaders(s)
@@ -375,7 +389,7 @@ class _ArabicReader:
         """The place (and the places listed with it) right after `pos`, with at most a word that
         says it is the whole town between; a part of it ("أحياء حلب", "حلب الشرقية") is not it."""
         gap = ar.OBJECT_GAP.match(self.text, pos, self.end)
-        first = self._name_at(s, gap.end(), "place")
+        first = self._name_at(s, gap.end(), "place") or self._the_city(s, pos)
         if first is None or _DIRECTION_AFTER.match(self.text, first.end, self.end):
             return []
         if ar.COMMON_WORD.fullmatch(self.text, first.start, first.end) and not gap.group(0).strip():
@@ -387,6 +401,16 @@ class _ArabicReader:
                     _DIRECTION_AFTER.match(self.text, nxt.end, self.end):
                 return out
             out.append(nxt)
+
+    def _the_city(self, s: _Sentence, pos: int) -> _Name | None:
+        """"دخلت X المدينة" with no name after it: the place named last before it in the sentence,
+        else the one place the sentence before named (none if it named two)."""
+        the = ar.THE_CITY.match(self.text, pos, self.end)
+        if the is None:
+            return None
+        named = [x for x in s.names if x.kind == "place" and x.end <= pos]
+        last = named[-1] if named else (self.places_before[0] if len(self.places_before) == 1 else None)
+        return _Name(the.start("city"), the.end("city"), "place", last.id) if last else None
 
     # ---- control -----------------------------------------------------------------------------
     def _control(self, s: _Sentence) -> None:
@@ -487,17 +511,43 @@ class _ArabicReader:
                         self._add({"type": "control", "city": p.id, "faction": t.id}, s, m.start(),
                                   when_at=p.start)
 
+    def _course(self, s: _Sentence) -> None:
+        """"انتهت بالسيطرة الكاملة على مدينة حمص": the deeds that tell the offensive's course, the
+        place right after each (so no taker of their own between): the one offensive's leader's."""
+        leader = self._offensive_leader()
+        for m in ar.COURSE.finditer(self.text, s.start, s.end) if leader else ():
+            if self._negated(s, m.start()):
+                continue
+            _, b = self._clause(s, m.start())
+            for deed in ar.COURSE_DEED.finditer(self.text, m.end(), min(b, m.end() + 300)):
+                for p in self._places_at(s, deed.end()):
+                    claim = ({"type": "control", "city": p.id, "faction": leader} if deed.group("control") else
+                             {"type": "advance", "faction": leader, "toward": p.id})
+                    self._add(claim, s, deed.start(), when_at=p.start)
+
     def _find_offensive(self, s: _Sentence) -> None:
         """"شنت هيئة تحرير الشام هجوما", "عملية بقيادة X": the offensive's leader."""
         for m in ar.OFFENSIVE_VERB.finditer(self.text, s.start, s.end):
             leaders = self._subject_after(s, m.end())
-            if leaders and ar.OFFENSIVE_NOUN.match(self.text, self._after_subject(s, leaders)) and \
-                    not self._negated(s, m.start()):
+            rest = self._after_subject(s, leaders) if leaders else m.end()
+            rest = ar.FROM_QUARTER.match(self.text, rest, self.end).end()  # "في الشمال"
+            noun = ar.OFFENSIVE_NOUN.match(self.text, rest, self.end)
+            if leaders and noun and not self._negated(s, m.start()):
                 self._offensive(leaders[0].id)
+                self._offensive_on(s, m, leaders, noun.end())
         for m in ar.OFFENSIVE_LED.finditer(self.text, s.start, s.end):
             leader = self._name_at(s, m.end(), "faction")
             if leader is not None and not self._negated(s, m.start()):
                 self._offensive(leader.id)
+
+    def _offensive_on(self, s: _Sentence, m: re.Match, leaders: list[_Name], pos: int) -> None:
+        """"شنت X هجوما واسعا على مدينة حمص": an offensive on a city is an advance on it (as the
+        English reader reads "launched an offensive on Homs"); on its countryside, none."""
+        on = ar.OFFENSIVE_ON.match(self.text, pos, self.end)
+        place = self._places_at(s, on.end()) if on else []
+        for t in leaders:
+            for p in place[:1]:
+                self._add({"type": "advance", "faction": t.id, "toward": p.id}, s, m.start())
 
     def _offensive(self, faction: str) -> None:
         if faction not in self.offensives:
@@ -556,8 +606,9 @@ class _ArabicReader:
                 # the direction may come a few words on: "تقدمت X من إدلب نحو حلب"
                 way = (ar.TOWARD if ar.ADVANCE.fullmatch(m.group(0)) else
                        re.compile(ar.OUTSKIRTS.pattern + "|" + ar.WITHIN_KM.pattern))
-                found = way.search(self.text, rest, min(s.end, rest + 40))
-                if found is None or (found.start() > rest and (before or ar.REACHED.fullmatch(m.group(0)))):
+                found = way.search(self.text, rest, self.end)
+                if found is None or found.start() > rest + 40 or \
+                        (found.start() > rest and (before or ar.REACHED.fullmatch(m.group(0)))):
                     continue
                 if ar.REACHED.fullmatch(m.group(0)) and found.end() == found.start():
                     continue
@@ -696,6 +747,52 @@ class _ArabicReader:
             self._add({"type": "leader_status", "leader": leader.id, "status": "whereabouts_unknown"},
                       s, m.start())
         exile_over_abroad(self.claims, first)  # no second "abroad" for an exile's flight
+        self._coup(s)
+
+    def _coup(self, s: _Sentence) -> None:
+        """"قاد X انقلابا ضد Y في دمشق", "انقلاب بقيادة X على Y": a coup in the sentence's first
+        whole place, against the leader named after "ضد"/"على", else the text's one head of state."""
+        for m in ar.COUP.finditer(self.text, s.start, s.end):
+            if self._negated(s, m.start()):
+                continue
+            led = ar.COUP_LED.match(self.text, m.end(), self.end)
+            leader, rest = (self._name_at(s, ar.TITLE.match(self.text, led.end(), self.end).end(), "leader"), None) \
+                if led else (None, None)
+            if leader is not None:
+                rest = leader.end
+            else:
+                leader, rest = self._leader_by_verb(s, m.start()), m.end()
+            against = ar.COUP_AGAINST.match(self.text, rest, self.end) if rest is not None else None
+            target = self._name_at(s, ar.TITLE.match(self.text, against.end(), self.end).end(), "leader") \
+                if against else None
+            target_id = target.id if target is not None else self.head_of_state
+            place = next((x for x in s.names if x.kind == "place" and
+                          not ar.PART_BEFORE.search(self.text, max(s.start, x.start - 12), x.start)), None)
+            if leader is None or place is None or target_id in (None, leader.id):
+                continue
+            self._add({"type": "coup", "city": place.id, "led_by": leader.id, "against": target_id},
+                      s, m.start())
+
+    def _leader_by_verb(self, s: _Sentence, pos: int) -> _Name | None:
+        """The leader of "قاد X انقلابا" (after the verb) or "X يقود انقلابا" (before it)."""
+        verbs = list(ar.COUP_VERB.finditer(self.text, max(s.start, pos - 60), pos))
+        if not verbs:
+            return None
+        verb = verbs[-1]
+        title = ar.TITLE.match(self.text, verb.end() + 1, pos)
+        after = self._name_at(s, title.end(), "leader")
+        if after is not None:  # nothing but the leader between the verb and the coup
+            return after if not self.text[after.end:pos].strip() else None
+        if self.text[verb.end():pos].strip():
+            return None
+        before = self._subject_before(s, verb.start(), "leader", reach=40)
+        return before[-1] if before else None
+
+    def _years(self, a: int, b: int) -> list[re.Match[str]]:
+        """The years of a clause that may date its deed: not one it is counted from ("لأول مرة
+        منذ اندلاع النزاع في 2011")."""
+        return [y for y in ar.YEAR.finditer(self.text, a, b)
+                if not ar.SINCE.search(self.text, max(a, y.start() - 40), y.start())]
 
     # ---- output ------------------------------------------------------------------------------
     def _add(self, claim: dict[str, Any], s: _Sentence, pos: int, when_at: int | None = None) -> None:
@@ -703,7 +800,7 @@ class _ArabicReader:
         old = self.published.astimezone(LOCAL).year - 1
         story = [p for p, d in s.dates if d[1] == "day" and d[0].year >= old and a <= p < b]
         if any(int(y.group(1)) < old and not any(min(y.start(), pos) <= p < max(y.start(), pos) for p in story)
-               for y in ar.YEAR.finditer(self.text, a, b)) and not any(p > pos for p in story):
+               for y in self._years(a, b)) and not any(p > pos for p in story):
             return  # "سيطرت قوات النظام على حلب عام 2016": background (unless a day of the story
             # stands between the year and the deed, or dates the deed after it)
         clause = self.text[a:b]

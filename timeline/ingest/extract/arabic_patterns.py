@@ -41,7 +41,9 @@ ENTRY_MARKER = re.compile(f"(?:{ILA}\\s+)?")
 SUCCESS = re.compile(P + f"(?:تمكن{_PERF}|نجح{_PERF})(?![\\w])")
 SUCCESS_DEED = re.compile(f"(?:من|في)\\s+(?:(?:{_CONTROL_NOUN}|{A}لاستيلاء)\\s+{ALA}|(?:دخول|{A}قتحام|تحرير)(?:\\s+{ILA})?)\\s+")
 # Present tense: "تسيطر X على إدلب" holds it ("لا تزال تسيطر": still holds).
-HOLDS = re.compile(P + "(?:تسيطر|يسيطر|تسيطران|يسيطرون|يسيطران)(?![\\w])")
+HOLDS = re.compile(P + "(?:تسيطر|يسيطر|تسيطران|يسيطرون|يسيطران|"
+                   # the participle: "باتت الفصائل مسيطرة على كامل إدلب"
+                   "مسيطر[ةه]?|مسيطرون|مسيطرين)(?![\\w])")
 # Passive or agentless: the place first, then who took it.
 # "سقطت حلب بيد X", "سقوط حمص في يد X", "باتت حماة تحت سيطرة X", "تمت السيطرة على درعا من قبل X"
 FELL = re.compile(P + "(?:سقطت|سقط|سقوط)(?![\\w])")
@@ -54,28 +56,49 @@ AGENT = re.compile(f"\\s*(?:من\\s+قبل|{ALA}\\s+يد|{ALA}\\s+{A}يدي|بي
 FROM = re.compile(f"\\s*من\\s+(?:يد\\s+|{A}يدي\\s+|قبض[ةه]\\s+)?")
 
 # Between the object marker and the place: only a word that says the place is the whole town
-# ("مدينة حلب", "العاصمة دمشق", "كامل مدينة حمص"). Anything else ("ريف حلب", "أحياء من حلب",
+# ("مدينة حلب", "العاصمة دمشق", "كامل مدينة حمص", all its quarters: "كامل أحياء مدينة حلب").
+# Anything else ("ريف حلب", "أحياء من حلب",
 # "مطار حماة", "شمال حمص") is a part of it or near it, not the place.
-OBJECT_GAP = re.compile(r"\s*(?:(?:كامل|كل)\s+)?(?:(?:ال)?مدين[ةه]|مدينتي|مدن|(?:ال)?بلد[ةه]|بلدتي|"
+OBJECT_GAP = re.compile(r"\s*(?:(?:كامل|كل|جميع)\s+(?:(?:أحياء|احياء)(?:\s+و(?:أرياف|ارياف|ريف|ضواحي))?\s+)?)?(?:(?:ال)?مدين[ةه]|مدينتي|مدن|(?:ال)?بلد[ةه]|بلدتي|"
                         r"(?:ال)?قري[ةه]|(?:ال)?عاصم[ةه](?:\s+السوري[ةه])?)?\s*")
+# "the city" alone, for the place named before it: "دخلت X المدينة." (not "المدينة القديمة").
+THE_CITY = re.compile(r"\s*(?P<city>المدين[ةه])(?=\s*(?:[.،,؛]|$)|\s+(?:و|في|بعد|قبل|عند|منذ|خلال|يوم|صباح|مساء|فجر|ليل[ةه]?)(?![\w]))")
 # Places whose names are common words ("the door", "the hill"): taken as the first place after a
 # verb only with "مدينة"/"بلدة" before them.
 COMMON_WORD = re.compile(r"الباب|التل|الضمير|السلمي[ةه]|الكسوة|القصير")
 # Between two places of one list: "حماة وحمص", "حلب، وحماة، وحمص", "مدينتي حلب وإدلب".
-LIST_GAP = re.compile(r"\s*(?:[،,]\s*)?(?:و\s*|ثم\s+)?(?:(?:مدين[ةه]|بلد[ةه])\s+)?")
+# A town the gazetteer does not know may stand in the list, a word or two between "و"s or commas:
+# "تلبيسة وتير معلة والرستن" (Rastan is as much in the list as Talbiseh).
+_SEP = r"\s*(?:[،,]\s*)?(?:و\s*|ثم\s+)?"
+_UNKNOWN_ITEM = r"(?:(?:قري[ةه]|بلد[ةه]|مدين[ةه])\s+)?[^\s،,.؛]+(?:\s+[^\s،,.؛و][^\s،,.؛]*)?\s*(?:[،,]\s*)?(?<=[\s،,])و"
+LIST_GAP = re.compile(_SEP + f"(?:(?<=[،,و\\s])(?:{_UNKNOWN_ITEM}){{1,2}})?" + r"(?:(?:مدين[ةه]|بلد[ةه])\s+)?")
 # A part of a place or its surroundings, just before it: "مشارف حمص", "ريف حلب الشمالي".
 PART_BEFORE = re.compile(r"(?:مشارف|أطراف|اطراف|ضواحي|تخوم|أبواب|ابواب|محيط|ريف|أرياف|محافظ[ةه]|"
                          r"أحياء|احياء|حي|أجزاء|اجزاء|جزء|معظم|مطار|قاعد[ةه]|مداخل|مدخل|وسط|"
                          r"شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي)\s+$")
 # The edges of a place an advance reaches: "وصلت إلى مشارف حمص", "دخلت ضواحي دمشق".
-OUTSKIRTS = re.compile(f"(?:{ILA}\\s+)?(?:مشارف|{A}طراف|ضواحي|تخوم|{A}بواب)\\s+(?:(?:ال)?مدين[ةه]\\s+|(?:ال)?عاصم[ةه]\\s+)?")
+# (and its countryside with them: "مشارف وأرياف مدينة حمص")
+_EDGE = f"(?:مشارف|{A}طراف|ضواحي|تخوم|{A}بواب)"
+OUTSKIRTS = re.compile(f"(?:{ILA}\\s+)?{_EDGE}(?:\\s+و(?:{_EDGE}|{A}رياف|ريف))?\\s+(?:(?:ال)?مدين[ةه]\\s+|(?:ال)?عاصم[ةه]\\s+)?")
 
 # An offensive and who leads it: "شنت X هجوما", "أطلقت X عملية", "هجوم بقيادة X" (its leader
 # takes a place said to have fallen with no one named, as in English).
 OFFENSIVE_VERB = re.compile(P + f"(?:شن|{A}طلق|بد{A}){_PERF}(?![\\w])")
 OFFENSIVE_NOUN = re.compile(r"\s*(?:ال)?(?:هجوم[اً]?|عملي[ةه]|حمل[ةه]|معرك[ةه])(?![\w])")
+# Where the offensive came from, between its leader and the noun: "شنت X في الشمال هجوما".
+FROM_QUARTER = re.compile(r"(?:\s*(?:في|من)\s+(?:ال)?(?:شمال|جنوب|شرق|غرب)(?:ي|ية)?(?![\w]))?")
+# The offensive's target after the noun, with at most an adjective between: "هجوما واسعا على".
+OFFENSIVE_ON = re.compile(f"(?:\\s+(?!(?:في|{ALA}|ضد|من)(?![\\w]))(?:ال)?[^\\s،,.؛]+)?\\s+(?:{ALA}|في|ضد)\\s+")
 OFFENSIVE_LED = re.compile(r"(?<![\w])(?:ال)?(?:هجوم|عملي[ةه]|حمل[ةه])(?:\s+\S+){0,3}?\s+(?:بقياد[ةه]|تقوده|تقودها|"
                            r"يقوده|شنته|شنتها|أطلقته|أطلقتها)\s+")
+# The course of the offensive, told by its deeds with no taker named: "بدأت بالسيطرة على X
+# ودخولها مدينة Y", "انتهت ... بالسيطرة الكاملة على مدينة حمص، وبدء حصار وتطويق العاصمة دمشق"
+# (the deeds its leader's, as a place said to have fallen with no one named).
+COURSE = re.compile(P + f"(?:بد{A}ت|بد{A}|{A}نتهت|{A}نتهى|{A}ختتمت|توجت|تكللت)(?![\\w])")
+_SIEGE = "(?:حصار|تطويق|محاصر[ةه])"
+COURSE_DEED = re.compile(_W + f"(?:و|ب|وب)(?:بدء\\s+)?(?:(?P<control>(?:ال)?سيطر[ةه](?:\\s+(?:ال)?(?:كامل[ةه]|تام[ةه]))?\\s+{ALA}|"
+                         f"(?:ال)?{A}ستيلاء\\s+{ALA}|(?:ال)?(?:دخول|تحرير)(?:ها|هم)?(?:\\s+{ILA})?)|"
+                         f"(?P<siege>(?:ال)?{_SIEGE}(?:ها|هم)?(?:\\s+و{_SIEGE})?))\\s+")
 # A withdrawal from a place: "انسحبت قوات النظام من حماة" (held by the one who took it: named
 # after "أمام", else the faction the text said advanced on it; else no one).
 WITHDREW = re.compile(P + f"(?:{A}نسحب{_PERF}|تنسحب|ينسحب)(?![\\w])")
@@ -89,7 +112,10 @@ ADVANCE = re.compile(P + f"(?:تقدم{_PERF}|زحف{_PERF}|توجه{_PERF}|{A}�
 TOWARD = re.compile(f"(?:نحو|باتجاه|ب{A}تجاه|صوب|في\\s+{A}تجاه|تجاه)\\s+(?:(?:ال)?مدين[ةه]\\s+|(?:ال)?عاصم[ةه](?:\\s+السوري[ةه])?\\s+)?")
 REACHED = re.compile(P + f"(?:وصل{_PERF}|بلغ{_PERF}|باتت|{A}صبحت|صارت)(?![\\w])")
 NEARED = re.compile(P + f"{A}قترب{_PERF}(?![\\w])")
-WITHIN_KM = re.compile(f"{ALA}\\s+بعد\\s+\\d+\\s+(?:كم|كيلومترات?|كيلومترا)\\s+(?:فقط\\s+)?(?:من|عن)\\s+(?:(?:ال)?مدين[ةه]\\s+|(?:ال)?عاصم[ةه]\\s+)?")
+# "على بعد 20 كم من دمشق", "إلى مسافة 20 كيلومتر (12 ميل) من العاصمة": the distance said in
+# either unit, the other in brackets after it.
+WITHIN_KM = re.compile(f"(?:{ALA}\\s+بعد|(?:{ILA}|{ALA})\\s+مساف[ةه])\\s+\\d+\\s+(?:كم|كلم|كيلومتر(?:ات|ا)?|ميلا?|{A}ميال)"
+                       "(?:\\s*\\([^()]{0,30}\\))?\\s+(?:فقط\\s+)?(?:من|عن)\\s+(?:(?:ال)?مدين[ةه]\\s+|(?:ال)?عاصم[ةه]\\s+)?")
 
 # ---- clash -------------------------------------------------------------------------------------
 CLASH_NOUN = re.compile(_W + f"(?:ال)?(?:{A}شتباكات|{A}شتباك|معارك|معرك[ةه]|مواجهات|مواجه[ةه]|قتال)(?![\\w])")
@@ -112,6 +138,12 @@ UNKNOWN = re.compile(r"\s*(?:لا\s+(?:يزال|تزال|زال)\s+|ما\s+(?:ز
 NOT_KNOWN = re.compile(f"(?:لا|لم)\\s+(?:يعرف|يعرف|يُعرف|تعرف)\\s+(?:حتى\\s+الآن\\s+)?(?:مكان|{A}ين)\\s+(?:وجود\\s+)?")
 # Titles a leader may carry after the verb: "أطاحت الفصائل بالرئيس بشار الأسد".
 TITLE = re.compile(r"\s*(?:(?:ال)?رئيس\s+(?:السوري\s+|النظام\s+)?(?:(?:ال)?سابق\s+|(?:ال)?مخلوع\s+)?)?")
+# A coup and who leads it: "قاد ماهر الأسد انقلابا عسكريا ضد بشار الأسد في دمشق", "انقلاب بقيادة X"
+# (against the head of state the text names when no one is named after "ضد").
+COUP = re.compile(_W + f"(?:و|ف|ب)?(?:ال)?{A}نقلاب(?:ا)?(?:\\s+(?:ال)?عسكري(?:ا)?)?(?![\\w])")
+COUP_LED = re.compile(r"\s*(?:بقياد[ةه]|قاده|يقوده|نفذه|دبره)\s+")
+COUP_VERB = re.compile(P + r"(?:قاد|يقود|نفذ|ينفذ|دبر|يدبر)(?:ت|وا)?(?![\w])")
+COUP_AGAINST = re.compile(f"\\s*(?:\\S+\\s+)?(?:ضد|{ALA})\\s+")
 # A leader named by what he was, for the head of state the text names: "الرئيس المخلوع".
 EPITHET = re.compile(r"(?<![\w])(?:ال)?رئيس\s+(?:السوري\s+)?(?:المخلوع|السابق|الهارب|المطاح\s+به)(?![\w])")
 
@@ -145,6 +177,8 @@ HEDGES = re.compile(r"(?<![\w])(?:(?<!وكال[ةه]\s)(?<!وكالات\s)(?:أ�
 CONFIRMS = re.compile(r"(?<![\w])(?:و|ف)?(?:أكد\w*|اكد\w*|أعلن\w*|اعلن\w*|رسمي\w*)(?![\w])")
 # A year well before the article in the clause: background ("سيطرت قوات النظام على حلب عام 2016").
 YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)(?!\s*(?:هـ|ه(?![\w])))")
+# ... but not a year the deed is measured from: "لأول مرة منذ اندلاع النزاع في 2011".
+SINCE = re.compile(r"(?<![\w])منذ\s+(?:\S+\s+){0,3}?(?:(?:عام|سنة|في)\s+)?$")
 
 # ---- factions said without their name ----------------------------------------------------------
 # The state army: "قوات الحكومة", "القوات الحكومية", "جيش النظام", "النظام" (as the English
