@@ -439,9 +439,13 @@ STATUS_NOUNS = {"exile": "in_exile", "death": "dead", "killing": "dead", "assass
                 "ouster": "removed", "overthrow": "removed", "removal": "removed", "toppling": "removed",
                 "resignation": "removed", "deposition": "removed"}
 _STATUS_NOUN = "|".join(STATUS_NOUNS)
-STATUS_NOUN_OF = re.compile(r"\b(?:the\s+)?(?P<noun>" + _STATUS_NOUN + r")\s+of\s+(?:the\s+)?"
-                            r"(?:(?:former|ousted|deposed|then|syrian|exiled|late)\s+)*"
-                            r"(?:(?:president|leader|prime\s+minister|general|commander|brother)\s+)?", re.I)
+# ("the exile of his brother Bashar": a kin word with its possessive, then the leader)
+STATUS_NOUN_OF = re.compile(r"\b(?:the\s+)?(?P<noun>" + _STATUS_NOUN + r")\s+of\s+(?:the\s+|(?:his|her|their)\s+"
+                            r"(?=(?:(?:former|late|elder|younger|older)\s+)?(?:brother|sister|son|father|"
+                            r"cousin|uncle|nephew)\b))?"
+                            r"(?:(?:former|ousted|deposed|then|syrian|exiled|late|elder|younger|older)\s+)*"
+                            r"(?:(?:president|leader|prime\s+minister|general|commander|brother|sister|son|"
+                            r"father|cousin|uncle|nephew)\s+)?", re.I)
 STATUS_NOUN_AFTER = re.compile(r"['’]s?\s+(?:(?:\w+\s+)?(?:later|eventual|subsequent|reported|sudden|forced)\s+)?"
                                r"(?P<noun>" + _STATUS_NOUN + r")\b", re.I)
 # A status noun said with the leader's pronoun: "until his overthrow in December 2024".

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..article import COARSE, LOCAL, Sentence, dates_in, segments, sentence_date, split_article
 from ..mentions import (
-    Context, Mention, add_placeholders, add_surnames, add_variants, find_mentions, learn_surnames,
+    Context, Mention, add_given_names, add_placeholders, add_surnames, add_variants, find_mentions, learn_surnames,
     name_index, variant_index,
 )
 from .control import Control
@@ -54,6 +54,7 @@ class Reader(Control, Movement, Leaders):
     def read(self) -> None:
         variants = variant_index(self.names)
         surnames: dict[str, set[str]] = {}
+        given: dict[str, set[str]] = {}
         for s in self.sentences:
             s.mentions = [m for m in find_mentions(s.text, self.names, self.index, self.lower, s.heading)
                           # "anti-government forces", "anti-Assad groups": the name is what they oppose
@@ -63,7 +64,8 @@ class Reader(Control, Movement, Leaders):
             add_variants(s, variants)
             if surnames:
                 add_surnames(s, surnames)
-            learn_surnames(s, surnames)
+            add_given_names(s, given)
+            learn_surnames(s, surnames, given)
         for s in self.sentences:
             for m in s.mentions:
                 # "the Assad regime", "the Asad family's rule": the name describes, no one is meant
