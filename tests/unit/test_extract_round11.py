@@ -45,3 +45,54 @@ def test_a_status_noun_said_of_a_kinsman(gazetteer):
     # a wish is still none
     assert statuses(gazetteer, ON + "the exile of his brother Bashar al-Assad would be a "
                                     "disaster.") == set()
+
+
+def dated_statuses(gazetteer, text, published="2024-12-12T10:00:00+03:00"):
+    return {(c["leader"], c["status"], c["occurred_at"][:10])
+            for c in claims(gazetteer, text, published) if c["type"] == "leader_status"}
+
+
+def test_a_term_of_office_said_to_have_ended(gazetteer):
+    for sentence, end in (
+            ("Mohammad Ghazi al-Jalali is a politician who served as prime minister from 14 "
+             "September to 10 December 2024.", "2024-12-10"),
+            ("Bashar al-Assad appointed Mohammad Ghazi al-Jalali, who served as premier until 10 "
+             "December 2024.", "2024-12-10"),
+            ("Mohammad Ghazi al-Jalali, an ally of Bashar al-Assad, was a minister, then serving "
+             "as premier from September 2024 to 10 December 2024.", "2024-12-10")):
+        assert dated_statuses(gazetteer, "Report\n" + sentence) == {
+            ("mohammad-ghazi-al-jalali", "removed", end)}, sentence
+    # a term that ends after the article, a year alone, a term of years ago: no removal now
+    for sentence in ("Mohammed al-Bashir is serving as caretaker premier until 1 March 2025.",
+                     "Ali Mahmoud Abbas served as an officer from 1985 to 2024.",
+                     "Ali Mahmoud Abbas served as deputy chief of staff from 2021 to 28 April 2022."):
+        assert dated_statuses(gazetteer, "Report\n" + sentence) == set(), sentence
+
+
+def test_an_infobox_term_end_in_a_leaders_article(gazetteer):
+    infobox = ("Ali Mahmoud Abbas\n- Office1: Member of a party command\n- Term End1: 11 December "
+               "2024\n- Office: Minister of Defense\n- Term End: 8 December 2024\n- Term End2: 28 "
+               "April 2022\n\nAli Mahmoud Abbas is a Syrian officer.")
+    # one status, the principal office's (the unnumbered one)
+    assert dated_statuses(gazetteer, infobox, "2025-06-01T00:00:00Z") == {
+        ("ali-mahmoud-abbas", "removed", "2024-12-08")}
+    # an office that ended years ago; an article about no leader
+    assert dated_statuses(gazetteer, "Ali Mahmoud Abbas\n- Term End: 28 April 2022\n\nAli "
+                                     "Mahmoud Abbas is an officer.", "2025-06-01T00:00:00Z") == set()
+    assert dated_statuses(gazetteer, "Syrian cabinet\n- Term End: 8 December 2024\n\nAli Mahmoud "
+                                     "Abbas is an officer.", "2025-06-01T00:00:00Z") == set()
+
+
+def test_he_in_a_leaders_article_is_its_subject(gazetteer):
+    text = ("Mohammad Ghazi al-Jalali\nBashar al-Assad named him premier in 2024. He fled to "
+            "Russia on 9 December 2024.")
+    assert statuses(gazetteer, text) == {("mohammad-ghazi-al-jalali", "abroad")}
+    # "he" before another leader he is said to oppose is still the subject
+    text = ("Abdurrahman Mustafa\nAbdurrahman Mustafa is a politician. During the war, he was an "
+            "opponent of Bashar al-Assad, serving as premier of an interim government until "
+            "November 2024.")
+    assert statuses(gazetteer, text) == {("abdurrahman-mustafa", "removed")}
+    # a news report has no subject: "He" is the one the sentence before named
+    text = ("Report\nBashar al-Assad named Mohammad Ghazi al-Jalali premier. He fled to Russia "
+            "on 9 December 2024.")
+    assert statuses(gazetteer, text) == set()

@@ -417,6 +417,15 @@ OUSTED = re.compile(r"\b(?:ousted|toppled|overthrew|overthrown|deposed|unseated|
 # request was dismissed").
 DISMISSED = re.compile(r"\b(?:was|has been|had been)\s+(?:dismissed|sacked|fired|replaced|succeeded|relieved of (?:his|her) "
                        r"(?:duties|post|command)|removed)\b(?!\s+from\s+(?!(?:power|office|his|her|the\s+post)))", re.I)
+# A term of office said to have ended: "served as prime minister from 14 September to 10 December
+# 2024", "serving as ... until January 2025" (the end date after TERM_TO; the holder before).
+TERM_SERVED = re.compile(r"\bserv(?:ed|ing)\s+as\b", re.I)
+TERM_TO = re.compile(r"(?:\b(?:to|until|till)\s+|[\u2013\u2014-]\s*)$", re.I)
+# ... or an infobox's line: "- Term End: 8 December 2024" (numbered for the other offices).
+TERM_END_LINE = re.compile(r"^[-*\u2022]?\s*Term\s+End(?P<n>\d*)\s*:\s*", re.I)
+# A preposition before a leader's name: the object of something, not the one who served.
+OBJECT_BEFORE = re.compile(r"\b(?:to|of|by|under|with|against|for|from|succeeding|replacing)\s+"
+                           r"(?:(?:the\s+)?(?:former\s+)?(?:president|leader)\s+)?$", re.I)
 # A flight named as a noun, with where to: "the flight of Bashar al-Assad to Russia", "Assad's
 # escape to Moscow" (the leader between the words, the foreign place after "to").
 FLIGHT_NOUN = re.compile(r"\b(?:flight|escape|departure|evacuation)\s+of\s+(?:the\s+)?", re.I)

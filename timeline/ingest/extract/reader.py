@@ -102,6 +102,7 @@ class Reader(Control, Movement, Leaders):
                     self.ctx.place = m.id
                 elif m.id and m.kind == "leader" and not m.modifier:
                     self.ctx.leaders.append(m.id)
+        self._infobox_term_end()
 
     def _title(self) -> dict[str, str]:
         """An encyclopedia article's subject: a first line that is a heading and one name, place or
@@ -111,7 +112,7 @@ class Reader(Control, Movement, Leaders):
             return {}
         line = _TITLE_TAIL.sub("", first.text).strip()
         named = [m for m in first.mentions if m.id and not m.implicit and m.start < len(line)]
-        if len(named) != 1 or named[0].kind not in ("place", "faction") or \
+        if len(named) != 1 or named[0].kind not in ("place", "faction", "leader") or \
                 len(named[0].text) < 0.6 * len(line):
             return {}
         return {named[0].kind: named[0].id}
@@ -168,10 +169,18 @@ class Reader(Control, Movement, Leaders):
     def _add_pronoun(self, s: Sentence, before: list[str]) -> None:
         """"Assad left Damascus. He is now in Moscow.": a sentence that opens with "He" or "His",
         or names "him" as the one something was done for ("Russia gave him asylum"), and names
-        no leader is about the one leader the sentence before named."""
+        no leader is about the one leader the sentence before named (in a leader's biography,
+        "He" is its subject)."""
         m = PRONOUN.match(s.text) or PRONOUN_OBJECT.search(s.text)
-        if m is None or s.heading or len(before) != 1 or \
-                any(x.kind == "leader" for x in s.mentions):
+        if m is None or s.heading:
+            return
+        subject = self.ctx.title.get("leader")
+        if subject and m.re is PRONOUN and not any(x.kind == "leader" and x.start < m.start(1)
+                                                   for x in s.mentions):
+            # in an article about one leader, "He" opening a sentence is that leader, whoever the
+            # sentence before named ("X named him premier. He had been a minister.")
+            before = [subject]
+        elif len(before) != 1 or any(x.kind == "leader" for x in s.mentions):
             return
         s.mentions = sorted([*s.mentions, Mention(m.start(1), m.end(1), "leader", before, m.group(1),
                                                   implicit=True)], key=lambda x: x.start)
