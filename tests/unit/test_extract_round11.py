@@ -96,3 +96,16 @@ def test_he_in_a_leaders_article_is_its_subject(gazetteer):
     text = ("Report\nBashar al-Assad named Mohammad Ghazi al-Jalali premier. He fled to Russia "
             "on 9 December 2024.")
     assert statuses(gazetteer, text) == set()
+
+
+def test_removal_said_as_an_outcome_or_a_participle(gazetteer):
+    for sentence in ("Bashar al-Assad fled, ending more than five decades of dictatorship.",
+                     "Bashar al-Assad left, ending 24 years of autocracy.",
+                     "the week ended with President Assad and his government ousted from power.",
+                     "Bashar al-Assad, toppled from power by the rebels, was seen in Moscow."):
+        assert ("bashar-al-assad", "removed") in statuses(gazetteer, ON + sentence), sentence
+    # a family's decades are no one's removal; a removal to come is none yet
+    assert statuses(gazetteer, ON + "the capture of Damascus ended five decades of Assad family "
+                                    "dictatorship.") == set()
+    assert statuses(gazetteer, ON + "the envoy said Bashar al-Assad would never be ousted from "
+                                    "power.") == set()

@@ -396,7 +396,7 @@ STATUS = [
                             r"was captured|taken into custody)\b", re.I)),
     ("removed", re.compile(r"\b(?:was ousted|has been ousted|was toppled|was overthrown|stepped "
                            # dismissed, replaced, forced out: "was sacked", "was forced from power"
-                           r"(?:down|aside)\b|(?:forced|driven|swept|removed) from "
+                           r"(?:down|aside)\b|(?:forced|driven|swept|removed|ousted|toppled|deposed) from "
                            r"(?:power|office)|(?:lost|fell from) power|was deposed|"
                            r"resigned|resignation|(?<!refused )(?<!refuses )(?<!declined )(?<!declines )to resign|was removed from (?:power|office)|was deposed|"
                            # power given up: "relinquished power", "handed over the presidency"
@@ -406,7 +406,7 @@ STATUS = [
                            r"ceded) (?:(?:his|the|all) )?(?:power|the presidency|presidency|office|his post)|"
                            r"left (?:office|power|the presidency)|"
                            r"ending (?:more than |nearly |almost |over )?[\w\- ]{0,20}"
-                           r"(?:decades?|years?) of (?:\w+ )?rule)\b", re.I)),
+                           r"(?:decades?|years?) of (?:\w+ )?(?:rule|dictatorship|reign|autocracy|tyranny))\b", re.I)),
     ("active", re.compile(r"\b(?:met with|held talks|chaired|appeared in public|made a public "
                           r"appearance|addressed|received)\b", re.I)),
 ]
