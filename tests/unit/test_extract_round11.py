@@ -109,3 +109,30 @@ def test_removal_said_as_an_outcome_or_a_participle(gazetteer):
                                     "dictatorship.") == set()
     assert statuses(gazetteer, ON + "the envoy said Bashar al-Assad would never be ousted from "
                                     "power.") == set()
+
+
+# ---- control -----------------------------------------------------------------------------------
+
+def control(gazetteer, text):
+    return {(c["city"], c["faction"]) for c in claims(gazetteer, text) if c["type"] == "control"}
+
+
+def test_in_control_of_said_with_now_or_as_the_dominant_group(gazetteer):
+    for sentence in ("HTS is now the dominant group in control of Homs.",
+                     "the SNA is now in control of Manbij.",
+                     "HTS was the main armed force in control of Homs by nightfall."):
+        found = control(gazetteer, ON + sentence)
+        assert len(found) == 1 and found <= {("homs", "hts"), ("manbij", "sna")}, sentence
+    # not the only one in a place, nor in control of a part of it
+    assert control(gazetteer, ON + "HTS is not the only group in Homs.") == set()
+    assert control(gazetteer, ON + "HTS is now in control of a few neighbourhoods of Homs.") == set()
+
+
+def test_they_in_control_of_is_the_faction_before(gazetteer):
+    text = ("Report\nOn 29 November 2024 HTS entered Saraqib. By the evening, they were in control "
+            "of Idlib.")
+    assert control(gazetteer, text) == {("saraqib", "hts"), ("idlib", "hts")}
+    # "they" that is no subject of the hold ("they said the SDF was ...") is not read
+    text = ("Report\nOn 29 November 2024 HTS entered Saraqib. Officials said they feared the "
+            "fighting in Idlib.")
+    assert control(gazetteer, text) == {("saraqib", "hts")}

@@ -38,7 +38,9 @@ FACTION_PLACEHOLDER = re.compile(r"\b(?:the group|the coalition|the faction|the 
                                  r"(?:they|(?<![,;]\s)(?<!\w\s)it|the (?:offensive|operation|campaign))"
                                  r"(?=\s+(?:(?:had|have|has|then|later|also|soon|quickly|swiftly)\s+)"
                                  r"{0,2}(?:captured|seized|took|taken|entered|stormed|overran|advanced|"
-                                 r"pushed|moved|marched|reached|neared|encircled|swept|assumed)\b))\b",
+                                 r"pushed|moved|marched|reached|neared|encircled|swept|assumed|"
+                                 # a hold said of them: "they were in control of X"
+                                 r"(?:were|are|was|is)\s+(?:now\s+|still\s+)?in\s+control)\b))\b",
                                  re.I)
 PLACE_PLACEHOLDER = re.compile(r"\bthe (?:city|town|village|provincial capital)\b(?! of)", re.I)
 # "it" as the object of a verb of taking: the place named before ("advanced toward Hama,
