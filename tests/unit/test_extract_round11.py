@@ -136,3 +136,21 @@ def test_they_in_control_of_is_the_faction_before(gazetteer):
     text = ("Report\nOn 29 November 2024 HTS entered Saraqib. Officials said they feared the "
             "fighting in Idlib.")
     assert control(gazetteer, text) == {("saraqib", "hts")}
+
+
+# ---- advances ----------------------------------------------------------------------------------
+
+def advances(gazetteer, text):
+    return {(c["faction"], c.get("toward")) for c in claims(gazetteer, text) if c["type"] == "advance"}
+
+
+def test_a_movement_begun_in_its_base_form(gazetteer):
+    for sentence in ("HTS started to move towards Hama.",
+                     "HTS, along with allied groups, began to head south toward Hama.",
+                     "HTS fighters started to close in on Hama."):
+        assert advances(gazetteer, ON + sentence) == {("hts", "hama")}, sentence
+    # a movement wished, planned or doubted is none; a base form alone ("the move") is no verb
+    for sentence in ("HTS was preparing to move towards Hama.",
+                     "we do not know if HTS will start to move towards Hama.",
+                     "HTS welcomed the move towards Hama talks."):
+        assert advances(gazetteer, ON + sentence) == set(), sentence

@@ -105,6 +105,8 @@ ADVANCE = re.compile(
     r"surg(?:ed|es|ing)|sped|roll(?:ed|s|ing)|progress(?:ed|es|ing)|proceed(?:ed|s|ing)|"
     r"converg(?:ed|es|ing)|bor(?:e|es|ing) down|inch(?:ed|es|ing)|edg(?:ed|es|ing)|"
     r"(?:made|make|makes|making) (?:their|its) way|"
+    # a movement begun, in its base form: "started to move towards X", "began to head south to X"
+    r"(?:began|begun|begins?|start(?:ed|s)?)\s+to\s+(?:move|head|close\s+in|press\s+on|sweep|drive|race|roll)|"
     # "made rapid gains toward X", "making progress towards X"
     r"(?:made|make|makes|making) (?:(?:\w+|further) )?(?:gains|progress|inroads|headway)|"
     # "go" moves only with a direction: "before going in the direction of X", "went toward X"
