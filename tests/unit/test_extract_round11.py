@@ -154,3 +154,11 @@ def test_a_movement_begun_in_its_base_form(gazetteer):
                      "we do not know if HTS will start to move towards Hama.",
                      "HTS welcomed the move towards Hama talks."):
         assert advances(gazetteer, ON + sentence) == set(), sentence
+
+
+def test_a_druze_brigade_of_suwayda_is_known(gazetteer):
+    # the Al-Jabal Brigade (Wikipedia), one of the Suwayda Druze factions: an alias of theirs
+    assert control(gazetteer, ON + "the Southern Operations Room and the Al-Jabal Brigade captured "
+                                   "Daraa and Suwayda.") == {
+        ("daraa", "southern-operations-room"), ("as-suwayda", "suwayda-druze-factions")}
+    assert control(gazetteer, ON + "Liwa al-Jabal entered Suwayda.") == {("as-suwayda", "suwayda-druze-factions")}
