@@ -162,3 +162,15 @@ def test_a_druze_brigade_of_suwayda_is_known(gazetteer):
                                    "Daraa and Suwayda.") == {
         ("daraa", "southern-operations-room"), ("as-suwayda", "suwayda-druze-factions")}
     assert control(gazetteer, ON + "Liwa al-Jabal entered Suwayda.") == {("as-suwayda", "suwayda-druze-factions")}
+
+
+def test_a_taking_named_as_a_noun_is_its_doers(gazetteer):
+    for sentence, key in (
+            ("rebels formed the Southern Operations Room, which spearheaded the fall of Damascus.",
+             ("damascus", "southern-operations-room")),
+            ("HTS led the capture of Hama.", ("hama", "hts")),
+            ("the SNA carried out the seizure of Manbij.", ("manbij", "sna"))):
+        assert control(gazetteer, ON + sentence) == {key}, sentence
+    # a taking its doer only failed or hoped to lead
+    assert control(gazetteer, ON + "HTS failed to lead the capture of Hama.") == set()
+    assert control(gazetteer, ON + "HTS hoped to lead the capture of Hama.") == set()

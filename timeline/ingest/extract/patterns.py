@@ -213,6 +213,10 @@ HANDED_TO = re.compile(r"(?:\s+over)?\s+to\s+(?:the\s+)?", re.I)
 # Control named as a noun: "its capture of Hama", "the seizure of X", "the fall of X to Y".
 CONTROL_NOUN = re.compile(r"\b(?:(?P<owner>its|their)\s+|the\s+)?(?P<noun>capture|seizure|takeover|"
                           r"liberation|fall) of\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+# A taking named as a noun, the object of its doer's verb: "X, which spearheaded the fall of
+# Damascus", "HTS led the capture of Aleppo" (the doer is the verb's subject).
+LED_NOUN = re.compile(r"\b(?:spearhead(?:ed|s|ing)|led|lead(?:s|ing)|carried\s+out|carr(?:ies|ying)\s+out|"
+                      r"achieved|accomplished|completed|engineered|orchestrated)\s+$", re.I)
 # What an offensive ends in: "the offensive ... culminated in the capture of Damascus".
 CULMINATED = re.compile(r"\b(?:culminat\w*|end(?:ed|ing|s)?|result(?:ed|ing|s)?)\s+(?:in|with)\s+$", re.I)
 LOST = re.compile(r"\b(?:lost|lose|loses|losing|ceded|cedes|ceding|surrendered|surrenders)\s+(?:control\s+of\s+|"
