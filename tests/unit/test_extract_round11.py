@@ -174,3 +174,14 @@ def test_a_taking_named_as_a_noun_is_its_doers(gazetteer):
     # a taking its doer only failed or hoped to lead
     assert control(gazetteer, ON + "HTS failed to lead the capture of Hama.") == set()
     assert control(gazetteer, ON + "HTS hoped to lead the capture of Hama.") == set()
+
+
+def test_a_place_taken_by_a_state_named_for_its_army(gazetteer):
+    for sentence, key in (("Quneitra was annexed by Israel.", ("quneitra", "idf")),
+                          ("Tal Rifaat was captured by Turkey.", ("tal-rifaat", "turkish-armed-forces")),
+                          ("the town of Quneitra was occupied by Israel.", ("quneitra", "idf"))):
+        assert control(gazetteer, ON + sentence) == {key}, sentence
+    # a state that backs or speaks is no army; an annexation only proposed is none
+    assert control(gazetteer, ON + "Tal Rifaat was captured by the SNA, backed by Turkey.") == {
+        ("tal-rifaat", "sna")}
+    assert control(gazetteer, ON + "Quneitra could be annexed by Israel, the minister said.") == set()

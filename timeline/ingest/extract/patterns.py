@@ -75,7 +75,7 @@ CONTROL_PASSIVE = re.compile(
     # ("which was then taken over by X": an adverb of narrative time between)
     r"(?:being|been|was|were) (?:(?:then|later|subsequently|soon|eventually|finally|quickly|also) )?"
     r"(?:captured|seized|taken|overrun|liberated|entered|stormed|occupied|"
-    r"retaken|recaptured|wrested|won|taken over) by|"
+    r"retaken|recaptured|wrested|won|taken over|annexed) by|"
     r"(?:was|were|been|being) handed (?:over )?to|"
     r"(?:captured|seized|liberated) by|"
     # said of the place just named: "Tabqa is in the hands of X", "X is now held by Y", "was lost to Y"
@@ -287,6 +287,9 @@ ARMY = re.compile(r"\b(?:(?P<bare>the\s+army)(?!\s+(?:of|base|airport|academy|co
                   r"(?:government|regime|pro-?(?:government|regime|assad)|loyalist)\s+"
                   r"(?:troops|soldiers|units|forces|militias?|fighters|defenders|garrisons?)|"
                   r"assad\s+loyalists)\b", re.I)
+# The passive verbs of taking whose agent after "by" may be a state named for its army.
+_TAKEN_BY = ("annexed", "captured", "seized", "occupied", "taken", "overrun", "stormed", "retaken",
+             "recaptured")
 # What the factions are called by who backs or leads them, in words no alias spells: "Turkish-backed
 # armed groups" (the SNA), "Kurdish fighters" (the SDF).
 CALLED = [(re.compile(r"\b(?:turkish|turkey|türkiye)[-\s](?:backed|supported|aligned)\s+(?:syrian\s+)?(?:armed\s+)?"
@@ -308,7 +311,12 @@ CALLED = [(re.compile(r"\b(?:turkish|turkey|türkiye)[-\s](?:backed|supported|al
                         r"had|has|have)\s+){0,2}[\"“‘']?(?:advanc|captur|seiz|took|tak|enter|invad|occup|push|"
                         r"mov|reach|overr|storm|march|withdr|expand|extend|gain|retook)\w*)"), army)
             for state, army in (("Israel", "idf"), ("(?:Turkey|Türkiye)", "turkish-armed-forces"),
-                                ("Russia", "russian-armed-forces")))]
+                                ("Russia", "russian-armed-forces"))),
+          # ... or as the agent of a passive taking: "the city was annexed by Israel" (one fixed
+          # lookbehind per verb: "backed by Turkey" stays a country)
+          *((re.compile("|".join(rf"(?<=\b{verb} by ){state}\b" for verb in _TAKEN_BY)), army)
+            for state, army in (("Israel", "idf"), ("Turkey", "turkish-armed-forces"),
+                                ("Türkiye", "turkish-armed-forces"), ("Russia", "russian-armed-forces")))]
 # The state armies "the army" may stand for (the one a text about Israel or Turkey names).
 ARMIES = ("syrian-arab-army", "idf", "turkish-armed-forces", "russian-armed-forces", "us-armed-forces")
 # "now": the day of writing ("... and now Damascus has fallen"), not "now-defunct", "until now".
