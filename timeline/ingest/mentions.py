@@ -38,7 +38,9 @@ FACTION_PLACEHOLDER = re.compile(r"\b(?:the group|the coalition|the faction|the 
                                  r"(?:they|(?<![,;]\s)(?<!\w\s)it|the (?:offensive|operation|campaign))"
                                  r"(?=\s+(?:(?:had|have|has|then|later|also|soon|quickly|swiftly)\s+)"
                                  r"{0,2}(?:captured|seized|took|taken|entered|stormed|overran|advanced|"
-                                 r"pushed|moved|marched|reached|neared|encircled|swept|assumed)\b))\b",
+                                 r"pushed|moved|marched|reached|neared|encircled|swept|assumed|"
+                                 # a hold said of them: "they were in control of X"
+                                 r"(?:were|are|was|is)\s+(?:now\s+|still\s+)?in\s+control)\b))\b",
                                  re.I)
 PLACE_PLACEHOLDER = re.compile(r"\bthe (?:city|town|village|provincial capital)\b(?! of)", re.I)
 # "it" as the object of a verb of taking: the place named before ("advanced toward Hama,
@@ -237,13 +239,49 @@ def _surname_key(word: str) -> str:
     return key
 
 
-def learn_surnames(sentence: Sentence, surnames: dict[str, set[str]]) -> None:
-    """The surnames of the leaders a sentence names in full (two words or more)."""
+def learn_surnames(sentence: Sentence, surnames: dict[str, set[str]],
+                   given: dict[str, set[str]] | None = None) -> None:
+    """The surnames of the leaders a sentence names in full (two words or more), and into
+    `given` their given names (a title or "Abu" is none)."""
     for m in sentence.mentions:
         if m.kind == "leader" and m.id and not m.implicit and len(m.text.split()) >= 2:
-            last = re.split(r"\s+", m.text.strip())[-1]
+            words = re.split(r"\s+", m.text.strip())
+            last = words[-1]
             if last[:1].isupper() or last.lower().startswith(("al-", "el-")):
                 surnames.setdefault(name_key(last), set()).add(m.id)
+            if given is not None and _GIVEN.fullmatch(words[0]) and \
+                    words[0].lower() not in _TITLES and words[0].lower() not in STOPWORDS:
+                given.setdefault(name_key(words[0]), set()).add(m.id)
+
+
+def add_given_names(sentence: Sentence, given: dict[str, set[str]]) -> None:
+    """"Maher al-Assad ... his brother Bashar ... Maher had fled": once a text has named a
+    leader in full, his given name alone is him (encyclopedias write so when a family shares a
+    surname), unless two leaders named share it or it begins or ends a longer name
+    ("Maher Hassan, a resident": another man)."""
+    if not given:
+        return
+    added = []
+    covered = _covered(sentence)
+    for m in _GIVEN_ALONE.finditer(sentence.text):
+        ids = given.get(_surname_key(m.group(0)))
+        if ids is None or len(ids) != 1 or any(covered[m.start():m.end()]) or \
+                _NAME_BEFORE.search(sentence.text, max(0, m.start() - 30), m.start()):
+            continue
+        added.append(Mention(m.start(), m.end(), "leader", sorted(ids), m.group(0)))
+    if added:
+        sentence.mentions = sorted([*sentence.mentions, *added], key=lambda x: x.start)
+
+
+# A given name: one capitalised word of four letters or more.
+_GIVEN = re.compile(r"[A-Z][a-z]{3,}")
+# ... alone: no capitalised word (or "al-") right after it, nor a capitalised word right before
+# it (_NAME_BEFORE, looked at in a bounded window).
+_GIVEN_ALONE = re.compile(r"(?<![\w'’-])[A-Z][a-z]{3,}(?![\w'’-])"
+                          r"(?!\s+(?:[A-Z]|(?:al|el|bin|ibn)[-\s]))")
+_NAME_BEFORE = re.compile(r"(?:[A-Z][\w'’-]*|(?:al|el)-[\w'’-]+)\s+$")
+_TITLES = {"president", "general", "major", "brigadier", "lieutenant", "colonel", "sheikh", "shaykh",
+           "prime", "minister", "abu", "umm", "commander", "secretary", "mr", "dr", "the"}
 
 
 # ---- names in a sentence ------------------------------------------------------------------------

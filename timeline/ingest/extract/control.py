@@ -9,7 +9,7 @@ from datetime import datetime
 from ..article import Sentence
 from ..mentions import Mention
 from .patterns import (
-    AGENTLESS, AMONG, APPROACH_BEFORE, TAKEN_AFTER, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, CULMINATED,
+    AGENTLESS, AMONG, LED_NOUN, APPROACH_BEFORE, TAKEN_AFTER, CONTROL_ACTIVE, CONTROL_NOUN, CONTROL_PASSIVE, COUNT, CULMINATED,
     DECLARED,
     CLEARED, CLEARED_OF, HELD_EPITHET, DECLARED_AFTER, EXPELLED, LEFT_AS, LEFT_TO, WITHDREW, EXPELLED_BY, EXPELLED_PASSIVE, HANDED, HANDED_TO, HOLDS, LOST, LOST_APPOSED, OUT_OF,
     OUTSKIRTS_BEFORE, POSSESSIVE_NOUN, STATE_AT, TOOK, UNDER_CONTROL, WINDOW,
@@ -324,8 +324,9 @@ class Control(Slots):
                 continue
             by = re.match(r"(?:\s*\([^)]{0,40}\))?\s*(?:by|to)\s+", s.text[place.end:place.end + 50])
             faction = self._mention_at(s, place.end + by.end(), "faction") if by else None
-            if faction is None and m.group("owner"):
-                faction = self._subject(s, m.start(), "faction")  # "X ... its capture of Hama"
+            if faction is None and (m.group("owner") or LED_NOUN.search(s.text, max(0, m.start() - 30), m.start())):
+                # "X ... its capture of Hama", "X, which spearheaded the fall of Damascus"
+                faction = self._subject(s, m.start(), "faction")
             if faction is None and CULMINATED.search(s.text, max(0, m.start() - 30), m.start()):
                 # "an offensive from X ... culminated in the capture of Y": the offensive took Y,
                 # so its leader (not the last faction named, one of its partners); none if to come

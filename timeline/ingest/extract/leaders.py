@@ -4,14 +4,14 @@ unaccounted for", "fled to Moscow")."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from ..article import Sentence
+from ..article import LOCAL, Sentence
 from ..mentions import Mention
 from .patterns import (
     ASYLUM_TO, COUP_OUST, NOUN_WANTED, PLACE_AS_MODIFIER, STATUS_NOUN_HIS, NOUN_NOT_SO, STATUS_NOUN_AFTER, STATUS_NOUN_OF, STATUS_NOUNS, COUP_TARGET, DISMISSED, DONE_TO, EXILED_EPITHET, FLIGHT_AFTER, FLIGHT_NOUN,
-    FLIGHT_TO, NEGATION, WHERE_UNKNOWN,
+    FLIGHT_TO, NEGATION, OBJECT_BEFORE, TERM_END_LINE, TERM_SERVED, TERM_TO, WHERE_UNKNOWN,
     COUP, COUP_DENIED, DENIAL, DENIED_AFTER, EXILE_TO, FOREIGN, _FOREIGN_RE, LEADS, OUSTED, STATUS,
     STAYS_IN,
     TRAVEL, WINDOW,
@@ -226,12 +226,56 @@ class Leaders(Slots):
             leader = self._subject(s, m.start(), "leader", reach=160)
             if leader is not None:
                 self._status_noun(s, m, m.group("noun"), leader, m.end(), dated, typed)
+        self._term_ended(s, dated, typed)
         for m in WHERE_UNKNOWN.finditer(s.text):
             leader = self._mention_at(s, m.end(), "leader")
             if leader is None or leader.start - m.end() > 4 or _POSSESSIVE.match(s.text, leader.end):
                 continue
             self._claim({"type": "leader_status", "leader": leader.id, "status": "whereabouts_unknown"},
                         s, m, dated, typed)
+
+    def _term_ended(self, s: Sentence, dated: tuple[datetime, str], typed: set[int]) -> None:
+        """"X served as prime minister from 14 September to 10 December 2024": a term said to end
+        within the year before the article is its holder's removal (not one that ends after the
+        article, nor years before, nor a year alone)."""
+        for m in TERM_SERVED.finditer(s.text):
+            holder = self._term_holder(s, m.start())
+            if holder is None or self._negated(s, m.start()):
+                continue
+            ends = [p for p, d in getattr(s, "dates", None) or [] if p > m.end() and
+                    TERM_TO.search(s.text, max(m.end(), p - 8), p) and self._term_over(d)]
+            if ends:
+                self._claim({"type": "leader_status", "leader": holder.id, "status": "removed"},
+                            s, m, dated, typed, when_at=ends[-1])
+
+    def _term_holder(self, s: Sentence, pos: int) -> Mention | None:
+        """Who served: the sentence's first leader that is no preposition's object ("a member of
+        the opposition to Assad, serving as ..."), or the one a "who" right before is about."""
+        named = [x for x in s.mentions if x.kind == "leader" and x.id and not x.modifier and
+                 x.end <= pos and not OBJECT_BEFORE.search(s.text, max(0, x.start - 40), x.start)]
+        if not named:
+            return None
+        return named[-1] if _WHO.fullmatch(s.text, named[-1].end, pos) else named[0]
+
+    def _term_over(self, d: tuple[datetime, str]) -> bool:
+        """A day or a month of the year before publication, not after it."""
+        published = self.published.astimezone(LOCAL)
+        start = d[0].replace(day=1) if d[1] == "month" else d[0]
+        return d[1] in ("day", "month") and published - timedelta(days=366) <= start <= published
+
+    def _infobox_term_end(self) -> None:
+        """"- Term End: 8 December 2024" in the infobox of an article about one leader: his
+        removal, within the year before the article. Of several offices, the one the template
+        leaves unnumbered (its principal), else the first that ended then: one status, one day."""
+        leader = self.ctx.title.get("leader")
+        lines = [(s, m) for s in self.sentences if s.heading and leader
+                 for m in [TERM_END_LINE.match(s.text)] if m is not None]
+        for s, m in sorted(lines, key=lambda x: x[1].group("n") != ""):
+            ends = [p for p, d in getattr(s, "dates", None) or [] if p >= m.end() and self._term_over(d)]
+            if ends:
+                self._add({"type": "leader_status", "leader": leader, "status": "removed"}, s,
+                          ends[0], self.lead)
+                return
 
     def _status_noun(self, s: Sentence, m: Any, noun: str, leader: Mention, end: int,
                      dated: tuple[datetime, str], typed: set[int]) -> None:
@@ -267,6 +311,9 @@ class _At:
     def start(self) -> int:
         return self._pos
 
+
+# A relative clause about the name just before: "X (born 1969) is a politician who served as".
+_WHO = re.compile(r"(?:\s*\([^()]{0,80}\))?[^.;()]{0,80}?\bwho\s+(?:(?:had|has|then|later|also|previously)\s+)*")
 
 # A name followed by what is his ("Assad's hometown", "Assad's family"): not the man himself.
 _POSSESSIVE = re.compile(r"['’]s?\b|\s+(?:family|regime|government|forces|brother|wife|son|loyalists)\b", re.I)

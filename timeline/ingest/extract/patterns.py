@@ -47,7 +47,9 @@ CONTROL_ACTIVE = re.compile(
     r"(?:poured|pours|pouring|streamed|streams|streaming|flooded|floods|flooding|burst|bursting|"
     r"broke|breaks|breaking|stormed|storming|(?:forced|forcing|fought|fighting|battled|battling) "
     r"(?:their|its|his) way)\s+into|"
-    r"(?:is|are|was|were|remains?|remained) in control of|"
+    # "HTS is now the dominant group in control of Damascus"
+    r"(?:is|are|was|were|remains?|remained)\s+(?:now\s+|still\s+|firmly\s+|fully\s+)?(?:the\s+(?:dominant|main|"
+    r"leading|principal|only|sole)\s+(?:[\w-]+\s+)?(?:group|force|faction|power)\s+)?in\s+control\s+of|"
     # control kept, or a place in one's charge: "retains control of X", "remains in charge of X"
     r"(?:retain(?:s|ed|ing)?|maintain(?:s|ed|ing)?|keeps?|kept|keeping) (?:full |firm |effective )?control (?:of|over)|"
     r"(?:is|are|was|were|remains?|remained|now) (?:now )?in charge (?:of|in)|"
@@ -73,7 +75,7 @@ CONTROL_PASSIVE = re.compile(
     # ("which was then taken over by X": an adverb of narrative time between)
     r"(?:being|been|was|were) (?:(?:then|later|subsequently|soon|eventually|finally|quickly|also) )?"
     r"(?:captured|seized|taken|overrun|liberated|entered|stormed|occupied|"
-    r"retaken|recaptured|wrested|won|taken over) by|"
+    r"retaken|recaptured|wrested|won|taken over|annexed) by|"
     r"(?:was|were|been|being) handed (?:over )?to|"
     r"(?:captured|seized|liberated) by|"
     # said of the place just named: "Tabqa is in the hands of X", "X is now held by Y", "was lost to Y"
@@ -103,6 +105,8 @@ ADVANCE = re.compile(
     r"surg(?:ed|es|ing)|sped|roll(?:ed|s|ing)|progress(?:ed|es|ing)|proceed(?:ed|s|ing)|"
     r"converg(?:ed|es|ing)|bor(?:e|es|ing) down|inch(?:ed|es|ing)|edg(?:ed|es|ing)|"
     r"(?:made|make|makes|making) (?:their|its) way|"
+    # a movement begun, in its base form: "started to move towards X", "began to head south to X"
+    r"(?:began|begun|begins?|start(?:ed|s)?)\s+to\s+(?:move|head|close\s+in|press\s+on|sweep|drive|race|roll)|"
     # "made rapid gains toward X", "making progress towards X"
     r"(?:made|make|makes|making) (?:(?:\w+|further) )?(?:gains|progress|inroads|headway)|"
     # "go" moves only with a direction: "before going in the direction of X", "went toward X"
@@ -209,6 +213,10 @@ HANDED_TO = re.compile(r"(?:\s+over)?\s+to\s+(?:the\s+)?", re.I)
 # Control named as a noun: "its capture of Hama", "the seizure of X", "the fall of X to Y".
 CONTROL_NOUN = re.compile(r"\b(?:(?P<owner>its|their)\s+|the\s+)?(?P<noun>capture|seizure|takeover|"
                           r"liberation|fall) of\s+(?:the\s+(?:city|town)\s+of\s+)?", re.I)
+# A taking named as a noun, the object of its doer's verb: "X, which spearheaded the fall of
+# Damascus", "HTS led the capture of Aleppo" (the doer is the verb's subject).
+LED_NOUN = re.compile(r"\b(?:spearhead(?:ed|s|ing)|led|lead(?:s|ing)|carried\s+out|carr(?:ies|ying)\s+out|"
+                      r"achieved|accomplished|completed|engineered|orchestrated)\s+$", re.I)
 # What an offensive ends in: "the offensive ... culminated in the capture of Damascus".
 CULMINATED = re.compile(r"\b(?:culminat\w*|end(?:ed|ing|s)?|result(?:ed|ing|s)?)\s+(?:in|with)\s+$", re.I)
 LOST = re.compile(r"\b(?:lost|lose|loses|losing|ceded|cedes|ceding|surrendered|surrenders)\s+(?:control\s+of\s+|"
@@ -279,6 +287,9 @@ ARMY = re.compile(r"\b(?:(?P<bare>the\s+army)(?!\s+(?:of|base|airport|academy|co
                   r"(?:government|regime|pro-?(?:government|regime|assad)|loyalist)\s+"
                   r"(?:troops|soldiers|units|forces|militias?|fighters|defenders|garrisons?)|"
                   r"assad\s+loyalists)\b", re.I)
+# The passive verbs of taking whose agent after "by" may be a state named for its army.
+_TAKEN_BY = ("annexed", "captured", "seized", "occupied", "taken", "overrun", "stormed", "retaken",
+             "recaptured")
 # What the factions are called by who backs or leads them, in words no alias spells: "Turkish-backed
 # armed groups" (the SNA), "Kurdish fighters" (the SDF).
 CALLED = [(re.compile(r"\b(?:turkish|turkey|türkiye)[-\s](?:backed|supported|aligned)\s+(?:syrian\s+)?(?:armed\s+)?"
@@ -300,7 +311,12 @@ CALLED = [(re.compile(r"\b(?:turkish|turkey|türkiye)[-\s](?:backed|supported|al
                         r"had|has|have)\s+){0,2}[\"“‘']?(?:advanc|captur|seiz|took|tak|enter|invad|occup|push|"
                         r"mov|reach|overr|storm|march|withdr|expand|extend|gain|retook)\w*)"), army)
             for state, army in (("Israel", "idf"), ("(?:Turkey|Türkiye)", "turkish-armed-forces"),
-                                ("Russia", "russian-armed-forces")))]
+                                ("Russia", "russian-armed-forces"))),
+          # ... or as the agent of a passive taking: "the city was annexed by Israel" (one fixed
+          # lookbehind per verb: "backed by Turkey" stays a country)
+          *((re.compile("|".join(rf"(?<=\b{verb} by ){state}\b" for verb in _TAKEN_BY)), army)
+            for state, army in (("Israel", "idf"), ("Turkey", "turkish-armed-forces"),
+                                ("Türkiye", "turkish-armed-forces"), ("Russia", "russian-armed-forces")))]
 # The state armies "the army" may stand for (the one a text about Israel or Turkey names).
 ARMIES = ("syrian-arab-army", "idf", "turkish-armed-forces", "russian-armed-forces", "us-armed-forces")
 # "now": the day of writing ("... and now Damascus has fallen"), not "now-defunct", "until now".
@@ -396,7 +412,7 @@ STATUS = [
                             r"was captured|taken into custody)\b", re.I)),
     ("removed", re.compile(r"\b(?:was ousted|has been ousted|was toppled|was overthrown|stepped "
                            # dismissed, replaced, forced out: "was sacked", "was forced from power"
-                           r"(?:down|aside)\b|(?:forced|driven|swept|removed) from "
+                           r"(?:down|aside)\b|(?:forced|driven|swept|removed|ousted|toppled|deposed) from "
                            r"(?:power|office)|(?:lost|fell from) power|was deposed|"
                            r"resigned|resignation|(?<!refused )(?<!refuses )(?<!declined )(?<!declines )to resign|was removed from (?:power|office)|was deposed|"
                            # power given up: "relinquished power", "handed over the presidency"
@@ -406,7 +422,7 @@ STATUS = [
                            r"ceded) (?:(?:his|the|all) )?(?:power|the presidency|presidency|office|his post)|"
                            r"left (?:office|power|the presidency)|"
                            r"ending (?:more than |nearly |almost |over )?[\w\- ]{0,20}"
-                           r"(?:decades?|years?) of (?:\w+ )?rule)\b", re.I)),
+                           r"(?:decades?|years?) of (?:\w+ )?(?:rule|dictatorship|reign|autocracy|tyranny))\b", re.I)),
     ("active", re.compile(r"\b(?:met with|held talks|chaired|appeared in public|made a public "
                           r"appearance|addressed|received)\b", re.I)),
 ]
@@ -417,6 +433,15 @@ OUSTED = re.compile(r"\b(?:ousted|toppled|overthrew|overthrown|deposed|unseated|
 # request was dismissed").
 DISMISSED = re.compile(r"\b(?:was|has been|had been)\s+(?:dismissed|sacked|fired|replaced|succeeded|relieved of (?:his|her) "
                        r"(?:duties|post|command)|removed)\b(?!\s+from\s+(?!(?:power|office|his|her|the\s+post)))", re.I)
+# A term of office said to have ended: "served as prime minister from 14 September to 10 December
+# 2024", "serving as ... until January 2025" (the end date after TERM_TO; the holder before).
+TERM_SERVED = re.compile(r"\bserv(?:ed|ing)\s+as\b", re.I)
+TERM_TO = re.compile(r"(?:\b(?:to|until|till)\s+|[\u2013\u2014-]\s*)$", re.I)
+# ... or an infobox's line: "- Term End: 8 December 2024" (numbered for the other offices).
+TERM_END_LINE = re.compile(r"^[-*\u2022]?\s*Term\s+End(?P<n>\d*)\s*:\s*", re.I)
+# A preposition before a leader's name: the object of something, not the one who served.
+OBJECT_BEFORE = re.compile(r"\b(?:to|of|by|under|with|against|for|from|succeeding|replacing)\s+"
+                           r"(?:(?:the\s+)?(?:former\s+)?(?:president|leader)\s+)?$", re.I)
 # A flight named as a noun, with where to: "the flight of Bashar al-Assad to Russia", "Assad's
 # escape to Moscow" (the leader between the words, the foreign place after "to").
 FLIGHT_NOUN = re.compile(r"\b(?:flight|escape|departure|evacuation)\s+of\s+(?:the\s+)?", re.I)
@@ -439,9 +464,13 @@ STATUS_NOUNS = {"exile": "in_exile", "death": "dead", "killing": "dead", "assass
                 "ouster": "removed", "overthrow": "removed", "removal": "removed", "toppling": "removed",
                 "resignation": "removed", "deposition": "removed"}
 _STATUS_NOUN = "|".join(STATUS_NOUNS)
-STATUS_NOUN_OF = re.compile(r"\b(?:the\s+)?(?P<noun>" + _STATUS_NOUN + r")\s+of\s+(?:the\s+)?"
-                            r"(?:(?:former|ousted|deposed|then|syrian|exiled|late)\s+)*"
-                            r"(?:(?:president|leader|prime\s+minister|general|commander|brother)\s+)?", re.I)
+# ("the exile of his brother Bashar": a kin word with its possessive, then the leader)
+STATUS_NOUN_OF = re.compile(r"\b(?:the\s+)?(?P<noun>" + _STATUS_NOUN + r")\s+of\s+(?:the\s+|(?:his|her|their)\s+"
+                            r"(?=(?:(?:former|late|elder|younger|older)\s+)?(?:brother|sister|son|father|"
+                            r"cousin|uncle|nephew)\b))?"
+                            r"(?:(?:former|ousted|deposed|then|syrian|exiled|late|elder|younger|older)\s+)*"
+                            r"(?:(?:president|leader|prime\s+minister|general|commander|brother|sister|son|"
+                            r"father|cousin|uncle|nephew)\s+)?", re.I)
 STATUS_NOUN_AFTER = re.compile(r"['’]s?\s+(?:(?:\w+\s+)?(?:later|eventual|subsequent|reported|sudden|forced)\s+)?"
                                r"(?P<noun>" + _STATUS_NOUN + r")\b", re.I)
 # A status noun said with the leader's pronoun: "until his overthrow in December 2024".

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..article import COARSE, LOCAL, Sentence, dates_in, segments, sentence_date, split_article
 from ..mentions import (
-    Context, Mention, add_placeholders, add_surnames, add_variants, find_mentions, learn_surnames,
+    Context, Mention, add_given_names, add_placeholders, add_surnames, add_variants, find_mentions, learn_surnames,
     name_index, variant_index,
 )
 from .control import Control
@@ -54,6 +54,7 @@ class Reader(Control, Movement, Leaders):
     def read(self) -> None:
         variants = variant_index(self.names)
         surnames: dict[str, set[str]] = {}
+        given: dict[str, set[str]] = {}
         for s in self.sentences:
             s.mentions = [m for m in find_mentions(s.text, self.names, self.index, self.lower, s.heading)
                           # "anti-government forces", "anti-Assad groups": the name is what they oppose
@@ -63,7 +64,8 @@ class Reader(Control, Movement, Leaders):
             add_variants(s, variants)
             if surnames:
                 add_surnames(s, surnames)
-            learn_surnames(s, surnames)
+            add_given_names(s, given)
+            learn_surnames(s, surnames, given)
         for s in self.sentences:
             for m in s.mentions:
                 # "the Assad regime", "the Asad family's rule": the name describes, no one is meant
@@ -100,6 +102,7 @@ class Reader(Control, Movement, Leaders):
                     self.ctx.place = m.id
                 elif m.id and m.kind == "leader" and not m.modifier:
                     self.ctx.leaders.append(m.id)
+        self._infobox_term_end()
 
     def _title(self) -> dict[str, str]:
         """An encyclopedia article's subject: a first line that is a heading and one name, place or
@@ -109,7 +112,7 @@ class Reader(Control, Movement, Leaders):
             return {}
         line = _TITLE_TAIL.sub("", first.text).strip()
         named = [m for m in first.mentions if m.id and not m.implicit and m.start < len(line)]
-        if len(named) != 1 or named[0].kind not in ("place", "faction") or \
+        if len(named) != 1 or named[0].kind not in ("place", "faction", "leader") or \
                 len(named[0].text) < 0.6 * len(line):
             return {}
         return {named[0].kind: named[0].id}
@@ -166,10 +169,18 @@ class Reader(Control, Movement, Leaders):
     def _add_pronoun(self, s: Sentence, before: list[str]) -> None:
         """"Assad left Damascus. He is now in Moscow.": a sentence that opens with "He" or "His",
         or names "him" as the one something was done for ("Russia gave him asylum"), and names
-        no leader is about the one leader the sentence before named."""
+        no leader is about the one leader the sentence before named (in a leader's biography,
+        "He" is its subject)."""
         m = PRONOUN.match(s.text) or PRONOUN_OBJECT.search(s.text)
-        if m is None or s.heading or len(before) != 1 or \
-                any(x.kind == "leader" for x in s.mentions):
+        if m is None or s.heading:
+            return
+        subject = self.ctx.title.get("leader")
+        if subject and m.re is PRONOUN and not any(x.kind == "leader" and x.start < m.start(1)
+                                                   for x in s.mentions):
+            # in an article about one leader, "He" opening a sentence is that leader, whoever the
+            # sentence before named ("X named him premier. He had been a minister.")
+            before = [subject]
+        elif len(before) != 1 or any(x.kind == "leader" for x in s.mentions):
             return
         s.mentions = sorted([*s.mentions, Mention(m.start(1), m.end(1), "leader", before, m.group(1),
                                                   implicit=True)], key=lambda x: x.start)
