@@ -1,5 +1,6 @@
 """The read model is written with the events or not at all, and replay reproduces it exactly."""
 
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -119,6 +120,39 @@ def test_the_digest_is_the_same_on_sqlite_and_postgresql_for_the_same_reports(tm
     for cleanup in cleanups:
         cleanup()
     assert digests[0] == digests[1]
+
+
+def test_a_digest_longer_than_the_idle_in_transaction_timeout_completes(store_url, monkeypatch):
+    """Hashing one statement's rows may take longer than the server's idle-in-transaction
+    timeout (at 1M claims under load, more than the library's 5 s): the digest must leave its
+    transaction idle only between two fetches (PostgreSQL: a server-side cursor), not while it
+    hashes a whole result. Here the timeout is 1 s and one statement's rows take ~1.4 s."""
+    from timeline.readmodel import digest as digest_module
+
+    app = TimelineApplication(store_url, env={"POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "1"})
+    try:
+        register_world(app)
+        # one statement of many rows (every pair of aliases), hashed slowly row by row
+        monkeypatch.setattr(digest_module, "DIGEST_SQL", {
+            "pairs": "SELECT a.key AS a, b.key AS b FROM tl_names a, tl_names b ORDER BY a.key, "
+                     "a.id, a.alias, b.key, b.id, b.alias",
+            **digest_module.DIGEST_SQL})
+        expected = app.digest()
+        with app.recorder.reading() as cursor:
+            cursor.execute(app.recorder.sql("SELECT COUNT(*) AS n FROM tl_names"))
+            row = cursor.fetchone()
+        pairs = (row["n"] if isinstance(row, dict) else row[0]) ** 2
+        fast = digest_module._row_bytes
+
+        def slowly(row):
+            time.sleep(1.4 / pairs)
+            return fast(row)
+
+        monkeypatch.setattr(digest_module, "FETCH", 20)  # ~0.04 s idle between two fetches
+        monkeypatch.setattr(digest_module, "_row_bytes", slowly)
+        assert app.digest() == expected
+    finally:
+        app.close()
 
 
 def test_a_replay_while_reports_are_filed_rebuilds_the_log_it_read(store_url):

@@ -71,21 +71,30 @@ def digest(rm: Any) -> str:
     with rm.reading() as cursor:
         for name, statement in DIGEST_SQL.items():
             h.update(f"\n#{name}\n".encode())
-            cursor.execute(rm.sql(statement), {})
-            for row in _rows(cursor):
+            for row in _rows(cursor, rm.sql(statement)):
                 h.update(_row_bytes(row))
     return h.hexdigest()
 
 
-def _rows(cursor: Any) -> Iterator[Any]:
-    """The statement's rows, 5000 at a time where the cursor can fetch in batches."""
-    if not hasattr(cursor, "fetchmany"):
+FETCH = 5000  # rows per fetch
+
+
+def _rows(cursor: Any, statement: str) -> Iterator[Any]:
+    """The statement's rows, FETCH at a time. PostgreSQL: through a server-side cursor. A
+    client-side one receives the whole result at once, and the transaction then sits idle while
+    it is hashed: at 1M claims under load, past the server's idle-in-transaction timeout (the
+    library's 5 s), which ended `timeline replay` with an error after the replay had swapped."""
+    if type(cursor).__module__.startswith("psycopg"):
+        with cursor.connection.cursor(name="tl_digest") as named:
+            named.execute(statement)
+            while rows := named.fetchmany(FETCH):
+                yield from rows
+        return
+    cursor.execute(statement, {})
+    if not hasattr(cursor, "fetchmany"):  # the library's SQLite cursor
         yield from cursor.fetchall()
         return
-    while True:
-        rows = cursor.fetchmany(5000)
-        if not rows:
-            return
+    while rows := cursor.fetchmany(FETCH):
         yield from rows
 
 
