@@ -1,8 +1,8 @@
 """B4 (new): `timeline replay` beside the live read model while 4 clients keep filing reports to
 `timeline serve`: failed writes (target 0), write p99 during the replay (target <= 1 s), the
 digest after equal to a quiet replay's, and the replay's rate against read+decode of the same log
-(the bulk build; target >= 15% on SQLite). Runs on a copy of the cached store (SQLite) or on the
-cached schema itself (PostgreSQL: the writes stay in it, so the next run builds it again).
+(the bulk build; target >= 15% on SQLite). Runs on a copy of the cached store: SQLite's file
+copied; PostgreSQL's database cloned (CREATE DATABASE ... TEMPLATE, a file copy), dropped after.
 
     python -m bench.b4_live URL   -> one JSON line (a quiet replay beside: events, seconds)"""
 
@@ -27,13 +27,34 @@ CLIENTS = 4
 
 def _copy(url: str) -> str:
     if not url.startswith("sqlite:///"):
-        return url
+        return _clone(url)
     source = Path(url[len("sqlite:///"):])
     target = STORES / f"live-{source.name}"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     shutil.copy(source, target)
     return f"sqlite:///{target}"
+
+
+def _clone(url: str, drop: bool = False) -> str:
+    """PostgreSQL: a clone of the store's database (`<name>_live`), so the writes made during
+    the run leave the cached store as it was; `drop`: removes the clone instead."""
+    import psycopg
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    clone = name if name.endswith("_live") else f"{name}_live"
+    with psycopg.connect(url.split("?")[0].rsplit("/", 1)[0] + "/postgres", autocommit=True,
+                         connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)')
+        if drop:
+            return url
+        # a template must have no other session: the bench's own servers have stopped by now
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                     "AND pid <> pg_backend_pid()", (name,))
+        conn.execute(f'CREATE DATABASE "{clone}" TEMPLATE "{name}"')
+    return parsed._replace(path=f"/{clone}").geturl()
 
 
 def _cli(url: str, *args: str) -> str:
@@ -133,6 +154,7 @@ def run(results: Any, url: str, n: int, backend: str = "sqlite", read_rate: floa
                     f"the one-transaction rebuild, {n:,} claims",
                     f"{floor['rate'] / old:.1f}x ({floor['rate']:,.0f} / {old:,.0f} events/s)",
                     "info (the writer's part alone, COPY included)", None)
+        _clone(live, drop=True)
 
 
 def _quiet(url: str, floor: bool = False) -> dict[str, Any]:
