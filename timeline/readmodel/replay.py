@@ -43,8 +43,9 @@ CATCH_UP_LEFT = 200  # events left behind the head when the final, locked step m
 # of the rebuild's transactions (one writer per file): at 1M claims a 5,000-event stretch held
 # the lock 1-4 s, so its stretches are smaller; PostgreSQL's writers never wait for the shadow.
 STRETCH = {"sqlite": 1_000, "postgres": 5_000}
-# Positions whose corrections are marked in one transaction (SQLite: ~0.5 s at 1M claims).
-MARK_CHUNK = {"sqlite": 5_000, "postgres": 20_000}
+# SQLite: positions whose corrections are marked in one transaction (~0.5 s at 1M claims);
+# PostgreSQL marks the whole bulk build at once (Rebuild._mark_then_index).
+MARK_CHUNK = 5_000
 OLD = "__old"  # SQLite: the replaced tables, renamed in the swap, dropped just after
 _TABLES = re.compile(r"\b(%s)\b" % "|".join(DERIVED_TABLES))
 _INDEX = re.compile(r"INDEX IF NOT EXISTS (\w+)")
@@ -181,7 +182,7 @@ class Rebuild:
         self.shadow = Shadow(self.live)
         backend = "postgres" if self.shadow.pg else "sqlite"
         self.progress, self.stretch = progress, stretch or STRETCH[backend]
-        self.mark_chunk = MARK_CHUNK[backend]
+        self.mark_chunk = MARK_CHUNK
         self.on_step = on_step or (lambda step: None)  # tests: a crash at a given step
         self.after = 0  # the last position written into the shadow
         self._read_after = 0  # the last position read from the log (one stretch ahead)
