@@ -4,7 +4,7 @@ evaluation text). Each failed on the reader before its family was added."""
 
 from __future__ import annotations
 
-from tests.extract_keys import read
+from tests.extract_keys import claims, read
 
 DAY = "في 7 كانون الأول 2024، "
 
@@ -66,7 +66,6 @@ def test_a_verb_after_bad_an_shares_the_clauses_subject(gazetteer):
 # ---- dates: a weekday with its date ------------------------------------------------------------
 
 def test_a_weekday_followed_by_its_date_is_that_date(gazetteer):
-    from tests.extract_keys import claims
     for sentence in ("سيطرت هيئة تحرير الشام على حماة يوم الأحد 1 ديسمبر 2024.",
                      "سيطرت هيئة تحرير الشام على حماة في فجر يوم الأحد بتاريخ 1 ديسمبر 2024."):
         assert [c["occurred_at"][:10] for c in claims(gazetteer, sentence)] == ["2024-12-01"], sentence
@@ -87,7 +86,6 @@ def test_a_list_of_towns_goes_on_past_an_unknown_one(gazetteer):
 # ---- a sentence ends at its stop, citation marks or not ----------------------------------------
 
 def test_a_stop_followed_by_citation_marks_ends_the_sentence(gazetteer):
-    from tests.extract_keys import claims
     text = "في 5 ديسمبر 2024، سيطرت هيئة تحرير الشام على حماة.[3][4] ودخلت حمص في 8 ديسمبر 2024."
     assert [(c["city"], c["occurred_at"][:10]) for c in claims(gazetteer, text)] == [("hama", "2024-12-05")]
 
@@ -127,7 +125,6 @@ def test_the_participle_of_control(gazetteer):
 
 
 def test_a_year_the_deed_is_counted_from_is_not_its_date(gazetteer):
-    from tests.extract_keys import claims
     text = "في 30 نوفمبر 2024، سيطرت هيئة تحرير الشام على حلب لأول مرة منذ اندلاع النزاع في 2011."
     assert [(c["city"], c["occurred_at"][:10]) for c in claims(gazetteer, text)] == [("aleppo", "2024-11-30")]
     # a year that dates the deed still makes it background
@@ -137,7 +134,6 @@ def test_a_year_the_deed_is_counted_from_is_not_its_date(gazetteer):
 # ---- coups -------------------------------------------------------------------------------------
 
 def coups(gazetteer, text):
-    from tests.extract_keys import claims
     return {(c["city"], c["led_by"], c["against"]) for c in claims(gazetteer, text) if c["type"] == "coup"}
 
 
